@@ -1,0 +1,11 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { InfrastructureModule } from '@cloudphone/shared';
+import type { UserServiceConfig } from './config/user-service.config';
+import { UsersModule } from './modules/users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: UserServiceConfig): DynamicModule {
+    return { module: AppModule, imports: [InfrastructureModule.forRoot({ config }), UsersModule] };
+  }
+}

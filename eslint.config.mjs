@@ -1,0 +1,74 @@
+import nx from '@nx/eslint-plugin';
+
+const services = ['user', 'device', 'billing', 'notification', 'proxy', 'sms-receive'];
+
+const scheduleBan = {
+  name: '@nestjs/schedule',
+  message: 'Plain @Cron/@Interval/@Timeout run on every replica. Use @ClusterSafeCron from @cloudphone/shared.',
+};
+const testingBan = {
+  name: '@cloudphone/shared/testing',
+  message: 'Test helpers are for tests only; production code imports @cloudphone/shared.',
+};
+const leaveModuleBan = {
+  group: ['../../*', '!../../config/*'],
+  message: 'Do not climb out of a module folder with ../../; import through a library entry point.',
+};
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/coverage', '**/.nx'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          banTransitiveDependencies: false,
+          checkDynamicDependenciesExceptions: [],
+          depConstraints: [
+            // Two axes: what a project is (type) and who owns it (scope).
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            ...services.map((service) => ({
+              sourceTag: `scope:${service}`,
+              onlyDependOnLibsWithTags: [`scope:${service}`, 'scope:shared'],
+            })),
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['apps/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [scheduleBan], patterns: [leaveModuleBan] }] },
+  },
+  {
+    files: ['apps/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [scheduleBan, testingBan], patterns: [leaveModuleBan] }] },
+  },
+  {
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/shared/src/testing/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read configuration through the app config class (loadConfig in main.ts), not process.env.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/*/src/main.ts', 'libs/shared/src/config/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+];

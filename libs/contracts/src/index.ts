@@ -1,0 +1,10 @@
+export { BILLING_ROUTES } from './billing/billing.routes';
+export type { ErrorResponse } from './common/error.response';
+export type { PageResponse } from './common/page.response';
+export { SERVICE_CATALOG, SERVICE_NAMES } from './common/service-catalog';
+export type { ServiceKey, ServiceName } from './common/service-catalog';
+export { DEVICE_ROUTES } from './device/device.routes';
+export { NOTIFICATION_ROUTES } from './notification/notification.routes';
+export { PROXY_ROUTES } from './proxy/proxy.routes';
+export { SMS_RECEIVE_ROUTES } from './sms-receive/sms-receive.routes';
+export { USER_ROUTES } from './user/user.routes';

@@ -1,0 +1,8 @@
+export { AllowServiceTokens, RequireRoles, ServiceTokenOnly } from './access.decorators';
+export { AuthenticationGuard } from './authentication.guard';
+export { CurrentPrincipal } from './current-principal.decorator';
+export { ADMIN_ROLE, actsForOthers } from './principal';
+export type { Principal, ServicePrincipal, UserPrincipal } from './principal';
+export { Public } from './public.decorator';
+export { TokenService } from './token.service';
+export type { UserTokenClaims } from './token.service';

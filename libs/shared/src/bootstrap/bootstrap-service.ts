@@ -1,0 +1,135 @@
+import type { Server } from 'node:http';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { BaseServiceConfig } from '../config/base-service.config';
+import { HealthService } from '../health/health.service';
+import { AppLogger } from '../logging/app-logger';
+import { requestIdMiddleware } from '../logging/request-id.middleware';
+import { createHttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { MetricsService } from '../metrics/metrics.service';
+import { createAccessLogMiddleware } from './access-log.middleware';
+import { InFlightRequests } from './in-flight-requests';
+
+export interface BootstrapOptions {
+  rootModule: DynamicModule | Type<unknown>;
+  config: BaseServiceConfig;
+  port: number;
+  description: string;
+  /** Tests pass a logger writing to a stream they read. */
+  logger?: AppLogger;
+}
+
+export interface RunningService {
+  app: INestApplication;
+  logger: AppLogger;
+  url: string;
+  /** Runs the same graceful shutdown SIGTERM triggers; resolves when the app has closed. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/**
+ * Creates, configures and starts a service: JSON logs, request ids, metrics, OpenAPI at /docs,
+ * then listens and installs the SIGTERM/SIGINT graceful shutdown. Tells PM2 `ready` once listening.
+ */
+export async function bootstrapService(options: BootstrapOptions): Promise<RunningService> {
+  const { config } = options;
+  const logger =
+    options.logger ??
+    new AppLogger({ serviceName: config.serviceName, instanceId: config.instanceId, level: config.logLevel });
+  const app = await NestFactory.create<NestExpressApplication>(options.rootModule, {
+    logger,
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(logger);
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '256kb' });
+
+  const inFlight = new InFlightRequests();
+  app.use(requestIdMiddleware);
+  app.use(inFlight.middleware);
+  app.use(createHttpMetricsMiddleware(app.get(MetricsService)));
+  app.use(createAccessLogMiddleware(logger));
+
+  if (config.docsEnabled) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(config.serviceName)
+        .setDescription(options.description)
+        .setVersion('1.0')
+        .addBearerAuth()
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  }
+
+  await app.listen(options.port, config.host);
+  const server = app.getHttpServer() as Server;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://127.0.0.1:${port}`;
+  logger.pino.info({ msg: 'service listening', port, url });
+
+  let shuttingDown: Promise<void> | null = null;
+  const shutdown = (reason: string): Promise<void> => {
+    shuttingDown ??= gracefulShutdown(app, server, inFlight, logger, config, reason);
+    return shuttingDown;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    void shutdown(signal).then(
+      () => {
+        logger.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.pino.error({ msg: 'shutdown failed', err: error });
+        logger.flush();
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  process.on('unhandledRejection', (reason) =>
+    logger.pino.error({ msg: 'unhandled promise rejection', err: reason }),
+  );
+  process.send?.('ready');
+  return { app, logger, url, shutdown };
+}
+
+async function gracefulShutdown(
+  app: INestApplication,
+  server: Server,
+  inFlight: InFlightRequests,
+  logger: AppLogger,
+  config: BaseServiceConfig,
+  reason: string,
+): Promise<void> {
+  const started = Date.now();
+  logger.pino.info({ msg: 'shutdown started', reason, inFlight: inFlight.count });
+  const deadline = setTimeout(() => {
+    logger.pino.error({
+      msg: 'shutdown exceeded SHUTDOWN_TIMEOUT_MS; exiting',
+      timeoutMs: config.shutdownTimeoutMs,
+    });
+    logger.flush();
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
+  deadline.unref();
+
+  app.get(HealthService).markDraining();
+  if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+  server.close();
+  server.closeIdleConnections();
+  const budget = Math.max(config.shutdownTimeoutMs - (Date.now() - started) - 2000, 500);
+  const drained = await inFlight.drain(budget);
+  if (!drained)
+    logger.pino.warn({ msg: 'in-flight requests still open at drain deadline', inFlight: inFlight.count });
+  server.closeAllConnections();
+  await app.close();
+  clearTimeout(deadline);
+  logger.pino.info({ msg: 'shutdown complete', durationMs: Date.now() - started });
+}

@@ -1,0 +1,97 @@
+import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthenticationGuard } from '../auth/authentication.guard';
+import { TokenService } from '../auth/token.service';
+import { BaseServiceConfig } from '../config/base-service.config';
+import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { createValidationPipe } from '../errors/validation-pipe.factory';
+import { HealthController } from '../health/health.controller';
+import { HealthService } from '../health/health.service';
+import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
+import { MetricsController } from '../metrics/metrics.controller';
+import { MetricsService } from '../metrics/metrics.service';
+import { RedisConnectionManager } from '../redis/redis-connection.manager';
+import { InfrastructureLifecycle } from './infrastructure-lifecycle';
+
+export interface InfrastructureModuleOptions {
+  config: BaseServiceConfig;
+}
+
+/**
+ * Everything a service needs before its own modules: typed config, Postgres (TypeORM, never
+ * synchronize; entities come from each module's TypeOrmModule.forFeature), Redis, RabbitMQ,
+ * metrics, tokens, health and the global guard, pipe and filter.
+ */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot({ config }: InfrastructureModuleOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: BaseServiceConfig, useValue: config },
+      { provide: config.constructor, useValue: config },
+      {
+        provide: MetricsService,
+        useFactory: () => new MetricsService(config.serviceName, config.instanceId),
+      },
+      {
+        provide: TokenService,
+        useFactory: () => new TokenService(config.jwtSecret, config.serviceTokenSecret, config.serviceName),
+      },
+      {
+        provide: RedisConnectionManager,
+        useFactory: () =>
+          new RedisConnectionManager({
+            url: config.redisUrl,
+            keyPrefix: config.redisKeyPrefix,
+            commandTimeoutMs: config.redisCommandTimeoutMs,
+            connectionName: `${config.serviceName}:${config.instanceId}`,
+          }),
+      },
+      {
+        provide: RabbitMqConnectionManager,
+        useFactory: () => {
+          const manager = new RabbitMqConnectionManager({
+            url: config.rabbitmqUrl,
+            connectionName: `${config.serviceName}:${config.instanceId}`,
+          });
+          manager.start();
+          return manager;
+        },
+      },
+      { provide: HealthService, useFactory: () => new HealthService(config.healthCheckTimeoutMs) },
+      InfrastructureLifecycle,
+      { provide: APP_GUARD, useClass: AuthenticationGuard },
+      { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      { provide: APP_PIPE, useFactory: createValidationPipe },
+    ];
+    return {
+      module: InfrastructureModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: config.databaseUrl,
+          autoLoadEntities: true,
+          synchronize: false,
+          migrationsRun: false,
+          poolSize: config.databasePoolSize,
+          applicationName: `${config.serviceName}:${config.instanceId}`,
+          extra: { statement_timeout: config.databaseStatementTimeoutMs, connectionTimeoutMillis: 5000 },
+          retryAttempts: 10,
+          retryDelay: 1000,
+        }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers,
+      exports: [
+        BaseServiceConfig,
+        config.constructor,
+        MetricsService,
+        TokenService,
+        RedisConnectionManager,
+        RabbitMqConnectionManager,
+        HealthService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { ConfigValidationError } from './config-validation.error';
+import { envVariableSpecs } from './env-variable.decorators';
+
+export type Environment = Record<string, string | undefined>;
+
+/**
+ * Builds a typed config object from environment variables, validating every declared variable.
+ * Throws ConfigValidationError naming each missing or malformed variable and what was expected.
+ */
+export function loadConfig<T extends object>(configClass: new () => T, environment: Environment): T {
+  const config = new configClass();
+  const problems: string[] = [];
+  for (const spec of envVariableSpecs(configClass)) {
+    const raw = environment[spec.variable]?.trim();
+    if (raw === undefined || raw === '') {
+      if (spec.required) problems.push(`${spec.variable} is required (expected ${spec.expected})`);
+      else (config as Record<string, unknown>)[spec.property] = spec.defaultValue;
+      continue;
+    }
+    const parsed = spec.parse(raw);
+    if (parsed.ok) (config as Record<string, unknown>)[spec.property] = parsed.value;
+    else
+      problems.push(
+        `${spec.variable} is malformed: got "${redact(spec.variable, raw)}", expected ${spec.expected}`,
+      );
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return config;
+}
+
+function redact(variable: string, raw: string): string {
+  if (/SECRET|PASSWORD|TOKEN/i.test(variable)) return '***';
+  return raw.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
+}

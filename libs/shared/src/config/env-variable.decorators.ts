@@ -1,0 +1,146 @@
+import 'reflect-metadata';
+
+/** How one environment variable is parsed into a config property. */
+export interface EnvVariableSpec {
+  property: string;
+  variable: string;
+  expected: string;
+  required: boolean;
+  defaultValue?: unknown;
+  parse(raw: string): { ok: true; value: unknown } | { ok: false };
+}
+
+const ENV_SPECS = Symbol('cloudphone:env-specs');
+
+interface CommonOptions<T> {
+  /** Used when the variable is unset or empty; a variable without a default is required. */
+  default?: T;
+  /** Optional variables without a default stay undefined. */
+  optional?: boolean;
+}
+
+function register(spec: Omit<EnvVariableSpec, 'property' | 'required'>, options: CommonOptions<unknown>) {
+  return (target: object, property: string | symbol): void => {
+    const own: EnvVariableSpec[] = Reflect.getOwnMetadata(ENV_SPECS, target) ?? [
+      ...((Reflect.getMetadata(ENV_SPECS, target) as EnvVariableSpec[] | undefined) ?? []),
+    ];
+    const entry: EnvVariableSpec = {
+      ...spec,
+      property: String(property),
+      required: options.default === undefined && !options.optional,
+      defaultValue: options.default,
+    };
+    const withoutOverridden = own.filter((existing) => existing.property !== entry.property);
+    Reflect.defineMetadata(ENV_SPECS, [...withoutOverridden, entry], target);
+  };
+}
+
+/** The variables a config class declares, including those inherited from its base classes. */
+export function envVariableSpecs(configClass: abstract new () => object): EnvVariableSpec[] {
+  return (Reflect.getMetadata(ENV_SPECS, configClass.prototype) as EnvVariableSpec[] | undefined) ?? [];
+}
+
+/** A string variable, optionally constrained by length or pattern. */
+export function EnvString(
+  variable: string,
+  options: CommonOptions<string> & { minLength?: number; pattern?: RegExp; description?: string } = {},
+) {
+  const expected =
+    options.description ??
+    (options.minLength ? `a string of at least ${options.minLength} characters` : 'a non-empty string');
+  return register(
+    {
+      variable,
+      expected,
+      parse: (raw) =>
+        (options.minLength !== undefined && raw.length < options.minLength) ||
+        (options.pattern !== undefined && !options.pattern.test(raw))
+          ? { ok: false }
+          : { ok: true, value: raw },
+    },
+    options,
+  );
+}
+
+/** An integer variable within bounds. */
+export function EnvInteger(
+  variable: string,
+  options: CommonOptions<number> & { min?: number; max?: number } = {},
+) {
+  const min = options.min ?? Number.MIN_SAFE_INTEGER;
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  const bounds =
+    options.min !== undefined && options.max !== undefined
+      ? ` between ${min} and ${max}`
+      : options.min !== undefined
+        ? ` of at least ${min}`
+        : '';
+  return register(
+    {
+      variable,
+      expected: `an integer${bounds}`,
+      parse: (raw) => {
+        if (!/^-?\d+$/.test(raw)) return { ok: false };
+        const value = Number(raw);
+        return value < min || value > max ? { ok: false } : { ok: true, value };
+      },
+    },
+    options,
+  );
+}
+
+/** A URL variable whose scheme is one of `protocols` (without the colon). */
+export function EnvUrl(variable: string, options: CommonOptions<string> & { protocols: string[] }) {
+  return register(
+    {
+      variable,
+      expected: `a URL starting with ${options.protocols.map((protocol) => `${protocol}://`).join(' or ')}`,
+      parse: (raw) => {
+        try {
+          const url = new URL(raw);
+          return options.protocols.includes(url.protocol.replace(/:$/, ''))
+            ? { ok: true, value: raw }
+            : { ok: false };
+        } catch {
+          return { ok: false };
+        }
+      },
+    },
+    options,
+  );
+}
+
+/** One of a fixed set of values. */
+export function EnvEnum<T extends string>(
+  variable: string,
+  values: readonly T[],
+  options: CommonOptions<T> = {},
+) {
+  return register(
+    {
+      variable,
+      expected: `one of ${values.join(', ')}`,
+      parse: (raw) => (values.includes(raw as T) ? { ok: true, value: raw } : { ok: false }),
+    },
+    options,
+  );
+}
+
+/** A boolean written as true/false, on/off, 1/0 or yes/no. */
+export function EnvBoolean(variable: string, options: CommonOptions<boolean> = {}) {
+  const truthy = ['true', 'on', '1', 'yes'];
+  const falsy = ['false', 'off', '0', 'no'];
+  return register(
+    {
+      variable,
+      expected: 'true or false',
+      parse: (raw) => {
+        const lower = raw.toLowerCase();
+        if (truthy.includes(lower)) return { ok: true, value: true };
+        if (falsy.includes(lower)) return { ok: true, value: false };
+        return { ok: false };
+      },
+    },
+    options,
+  );
+}

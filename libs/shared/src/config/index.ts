@@ -1,0 +1,14 @@
+export { BaseServiceConfig, LOG_LEVELS } from './base-service.config';
+export type { LogLevel } from './base-service.config';
+export { loadConfig } from './config-loader';
+export type { Environment } from './config-loader';
+export { ConfigValidationError } from './config-validation.error';
+export {
+  EnvBoolean,
+  EnvEnum,
+  EnvInteger,
+  EnvString,
+  EnvUrl,
+  envVariableSpecs,
+} from './env-variable.decorators';
+export type { EnvVariableSpec } from './env-variable.decorators';

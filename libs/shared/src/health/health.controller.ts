@@ -1,0 +1,36 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/public.decorator';
+import { RequestContext } from '../logging/request-context';
+import { HealthService } from './health.service';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get('live')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The process is up and its event loop answers' })
+  live(): { status: 'up' } {
+    return { status: 'up' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Postgres, Redis and RabbitMQ answer; 503 names what is down' })
+  async ready(@Res() response: Response): Promise<void> {
+    const report = await this.health.readiness();
+    if (report.status === 'up') {
+      response.status(200).json(report);
+      return;
+    }
+    response.status(503).json({
+      code: 'NOT_READY',
+      message: `Not ready: ${report.down.join(', ')} down`,
+      details: report,
+      requestId: RequestContext.requestId(),
+    });
+  }
+}

@@ -1,0 +1,3 @@
+export { HealthController } from './health.controller';
+export type { DependencyStatus, HealthIndicator, ReadinessReport } from './health-indicator';
+export { HealthService } from './health.service';

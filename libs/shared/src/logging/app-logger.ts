@@ -1,0 +1,84 @@
+import type { LoggerService } from '@nestjs/common';
+import pino, { type Logger as PinoLogger } from 'pino';
+import type { LogLevel } from '../config';
+import { RequestContext } from './request-context';
+
+export interface AppLoggerOptions {
+  serviceName: string;
+  instanceId: string;
+  level: LogLevel;
+  /** Where to write; defaults to stdout. Tests pass a stream to read the lines back. */
+  destination?: pino.DestinationStream;
+}
+
+/**
+ * JSON logger for the whole process: every line carries service, instance id and, inside a request,
+ * the request id. Installed as Nest's logger so `new Logger(Context)` in any class writes through it.
+ */
+export class AppLogger implements LoggerService {
+  readonly pino: PinoLogger;
+
+  constructor(options: AppLoggerOptions) {
+    this.pino = pino(
+      {
+        level: options.level,
+        base: { service: options.serviceName, instanceId: options.instanceId, pid: process.pid },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        mixin: () => {
+          const requestId = RequestContext.requestId();
+          return requestId ? { requestId } : {};
+        },
+      },
+      options.destination ?? pino.destination({ sync: false }),
+    );
+  }
+
+  log(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('info', message, optionalParams);
+  }
+
+  error(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('error', message, optionalParams);
+  }
+
+  warn(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('warn', message, optionalParams);
+  }
+
+  debug(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('debug', message, optionalParams);
+  }
+
+  verbose(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('trace', message, optionalParams);
+  }
+
+  fatal(message: unknown, ...optionalParams: unknown[]): void {
+    this.write('fatal', message, optionalParams);
+  }
+
+  /** Flushes buffered lines; called last during shutdown. */
+  flush(): void {
+    this.pino.flush();
+  }
+
+  // Nest calls log(message, context) or error(message, stack, context); objects become fields.
+  private write(level: pino.Level, message: unknown, params: unknown[]): void {
+    const context = typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
+    const fields: Record<string, unknown> = context ? { context } : {};
+    for (const param of params) {
+      if (param instanceof Error) fields.err = param;
+      else if (typeof param === 'string') fields.stack = param;
+      else if (param && typeof param === 'object') Object.assign(fields, param);
+    }
+    if (message instanceof Error) {
+      this.pino[level]({ ...fields, err: message }, message.message);
+    } else if (message && typeof message === 'object') {
+      const { msg, ...rest } = message as Record<string, unknown>;
+      this.pino[level]({ ...fields, ...rest }, typeof msg === 'string' ? msg : '');
+    } else {
+      this.pino[level](fields, String(message));
+    }
+  }
+}

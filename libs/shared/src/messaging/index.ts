@@ -1,0 +1,3 @@
+export { RabbitMqConnectionManager } from './rabbitmq-connection.manager';
+export type { RabbitMqConnectionOptions } from './rabbitmq-connection.manager';
+export { RabbitMqHealthIndicator } from './rabbitmq.health-indicator';

@@ -1,0 +1,13 @@
+export { ApiListQuery, ListQueryParam } from './list-query.decorators';
+export { parseListQuery } from './list-query';
+export type {
+  FilterCondition,
+  FilterOperator,
+  FilterSpec,
+  FilterType,
+  ListQuery,
+  ListQuerySpec,
+  SortOrder,
+} from './list-query';
+export { toPage } from './page';
+export type { Page } from './page';

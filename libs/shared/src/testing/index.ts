@@ -1,0 +1,12 @@
+export { repositoryRoot } from './repository-root';
+export { createTestSecrets, serviceEnvironment } from './service-environment';
+export type { ServiceEnvironmentOptions, TestSecrets } from './service-environment';
+export { ServiceProcess } from './service-process';
+export type { LogLine, ServiceProcessOptions } from './service-process';
+export { TcpProxy } from './tcp-proxy';
+export { createTestDatabase } from './test-database';
+export type { TestDatabase } from './test-database';
+export { TEST_SERVERS } from './test-servers';
+export { TestTokens } from './test-tokens';
+export { uniqueTestId } from './unique-test-id';
+export { waitFor } from './wait-for';

@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ServiceName } from '@cloudphone/contracts';
+import { repositoryRoot } from './repository-root';
+import { waitFor } from './wait-for';
+
+export interface LogLine {
+  level?: string;
+  msg?: string;
+  [field: string]: unknown;
+}
+
+export interface ServiceProcessOptions {
+  service: ServiceName;
+  env: Record<string, string>;
+  /** Wait for `/health/ready` to answer 200 (default) or only for the port to open. */
+  waitUntil?: 'ready' | 'listening';
+  startTimeoutMs?: number;
+}
+
+/**
+ * A real process of a built service (dist/apps/<service>/src/main.js), with its JSON log lines
+ * collected, for tests about boot, shutdown, replicas and crashes.
+ */
+export class ServiceProcess {
+  readonly logs: LogLine[] = [];
+  readonly stderr: string[] = [];
+  url = '';
+  private exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(readonly child: ChildProcess) {
+    createInterface({ input: child.stdout! }).on('line', (line) => this.logs.push(parseLine(line)));
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      this.stderr.push(line);
+      this.logs.push(parseLine(line));
+    });
+    this.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Spawns the service and resolves once it is listening (and ready, unless told otherwise). */
+  static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
+    const main = join(repositoryRoot(), 'dist', 'apps', options.service, 'src', 'main.js');
+    const child = spawn(process.execPath, [main], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const service = new ServiceProcess(child);
+    let exited = false;
+    void service.exit.then(() => (exited = true));
+    const listening = await waitFor(
+      () => {
+        if (exited) throw new Error(`${options.service} exited during start: ${service.stderr.join('\n')}`);
+        return service.logs.find((line) => line.msg === 'service listening');
+      },
+      { timeoutMs: options.startTimeoutMs ?? 30000, description: `${options.service} to listen` },
+    ).catch(async (error: Error) => {
+      child.kill('SIGKILL');
+      throw error;
+    });
+    service.url = String(listening.url);
+    if (options.waitUntil !== 'listening') {
+      await waitFor(async () => (await fetch(`${service.url}/health/ready`)).status === 200, {
+        timeoutMs: options.startTimeoutMs ?? 30000,
+        description: `${options.service} /health/ready to answer 200`,
+      });
+    }
+    return service;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Resolves with the exit code/signal when the process ends. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.exit;
+  }
+
+  /** Sends `signal` and waits for exit; returns how long the exit took. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; durationMs: number }> {
+    const started = Date.now();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    const { code } = await this.exit;
+    return { code, durationMs: Date.now() - started };
+  }
+
+  logsAtLevel(...levels: string[]): LogLine[] {
+    return this.logs.filter((line) => line.level !== undefined && levels.includes(line.level));
+  }
+}
+
+function parseLine(line: string): LogLine {
+  try {
+    return JSON.parse(line) as LogLine;
+  } catch {
+    return { msg: line };
+  }
+}

@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
+import { withDatabaseName } from '@cloudphone/shared';
+
+export interface ServiceDatabase {
+  service: ServiceName;
+  databaseUrl: string;
+  migrationsDirectory: string;
+}
+
+export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * Where each service's database lives: `<SERVICE>_DATABASE_URL` (e.g. DEVICE_SERVICE_DATABASE_URL)
+ * when set, else POSTGRES_URL's server with the service's default database name.
+ */
+export function serviceDatabases(
+  environment: Record<string, string | undefined>,
+  repositoryRoot: string,
+): ServiceDatabase[] {
+  const server = environment.POSTGRES_URL || DEFAULT_POSTGRES_URL;
+  return Object.values(SERVICE_CATALOG).map((service) => {
+    const variable = `${service.name.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
+    return {
+      service: service.name,
+      databaseUrl: environment[variable] || withDatabaseName(server, service.database),
+      migrationsDirectory: join(repositoryRoot, 'migrations', service.name),
+    };
+  });
+}
