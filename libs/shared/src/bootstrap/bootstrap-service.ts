@@ -19,6 +19,8 @@ export interface BootstrapOptions {
   description: string;
   /** Tests pass a logger writing to a stream they read. */
   logger?: AppLogger;
+  /** Install SIGTERM/SIGINT handlers and tell PM2 `ready` (default true; in-process tests pass false). */
+  ownsProcess?: boolean;
 }
 
 export interface RunningService {
