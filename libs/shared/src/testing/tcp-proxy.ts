@@ -7,6 +7,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private readonly delayedWrites = new Set<NodeJS.Timeout>();
   private mode: 'pass' | 'refuse' | 'blackhole' = 'pass';
   private delayMs = 0;
   port = 0;
@@ -59,6 +60,8 @@ export class TcpProxy {
   reset(): void {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    for (const timer of this.delayedWrites) clearTimeout(timer);
+    this.delayedWrites.clear();
   }
 
   async close(): Promise<void> {
@@ -86,8 +89,15 @@ export class TcpProxy {
   private pipe(from: Socket, to: Socket): void {
     from.on('data', (chunk) => {
       if (this.mode === 'blackhole') return;
-      if (this.delayMs > 0) setTimeout(() => to.write(chunk), this.delayMs);
-      else to.write(chunk);
+      if (this.delayMs === 0) {
+        to.write(chunk);
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.delayedWrites.delete(timer);
+        to.write(chunk);
+      }, this.delayMs);
+      this.delayedWrites.add(timer);
     });
   }
 }

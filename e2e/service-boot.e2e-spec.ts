@@ -1,0 +1,120 @@
+import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
+import {
+  createTestDatabase,
+  createTestSecrets,
+  serviceEnvironment,
+  ServiceProcess,
+  TestTokens,
+  type TestDatabase,
+} from '@cloudphone/shared/testing';
+
+// Every service boots against the real Postgres/Redis/RabbitMQ, serves its operational endpoints
+// and first list endpoint, reports a dead dependency by name, and stops cleanly on SIGTERM.
+const LIST_PATHS: Record<ServiceName, string> = {
+  'user-service': '/users',
+  'device-service': '/devices',
+  'billing-service': '/billing/accounts',
+  'notification-service': '/notifications',
+  'proxy-service': '/proxies',
+  'sms-receive-service': '/numbers',
+};
+
+describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s boot', (service) => {
+  const secrets = createTestSecrets();
+  const tokens = new TestTokens(secrets);
+  let database: TestDatabase;
+  let running: ServiceProcess;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(service);
+    running = await ServiceProcess.start({
+      service,
+      env: serviceEnvironment({ databaseUrl: database.url, secrets }),
+    });
+  });
+
+  afterAll(async () => {
+    await running?.stop('SIGKILL');
+    await database?.drop();
+  });
+
+  it('is ready, live, documented and measured', async () => {
+    const ready = await fetch(`${running.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'up',
+      checks: { postgres: { status: 'up' }, redis: { status: 'up' }, rabbitmq: { status: 'up' } },
+    });
+    expect((await fetch(`${running.url}/health/live`)).status).toBe(200);
+    const openApi = await fetch(`${running.url}/docs/openapi.json`);
+    expect(openApi.status).toBe(200);
+    expect(Object.keys(((await openApi.json()) as { paths: object }).paths)).toContain(LIST_PATHS[service]);
+    expect((await fetch(`${running.url}/docs`)).status).toBe(200);
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_bucket\{[^}]*route="\/health\/ready",status_code="200"/,
+    );
+  });
+
+  it('serves its list endpoint with pagination and refuses bad queries with VALIDATION_FAILED', async () => {
+    const authorization = { authorization: `Bearer ${tokens.admin()}` };
+    const page = await fetch(`${running.url}${LIST_PATHS[service]}?page=1&limit=5`, {
+      headers: authorization,
+    });
+    expect(page.status).toBe(200);
+    expect(await page.json()).toEqual({ items: [], page: 1, limit: 5, total: 0, totalPages: 0 });
+
+    const bad = await fetch(`${running.url}${LIST_PATHS[service]}?limit=100000&sort=password`, {
+      headers: { ...authorization, 'x-request-id': 'boot-test-1' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('x-request-id')).toBe('boot-test-1');
+    expect(await bad.json()).toMatchObject({ code: 'VALIDATION_FAILED', requestId: 'boot-test-1' });
+
+    const anonymous = await fetch(`${running.url}${LIST_PATHS[service]}`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('answers unknown routes with a JSON NOT_FOUND', async () => {
+    const response = await fetch(`${running.url}/no/such/route`, {
+      headers: { authorization: `Bearer ${tokens.admin()}` },
+    });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('reports 503 naming Redis when Redis is unreachable', async () => {
+    const broken = await ServiceProcess.start({
+      service,
+      env: serviceEnvironment({
+        databaseUrl: database.url,
+        secrets,
+        overrides: { REDIS_URL: 'redis://127.0.0.1:1', HEALTH_CHECK_TIMEOUT_MS: '500' },
+      }),
+      waitUntil: 'listening',
+    });
+    try {
+      const response = await fetch(`${broken.url}/health/ready`);
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as { code: string; message: string; details: { down: string[] } };
+      expect(body.code).toBe('NOT_READY');
+      expect(body.message).toContain('redis');
+      expect(body.details.down).toEqual(['redis']);
+      expect((await fetch(`${broken.url}/health/live`)).status).toBe(200);
+    } finally {
+      await broken.stop('SIGKILL');
+    }
+  });
+
+  it('exits 0 within 10 s of SIGTERM without logging an error', async () => {
+    const { code, durationMs } = await running.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(durationMs).toBeLessThan(10000);
+    expect(running.logsAtLevel('error', 'fatal')).toEqual([]);
+    expect(running.logs.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['shutdown started', 'shutdown complete']),
+    );
+  });
+});
