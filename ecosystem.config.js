@@ -27,7 +27,9 @@ if (missing.length > 0) {
 
 const logDirectory = environment.CLUSTER_LOG_DIR || join(__dirname, 'logs');
 const shutdownTimeoutMs = integerVariable('SHUTDOWN_TIMEOUT_MS', 10000, 1000);
-const shutdownDelayMs = integerVariable('SHUTDOWN_DELAY_MS', 0, 0);
+// During the delay a stopping worker still serves but answers `Connection: close`, so clients drop
+// their keep-alive connections to it before it closes the idle ones (no reset mid-request on reload).
+const shutdownDelayMs = integerVariable('SHUTDOWN_DELAY_MS', 1000, 0);
 
 /** `device-service` → `DEVICE_SERVICE`, the prefix of its per-service variables. */
 function variablePrefix(serviceName) {

@@ -144,6 +144,7 @@ async function gracefulShutdown(
   deadline.unref();
 
   app.get(HealthService).markDraining();
+  inFlight.startDraining();
   if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
   server.close();
   server.closeIdleConnections();
