@@ -46,7 +46,10 @@ describe('the platform on a PM2 cluster', () => {
   it('reloads device-service under continuous traffic without losing a request', async () => {
     const before = await platform.instances(DEVICE);
     const traffic = HttpTraffic.start({ targets: deviceTraffic(), concurrency: 4 });
-    await waitFor(() => traffic.snapshot().succeeded >= 20, { timeoutMs: 20_000, description: 'traffic flowing' });
+    await waitFor(() => traffic.snapshot().succeeded >= 20, {
+      timeoutMs: 20_000,
+      description: 'traffic flowing',
+    });
 
     await platform.pm2.run(['reload', DEVICE]);
     const afterReload = traffic.snapshot().sent;
@@ -69,7 +72,10 @@ describe('the platform on a PM2 cluster', () => {
     const [victim, ...survivors] = await platform.instances(DEVICE);
     const concurrency = 4;
     const traffic = HttpTraffic.start({ targets: deviceTraffic(), concurrency });
-    await waitFor(() => traffic.snapshot().succeeded >= 20, { timeoutMs: 20_000, description: 'traffic flowing' });
+    await waitFor(() => traffic.snapshot().succeeded >= 20, {
+      timeoutMs: 20_000,
+      description: 'traffic flowing',
+    });
 
     const killedAt = Date.now();
     process.kill(victim.pid, 'SIGKILL');

@@ -37,10 +37,15 @@ function composeSchema(): object {
 
 /** `${NAME:-default}` → default, as Compose resolves it when NAME is unset. */
 function interpolateDefaults(value: string): string {
-  return value.replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_, _name: string, fallback?: string) => fallback ?? '');
+  return value.replace(
+    /\$\{(\w+)(?::?-([^}]*))?\}/g,
+    (_, _name: string, fallback?: string) => fallback ?? '',
+  );
 }
 
-const compose = parse(readFileSync(join(root, 'docker-compose.dev.yml'), 'utf8'), { merge: true }) as ComposeFile;
+const compose = parse(readFileSync(join(root, 'docker-compose.dev.yml'), 'utf8'), {
+  merge: true,
+}) as ComposeFile;
 
 describe('docker-compose.dev.yml', () => {
   it('is valid against the Compose Specification schema', () => {
@@ -54,7 +59,8 @@ describe('docker-compose.dev.yml', () => {
 
   it('runs Postgres with every service database, Redis, RabbitMQ with its management UI, all health-checked', () => {
     const { postgres, redis, rabbitmq } = compose.services;
-    for (const infrastructure of [postgres, redis, rabbitmq]) expect(infrastructure.healthcheck?.test.length).toBeGreaterThan(0);
+    for (const infrastructure of [postgres, redis, rabbitmq])
+      expect(infrastructure.healthcheck?.test.length).toBeGreaterThan(0);
     expect(rabbitmq.image).toMatch(/management/);
     const initMount = postgres.volumes?.find((volume) => volume.includes('/docker-entrypoint-initdb.d/'));
     const initSql = readFileSync(join(root, initMount!.split(':')[0]), 'utf8');
@@ -70,27 +76,39 @@ describe('docker-compose.dev.yml', () => {
     expect(existsSync(join(root, 'dist', 'tools', 'migrate', 'migrate.js'))).toBe(true);
   });
 
-  it.each(Object.values(SERVICE_CATALOG))('runs $name with a health check, waiting for its dependencies', (service) => {
-    const definition = compose.services[service.name];
-    expect(definition.command).toEqual(['node', `dist/apps/${service.name}/src/main.js`]);
-    expect(existsSync(join(root, definition.command![1]))).toBe(true);
-    expect(definition.healthcheck?.test).toEqual(['CMD', 'node', 'dist/tools/docker/healthcheck.js', '/health/live']);
-    expect(definition.depends_on).toEqual({
-      postgres: { condition: 'service_healthy' },
-      redis: { condition: 'service_healthy' },
-      rabbitmq: { condition: 'service_healthy' },
-      migrate: { condition: 'service_completed_successfully' },
-    });
+  it.each(Object.values(SERVICE_CATALOG))(
+    'runs $name with a health check, waiting for its dependencies',
+    (service) => {
+      const definition = compose.services[service.name];
+      expect(definition.command).toEqual(['node', `dist/apps/${service.name}/src/main.js`]);
+      expect(existsSync(join(root, definition.command![1]))).toBe(true);
+      expect(definition.healthcheck?.test).toEqual([
+        'CMD',
+        'node',
+        'dist/tools/docker/healthcheck.js',
+        '/health/live',
+      ]);
+      expect(definition.depends_on).toEqual({
+        postgres: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+        rabbitmq: { condition: 'service_healthy' },
+        migrate: { condition: 'service_completed_successfully' },
+      });
 
-    const environment = Object.fromEntries(
-      Object.entries(definition.environment ?? {}).map(([key, value]) => [key, interpolateDefaults(String(value))]),
-    );
-    for (const variable of requiredVariables(service.name)) expect(Object.keys(environment)).toContain(variable);
-    const config = loadBuiltConfig(service.name, environment);
-    expect(environment.PORT).toBe(String(service.port));
-    expect(new URL(environment.DATABASE_URL).pathname).toBe(`/${service.database}`);
-    expect(config.multiInstanceSignal()).not.toBeNull();
-  });
+      const environment = Object.fromEntries(
+        Object.entries(definition.environment ?? {}).map(([key, value]) => [
+          key,
+          interpolateDefaults(String(value)),
+        ]),
+      );
+      for (const variable of requiredVariables(service.name))
+        expect(Object.keys(environment)).toContain(variable);
+      const config = loadBuiltConfig(service.name, environment);
+      expect(environment.PORT).toBe(String(service.port));
+      expect(new URL(environment.DATABASE_URL).pathname).toBe(`/${service.database}`);
+      expect(config.multiInstanceSignal()).not.toBeNull();
+    },
+  );
 });
 
 describe('Dockerfile', () => {
@@ -117,9 +135,12 @@ describe('Dockerfile', () => {
     const missing = new Set<string>();
     for (const file of runtimeFiles(join(root, 'dist'))) {
       for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/require\("([^".][^"]*)"\)/g)) {
-        const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+        const name = specifier.startsWith('@')
+          ? specifier.split('/').slice(0, 2).join('/')
+          : specifier.split('/')[0];
         const builtin = specifier.startsWith('node:') || builtinModules.includes(name);
-        if (!builtin && !name.startsWith('@cloudphone/') && !(name in dependencies)) missing.add(`${name} (${file})`);
+        if (!builtin && !name.startsWith('@cloudphone/') && !(name in dependencies))
+          missing.add(`${name} (${file})`);
       }
     }
     expect([...missing]).toEqual([]);

@@ -24,12 +24,17 @@ export function requiredVariables(service: ServiceName): string[] {
   const specs = envVariableSpecs(builtConfigClass(service));
   // An empty list would mean the metadata came from another copy of the library, not "nothing required".
   if (!specs.some((spec) => spec.variable === 'DATABASE_URL')) {
-    throw new Error(`${service}: the config class's variables are not readable (two copies of @cloudphone/shared?)`);
+    throw new Error(
+      `${service}: the config class's variables are not readable (two copies of @cloudphone/shared?)`,
+    );
   }
   return specs.filter((spec) => spec.required).map((spec) => spec.variable);
 }
 
 /** Validates `environment` exactly as the service's main.ts does at start; throws naming each problem. */
-export function loadBuiltConfig(service: ServiceName, environment: Record<string, string | undefined>): BuiltServiceConfig {
+export function loadBuiltConfig(
+  service: ServiceName,
+  environment: Record<string, string | undefined>,
+): BuiltServiceConfig {
   return loadConfig(builtConfigClass(service), environment);
 }

@@ -104,7 +104,14 @@ export class ClusterPlatform {
     });
 
     const pm2 = new Pm2Cli(join(workDirectory, 'pm2'), environment);
-    const platform = new ClusterPlatform(id, workDirectory, services, pm2, secrets, options.instancesPerService);
+    const platform = new ClusterPlatform(
+      id,
+      workDirectory,
+      services,
+      pm2,
+      secrets,
+      options.instancesPerService,
+    );
     try {
       await runMigrations(environment);
       await pm2.run(['start', join(repositoryRoot(), 'ecosystem.config.js')]);
@@ -145,7 +152,11 @@ export class ClusterPlatform {
         }
         return true;
       },
-      { timeoutMs, intervalMs: 500, description: `all ${names.length} services × ${this.instancesPerService} PM2 workers ready` },
+      {
+        timeoutMs,
+        intervalMs: 500,
+        description: `all ${names.length} services × ${this.instancesPerService} PM2 workers ready`,
+      },
     );
   }
 
@@ -246,8 +257,11 @@ async function deleteRedisKeys(prefix: string): Promise<void> {
  */
 async function deleteMessaging(namespace: string): Promise<void> {
   const queues = await new Promise<string[]>((resolve) => {
-    execFile('rabbitmqctl', ['list_queues', 'name', '--quiet', '--no-table-headers'], { timeout: 30_000 }, (error, stdout) =>
-      resolve(error ? [] : stdout.split('\n').map((line) => line.trim())),
+    execFile(
+      'rabbitmqctl',
+      ['list_queues', 'name', '--quiet', '--no-table-headers'],
+      { timeout: 30_000 },
+      (error, stdout) => resolve(error ? [] : stdout.split('\n').map((line) => line.trim())),
     );
   });
   const connection = await connectAmqp(TEST_SERVERS.rabbitmqUrl);

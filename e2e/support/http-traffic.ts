@@ -42,7 +42,11 @@ export class HttpTraffic {
 
   /** The report so far (the generator keeps running). */
   snapshot(): TrafficReport {
-    return { ...this.report, failures: [...this.report.failures], successTimes: [...this.report.successTimes] };
+    return {
+      ...this.report,
+      failures: [...this.report.failures],
+      successTimes: [...this.report.successTimes],
+    };
   }
 
   async stop(): Promise<TrafficReport> {

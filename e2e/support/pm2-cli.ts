@@ -44,7 +44,8 @@ export class Pm2Cli {
           maxBuffer: 32 * 1024 * 1024,
         },
         (error, stdout, stderr) => {
-          if (error) reject(new Error(`pm2 ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`));
+          if (error)
+            reject(new Error(`pm2 ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`));
           else resolve(stdout);
         },
       );
