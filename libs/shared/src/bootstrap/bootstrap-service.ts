@@ -39,7 +39,28 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
   const { config } = options;
   const logger =
     options.logger ??
-    new AppLogger({ serviceName: config.serviceName, instanceId: config.instanceId, level: config.logLevel });
+    new AppLogger({
+      serviceName: config.serviceName,
+      instanceId: config.instanceId,
+      level: config.logLevel,
+      // A PM2 cluster worker's fd 1 is the PM2 daemon's own log; PM2 copies process.stdout writes
+      // into the app's log files instead.
+      destination: config.pm2ExecMode === 'cluster_mode' ? process.stdout : undefined,
+    });
+  try {
+    return await startService(options, logger);
+  } catch (error) {
+    if (options.ownsProcess === false) throw error;
+    // A worker that cannot start (port taken, bad module wiring) must exit so PM2, Docker or
+    // Kubernetes restarts it, rather than linger without serving.
+    logger.pino.fatal({ msg: 'service failed to start', err: error });
+    logger.flush();
+    process.exit(1);
+  }
+}
+
+async function startService(options: BootstrapOptions, logger: AppLogger): Promise<RunningService> {
+  const { config } = options;
   const app = await NestFactory.create<NestExpressApplication>(options.rootModule, {
     logger,
     bufferLogs: true,
@@ -73,7 +94,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://127.0.0.1:${port}`;
-  logger.pino.info({ msg: 'service listening', port, url });
+  logger.pino.info({ msg: 'service listening', port, url, multiInstance: config.multiInstanceSignal() });
 
   let shuttingDown: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {
@@ -123,6 +144,7 @@ async function gracefulShutdown(
   deadline.unref();
 
   app.get(HealthService).markDraining();
+  inFlight.startDraining();
   if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
   server.close();
   server.closeIdleConnections();

@@ -28,6 +28,14 @@ export class InFlightRequests {
     return this.active;
   }
 
+  /**
+   * From now on every response closes its keep-alive connection, so clients reconnect (to another
+   * replica) instead of reusing a connection this process is about to close.
+   */
+  startDraining(): void {
+    this.draining = true;
+  }
+
   /** Resolves when no request is in flight, or after `timeoutMs` with false. */
   drain(timeoutMs: number): Promise<boolean> {
     this.draining = true;

@@ -87,6 +87,11 @@ export abstract class BaseServiceConfig {
    */
   multiInstanceSignal(): string | null {
     if (this.clusterMode === 'on') return 'CLUSTER_MODE=on';
+    // PM2 cluster mode is several processes even with `instances: 1`: `pm2 scale` adds workers
+    // later, and `pm2 reload` runs the new worker beside the old one (both see instances=1, index 0).
+    if (this.pm2ExecMode === 'cluster_mode') {
+      return `PM2 cluster mode (exec_mode=cluster_mode, instances=${this.pm2Instances ?? '?'})`;
+    }
     if (this.pm2Instances !== undefined && this.pm2Instances > 1) {
       return `PM2 cluster (instances=${this.pm2Instances})`;
     }
@@ -98,4 +103,8 @@ export abstract class BaseServiceConfig {
     }
     return null;
   }
+
+  // Deployment (issue 6): PM2 puts its process settings in the environment of every worker.
+  @EnvString('exec_mode', { optional: true })
+  pm2ExecMode?: string;
 }
