@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 
 /** A request as the scripted server received it. */
 export interface RecordedRequest {
@@ -36,16 +42,16 @@ export class ScriptedHttpServer {
   ) {}
 
   static async start(handler: ScriptedHandler): Promise<ScriptedHttpServer> {
-    let instance: ScriptedHttpServer | undefined;
-    const server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => instance?.reply(request, Buffer.concat(chunks).toString('utf8'), response));
-    });
+    const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('Scripted server has no port');
-    instance = new ScriptedHttpServer(server, handler, `http://127.0.0.1:${address.port}`);
+    const instance = new ScriptedHttpServer(server, handler, `http://127.0.0.1:${address.port}`);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => instance.reply(request, Buffer.concat(chunks).toString('utf8'), response));
+    });
     return instance;
   }
 
