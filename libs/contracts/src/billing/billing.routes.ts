@@ -1,4 +1,12 @@
 /** billing-service paths, relative to its base URL. */
 export const BILLING_ROUTES = {
   accounts: 'billing/accounts',
+  /** GET: one user's account and balance. */
+  account: 'billing/accounts/:userId',
+  /** POST: does the balance cover this allocation for this long? Read-only. */
+  balanceCheck: 'billing/balance/check',
+  /** POST: record and charge one allocation's usage, exactly once per allocationId. */
+  usage: 'billing/usage',
+  /** POST: the same for up to USAGE_BATCH_MAX_ITEMS allocations, with a result per item. */
+  usageBatch: 'billing/usage/batch',
 } as const;

@@ -8,6 +8,7 @@ import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { createValidationPipe } from '../errors/validation-pipe.factory';
 import { HealthController } from '../health/health.controller';
 import { HealthService } from '../health/health.service';
+import { HttpClientModule } from '../http/http-client.module';
 import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
 import { MetricsController } from '../metrics/metrics.controller';
 import { MetricsService } from '../metrics/metrics.service';
@@ -80,6 +81,7 @@ export class InfrastructureModule {
           retryAttempts: 10,
           retryDelay: 1000,
         }),
+        HttpClientModule.forRoot(config),
       ],
       controllers: [HealthController, MetricsController],
       providers,
@@ -91,6 +93,7 @@ export class InfrastructureModule {
         RedisConnectionManager,
         RabbitMqConnectionManager,
         HealthService,
+        HttpClientModule,
       ],
     };
   }

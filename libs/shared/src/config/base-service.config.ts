@@ -107,4 +107,46 @@ export abstract class BaseServiceConfig {
   // Deployment (issue 6): PM2 puts its process settings in the environment of every worker.
   @EnvString('exec_mode', { optional: true })
   pm2ExecMode?: string;
+
+  // HTTP client: where the typed service clients call, the resilience policy every target shares
+  // (deadline, attempt timeout, retries, retry budget, circuit breaker) and what a call does when
+  // its target is unavailable.
+  @EnvUrl('USER_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30001' })
+  userServiceUrl!: string;
+
+  @EnvUrl('BILLING_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30005' })
+  billingServiceUrl!: string;
+
+  @EnvInteger('HTTP_CLIENT_TIMEOUT_MS', { default: 3000, min: 10, max: 120000 })
+  httpClientTimeoutMs!: number;
+
+  @EnvInteger('HTTP_CLIENT_ATTEMPT_TIMEOUT_MS', { default: 1000, min: 10, max: 120000 })
+  httpClientAttemptTimeoutMs!: number;
+
+  @EnvInteger('HTTP_CLIENT_MAX_RETRIES', { default: 2, min: 0, max: 10 })
+  httpClientMaxRetries!: number;
+
+  @EnvInteger('HTTP_CLIENT_BACKOFF_BASE_MS', { default: 50, min: 1, max: 60000 })
+  httpClientBackoffBaseMs!: number;
+
+  @EnvInteger('HTTP_CLIENT_BACKOFF_MAX_MS', { default: 1000, min: 1, max: 60000 })
+  httpClientBackoffMaxMs!: number;
+
+  @EnvInteger('HTTP_CLIENT_RETRY_BUDGET_PERCENT', { default: 20, min: 0, max: 100 })
+  httpClientRetryBudgetPercent!: number;
+
+  @EnvInteger('HTTP_CLIENT_BREAKER_ERROR_PERCENT', { default: 50, min: 1, max: 100 })
+  httpClientBreakerErrorPercent!: number;
+
+  @EnvInteger('HTTP_CLIENT_BREAKER_MIN_REQUESTS', { default: 10, min: 1, max: 100000 })
+  httpClientBreakerMinRequests!: number;
+
+  @EnvInteger('HTTP_CLIENT_BREAKER_RESET_MS', { default: 10000, min: 100, max: 600000 })
+  httpClientBreakerResetMs!: number;
+
+  @EnvEnum('QUOTA_CHECK_WHEN_UNAVAILABLE', ['deny', 'allow'] as const, { default: 'deny' })
+  quotaCheckWhenUnavailable!: 'deny' | 'allow';
+
+  @EnvEnum('BALANCE_CHECK_WHEN_UNAVAILABLE', ['deny', 'allow'] as const, { default: 'deny' })
+  balanceCheckWhenUnavailable!: 'deny' | 'allow';
 }

@@ -1,6 +1,8 @@
 export { repositoryRoot } from './repository-root';
 export { createTestSecrets, serviceEnvironment } from './service-environment';
 export type { ServiceEnvironmentOptions, TestSecrets } from './service-environment';
+export { ScriptedHttpServer } from './scripted-http-server';
+export type { RecordedRequest, ScriptedHandler, ScriptedReply } from './scripted-http-server';
 export { ServiceProcess } from './service-process';
 export type { LogLine, ServiceProcessOptions } from './service-process';
 export { TcpProxy } from './tcp-proxy';

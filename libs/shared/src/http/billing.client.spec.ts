@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  type INestApplication,
+  Logger,
+  Module,
+  Param,
+  Post,
+} from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE, NestFactory } from '@nestjs/core';
+import {
+  BalanceCheckRequest,
+  type BalanceCheckResponse,
+  BILLING_ROUTES,
+  type BillingAccountResponse,
+  UsageBatchRequest,
+  type UsageBatchResponse,
+  UsageRecordRequest,
+  type UsageRecordResponse,
+} from '@cloudphone/contracts';
+import { ServiceTokenOnly } from '../auth/access.decorators';
+import { AuthenticationGuard } from '../auth/authentication.guard';
+import { TokenService } from '../auth/token.service';
+import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { CommonErrors } from '../errors/common.errors';
+import { createValidationPipe } from '../errors/validation-pipe.factory';
+import { requestIdMiddleware } from '../logging/request-id.middleware';
+import { MetricsService } from '../metrics/metrics.service';
+import { TcpProxy } from '../testing/tcp-proxy';
+import { BillingClient } from './billing.client';
+import { DependencyUnavailableError } from './http-client.errors';
+import type { HttpClientPolicy } from './http-client.policy';
+import { HttpClientRegistry } from './http-client.registry';
+
+// BillingClient against a real NestJS callee speaking the billing-service contract (same DTOs, the real
+// validation pipe, guard and error filter), reached through a TCP proxy the tests cut or blackhole.
+
+const SECRETS = { jwt: 'j'.repeat(32), service: 's'.repeat(32) };
+const KNOWN_USER = randomUUID();
+
+@Controller()
+class FakeBillingServiceController {
+  balanceMinor = 10_000n;
+  readonly recorded = new Map<string, UsageRecordResponse>();
+
+  @Post(BILLING_ROUTES.balanceCheck)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  checkBalance(@Body() request: BalanceCheckRequest): BalanceCheckResponse {
+    // One minor unit per core-second: enough pricing for a contract test.
+    const required = BigInt(request.durationSeconds) * BigInt(request.cpuCores);
+    return {
+      sufficient: this.balanceMinor >= required,
+      balanceMinor: String(this.balanceMinor),
+      requiredMinor: String(required),
+      currency: 'USD',
+    };
+  }
+
+  @Post(BILLING_ROUTES.usage)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  record(@Body() request: UsageRecordRequest): UsageRecordResponse {
+    if (request.userId !== KNOWN_USER) throw CommonErrors.notFound('No billing account for this user');
+    const previous = this.recorded.get(request.allocationId);
+    if (previous) return { ...previous, duplicate: true };
+    const amount = BigInt(request.billedSeconds) * BigInt(request.cpuCores);
+    this.balanceMinor -= amount;
+    const result: UsageRecordResponse = {
+      usageId: randomUUID(),
+      allocationId: request.allocationId,
+      amountMinor: String(amount),
+      balanceMinor: String(this.balanceMinor),
+      duplicate: false,
+    };
+    this.recorded.set(request.allocationId, result);
+    return result;
+  }
+
+  @Post(BILLING_ROUTES.usageBatch)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  recordBatch(@Body() request: UsageBatchRequest): UsageBatchResponse {
+    return {
+      results: request.items.map((item) => {
+        const usage = this.record(item);
+        return { allocationId: item.allocationId, status: usage.duplicate ? 'duplicate' : 'recorded', usage };
+      }),
+    };
+  }
+
+  @Get(BILLING_ROUTES.account)
+  @ServiceTokenOnly()
+  account(@Param('userId') userId: string): BillingAccountResponse {
+    if (userId !== KNOWN_USER) throw CommonErrors.notFound('No billing account for this user');
+    return {
+      userId,
+      tenantId: 'default',
+      balanceMinor: String(this.balanceMinor),
+      currency: 'USD',
+      status: 'active',
+    };
+  }
+}
+
+@Module({
+  controllers: [FakeBillingServiceController],
+  providers: [
+    { provide: TokenService, useValue: new TokenService(SECRETS.jwt, SECRETS.service, 'fake-callee') },
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+  ],
+})
+class FakeCalleeModule {}
+
+const TEST_POLICY: HttpClientPolicy = {
+  deadlineMs: 1500,
+  attemptTimeoutMs: 250,
+  maxRetries: 1,
+  backoffBaseMs: 10,
+  backoffMaxMs: 50,
+  retryBudgetRatio: 0.2,
+  retryBudgetMinRetries: 100,
+  retryBudgetWindowMs: 10_000,
+  breakerErrorPercent: 50,
+  breakerMinRequests: 1000,
+  breakerResetMs: 5000,
+  breakerWindowMs: 10_000,
+};
+
+function usageRecord(overrides: Partial<UsageRecordRequest> = {}): UsageRecordRequest {
+  return {
+    allocationId: randomUUID(),
+    userId: KNOWN_USER,
+    tenantId: 'default',
+    deviceId: randomUUID(),
+    startedAt: '2025-01-01T10:00:00.000Z',
+    endedAt: '2025-01-01T10:01:40.000Z',
+    billedSeconds: 100,
+    cpuCores: 2,
+    memoryMb: 4096,
+    storageGb: 32,
+    ...overrides,
+  };
+}
+
+describe('BillingClient against a contract-speaking callee', () => {
+  let app: INestApplication;
+  let billingProxy: TcpProxy;
+  let registry: HttpClientRegistry;
+  let metrics: MetricsService;
+  let billing: FakeBillingServiceController;
+
+  function billingClient(checkWhenUnavailable: 'deny' | 'allow'): BillingClient {
+    const http = registry.client({
+      name: 'billing-service',
+      baseUrl: billingProxy.wrap('http://127.0.0.1/'),
+    });
+    return new BillingClient(http, metrics, { checkWhenUnavailable });
+  }
+
+  async function degradedCount(operation: string, result: string): Promise<number> {
+    const metric = metrics.registry.getSingleMetric('cloudphone_http_client_degraded_calls_total');
+    const values = metric ? (await metric.get()).values : [];
+    return (
+      values.find((value) => value.labels.operation === operation && value.labels.result === result)?.value ??
+      0
+    );
+  }
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    app = await NestFactory.create(FakeCalleeModule, { logger: false });
+    app.use(requestIdMiddleware);
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    billingProxy = await new TcpProxy('127.0.0.1', port).start();
+    billing = app.get(FakeBillingServiceController);
+  });
+
+  beforeEach(() => {
+    metrics = new MetricsService('device-service', 'test');
+    const tokens = new TokenService(SECRETS.jwt, SECRETS.service, 'device-service');
+    registry = new HttpClientRegistry(TEST_POLICY, { metrics, serviceToken: () => tokens.serviceToken() });
+    billingProxy.restore();
+  });
+
+  afterEach(() => registry.onApplicationShutdown());
+
+  afterAll(async () => {
+    await billingProxy.close();
+    await app.close();
+  });
+
+  describe('calls', () => {
+    const balanceRequest = {
+      userId: KNOWN_USER,
+      durationSeconds: 600,
+      cpuCores: 2,
+      memoryMb: 4096,
+      storageGb: 32,
+    };
+
+    it('checks the balance, money as integer minor-unit strings', async () => {
+      billing.balanceMinor = 10_000n;
+      const bills = billingClient('deny');
+
+      expect(await bills.checkBalance(balanceRequest)).toEqual({
+        degraded: false,
+        sufficient: true,
+        response: { sufficient: true, balanceMinor: '10000', requiredMinor: '1200', currency: 'USD' },
+      });
+      expect(await bills.checkBalance({ ...balanceRequest, durationSeconds: 6000 })).toMatchObject({
+        degraded: false,
+        sufficient: false,
+      });
+    });
+
+    it('follows BALANCE_CHECK_WHEN_UNAVAILABLE when billing-service hangs', async () => {
+      billingProxy.blackhole();
+      await expect(billingClient('deny').checkBalance(balanceRequest)).rejects.toMatchObject({
+        code: 'DEPENDENCY_UNAVAILABLE',
+        details: { dependency: 'billing-service', operation: 'billing.balance_check', reason: 'timeout' },
+      });
+      await expect(billingClient('allow').checkBalance(balanceRequest)).resolves.toMatchObject({
+        degraded: true,
+        sufficient: true,
+      });
+    });
+
+    it('charges a usage record once however often it is sent', async () => {
+      billing.balanceMinor = 10_000n;
+      const bills = billingClient('deny');
+      const record = usageRecord();
+
+      const first = await bills.recordUsage(record);
+      const resend = await bills.recordUsage(record);
+
+      expect(first).toMatchObject({
+        status: 'delivered',
+        response: {
+          allocationId: record.allocationId,
+          amountMinor: '200',
+          balanceMinor: '9800',
+          duplicate: false,
+        },
+      });
+      expect(resend).toMatchObject({
+        status: 'delivered',
+        response: { duplicate: true, balanceMinor: '9800' },
+      });
+      expect(billing.balanceMinor).toBe(9800n);
+    });
+
+    it('defers usage records and batches while billing-service is down, delivers them after', async () => {
+      billing.balanceMinor = 10_000n;
+      const bills = billingClient('deny');
+      const single = usageRecord();
+      const batch = { items: [usageRecord(), usageRecord({ billedSeconds: 50 })] };
+
+      billingProxy.cut();
+      expect(await bills.recordUsage(single)).toMatchObject({ status: 'deferred' });
+      expect(await bills.recordUsageBatch(batch)).toMatchObject({ status: 'deferred' });
+      expect(billing.balanceMinor).toBe(10_000n);
+      expect(await degradedCount('billing.usage', 'deferred')).toBe(1);
+      expect(await degradedCount('billing.usage_batch', 'deferred')).toBe(1);
+
+      billingProxy.restore();
+      expect(await bills.recordUsage(single)).toMatchObject({
+        status: 'delivered',
+        response: { duplicate: false },
+      });
+      const delivered = await bills.recordUsageBatch({ items: [...batch.items, single] });
+      expect(delivered).toMatchObject({
+        status: 'delivered',
+        response: { results: [{ status: 'recorded' }, { status: 'recorded' }, { status: 'duplicate' }] },
+      });
+      expect(billing.balanceMinor).toBe(10_000n - 200n - 200n - 100n);
+    });
+
+    it('gives a record billing refuses as rejected', async () => {
+      const outcome = await billingClient('deny').recordUsage(usageRecord({ userId: randomUUID() }));
+      expect(outcome).toMatchObject({ status: 'rejected', failure: { status: 404, code: 'NOT_FOUND' } });
+    });
+
+    it('reads an account strictly: 404 stays a client error, an outage becomes 503', async () => {
+      const bills = billingClient('allow');
+      await expect(bills.getAccount(KNOWN_USER)).resolves.toMatchObject({
+        userId: KNOWN_USER,
+        currency: 'USD',
+      });
+      await expect(bills.getAccount(randomUUID())).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+      billingProxy.cut();
+      await expect(bills.getAccount(KNOWN_USER)).rejects.toBeInstanceOf(DependencyUnavailableError);
+    });
+  });
+});

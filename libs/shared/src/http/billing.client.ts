@@ -1,0 +1,97 @@
+import {
+  type BalanceCheckRequest,
+  type BalanceCheckResponse,
+  BILLING_ROUTES,
+  type BillingAccountResponse,
+  type UsageBatchRequest,
+  type UsageBatchResponse,
+  type UsageRecordRequest,
+  type UsageRecordResponse,
+} from '@cloudphone/contracts';
+import type { MetricsService } from '../metrics/metrics.service';
+import type { HttpClient } from './http-client';
+import type { HttpRequestError } from './http-client.errors';
+import { type DeliveryOutcome, ServiceClient, type UnavailabilityPolicy } from './service-client';
+
+/** The balance check's answer, or an `allow` policy's pass while billing-service is unavailable. */
+export type BalanceCheckOutcome =
+  | { degraded: false; sufficient: boolean; response: BalanceCheckResponse }
+  | { degraded: true; sufficient: true; failure: HttpRequestError };
+
+export interface BillingClientOptions {
+  /** BALANCE_CHECK_WHEN_UNAVAILABLE: `deny` throws DependencyUnavailableError (503), `allow` lets it through. */
+  checkWhenUnavailable: UnavailabilityPolicy;
+}
+
+/**
+ * billing-service's API (routes and DTOs from @cloudphone/contracts). The balance check follows
+ * its configured policy; usage records are lenient (`deferred` when billing-service is
+ * unavailable: the caller keeps the record and resends it, and billing charges each allocationId
+ * once however often it arrives); `getAccount` is strict.
+ */
+export class BillingClient extends ServiceClient {
+  constructor(
+    http: HttpClient,
+    metrics: MetricsService,
+    private readonly options: BillingClientOptions,
+  ) {
+    super(http, metrics);
+  }
+
+  /** Does the balance cover this spec for this long? Read-only, so retried like a GET. */
+  async checkBalance(request: BalanceCheckRequest): Promise<BalanceCheckOutcome> {
+    const body: BalanceCheckRequest = {
+      userId: request.userId,
+      durationSeconds: request.durationSeconds,
+      cpuCores: request.cpuCores,
+      memoryMb: request.memoryMb,
+      storageGb: request.storageGb,
+    };
+    const result = await this.policyCheck('billing.balance_check', this.options.checkWhenUnavailable, () =>
+      this.http.post<BalanceCheckResponse>(BILLING_ROUTES.balanceCheck, body, { idempotent: true }),
+    );
+    return result.degraded
+      ? { degraded: true, sufficient: true, failure: result.failure }
+      : { degraded: false, sufficient: result.response.sufficient, response: result.response };
+  }
+
+  /** Records and charges one allocation's usage; `duplicate: true` in the answer for a resend. */
+  recordUsage(request: UsageRecordRequest): Promise<DeliveryOutcome<UsageRecordResponse>> {
+    return this.lenientCall('billing.usage', () =>
+      this.http.post<UsageRecordResponse>(BILLING_ROUTES.usage, usageRecordBody(request), {
+        idempotencyKey: `billing-usage:${request.allocationId}`,
+      }),
+    );
+  }
+
+  /** Records several allocations; each item is deduplicated by billing, so the batch may be resent whole. */
+  recordUsageBatch(request: UsageBatchRequest): Promise<DeliveryOutcome<UsageBatchResponse>> {
+    const body: UsageBatchRequest = { items: request.items.map(usageRecordBody) };
+    return this.lenientCall('billing.usage_batch', () =>
+      this.http.post<UsageBatchResponse>(BILLING_ROUTES.usageBatch, body, { idempotent: true }),
+    );
+  }
+
+  /** A user's account and balance; DependencyUnavailableError when billing-service is unavailable. */
+  getAccount(userId: string): Promise<BillingAccountResponse> {
+    return this.strictCall('billing.account', () =>
+      this.http.get<BillingAccountResponse>(BILLING_ROUTES.account, { params: { userId } }),
+    );
+  }
+}
+
+/** Only the contract's fields, so a caller passing a richer object never trips forbidNonWhitelisted. */
+function usageRecordBody(record: UsageRecordRequest): UsageRecordRequest {
+  return {
+    allocationId: record.allocationId,
+    userId: record.userId,
+    tenantId: record.tenantId,
+    deviceId: record.deviceId,
+    startedAt: record.startedAt,
+    endedAt: record.endedAt,
+    billedSeconds: record.billedSeconds,
+    cpuCores: record.cpuCores,
+    memoryMb: record.memoryMb,
+    storageGb: record.storageGb,
+  };
+}
