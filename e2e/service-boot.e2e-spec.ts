@@ -5,6 +5,7 @@ import {
   serviceEnvironment,
   ServiceProcess,
   TestTokens,
+  waitFor,
   type TestDatabase,
 } from '@cloudphone/shared/testing';
 
@@ -96,12 +97,17 @@ describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s
       waitUntil: 'listening',
     });
     try {
-      const response = await fetch(`${broken.url}/health/ready`);
-      expect(response.status).toBe(503);
-      const body = (await response.json()) as { code: string; message: string; details: { down: string[] } };
+      // RabbitMQ connects in the background after listening; wait until only Redis is missing.
+      const body = await waitFor(
+        async () => {
+          const response = await fetch(`${broken.url}/health/ready`);
+          const answer = (await response.json()) as { code: string; message: string; details: { down: string[] } };
+          return response.status === 503 && answer.details.down.join() === 'redis' && answer;
+        },
+        { description: 'readiness to report only redis down', timeoutMs: 10000 },
+      );
       expect(body.code).toBe('NOT_READY');
-      expect(body.message).toContain('redis');
-      expect(body.details.down).toEqual(['redis']);
+      expect(body.message).toBe('Not ready: redis down');
       expect((await fetch(`${broken.url}/health/live`)).status).toBe(200);
     } finally {
       await broken.stop('SIGKILL');
