@@ -6,6 +6,7 @@ import { TokenService } from '../auth/token.service';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { createValidationPipe } from '../errors/validation-pipe.factory';
+import { EventsModule } from '../events/events.module';
 import { HealthController } from '../health/health.controller';
 import { HealthService } from '../health/health.service';
 import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
@@ -80,6 +81,7 @@ export class InfrastructureModule {
           retryAttempts: 10,
           retryDelay: 1000,
         }),
+        EventsModule,
       ],
       controllers: [HealthController, MetricsController],
       providers,
