@@ -101,7 +101,7 @@ export abstract class BaseServiceConfig {
 
   // --- Events (libs/shared/src/events): outbox relay, consumers, retention ---
 
-  @EnvInteger('EVENTS_RELAY_BATCH_SIZE', { default: 500, min: 1, max: 10000 })
+  @EnvInteger('EVENTS_RELAY_BATCH_SIZE', { default: 1000, min: 1, max: 10000 })
   eventsRelayBatchSize!: number;
 
   /** How often an idle relay looks for rows committed by other processes (its own commits wake it). */

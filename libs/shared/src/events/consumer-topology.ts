@@ -33,7 +33,10 @@ export function consumerTopology(config: BaseServiceConfig, patterns: string[]):
     exchange: config.eventsExchange,
     queue,
     deadLetterQueue: `${queue}.dlq`,
-    retryQueues: consumerRetryDelays(config).map((delayMs) => ({ name: `${queue}.retry.${delayMs}ms`, delayMs })),
+    retryQueues: consumerRetryDelays(config).map((delayMs) => ({
+      name: `${queue}.retry.${delayMs}ms`,
+      delayMs,
+    })),
     patterns: [...new Set(patterns)].sort(),
     deliveryLimit: config.eventsConsumerDeliveryLimit,
   };

@@ -76,7 +76,8 @@ export class EventBrokerClient {
           else settle(index, this.returned.delete(message.messageId) ? 'unroutable' : 'confirmed');
         },
       );
-      if (!writable) await Promise.race([once(channel, 'drain'), once(channel, 'close')]).catch(() => undefined);
+      if (!writable)
+        await Promise.race([once(channel, 'drain'), once(channel, 'close')]).catch(() => undefined);
       if (this.channel !== channel) {
         // The channel closed under us: what was not published yet is simply not sent.
         for (let rest = index + 1; rest < messages.length; rest += 1) settle(rest, 'unknown');
@@ -86,7 +87,9 @@ export class EventBrokerClient {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       allSettled.then(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.config.eventsPublishConfirmTimeoutMs))),
+      new Promise<boolean>(
+        (resolve) => (timer = setTimeout(() => resolve(true), this.config.eventsPublishConfirmTimeoutMs)),
+      ),
     ]);
     clearTimeout(timer);
     if (timedOut) this.discard(channel, 'confirm timeout');

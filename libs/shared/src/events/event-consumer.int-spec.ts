@@ -8,7 +8,7 @@ import {
   type TestDatabase,
   uniqueTestId,
   waitFor,
-} from '@cloudphone/shared/testing';
+} from '../testing';
 import type { EntityManager } from 'typeorm';
 import { runInTransaction } from '../database/transaction-context';
 import { OnEvent } from './on-event.decorator';
@@ -83,7 +83,10 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
 
   it('handles a published event once, committing the handler write with the inbox row', async () => {
     const [id] = await publish('order.created', { n: 7 });
-    await waitFor(async () => (await handledRows(id)) === 1, { timeoutMs: 10000, description: 'the handler write' });
+    await waitFor(async () => (await handledRows(id)) === 1, {
+      timeoutMs: 10000,
+      description: 'the handler write',
+    });
     expect(await database.query('SELECT event_type, source FROM inbox WHERE event_id = $1', [id])).toEqual([
       { event_type: 'order.created', source: SERVICE },
     ]);
@@ -91,7 +94,10 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
 
   it('handles a duplicate delivery only once', async () => {
     const [id] = await publish('order.created', { n: 1 });
-    await waitFor(async () => (await handledRows(id)) === 1, { timeoutMs: 10000, description: 'the first delivery' });
+    await waitFor(async () => (await handledRows(id)) === 1, {
+      timeoutMs: 10000,
+      description: 'the first delivery',
+    });
     const envelope: EventEnvelope = {
       id,
       type: 'order.created',
@@ -104,7 +110,9 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
     await observer.publishRaw('order.created', Buffer.from(JSON.stringify(envelope)));
     await observer.publishRaw('order.created', Buffer.from(JSON.stringify(envelope)));
     await waitFor(
-      async () => (await app.counter('cloudphone_events_consumed_total', { outcome: 'duplicate' })) === duplicatesBefore + 2,
+      async () =>
+        (await app.counter('cloudphone_events_consumed_total', { outcome: 'duplicate' })) ===
+        duplicatesBefore + 2,
       { timeoutMs: 10000, description: 'two duplicates to be skipped' },
     );
     expect(await handledRows(id)).toBe(1);
@@ -117,9 +125,16 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
     for (let n = 0; n < 20; n += 1) goodIds.push(...(await publish('order.created', { n })));
     const goodCount = async () =>
       Number(
-        (await database.query<{ n: string }>('SELECT count(*) AS n FROM handled WHERE event_id = ANY($1)', [goodIds]))[0].n,
+        (
+          await database.query<{ n: string }>('SELECT count(*) AS n FROM handled WHERE event_id = ANY($1)', [
+            goodIds,
+          ])
+        )[0].n,
       );
-    await waitFor(async () => (await goodCount()) === 20, { timeoutMs: 15000, description: 'the 20 good events' });
+    await waitFor(async () => (await goodCount()) === 20, {
+      timeoutMs: 15000,
+      description: 'the 20 good events',
+    });
     // The good events did not wait for the poison message's retries.
     expect(handlers.poisonCalls).toBeLessThan(retryDelays.length + 1);
 
@@ -140,7 +155,9 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
     expect(handlers.poisonCalls).toBe(retryDelays.length + 1);
     expect(await handledRows(poisonId)).toBe(0);
     expect(await database.query('SELECT 1 FROM inbox WHERE event_id = $1', [poisonId])).toHaveLength(0);
-    expect(await app.counter('cloudphone_events_retries_total', { type: 'poison.pill' })).toBe(retryDelays.length);
+    expect(await app.counter('cloudphone_events_retries_total', { type: 'poison.pill' })).toBe(
+      retryDelays.length,
+    );
     expect(await app.counter('cloudphone_events_dead_lettered_total', { reason: 'handler_failed' })).toBe(1);
   });
 
@@ -156,16 +173,34 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
     expect(dead).toEqual([expect.objectContaining({ content: '{not json' })]);
     expect(dead[0].headers['x-dead-letter-reason']).toBe('invalid_envelope');
     const [id] = await publish('order.created', { n: 99 });
-    await waitFor(async () => (await handledRows(id)) === 1, { timeoutMs: 10000, description: 'a later event' });
+    await waitFor(async () => (await handledRows(id)) === 1, {
+      timeoutMs: 10000,
+      description: 'a later event',
+    });
   });
 
   it('trims sent outbox rows and old inbox ids past their retention, and nothing else', async () => {
     const [recent] = await publish('order.created', { n: 5 });
-    await waitFor(async () => (await handledRows(recent)) === 1, { timeoutMs: 10000, description: 'the event' });
-    await database.query(`UPDATE outbox SET sent_at = now() - interval '100 hours' WHERE event_id <> $1`, [recent]);
-    await database.query(`UPDATE inbox SET handled_at = now() - interval '400 hours' WHERE event_id <> $1`, [recent]);
-    const oldOutbox = Number((await database.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE event_id <> $1', [recent]))[0].n);
-    const oldInbox = Number((await database.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE event_id <> $1', [recent]))[0].n);
+    await waitFor(async () => (await handledRows(recent)) === 1, {
+      timeoutMs: 10000,
+      description: 'the event',
+    });
+    await database.query(`UPDATE outbox SET sent_at = now() - interval '100 hours' WHERE event_id <> $1`, [
+      recent,
+    ]);
+    await database.query(`UPDATE inbox SET handled_at = now() - interval '400 hours' WHERE event_id <> $1`, [
+      recent,
+    ]);
+    const oldOutbox = Number(
+      (
+        await database.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE event_id <> $1', [recent])
+      )[0].n,
+    );
+    const oldInbox = Number(
+      (
+        await database.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE event_id <> $1', [recent])
+      )[0].n,
+    );
     await database.query(
       `INSERT INTO outbox (event_id, event_type, aggregate_key, data, occurred_at, next_attempt_at)
        VALUES ($1, 'order.created', 'order:unsent', '{}', now() - interval '200 hours', now() + interval '1 day')`,

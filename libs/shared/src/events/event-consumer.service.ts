@@ -38,8 +38,11 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
       handlers.flatMap((handler) => handler.patterns),
     );
     this.logger.log({ msg: 'event consumer configured', queue: topology.queue, handlers: handlers.length });
-    this.consumer = new EventQueueConsumer(this.rabbitmq, topology, this.config.eventsConsumerPrefetch, (content, attempt) =>
-      this.dispatcher.dispatch(content, attempt),
+    this.consumer = new EventQueueConsumer(
+      this.rabbitmq,
+      topology,
+      this.config.eventsConsumerPrefetch,
+      (content, attempt) => this.dispatcher.dispatch(content, attempt),
     );
     this.consumer.start();
   }

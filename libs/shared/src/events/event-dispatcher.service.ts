@@ -47,7 +47,12 @@ export class EventDispatcher {
       this.metrics.consumed.inc({ type: 'invalid', outcome: 'dead_lettered' });
       this.metrics.deadLettered.inc({ type: 'invalid', reason: 'invalid_envelope' });
       this.logger.error({ msg: 'undecodable event moved to the dead-letter queue', bytes: content.length });
-      return { action: 'dead-letter', reason: 'invalid_envelope', attempts: attempt, error: 'not a valid event envelope' };
+      return {
+        action: 'dead-letter',
+        reason: 'invalid_envelope',
+        attempts: attempt,
+        error: 'not a valid event envelope',
+      };
     }
     const handlers = this.handlers.filter((handler) =>
       handler.patterns.some((pattern) => topicPatternMatches(pattern, event.type)),
@@ -70,7 +75,8 @@ export class EventDispatcher {
         return true;
       });
       this.metrics.consumed.inc({ type: event.type, outcome: handled ? 'handled' : 'duplicate' });
-      if (!handled) this.logger.debug({ msg: 'duplicate event skipped', eventId: event.id, type: event.type });
+      if (!handled)
+        this.logger.debug({ msg: 'duplicate event skipped', eventId: event.id, type: event.type });
       return { action: 'ack' };
     } catch (error) {
       return this.failed(event, attempt, `${current}: ${(error as Error)?.message ?? String(error)}`);
@@ -84,13 +90,20 @@ export class EventDispatcher {
     if (attempt > this.retryDelays.length) {
       this.metrics.consumed.inc({ type: event.type, outcome: 'dead_lettered' });
       this.metrics.deadLettered.inc({ type: event.type, reason: 'handler_failed' });
-      this.logger.error({ msg: 'event handler failed on the last attempt; moved to the dead-letter queue', ...fields });
+      this.logger.error({
+        msg: 'event handler failed on the last attempt; moved to the dead-letter queue',
+        ...fields,
+      });
       return { action: 'dead-letter', reason: 'handler_failed', attempts: attempt, error };
     }
     const retryIndex = attempt - 1;
     this.metrics.consumed.inc({ type: event.type, outcome: 'retried' });
     this.metrics.retries.inc({ type: event.type });
-    this.logger.warn({ msg: 'event handler failed; will retry', retryInMs: this.retryDelays[retryIndex], ...fields });
+    this.logger.warn({
+      msg: 'event handler failed; will retry',
+      retryInMs: this.retryDelays[retryIndex],
+      ...fields,
+    });
     return { action: 'retry', retryIndex, nextAttempt: attempt + 1, error };
   }
 }

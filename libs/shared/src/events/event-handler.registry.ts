@@ -36,13 +36,19 @@ export class EventHandlerRegistry {
         if (!patterns) continue;
         const name = `${instance.constructor.name}.${method}`;
         if (!wrapper.isDependencyTreeStatic()) {
-          throw new Error(`@OnEvent handler ${name} must live in a singleton provider, not a request-scoped one`);
+          throw new Error(
+            `@OnEvent handler ${name} must live in a singleton provider, not a request-scoped one`,
+          );
         }
         bindings.push({
           name,
           patterns,
           invoke: async (event, manager) => {
-            await (handler as (event: EventEnvelope, manager: EntityManager) => unknown).call(instance, event, manager);
+            await (handler as (event: EventEnvelope, manager: EntityManager) => unknown).call(
+              instance,
+              event,
+              manager,
+            );
           },
         });
         this.logger.log({ msg: 'event handler registered', handler: name, patterns });

@@ -50,7 +50,8 @@ export class EventPublisher implements EntitySubscriberInterface {
       if (typeof event.aggregateId !== 'string' || event.aggregateId.length === 0) {
         throw new Error(`Event ${event.type} needs a non-empty aggregateId`);
       }
-      if (event.id !== undefined && !UUID.test(event.id)) throw new Error(`Event id "${event.id}" is not a uuid`);
+      if (event.id !== undefined && !UUID.test(event.id))
+        throw new Error(`Event id "${event.id}" is not a uuid`);
       const version = event.version ?? 1;
       if (!Number.isInteger(version) || version < 1) throw new Error(`Event version must be an integer >= 1`);
       return {

@@ -47,7 +47,8 @@ export class EventQueueConsumer {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.settingUp;
     const channel = this.channel;
-    if (channel && this.consumerTag) await Promise.race([channel.cancel(this.consumerTag).catch(() => undefined), delay(2000)]);
+    if (channel && this.consumerTag)
+      await Promise.race([channel.cancel(this.consumerTag).catch(() => undefined), delay(2000)]);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.inFlight]),
@@ -65,7 +66,11 @@ export class EventQueueConsumer {
       .then(() => (this.setupFailures = 0))
       .catch((error: Error) => {
         this.setupFailures += 1;
-        this.logger.error({ msg: 'event consumer setup failed', queue: this.topology.queue, error: error.message });
+        this.logger.error({
+          msg: 'event consumer setup failed',
+          queue: this.topology.queue,
+          error: error.message,
+        });
         this.scheduleSetUp();
       })
       .then(() => {
@@ -86,7 +91,9 @@ export class EventQueueConsumer {
   private async declareAndConsume(): Promise<void> {
     const { exchange, queue, deadLetterQueue, retryQueues, patterns, deliveryLimit } = this.topology;
     const channel = await this.rabbitmq.createConfirmChannel();
-    channel.on('error', (error: Error) => this.logger.warn({ msg: 'event consumer channel error', error: error.message }));
+    channel.on('error', (error: Error) =>
+      this.logger.warn({ msg: 'event consumer channel error', error: error.message }),
+    );
     channel.on('close', () => {
       if (this.channel !== channel) return;
       this.channel = null;
@@ -155,7 +162,9 @@ export class EventQueueConsumer {
       return;
     }
     const target =
-      decision.action === 'retry' ? this.topology.retryQueues[decision.retryIndex].name : this.topology.deadLetterQueue;
+      decision.action === 'retry'
+        ? this.topology.retryQueues[decision.retryIndex].name
+        : this.topology.deadLetterQueue;
     const extraHeaders =
       decision.action === 'retry'
         ? { [ATTEMPT_HEADER]: decision.nextAttempt, 'x-last-error': truncate(decision.error) }
@@ -171,7 +180,11 @@ export class EventQueueConsumer {
     } catch (error) {
       // The copy is not safely stored: return the original to the queue (this counts towards the
       // delivery limit). If the channel is gone, the broker requeues it by itself.
-      this.logger.warn({ msg: 'could not move failed event; requeued', target, error: (error as Error).message });
+      this.logger.warn({
+        msg: 'could not move failed event; requeued',
+        target,
+        error: (error as Error).message,
+      });
       if (this.channel === channel) channel.nack(message, false, true);
     }
   }
@@ -209,7 +222,8 @@ function truncate(text: string): string {
 function withoutDeathHeaders(headers: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(headers)) {
-    if (key !== 'x-death' && !key.startsWith('x-first-death') && !key.startsWith('x-last-death')) copy[key] = value;
+    if (key !== 'x-death' && !key.startsWith('x-first-death') && !key.startsWith('x-last-death'))
+      copy[key] = value;
   }
   return copy;
 }

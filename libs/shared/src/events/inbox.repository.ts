@@ -11,7 +11,10 @@ export class InboxRepository {
    * already there (a duplicate). A concurrent insert of the same id waits for the other
    * transaction and then sees the conflict, so two replicas never both handle one event.
    */
-  async record(manager: EntityManager, event: { id: string; type: string; source: string }): Promise<boolean> {
+  async record(
+    manager: EntityManager,
+    event: { id: string; type: string; source: string },
+  ): Promise<boolean> {
     const inserted = (await manager.query(
       `INSERT INTO inbox (event_id, event_type, source) VALUES ($1, $2, $3)
        ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,

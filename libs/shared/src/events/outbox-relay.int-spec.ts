@@ -10,7 +10,7 @@ import {
   TEST_SERVERS,
   uniqueTestId,
   waitFor,
-} from '@cloudphone/shared/testing';
+} from '../testing';
 import { runInTransaction } from '../database/transaction-context';
 
 const SERVICE = 'relay-test';
@@ -82,7 +82,9 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
   };
 
   const unsent = async () =>
-    Number((await database.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'))[0].n);
+    Number(
+      (await database.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'))[0].n,
+    );
 
   beforeAll(async () => {
     database = await createTestDatabase('notification-service');
@@ -107,31 +109,50 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
     const rolledBackId = randomUUID();
     await expect(
       runInTransaction(app.dataSource, async (manager) => {
-        await app.publisher.publish(manager, { id: rolledBackId, type: 'relaytest.happened', aggregateId: 'a', data: {} });
+        await app.publisher.publish(manager, {
+          id: rolledBackId,
+          type: 'relaytest.happened',
+          aggregateId: 'a',
+          data: {},
+        });
         throw new Error('business rule failed');
       }),
     ).rejects.toThrow('business rule failed');
     // A plain TypeORM transaction works too; with a 60 s poll only the after-commit wake-up can deliver in time.
     const committedId = randomUUID();
     await app.dataSource.transaction((manager) =>
-      app.publisher.publish(manager, { id: committedId, type: 'relaytest.happened', aggregateId: 'a', data: { ok: true } }),
+      app.publisher.publish(manager, {
+        id: committedId,
+        type: 'relaytest.happened',
+        aggregateId: 'a',
+        data: { ok: true },
+      }),
     );
-    await waitFor(() => observer.received.some(({ envelope }) => envelope.id === committedId), {
-      timeoutMs: 10000,
-      description: 'the committed event',
+    const { envelope: committed } = await waitFor(
+      () => observer.received.find(({ envelope }) => envelope.id === committedId),
+      { timeoutMs: 10000, description: 'the committed event' },
+    );
+    expect(committed).toMatchObject({
+      type: 'relaytest.happened',
+      version: 1,
+      source: SERVICE,
+      data: { ok: true },
     });
-    const committed = observer.received.find(({ envelope }) => envelope.id === committedId)!.envelope;
-    expect(committed).toMatchObject({ type: 'relaytest.happened', version: 1, source: SERVICE, data: { ok: true } });
     expect(Number.isNaN(Date.parse(committed.occurredAt))).toBe(false);
     expect(observer.received.map(({ envelope }) => envelope.id)).not.toContain(rolledBackId);
     expect(await database.query('SELECT 1 FROM outbox WHERE event_id = $1', [rolledBackId])).toHaveLength(0);
   });
 
   it('holds events while RabbitMQ is unreachable and delivers all of them, in order per aggregate, after reconnect', async () => {
-    const proxy = await new TcpProxy('127.0.0.1', Number(new URL(TEST_SERVERS.rabbitmqUrl).port || 5672)).start();
+    const proxy = await new TcpProxy(
+      '127.0.0.1',
+      Number(new URL(TEST_SERVERS.rabbitmqUrl).port || 5672),
+    ).start();
     try {
       const app = await startApp({ RABBITMQ_URL: proxy.wrap(TEST_SERVERS.rabbitmqUrl) });
-      await waitFor(() => app.rabbitmq.isConnected(), { description: 'the app to connect through the proxy' });
+      await waitFor(() => app.rabbitmq.isConnected(), {
+        description: 'the app to connect through the proxy',
+      });
       proxy.cut();
       const aggregates = ['d1', 'd2', 'd3', 'd4'];
       const ids = await publishSequenced(app, 'relaytest.changed', aggregates, 50);
@@ -141,7 +162,10 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
       expect(await app.counter('cloudphone_events_published_total')).toBe(0);
 
       proxy.restore();
-      await waitFor(async () => (await unsent()) === 0, { timeoutMs: 30000, description: 'the outbox to drain' });
+      await waitFor(async () => (await unsent()) === 0, {
+        timeoutMs: 30000,
+        description: 'the outbox to drain',
+      });
       await waitFor(() => new Set(observer.received.map(({ envelope }) => envelope.id)).size === 200, {
         timeoutMs: 10000,
         description: 'all 200 events at the observer',
@@ -155,7 +179,10 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
       proxy.cut();
       await new Promise((resolve) => setTimeout(resolve, 300));
       proxy.restore();
-      await waitFor(async () => (await unsent()) === 0, { timeoutMs: 30000, description: 'the outbox to drain again' });
+      await waitFor(async () => (await unsent()) === 0, {
+        timeoutMs: 30000,
+        description: 'the outbox to drain again',
+      });
       await waitFor(() => new Set(observer.received.map(({ envelope }) => envelope.id)).size >= 400, {
         timeoutMs: 10000,
         description: 'all 400 events of the second round',
@@ -177,7 +204,10 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
       publishSequenced(second, 'relaytest.moved', aggregates.slice(6), 60, 5),
     ]);
     const expected = new Set([...a, ...b]);
-    await waitFor(async () => (await unsent()) === 0, { timeoutMs: 30000, description: 'the outbox to drain' });
+    await waitFor(async () => (await unsent()) === 0, {
+      timeoutMs: 30000,
+      description: 'the outbox to drain',
+    });
     await waitFor(() => observer.received.length >= expected.size, {
       timeoutMs: 10000,
       description: `${expected.size} events at the observer`,
@@ -204,17 +234,20 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
     );
     const failed = await waitFor(
       async () => {
-        const [row] = await database.query<{ sent_at: Date | null; attempts: number; last_error: string | null }>(
-          'SELECT sent_at, attempts, last_error FROM outbox WHERE event_id = $1',
-          [id],
-        );
+        const [row] = await database.query<{
+          sent_at: Date | null;
+          attempts: number;
+          last_error: string | null;
+        }>('SELECT sent_at, attempts, last_error FROM outbox WHERE event_id = $1', [id]);
         return row.attempts >= 2 ? row : undefined;
       },
       { timeoutMs: 15000, description: 'two refused attempts' },
     );
     expect(failed.sent_at).toBeNull();
     expect(failed.last_error).toContain('unroutable');
-    expect(await app.counter('cloudphone_events_publish_failures_total', { reason: 'unroutable' })).toBeGreaterThanOrEqual(2);
+    expect(
+      await app.counter('cloudphone_events_publish_failures_total', { reason: 'unroutable' }),
+    ).toBeGreaterThanOrEqual(2);
     expect(await app.counter('cloudphone_events_published_total')).toBe(0);
 
     await observer.observe('orphan.*');

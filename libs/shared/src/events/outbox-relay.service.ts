@@ -128,7 +128,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async publishInWaves(rows: OutboxRow[]): Promise<{ result: OutboxBatchResult; error: Error | null }> {
+  private async publishInWaves(
+    rows: OutboxRow[],
+  ): Promise<{ result: OutboxBatchResult; error: Error | null }> {
     const runs = new Map<string, OutboxRow[]>();
     for (const row of rows) {
       const run = runs.get(row.aggregateKey);
@@ -185,7 +187,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       });
       if (unknown > 0) {
         this.metrics.publishFailures.inc({ reason: 'broker_unavailable' }, unknown);
-        return { result, error: new Error(`${unknown} publishes unconfirmed (channel closed or confirm timeout)`) };
+        return {
+          result,
+          error: new Error(`${unknown} publishes unconfirmed (channel closed or confirm timeout)`),
+        };
       }
     }
     return { result, error: null };
@@ -207,7 +212,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async refreshGauges(): Promise<void> {
-    if (Date.now() - this.lastGaugeRefresh < Math.max(this.config.eventsRelayPollIntervalMs, GAUGE_REFRESH_MS)) return;
+    if (
+      Date.now() - this.lastGaugeRefresh <
+      Math.max(this.config.eventsRelayPollIntervalMs, GAUGE_REFRESH_MS)
+    )
+      return;
     this.lastGaugeRefresh = Date.now();
     try {
       const backlog = await this.outbox.backlog();

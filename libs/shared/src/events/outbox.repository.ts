@@ -92,7 +92,10 @@ export class OutboxRepository {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const heads = (await runner.query(CLAIM_HEADS, [headLimit])) as Array<{ id: string; aggregate_key: string }>;
+      const heads = (await runner.query(CLAIM_HEADS, [headLimit])) as Array<{
+        id: string;
+        aggregate_key: string;
+      }>;
       if (heads.length === 0) {
         await runner.commitTransaction();
         return 0;
@@ -105,7 +108,9 @@ export class OutboxRepository {
       ])) as RawOutboxRow[];
       const result = await send(raw.map(toOutboxRow));
       if (result.sentIds.length > 0) {
-        await runner.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [result.sentIds]);
+        await runner.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [
+          result.sentIds,
+        ]);
       }
       for (const failure of result.failures) {
         await runner.query(
@@ -175,4 +180,3 @@ function toOutboxRow(raw: RawOutboxRow): OutboxRow {
     attempts: raw.attempts,
   };
 }
-

@@ -6,8 +6,14 @@ const WORD = /^[a-z0-9_]+$/;
  */
 export function assertValidTopicPattern(pattern: string): void {
   const words = pattern.split('.');
-  if (pattern.length === 0 || pattern.length > 255 || !words.every((word) => word === '*' || word === '#' || WORD.test(word))) {
-    throw new Error(`Invalid event pattern "${pattern}": use words like device.allocated, device.* or billing.#`);
+  if (
+    pattern.length === 0 ||
+    pattern.length > 255 ||
+    !words.every((word) => word === '*' || word === '#' || WORD.test(word))
+  ) {
+    throw new Error(
+      `Invalid event pattern "${pattern}": use words like device.allocated, device.* or billing.#`,
+    );
   }
 }
 

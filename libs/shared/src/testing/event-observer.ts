@@ -78,7 +78,8 @@ export class EventObserver {
 
   /** Deletes the namespace's exchange and `queues`, then closes the connection. */
   async cleanUp(queues: string[]): Promise<void> {
-    for (const queue of [...queues, ...this.queues]) await this.channel.deleteQueue(queue).catch(() => undefined);
+    for (const queue of [...queues, ...this.queues])
+      await this.channel.deleteQueue(queue).catch(() => undefined);
     await this.channel.deleteExchange(this.exchange).catch(() => undefined);
     await this.connection.close().catch(() => undefined);
   }

@@ -33,7 +33,10 @@ export class EventsTestApp {
 
   static async start(options: EventsTestAppOptions): Promise<EventsTestApp> {
     const env = {
-      ...serviceEnvironment({ databaseUrl: options.databaseUrl, messagingNamespace: options.messagingNamespace }),
+      ...serviceEnvironment({
+        databaseUrl: options.databaseUrl,
+        messagingNamespace: options.messagingNamespace,
+      }),
       LOG_LEVEL: 'warn',
       ...options.env,
     };
