@@ -19,7 +19,7 @@ interface Sequenced {
   seq: number;
 }
 
-/** Ids of `received` grouped by aggregate (header x-aggregate-key), first occurrence only. */
+/** The `seq` values of `received` per aggregate (header x-aggregate-key), first delivery of each event only. */
 function sequencesByAggregate(received: ObservedMessage[]): Map<string, number[]> {
   const seen = new Set<string>();
   const byAggregate = new Map<string, number[]>();
