@@ -17,6 +17,8 @@ export type { PageResponse } from './common/page.response';
 export { SERVICE_CATALOG, SERVICE_NAMES } from './common/service-catalog';
 export type { ServiceKey, ServiceName } from './common/service-catalog';
 export { DEVICE_ROUTES } from './device/device.routes';
+export { DOMAIN_EVENTS, EVENT_TYPE_PATTERN } from './events';
+export type { DomainEventType, EventEnvelope, EventType } from './events';
 export { NOTIFICATION_ROUTES } from './notification/notification.routes';
 export { PROXY_ROUTES } from './proxy/proxy.routes';
 export { SMS_RECEIVE_ROUTES } from './sms-receive/sms-receive.routes';

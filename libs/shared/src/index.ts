@@ -3,6 +3,7 @@ export * from './bootstrap';
 export * from './config';
 export * from './database';
 export * from './errors';
+export * from './events';
 export * from './health';
 export * from './http';
 export * from './logging';

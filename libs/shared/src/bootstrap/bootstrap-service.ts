@@ -114,12 +114,14 @@ async function startService(options: BootstrapOptions, logger: AppLogger): Promi
       },
     );
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
-  process.on('unhandledRejection', (reason) =>
-    logger.pino.error({ msg: 'unhandled promise rejection', err: reason }),
-  );
-  process.send?.('ready');
+  if (options.ownsProcess !== false) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    process.on('unhandledRejection', (reason) =>
+      logger.pino.error({ msg: 'unhandled promise rejection', err: reason }),
+    );
+    process.send?.('ready');
+  }
   return { app, logger, url, shutdown };
 }
 

@@ -6,6 +6,7 @@ import { TokenService } from '../auth/token.service';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { createValidationPipe } from '../errors/validation-pipe.factory';
+import { EventsModule } from '../events/events.module';
 import { HealthController } from '../health/health.controller';
 import { HealthService } from '../health/health.service';
 import { HttpClientModule } from '../http/http-client.module';
@@ -82,6 +83,7 @@ export class InfrastructureModule {
           retryDelay: 1000,
         }),
         HttpClientModule.forRoot(config),
+        EventsModule,
       ],
       controllers: [HealthController, MetricsController],
       providers,

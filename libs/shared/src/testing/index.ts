@@ -12,3 +12,7 @@ export { TEST_SERVERS } from './test-servers';
 export { TestTokens } from './test-tokens';
 export { uniqueTestId } from './unique-test-id';
 export { waitFor } from './wait-for';
+export { EventObserver } from './event-observer';
+export type { ObservedMessage } from './event-observer';
+export { EventsTestApp } from './events-test-app';
+export type { EventsTestAppOptions } from './events-test-app';

@@ -1,0 +1,23 @@
+/** A routing key `<aggregate>.<event>`: lower-case words of letters, digits and underscores. */
+export type EventType = `${string}.${string}`;
+
+/** What a valid event type looks like; the publisher refuses anything else. */
+export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
+
+/**
+ * Event names the services exchange. Publishers and consumers import the name from here so a
+ * typo is a compile error, not a silently unbound routing key.
+ */
+export const DOMAIN_EVENTS = {
+  deviceAllocated: 'device.allocated',
+  deviceReleased: 'device.released',
+  deviceFailed: 'device.failed',
+  allocationExpiring: 'allocation.expiring',
+  allocationExpired: 'allocation.expired',
+  billingUsageRecorded: 'billing.usage_recorded',
+  billingBalanceLow: 'billing.balance_low',
+  billingOverdue: 'billing.overdue',
+  userDeleted: 'user.deleted',
+} as const;
+
+export type DomainEventType = (typeof DOMAIN_EVENTS)[keyof typeof DOMAIN_EVENTS];

@@ -1,0 +1,3 @@
+export { DOMAIN_EVENTS, EVENT_TYPE_PATTERN } from './domain-events';
+export type { DomainEventType, EventType } from './domain-events';
+export type { EventEnvelope } from './event-envelope';

@@ -1,0 +1,43 @@
+import type { BaseServiceConfig } from '../config/base-service.config';
+
+export interface RetryQueue {
+  name: string;
+  delayMs: number;
+}
+
+/** Exchange, queues and bindings of one service's consumer. */
+export interface ConsumerTopology {
+  exchange: string;
+  /** `<queuePrefix>.<serviceName>`: durable quorum queue bound to the handlers' patterns. */
+  queue: string;
+  /** `<queue>.dlq`: failed and poison deliveries, kept for inspection and replay. */
+  deadLetterQueue: string;
+  /** One delay queue per retry step: messages wait there (TTL) and dead-letter back to `queue`. */
+  retryQueues: RetryQueue[];
+  patterns: string[];
+  deliveryLimit: number;
+}
+
+/** The delays between attempts of a failing handler, from EVENTS_CONSUMER_RETRY_DELAYS_MS. */
+export function consumerRetryDelays(config: BaseServiceConfig): number[] {
+  return config.eventsConsumerRetryDelaysMs.split(',').map(Number);
+}
+
+/**
+ * Names the service's queues. Delay queues are named after their delay, so changing the delays in
+ * config declares new queues instead of clashing with the TTL of existing ones.
+ */
+export function consumerTopology(config: BaseServiceConfig, patterns: string[]): ConsumerTopology {
+  const queue = `${config.queuePrefix}.${config.serviceName}`;
+  return {
+    exchange: config.eventsExchange,
+    queue,
+    deadLetterQueue: `${queue}.dlq`,
+    retryQueues: consumerRetryDelays(config).map((delayMs) => ({
+      name: `${queue}.retry.${delayMs}ms`,
+      delayMs,
+    })),
+    patterns: [...new Set(patterns)].sort(),
+    deliveryLimit: config.eventsConsumerDeliveryLimit,
+  };
+}

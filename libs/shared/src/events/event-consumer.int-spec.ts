@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EventEnvelope } from '@cloudphone/contracts';
+import {
+  createTestDatabase,
+  EventObserver,
+  EventsTestApp,
+  type TestDatabase,
+  uniqueTestId,
+  waitFor,
+} from '../testing';
+import type { EntityManager } from 'typeorm';
+import { runInTransaction } from '../database/transaction-context';
+import { OnEvent } from './on-event.decorator';
+
+const SERVICE = 'consumer-test';
+
+/** Handlers under test: each writes a row through the delivery's transaction. */
+@Injectable()
+class TestHandlers {
+  poisonCalls = 0;
+  goodHandledAt: number[] = [];
+
+  @OnEvent('order.*')
+  async onOrder(event: EventEnvelope<{ n: number }>, manager: EntityManager): Promise<void> {
+    await manager.query('INSERT INTO handled (event_id, n) VALUES ($1, $2)', [event.id, event.data.n]);
+    this.goodHandledAt.push(Date.now());
+  }
+
+  @OnEvent('poison.#')
+  async onPoison(event: EventEnvelope, manager: EntityManager): Promise<void> {
+    this.poisonCalls += 1;
+    // Written, then rolled back with the failure: a failed attempt leaves nothing behind.
+    await manager.query('INSERT INTO handled (event_id, n) VALUES ($1, -1)', [event.id]);
+    throw new Error('this handler always fails');
+  }
+}
+
+describe('event consumers (real Postgres and RabbitMQ)', () => {
+  let database: TestDatabase;
+  let namespace: string;
+  let observer: EventObserver;
+  let app: EventsTestApp;
+  let handlers: TestHandlers;
+  const queue = () => `${namespace}.${SERVICE}`;
+  const retryDelays = [400, 800];
+
+  const publish = (type: 'order.created' | 'poison.pill', data: unknown, id = randomUUID()) =>
+    runInTransaction(app.dataSource, (manager) =>
+      app.publisher.publish(manager, { id, type, aggregateId: randomUUID(), data }),
+    );
+  const handledRows = async (eventId: string) =>
+    (await database.query('SELECT 1 FROM handled WHERE event_id = $1', [eventId])).length;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('notification-service');
+    await database.query('CREATE TABLE handled (event_id uuid NOT NULL, n integer NOT NULL)');
+    namespace = uniqueTestId('consumer');
+    observer = await EventObserver.connect(`${namespace}.events`);
+    app = await EventsTestApp.start({
+      serviceName: SERVICE,
+      databaseUrl: database.url,
+      messagingNamespace: namespace,
+      providers: [TestHandlers],
+      env: {
+        EVENTS_RELAY_POLL_INTERVAL_MS: '200',
+        EVENTS_CONSUMER_RETRY_DELAYS_MS: retryDelays.join(','),
+      },
+    });
+    handlers = app.app.get(TestHandlers);
+    await waitFor(() => observer.queueExists(queue()), { description: `queue ${queue()} to be declared` });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await observer?.cleanUp([
+      queue(),
+      `${queue()}.dlq`,
+      ...retryDelays.map((delay) => `${queue()}.retry.${delay}ms`),
+    ]);
+    await database?.drop();
+  });
+
+  it('handles a published event once, committing the handler write with the inbox row', async () => {
+    const [id] = await publish('order.created', { n: 7 });
+    await waitFor(async () => (await handledRows(id)) === 1, {
+      timeoutMs: 10000,
+      description: 'the handler write',
+    });
+    expect(await database.query('SELECT event_type, source FROM inbox WHERE event_id = $1', [id])).toEqual([
+      { event_type: 'order.created', source: SERVICE },
+    ]);
+  });
+
+  it('handles a duplicate delivery only once', async () => {
+    const [id] = await publish('order.created', { n: 1 });
+    await waitFor(async () => (await handledRows(id)) === 1, {
+      timeoutMs: 10000,
+      description: 'the first delivery',
+    });
+    const envelope: EventEnvelope = {
+      id,
+      type: 'order.created',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      source: 'somewhere',
+      data: { n: 1 },
+    };
+    const duplicatesBefore = await app.counter('cloudphone_events_consumed_total', { outcome: 'duplicate' });
+    await observer.publishRaw('order.created', Buffer.from(JSON.stringify(envelope)));
+    await observer.publishRaw('order.created', Buffer.from(JSON.stringify(envelope)));
+    await waitFor(
+      async () =>
+        (await app.counter('cloudphone_events_consumed_total', { outcome: 'duplicate' })) ===
+        duplicatesBefore + 2,
+      { timeoutMs: 10000, description: 'two duplicates to be skipped' },
+    );
+    expect(await handledRows(id)).toBe(1);
+    expect(await database.query('SELECT 1 FROM inbox WHERE event_id = $1', [id])).toHaveLength(1);
+  });
+
+  it('sends an always-failing event to the dead-letter queue after all attempts while later events flow', async () => {
+    const [poisonId] = await publish('poison.pill', { bad: true });
+    const goodIds: string[] = [];
+    for (let n = 0; n < 20; n += 1) goodIds.push(...(await publish('order.created', { n })));
+    const goodCount = async () =>
+      Number(
+        (
+          await database.query<{ n: string }>('SELECT count(*) AS n FROM handled WHERE event_id = ANY($1)', [
+            goodIds,
+          ])
+        )[0].n,
+      );
+    await waitFor(async () => (await goodCount()) === 20, {
+      timeoutMs: 15000,
+      description: 'the 20 good events',
+    });
+    // The good events did not wait for the poison message's retries.
+    expect(handlers.poisonCalls).toBeLessThan(retryDelays.length + 1);
+
+    const dead = await waitFor(
+      async () => {
+        const messages = await observer.drain(`${queue()}.dlq`);
+        return messages.length > 0 ? messages : undefined;
+      },
+      { timeoutMs: 20000, description: 'the poison event in the dead-letter queue' },
+    );
+    expect(dead).toHaveLength(1);
+    expect(JSON.parse(dead[0].content)).toMatchObject({ id: poisonId, type: 'poison.pill' });
+    expect(dead[0].headers).toMatchObject({
+      'x-attempt': retryDelays.length + 1,
+      'x-dead-letter-reason': 'handler_failed',
+    });
+    expect(String(dead[0].headers['x-last-error'])).toContain('this handler always fails');
+    expect(handlers.poisonCalls).toBe(retryDelays.length + 1);
+    expect(await handledRows(poisonId)).toBe(0);
+    expect(await database.query('SELECT 1 FROM inbox WHERE event_id = $1', [poisonId])).toHaveLength(0);
+    expect(await app.counter('cloudphone_events_retries_total', { type: 'poison.pill' })).toBe(
+      retryDelays.length,
+    );
+    expect(await app.counter('cloudphone_events_dead_lettered_total', { reason: 'handler_failed' })).toBe(1);
+  });
+
+  it('moves an undecodable message straight to the dead-letter queue and keeps consuming', async () => {
+    await observer.publishRaw('order.created', Buffer.from('{not json'));
+    const dead = await waitFor(
+      async () => {
+        const messages = await observer.drain(`${queue()}.dlq`);
+        return messages.length > 0 ? messages : undefined;
+      },
+      { timeoutMs: 10000, description: 'the undecodable message in the dead-letter queue' },
+    );
+    expect(dead).toEqual([expect.objectContaining({ content: '{not json' })]);
+    expect(dead[0].headers['x-dead-letter-reason']).toBe('invalid_envelope');
+    const [id] = await publish('order.created', { n: 99 });
+    await waitFor(async () => (await handledRows(id)) === 1, {
+      timeoutMs: 10000,
+      description: 'a later event',
+    });
+  });
+
+  it('trims sent outbox rows and old inbox ids past their retention, and nothing else', async () => {
+    const [recent] = await publish('order.created', { n: 5 });
+    await waitFor(async () => (await handledRows(recent)) === 1, {
+      timeoutMs: 10000,
+      description: 'the event',
+    });
+    await database.query(`UPDATE outbox SET sent_at = now() - interval '100 hours' WHERE event_id <> $1`, [
+      recent,
+    ]);
+    await database.query(`UPDATE inbox SET handled_at = now() - interval '400 hours' WHERE event_id <> $1`, [
+      recent,
+    ]);
+    const oldOutbox = Number(
+      (
+        await database.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE event_id <> $1', [recent])
+      )[0].n,
+    );
+    const oldInbox = Number(
+      (
+        await database.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE event_id <> $1', [recent])
+      )[0].n,
+    );
+    await database.query(
+      `INSERT INTO outbox (event_id, event_type, aggregate_key, data, occurred_at, next_attempt_at)
+       VALUES ($1, 'order.created', 'order:unsent', '{}', now() - interval '200 hours', now() + interval '1 day')`,
+      [randomUUID()],
+    );
+
+    const result = await app.maintenance.trimProcessed();
+    expect(result).toEqual({ outboxRowsDeleted: oldOutbox, inboxRowsDeleted: oldInbox });
+    const outbox = await database.query<{ event_id: string; sent: boolean }>(
+      'SELECT event_id, sent_at IS NOT NULL AS sent FROM outbox ORDER BY id',
+    );
+    expect(outbox).toEqual([{ event_id: recent, sent: true }, expect.objectContaining({ sent: false })]);
+    expect(await database.query('SELECT event_id FROM inbox')).toEqual([{ event_id: recent }]);
+  });
+
+  it('declares no queue for a service without handlers', async () => {
+    const bare = await EventsTestApp.start({
+      serviceName: 'no-handlers',
+      databaseUrl: database.url,
+      messagingNamespace: namespace,
+    });
+    try {
+      await waitFor(() => bare.rabbitmq.isConnected(), { description: 'the bare app to connect' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await observer.queueExists(`${namespace}.no-handlers`)).toBe(false);
+    } finally {
+      await bare.close();
+    }
+  });
+});

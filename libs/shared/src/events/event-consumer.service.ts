@@ -1,0 +1,54 @@
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { BaseServiceConfig } from '../config/base-service.config';
+import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
+import { consumerTopology } from './consumer-topology';
+import { EventDispatcher } from './event-dispatcher.service';
+import { EventHandlerRegistry } from './event-handler.registry';
+import { EventQueueConsumer } from './event-queue.consumer';
+
+const DRAIN_TIMEOUT_MS = 5000;
+
+/**
+ * Starts the service's event consumer at boot when at least one `@OnEvent` handler exists (a
+ * service without handlers declares no queue), and drains it before the connections close.
+ */
+@Injectable()
+export class EventConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('EventConsumerService');
+  private consumer: EventQueueConsumer | null = null;
+
+  constructor(
+    private readonly registry: EventHandlerRegistry,
+    private readonly dispatcher: EventDispatcher,
+    private readonly rabbitmq: RabbitMqConnectionManager,
+    private readonly config: BaseServiceConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const handlers = this.registry.discover();
+    if (handlers.length === 0) return;
+    this.dispatcher.use(handlers);
+    const topology = consumerTopology(
+      this.config,
+      handlers.flatMap((handler) => handler.patterns),
+    );
+    this.logger.log({ msg: 'event consumer configured', queue: topology.queue, handlers: handlers.length });
+    this.consumer = new EventQueueConsumer(
+      this.rabbitmq,
+      topology,
+      this.config.eventsConsumerPrefetch,
+      (content, attempt) => this.dispatcher.dispatch(content, attempt),
+    );
+    this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop(Math.min(DRAIN_TIMEOUT_MS, this.config.shutdownTimeoutMs / 2));
+    this.consumer = null;
+  }
+}

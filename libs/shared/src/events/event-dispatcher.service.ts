@@ -1,0 +1,130 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EVENT_TYPE_PATTERN, type EventEnvelope } from '@cloudphone/contracts';
+import { DataSource } from 'typeorm';
+import { BaseServiceConfig } from '../config/base-service.config';
+import { runInTransaction } from '../database/transaction-context';
+import { consumerRetryDelays } from './consumer-topology';
+import type { EventHandlerBinding } from './event-handler.registry';
+import { EventsMetrics } from './events.metrics';
+import { InboxRepository } from './inbox.repository';
+import { topicPatternMatches } from './topic-pattern';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the queue consumer does with a delivery once the dispatcher is done with it. */
+export type DeliveryDecision =
+  | { action: 'ack' }
+  | { action: 'retry'; retryIndex: number; nextAttempt: number; error: string }
+  | { action: 'dead-letter'; reason: 'invalid_envelope' | 'handler_failed'; attempts: number; error: string };
+
+/**
+ * Runs the matching handlers of one delivery inside a transaction that first records the event id
+ * in the inbox (a duplicate is skipped), and decides between ack, retry and dead-letter.
+ */
+@Injectable()
+export class EventDispatcher {
+  private readonly logger = new Logger('EventDispatcher');
+  private handlers: EventHandlerBinding[] = [];
+  private readonly retryDelays: number[];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly inbox: InboxRepository,
+    private readonly metrics: EventsMetrics,
+    config: BaseServiceConfig,
+  ) {
+    this.retryDelays = consumerRetryDelays(config);
+  }
+
+  use(handlers: EventHandlerBinding[]): void {
+    this.handlers = handlers;
+  }
+
+  /** Handles one delivery; `attempt` is 1 for the first delivery and grows with each retry. */
+  async dispatch(content: Buffer, attempt: number): Promise<DeliveryDecision> {
+    const event = parseEnvelope(content);
+    if (!event) {
+      this.metrics.consumed.inc({ type: 'invalid', outcome: 'dead_lettered' });
+      this.metrics.deadLettered.inc({ type: 'invalid', reason: 'invalid_envelope' });
+      this.logger.error({ msg: 'undecodable event moved to the dead-letter queue', bytes: content.length });
+      return {
+        action: 'dead-letter',
+        reason: 'invalid_envelope',
+        attempts: attempt,
+        error: 'not a valid event envelope',
+      };
+    }
+    const handlers = this.handlers.filter((handler) =>
+      handler.patterns.some((pattern) => topicPatternMatches(pattern, event.type)),
+    );
+    if (handlers.length === 0) {
+      // Only a binding left over from a removed handler routes such an event here.
+      this.metrics.consumed.inc({ type: event.type, outcome: 'unhandled' });
+      this.logger.warn({ msg: 'no handler for event; acknowledged', eventId: event.id, type: event.type });
+      return { action: 'ack' };
+    }
+    const stopTimer = this.metrics.handlerDuration.startTimer({ type: event.type });
+    let current = handlers[0].name;
+    try {
+      const handled = await runInTransaction(this.dataSource, async (manager) => {
+        if (!(await this.inbox.record(manager, event))) return false;
+        for (const handler of handlers) {
+          current = handler.name;
+          await handler.invoke(event, manager);
+        }
+        return true;
+      });
+      this.metrics.consumed.inc({ type: event.type, outcome: handled ? 'handled' : 'duplicate' });
+      if (!handled)
+        this.logger.debug({ msg: 'duplicate event skipped', eventId: event.id, type: event.type });
+      return { action: 'ack' };
+    } catch (error) {
+      return this.failed(event, attempt, `${current}: ${(error as Error)?.message ?? String(error)}`);
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private failed(event: EventEnvelope, attempt: number, error: string): DeliveryDecision {
+    const fields = { eventId: event.id, type: event.type, attempt, error };
+    if (attempt > this.retryDelays.length) {
+      this.metrics.consumed.inc({ type: event.type, outcome: 'dead_lettered' });
+      this.metrics.deadLettered.inc({ type: event.type, reason: 'handler_failed' });
+      this.logger.error({
+        msg: 'event handler failed on the last attempt; moved to the dead-letter queue',
+        ...fields,
+      });
+      return { action: 'dead-letter', reason: 'handler_failed', attempts: attempt, error };
+    }
+    const retryIndex = attempt - 1;
+    this.metrics.consumed.inc({ type: event.type, outcome: 'retried' });
+    this.metrics.retries.inc({ type: event.type });
+    this.logger.warn({
+      msg: 'event handler failed; will retry',
+      retryInMs: this.retryDelays[retryIndex],
+      ...fields,
+    });
+    return { action: 'retry', retryIndex, nextAttempt: attempt + 1, error };
+  }
+}
+
+function parseEnvelope(content: Buffer): EventEnvelope | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(content.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const event = value as Partial<EventEnvelope>;
+  const valid =
+    typeof event.id === 'string' &&
+    UUID.test(event.id) &&
+    typeof event.type === 'string' &&
+    EVENT_TYPE_PATTERN.test(event.type) &&
+    Number.isInteger(event.version) &&
+    typeof event.occurredAt === 'string' &&
+    typeof event.source === 'string' &&
+    'data' in event;
+  return valid ? (event as EventEnvelope) : null;
+}

@@ -1,0 +1,48 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { BaseServiceConfig } from '../config/base-service.config';
+import { InboxRepository } from './inbox.repository';
+import { OutboxRepository } from './outbox.repository';
+
+const DELETE_BATCH = 5000;
+
+export interface TrimResult {
+  outboxRowsDeleted: number;
+  inboxRowsDeleted: number;
+}
+
+/** Housekeeping of the outbox and inbox tables; the schedule is attached by the app. */
+@Injectable()
+export class EventsMaintenanceService {
+  private readonly logger = new Logger('EventsMaintenance');
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly inbox: InboxRepository,
+    private readonly config: BaseServiceConfig,
+  ) {}
+
+  /**
+   * Deletes outbox rows sent longer than EVENTS_OUTBOX_RETENTION_HOURS ago and inbox ids older than
+   * EVENTS_INBOX_RETENTION_HOURS, in batches of 5,000 so no statement holds locks for long. Unsent
+   * rows are never deleted. Safe to run on several replicas at once.
+   */
+  async trimProcessed(): Promise<TrimResult> {
+    const outboxRowsDeleted = await this.drain((limit) =>
+      this.outbox.deleteSentBefore(this.config.eventsOutboxRetentionHours, limit),
+    );
+    const inboxRowsDeleted = await this.drain((limit) =>
+      this.inbox.deleteHandledBefore(this.config.eventsInboxRetentionHours, limit),
+    );
+    this.logger.log({ msg: 'outbox and inbox trimmed', outboxRowsDeleted, inboxRowsDeleted });
+    return { outboxRowsDeleted, inboxRowsDeleted };
+  }
+
+  private async drain(deleteBatch: (limit: number) => Promise<number>): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await deleteBatch(DELETE_BATCH);
+      total += deleted;
+      if (deleted < DELETE_BATCH) return total;
+    }
+  }
+}

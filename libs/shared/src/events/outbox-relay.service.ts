@@ -1,0 +1,246 @@
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { BaseServiceConfig } from '../config/base-service.config';
+import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
+import { type BrokerMessage, EventBrokerClient } from './event-broker.client';
+import { EventsMetrics } from './events.metrics';
+import { type OutboxBatchResult, OutboxRepository, type OutboxRow } from './outbox.repository';
+
+const GAUGE_REFRESH_MS = 5000;
+const MAX_BROKER_BACKOFF_MS = 5000;
+
+/**
+ * Moves committed outbox rows to RabbitMQ. Every replica runs one; they share the work safely.
+ *
+ * Why "earliest unsent row per aggregate, FOR UPDATE SKIP LOCKED" rather than hash partitions
+ * guarded by advisory locks: the lock that orders an aggregate is the row lock on its oldest unsent
+ * event, so any number of relays split the aggregates between them with no partition count to
+ * choose, no rebalancing when replicas come and go, and no partition stalled behind a slow relay
+ * or a hot aggregate. A relay holds its claimed heads locked until the batch is confirmed and
+ * marked sent; another relay cannot take a later event of those aggregates meanwhile (it is not a
+ * head while an earlier one is unsent). Within a batch an aggregate's events go out in "waves" (its
+ * 1st event with every other aggregate's 1st, then the 2nds...), each wave confirmed before the
+ * next, so an event RabbitMQ refuses is never overtaken by a later event of its aggregate.
+ *
+ * Order is commit order for writers that serialise on the aggregate (lock its row, then publish),
+ * which is how the services write. Delivery is at least once: a relay that dies between publish and
+ * commit leaves rows unsent and they are published again; consumers deduplicate by event id.
+ *
+ * An unroutable (no queue bound) or nacked event is an error: it stays unsent, its attempts,
+ * last_error and next_attempt_at are recorded, an error is logged and
+ * `cloudphone_events_publish_failures_total` counts it; it is retried with doubling backoff and
+ * later events of its aggregate wait behind it (visible in the lag gauge) until it goes through.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wakeRequested = false;
+  private interruptSleep: (() => void) | null = null;
+  private brokerFailures = 0;
+  private lastGaugeRefresh = 0;
+  private readonly onConnected = () => this.wake();
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly broker: EventBrokerClient,
+    private readonly rabbitmq: RabbitMqConnectionManager,
+    private readonly metrics: EventsMetrics,
+    private readonly config: BaseServiceConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Starts the background loop (idempotent). */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.rabbitmq.on('connected', this.onConnected);
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in progress and stops. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.rabbitmq.off('connected', this.onConnected);
+    this.interruptSleep?.();
+    await this.loop;
+    this.loop = null;
+    await this.broker.close();
+  }
+
+  /** Asks the loop to look for rows now instead of at the next poll (called after a commit). */
+  wake(): void {
+    this.wakeRequested = true;
+    this.interruptSleep?.();
+  }
+
+  /**
+   * Claims, publishes and settles one batch; returns the number of rows handled (0: nothing due).
+   * Throws when RabbitMQ cannot take messages at all; rows then stay unsent for the next try.
+   */
+  async relayBatch(): Promise<number> {
+    this.wakeRequested = false;
+    let brokerError: Error | null = null;
+    const handled = await this.outbox.processNextBatch(this.config.eventsRelayBatchSize, async (rows) => {
+      const { result, error } = await this.publishInWaves(rows);
+      brokerError = error;
+      return result;
+    });
+    if (brokerError) throw brokerError;
+    return handled;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let pauseMs = this.config.eventsRelayPollIntervalMs;
+      let wakeable = true;
+      if (this.rabbitmq.isConnected()) {
+        try {
+          const handled = await this.relayBatch();
+          this.brokerFailures = 0;
+          if (handled > 0) pauseMs = 0;
+        } catch (error) {
+          this.brokerFailures += 1;
+          pauseMs = Math.min(100 * 2 ** Math.min(this.brokerFailures, 10), MAX_BROKER_BACKOFF_MS);
+          wakeable = false;
+          this.logger.warn({
+            msg: 'outbox relay batch failed; retrying with backoff',
+            error: (error as Error).message,
+            consecutiveFailures: this.brokerFailures,
+            retryInMs: pauseMs,
+          });
+        }
+      }
+      await this.refreshGauges();
+      if (pauseMs > 0 && !this.stopping) await this.pause(pauseMs, wakeable);
+    }
+  }
+
+  private async publishInWaves(
+    rows: OutboxRow[],
+  ): Promise<{ result: OutboxBatchResult; error: Error | null }> {
+    const runs = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      const run = runs.get(row.aggregateKey);
+      if (run) run.push(row);
+      else runs.set(row.aggregateKey, [row]);
+    }
+    const result: OutboxBatchResult = { sentIds: [], failures: [] };
+    for (let wave = 0; runs.size > 0; wave += 1) {
+      const waveRows: OutboxRow[] = [];
+      for (const [key, run] of runs) {
+        if (wave < run.length) waveRows.push(run[wave]);
+        else runs.delete(key);
+      }
+      if (waveRows.length === 0) break;
+      let outcomes;
+      try {
+        outcomes = await this.broker.publishAll(waveRows.map((row) => this.toMessage(row)));
+      } catch (error) {
+        this.metrics.publishFailures.inc({ reason: 'broker_unavailable' }, waveRows.length);
+        return { result, error: error as Error };
+      }
+      let unknown = 0;
+      waveRows.forEach((row, index) => {
+        const outcome = outcomes[index];
+        if (outcome === 'confirmed') {
+          result.sentIds.push(row.id);
+          this.metrics.published.inc({ type: row.type });
+          return;
+        }
+        runs.delete(row.aggregateKey);
+        if (outcome === 'unknown') {
+          unknown += 1;
+          return;
+        }
+        const retryInMs = Math.min(
+          this.config.eventsRelayRetryInitialDelayMs * 2 ** Math.min(row.attempts, 20),
+          this.config.eventsRelayRetryMaxDelayMs,
+        );
+        const error =
+          outcome === 'unroutable'
+            ? `unroutable: no queue is bound to ${row.type} on exchange ${this.config.eventsExchange}`
+            : 'nacked by RabbitMQ';
+        result.failures.push({ id: row.id, error, retryInMs });
+        this.metrics.publishFailures.inc({ reason: outcome });
+        this.logger.error({
+          msg: 'event refused by RabbitMQ; it stays in the outbox and will be retried',
+          eventId: row.eventId,
+          type: row.type,
+          aggregateKey: row.aggregateKey,
+          reason: error,
+          attempts: row.attempts + 1,
+          retryInMs,
+        });
+      });
+      if (unknown > 0) {
+        this.metrics.publishFailures.inc({ reason: 'broker_unavailable' }, unknown);
+        return {
+          result,
+          error: new Error(`${unknown} publishes unconfirmed (channel closed or confirm timeout)`),
+        };
+      }
+    }
+    return { result, error: null };
+  }
+
+  private toMessage(row: OutboxRow): BrokerMessage {
+    // Built as text so `data` goes out exactly as stored, without a parse/serialise round trip.
+    // id (uuid) and type (checked against EVENT_TYPE_PATTERN in SQL) need no escaping.
+    const body =
+      `{"id":"${row.eventId}","type":"${row.type}","version":${row.version},` +
+      `"occurredAt":"${row.occurredAt.toISOString()}","source":${JSON.stringify(this.config.serviceName)},` +
+      `"data":${row.dataJson}}`;
+    return {
+      routingKey: row.type,
+      messageId: row.eventId,
+      content: Buffer.from(body),
+      headers: { 'x-aggregate-key': row.aggregateKey },
+    };
+  }
+
+  private async refreshGauges(): Promise<void> {
+    if (
+      Date.now() - this.lastGaugeRefresh <
+      Math.max(this.config.eventsRelayPollIntervalMs, GAUGE_REFRESH_MS)
+    )
+      return;
+    this.lastGaugeRefresh = Date.now();
+    try {
+      const backlog = await this.outbox.backlog();
+      this.metrics.outboxBacklog.set(backlog.unsent);
+      this.metrics.outboxLagSeconds.set(backlog.oldestAgeSeconds);
+    } catch (error) {
+      this.logger.warn({ msg: 'outbox backlog query failed', error: (error as Error).message });
+    }
+  }
+
+  private pause(ms: number, wakeable: boolean): Promise<void> {
+    if (wakeable && this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.interruptSleep = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      // Stopping always interrupts; a commit only interrupts a normal poll, not a broker backoff.
+      this.interruptSleep = wakeable ? done : () => this.stopping && done();
+    });
+  }
+}

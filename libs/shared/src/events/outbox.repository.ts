@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export interface NewOutboxRow {
+  eventId: string;
+  type: string;
+  version: number;
+  aggregateKey: string;
+  data: unknown;
+}
+
+/** An unsent row as the relay reads it; `data` stays JSON text so it is not parsed and re-serialised. */
+export interface OutboxRow {
+  id: string;
+  eventId: string;
+  type: string;
+  version: number;
+  aggregateKey: string;
+  dataJson: string;
+  occurredAt: Date;
+  attempts: number;
+}
+
+/** What the relay did with a claimed batch; written back before the batch's transaction commits. */
+export interface OutboxBatchResult {
+  sentIds: string[];
+  failures: Array<{ id: string; error: string; retryInMs: number }>;
+}
+
+// The earliest unsent row of each aggregate whose retry time has come, locked; rows another relay
+// holds are skipped, and a row with an earlier unsent row of its aggregate is never a head, so a
+// head is only taken once everything before it in its aggregate was confirmed.
+const CLAIM_HEADS = `
+  SELECT o.id, o.aggregate_key
+  FROM outbox o
+  WHERE o.sent_at IS NULL
+    AND o.next_attempt_at <= now()
+    AND NOT EXISTS (
+      SELECT 1 FROM outbox earlier
+      WHERE earlier.aggregate_key = o.aggregate_key AND earlier.sent_at IS NULL AND earlier.id < o.id
+    )
+  ORDER BY o.id
+  LIMIT $1
+  FOR UPDATE OF o SKIP LOCKED`;
+
+// Each claimed head and the unsent rows after it in its aggregate. They need no lock of their own:
+// no other relay can take them as heads while the locked head is unsent, and they are marked sent in
+// the same commit as the head.
+const READ_AGGREGATE_RUNS = `
+  SELECT r.id, r.event_id, r.event_type, r.event_version, r.aggregate_key, r.data::text AS data_json,
+         r.occurred_at, r.attempts
+  FROM unnest($1::text[], $2::bigint[]) AS head(aggregate_key, id)
+  CROSS JOIN LATERAL (
+    SELECT o.* FROM outbox o
+    WHERE o.aggregate_key = head.aggregate_key AND o.sent_at IS NULL AND o.id >= head.id
+    ORDER BY o.id
+    LIMIT $3
+  ) r
+  ORDER BY r.id`;
+
+/** SQL of the `outbox` table: written in callers' transactions, read and updated by the relay. */
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Inserts rows through `manager`, i.e. inside the caller's transaction. */
+  async insert(manager: EntityManager, rows: NewOutboxRow[]): Promise<void> {
+    await manager.query(
+      `INSERT INTO outbox (event_id, event_type, event_version, aggregate_key, data)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[])`,
+      [
+        rows.map((row) => row.eventId),
+        rows.map((row) => row.type),
+        rows.map((row) => row.version),
+        rows.map((row) => row.aggregateKey),
+        rows.map((row) => JSON.stringify(row.data ?? null)),
+      ],
+    );
+  }
+
+  /**
+   * In one transaction: claims up to `headLimit` aggregates (their earliest due unsent row), reads
+   * their unsent runs, hands them to `send`, and records its result. The row locks are held while
+   * `send` publishes, which is what keeps two relays off the same aggregate. Returns the number of
+   * rows handed to `send` (0 when nothing was due).
+   */
+  async processNextBatch(
+    headLimit: number,
+    send: (rows: OutboxRow[]) => Promise<OutboxBatchResult>,
+  ): Promise<number> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const heads = (await runner.query(CLAIM_HEADS, [headLimit])) as Array<{
+        id: string;
+        aggregate_key: string;
+      }>;
+      if (heads.length === 0) {
+        await runner.commitTransaction();
+        return 0;
+      }
+      const perAggregate = Math.max(1, Math.ceil(headLimit / heads.length));
+      const raw = (await runner.query(READ_AGGREGATE_RUNS, [
+        heads.map((head) => head.aggregate_key),
+        heads.map((head) => head.id),
+        perAggregate,
+      ])) as RawOutboxRow[];
+      const result = await send(raw.map(toOutboxRow));
+      if (result.sentIds.length > 0) {
+        await runner.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [
+          result.sentIds,
+        ]);
+      }
+      for (const failure of result.failures) {
+        await runner.query(
+          `UPDATE outbox SET attempts = attempts + 1, last_error = left($2, 2000),
+             next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
+           WHERE id = $1`,
+          [failure.id, failure.error, failure.retryInMs],
+        );
+      }
+      await runner.commitTransaction();
+      return raw.length;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Unsent rows and the age of the oldest, for the backlog and lag gauges. */
+  async backlog(): Promise<{ unsent: number; oldestAgeSeconds: number }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS unsent,
+              COALESCE(EXTRACT(EPOCH FROM now() - min(occurred_at)), 0)::float8 AS oldest_age_seconds
+       FROM outbox WHERE sent_at IS NULL`,
+    )) as Array<{ unsent: number; oldest_age_seconds: number }>;
+    return { unsent: row.unsent, oldestAgeSeconds: Math.max(0, row.oldest_age_seconds) };
+  }
+
+  /** Deletes up to `limit` rows sent more than `retentionHours` ago; returns how many. */
+  async deleteSentBefore(retentionHours: number, limit: number): Promise<number> {
+    const deleted = (await this.dataSource.query(
+      `WITH doomed AS (
+         SELECT id FROM outbox
+         WHERE sent_at IS NOT NULL AND sent_at < now() - make_interval(hours => $1)
+         ORDER BY sent_at
+         LIMIT $2
+       )
+       DELETE FROM outbox o USING doomed WHERE o.id = doomed.id`,
+      [retentionHours, limit],
+    )) as [unknown[], number];
+    // TypeORM's postgres driver answers a DELETE with [rows, affected count].
+    return deleted[1];
+  }
+}
+
+interface RawOutboxRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  event_version: number;
+  aggregate_key: string;
+  data_json: string;
+  occurred_at: Date;
+  attempts: number;
+}
+
+function toOutboxRow(raw: RawOutboxRow): OutboxRow {
+  return {
+    id: raw.id,
+    eventId: raw.event_id,
+    type: raw.event_type,
+    version: raw.event_version,
+    aggregateKey: raw.aggregate_key,
+    dataJson: raw.data_json,
+    occurredAt: raw.occurred_at,
+    attempts: raw.attempts,
+  };
+}
