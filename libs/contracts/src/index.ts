@@ -18,7 +18,21 @@ export { SERVICE_CATALOG, SERVICE_NAMES } from './common/service-catalog';
 export type { ServiceKey, ServiceName } from './common/service-catalog';
 export { DEVICE_ROUTES } from './device/device.routes';
 export { DOMAIN_EVENTS, EVENT_TYPE_PATTERN } from './events';
-export type { DomainEventType, EventEnvelope, EventType } from './events';
+export type {
+  AllocationEndReason,
+  AllocationExpiredEventData,
+  AllocationExpiringEventData,
+  BillingBalanceLowEventData,
+  BillingOverdueEventData,
+  BillingUsageRecordedEventData,
+  DeviceAllocatedEventData,
+  DeviceFailedEventData,
+  DeviceReleasedEventData,
+  DomainEventType,
+  EventEnvelope,
+  EventType,
+  UserDeletedEventData,
+} from './events';
 export { NOTIFICATION_ROUTES } from './notification/notification.routes';
 export { PROXY_ROUTES } from './proxy/proxy.routes';
 export { SMS_RECEIVE_ROUTES } from './sms-receive/sms-receive.routes';
