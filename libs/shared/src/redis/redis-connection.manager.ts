@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 
+/** A Lua script registered on the command connection; `run` sends EVALSHA (EVAL after a NOSCRIPT). */
+export interface RedisScript {
+  run(keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown>;
+}
+
 export interface RedisConnectionOptions {
   url: string;
   keyPrefix: string;
@@ -50,6 +55,16 @@ export class RedisConnectionManager {
     const started = performance.now();
     await this.client.ping();
     return performance.now() - started;
+  }
+
+  /**
+   * Registers `lua` under `name` (ioredis defineCommand) so calls go out as EVALSHA and the script
+   * is reloaded by itself after a Redis restart. Registering the same name twice is harmless.
+   */
+  defineScript(name: string, lua: string): RedisScript {
+    const commands = this.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    if (typeof commands[name] !== 'function') this.client.defineCommand(name, { lua });
+    return { run: (keys, args) => commands[name](keys.length, ...keys, ...args) };
   }
 
   async close(): Promise<void> {
