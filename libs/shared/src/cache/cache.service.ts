@@ -313,13 +313,23 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
     this.inFlight.clear();
   }
 
-  /** Runs a Redis call behind the breaker; undefined means "Redis unavailable, carry on without it". */
+  /**
+   * Runs a Redis call behind the breaker; undefined means "Redis unavailable, carry on without it".
+   * The breaker covers a connected but failing or hanging Redis (timeouts).
+   */
   private async callRedis<R>(
     name: string,
     operation: string,
     call: (store: RedisCacheStore) => Promise<R>,
   ): Promise<R | undefined> {
-    if (!this.store || !this.breaker.allowRequest()) return undefined;
+    if (!this.store) return undefined;
+    if (!this.store.isReady()) {
+      // Not connected (booting, or ioredis reconnecting): skipping is already free, and counting it
+      // against the breaker would keep Redis unused for a while after the connection comes back.
+      this.metrics.error(name, operation);
+      return undefined;
+    }
+    if (!this.breaker.allowRequest()) return undefined;
     try {
       const result = await call(this.store);
       this.breaker.recordSuccess();
@@ -368,6 +378,11 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.metrics.pending(0);
-    this.logger.log({ msg: 'replayed cache evictions missed while Redis was away', ...replayed, everything });
+    this.logger.log({
+      msg: 'replayed cache evictions missed while Redis was away',
+      keys: replayed.keys.length,
+      tags: replayed.tags.length,
+      clearedEverything: everything,
+    });
   }
 }

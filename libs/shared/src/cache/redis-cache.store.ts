@@ -49,6 +49,11 @@ export class RedisCacheStore {
     this.channel = redis.key('cache', namespace, 'invalidations');
   }
 
+  /** False while the command connection is down or (re)connecting: calls would fail at once. */
+  isReady(): boolean {
+    return this.redis.isReady();
+  }
+
   /** The stored envelope text, or null. */
   read(key: string): Promise<string | null> {
     return this.redis.client.get(this.valueKey(key));
@@ -98,7 +103,7 @@ export class RedisCacheStore {
   }
 
   /** Deletes keys and every key carrying one of the tags, bumps their gens and tells every replica. */
-  async evict(keys: readonly string[], tags: readonly string[]): Promise<void> {
+  async evict(keys: readonly string[], tags: readonly string[]): Promise<true> {
     await this.evictScript.run(
       [
         ...keys.map((key) => this.valueKey(key)),
@@ -108,10 +113,11 @@ export class RedisCacheStore {
       ],
       [keys.length, tags.length, FENCE_TTL_MS, this.channel, this.message(keys, tags, false)],
     );
+    return true;
   }
 
   /** Drops this service's whole shared tier (used when too many evictions were missed) and says so. */
-  async clearAll(): Promise<void> {
+  async clearAll(): Promise<true> {
     const pattern = `${this.redis.key('cache', this.namespace)}:*`;
     let cursor = '0';
     do {
@@ -120,6 +126,7 @@ export class RedisCacheStore {
       if (found.length > 0) await this.redis.client.unlink(...found);
     } while (cursor !== '0');
     await this.redis.client.publish(this.channel, this.message([], [], true));
+    return true;
   }
 
   /** Tries to become the one replica loading `key`. */

@@ -71,6 +71,11 @@ export class RedisConnectionManager {
     await Promise.all(
       [this.client, this.subscriberClient].map(async (connection) => {
         if (!connection) return;
+        // QUIT would wait in the subscriber's offline queue for a Redis that is not there.
+        if (connection.status !== 'ready') {
+          connection.disconnect();
+          return;
+        }
         try {
           await connection.quit();
         } catch {
