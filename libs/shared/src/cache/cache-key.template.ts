@@ -40,7 +40,8 @@ export function compileKeyTemplate(template: CacheKeyTemplate): CompiledKeyTempl
   }
   return (args) => {
     let key = '';
-    for (const part of parts) key += typeof part === 'string' ? part : formatArgument(args, part.index, part.path);
+    for (const part of parts)
+      key += typeof part === 'string' ? part : formatArgument(args, part.index, part.path);
     return sanitizeCacheKey(key);
   };
 }
@@ -54,7 +55,9 @@ export function sanitizeCacheKey(raw: string): string {
   const safe = SAFE_KEY.test(raw)
     ? raw
     : raw.replace(/[^A-Za-z0-9_.:-]/g, (character) =>
-        Array.from(Buffer.from(character, 'utf8'), (byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''),
+        Array.from(Buffer.from(character, 'utf8'), (byte) => `%${byte.toString(16).padStart(2, '0')}`).join(
+          '',
+        ),
       );
   if (safe.length <= MAX_KEY_LENGTH) return safe;
   const digest = createHash('sha256').update(safe).digest('hex').slice(0, 32);

@@ -11,7 +11,8 @@ describe('cache value codec', () => {
   });
 
   it('strips prototype-polluting keys, even when spelled with escapes', () => {
-    const text = '{"v":{"__proto__":{"polluted":true},"nested":{"\\u005f_proto__":{"p":1},"constructor":{"prototype":{"q":1}},"ok":1}},"t":[],"e":1}';
+    const text =
+      '{"v":{"__proto__":{"polluted":true},"nested":{"\\u005f_proto__":{"p":1},"constructor":{"prototype":{"q":1}},"ok":1}},"t":[],"e":1}';
     const decoded = decodeCacheEnvelope(text) ?? fail('decoded');
     const target = Object.assign({}, decoded.value as object, (decoded.value as { nested: object }).nested);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -22,9 +23,12 @@ describe('cache value codec', () => {
 
   it('returns frozen values so one caller cannot change what the next one reads', () => {
     const decoded =
-      decodeCacheEnvelope(encodeCacheEnvelope({ value: { list: [{ n: 1 }] }, tags: [], expiresAt: 1 })) ?? fail('decoded');
+      decodeCacheEnvelope(encodeCacheEnvelope({ value: { list: [{ n: 1 }] }, tags: [], expiresAt: 1 })) ??
+      fail('decoded');
     const value = decoded.value as { list: Array<{ n: number }> };
-    expect(Object.isFrozen(value) && Object.isFrozen(value.list) && Object.isFrozen(value.list[0])).toBe(true);
+    expect(Object.isFrozen(value) && Object.isFrozen(value.list) && Object.isFrozen(value.list[0])).toBe(
+      true,
+    );
     expect(() => {
       'use strict';
       value.list[0].n = 2;

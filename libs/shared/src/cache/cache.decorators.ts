@@ -47,7 +47,11 @@ export function Cacheable(options: CacheableOptions) {
     throw new Error(`Cache key "${options.key}": start with a fixed segment (it names the cache in metrics)`);
   }
   if (!(options.ttlMs > 0)) throw new Error(`Cache key "${String(options.key)}": ttlMs must be positive`);
-  return <T extends AsyncMethod>(target: object, property: string | symbol, descriptor: TypedPropertyDescriptor<T>) => {
+  return <T extends AsyncMethod>(
+    target: object,
+    property: string | symbol,
+    descriptor: TypedPropertyDescriptor<T>,
+  ) => {
     const original = methodOf(descriptor, property);
     descriptor.value = wrapMethod(target, original, function (this: object, args: unknown[]) {
       const cache = boundCaches.get(this);
@@ -69,7 +73,11 @@ export function CacheEvict(options: CacheEvictOptions) {
   const keys = (options.keys ?? []).map(compileKeyTemplate);
   const tags = (options.tags ?? []).map(compileKeyTemplate);
   if (keys.length === 0 && tags.length === 0) throw new Error('@CacheEvict needs keys or tags');
-  return <T extends AsyncMethod>(target: object, property: string | symbol, descriptor: TypedPropertyDescriptor<T>) => {
+  return <T extends AsyncMethod>(
+    target: object,
+    property: string | symbol,
+    descriptor: TypedPropertyDescriptor<T>,
+  ) => {
     const original = methodOf(descriptor, property);
     descriptor.value = wrapMethod(target, original, async function (this: object, args: unknown[]) {
       const result = await original.apply(this, args as never[]);
@@ -100,7 +108,8 @@ function wrapMethod<T extends AsyncMethod>(
 }
 
 function methodOf<T>(descriptor: TypedPropertyDescriptor<T>, property: string | symbol): T {
-  if (typeof descriptor.value !== 'function') throw new Error(`${String(property)}: cache decorators apply to methods`);
+  if (typeof descriptor.value !== 'function')
+    throw new Error(`${String(property)}: cache decorators apply to methods`);
   return descriptor.value;
 }
 

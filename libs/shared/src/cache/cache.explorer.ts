@@ -21,7 +21,8 @@ export class CacheExplorer implements OnModuleInit {
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      if (Reflect.getMetadata(CACHE_DECORATED_CLASS, instance.constructor)) bindCacheService(instance, this.cache);
+      if (Reflect.getMetadata(CACHE_DECORATED_CLASS, instance.constructor))
+        bindCacheService(instance, this.cache);
     }
   }
 }

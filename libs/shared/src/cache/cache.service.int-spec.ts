@@ -10,7 +10,9 @@ const serviceName = 'cache-test';
 const redisUrl = new URL(TEST_SERVERS.redisUrl);
 const opened: Array<{ cache: CacheService; redis: RedisConnectionManager; url: string }> = [];
 
-async function replica(overrides: Partial<CacheServiceOptions> & { url?: string; commandTimeoutMs?: number } = {}) {
+async function replica(
+  overrides: Partial<CacheServiceOptions> & { url?: string; commandTimeoutMs?: number } = {},
+) {
   const url = overrides.url ?? TEST_SERVERS.redisUrl;
   const redis = new RedisConnectionManager({
     url,
@@ -31,7 +33,7 @@ async function replica(overrides: Partial<CacheServiceOptions> & { url?: string;
     breakerOpenMs: 300,
     ...overrides,
   });
-  cache.onModuleInit();
+  await cache.onModuleInit();
   opened.push({ cache, redis, url });
   await waitFor(() => redis.isReady(), { description: `Redis at ${overrides.url ?? TEST_SERVERS.redisUrl}` });
   return { cache, redis, metrics: (cache as unknown as { options: CacheServiceOptions }).options.metrics };
@@ -110,10 +112,14 @@ describe('CacheService against real Redis', () => {
     expect(await a.cache.wrap('device:d1', loader, { ttlMs: 60000 })).toEqual({ id: 'd1', cores: 4 });
     expect(await b.cache.wrap('device:d1', loader, { ttlMs: 60000 })).toEqual({ id: 'd1', cores: 4 });
     expect(loader.calls).toBe(1);
-    expect(await metricValue(a.metrics, 'cloudphone_cache_hits_total', { cache: 'device', tier: 'local' })).toBe(1);
+    expect(
+      await metricValue(a.metrics, 'cloudphone_cache_hits_total', { cache: 'device', tier: 'local' }),
+    ).toBe(1);
     expect(await metricValue(a.metrics, 'cloudphone_cache_misses_total', { cache: 'device' })).toBe(1);
     expect(await metricValue(a.metrics, 'cloudphone_cache_loads_total', { cache: 'device' })).toBe(1);
-    expect(await metricValue(b.metrics, 'cloudphone_cache_hits_total', { cache: 'device', tier: 'redis' })).toBe(1);
+    expect(
+      await metricValue(b.metrics, 'cloudphone_cache_hits_total', { cache: 'device', tier: 'redis' }),
+    ).toBe(1);
 
     await a.cache.delete('device:d1');
     await waitFor(async () => (await b.cache.get('device:d1')) === undefined, {
@@ -159,7 +165,10 @@ describe('CacheService against real Redis', () => {
     const clusterWide = countingLoader(() => 'v', 150);
     await Promise.all(
       Array.from({ length: 100 }, (_, index) =>
-        (index % 2 === 0 ? a.cache : b.cache).wrap('stampede:two', clusterWide, { ttlMs: 60000, lease: true }),
+        (index % 2 === 0 ? a.cache : b.cache).wrap('stampede:two', clusterWide, {
+          ttlMs: 60000,
+          lease: true,
+        }),
       ),
     );
     expect(clusterWide.calls).toBe(1);
@@ -179,7 +188,9 @@ describe('CacheService against real Redis', () => {
     expect(await b.cache.get('item:race')).toBeUndefined();
     expect(await a.cache.wrap('item:race', slow, { ttlMs: 60000, tags: ['items'] })).toBe('v2');
     expect(
-      await metricValue(a.metrics, 'cloudphone_cache_dropped_writes_total', { reason: 'invalidated_during_load' }),
+      await metricValue(a.metrics, 'cloudphone_cache_dropped_writes_total', {
+        reason: 'invalidated_during_load',
+      }),
     ).toBe(1);
   });
 
@@ -218,7 +229,11 @@ describe('CacheService against real Redis', () => {
         expect(await a.cache.wrap(`item:cold${i}`, loader, { ttlMs: 60000 })).toBe('fresh');
       }
       await a.cache.delete('item:stale');
-      expect(await metricValue(a.metrics, 'cloudphone_cache_dropped_writes_total', { reason: 'redis_unavailable' })).toBe(5);
+      expect(
+        await metricValue(a.metrics, 'cloudphone_cache_dropped_writes_total', {
+          reason: 'redis_unavailable',
+        }),
+      ).toBe(5);
       expect(await metricValue(a.metrics, 'cloudphone_cache_errors_total')).toBeGreaterThanOrEqual(1);
       expect(await metricValue(a.metrics, 'cloudphone_cache_pending_evictions')).toBe(1);
 
@@ -243,7 +258,11 @@ describe('CacheService against real Redis', () => {
   it('opens its breaker when Redis hangs, so later calls do not wait, and closes it when Redis answers', async () => {
     const proxy = await new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379)).start();
     try {
-      const a = await replica({ url: proxy.wrap(TEST_SERVERS.redisUrl), commandTimeoutMs: 300, breakerOpenMs: 500 });
+      const a = await replica({
+        url: proxy.wrap(TEST_SERVERS.redisUrl),
+        commandTimeoutMs: 300,
+        breakerOpenMs: 500,
+      });
       const loader = countingLoader(() => 'fresh');
       proxy.blackhole();
       for (let i = 0; i < 3; i += 1) await a.cache.wrap(`hang:${i}`, loader, { ttlMs: 60000 });

@@ -42,6 +42,7 @@ interface InFlightLoad {
 
 const MAX_PENDING_EVICTIONS = 1000;
 const LEASE_POLL_MS = 25;
+const SUBSCRIBE_WAIT_MS = 2000;
 
 /**
  * Two-tier cache: a bounded in-process LRU in front of Redis. Evictions reach every replica through
@@ -78,13 +79,22 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  onModuleInit(): void {
+  /** Subscribes to invalidations; waits (briefly, Redis may be down) until the subscription is live. */
+  async onModuleInit(): Promise<void> {
     if (!this.store) return;
-    this.store.subscribe({
+    const subscribed = this.store.subscribe({
       onMessage: (message) => this.applyInvalidation(message),
-      onSubscribed: () => this.clearLocal(),
+      onSubscribed: () => this.clearLocal(false),
     });
-    this.stopListeningForReady = this.store.onCommandConnectionReady(() => void this.replayPendingEvictions());
+    this.stopListeningForReady = this.store.onCommandConnectionReady(
+      () => void this.replayPendingEvictions(),
+    );
+    const timeout = new AbortController();
+    await Promise.race([
+      subscribed,
+      sleep(SUBSCRIBE_WAIT_MS, undefined, { signal: timeout.signal }).catch(() => undefined),
+    ]);
+    timeout.abort();
   }
 
   onModuleDestroy(): void {
@@ -144,7 +154,9 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
     const tags = (target.tags ?? []).map(sanitizeCacheKey);
     if (keys.length === 0 && tags.length === 0) return;
     this.invalidateLocally(keys, tags);
-    const done = await this.callRedis(cacheNameOf(keys[0] ?? tags[0]), 'evict', (store) => store.evict(keys, tags));
+    const done = await this.callRedis(cacheNameOf(keys[0] ?? tags[0]), 'evict', (store) =>
+      store.evict(keys, tags),
+    );
     if (done === undefined && this.store) this.queueEviction(keys, tags);
     // A read between the first local drop and the Redis delete may have refilled the local tier.
     this.invalidateLocally(keys, tags);
@@ -225,10 +237,10 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
     }
     const prepared = this.prepare(name, value, load.tags, ttlMs);
     if (!prepared) return value;
-    const stillCurrent = this.inFlight.get(key) === load;
+    let fresh = this.inFlight.get(key) === load && Date.now() - started < FENCE_TTL_MS / 2;
     if (!fence) {
       if (this.store) this.metrics.droppedWrite(name, 'redis_unavailable');
-    } else if (!stillCurrent || Date.now() - started > FENCE_TTL_MS / 2) {
+    } else if (!fresh) {
       this.metrics.droppedWrite(name, 'invalidated_during_load');
       if (leaseToken) void this.callRedis(name, 'lease', (store) => store.releaseLease(key, leaseToken));
     } else {
@@ -237,8 +249,9 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
       );
       if (stored === undefined) this.metrics.droppedWrite(name, 'redis_unavailable');
       else if (!stored) this.metrics.droppedWrite(name, 'invalidated_during_load');
+      fresh = stored !== false;
     }
-    if (this.inFlight.get(key) === load) this.keepLocally(key, prepared.envelope);
+    if (fresh && this.inFlight.get(key) === load) this.keepLocally(key, prepared.envelope);
     return prepared.envelope.value as T;
   }
 
@@ -275,7 +288,10 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
     tags: string[] | readonly string[],
     ttlMs: number,
   ): { text: string; envelope: CacheEnvelope; ttlMs: number } | null {
-    const jittered = Math.max(1, ttlMs - Math.floor(Math.random() * ttlMs * (this.options.ttlJitterPercent / 100)));
+    const jittered = Math.max(
+      1,
+      ttlMs - Math.floor(Math.random() * ttlMs * (this.options.ttlJitterPercent / 100)),
+    );
     try {
       const text = encodeCacheEnvelope({ value, tags: [...tags], expiresAt: Date.now() + jittered });
       const envelope = decodeCacheEnvelope(text);
@@ -293,7 +309,7 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
   }
 
   private applyInvalidation(message: InvalidationMessage): void {
-    if (message.all) this.clearLocal();
+    if (message.all) this.clearLocal(true);
     else this.invalidateLocally(message.keys, message.tags);
   }
 
@@ -307,10 +323,14 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private clearLocal(): void {
+  /**
+   * Empties the local tier. After a reconnect, loads still running keep going: their Redis write is
+   * fenced, and a refused write keeps them out of the local tier too.
+   */
+  private clearLocal(dropInFlight: boolean): void {
     this.localEpoch += 1;
     this.local.clear();
-    this.inFlight.clear();
+    if (dropInFlight) this.inFlight.clear();
   }
 
   /**
@@ -340,7 +360,11 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
       const now = Date.now();
       if (now - this.lastErrorLoggedAt > 5000) {
         this.lastErrorLoggedAt = now;
-        this.logger.warn({ msg: 'cache Redis call failed; serving without Redis', operation, error: String(error) });
+        this.logger.warn({
+          msg: 'cache Redis call failed; serving without Redis',
+          operation,
+          error: String(error),
+        });
       }
       return undefined;
     }
@@ -356,7 +380,9 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
         this.pending.tags.clear();
       }
     }
-    this.metrics.pending(this.pending.everything ? MAX_PENDING_EVICTIONS : this.pending.keys.size + this.pending.tags.size);
+    this.metrics.pending(
+      this.pending.everything ? MAX_PENDING_EVICTIONS : this.pending.keys.size + this.pending.tags.size,
+    );
   }
 
   /** Sends the evictions Redis missed while away; after too many, clears this service's shared tier. */

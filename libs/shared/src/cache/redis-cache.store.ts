@@ -60,7 +60,10 @@ export class RedisCacheStore {
   }
 
   /** The stored envelope text plus the fence a subsequent `write` must present, in one round trip. */
-  async readForLoad(key: string, tags: readonly string[]): Promise<{ text: string | null; fence: LoadFence }> {
+  async readForLoad(
+    key: string,
+    tags: readonly string[],
+  ): Promise<{ text: string | null; fence: LoadFence }> {
     const [text, keyGen, ...tagGens] = await this.redis.client.mget(
       this.valueKey(key),
       this.keyGenKey(key),
@@ -141,9 +144,9 @@ export class RedisCacheStore {
   /**
    * Listens on the invalidation channel of the shared subscriber connection. `onSubscribed` runs on
    * every (re)connection and again once the subscription is confirmed, so a replica that may have
-   * missed messages drops its local tier.
+   * missed messages drops its local tier. Resolves once the first subscription is confirmed.
    */
-  subscribe(handlers: InvalidationHandlers): void {
+  subscribe(handlers: InvalidationHandlers): Promise<void> {
     const subscriber = this.redis.subscriber();
     this.messageListener = (channel, text) => {
       if (channel !== this.channel) return;
@@ -156,7 +159,7 @@ export class RedisCacheStore {
     };
     subscriber.on('message', this.messageListener);
     subscriber.on('ready', this.readyListener);
-    subscriber.subscribe(this.channel).then(handlers.onSubscribed, () => undefined);
+    return subscriber.subscribe(this.channel).then(handlers.onSubscribed, () => undefined);
   }
 
   /** Calls `handler` whenever the command connection (re)connects. */

@@ -2,7 +2,8 @@ import type { Request } from 'express';
 import type { Principal } from '../auth/principal';
 
 /** Whose budget a request spends: the caller (user, else IP), the client IP, the route as a whole, or a key of your own. */
-export type RateLimitSubject = 'user' | 'ip' | 'route' | ((request: Request, principal: Principal | undefined) => string);
+export type RateLimitSubject =
+  'user' | 'ip' | 'route' | ((request: Request, principal: Principal | undefined) => string);
 
 export type StoreDownPolicy = 'open' | 'closed';
 

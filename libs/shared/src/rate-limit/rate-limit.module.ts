@@ -25,7 +25,10 @@ import { RedisRateLimitStore } from './redis-rate-limit.store';
         }
         return new RateLimitService({
           serviceName: config.serviceName,
-          store: config.coordinationDriver === 'redis' ? new RedisRateLimitStore(redis) : new MemoryRateLimitStore(),
+          store:
+            config.coordinationDriver === 'redis'
+              ? new RedisRateLimitStore(redis)
+              : new MemoryRateLimitStore(),
           metrics,
           writeLimit: { points: config.rateLimitWritePoints, windowMs: config.rateLimitWriteWindowMs },
           onStoreDown: config.rateLimitOnStoreDown,

@@ -84,7 +84,10 @@ export class RateLimitService {
     }
     this.decisions.inc({ route: call.routeId, outcome: 'limited' });
     const blocking = verdict.states.filter((state) => state.remaining === 0);
-    throw RateLimitErrors.limited(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)), headersFor(blocking.length > 0 ? blocking : verdict.states));
+    throw RateLimitErrors.limited(
+      Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)),
+      headersFor(blocking.length > 0 ? blocking : verdict.states),
+    );
   }
 
   private storeDown(call: RateLimitedCall, error: unknown): Record<string, string> {
@@ -92,10 +95,16 @@ export class RateLimitService {
     const now = Date.now();
     if (now - this.lastErrorLoggedAt > 5000) {
       this.lastErrorLoggedAt = now;
-      this.logger.warn({ msg: 'rate-limit store unavailable; applying each route’s policy', error: String(error) });
+      this.logger.warn({
+        msg: 'rate-limit store unavailable; applying each route’s policy',
+        error: String(error),
+      });
     }
     const closed = call.limits.some((limit) => (limit.onStoreDown ?? this.options.onStoreDown) === 'closed');
-    this.decisions.inc({ route: call.routeId, outcome: closed ? 'store_down_refused' : 'store_down_allowed' });
+    this.decisions.inc({
+      route: call.routeId,
+      outcome: closed ? 'store_down_refused' : 'store_down_allowed',
+    });
     if (closed) throw RateLimitErrors.storeUnavailable();
     return {};
   }
@@ -111,14 +120,16 @@ function subjectOf(limit: RateLimitOptions, { request, principal }: RateLimitedC
   const by = limit.by ?? 'user';
   if (typeof by === 'function') return `c:${by(request, principal)}`;
   if (by === 'route') return 'all';
-  if (by === 'user' && principal) return principal.kind === 'user' ? `u:${principal.userId}` : `s:${principal.service}`;
+  if (by === 'user' && principal)
+    return principal.kind === 'user' ? `u:${principal.userId}` : `s:${principal.service}`;
   return `ip:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
 }
 
 /** Headers for the most restrictive limit: fewest remaining, then the longest wait. */
 function headersFor(states: readonly RateLimitState[]): Record<string, string> {
   const tightest = states.reduce((worst, state) =>
-    state.remaining < worst.remaining || (state.remaining === worst.remaining && state.resetMs > worst.resetMs)
+    state.remaining < worst.remaining ||
+    (state.remaining === worst.remaining && state.resetMs > worst.resetMs)
       ? state
       : worst,
   );

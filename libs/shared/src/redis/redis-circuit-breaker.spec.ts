@@ -4,7 +4,12 @@ describe('RedisCircuitBreaker', () => {
   let now = 0;
   const states: string[] = [];
   const breaker = () =>
-    new RedisCircuitBreaker({ failureThreshold: 3, openMs: 1000, now: () => now, onStateChange: (s) => states.push(s) });
+    new RedisCircuitBreaker({
+      failureThreshold: 3,
+      openMs: 1000,
+      now: () => now,
+      onStateChange: (s) => states.push(s),
+    });
 
   beforeEach(() => {
     now = 0;

@@ -52,7 +52,10 @@ export class RedisCircuitBreaker {
   recordFailure(): void {
     this.probing = false;
     this.failures += 1;
-    if (this.current === 'half-open' || (this.current === 'closed' && this.failures >= this.options.failureThreshold)) {
+    if (
+      this.current === 'half-open' ||
+      (this.current === 'closed' && this.failures >= this.options.failureThreshold)
+    ) {
       this.openedAt = this.now();
       this.transition('open');
     }
