@@ -8,12 +8,18 @@ describe('cache key templates', () => {
 
   it('keeps a fixed template fixed and accepts a function of the arguments', () => {
     expect(compileKeyTemplate('devices:available')([])).toBe('devices:available');
-    expect(compileKeyTemplate((id: string) => `device:${id}`)(['d 1' as never])).toBe('device:d%201');
+    expect(compileKeyTemplate((id: string) => `device:${id}`)(['d 1' as never])).toBe('device:d 1');
   });
 
   it('rejects a malformed template when it is compiled', () => {
     expect(() => compileKeyTemplate('user:{id}')).toThrow(/placeholders look like/);
     expect(() => compileKeyTemplate('')).toThrow(/empty/);
+  });
+
+  it('sanitising is what makes a key safe, not the template', () => {
+    const key = compileKeyTemplate('user:{0}')(['a b']);
+    expect(key).toBe('user:a b');
+    expect(sanitizeCacheKey(key)).toBe('user:a%20b');
   });
 
   it('percent-encodes anything outside [A-Za-z0-9_.:-] so different inputs never collide', () => {

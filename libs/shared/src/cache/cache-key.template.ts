@@ -14,12 +14,13 @@ const SAFE_KEY = /^[A-Za-z0-9_.:-]*$/;
 
 /**
  * Compiles a template once (at decoration time) into a function of the method's arguments. A
- * malformed template throws when the class is defined, not on the first request.
+ * malformed template throws when the class is defined, not on the first request. The result is
+ * raw: the CacheService sanitises every key it is given, exactly once.
  */
 export function compileKeyTemplate(template: CacheKeyTemplate): CompiledKeyTemplate {
   if (typeof template === 'function') {
     const render = template as (...args: unknown[]) => string;
-    return (args) => sanitizeCacheKey(String(render(...args)));
+    return (args) => String(render(...args));
   }
   if (template.length === 0) throw new Error('A cache key template must not be empty');
   const unmatched = template.replace(PLACEHOLDER, '');
@@ -34,15 +35,12 @@ export function compileKeyTemplate(template: CacheKeyTemplate): CompiledKeyTempl
     last = (match.index ?? 0) + match[0].length;
   }
   parts.push(template.slice(last));
-  if (parts.length === 1) {
-    const fixed = sanitizeCacheKey(template);
-    return () => fixed;
-  }
+  if (parts.length === 1) return () => template;
   return (args) => {
     let key = '';
     for (const part of parts)
       key += typeof part === 'string' ? part : formatArgument(args, part.index, part.path);
-    return sanitizeCacheKey(key);
+    return key;
   };
 }
 

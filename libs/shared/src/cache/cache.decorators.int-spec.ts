@@ -109,7 +109,12 @@ describe('@Cacheable / @CacheEvict', () => {
     expect(await catalog.find('a', scope)).toEqual({ id: 'a', name: 'renamed' });
     expect(catalog.loads).toBe(3);
 
+    // Keys from templates and keys given to CacheService are sanitised the same way.
+    await catalog.find('with space/é', scope);
+    expect(await cache.get('item:with space/é')).toEqual({ id: 'with space/é', name: 'initial' });
+
     await catalog.renameAllOf('o1', 'bulk');
+    expect(await cache.get('item:with space/é')).toBeUndefined();
     expect(await cache.get('item:a')).toBeUndefined();
     expect(await cache.get('item:b')).toBeUndefined();
   });

@@ -8,6 +8,7 @@ import { cacheNameOf, sanitizeCacheKey } from './cache-key.template';
 import { type CacheEnvelope, decodeCacheEnvelope, encodeCacheEnvelope } from './cache-value.codec';
 import { CacheMetrics, type DroppedWriteReason } from './cache.metrics';
 import { LocalCacheTier } from './local-cache.tier';
+import { PendingEvictions } from './pending-evictions';
 import { FENCE_TTL_MS, type InvalidationMessage, type LoadFence, RedisCacheStore } from './redis-cache.store';
 
 export interface CacheSetOptions {
@@ -57,7 +58,7 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
   private readonly breaker: RedisCircuitBreaker;
   private readonly metrics: CacheMetrics;
   private readonly inFlight = new Map<string, InFlightLoad>();
-  private readonly pending = { keys: new Set<string>(), tags: new Set<string>(), everything: false };
+  private readonly pending = new PendingEvictions(MAX_PENDING_EVICTIONS);
   private readonly logger = new Logger('Cache');
   private localEpoch = 0;
   private replaying = false;
@@ -371,44 +372,28 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
   }
 
   private queueEviction(keys: readonly string[], tags: readonly string[]): void {
-    if (!this.pending.everything) {
-      for (const key of keys) this.pending.keys.add(key);
-      for (const tag of tags) this.pending.tags.add(tag);
-      if (this.pending.keys.size + this.pending.tags.size > MAX_PENDING_EVICTIONS) {
-        this.pending.everything = true;
-        this.pending.keys.clear();
-        this.pending.tags.clear();
-      }
-    }
-    this.metrics.pending(
-      this.pending.everything ? MAX_PENDING_EVICTIONS : this.pending.keys.size + this.pending.tags.size,
-    );
+    this.pending.add(keys, tags);
+    this.metrics.pending(this.pending.size);
   }
 
   /** Sends the evictions Redis missed while away; after too many, clears this service's shared tier. */
   private async replayPendingEvictions(): Promise<void> {
-    const { keys, tags, everything } = this.pending;
-    if (this.replaying || (!everything && keys.size === 0 && tags.size === 0)) return;
+    if (this.replaying) return;
+    const batch = this.pending.take();
+    if (!batch) return;
     this.replaying = true;
-    const replayed = { keys: [...keys], tags: [...tags] };
-    this.pending.keys = new Set();
-    this.pending.tags = new Set();
-    this.pending.everything = false;
     const done = await this.callRedis('replay', 'evict', (store) =>
-      everything ? store.clearAll() : store.evict(replayed.keys, replayed.tags),
+      batch.everything ? store.clearAll() : store.evict(batch.keys, batch.tags),
     );
     this.replaying = false;
-    if (done === undefined) {
-      if (everything) this.pending.everything = true;
-      this.queueEviction(replayed.keys, replayed.tags);
-      return;
-    }
-    this.metrics.pending(0);
+    if (done === undefined) this.pending.restore(batch);
+    this.metrics.pending(this.pending.size);
+    if (done === undefined) return;
     this.logger.log({
       msg: 'replayed cache evictions missed while Redis was away',
-      keys: replayed.keys.length,
-      tags: replayed.tags.length,
-      clearedEverything: everything,
+      keys: batch.keys.length,
+      tags: batch.tags.length,
+      clearedEverything: batch.everything,
     });
   }
 }
