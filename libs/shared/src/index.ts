@@ -1,5 +1,6 @@
 export * from './auth';
 export * from './bootstrap';
+export * from './cache';
 export * from './config';
 export * from './database';
 export * from './errors';
@@ -10,4 +11,5 @@ export * from './logging';
 export * from './messaging';
 export * from './metrics';
 export * from './pagination';
+export * from './rate-limit';
 export * from './redis';

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthenticationGuard } from '../auth/authentication.guard';
 import { TokenService } from '../auth/token.service';
+import { CacheModule } from '../cache/cache.module';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { createValidationPipe } from '../errors/validation-pipe.factory';
@@ -13,6 +14,8 @@ import { HttpClientModule } from '../http/http-client.module';
 import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
 import { MetricsController } from '../metrics/metrics.controller';
 import { MetricsService } from '../metrics/metrics.service';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { RedisConnectionManager } from '../redis/redis-connection.manager';
 import { InfrastructureLifecycle } from './infrastructure-lifecycle';
 
@@ -64,6 +67,8 @@ export class InfrastructureModule {
       { provide: HealthService, useFactory: () => new HealthService(config.healthCheckTimeoutMs) },
       InfrastructureLifecycle,
       { provide: APP_GUARD, useClass: AuthenticationGuard },
+      // After authentication, so limits `by: 'user'` see the principal.
+      { provide: APP_GUARD, useClass: RateLimitGuard },
       { provide: APP_FILTER, useClass: AllExceptionsFilter },
       { provide: APP_PIPE, useFactory: createValidationPipe },
     ];
@@ -84,6 +89,8 @@ export class InfrastructureModule {
         }),
         HttpClientModule.forRoot(config),
         EventsModule,
+        CacheModule,
+        RateLimitModule,
       ],
       controllers: [HealthController, MetricsController],
       providers,
@@ -96,6 +103,7 @@ export class InfrastructureModule {
         RabbitMqConnectionManager,
         HealthService,
         HttpClientModule,
+        CacheModule,
       ],
     };
   }

@@ -193,4 +193,45 @@ export abstract class BaseServiceConfig {
   /** Keep handled ids longer than any redelivery can take, or a late duplicate is handled again. */
   @EnvInteger('EVENTS_INBOX_RETENTION_HOURS', { default: 336, min: 1, max: 8760 })
   eventsInboxRetentionHours!: number;
+
+  // Cache and rate limit (issue 4): libs/shared/src/cache, libs/shared/src/rate-limit.
+
+  /** Entries in each process's in-memory cache tier; 0 turns that tier off. */
+  @EnvInteger('CACHE_LOCAL_MAX_ENTRIES', { default: 10000, min: 0, max: 10000000 })
+  cacheLocalMaxEntries!: number;
+
+  /** Upper bound on how long a process serves an entry without asking Redis (the staleness bound). */
+  @EnvInteger('CACHE_LOCAL_TTL_MS', { default: 5000, min: 10, max: 3600000 })
+  cacheLocalTtlMs!: number;
+
+  /** TTLs are shortened by a random 0..N % so entries written together do not expire together. */
+  @EnvInteger('CACHE_TTL_JITTER_PERCENT', { default: 10, min: 0, max: 50 })
+  cacheTtlJitterPercent!: number;
+
+  /** Default for @Cacheable({lease}): one loader per key across all replicas (a Redis lease). */
+  @EnvBoolean('CACHE_CLUSTER_SINGLE_FLIGHT', { default: false })
+  cacheClusterSingleFlight!: boolean;
+
+  /** How long a replica holding the load lease may take before others load themselves. */
+  @EnvInteger('CACHE_LEASE_MS', { default: 5000, min: 100, max: 600000 })
+  cacheLeaseMs!: number;
+
+  /** Consecutive Redis errors after which the cache and the rate limiter stop calling Redis for a while. */
+  @EnvInteger('REDIS_BREAKER_FAILURE_THRESHOLD', { default: 3, min: 1, max: 1000 })
+  redisBreakerFailureThreshold!: number;
+
+  /** How long the cache and rate-limit breakers stay open before probing Redis again. */
+  @EnvInteger('REDIS_BREAKER_OPEN_MS', { default: 2000, min: 50, max: 600000 })
+  redisBreakerOpenMs!: number;
+
+  /** Default limit on every write route (POST/PUT/PATCH/DELETE) per caller; 0 turns it off. */
+  @EnvInteger('RATE_LIMIT_WRITE_POINTS', { default: 120, min: 0, max: 1000000 })
+  rateLimitWritePoints!: number;
+
+  @EnvInteger('RATE_LIMIT_WRITE_WINDOW_MS', { default: 60000, min: 100, max: 86400000 })
+  rateLimitWriteWindowMs!: number;
+
+  /** What a limit without its own `onStoreDown` does when Redis is unreachable. */
+  @EnvEnum('RATE_LIMIT_ON_STORE_DOWN', ['open', 'closed'] as const, { default: 'open' })
+  rateLimitOnStoreDown!: 'open' | 'closed';
 }

@@ -1,9 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator';
+import { SkipRateLimit } from '../rate-limit/rate-limit.decorators';
 import { MetricsService } from './metrics.service';
 
 @ApiExcludeController()
+@SkipRateLimit()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

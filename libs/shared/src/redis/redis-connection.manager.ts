@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 
+/** A Lua script registered on the command connection; `run` sends EVALSHA (EVAL after a NOSCRIPT). */
+export interface RedisScript {
+  run(keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown>;
+}
+
 export interface RedisConnectionOptions {
   url: string;
   keyPrefix: string;
@@ -52,10 +57,25 @@ export class RedisConnectionManager {
     return performance.now() - started;
   }
 
+  /**
+   * Registers `lua` under `name` (ioredis defineCommand) so calls go out as EVALSHA and the script
+   * is reloaded by itself after a Redis restart. Registering the same name twice is harmless.
+   */
+  defineScript(name: string, lua: string): RedisScript {
+    const commands = this.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    if (typeof commands[name] !== 'function') this.client.defineCommand(name, { lua });
+    return { run: (keys, args) => commands[name](keys.length, ...keys, ...args) };
+  }
+
   async close(): Promise<void> {
     await Promise.all(
       [this.client, this.subscriberClient].map(async (connection) => {
         if (!connection) return;
+        // QUIT would wait in the subscriber's offline queue for a Redis that is not there.
+        if (connection.status !== 'ready') {
+          connection.disconnect();
+          return;
+        }
         try {
           await connection.quit();
         } catch {

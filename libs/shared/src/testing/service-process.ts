@@ -39,18 +39,34 @@ export class ServiceProcess {
   }
 
   /** Spawns the service and resolves once it is listening (and ready, unless told otherwise). */
-  static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
+  static start(options: ServiceProcessOptions): Promise<ServiceProcess> {
     const main = join(repositoryRoot(), 'dist', 'apps', options.service, 'src', 'main.js');
+    return ServiceProcess.launch(options.service, main, options);
+  }
+
+  /** Spawns a built test app, dist/e2e/fixtures/<fixture>/main.js, the same way as a service. */
+  static startFixture(
+    options: Omit<ServiceProcessOptions, 'service'> & { fixture: string },
+  ): Promise<ServiceProcess> {
+    const main = join(repositoryRoot(), 'dist', 'e2e', 'fixtures', options.fixture, 'main.js');
+    return ServiceProcess.launch(options.fixture, main, options);
+  }
+
+  private static async launch(
+    label: string,
+    main: string,
+    options: Omit<ServiceProcessOptions, 'service'>,
+  ): Promise<ServiceProcess> {
     const child = spawn(process.execPath, [main], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const service = new ServiceProcess(child);
     let exited = false;
     void service.exit.then(() => (exited = true));
     const listening = await waitFor(
       () => {
-        if (exited) throw new Error(`${options.service} exited during start: ${service.stderr.join('\n')}`);
+        if (exited) throw new Error(`${label} exited during start: ${service.stderr.join('\n')}`);
         return service.logs.find((line) => line.msg === 'service listening');
       },
-      { timeoutMs: options.startTimeoutMs ?? 30000, description: `${options.service} to listen` },
+      { timeoutMs: options.startTimeoutMs ?? 30000, description: `${label} to listen` },
     ).catch(async (error: Error) => {
       child.kill('SIGKILL');
       throw error;
@@ -59,7 +75,7 @@ export class ServiceProcess {
     if (options.waitUntil !== 'listening') {
       await waitFor(async () => (await fetch(`${service.url}/health/ready`)).status === 200, {
         timeoutMs: options.startTimeoutMs ?? 30000,
-        description: `${options.service} /health/ready to answer 200`,
+        description: `${label} /health/ready to answer 200`,
       });
     }
     return service;
