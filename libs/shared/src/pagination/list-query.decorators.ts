@@ -32,6 +32,7 @@ export function ApiListQuery(spec: ListQuerySpec) {
 }
 
 function describeFilterParameter(filter: FilterSpec): string {
-  if (filter.operator === 'isNull') return `true: only rows without ${filter.column}; false: only rows with it`;
+  if (filter.operator === 'isNull')
+    return `true: only rows without ${filter.column}; false: only rows with it`;
   return `${filter.type} filter${filter.operator && filter.operator !== '=' ? ` (${filter.operator})` : ''}`;
 }
