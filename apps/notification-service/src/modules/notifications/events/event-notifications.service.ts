@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@cloudphone/contracts';
-import { afterCommit, UnprocessableEventError } from '@cloudphone/shared';
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { afterCommit } from '@cloudphone/shared';
 import type { EntityManager } from 'typeorm';
 import { NotificationsMetrics, type IgnoredEventReason } from '../notifications.metrics';
 import { NotificationsRepository } from '../notifications.repository';
 import type { EventNotificationRecipe } from './event-notification-recipe';
+import { validEventPayload } from './event-payload.validator';
 
 /**
  * Turns one consumed event into at most one notification, inside the delivery's transaction:
@@ -37,7 +36,7 @@ export class EventNotificationsService {
       });
       return this.ignored(event, 'unknown_version');
     }
-    const data = validPayload(event, recipe.payload);
+    const data = validEventPayload(event, recipe.payload);
     const superseding = recipe.supersededBy?.(data) ?? [];
     if (superseding.length > 0 && (await this.notifications.anyWithSourceKey(manager, superseding))) {
       this.logger.log({
@@ -76,25 +75,4 @@ export class EventNotificationsService {
   private ignored(event: EventEnvelope, reason: IgnoredEventReason): Promise<void> {
     return afterCommit(() => this.metrics.eventsIgnored.inc({ type: event.type, reason }));
   }
-}
-
-/** The event's data as an instance of the recipe's class, or UnprocessableEventError saying why not. */
-function validPayload<T extends object>(event: EventEnvelope, payload: new () => T): T {
-  const problems: string[] = [];
-  if (Number.isNaN(Date.parse(event.occurredAt))) problems.push('occurredAt: not a date-time');
-  const raw = event.data;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    problems.push('data: must be an object');
-  } else {
-    const instance = plainToInstance(payload, raw);
-    problems.push(...describe(validateSync(instance, { forbidUnknownValues: true })));
-    if (problems.length === 0) return instance;
-  }
-  throw new UnprocessableEventError(
-    `${event.type} v${event.version} payload is invalid: ${problems.join('; ')}`,
-  );
-}
-
-function describe(errors: ValidationError[]): string[] {
-  return errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join(', ')}`);
 }
