@@ -97,6 +97,8 @@ describe('notification-service consuming domain events (real Postgres, RabbitMQ,
     for (const event of events) {
       expect(byType.get(event.type)).toMatchObject({ userId, sourceEventId: event.id, data: event.data });
     }
+    // Counted after commit, so it may trail the row by a moment.
+    await waitForMetric('cloudphone_notifications_created_total', { type: 'device.allocated' }, 1);
     expect(await metric('cloudphone_notifications_created_total', { type: 'device.allocated' })).toBe(1);
     // Nobody else sees them.
     expect(await inbox(randomUUID())).toEqual([]);
