@@ -1,10 +1,13 @@
 import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
 import {
+  consumerQueueNames,
   createTestDatabase,
   createTestSecrets,
+  EventObserver,
   serviceEnvironment,
   ServiceProcess,
   TestTokens,
+  uniqueTestId,
   waitFor,
   type TestDatabase,
 } from '@cloudphone/shared/testing';
@@ -23,20 +26,29 @@ const LIST_PATHS: Record<ServiceName, string> = {
 describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s boot', (service) => {
   const secrets = createTestSecrets();
   const tokens = new TestTokens(secrets);
+  // A service with @OnEvent handlers declares its queues in this namespace; afterAll deletes them.
+  const messagingNamespace = uniqueTestId('boot');
+  const retryDelaysMs = [1000];
+  const environment = (overrides: Record<string, string> = {}) =>
+    serviceEnvironment({
+      databaseUrl: database.url,
+      secrets,
+      messagingNamespace,
+      overrides: { EVENTS_CONSUMER_RETRY_DELAYS_MS: retryDelaysMs.join(','), ...overrides },
+    });
   let database: TestDatabase;
   let running: ServiceProcess;
 
   beforeAll(async () => {
     database = await createTestDatabase(service);
-    running = await ServiceProcess.start({
-      service,
-      env: serviceEnvironment({ databaseUrl: database.url, secrets }),
-    });
+    running = await ServiceProcess.start({ service, env: environment() });
   });
 
   afterAll(async () => {
     await running?.stop('SIGKILL');
     await database?.drop();
+    const observer = await EventObserver.connect(`${messagingNamespace}.events`);
+    await observer.cleanUp(consumerQueueNames(messagingNamespace, service, retryDelaysMs));
   });
 
   it('is ready, live, documented and measured', async () => {
@@ -89,11 +101,7 @@ describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s
   it('reports 503 naming Redis when Redis is unreachable', async () => {
     const broken = await ServiceProcess.start({
       service,
-      env: serviceEnvironment({
-        databaseUrl: database.url,
-        secrets,
-        overrides: { REDIS_URL: 'redis://127.0.0.1:1', HEALTH_CHECK_TIMEOUT_MS: '500' },
-      }),
+      env: environment({ REDIS_URL: 'redis://127.0.0.1:1', HEALTH_CHECK_TIMEOUT_MS: '500' }),
       waitUntil: 'listening',
     });
     try {
@@ -101,7 +109,11 @@ describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s
       const body = await waitFor(
         async () => {
           const response = await fetch(`${broken.url}/health/ready`);
-          const answer = (await response.json()) as { code: string; message: string; details: { down: string[] } };
+          const answer = (await response.json()) as {
+            code: string;
+            message: string;
+            details: { down: string[] };
+          };
           return response.status === 503 && answer.details.down.join() === 'redis' && answer;
         },
         { description: 'readiness to report only redis down', timeoutMs: 10000 },

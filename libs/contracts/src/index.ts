@@ -33,7 +33,10 @@ export type {
   EventType,
   UserDeletedEventData,
 } from './events';
+export { MarkAllReadResponse } from './notification/mark-all-read-response.dto';
+export { NotificationResponse } from './notification/notification-response.dto';
 export { NOTIFICATION_ROUTES } from './notification/notification.routes';
+export { UnreadCountResponse } from './notification/unread-count-response.dto';
 export { PROXY_ROUTES } from './proxy/proxy.routes';
 export { SMS_RECEIVE_ROUTES } from './sms-receive/sms-receive.routes';
 export { QuotaChangeResponse } from './user/quota-change-response.dto';

@@ -12,6 +12,7 @@ import {
 import type { EntityManager } from 'typeorm';
 import { runInTransaction } from '../database/transaction-context';
 import { OnEvent } from './on-event.decorator';
+import { UnprocessableEventError } from './unprocessable-event.error';
 
 const SERVICE = 'consumer-test';
 
@@ -19,6 +20,7 @@ const SERVICE = 'consumer-test';
 @Injectable()
 class TestHandlers {
   poisonCalls = 0;
+  unprocessableCalls = 0;
   goodHandledAt: number[] = [];
 
   @OnEvent('order.*')
@@ -34,6 +36,13 @@ class TestHandlers {
     await manager.query('INSERT INTO handled (event_id, n) VALUES ($1, -1)', [event.id]);
     throw new Error('this handler always fails');
   }
+
+  @OnEvent('garbage.*')
+  async onGarbage(event: EventEnvelope, manager: EntityManager): Promise<void> {
+    this.unprocessableCalls += 1;
+    await manager.query('INSERT INTO handled (event_id, n) VALUES ($1, -2)', [event.id]);
+    throw new UnprocessableEventError('payload breaks the schema');
+  }
 }
 
 describe('event consumers (real Postgres and RabbitMQ)', () => {
@@ -45,7 +54,7 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
   const queue = () => `${namespace}.${SERVICE}`;
   const retryDelays = [400, 800];
 
-  const publish = (type: 'order.created' | 'poison.pill', data: unknown, id = randomUUID()) =>
+  const publish = (type: 'order.created' | 'poison.pill' | 'garbage.in', data: unknown, id = randomUUID()) =>
     runInTransaction(app.dataSource, (manager) =>
       app.publisher.publish(manager, { id, type, aggregateId: randomUUID(), data }),
     );
@@ -177,6 +186,25 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
       timeoutMs: 10000,
       description: 'a later event',
     });
+  });
+
+  it('moves an event whose handler calls it unprocessable straight to the dead-letter queue', async () => {
+    const [id] = await publish('garbage.in', { nonsense: true });
+    const dead = await waitFor(
+      async () => {
+        const messages = await observer.drain(`${queue()}.dlq`);
+        return messages.length > 0 ? messages : undefined;
+      },
+      { timeoutMs: 10000, description: 'the unprocessable event in the dead-letter queue' },
+    );
+    expect(dead).toHaveLength(1);
+    expect(JSON.parse(dead[0].content)).toMatchObject({ id, type: 'garbage.in' });
+    expect(dead[0].headers).toMatchObject({ 'x-attempt': 1, 'x-dead-letter-reason': 'unprocessable' });
+    expect(String(dead[0].headers['x-last-error'])).toContain('payload breaks the schema');
+    expect(handlers.unprocessableCalls).toBe(1);
+    expect(await handledRows(id)).toBe(0);
+    expect(await app.counter('cloudphone_events_retries_total', { type: 'garbage.in' })).toBe(0);
+    expect(await app.counter('cloudphone_events_dead_lettered_total', { reason: 'unprocessable' })).toBe(1);
   });
 
   it('trims sent outbox rows and old inbox ids past their retention, and nothing else', async () => {

@@ -8,6 +8,7 @@ import type { EventHandlerBinding } from './event-handler.registry';
 import { EventsMetrics } from './events.metrics';
 import { InboxRepository } from './inbox.repository';
 import { topicPatternMatches } from './topic-pattern';
+import { UnprocessableEventError } from './unprocessable-event.error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,7 +16,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type DeliveryDecision =
   | { action: 'ack' }
   | { action: 'retry'; retryIndex: number; nextAttempt: number; error: string }
-  | { action: 'dead-letter'; reason: 'invalid_envelope' | 'handler_failed'; attempts: number; error: string };
+  | {
+      action: 'dead-letter';
+      reason: 'invalid_envelope' | 'unprocessable' | 'handler_failed';
+      attempts: number;
+      error: string;
+    };
 
 /**
  * Runs the matching handlers of one delivery inside a transaction that first records the event id
@@ -79,10 +85,25 @@ export class EventDispatcher {
         this.logger.debug({ msg: 'duplicate event skipped', eventId: event.id, type: event.type });
       return { action: 'ack' };
     } catch (error) {
-      return this.failed(event, attempt, `${current}: ${(error as Error)?.message ?? String(error)}`);
+      const message = `${current}: ${(error as Error)?.message ?? String(error)}`;
+      if (error instanceof UnprocessableEventError) return this.unprocessable(event, attempt, message);
+      return this.failed(event, attempt, message);
     } finally {
       stopTimer();
     }
+  }
+
+  private unprocessable(event: EventEnvelope, attempt: number, error: string): DeliveryDecision {
+    this.metrics.consumed.inc({ type: event.type, outcome: 'dead_lettered' });
+    this.metrics.deadLettered.inc({ type: event.type, reason: 'unprocessable' });
+    this.logger.error({
+      msg: 'unprocessable event moved to the dead-letter queue',
+      eventId: event.id,
+      type: event.type,
+      attempt,
+      error,
+    });
+    return { action: 'dead-letter', reason: 'unprocessable', attempts: attempt, error };
   }
 
   private failed(event: EventEnvelope, attempt: number, error: string): DeliveryDecision {

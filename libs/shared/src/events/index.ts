@@ -6,3 +6,4 @@ export { EventsModule } from './events.module';
 export { OnEvent } from './on-event.decorator';
 export { OutboxRelay } from './outbox-relay.service';
 export type { OutgoingEvent } from './outgoing-event';
+export { UnprocessableEventError } from './unprocessable-event.error';

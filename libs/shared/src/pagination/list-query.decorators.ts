@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { parseListQuery, type ListQuerySpec } from './list-query';
+import { type FilterSpec, parseListQuery, type ListQuerySpec } from './list-query';
 
 /** Injects the parsed, validated list query for a route: `list(@ListQueryParam(SPEC) query: ListQuery)`. */
 export const ListQueryParam = createParamDecorator((spec: ListQuerySpec, context: ExecutionContext) =>
@@ -25,8 +25,14 @@ export function ApiListQuery(spec: ListQuerySpec) {
         required: false,
         type: String,
         enum: filter.values ? [...filter.values] : undefined,
-        description: `${filter.type} filter${filter.operator && filter.operator !== '=' ? ` (${filter.operator})` : ''}`,
+        description: describeFilterParameter(filter),
       }),
     ),
   );
+}
+
+function describeFilterParameter(filter: FilterSpec): string {
+  if (filter.operator === 'isNull')
+    return `true: only rows without ${filter.column}; false: only rows with it`;
+  return `${filter.type} filter${filter.operator && filter.operator !== '=' ? ` (${filter.operator})` : ''}`;
 }

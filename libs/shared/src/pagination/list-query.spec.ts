@@ -60,6 +60,25 @@ describe('parseListQuery', () => {
     ]);
   });
 
+  it('parses an isNull filter as a boolean and refuses anything else', () => {
+    const spec: ListQuerySpec = {
+      ...SPEC,
+      filters: { unread: { type: 'boolean', column: 'readAt', operator: 'isNull' } },
+    };
+    expect(parseListQuery({ unread: 'true' }, spec).filters).toEqual([
+      { name: 'unread', column: 'readAt', operator: 'isNull', value: true },
+    ]);
+    expect(parseListQuery({ unread: 'false' }, spec).filters).toEqual([
+      { name: 'unread', column: 'readAt', operator: 'isNull', value: false },
+    ]);
+    expect(() => parseListQuery({ unread: 'yes' }, spec)).toThrow(AppError);
+    const misdeclared: ListQuerySpec = {
+      ...SPEC,
+      filters: { unread: { type: 'string', column: 'readAt', operator: 'isNull' } },
+    };
+    expect(() => parseListQuery({}, misdeclared)).toThrow('operator isNull needs type boolean');
+  });
+
   it.each([
     [{ limit: '51' }, 'limit'],
     [{ limit: '0' }, 'limit'],

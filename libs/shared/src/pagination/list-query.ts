@@ -1,12 +1,16 @@
 import { CommonErrors } from '../errors/common.errors';
 
 export type FilterType = 'uuid' | 'string' | 'integer' | 'datetime' | 'boolean' | 'enum';
-export type FilterOperator = '=' | '>=' | '<' | '<=';
+export type FilterOperator = '=' | '>=' | '<' | '<=' | 'isNull';
 
 export interface FilterSpec {
   type: FilterType;
   /** Entity property the filter applies to. */
   column: string;
+  /**
+   * How the value is compared (default `=`). `isNull` needs a `boolean` filter: `true` keeps rows
+   * whose column IS NULL, `false` those where it IS NOT NULL (e.g. `unread` on `readAt`).
+   */
   operator?: FilterOperator;
   /** Allowed values when type is `enum`. */
   values?: readonly string[];
@@ -67,6 +71,8 @@ export function parseListQuery(query: Record<string, unknown>, spec: ListQuerySp
   const sort = parseSort(typeof query.sort === 'string' ? query.sort : spec.defaultSort, spec, fail);
   const filters: FilterCondition[] = [];
   for (const [name, filter] of Object.entries(filterSpecs)) {
+    if (filter.operator === 'isNull' && filter.type !== 'boolean')
+      throw new Error(`List filter ${name}: operator isNull needs type boolean`);
     const raw = query[name];
     if (typeof raw !== 'string') continue;
     const value = parseFilterValue(raw, filter);

@@ -1,4 +1,5 @@
 export { repositoryRoot } from './repository-root';
+export { consumerQueueNames } from './consumer-queue-names';
 export { createTestSecrets, serviceEnvironment } from './service-environment';
 export type { ServiceEnvironmentOptions, TestSecrets } from './service-environment';
 export { ScriptedHttpServer } from './scripted-http-server';

@@ -26,4 +26,12 @@ export class NotificationEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** `<event type>:<natural key>` of the event it reports; unique, so an event notifies once. */
+  @Column({ name: 'source_key', type: 'text', nullable: true })
+  sourceKey!: string | null;
+
+  /** Envelope id of the event that created it. */
+  @Column({ name: 'source_event_id', type: 'uuid', nullable: true })
+  sourceEventId!: string | null;
 }

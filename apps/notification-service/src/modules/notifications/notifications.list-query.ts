@@ -6,5 +6,6 @@ export const NOTIFICATIONS_LIST_QUERY: ListQuerySpec = {
   filters: {
     type: { type: 'string', column: 'type' },
     userId: { type: 'uuid', column: 'userId' },
+    unread: { type: 'boolean', column: 'readAt', operator: 'isNull' },
   },
 };

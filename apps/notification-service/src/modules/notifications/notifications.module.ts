@@ -1,14 +1,25 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AllocationEventsHandler } from './events/allocation-events.handler';
+import { BillingEventsHandler } from './events/billing-events.handler';
+import { EventNotificationsService } from './events/event-notifications.service';
 import { NotificationEntity } from './notification.entity';
 import { NotificationsController } from './notifications.controller';
+import { NotificationsMetrics } from './notifications.metrics';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([NotificationEntity])],
   controllers: [NotificationsController],
-  providers: [NotificationsService, NotificationsRepository],
+  providers: [
+    NotificationsService,
+    NotificationsRepository,
+    NotificationsMetrics,
+    EventNotificationsService,
+    AllocationEventsHandler,
+    BillingEventsHandler,
+  ],
   exports: [NotificationsService],
 })
 export class NotificationsModule {}

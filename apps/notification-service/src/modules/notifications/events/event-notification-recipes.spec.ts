@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope } from '@cloudphone/contracts';
+import { UnprocessableEventError } from '@cloudphone/shared';
+import { ALLOCATION_EXPIRED_NOTIFICATION } from './allocation-expired.notification';
+import { ALLOCATION_EXPIRING_NOTIFICATION } from './allocation-expiring.notification';
+import { BALANCE_LOW_NOTIFICATION } from './balance-low.notification';
+import { DEVICE_ALLOCATED_NOTIFICATION } from './device-allocated.notification';
+import { DEVICE_RELEASED_NOTIFICATION } from './device-released.notification';
+import type { EventNotificationRecipe } from './event-notification-recipe';
+import { validEventPayload } from './event-payload.validator';
+
+const allocationId = '4f6b3c1e-1b6d-4f0e-9a51-0c2d7f3e8a10';
+const userId = '9c1f2e3d-4b5a-4c6d-8e7f-0a1b2c3d4e5f';
+const deviceId = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+
+function envelope(type: EventEnvelope['type'], data: unknown, overrides: Partial<EventEnvelope> = {}) {
+  return {
+    id: randomUUID(),
+    type,
+    version: 1,
+    occurredAt: '2026-03-01T12:00:00.123Z',
+    source: 'device-service',
+    data,
+    ...overrides,
+  } as EventEnvelope;
+}
+
+function render<T extends { userId: string }>(recipe: EventNotificationRecipe<T>, event: EventEnvelope) {
+  const data = validEventPayload(event, recipe.payload);
+  return { ...recipe.text(data), sourceKey: recipe.sourceKey(data, event) };
+}
+
+function rejection(recipe: EventNotificationRecipe<{ userId: string }>, event: EventEnvelope): string {
+  try {
+    validEventPayload(event, recipe.payload);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UnprocessableEventError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the payload to be refused');
+}
+
+const allocated = {
+  allocationId,
+  deviceId,
+  userId,
+  tenantId: 'default',
+  region: 'eu-west',
+  cpuCores: 4,
+  memoryMb: 8192,
+  storageGb: 64,
+  startedAt: '2026-03-01T12:00:00Z',
+  expiresAt: '2026-03-01T13:00:00Z',
+  fencingToken: '17',
+};
+
+describe('event notification recipes', () => {
+  it('device.allocated: names the device and its end, one per allocation', () => {
+    expect(render(DEVICE_ALLOCATED_NOTIFICATION, envelope('device.allocated', allocated))).toEqual({
+      title: 'Device allocated',
+      body: 'Your 4-core device (8192 MB memory, 64 GB storage) in eu-west is ready until 2026-03-01 13:00 UTC.',
+      sourceKey: `device.allocated:${allocationId}`,
+    });
+  });
+
+  it('device.released: says why, with the billed time', () => {
+    const released = {
+      allocationId,
+      deviceId,
+      userId,
+      tenantId: 'default',
+      startedAt: '2026-03-01T12:00:00Z',
+      endedAt: '2026-03-01T12:12:05Z',
+      billedSeconds: 725,
+      reason: 'account_overdue',
+      fencingToken: '17',
+    };
+    expect(render(DEVICE_RELEASED_NOTIFICATION, envelope('device.released', released))).toEqual({
+      title: 'Device released',
+      body: 'Your device was released because your account is overdue. Billed time: 12 min 5 s.',
+      sourceKey: `device.released:${allocationId}`,
+    });
+    expect(
+      rejection(DEVICE_RELEASED_NOTIFICATION, envelope('device.released', { ...released, reason: 'bored' })),
+    ).toContain('reason');
+  });
+
+  it('allocation.expiring: minutes left, keyed by the expiry instant whatever its spelling', () => {
+    const expiring = {
+      allocationId,
+      deviceId,
+      userId,
+      tenantId: 'default',
+      expiresAt: '2026-03-01T13:00:00+00:00',
+      minutesLeft: 5,
+    };
+    const rendered = render(ALLOCATION_EXPIRING_NOTIFICATION, envelope('allocation.expiring', expiring));
+    expect(rendered).toEqual({
+      title: 'Device expiring soon',
+      body: 'Your device expires in 5 minutes (at 2026-03-01 13:00 UTC). Extend the allocation to keep it.',
+      sourceKey: `allocation.expiring:${allocationId}:2026-03-01T13:00:00.000Z`,
+    });
+    const respelled = { ...expiring, expiresAt: '2026-03-01T14:00:00.000+01:00', minutesLeft: 1 };
+    const again = render(ALLOCATION_EXPIRING_NOTIFICATION, envelope('allocation.expiring', respelled));
+    expect(again.sourceKey).toBe(rendered.sourceKey);
+    expect(again.body).toContain('expires in 1 minute (');
+    expect(
+      ALLOCATION_EXPIRING_NOTIFICATION.supersededBy?.(
+        validEventPayload(
+          envelope('allocation.expiring', expiring),
+          ALLOCATION_EXPIRING_NOTIFICATION.payload,
+        ),
+      ),
+    ).toEqual([`allocation.expired:${allocationId}`, `device.released:${allocationId}`]);
+  });
+
+  it('allocation.expired: end time and billed time', () => {
+    const expired = {
+      allocationId,
+      deviceId,
+      userId,
+      tenantId: 'default',
+      startedAt: '2026-03-01T12:00:00Z',
+      expiredAt: '2026-03-01T13:00:00Z',
+      billedSeconds: 3600,
+    };
+    expect(render(ALLOCATION_EXPIRED_NOTIFICATION, envelope('allocation.expired', expired))).toEqual({
+      title: 'Device expired',
+      body: 'Your device allocation ended at 2026-03-01 13:00 UTC. Billed time: 1 h.',
+      sourceKey: `allocation.expired:${allocationId}`,
+    });
+  });
+
+  it('billing.balance_low: money in major units, keyed by user, threshold and the crossing time', () => {
+    const low = { userId, tenantId: 'default', balanceMinor: '-420', thresholdMinor: '500', currency: 'USD' };
+    expect(render(BALANCE_LOW_NOTIFICATION, envelope('billing.balance_low', low))).toEqual({
+      title: 'Balance low',
+      body: 'Your balance is -4.20 USD, below your alert threshold of 5.00 USD. Top up to keep your devices running.',
+      sourceKey: `billing.balance_low:${userId}:500:2026-03-01T12:00:00.123Z`,
+    });
+    const yen = render(
+      BALANCE_LOW_NOTIFICATION,
+      envelope('billing.balance_low', { ...low, balanceMinor: '7', currency: 'JPY' }),
+    );
+    expect(yen.body).toContain('Your balance is 7 JPY, below your alert threshold of 500 JPY.');
+    const euro = render(
+      BALANCE_LOW_NOTIFICATION,
+      envelope('billing.balance_low', { ...low, balanceMinor: '5', currency: 'EUR' }),
+    );
+    expect(euro.body).toContain('Your balance is 0.05 EUR');
+  });
+
+  it.each([
+    ['data is not an object', 'device.allocated', 'not an object', 'data: must be an object'],
+    ['userId is not a uuid', 'device.allocated', { ...allocated, userId: 'u-1' }, 'userId'],
+    ['a field is missing', 'device.allocated', { ...allocated, expiresAt: undefined }, 'expiresAt'],
+    ['cores is a string', 'device.allocated', { ...allocated, cpuCores: '4' }, 'cpuCores'],
+    ['a time is not ISO 8601', 'device.allocated', { ...allocated, startedAt: 'yesterday' }, 'startedAt'],
+    ['data is null', 'device.allocated', null, 'data: must be an object'],
+  ])('refuses a payload where %s as unprocessable', (_case, type, data, problem) => {
+    expect(rejection(DEVICE_ALLOCATED_NOTIFICATION, envelope(type as EventEnvelope['type'], data))).toContain(
+      problem,
+    );
+  });
+
+  it('refuses money that is not integer minor units and a currency that is not ISO 4217', () => {
+    const low = { userId, tenantId: 'default', balanceMinor: '4.20', thresholdMinor: '500', currency: 'usd' };
+    const message = rejection(BALANCE_LOW_NOTIFICATION, envelope('billing.balance_low', low));
+    expect(message).toContain('balanceMinor');
+    expect(message).toContain('currency');
+  });
+
+  it('refuses an envelope whose occurredAt is not a time', () => {
+    expect(
+      rejection(
+        DEVICE_ALLOCATED_NOTIFICATION,
+        envelope('device.allocated', allocated, { occurredAt: 'soon' }),
+      ),
+    ).toContain('occurredAt');
+  });
+
+  it('accepts extra fields (additive changes keep the version)', () => {
+    expect(
+      render(
+        DEVICE_ALLOCATED_NOTIFICATION,
+        envelope('device.allocated', { ...allocated, androidVersion: '14' }),
+      ).title,
+    ).toBe('Device allocated');
+  });
+});

@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EventEnvelope } from '@cloudphone/contracts';
+import { afterCommit } from '@cloudphone/shared';
+import type { EntityManager } from 'typeorm';
+import { NotificationsMetrics, type IgnoredEventReason } from '../notifications.metrics';
+import { NotificationsRepository } from '../notifications.repository';
+import type { EventNotificationRecipe } from './event-notification-recipe';
+import { validEventPayload } from './event-payload.validator';
+
+/**
+ * Turns one consumed event into at most one notification, inside the delivery's transaction:
+ * ignores versions it does not understand, refuses malformed payloads as unprocessable (they go to
+ * the dead-letter queue at once), and skips facts that were already notified.
+ */
+@Injectable()
+export class EventNotificationsService {
+  private readonly logger = new Logger('EventNotifications');
+
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    private readonly metrics: NotificationsMetrics,
+  ) {}
+
+  async record<T extends { userId: string }>(
+    event: EventEnvelope,
+    manager: EntityManager,
+    recipe: EventNotificationRecipe<T>,
+  ): Promise<void> {
+    if (!recipe.versions.includes(event.version)) {
+      this.logger.warn({
+        msg: 'event version not understood; acknowledged without a notification',
+        eventId: event.id,
+        type: event.type,
+        version: event.version,
+        understood: recipe.versions,
+      });
+      return this.ignored(event, 'unknown_version');
+    }
+    const data = validEventPayload(event, recipe.payload);
+    const superseding = recipe.supersededBy?.(data) ?? [];
+    if (superseding.length > 0 && (await this.notifications.anyWithSourceKey(manager, superseding))) {
+      this.logger.log({
+        msg: 'event superseded by an existing notification; skipped',
+        eventId: event.id,
+        type: event.type,
+      });
+      return this.ignored(event, 'stale');
+    }
+    const { title, body } = recipe.text(data);
+    const id = await this.notifications.insertFromEvent(manager, {
+      userId: data.userId,
+      type: event.type,
+      title,
+      body,
+      data: event.data as Record<string, unknown>,
+      sourceKey: recipe.sourceKey(data, event),
+      sourceEventId: event.id,
+    });
+    if (!id) {
+      this.logger.log({ msg: 'event already notified; skipped', eventId: event.id, type: event.type });
+      return this.ignored(event, 'already_notified');
+    }
+    await afterCommit(() => {
+      this.metrics.created.inc({ type: event.type });
+      this.logger.log({
+        msg: 'notification created',
+        notificationId: id,
+        userId: data.userId,
+        type: event.type,
+        eventId: event.id,
+      });
+    });
+  }
+
+  private ignored(event: EventEnvelope, reason: IgnoredEventReason): Promise<void> {
+    return afterCommit(() => this.metrics.eventsIgnored.inc({ type: event.type, reason }));
+  }
+}
