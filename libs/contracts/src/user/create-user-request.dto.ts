@@ -6,12 +6,12 @@ import {
   IsArray,
   IsEmail,
   IsIn,
-  IsOptional,
   IsString,
   Length,
   Matches,
   MaxLength,
 } from 'class-validator';
+import { OptionalField } from '../common/optional-field.decorator';
 import { USER_FIELD_LIMITS, USER_ROLES, USER_TIERS, type UserRole, type UserTier } from './user-attributes';
 
 /** Body of admin `POST /users`. The email is unique case-insensitively (409 EMAIL_TAKEN). */
@@ -35,7 +35,7 @@ export class CreateUserRequest {
   displayName!: string;
 
   @ApiPropertyOptional({ enum: USER_ROLES, isArray: true, default: ['user'] })
-  @IsOptional()
+  @OptionalField()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(USER_ROLES.length)
@@ -44,12 +44,12 @@ export class CreateUserRequest {
   roles?: UserRole[];
 
   @ApiPropertyOptional({ enum: USER_TIERS, default: 'free' })
-  @IsOptional()
+  @OptionalField()
   @IsIn(USER_TIERS)
   tier?: UserTier;
 
   @ApiPropertyOptional({ example: 'default', pattern: USER_FIELD_LIMITS.tenantIdPattern.source })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Matches(USER_FIELD_LIMITS.tenantIdPattern)
   tenantId?: string;

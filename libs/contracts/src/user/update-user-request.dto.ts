@@ -1,14 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsOptional,
-  IsString,
-  Length,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Length } from 'class-validator';
+import { OptionalField } from '../common/optional-field.decorator';
 import {
   USER_FIELD_LIMITS,
   USER_ROLES,
@@ -26,7 +18,7 @@ import {
  */
 export class UpdateUserRequest {
   @ApiPropertyOptional({ enum: USER_ROLES, isArray: true })
-  @IsOptional()
+  @OptionalField()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(USER_ROLES.length)
@@ -35,17 +27,17 @@ export class UpdateUserRequest {
   roles?: UserRole[];
 
   @ApiPropertyOptional({ enum: USER_TIERS })
-  @IsOptional()
+  @OptionalField()
   @IsIn(USER_TIERS)
   tier?: UserTier;
 
   @ApiPropertyOptional({ enum: USER_STATUSES })
-  @IsOptional()
+  @OptionalField()
   @IsIn(USER_STATUSES)
   status?: UserStatus;
 
   @ApiPropertyOptional({ maxLength: USER_FIELD_LIMITS.displayNameMaxLength })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, USER_FIELD_LIMITS.displayNameMaxLength)
   displayName?: string;
