@@ -1,9 +1,5 @@
+import type { UserStatus, UserTier } from '@cloudphone/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export const USER_TIERS = ['free', 'standard', 'pro', 'enterprise'] as const;
-export type UserTier = (typeof USER_TIERS)[number];
-export const USER_STATUSES = ['active', 'suspended', 'deleted'] as const;
-export type UserStatus = (typeof USER_STATUSES)[number];
 
 @Entity({ name: 'users' })
 export class UserEntity {

@@ -1,31 +1,68 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { USER_ROUTES } from '@cloudphone/contracts';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CreateUserRequest, UpdateUserRequest, USER_ROUTES, UserResponse } from '@cloudphone/contracts';
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
   ApiListQuery,
+  CurrentPrincipal,
   ListQueryParam,
   RequireRoles,
   type ListQuery,
   type Page,
+  type Principal,
 } from '@cloudphone/shared';
-import type { UserEntity } from './user.entity';
+import { UserIdParams } from './dto/user-id.params';
 import { USERS_LIST_QUERY } from './users.list-query';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
-@Controller(USER_ROUTES.users)
+@Controller()
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  @Get()
+  @Get(USER_ROUTES.users)
   @RequireRoles(ADMIN_ROLE)
   @AllowServiceTokens()
   @ApiOperation({ summary: 'List users (admin)' })
   @ApiListQuery(USERS_LIST_QUERY)
-  list(@ListQueryParam(USERS_LIST_QUERY) query: ListQuery): Promise<Page<UserEntity>> {
+  list(@ListQueryParam(USERS_LIST_QUERY) query: ListQuery): Promise<Page<UserResponse>> {
     return this.users.list(query);
+  }
+
+  @Post(USER_ROUTES.users)
+  @RequireRoles(ADMIN_ROLE)
+  @ApiOperation({ summary: 'Create a user (admin); 409 EMAIL_TAKEN' })
+  @ApiCreatedResponse({ type: UserResponse })
+  create(@Body() request: CreateUserRequest): Promise<UserResponse> {
+    return this.users.create(request);
+  }
+
+  // Declared before users/:id so that "me" is not read as an id.
+  @Get(USER_ROUTES.me)
+  @ApiOperation({ summary: "The caller's own profile" })
+  @ApiOkResponse({ type: UserResponse })
+  me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
+    return this.users.me(principal);
+  }
+
+  @Get(USER_ROUTES.user)
+  @ApiOperation({ summary: 'One user (admin, services, or the user themself)' })
+  @ApiOkResponse({ type: UserResponse })
+  get(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams): Promise<UserResponse> {
+    return this.users.get(principal, params.id);
+  }
+
+  @Patch(USER_ROUTES.user)
+  @RequireRoles(ADMIN_ROLE)
+  @ApiOperation({ summary: 'Change roles, tier, status or display name (admin)' })
+  @ApiOkResponse({ type: UserResponse })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: UserIdParams,
+    @Body() request: UpdateUserRequest,
+  ): Promise<UserResponse> {
+    return this.users.update(principal, params.id, request);
   }
 }

@@ -1,5 +1,5 @@
+import { USER_STATUSES, USER_TIERS } from '@cloudphone/contracts';
 import type { ListQuerySpec } from '@cloudphone/shared';
-import { USER_STATUSES, USER_TIERS } from './user.entity';
 
 export const USERS_LIST_QUERY: ListQuerySpec = {
   sortable: { createdAt: 'createdAt', email: 'email', displayName: 'displayName' },

@@ -1,0 +1,78 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  QuotaChangeResponse,
+  QuotaCheckRequest,
+  QuotaCheckResponse,
+  QuotaLimitsRequest,
+  QuotaRestoreRequest,
+  QuotaUsageRequest,
+  USER_ROUTES,
+  UserQuotaResponse,
+} from '@cloudphone/contracts';
+import {
+  ADMIN_ROLE,
+  CurrentPrincipal,
+  type Principal,
+  RequireRoles,
+  ServiceTokenOnly,
+} from '@cloudphone/shared';
+import { QuotaUserParams } from './dto/quota-user.params';
+import { QuotasService } from './quotas.service';
+
+@ApiTags('quotas')
+@ApiBearerAuth()
+@Controller()
+export class QuotasController {
+  constructor(private readonly quotas: QuotasService) {}
+
+  @Post(USER_ROUTES.quotaCheck)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Would this allocation fit the quota? Read-only (services, admins, the user)' })
+  @ApiOkResponse({ type: QuotaCheckResponse })
+  check(
+    @CurrentPrincipal() principal: Principal,
+    @Body() request: QuotaCheckRequest,
+  ): Promise<QuotaCheckResponse> {
+    return this.quotas.check(principal, request);
+  }
+
+  @Post(USER_ROUTES.quotaUsage)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  @ApiOperation({ summary: 'Count an allocation against the quota, once per allocationId (services)' })
+  @ApiOkResponse({ type: QuotaChangeResponse })
+  reportUsage(@Body() request: QuotaUsageRequest): Promise<QuotaChangeResponse> {
+    return this.quotas.reportUsage(request);
+  }
+
+  @Post(USER_ROUTES.quotaRestore)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  @ApiOperation({ summary: "Give an allocation's resources back, once per allocationId (services)" })
+  @ApiOkResponse({ type: QuotaChangeResponse })
+  restore(@Body() request: QuotaRestoreRequest): Promise<QuotaChangeResponse> {
+    return this.quotas.restore(request);
+  }
+
+  @Get(USER_ROUTES.quota)
+  @ApiOperation({ summary: "A user's limits and usage (services, admins, the user)" })
+  @ApiOkResponse({ type: UserQuotaResponse })
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: QuotaUserParams,
+  ): Promise<UserQuotaResponse> {
+    return this.quotas.get(principal, params.userId);
+  }
+
+  @Put(USER_ROUTES.quotaLimits)
+  @RequireRoles(ADMIN_ROLE)
+  @ApiOperation({ summary: "Set a user's limits (admin); never below current usage" })
+  @ApiOkResponse({ type: UserQuotaResponse })
+  setLimits(
+    @Param() params: QuotaUserParams,
+    @Body() request: QuotaLimitsRequest,
+  ): Promise<UserQuotaResponse> {
+    return this.quotas.setLimits(params.userId, request);
+  }
+}

@@ -1,0 +1,246 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type {
+  QuotaChangeResponse,
+  QuotaCheckRequest,
+  QuotaCheckResponse,
+  QuotaLimitsRequest,
+  QuotaResources,
+  QuotaRestoreRequest,
+  QuotaUsageRequest,
+  UserQuotaResponse,
+  UserTier,
+} from '@cloudphone/contracts';
+import { actsForOthers, MetricsService, type Principal, runInTransaction } from '@cloudphone/shared';
+import type { Counter } from 'prom-client';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { firstExceeded, limitsBelowUsage } from './quota-arithmetic';
+import type { QuotaState } from './quota-state';
+import { QuotaErrors } from './quotas.errors';
+import { QuotasRepository } from './quotas.repository';
+
+const FOREIGN_KEY_VIOLATION = '23503';
+
+/**
+ * Users' quotas: read-only checks, usage reports and restores (idempotent per allocationId, each a
+ * single conditional UPDATE in the transaction that writes the usage record), and admin limits.
+ */
+@Injectable()
+export class QuotasService {
+  private readonly logger = new Logger(QuotasService.name);
+  private readonly changes: Counter<'operation' | 'result'>;
+  private readonly checks: Counter<'result'>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly quotas: QuotasRepository,
+    metrics: MetricsService,
+  ) {
+    this.changes = metrics.counter({
+      name: 'cloudphone_quota_changes_total',
+      help: 'Quota usage reports and restores by outcome',
+      labelNames: ['operation', 'result'],
+    });
+    this.checks = metrics.counter({
+      name: 'cloudphone_quota_checks_total',
+      help: 'Quota checks by answer',
+      labelNames: ['result'],
+    });
+  }
+
+  /** Would the request fit? Reads only; an active user is required. */
+  async check(principal: Principal, request: QuotaCheckRequest): Promise<QuotaCheckResponse> {
+    assertMayUse(principal, request.userId);
+    const state = await this.quotas.findState(request.userId);
+    assertActive(state, request.userId);
+    const exceeded = firstExceeded(state.limits, state.usage, request);
+    this.checks.inc({ result: exceeded ? 'exceeded' : 'allowed' });
+    return exceeded
+      ? { allowed: false, exceeded, limits: state.limits, usage: state.usage }
+      : { allowed: true, limits: state.limits, usage: state.usage };
+  }
+
+  /**
+   * Counts one allocation (one device) against the quota, once per allocationId. Concurrent
+   * reports serialise on the quota row, so usage never passes a limit, and concurrent repeats of
+   * one allocationId wait on its record and then answer `applied: false`.
+   */
+  async reportUsage(request: QuotaUsageRequest): Promise<QuotaChangeResponse> {
+    const amounts: QuotaResources = {
+      devices: 1,
+      cpuCores: request.cpuCores,
+      memoryMb: request.memoryMb,
+      storageGb: request.storageGb,
+    };
+    try {
+      const response = await runInTransaction(this.dataSource, async () => {
+        const recorded = await this.insertAppliedRecord(request.allocationId, request.userId, amounts);
+        if (!recorded) return this.replayedReport(request, amounts);
+        const state =
+          (await this.quotas.incrementWithinLimits(request.userId, amounts)) ??
+          (await this.incrementAfterDiagnosis(request.userId, amounts));
+        return {
+          userId: request.userId,
+          allocationId: request.allocationId,
+          applied: true,
+          usage: state.usage,
+        };
+      });
+      this.changes.inc({ operation: 'usage', result: response.applied ? 'applied' : 'replayed' });
+      if (response.applied) {
+        this.logger.log({
+          msg: 'quota usage applied',
+          userId: request.userId,
+          allocationId: request.allocationId,
+        });
+      }
+      return response;
+    } catch (error) {
+      this.changes.inc({ operation: 'usage', result: 'refused' });
+      throw error;
+    }
+  }
+
+  /**
+   * Gives back what an allocation's report took, exactly once. A restore for an allocation never
+   * reported leaves a marker so that report, if it arrives later, is not counted.
+   */
+  async restore(request: QuotaRestoreRequest): Promise<QuotaChangeResponse> {
+    const { userId, allocationId } = request;
+    const response = await runInTransaction(this.dataSource, async () => {
+      // Two rounds at most: the second one runs only when a report for this allocation committed
+      // between our look-up and our marker insert.
+      for (let round = 0; round < 2; round++) {
+        const restored = await this.quotas.markRestored(allocationId, userId);
+        if (restored) {
+          const state = await this.quotas.decrement(userId, restored.amounts);
+          return { userId, allocationId, applied: true, usage: state.usage };
+        }
+        const existing = await this.quotas.findRecord(allocationId);
+        if (existing && existing.userId !== userId) throw QuotaErrors.allocationMismatch(allocationId);
+        const state = await this.quotas.findState(userId);
+        if (!state) throw QuotaErrors.userNotFound(userId);
+        if (existing || (await this.quotas.insertRestoredMarker(allocationId, userId))) {
+          return { userId, allocationId, applied: false, usage: state.usage };
+        }
+      }
+      throw new Error(`restore of allocation ${allocationId} did not settle in two rounds`);
+    });
+    this.changes.inc({ operation: 'restore', result: response.applied ? 'applied' : 'replayed' });
+    if (response.applied) this.logger.log({ msg: 'quota usage restored', userId, allocationId });
+    return response;
+  }
+
+  /** A user's limits and usage: services, admins, or the user themself. */
+  async get(principal: Principal, userId: string): Promise<UserQuotaResponse> {
+    assertMayUse(principal, userId);
+    const state = await this.quotas.findState(userId);
+    if (!state) throw QuotaErrors.userNotFound(userId);
+    return { userId, limits: state.limits, usage: state.usage };
+  }
+
+  /** Sets custom limits (admin); never below current usage. */
+  async setLimits(userId: string, request: QuotaLimitsRequest): Promise<UserQuotaResponse> {
+    const limits: QuotaResources = {
+      devices: request.devices,
+      cpuCores: request.cpuCores,
+      memoryMb: request.memoryMb,
+      storageGb: request.storageGb,
+    };
+    const state = await runInTransaction(this.dataSource, async () => {
+      await this.quotas.createFromTierDefaults(userId);
+      const locked = await this.quotas.findStoredForUpdate(userId);
+      if (!locked) throw QuotaErrors.userNotFound(userId);
+      const below = limitsBelowUsage(limits, locked.usage);
+      if (below.length > 0) throw QuotaErrors.limitBelowUsage(below);
+      return this.quotas.setLimits(userId, limits, true);
+    });
+    this.logger.log({ msg: 'quota limits set', userId, limits });
+    return { userId, limits: state.limits, usage: state.usage };
+  }
+
+  /**
+   * After a tier change (inside the caller's transaction): limits follow the new tier's defaults
+   * unless an admin set custom ones. 409 LIMIT_BELOW_USAGE when the user already uses more.
+   */
+  async applyTierDefaults(userId: string, tier: UserTier): Promise<void> {
+    const locked = await this.quotas.findStoredForUpdate(userId);
+    // Without a row the quota is created from the (new) tier's defaults when first needed.
+    if (!locked || locked.customLimits) return;
+    const defaults = await this.quotas.tierDefaults(tier);
+    const below = limitsBelowUsage(defaults, locked.usage);
+    if (below.length > 0) throw QuotaErrors.limitBelowUsage(below);
+    await this.quotas.setLimits(userId, defaults, false);
+  }
+
+  private async insertAppliedRecord(
+    allocationId: string,
+    userId: string,
+    amounts: QuotaResources,
+  ): Promise<boolean> {
+    try {
+      return await this.quotas.insertAppliedRecord(allocationId, userId, amounts);
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw QuotaErrors.userNotFound(userId);
+      throw error;
+    }
+  }
+
+  private async replayedReport(
+    request: QuotaUsageRequest,
+    amounts: QuotaResources,
+  ): Promise<QuotaChangeResponse> {
+    const record = await this.quotas.findRecord(request.allocationId);
+    const sameReport =
+      record !== null &&
+      record.userId === request.userId &&
+      // A restore that came first left a marker without amounts: the report is just late.
+      (record.appliedAt === null || sameAmounts(record.amounts, amounts));
+    if (!sameReport) throw QuotaErrors.allocationMismatch(request.allocationId);
+    const state = await this.quotas.findState(request.userId);
+    if (!state) throw QuotaErrors.userNotFound(request.userId);
+    return { userId: request.userId, allocationId: request.allocationId, applied: false, usage: state.usage };
+  }
+
+  /**
+   * The conditional UPDATE changed nothing: find out why with the quota row locked. Either the
+   * row did not exist yet (create it and try again), the user may not take quota, or a limit is
+   * exceeded, which is then named from the same locked row the answer describes.
+   */
+  private async incrementAfterDiagnosis(userId: string, amounts: QuotaResources): Promise<QuotaState> {
+    await this.quotas.createFromTierDefaults(userId);
+    const locked = await this.quotas.findStoredForUpdate(userId);
+    assertActive(locked, userId);
+    const exceeded = firstExceeded(locked.limits, locked.usage, amounts);
+    if (exceeded) throw QuotaErrors.exceeded(exceeded, locked, amounts);
+    const state = await this.quotas.incrementWithinLimits(userId, amounts);
+    if (!state) throw new Error(`quota of user ${userId} has room under lock but the increment failed`);
+    return state;
+  }
+}
+
+function assertMayUse(principal: Principal, userId: string): void {
+  if (!actsForOthers(principal) && principal.kind === 'user' && principal.userId !== userId) {
+    throw QuotaErrors.otherUsersQuota();
+  }
+}
+
+function assertActive(state: QuotaState | null, userId: string): asserts state is QuotaState {
+  if (!state || state.userStatus === 'deleted') throw QuotaErrors.userNotFound(userId);
+  if (state.userStatus !== 'active') throw QuotaErrors.userSuspended(userId);
+}
+
+function sameAmounts(left: QuotaResources, right: QuotaResources): boolean {
+  return (
+    left.devices === right.devices &&
+    left.cpuCores === right.cpuCores &&
+    left.memoryMb === right.memoryMb &&
+    left.storageGb === right.storageGb
+  );
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string } | undefined)?.code === FOREIGN_KEY_VIOLATION
+  );
+}

@@ -1,0 +1,17 @@
+import type { UserResponse } from '@cloudphone/contracts';
+import type { UserEntity } from './user.entity';
+
+/** The public shape of a user: everything but the password hash. */
+export function toUserResponse(user: UserEntity): UserResponse {
+  return {
+    id: user.id,
+    tenantId: user.tenantId,
+    email: user.email,
+    displayName: user.displayName,
+    roles: user.roles,
+    tier: user.tier,
+    status: user.status,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+  };
+}
