@@ -93,9 +93,28 @@ export abstract class BaseServiceConfig {
     if (this.pm2InstanceIndex !== undefined && this.pm2InstanceIndex !== '0') {
       return `PM2 cluster (NODE_APP_INSTANCE=${this.pm2InstanceIndex})`;
     }
+    // PM2 sets exec_mode=cluster_mode even for one instance; `pm2 scale` can add more at any time
+    // and the first instance would never learn of them.
+    if (this.pm2ExecMode === 'cluster_mode' && this.clusterMode !== 'off') {
+      return 'PM2 cluster mode (exec_mode=cluster_mode; set CLUSTER_MODE=off if it never scales past one instance)';
+    }
     if (this.kubernetesServiceHost !== undefined && this.clusterMode !== 'off') {
       return 'Kubernetes (KUBERNETES_SERVICE_HOST is set; set CLUSTER_MODE=off for a single-replica deployment)';
     }
     return null;
   }
+
+  // --- Coordination: distributed lock and cluster-safe cron (libs/shared/src/lock, src/cron) ---
+
+  /** PM2 copies its process settings into the environment; `cluster_mode` or `fork_mode`. */
+  @EnvString('exec_mode', { optional: true })
+  pm2ExecMode?: string;
+
+  /** Run records kept per cron job in Redis (newest first). */
+  @EnvInteger('CRON_HISTORY_SIZE', { default: 50, min: 1, max: 1000 })
+  cronHistorySize!: number;
+
+  /** At shutdown, how long running cron jobs may finish before their AbortSignal fires. */
+  @EnvInteger('CRON_SHUTDOWN_GRACE_MS', { default: 5000, min: 0, max: 120000 })
+  cronShutdownGraceMs!: number;
 }

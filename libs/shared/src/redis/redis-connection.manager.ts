@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 
+/** A Lua script bound to the command connection: `script(keys, args)`. */
+export type RedisScript<T> = (keys: string[], args: Array<string | number>) => Promise<T>;
+
 export interface RedisConnectionOptions {
   url: string;
   keyPrefix: string;
@@ -17,6 +20,7 @@ export class RedisConnectionManager {
   readonly client: Redis;
   readonly keyPrefix: string;
   private subscriberClient: Redis | null = null;
+  private readonly scripts = new Map<string, string>();
   private readonly logger = new Logger('Redis');
   private lastErrorLoggedAt = 0;
 
@@ -43,6 +47,23 @@ export class RedisConnectionManager {
       this.watch(this.subscriberClient, 'subscriber');
     }
     return this.subscriberClient;
+  }
+
+  /**
+   * Registers a Lua script once (ioredis defineCommand) and returns a caller for it. Calls go out as
+   * EVALSHA; the body is sent only the first time a connection runs it (or after a NOSCRIPT).
+   */
+  defineScript<T>(name: string, lua: string, numberOfKeys: number): RedisScript<T> {
+    const known = this.scripts.get(name);
+    if (known !== undefined && known !== lua) throw new Error(`Redis script ${name} is already defined differently`);
+    if (known === undefined) {
+      this.client.defineCommand(name, { lua, numberOfKeys });
+      this.scripts.set(name, lua);
+    }
+    const command = (this.client as unknown as Record<string, (...args: Array<string | number>) => Promise<T>>)[
+      name
+    ];
+    return (keys, args) => command.call(this.client, ...keys, ...args);
   }
 
   /** Round-trip time of a PING in milliseconds; rejects when Redis does not answer in time. */
