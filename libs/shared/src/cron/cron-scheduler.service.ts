@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Inject,
   Injectable,
@@ -16,6 +17,8 @@ import type { CronClock, CronJobDefinition, RegisteredCronJob } from './cron.typ
 // setTimeout overflows past ~24.8 days; far ticks are reached by re-arming.
 const MAX_TIMER_MS = 60 * 60_000;
 const SHUTDOWN_RESERVE_MS = 2000;
+const CATCH_UP_ATTEMPTS = 5;
+const CATCH_UP_RETRY_MS = 1000;
 
 interface ScheduledJob extends RegisteredCronJob {
   timer?: NodeJS.Timeout;
@@ -136,14 +139,20 @@ export class CronScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     void this.runner.runTick(job, fireAt, 'schedule');
   }
 
+  // Right after boot Redis may not be connected yet (commands never queue), so retry a few times.
   private async catchUp(job: ScheduledJob): Promise<void> {
     const missed = job.schedule.latestAtOrBefore(this.clock.now());
-    const result = await this.runner.runTick(job, missed, 'catch-up');
-    if (result === 'ran')
-      this.logger.log({
-        msg: 'cron caught up a missed tick',
-        job: job.definition.name,
-        scheduledAt: new Date(missed).toISOString(),
-      });
+    for (let attempt = 0; attempt < CATCH_UP_ATTEMPTS && !this.stopped; attempt += 1) {
+      if (attempt > 0) await sleep(CATCH_UP_RETRY_MS * 2 ** (attempt - 1));
+      const result = await this.runner.runTick(job, missed, 'catch-up');
+      if (result === 'ran') {
+        this.logger.log({
+          msg: 'cron caught up a missed tick',
+          job: job.definition.name,
+          scheduledAt: new Date(missed).toISOString(),
+        });
+      }
+      if (result !== 'unavailable') return;
+    }
   }
 }

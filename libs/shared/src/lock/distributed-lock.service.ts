@@ -19,6 +19,9 @@ import { LockWatchdog } from './lock-watchdog';
 
 export const LOCK_DRIVER = Symbol('LOCK_DRIVER');
 
+/** Retry delays stop doubling at 32× retryDelayMs. */
+const MAX_BACKOFF_DOUBLINGS = 5;
+
 /**
  * Mutual exclusion across every replica: acquire / release / extend by owner token, `withLock` with
  * a renewal watchdog, and a fencing token per acquisition. Redis down → acquire throws
@@ -88,7 +91,7 @@ export class DistributedLockService {
         endTimer({ result: 'busy' });
         return null;
       }
-      const backoff = Math.min(retryDelayMs * 2 ** attempt, options.ttlMs);
+      const backoff = Math.min(retryDelayMs * 2 ** Math.min(attempt, MAX_BACKOFF_DOUBLINGS), options.ttlMs);
       await sleep(Math.min(backoff, -result) + Math.random() * jitterMs);
     }
   }

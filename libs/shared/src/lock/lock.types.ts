@@ -4,7 +4,7 @@ export interface LockOptions {
   ttlMs: number;
   /** Further attempts after the first when the lock is held (default 0: try once). */
   retries?: number;
-  /** First retry delay; doubles per attempt, capped at the TTL (default 50). */
+  /** First retry delay; doubles per attempt up to 32× (and never beyond the TTL) (default 50). */
   retryDelayMs?: number;
   /** Random extra delay per retry, so contenders spread out (default 25). */
   jitterMs?: number;
