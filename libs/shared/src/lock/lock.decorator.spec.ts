@@ -18,7 +18,7 @@ class AllocationService {
   }
 
   @Lock('tenant:{0.tenantId}:user:{0.user.id}', { ttlMs: 1000 })
-  async forRequest(request: { tenantId: string; user: { id: string } }): Promise<string | undefined> {
+  async forRequest(_request: { tenantId: string; user: { id: string } }): Promise<string | undefined> {
     return currentLock()?.resource;
   }
 }
