@@ -1,19 +1,21 @@
 import type { RedisConnectionManager, RedisScript } from '../redis/redis-connection.manager';
 import type { LockDriver } from './lock.types';
 
-// The fencing token is max(previous + 1, Redis TIME in µs): strictly increasing per resource, and
-// still increasing if the counter key is ever lost (expired, Redis restarted without persistence).
+// Fencing token: a per-resource counter, one INCR on the hot path. A new counter (first use, or
+// after its retention lapsed or Redis lost it) starts from Redis TIME in µs, which is past every
+// token issued before (at most one per µs), so tokens still only ever increase.
 const ACQUIRE = `
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   local remaining = redis.call('PTTL', KEYS[1])
   if remaining < 1 then remaining = 1 end
   return -remaining
 end
-local now = redis.call('TIME')
-local fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
-local last = tonumber(redis.call('GET', KEYS[2]) or '0')
-if last >= fence then fence = last + 1 end
-redis.call('SET', KEYS[2], string.format('%.0f', fence), 'PX', ARGV[3])
+local fence = redis.call('INCR', KEYS[2])
+if fence == 1 then
+  local now = redis.call('TIME')
+  fence = tonumber(now[1]) * 1000000 + tonumber(now[2])
+  redis.call('SET', KEYS[2], string.format('%.0f', fence), 'PX', ARGV[3])
+end
 return fence
 `;
 
