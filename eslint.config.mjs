@@ -51,7 +51,7 @@ export default [
   },
   {
     files: ['apps/*/src/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [scheduleBan, testingBan], patterns: [leaveModuleBan] }] },
   },
   {

@@ -4,7 +4,9 @@ import type { ClusterSafeCronOptions } from './cron.types';
 function defineJob(expression: string, options?: ClusterSafeCronOptions) {
   class Job {
     @ClusterSafeCron(expression, options)
-    run(): void {}
+    run(): string {
+      return 'ran';
+    }
   }
   return Job;
 }

@@ -148,7 +148,9 @@ describe('CoordinationModule', () => {
     @Injectable()
     class DuplicateTickJob {
       @ClusterSafeCron('* * * * *', { name: 'tick' })
-      run(): void {}
+      run(): string {
+        return 'ran';
+      }
     }
     await expect(createApp(configFor(), [TickJob, DuplicateTickJob])).rejects.toThrow(
       'job name "tick" is already used',

@@ -63,6 +63,19 @@ describe('DistributedLockService on Redis', () => {
     expect(fences.every((fence) => Number.isSafeInteger(fence))).toBe(true);
   });
 
+  it('keeps fencing tokens increasing when the fence counter is lost (e.g. Redis restarted empty)', async () => {
+    const redis = await connect();
+    const locks = lockService(redis);
+    const first = await locks.acquire('fenced', { ttlMs: 5000 });
+    await locks.release('fenced', first!.token);
+    const second = await locks.acquire('fenced', { ttlMs: 5000 });
+    expect(second!.fencingToken).toBe(first!.fencingToken + 1);
+    await locks.release('fenced', second!.token);
+    await redis.client.del(`${prefix}lock:{fenced}:fence`);
+    const third = await locks.acquire('fenced', { ttlMs: 5000 });
+    expect(third!.fencingToken).toBeGreaterThan(second!.fencingToken);
+  });
+
   it('refuses release and extend with a wrong token', async () => {
     const locks = lockService(await connect());
     const lease = await locks.acquire('owned', { ttlMs: 5000 });

@@ -38,7 +38,9 @@ describe('@Lock', () => {
     expect(() => {
       class Broken {
         @Lock('device:{id', { ttlMs: 1000 })
-        run(): void {}
+        run(): string {
+          return 'ran';
+        }
       }
       return Broken;
     }).toThrow('malformed lock key template');
