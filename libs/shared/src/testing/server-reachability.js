@@ -6,7 +6,7 @@ const SERVERS = [
     name: 'PostgreSQL',
     variable: 'TEST_POSTGRES_URL',
     fallback: 'postgres://postgres@127.0.0.1:5432/postgres',
-    start: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+    start: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
   },
   {
     name: 'Redis',
@@ -43,9 +43,7 @@ async function assertServersReachable(timeoutMs = 2000) {
     const defaultPort = { 'postgres:': 5432, 'redis:': 6379, 'amqp:': 5672 }[url.protocol];
     const port = Number(url.port || defaultPort);
     if (!(await probe(url.hostname, port, timeoutMs))) {
-      failures.push(
-        `${server.name} is not reachable at ${url.hostname}:${port} (start it with: ${server.start})`,
-      );
+      failures.push(`${server.name} is not reachable at ${url.hostname}:${port} (start it with: ${server.start})`);
     }
   }
   if (failures.length > 0) throw new Error(`Tests need real servers:\n  ${failures.join('\n  ')}`);
