@@ -68,7 +68,9 @@ function deferred() {
   return { promise, resolve };
 }
 
-const tick = (offsetSeconds: number) => Math.floor(Date.now() / SECOND) * SECOND + offsetSeconds * SECOND;
+// Ticks relative to one fixed second, so a second boundary passing mid-test changes nothing.
+const BASE_TICK = Math.floor(Date.now() / SECOND) * SECOND;
+const tick = (offsetSeconds: number) => BASE_TICK + offsetSeconds * SECOND;
 
 describe('CronRunner on Redis', () => {
   let a: Replica;
@@ -144,7 +146,8 @@ describe('CronRunner on Redis', () => {
       },
       { overlap: 'wait', expression: '*/10 * * * * *' },
     );
-    const base = Math.floor(Date.now() / 10_000) * 10_000;
+    // The waiting tick's next fire time (its wait limit) lies ≥10 s ahead whatever the wall clock says.
+    const base = Math.ceil(Date.now() / 10_000) * 10_000;
     const results = await Promise.all([
       a.runner.runTick(job, base - 10_000, 'schedule'),
       sleep(50).then(() => b.runner.runTick(job, base, 'schedule')),
