@@ -19,8 +19,8 @@ import {
 import Redlock from 'redlock';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
-const ROUND_MS = 2000;
-const ROUNDS = 3;
+const ROUND_MS = 500;
+const ROUNDS = 12;
 const CONCURRENCIES = [1, 32];
 const CRON_TICKS = 2000;
 const TTL_MS = 10_000;
