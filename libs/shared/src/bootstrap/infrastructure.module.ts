@@ -5,6 +5,8 @@ import { AuthenticationGuard } from '../auth/authentication.guard';
 import { TokenService } from '../auth/token.service';
 import { CacheModule } from '../cache/cache.module';
 import { BaseServiceConfig } from '../config/base-service.config';
+import { CoordinationModule } from '../cron/coordination.module';
+import type { CronClock } from '../cron/cron.types';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { createValidationPipe } from '../errors/validation-pipe.factory';
 import { EventsModule } from '../events/events.module';
@@ -21,17 +23,20 @@ import { InfrastructureLifecycle } from './infrastructure-lifecycle';
 
 export interface InfrastructureModuleOptions {
   config: BaseServiceConfig;
+  /** The cron scheduler's clock (default: the system clock); tests inject a skewed one. */
+  clock?: CronClock;
 }
 
 /**
  * Everything a service needs before its own modules: typed config, Postgres (TypeORM, never
  * synchronize; entities come from each module's TypeOrmModule.forFeature), Redis, RabbitMQ,
- * metrics, tokens, health and the global guard, pipe and filter.
+ * metrics, tokens, health, the global guard, pipe and filter, and coordination (distributed lock,
+ * cluster-safe cron, `/internal/cron`).
  */
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot({ config }: InfrastructureModuleOptions): DynamicModule {
+  static forRoot({ config, clock }: InfrastructureModuleOptions): DynamicModule {
     const providers: Provider[] = [
       { provide: BaseServiceConfig, useValue: config },
       { provide: config.constructor, useValue: config },
@@ -91,6 +96,7 @@ export class InfrastructureModule {
         EventsModule,
         CacheModule,
         RateLimitModule,
+        CoordinationModule.forRoot({ config, clock }),
       ],
       controllers: [HealthController, MetricsController],
       providers,
@@ -104,6 +110,7 @@ export class InfrastructureModule {
         HealthService,
         HttpClientModule,
         CacheModule,
+        CoordinationModule,
       ],
     };
   }

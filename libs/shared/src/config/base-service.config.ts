@@ -234,4 +234,14 @@ export abstract class BaseServiceConfig {
   /** What a limit without its own `onStoreDown` does when Redis is unreachable. */
   @EnvEnum('RATE_LIMIT_ON_STORE_DOWN', ['open', 'closed'] as const, { default: 'open' })
   rateLimitOnStoreDown!: 'open' | 'closed';
+
+  // --- Coordination: distributed lock and cluster-safe cron (libs/shared/src/lock, src/cron) ---
+
+  /** Run records kept per cron job in Redis (newest first). */
+  @EnvInteger('CRON_HISTORY_SIZE', { default: 50, min: 1, max: 1000 })
+  cronHistorySize!: number;
+
+  /** At shutdown, how long running cron jobs may finish before their AbortSignal fires. */
+  @EnvInteger('CRON_SHUTDOWN_GRACE_MS', { default: 5000, min: 0, max: 120000 })
+  cronShutdownGraceMs!: number;
 }

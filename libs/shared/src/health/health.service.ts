@@ -7,6 +7,7 @@ import type { DependencyStatus, HealthIndicator, ReadinessReport } from './healt
 export class HealthService {
   private readonly indicators: HealthIndicator[] = [];
   private draining = false;
+  private readonly drainingListeners: Array<() => void> = [];
 
   constructor(private readonly timeoutMs: number) {}
 
@@ -15,7 +16,15 @@ export class HealthService {
   }
 
   markDraining(): void {
+    if (this.draining) return;
     this.draining = true;
+    for (const listener of this.drainingListeners) listener();
+  }
+
+  /** Calls `listener` once when shutdown begins, e.g. so schedulers stop starting work. */
+  onDraining(listener: () => void): void {
+    if (this.draining) listener();
+    else this.drainingListeners.push(listener);
   }
 
   isDraining(): boolean {

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /** A Lua script registered on the command connection; `run` sends EVALSHA (EVAL after a NOSCRIPT). */
-export interface RedisScript {
-  run(keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown>;
+export interface RedisScript<T = unknown> {
+  run(keys: readonly string[], args: ReadonlyArray<string | number>): Promise<T>;
 }
 
 export interface RedisConnectionOptions {
@@ -22,6 +22,7 @@ export class RedisConnectionManager {
   readonly client: Redis;
   readonly keyPrefix: string;
   private subscriberClient: Redis | null = null;
+  private readonly scripts = new Map<string, string>();
   private readonly logger = new Logger('Redis');
   private lastErrorLoggedAt = 0;
 
@@ -58,19 +59,26 @@ export class RedisConnectionManager {
   }
 
   /**
-   * Registers `lua` under `name` (ioredis defineCommand) so calls go out as EVALSHA and the script
-   * is reloaded by itself after a Redis restart. Registering the same name twice is harmless.
+   * Registers `lua` under `name` once (ioredis defineCommand) so calls go out as EVALSHA and the
+   * script is reloaded by itself after a Redis restart (NOSCRIPT). Registering the same name with
+   * the same body again is harmless; a different body under a used name is a programming error.
    */
-  defineScript(name: string, lua: string): RedisScript {
-    const commands = this.client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-    if (typeof commands[name] !== 'function') this.client.defineCommand(name, { lua });
+  defineScript<T = unknown>(name: string, lua: string): RedisScript<T> {
+    const known = this.scripts.get(name);
+    if (known !== undefined && known !== lua) throw new Error(`Redis script ${name} is already defined differently`);
+    if (known === undefined) {
+      this.client.defineCommand(name, { lua });
+      this.scripts.set(name, lua);
+    }
+    const commands = this.client as unknown as Record<string, (...args: unknown[]) => Promise<T>>;
     return { run: (keys, args) => commands[name](keys.length, ...keys, ...args) };
   }
 
   async close(): Promise<void> {
     await Promise.all(
       [this.client, this.subscriberClient].map(async (connection) => {
-        if (!connection) return;
+        // Disconnecting an ended client again leaves ioredis's 2 s destroy timer holding the process.
+        if (!connection || connection.status === 'end') return;
         // QUIT would wait in the subscriber's offline queue for a Redis that is not there.
         if (connection.status !== 'ready') {
           connection.disconnect();

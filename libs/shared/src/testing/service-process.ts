@@ -12,7 +12,10 @@ export interface LogLine {
 }
 
 export interface ServiceProcessOptions {
-  service: ServiceName;
+  /** A service of the catalog, or a label for a test fixture started through `entry`. */
+  service: ServiceName | (string & {});
+  /** Compiled entry point relative to the repository root (default dist/apps/<service>/src/main.js). */
+  entry?: string;
   env: Record<string, string>;
   /** Wait for `/health/ready` to answer 200 (default) or only for the port to open. */
   waitUntil?: 'ready' | 'listening';
@@ -40,7 +43,9 @@ export class ServiceProcess {
 
   /** Spawns the service and resolves once it is listening (and ready, unless told otherwise). */
   static start(options: ServiceProcessOptions): Promise<ServiceProcess> {
-    const main = join(repositoryRoot(), 'dist', 'apps', options.service, 'src', 'main.js');
+    const main = options.entry
+      ? join(repositoryRoot(), options.entry)
+      : join(repositoryRoot(), 'dist', 'apps', options.service, 'src', 'main.js');
     return ServiceProcess.launch(options.service, main, options);
   }
 
@@ -59,15 +64,19 @@ export class ServiceProcess {
   ): Promise<ServiceProcess> {
     const child = spawn(process.execPath, [main], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const service = new ServiceProcess(child);
-    let exited = false;
-    void service.exit.then(() => (exited = true));
-    const listening = await waitFor(
-      () => {
-        if (exited) throw new Error(`${label} exited during start: ${service.stderr.join('\n')}`);
-        return service.logs.find((line) => line.msg === 'service listening');
-      },
-      { timeoutMs: options.startTimeoutMs ?? 30000, description: `${label} to listen` },
-    ).catch(async (error: Error) => {
+    // A process that dies while starting fails the start at once (waitFor would keep polling), with
+    // its stderr read to the end ('close' comes after the pipes drain).
+    const died = new Promise<never>((_, reject) =>
+      child.once('close', () => reject(new Error(`${label} exited during start: ${service.stderr.join('\n')}`))),
+    );
+    died.catch(() => undefined);
+    const listening = await Promise.race([
+      waitFor(() => service.logs.find((line) => line.msg === 'service listening'), {
+        timeoutMs: options.startTimeoutMs ?? 30000,
+        description: `${label} to listen`,
+      }),
+      died,
+    ]).catch(async (error: Error) => {
       child.kill('SIGKILL');
       throw error;
     });

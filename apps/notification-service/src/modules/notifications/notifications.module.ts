@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AllocationEventsHandler } from './events/allocation-events.handler';
 import { BillingEventsHandler } from './events/billing-events.handler';
 import { EventNotificationsService } from './events/event-notifications.service';
+import { UnreadNotificationsMetricsJob } from './jobs/unread-notifications-metrics.job';
 import { NotificationEntity } from './notification.entity';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsMetrics } from './notifications.metrics';
@@ -19,6 +20,7 @@ import { NotificationsService } from './notifications.service';
     EventNotificationsService,
     AllocationEventsHandler,
     BillingEventsHandler,
+    UnreadNotificationsMetricsJob,
   ],
   exports: [NotificationsService],
 })

@@ -83,4 +83,16 @@ export class NotificationsRepository {
     ])) as unknown[];
     return rows.length > 0;
   }
+
+  /** Unread notifications per type, with the age of the oldest one in seconds. */
+  summarizeUnreadByType(): Promise<Array<{ type: string; count: number; oldestAgeSeconds: number }>> {
+    return this.notifications
+      .createQueryBuilder('notification')
+      .select('notification.type', 'type')
+      .addSelect('count(*)::int', 'count')
+      .addSelect('extract(epoch from now() - min(notification.created_at))::float8', 'oldestAgeSeconds')
+      .where('notification.read_at IS NULL')
+      .groupBy('notification.type')
+      .getRawMany();
+  }
 }

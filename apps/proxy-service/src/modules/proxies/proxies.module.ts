@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProxyPoolMetricsJob } from './jobs/proxy-pool-metrics.job';
 import { ProxyEntity } from './proxy.entity';
 import { ProxiesController } from './proxies.controller';
 import { ProxiesRepository } from './proxies.repository';
@@ -8,7 +9,7 @@ import { ProxiesService } from './proxies.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ProxyEntity])],
   controllers: [ProxiesController],
-  providers: [ProxiesService, ProxiesRepository],
+  providers: [ProxiesService, ProxiesRepository, ProxyPoolMetricsJob],
   exports: [ProxiesService],
 })
 export class ProxiesModule {}

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { QuotasModule } from '../quotas/quotas.module';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { PasswordHasher } from './password-hasher.service';
+import { UserMetricsJob } from './jobs/user-metrics.job';
 import { UserEntity } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
@@ -15,6 +16,7 @@ import { UsersService } from './users.service';
     UsersService,
     UsersRepository,
     AdminBootstrapService,
+    UserMetricsJob,
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },
   ],
   exports: [UsersService, PasswordHasher],

@@ -69,6 +69,18 @@ export class UsersRepository {
     await this.users().update({ id }, changes);
   }
 
+  /** Users per status and tier, for the user-metrics job. */
+  countByStatusAndTier(): Promise<Array<{ status: UserStatus; tier: UserTier; count: number }>> {
+    return this.users()
+      .createQueryBuilder('user')
+      .select('user.status', 'status')
+      .addSelect('user.tier', 'tier')
+      .addSelect('count(*)::int', 'count')
+      .groupBy('user.status')
+      .addGroupBy('user.tier')
+      .getRawMany();
+  }
+
   private manager() {
     return currentTransactionManager() ?? this.dataSource.manager;
   }

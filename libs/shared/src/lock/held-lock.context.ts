@@ -1,0 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { HeldLock } from './lock.types';
+
+export const heldLockStorage = new AsyncLocalStorage<HeldLock>();
+
+/**
+ * The lock held by the surrounding `withLock` / `@Lock` call, if any: its fencing token and the
+ * signal that fires when it is lost. Lets a `@Lock` method reach them without extra parameters.
+ */
+export function currentLock(): HeldLock | undefined {
+  return heldLockStorage.getStore();
+}
