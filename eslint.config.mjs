@@ -11,7 +11,7 @@ const testingBan = {
   message: 'Test helpers are for tests only; production code imports @cloudphone/shared.',
 };
 const leaveModuleBan = {
-  group: ['../../*', '!../../config/*'],
+  group: ['../../*', '!../../config', '!../../config/*'],
   message: 'Do not climb out of a module folder with ../../; import through a library entry point.',
 };
 
