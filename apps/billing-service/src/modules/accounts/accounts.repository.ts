@@ -62,6 +62,13 @@ export class AccountsRepository {
     );
   }
 
+  async updateStatus(manager: EntityManager, accountId: string, status: AccountStatus): Promise<void> {
+    await manager.query(`UPDATE accounts SET status = $2, updated_at = now() WHERE id = $1`, [
+      accountId,
+      status,
+    ]);
+  }
+
   /**
    * Locks up to `limit` accounts whose status disagrees with their balance (active but negative,
    * or overdue but no longer negative), skipping rows another transaction holds.

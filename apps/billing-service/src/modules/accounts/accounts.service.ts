@@ -157,12 +157,7 @@ export class AccountsService {
       let flaggedOverdue = 0;
       for (const account of misflagged) {
         const overdue = account.balanceMinor < 0n;
-        await this.accounts.updateBalance(
-          manager,
-          account.id,
-          account.balanceMinor,
-          overdue ? 'overdue' : 'active',
-        );
+        await this.accounts.updateStatus(manager, account.id, overdue ? 'overdue' : 'active');
         if (overdue) {
           await this.balances.announceOverdue(manager, account, account.balanceMinor);
           flaggedOverdue += 1;
