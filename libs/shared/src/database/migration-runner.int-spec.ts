@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { TEST_SERVERS, uniqueTestId } from '@cloudphone/shared/testing';
+import { TEST_SERVERS, uniqueTestId } from '../testing';
 import { withDatabaseName } from './database-url';
 import { MigrationRunner } from './migration-runner';
 
