@@ -2,10 +2,15 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { InfrastructureModule } from '@cloudphone/shared';
 import type { BillingServiceConfig } from './config/billing-service.config';
 import { AccountsModule } from './modules/accounts/accounts.module';
+import { PricingModule } from './modules/pricing/pricing.module';
+import { UsageModule } from './modules/usage/usage.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: BillingServiceConfig): DynamicModule {
-    return { module: AppModule, imports: [InfrastructureModule.forRoot({ config }), AccountsModule] };
+    return {
+      module: AppModule,
+      imports: [InfrastructureModule.forRoot({ config }), AccountsModule, PricingModule, UsageModule],
+    };
   }
 }

@@ -3,7 +3,18 @@ export { BalanceCheckRequest } from './billing/balance-check-request.dto';
 export { BalanceCheckResponse } from './billing/balance-check-response.dto';
 export { BILLING_ACCOUNT_STATUSES, BillingAccountResponse } from './billing/billing-account-response.dto';
 export type { BillingAccountStatus } from './billing/billing-account-response.dto';
-export { BILLING_FIELD_MAX, USAGE_BATCH_MAX_ITEMS } from './billing/billing-limits';
+export {
+  BILLING_FIELD_MAX,
+  PRICE_RATE_PATTERN,
+  TOP_UP_AMOUNT_PATTERN,
+  TOP_UP_REFERENCE_PATTERN,
+  USAGE_BATCH_MAX_ITEMS,
+} from './billing/billing-limits';
+export { PricePlanQuery } from './billing/price-plan-query.dto';
+export { PricePlanResponse } from './billing/price-plan-response.dto';
+export { PricePlanUpdateRequest } from './billing/price-plan-update-request.dto';
+export { TopUpRequest } from './billing/top-up-request.dto';
+export { TopUpResponse } from './billing/top-up-response.dto';
 export { UsageBatchRequest } from './billing/usage-batch-request.dto';
 export { USAGE_BATCH_ITEM_STATUSES, UsageBatchItemResult } from './billing/usage-batch-item-result.dto';
 export type { UsageBatchItemStatus } from './billing/usage-batch-item-result.dto';

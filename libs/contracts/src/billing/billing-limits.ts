@@ -9,3 +9,15 @@ export const BILLING_FIELD_MAX = {
 
 /** Most usage records one `POST /billing/usage/batch` call may carry. */
 export const USAGE_BATCH_MAX_ITEMS = 100;
+
+/** A top-up amount: a positive integer of minor units, at most 999,999,999,999 (so balances cannot overflow). */
+export const TOP_UP_AMOUNT_PATTERN = /^[1-9]\d{0,11}$/;
+
+/** A payment reference (e.g. a PSP charge id): letters, digits and `._:-`, up to 128 characters. */
+export const TOP_UP_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/**
+ * A price rate in micro-minor units per hour (1,000,000 = one minor unit per hour), from 0 to
+ * 999,999,999,999; bounded so that no allocation's price can overflow a bigint.
+ */
+export const PRICE_RATE_PATTERN = /^(0|[1-9]\d{0,11})$/;

@@ -9,4 +9,8 @@ export const BILLING_ROUTES = {
   usage: 'billing/usage',
   /** POST: the same for up to USAGE_BATCH_MAX_ITEMS allocations, with a result per item. */
   usageBatch: 'billing/usage/batch',
+  /** POST (admin): credit a user's account; idempotent per `reference`. */
+  accountTopUp: 'billing/accounts/:userId/top-up',
+  /** GET: the price plan in force for a currency; PUT (admin): a new version, in force from now. */
+  pricing: 'billing/pricing',
 } as const;

@@ -1,31 +1,72 @@
-import { Controller, Get } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BILLING_ROUTES } from '@cloudphone/contracts';
+import {
+  BalanceCheckRequest,
+  BalanceCheckResponse,
+  BILLING_ROUTES,
+  BillingAccountResponse,
+  TopUpRequest,
+  TopUpResponse,
+} from '@cloudphone/contracts';
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
   ApiListQuery,
+  CurrentPrincipal,
   ListQueryParam,
   RequireRoles,
+  ServiceTokenOnly,
   type ListQuery,
   type Page,
+  type Principal,
+  type UserPrincipal,
 } from '@cloudphone/shared';
 import type { AccountEntity } from './account.entity';
 import { ACCOUNTS_LIST_QUERY } from './accounts.list-query';
 import { AccountsService } from './accounts.service';
+import { UserIdParams } from './dto/user-id-params.dto';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
-@Controller(BILLING_ROUTES.accounts)
+@Controller()
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
-  @Get()
+  @Get(BILLING_ROUTES.accounts)
   @RequireRoles(ADMIN_ROLE)
   @AllowServiceTokens()
   @ApiOperation({ summary: 'List billing accounts (admin or service)' })
   @ApiListQuery(ACCOUNTS_LIST_QUERY)
   list(@ListQueryParam(ACCOUNTS_LIST_QUERY) query: ListQuery): Promise<Page<AccountEntity>> {
     return this.accounts.list(query);
+  }
+
+  @Get(BILLING_ROUTES.account)
+  @ApiOperation({ summary: 'A user’s account and balance (the user themself, an admin or a service)' })
+  get(
+    @Param() params: UserIdParams,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<BillingAccountResponse> {
+    return this.accounts.get(principal, params.userId);
+  }
+
+  @Post(BILLING_ROUTES.accountTopUp)
+  @HttpCode(200)
+  @RequireRoles(ADMIN_ROLE)
+  @ApiOperation({ summary: 'Credit a user’s account (admin); idempotent per reference' })
+  topUp(
+    @Param() params: UserIdParams,
+    @Body() request: TopUpRequest,
+    @CurrentPrincipal() admin: UserPrincipal,
+  ): Promise<TopUpResponse> {
+    return this.accounts.topUp(params.userId, request, admin.userId);
+  }
+
+  @Post(BILLING_ROUTES.balanceCheck)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  @ApiOperation({ summary: 'Does the balance cover this device spec for this long? (service; read-only)' })
+  checkBalance(@Body() request: BalanceCheckRequest): Promise<BalanceCheckResponse> {
+    return this.accounts.checkBalance(request);
   }
 }

@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingMetricsJob } from './jobs/billing-metrics.job';
+import { PricingModule } from '../pricing/pricing.module';
 import { AccountEntity } from './account.entity';
+import { AccountBalanceService } from './account-balance.service';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
+import { LedgerRepository } from './ledger.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AccountEntity])],
+  imports: [TypeOrmModule.forFeature([AccountEntity]), PricingModule],
   controllers: [AccountsController],
-  providers: [AccountsService, AccountsRepository, BillingMetricsJob],
-  exports: [AccountsService],
+  providers: [AccountsService, AccountsRepository, AccountBalanceService, LedgerRepository, BillingMetricsJob],
+  exports: [AccountsService, AccountsRepository, AccountBalanceService],
 })
 export class AccountsModule {}

@@ -1,8 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { findPage, type ListQuery, type Page } from '@cloudphone/shared';
-import { Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 import { AccountEntity, type AccountStatus } from './account.entity';
+import type { AccountSnapshot } from './account-snapshot';
+
+interface AccountRow {
+  id: string;
+  user_id: string;
+  tenant_id: string;
+  balance_minor: string;
+  currency: string;
+  status: AccountStatus;
+}
+
+const COLUMNS = 'id, user_id, tenant_id, balance_minor, currency, status';
 
 @Injectable()
 export class AccountsRepository {
@@ -26,4 +38,84 @@ export class AccountsRepository {
       .addGroupBy('account.currency')
       .getRawMany();
   }
+
+  async findByUserId(manager: EntityManager, userId: string): Promise<AccountSnapshot | null> {
+    const rows: AccountRow[] = await manager.query(`SELECT ${COLUMNS} FROM accounts WHERE user_id = $1`, [
+      userId,
+    ]);
+    return rows.length > 0 ? toSnapshot(rows[0]) : null;
+  }
+
+  /**
+   * Locks the user's account row for the rest of the transaction, creating a zero-balance account
+   * first if the user has none (concurrent first uses both end up locking the one row).
+   */
+  async lockOrCreate(
+    manager: EntityManager,
+    account: { userId: string; tenantId: string; currency: string },
+  ): Promise<AccountSnapshot> {
+    const existing = await this.lock(manager, account.userId);
+    if (existing) return existing;
+    await manager.query(
+      `INSERT INTO accounts (user_id, tenant_id, currency) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING`,
+      [account.userId, account.tenantId, account.currency],
+    );
+    const created = await this.lock(manager, account.userId);
+    if (!created) throw new Error(`Account of user ${account.userId} vanished right after its creation`);
+    return created;
+  }
+
+  async updateBalance(
+    manager: EntityManager,
+    accountId: string,
+    balanceMinor: bigint,
+    status: AccountStatus,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE accounts SET balance_minor = $2, status = $3, updated_at = now() WHERE id = $1`,
+      [accountId, balanceMinor.toString(), status],
+    );
+  }
+
+  async updateStatus(manager: EntityManager, accountId: string, status: AccountStatus): Promise<void> {
+    await manager.query(`UPDATE accounts SET status = $2, updated_at = now() WHERE id = $1`, [
+      accountId,
+      status,
+    ]);
+  }
+
+  /**
+   * Locks up to `limit` accounts whose status disagrees with their balance (active but negative,
+   * or overdue but no longer negative), skipping rows another transaction holds.
+   */
+  async lockMisflagged(manager: EntityManager, limit: number): Promise<AccountSnapshot[]> {
+    const rows: AccountRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM accounts
+       WHERE (status = 'active' AND balance_minor < 0) OR (status = 'overdue' AND balance_minor >= 0)
+       ORDER BY id
+       LIMIT $1
+       FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map(toSnapshot);
+  }
+
+  private async lock(manager: EntityManager, userId: string): Promise<AccountSnapshot | null> {
+    const rows: AccountRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM accounts WHERE user_id = $1 FOR UPDATE`,
+      [userId],
+    );
+    return rows.length > 0 ? toSnapshot(rows[0]) : null;
+  }
+}
+
+function toSnapshot(row: AccountRow): AccountSnapshot {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    tenantId: row.tenant_id,
+    balanceMinor: BigInt(row.balance_minor),
+    currency: row.currency,
+    status: row.status,
+  };
 }

@@ -1,13 +1,204 @@
-import { Injectable } from '@nestjs/common';
-import type { ListQuery, Page } from '@cloudphone/shared';
+import { Injectable, Logger } from '@nestjs/common';
+import type {
+  BalanceCheckRequest,
+  BalanceCheckResponse,
+  BillingAccountResponse,
+  TopUpRequest,
+  TopUpResponse,
+} from '@cloudphone/contracts';
+import {
+  actsForOthers,
+  type ListQuery,
+  MetricsService,
+  type Page,
+  type Principal,
+  runInTransaction,
+} from '@cloudphone/shared';
+import type { Counter } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { BillingServiceConfig } from '../../config/billing-service.config';
+import { PricingService } from '../pricing/pricing.service';
 import type { AccountEntity } from './account.entity';
+import { AccountBalanceService } from './account-balance.service';
+import type { AccountSnapshot } from './account-snapshot';
+import { AccountErrors } from './accounts.errors';
 import { AccountsRepository } from './accounts.repository';
+import type { LedgerMismatch } from './ledger-entry';
+import { LedgerRepository } from './ledger.repository';
 
+/** The tenant of an account created by a call that names none (a top-up). */
+const DEFAULT_TENANT = 'default';
+
+/**
+ * Accounts and balances. A user without an account row has a zero-balance account in the default
+ * currency: reads answer with it without writing; the first change (usage or top-up) creates it.
+ */
 @Injectable()
 export class AccountsService {
-  constructor(private readonly accounts: AccountsRepository) {}
+  private readonly logger = new Logger(AccountsService.name);
+  private readonly balanceChecks: Counter<'result'>;
+  private readonly topUps: Counter<'outcome'>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accounts: AccountsRepository,
+    private readonly ledger: LedgerRepository,
+    private readonly balances: AccountBalanceService,
+    private readonly pricing: PricingService,
+    private readonly config: BillingServiceConfig,
+    metrics: MetricsService,
+  ) {
+    this.balanceChecks = metrics.counter({
+      name: 'cloudphone_billing_balance_checks_total',
+      help: 'Balance checks by answer',
+      labelNames: ['result'],
+    });
+    this.topUps = metrics.counter({
+      name: 'cloudphone_billing_top_ups_total',
+      help: 'Top-up requests by outcome (applied, duplicate, conflict)',
+      labelNames: ['outcome'],
+    });
+  }
 
   list(query: ListQuery): Promise<Page<AccountEntity>> {
     return this.accounts.list(query);
   }
+
+  /** A user's account; users may read only their own, admins and services anyone's. */
+  async get(principal: Principal, userId: string): Promise<BillingAccountResponse> {
+    if (principal.kind === 'user' && !actsForOthers(principal) && principal.userId !== userId)
+      throw AccountErrors.otherUsersAccount();
+    const account = await this.accounts.findByUserId(this.dataSource.manager, userId);
+    return toAccountResponse(account ?? this.unopenedAccount(userId));
+  }
+
+  /** Would the balance pay for this spec for this long at today's prices? Read-only. */
+  async checkBalance(request: BalanceCheckRequest): Promise<BalanceCheckResponse> {
+    const manager = this.dataSource.manager;
+    const account =
+      (await this.accounts.findByUserId(manager, request.userId)) ?? this.unopenedAccount(request.userId);
+    const plan = await this.pricing.planInForce(manager, account.currency, null);
+    const required = this.pricing.price(plan, request, request.durationSeconds);
+    const sufficient = account.status !== 'closed' && account.balanceMinor >= required;
+    this.balanceChecks.inc({ result: sufficient ? 'sufficient' : 'insufficient' });
+    return {
+      sufficient,
+      balanceMinor: account.balanceMinor.toString(),
+      requiredMinor: required.toString(),
+      currency: account.currency,
+    };
+  }
+
+  /**
+   * Credits `amountMinor` once per `reference`: a resend answers the first result with
+   * `duplicate: true`; the reference reused for another user or amount is a 409 TOP_UP_CONFLICT.
+   */
+  async topUp(userId: string, request: TopUpRequest, adminId: string): Promise<TopUpResponse> {
+    const amount = BigInt(request.amountMinor);
+    const result = await runInTransaction(this.dataSource, async (manager) => {
+      const account = await this.accounts.lockOrCreate(manager, {
+        userId,
+        tenantId: DEFAULT_TENANT,
+        currency: this.config.defaultCurrency,
+      });
+      const applied = await this.balances.apply(manager, account, {
+        kind: 'top_up',
+        amountMinor: amount,
+        reference: request.reference,
+        createdBy: adminId,
+      });
+      if (applied) {
+        return {
+          account,
+          ledgerEntryId: applied.ledgerEntryId,
+          balanceMinor: applied.balanceMinor,
+          duplicate: false,
+        };
+      }
+      // The reference is taken; its entry is committed (the unique index waited for it).
+      const earlier = await this.ledger.findTopUp(manager, request.reference);
+      if (!earlier || earlier.accountId !== account.id || earlier.amountMinor !== amount) {
+        this.topUps.inc({ outcome: 'conflict' });
+        throw AccountErrors.topUpConflict(request.reference);
+      }
+      return { account, ledgerEntryId: earlier.id, balanceMinor: earlier.balanceAfterMinor, duplicate: true };
+    });
+    this.topUps.inc({ outcome: result.duplicate ? 'duplicate' : 'applied' });
+    if (!result.duplicate) {
+      this.logger.log({
+        msg: 'Account topped up',
+        userId,
+        amountMinor: request.amountMinor,
+        reference: request.reference,
+        balanceMinor: result.balanceMinor.toString(),
+        adminId,
+      });
+    }
+    return {
+      ledgerEntryId: result.ledgerEntryId,
+      userId,
+      reference: request.reference,
+      amountMinor: amount.toString(),
+      balanceMinor: result.balanceMinor.toString(),
+      currency: result.account.currency,
+      duplicate: result.duplicate,
+    };
+  }
+
+  /**
+   * Overdue detection (for the job, once @ClusterSafeCron lands): flags up to `limit` accounts
+   * that are negative but still active — announcing `billing.overdue` — and reactivates overdue
+   * accounts that are no longer negative. Charges and top-ups already do this as they happen; this
+   * repairs accounts changed by hand. Safe to run on several replicas at once (SKIP LOCKED).
+   */
+  async detectOverdue(limit = 500): Promise<{ flaggedOverdue: number; reactivated: number }> {
+    return runInTransaction(this.dataSource, async (manager) => {
+      const misflagged = await this.accounts.lockMisflagged(manager, limit);
+      let flaggedOverdue = 0;
+      for (const account of misflagged) {
+        const overdue = account.balanceMinor < 0n;
+        await this.accounts.updateStatus(manager, account.id, overdue ? 'overdue' : 'active');
+        if (overdue) {
+          await this.balances.announceOverdue(manager, account, account.balanceMinor);
+          flaggedOverdue += 1;
+        }
+      }
+      if (misflagged.length > 0) {
+        this.logger.warn({
+          msg: 'Repaired account statuses',
+          flaggedOverdue,
+          reactivated: misflagged.length - flaggedOverdue,
+        });
+      }
+      return { flaggedOverdue, reactivated: misflagged.length - flaggedOverdue };
+    });
+  }
+
+  /** Ledger reconciliation (for a job): accounts whose balance is not the sum of their ledger. */
+  async findLedgerMismatches(limit = 100): Promise<LedgerMismatch[]> {
+    const mismatches = await this.ledger.findMismatches(this.dataSource.manager, limit);
+    if (mismatches.length > 0) this.logger.error({ msg: 'Balances differ from their ledger', mismatches });
+    return mismatches;
+  }
+
+  private unopenedAccount(userId: string): AccountSnapshot {
+    return {
+      id: '',
+      userId,
+      tenantId: DEFAULT_TENANT,
+      balanceMinor: 0n,
+      currency: this.config.defaultCurrency,
+      status: 'active',
+    };
+  }
+}
+
+function toAccountResponse(account: AccountSnapshot): BillingAccountResponse {
+  return {
+    userId: account.userId,
+    tenantId: account.tenantId,
+    balanceMinor: account.balanceMinor.toString(),
+    currency: account.currency,
+    status: account.status,
+  };
 }

@@ -1,0 +1,147 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  type BillingBalanceLowEventData,
+  type BillingOverdueEventData,
+  DOMAIN_EVENTS,
+} from '@cloudphone/contracts';
+import { EventPublisher, MetricsService } from '@cloudphone/shared';
+import type { Counter } from 'prom-client';
+import type { EntityManager } from 'typeorm';
+import { BillingServiceConfig } from '../../config/billing-service.config';
+import type { AccountStatus } from './account.entity';
+import type { AccountSnapshot } from './account-snapshot';
+import { AccountErrors } from './accounts.errors';
+import { AccountsRepository } from './accounts.repository';
+import { type BalanceTransition, balanceTransition } from './balance-transition';
+import type { LedgerEntryKind } from './ledger-entry';
+import { LedgerRepository } from './ledger.repository';
+
+/** A change of balance to apply to a locked account. */
+export interface BalanceChange {
+  kind: Exclude<LedgerEntryKind, 'opening_balance'>;
+  /** Signed minor units: negative for a charge. */
+  amountMinor: bigint;
+  usageId?: string;
+  reference?: string;
+  createdBy?: string;
+}
+
+export interface AppliedBalanceChange {
+  ledgerEntryId: string;
+  balanceMinor: bigint;
+  status: AccountStatus;
+}
+
+/**
+ * The one way a balance changes: ledger entry, balance and status in the caller's transaction,
+ * plus `billing.balance_low` / `billing.overdue` when the change crosses those lines. The caller
+ * holds the account's row lock, so concurrent changes are applied one after another and each
+ * crossing is announced exactly once.
+ */
+@Injectable()
+export class AccountBalanceService {
+  private readonly logger = new Logger(AccountBalanceService.name);
+  private readonly crossings: Counter<'event'>;
+  private readonly lowThresholdMinor: bigint;
+
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly ledger: LedgerRepository,
+    private readonly events: EventPublisher,
+    config: BillingServiceConfig,
+    metrics: MetricsService,
+  ) {
+    this.lowThresholdMinor = BigInt(config.lowBalanceThresholdMinor);
+    this.crossings = metrics.counter({
+      name: 'cloudphone_billing_threshold_crossings_total',
+      help: 'Balance changes that crossed the low-balance threshold or made an account overdue',
+      labelNames: ['event'],
+    });
+  }
+
+  /**
+   * Applies `change` to `account` (locked by the caller's transaction). Returns null, changing
+   * nothing, when the ledger already holds the change (a top-up reference used before).
+   */
+  async apply(
+    manager: EntityManager,
+    account: AccountSnapshot,
+    change: BalanceChange,
+  ): Promise<AppliedBalanceChange | null> {
+    const transition = this.transition(account, change.amountMinor);
+    const ledgerEntryId = await this.ledger.insertUnlessDuplicate(manager, {
+      accountId: account.id,
+      kind: change.kind,
+      amountMinor: change.amountMinor,
+      balanceAfterMinor: transition.balanceMinor,
+      usageId: change.usageId ?? null,
+      reference: change.reference ?? null,
+      createdBy: change.createdBy ?? null,
+    });
+    if (ledgerEntryId === null) return null;
+    await this.accounts.updateBalance(manager, account.id, transition.balanceMinor, transition.status);
+
+    if (transition.crossedLowThreshold)
+      await this.announceLowBalance(manager, account, transition.balanceMinor);
+    if (transition.becameOverdue) await this.announceOverdue(manager, account, transition.balanceMinor);
+    if (transition.recovered) {
+      this.logger.log({ msg: 'Account no longer overdue', userId: account.userId, kind: change.kind });
+    }
+    return { ledgerEntryId, balanceMinor: transition.balanceMinor, status: transition.status };
+  }
+
+  /** Publishes `billing.overdue` for an account found negative but still active (overdue detection). */
+  async announceOverdue(
+    manager: EntityManager,
+    account: AccountSnapshot,
+    balanceMinor: bigint,
+  ): Promise<void> {
+    const data: BillingOverdueEventData = {
+      userId: account.userId,
+      tenantId: account.tenantId,
+      balanceMinor: balanceMinor.toString(),
+      currency: account.currency,
+    };
+    await this.events.publish(manager, {
+      type: DOMAIN_EVENTS.billingOverdue,
+      aggregateId: accountAggregateId(account.userId),
+      data,
+    });
+    this.crossings.inc({ event: 'overdue' });
+    this.logger.log({ msg: 'Account overdue', userId: account.userId, balanceMinor: data.balanceMinor });
+  }
+
+  private transition(account: AccountSnapshot, amountMinor: bigint): BalanceTransition {
+    try {
+      return balanceTransition(account, amountMinor, this.lowThresholdMinor);
+    } catch (error) {
+      if (error instanceof RangeError) throw AccountErrors.balanceOutOfRange();
+      throw error;
+    }
+  }
+
+  private async announceLowBalance(
+    manager: EntityManager,
+    account: AccountSnapshot,
+    balanceMinor: bigint,
+  ): Promise<void> {
+    const data: BillingBalanceLowEventData = {
+      userId: account.userId,
+      tenantId: account.tenantId,
+      balanceMinor: balanceMinor.toString(),
+      thresholdMinor: this.lowThresholdMinor.toString(),
+      currency: account.currency,
+    };
+    await this.events.publish(manager, {
+      type: DOMAIN_EVENTS.billingBalanceLow,
+      aggregateId: accountAggregateId(account.userId),
+      data,
+    });
+    this.crossings.inc({ event: 'balance_low' });
+  }
+}
+
+/** Account events are ordered per user; usage events have their own aggregate (see UsageService). */
+function accountAggregateId(userId: string): string {
+  return `account:${userId}`;
+}

@@ -1,0 +1,21 @@
+/** Why a balance changed; `opening_balance` only comes from migration 0003. */
+export type LedgerEntryKind = 'opening_balance' | 'usage_charge' | 'top_up';
+
+/** A row of `ledger_entries`: one change of one account's balance and the balance it produced. */
+export interface LedgerEntry {
+  id: string;
+  accountId: string;
+  kind: LedgerEntryKind;
+  /** Signed: negative for charges. */
+  amountMinor: bigint;
+  balanceAfterMinor: bigint;
+  usageId: string | null;
+  reference: string | null;
+}
+
+/** An account whose balance differs from the sum of its ledger entries. */
+export interface LedgerMismatch {
+  userId: string;
+  balanceMinor: string;
+  ledgerSumMinor: string;
+}

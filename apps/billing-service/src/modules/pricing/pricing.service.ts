@@ -1,0 +1,85 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { PricePlanResponse, PricePlanUpdateRequest } from '@cloudphone/contracts';
+import { runInTransaction } from '@cloudphone/shared';
+import { DataSource, type EntityManager } from 'typeorm';
+import { BillingServiceConfig } from '../../config/billing-service.config';
+import { priceInMinorUnits } from './price-calculation';
+import type { DeviceSpec, PricePlan } from './price-plan';
+import { PricingErrors } from './pricing.errors';
+import { PricingRepository } from './pricing.repository';
+
+/** Price plans (versioned per currency) and the prices they give. */
+@Injectable()
+export class PricingService {
+  private readonly logger = new Logger(PricingService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly plans: PricingRepository,
+    private readonly config: BillingServiceConfig,
+  ) {}
+
+  /** The plan in force now for `currency` (default: BILLING_DEFAULT_CURRENCY); 404 when there is none. */
+  async current(currency: string = this.config.defaultCurrency): Promise<PricePlanResponse> {
+    const plan = await this.plans.findInForce(this.dataSource.manager, currency, null);
+    if (!plan) throw PricingErrors.noPlan(currency);
+    return toResponse(plan);
+  }
+
+  /** Adds the next version of a currency's plan, in force from now; earlier usage keeps its price. */
+  async update(request: PricePlanUpdateRequest, changedBy: string): Promise<PricePlanResponse> {
+    const plan = await runInTransaction(this.dataSource, (manager) =>
+      this.plans.insertNextVersion(
+        manager,
+        request.currency,
+        {
+          baseMicrosPerHour: BigInt(request.baseMicrosPerHour),
+          cpuCoreMicrosPerHour: BigInt(request.cpuCoreMicrosPerHour),
+          memoryGbMicrosPerHour: BigInt(request.memoryGbMicrosPerHour),
+          storageGbMicrosPerHour: BigInt(request.storageGbMicrosPerHour),
+        },
+        changedBy,
+      ),
+    );
+    this.logger.log({
+      msg: 'Price plan changed',
+      currency: plan.currency,
+      version: plan.version,
+      planId: plan.id,
+      changedBy,
+    });
+    return toResponse(plan);
+  }
+
+  /**
+   * The plan that prices usage of `currency` starting at `at` (now when null): the version in
+   * force then or, for a start before the currency's first version, that first version (so a report
+   * held back while no plan existed is priced once one does). 503 PRICING_NOT_CONFIGURED when the
+   * currency has no plan at all.
+   */
+  async planInForce(manager: EntityManager, currency: string, at: Date | null): Promise<PricePlan> {
+    const plan =
+      (await this.plans.findInForce(manager, currency, at)) ??
+      (await this.plans.findEarliest(manager, currency));
+    if (!plan) throw PricingErrors.notConfigured(currency);
+    return plan;
+  }
+
+  /** The price of `spec` for `seconds` under `plan`, rounded up to whole minor units. */
+  price(plan: PricePlan, spec: DeviceSpec, seconds: number): bigint {
+    return priceInMinorUnits(plan, spec, seconds);
+  }
+}
+
+function toResponse(plan: PricePlan): PricePlanResponse {
+  return {
+    id: plan.id,
+    currency: plan.currency,
+    version: plan.version,
+    baseMicrosPerHour: plan.baseMicrosPerHour.toString(),
+    cpuCoreMicrosPerHour: plan.cpuCoreMicrosPerHour.toString(),
+    memoryGbMicrosPerHour: plan.memoryGbMicrosPerHour.toString(),
+    storageGbMicrosPerHour: plan.storageGbMicrosPerHour.toString(),
+    effectiveFrom: plan.effectiveFrom.toISOString(),
+  };
+}

@@ -1,0 +1,43 @@
+import type { UsageRecordRequest } from '@cloudphone/contracts';
+
+/** A row of `usage_records`: one allocation's usage, charged once. */
+export interface UsageRecord {
+  id: string;
+  allocationId: string;
+  accountId: string;
+  userId: string;
+  tenantId: string;
+  deviceId: string;
+  startedAt: Date;
+  endedAt: Date;
+  billedSeconds: number;
+  cpuCores: number;
+  memoryMb: number;
+  storageGb: number;
+  pricePlanId: string;
+  amountMinor: bigint;
+  currency: string;
+  balanceAfterMinor: bigint;
+}
+
+/**
+ * Whether a resent report describes the usage already recorded for its allocation (times compared
+ * as instants, so `…Z` and `…+00:00` are the same). Anything else is a conflicting report.
+ */
+export function describesSameUsage(
+  record: UsageRecord,
+  request: UsageRecordRequest,
+  period: { startedAt: Date; endedAt: Date },
+): boolean {
+  return (
+    record.userId === request.userId &&
+    record.tenantId === request.tenantId &&
+    record.deviceId === request.deviceId &&
+    record.startedAt.getTime() === period.startedAt.getTime() &&
+    record.endedAt.getTime() === period.endedAt.getTime() &&
+    record.billedSeconds === request.billedSeconds &&
+    record.cpuCores === request.cpuCores &&
+    record.memoryMb === request.memoryMb &&
+    record.storageGb === request.storageGb
+  );
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { PricingModule } from '../pricing/pricing.module';
+import { UsageController } from './usage.controller';
+import { UsageRepository } from './usage.repository';
+import { UsageService } from './usage.service';
+
+@Module({
+  imports: [AccountsModule, PricingModule],
+  controllers: [UsageController],
+  providers: [UsageService, UsageRepository],
+})
+export class UsageModule {}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  type BillingUsageRecordedEventData,
+  DOMAIN_EVENTS,
+  type UsageBatchItemResult,
+  type UsageBatchRequest,
+  type UsageBatchResponse,
+  type UsageRecordRequest,
+  type UsageRecordResponse,
+} from '@cloudphone/contracts';
+import { AppError, EventPublisher, MetricsService, runInTransaction } from '@cloudphone/shared';
+import type { Counter } from 'prom-client';
+import { DataSource, type EntityManager } from 'typeorm';
+import { BillingServiceConfig } from '../../config/billing-service.config';
+import { AccountBalanceService } from '../accounts/account-balance.service';
+import { AccountsRepository } from '../accounts/accounts.repository';
+import { PricingService } from '../pricing/pricing.service';
+import { billablePeriod } from './usage-period';
+import { describesSameUsage, type UsageRecord } from './usage-record';
+import { UsageErrors } from './usage.errors';
+import { UsageRepository } from './usage.repository';
+
+/**
+ * Records allocations' usage exactly once (unique allocation id) and charges the account in the
+ * same transaction. A charge may take the balance negative: the usage already happened.
+ */
+@Injectable()
+export class UsageService {
+  private readonly logger = new Logger(UsageService.name);
+  private readonly outcomes: Counter<'outcome'>;
+  private readonly charged: Counter<'currency'>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly usage: UsageRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly balances: AccountBalanceService,
+    private readonly pricing: PricingService,
+    private readonly events: EventPublisher,
+    private readonly config: BillingServiceConfig,
+    metrics: MetricsService,
+  ) {
+    this.outcomes = metrics.counter({
+      name: 'cloudphone_billing_usage_reports_total',
+      help: 'Usage reports by outcome (recorded, duplicate, conflict, failed)',
+      labelNames: ['outcome'],
+    });
+    this.charged = metrics.counter({
+      name: 'cloudphone_billing_charged_minor_total',
+      help: 'Minor units charged for usage',
+      labelNames: ['currency'],
+    });
+  }
+
+  /** Records and charges one allocation's usage; a resend answers the first result with `duplicate: true`. */
+  async record(request: UsageRecordRequest): Promise<UsageRecordResponse> {
+    const period = billablePeriod(request);
+    // Resends are the common retry case: answer them without taking the account lock.
+    const known = await this.usage.findByAllocationId(this.dataSource.manager, request.allocationId);
+    const result = known
+      ? this.replay(known, request, period)
+      : await runInTransaction(this.dataSource, (manager) => this.recordOnce(manager, request, period));
+    this.outcomes.inc({ outcome: result.duplicate ? 'duplicate' : 'recorded' });
+    return result;
+  }
+
+  /** Records each item on its own (one failing item leaves the others recorded), in request order. */
+  async recordBatch(request: UsageBatchRequest): Promise<UsageBatchResponse> {
+    const results: UsageBatchItemResult[] = [];
+    for (const item of request.items) results.push(await this.recordItem(item));
+    return { results };
+  }
+
+  private async recordItem(item: UsageRecordRequest): Promise<UsageBatchItemResult> {
+    try {
+      const usage = await this.record(item);
+      return { allocationId: item.allocationId, status: usage.duplicate ? 'duplicate' : 'recorded', usage };
+    } catch (error) {
+      if (error instanceof AppError) {
+        if (error.code !== 'USAGE_CONFLICT') this.outcomes.inc({ outcome: 'failed' });
+        return {
+          allocationId: item.allocationId,
+          status: 'failed',
+          errorCode: error.code,
+          errorMessage: error.message,
+        };
+      }
+      this.outcomes.inc({ outcome: 'failed' });
+      this.logger.error({ msg: 'Usage batch item failed', allocationId: item.allocationId, err: error });
+      return {
+        allocationId: item.allocationId,
+        status: 'failed',
+        errorCode: 'INTERNAL_ERROR',
+        errorMessage: 'Internal error; send the item again later',
+      };
+    }
+  }
+
+  private async recordOnce(
+    manager: EntityManager,
+    request: UsageRecordRequest,
+    period: { startedAt: Date; endedAt: Date },
+  ): Promise<UsageRecordResponse> {
+    const account = await this.accounts.lockOrCreate(manager, {
+      userId: request.userId,
+      tenantId: request.tenantId,
+      currency: this.config.defaultCurrency,
+    });
+    const plan = await this.pricing.planInForce(manager, account.currency, period.startedAt);
+    const amount = this.pricing.price(plan, request, request.billedSeconds);
+    const record: UsageRecord = {
+      id: randomUUID(),
+      allocationId: request.allocationId,
+      accountId: account.id,
+      userId: request.userId,
+      tenantId: request.tenantId,
+      deviceId: request.deviceId,
+      startedAt: period.startedAt,
+      endedAt: period.endedAt,
+      billedSeconds: request.billedSeconds,
+      cpuCores: request.cpuCores,
+      memoryMb: request.memoryMb,
+      storageGb: request.storageGb,
+      pricePlanId: plan.id,
+      amountMinor: amount,
+      currency: account.currency,
+      balanceAfterMinor: account.balanceMinor - amount,
+    };
+    if (!(await this.usage.insertUnlessRecorded(manager, record))) {
+      // Recorded meanwhile by a concurrent report, now committed: answer as its resend.
+      const earlier = await this.usage.findByAllocationId(manager, request.allocationId);
+      if (!earlier) throw new Error(`Usage of allocation ${request.allocationId} neither inserted nor found`);
+      return this.replay(earlier, request, period);
+    }
+    const applied = await this.balances.apply(manager, account, {
+      kind: 'usage_charge',
+      amountMinor: -amount,
+      usageId: record.id,
+    });
+    if (!applied) throw new Error(`Ledger refused the charge of usage ${record.id}`);
+
+    const data: BillingUsageRecordedEventData = {
+      usageId: record.id,
+      allocationId: record.allocationId,
+      userId: record.userId,
+      tenantId: account.tenantId,
+      billedSeconds: record.billedSeconds,
+      amountMinor: amount.toString(),
+      balanceMinor: applied.balanceMinor.toString(),
+      currency: account.currency,
+    };
+    await this.events.publish(manager, {
+      type: DOMAIN_EVENTS.billingUsageRecorded,
+      aggregateId: `usage:${record.allocationId}`,
+      data,
+    });
+    this.charged.inc({ currency: account.currency }, Number(amount));
+    this.logger.log({
+      msg: 'Usage recorded',
+      allocationId: record.allocationId,
+      userId: record.userId,
+      billedSeconds: record.billedSeconds,
+      amountMinor: data.amountMinor,
+      balanceMinor: data.balanceMinor,
+      pricePlanId: plan.id,
+    });
+    return {
+      usageId: record.id,
+      allocationId: record.allocationId,
+      amountMinor: data.amountMinor,
+      balanceMinor: data.balanceMinor,
+      duplicate: false,
+    };
+  }
+
+  private replay(
+    earlier: UsageRecord,
+    request: UsageRecordRequest,
+    period: { startedAt: Date; endedAt: Date },
+  ): UsageRecordResponse {
+    if (!describesSameUsage(earlier, request, period)) {
+      this.outcomes.inc({ outcome: 'conflict' });
+      this.logger.warn({ msg: 'Conflicting usage report', allocationId: request.allocationId });
+      throw UsageErrors.conflict(request.allocationId);
+    }
+    return {
+      usageId: earlier.id,
+      allocationId: earlier.allocationId,
+      amountMinor: earlier.amountMinor.toString(),
+      balanceMinor: earlier.balanceAfterMinor.toString(),
+      duplicate: true,
+    };
+  }
+}
