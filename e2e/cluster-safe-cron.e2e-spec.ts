@@ -313,7 +313,7 @@ describe('@ClusterSafeCron across real processes', () => {
       [{ CLUSTER_MODE: 'on' }, 'CLUSTER_MODE=on'],
       [
         { instances: '3', NODE_APP_INSTANCE: '1', exec_mode: 'cluster_mode', pm_id: '4' },
-        'PM2 cluster (instances=3)',
+        'PM2 cluster mode (exec_mode=cluster_mode, instances=3)',
       ],
     ];
     for (const [env, signal] of refusals) {

@@ -45,6 +45,9 @@ describe('graceful shutdown with a request in flight', () => {
     // Let the request reach the service and its query reach the delayed Postgres link.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const stopping = running.stop('SIGTERM');
+    // Only the request already in flight is slow; the shutdown's own queries (relay, cron) are not.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    postgresProxy.restore();
 
     const response = await slowRequest;
     expect(response.status).toBe(200);

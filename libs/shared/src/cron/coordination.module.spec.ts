@@ -170,7 +170,7 @@ describe('CoordinationModule', () => {
     );
   });
 
-  it('allows the in-process driver for one PM2 fork-mode instance or with CLUSTER_MODE=off', () => {
+  it('allows the in-process driver for one PM2 fork-mode instance or a single-replica Kubernetes pod', () => {
     expect(() =>
       CoordinationModule.forRoot({
         config: configFor({ instances: '1', NODE_APP_INSTANCE: '0', exec_mode: 'fork_mode' }),
@@ -178,12 +178,14 @@ describe('CoordinationModule', () => {
     ).not.toThrow();
     expect(() =>
       CoordinationModule.forRoot({
-        config: configFor({
-          CLUSTER_MODE: 'off',
-          exec_mode: 'cluster_mode',
-          KUBERNETES_SERVICE_HOST: '10.0.0.1',
-        }),
+        config: configFor({ CLUSTER_MODE: 'off', KUBERNETES_SERVICE_HOST: '10.0.0.1' }),
       }),
     ).not.toThrow();
+  });
+
+  it('refuses PM2 cluster mode even with CLUSTER_MODE=off: a reload runs two workers side by side', () => {
+    expect(() =>
+      CoordinationModule.forRoot({ config: configFor({ CLUSTER_MODE: 'off', exec_mode: 'cluster_mode' }) }),
+    ).toThrow(/PM2 cluster mode/);
   });
 });
