@@ -17,3 +17,5 @@ export { EventObserver } from './event-observer';
 export type { ObservedMessage } from './event-observer';
 export { EventsTestApp } from './events-test-app';
 export type { EventsTestAppOptions } from './events-test-app';
+export { createEntityTestDatabase, gaugeValues, manualCronRunContext } from './entity-test-database';
+export type { EntityTestDatabase } from './entity-test-database';

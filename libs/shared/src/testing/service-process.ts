@@ -67,7 +67,9 @@ export class ServiceProcess {
     // A process that dies while starting fails the start at once (waitFor would keep polling), with
     // its stderr read to the end ('close' comes after the pipes drain).
     const died = new Promise<never>((_, reject) =>
-      child.once('close', () => reject(new Error(`${label} exited during start: ${service.stderr.join('\n')}`))),
+      child.once('close', () =>
+        reject(new Error(`${label} exited during start: ${service.stderr.join('\n')}`)),
+      ),
     );
     died.catch(() => undefined);
     const listening = await Promise.race([

@@ -1,44 +1,22 @@
-import { MetricsService, type CronRunContext } from '@cloudphone/shared';
-import { createTestDatabase, type TestDatabase } from '@cloudphone/shared/testing';
-import { DataSource } from 'typeorm';
+import { MetricsService } from '@cloudphone/shared';
+import {
+  createEntityTestDatabase,
+  gaugeValues,
+  manualCronRunContext,
+  type EntityTestDatabase,
+} from '@cloudphone/shared/testing';
 import { AccountEntity } from '../account.entity';
 import { AccountsRepository } from '../accounts.repository';
 import { BillingMetricsJob } from './billing-metrics.job';
 
-function runContext(): CronRunContext {
-  return {
-    scheduledAt: new Date(),
-    instanceId: 'test',
-    catchUp: false,
-    trigger: 'manual',
-    fencingToken: 1,
-    signal: new AbortController().signal,
-  };
-}
-
-async function gaugeValues(metrics: MetricsService, name: string) {
-  const metric = metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`metric ${name} not registered`);
-  return (await metric.get()).values.map(({ labels, value }) => ({ labels, value }));
-}
-
 describe('BillingMetricsJob', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
+  let db: EntityTestDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase('billing-service');
-    dataSource = await new DataSource({
-      type: 'postgres',
-      url: db.url,
-      entities: [AccountEntity],
-    }).initialize();
+    db = await createEntityTestDatabase('billing-service', [AccountEntity]);
   });
 
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => db?.close());
 
   it('publishes account counts and summed balances per status and currency', async () => {
     await db.query(
@@ -48,11 +26,11 @@ describe('BillingMetricsJob', () => {
     );
     const metrics = new MetricsService('billing-service', 'test');
     const job = new BillingMetricsJob(
-      new AccountsRepository(dataSource.getRepository(AccountEntity)),
+      new AccountsRepository(db.dataSource.getRepository(AccountEntity)),
       metrics,
     );
 
-    await job.collect(runContext());
+    await job.collect(manualCronRunContext());
 
     expect(await gaugeValues(metrics, 'cloudphone_billing_accounts')).toEqual(
       expect.arrayContaining([

@@ -1,44 +1,22 @@
-import { MetricsService, type CronRunContext } from '@cloudphone/shared';
-import { createTestDatabase, type TestDatabase } from '@cloudphone/shared/testing';
-import { DataSource } from 'typeorm';
+import { MetricsService } from '@cloudphone/shared';
+import {
+  createEntityTestDatabase,
+  gaugeValues,
+  manualCronRunContext,
+  type EntityTestDatabase,
+} from '@cloudphone/shared/testing';
 import { NotificationEntity } from '../notification.entity';
 import { NotificationsRepository } from '../notifications.repository';
 import { UnreadNotificationsMetricsJob } from './unread-notifications-metrics.job';
 
-function runContext(): CronRunContext {
-  return {
-    scheduledAt: new Date(),
-    instanceId: 'test',
-    catchUp: false,
-    trigger: 'manual',
-    fencingToken: 1,
-    signal: new AbortController().signal,
-  };
-}
-
-async function gaugeValues(metrics: MetricsService, name: string) {
-  const metric = metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`metric ${name} not registered`);
-  return (await metric.get()).values.map(({ labels, value }) => ({ labels, value }));
-}
-
 describe('UnreadNotificationsMetricsJob', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
+  let db: EntityTestDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase('notification-service');
-    dataSource = await new DataSource({
-      type: 'postgres',
-      url: db.url,
-      entities: [NotificationEntity],
-    }).initialize();
+    db = await createEntityTestDatabase('notification-service', [NotificationEntity]);
   });
 
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => db?.close());
 
   it('publishes unread notifications per type and the age of the oldest', async () => {
     await db.query(
@@ -49,11 +27,11 @@ describe('UnreadNotificationsMetricsJob', () => {
     );
     const metrics = new MetricsService('notification-service', 'test');
     const job = new UnreadNotificationsMetricsJob(
-      new NotificationsRepository(dataSource.getRepository(NotificationEntity)),
+      new NotificationsRepository(db.dataSource.getRepository(NotificationEntity)),
       metrics,
     );
 
-    await job.collect(runContext());
+    await job.collect(manualCronRunContext());
 
     expect(await gaugeValues(metrics, 'cloudphone_notifications_unread')).toEqual([
       { labels: { type: 'allocation.expiring' }, value: 2 },

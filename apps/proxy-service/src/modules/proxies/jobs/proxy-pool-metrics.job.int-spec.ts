@@ -1,44 +1,22 @@
-import { MetricsService, type CronRunContext } from '@cloudphone/shared';
-import { createTestDatabase, type TestDatabase } from '@cloudphone/shared/testing';
-import { DataSource } from 'typeorm';
+import { MetricsService } from '@cloudphone/shared';
+import {
+  createEntityTestDatabase,
+  gaugeValues,
+  manualCronRunContext,
+  type EntityTestDatabase,
+} from '@cloudphone/shared/testing';
 import { ProxyEntity } from '../proxy.entity';
 import { ProxiesRepository } from '../proxies.repository';
 import { ProxyPoolMetricsJob } from './proxy-pool-metrics.job';
 
-function runContext(): CronRunContext {
-  return {
-    scheduledAt: new Date(),
-    instanceId: 'test',
-    catchUp: false,
-    trigger: 'manual',
-    fencingToken: 1,
-    signal: new AbortController().signal,
-  };
-}
-
-async function gaugeValues(metrics: MetricsService, name: string) {
-  const metric = metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`metric ${name} not registered`);
-  return (await metric.get()).values.map(({ labels, value }) => ({ labels, value }));
-}
-
 describe('ProxyPoolMetricsJob', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
+  let db: EntityTestDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase('proxy-service');
-    dataSource = await new DataSource({
-      type: 'postgres',
-      url: db.url,
-      entities: [ProxyEntity],
-    }).initialize();
+    db = await createEntityTestDatabase('proxy-service', [ProxyEntity]);
   });
 
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => db?.close());
 
   it('publishes proxies per status and country with their average quality', async () => {
     await db.query(
@@ -49,11 +27,11 @@ describe('ProxyPoolMetricsJob', () => {
     );
     const metrics = new MetricsService('proxy-service', 'test');
     const job = new ProxyPoolMetricsJob(
-      new ProxiesRepository(dataSource.getRepository(ProxyEntity)),
+      new ProxiesRepository(db.dataSource.getRepository(ProxyEntity)),
       metrics,
     );
 
-    await job.collect(runContext());
+    await job.collect(manualCronRunContext());
 
     expect(await gaugeValues(metrics, 'cloudphone_proxies')).toEqual(
       expect.arrayContaining([

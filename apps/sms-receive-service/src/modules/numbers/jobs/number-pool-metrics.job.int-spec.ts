@@ -1,44 +1,22 @@
-import { MetricsService, type CronRunContext } from '@cloudphone/shared';
-import { createTestDatabase, type TestDatabase } from '@cloudphone/shared/testing';
-import { DataSource } from 'typeorm';
+import { MetricsService } from '@cloudphone/shared';
+import {
+  createEntityTestDatabase,
+  gaugeValues,
+  manualCronRunContext,
+  type EntityTestDatabase,
+} from '@cloudphone/shared/testing';
 import { VirtualNumberEntity } from '../virtual-number.entity';
 import { NumbersRepository } from '../numbers.repository';
 import { NumberPoolMetricsJob } from './number-pool-metrics.job';
 
-function runContext(): CronRunContext {
-  return {
-    scheduledAt: new Date(),
-    instanceId: 'test',
-    catchUp: false,
-    trigger: 'manual',
-    fencingToken: 1,
-    signal: new AbortController().signal,
-  };
-}
-
-async function gaugeValues(metrics: MetricsService, name: string) {
-  const metric = metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`metric ${name} not registered`);
-  return (await metric.get()).values.map(({ labels, value }) => ({ labels, value }));
-}
-
 describe('NumberPoolMetricsJob', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
+  let db: EntityTestDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase('sms-receive-service');
-    dataSource = await new DataSource({
-      type: 'postgres',
-      url: db.url,
-      entities: [VirtualNumberEntity],
-    }).initialize();
+    db = await createEntityTestDatabase('sms-receive-service', [VirtualNumberEntity]);
   });
 
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => db?.close());
 
   it('publishes virtual numbers per status and country', async () => {
     await db.query(
@@ -48,11 +26,11 @@ describe('NumberPoolMetricsJob', () => {
     );
     const metrics = new MetricsService('sms-receive-service', 'test');
     const job = new NumberPoolMetricsJob(
-      new NumbersRepository(dataSource.getRepository(VirtualNumberEntity)),
+      new NumbersRepository(db.dataSource.getRepository(VirtualNumberEntity)),
       metrics,
     );
 
-    await job.collect(runContext());
+    await job.collect(manualCronRunContext());
 
     expect(await gaugeValues(metrics, 'cloudphone_virtual_numbers')).toEqual(
       expect.arrayContaining([

@@ -1,40 +1,22 @@
-import { MetricsService, type CronRunContext } from '@cloudphone/shared';
-import { createTestDatabase, type TestDatabase } from '@cloudphone/shared/testing';
-import { DataSource } from 'typeorm';
+import { MetricsService } from '@cloudphone/shared';
+import {
+  createEntityTestDatabase,
+  gaugeValues,
+  manualCronRunContext,
+  type EntityTestDatabase,
+} from '@cloudphone/shared/testing';
 import { UserEntity } from '../user.entity';
 import { UsersRepository } from '../users.repository';
 import { UserMetricsJob } from './user-metrics.job';
 
-function runContext(): CronRunContext {
-  return {
-    scheduledAt: new Date(),
-    instanceId: 'test',
-    catchUp: false,
-    trigger: 'manual',
-    fencingToken: 1,
-    signal: new AbortController().signal,
-  };
-}
-
-async function gaugeValues(metrics: MetricsService, name: string) {
-  const metric = metrics.registry.getSingleMetric(name);
-  if (!metric) throw new Error(`metric ${name} not registered`);
-  return (await metric.get()).values.map(({ labels, value }) => ({ labels, value }));
-}
-
 describe('UserMetricsJob', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
+  let db: EntityTestDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase('user-service');
-    dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: [UserEntity] }).initialize();
+    db = await createEntityTestDatabase('user-service', [UserEntity]);
   });
 
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => db?.close());
 
   it('publishes users per status and tier, with zero for empty combinations', async () => {
     await db.query(
@@ -43,9 +25,9 @@ describe('UserMetricsJob', () => {
         ('c@example.com', 'C', 'h', 'free', 'suspended')`,
     );
     const metrics = new MetricsService('user-service', 'test');
-    const job = new UserMetricsJob(new UsersRepository(dataSource), metrics);
+    const job = new UserMetricsJob(new UsersRepository(db.dataSource), metrics);
 
-    await job.collect(runContext());
+    await job.collect(manualCronRunContext());
 
     const values = await gaugeValues(metrics, 'cloudphone_users');
     expect(values).toContainEqual({ labels: { status: 'active', tier: 'pro' }, value: 2 });
