@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
 import {
   consumerQueueNames,
@@ -22,6 +23,9 @@ const LIST_PATHS: Record<ServiceName, string> = {
   'proxy-service': '/proxies',
   'sms-receive-service': '/numbers',
 };
+
+// The services whose §6 job list has nothing else to run get the shared database pool monitor.
+const POOL_MONITORED: ServiceName[] = ['notification-service', 'proxy-service', 'sms-receive-service'];
 
 describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s boot', (service) => {
   const secrets = createTestSecrets();
@@ -88,6 +92,54 @@ describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s
     const anonymous = await fetch(`${running.url}${LIST_PATHS[service]}`);
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('logs the request’s X-Request-Id and the instance id (default <hostname>-<pid>) as JSON', async () => {
+    const requestId = uniqueTestId('req');
+    const response = await fetch(`${running.url}${LIST_PATHS[service]}?page=1&limit=1`, {
+      headers: { authorization: `Bearer ${tokens.admin()}`, 'x-request-id': requestId },
+    });
+    expect(response.status).toBe(200);
+    const line = await waitFor(() => running.logs.find((log) => log.requestId === requestId), {
+      description: `a log line carrying request id ${requestId}`,
+    });
+    expect(line).toMatchObject({
+      level: 'info',
+      msg: 'request completed',
+      path: LIST_PATHS[service],
+      statusCode: 200,
+      service,
+      instanceId: `${hostname()}-${running.pid}`,
+    });
+  });
+
+  it('runs the database pool monitor if §6 gives it one, measuring its own pool by application_name', async () => {
+    const admin = { authorization: `Bearer ${tokens.admin()}` };
+    const listing = (await (await fetch(`${running.url}/internal/cron`, { headers: admin })).json()) as {
+      jobs: Array<{ name: string }>;
+    };
+    const monitored = POOL_MONITORED.includes(service);
+    expect(listing.jobs.some((job) => job.name === 'database-pool-monitor')).toBe(monitored);
+    if (!monitored) return;
+    const triggered = await fetch(`${running.url}/internal/cron/database-pool-monitor/trigger`, {
+      method: 'POST',
+      headers: admin,
+    });
+    // 409: this minute's scheduled run holds the job lock, which fills the same gauges.
+    expect([202, 409]).toContain(triggered.status);
+    const series = `cloudphone_database_connections_by_application{application_name="${service}:${hostname()}-${running.pid}"`;
+    const countsOwnPool = (metrics: string) =>
+      metrics
+        .split('\n')
+        .some(
+          (line) =>
+            /^[,}]/.test(line.slice(series.length)) &&
+            line.startsWith(series) &&
+            Number(line.split(' ').at(-1)) > 0,
+        );
+    await waitFor(async () => countsOwnPool(await (await fetch(`${running.url}/metrics`)).text()), {
+      description: `the pool monitor to count ${service}'s own connections`,
+    });
   });
 
   it('answers unknown routes with a JSON NOT_FOUND', async () => {

@@ -1,11 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { InfrastructureModule } from '@cloudphone/shared';
+import { DatabasePoolMonitorJob, InfrastructureModule } from '@cloudphone/shared';
 import type { SmsReceiveServiceConfig } from './config/sms-receive-service.config';
 import { NumbersModule } from './modules/numbers/numbers.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: SmsReceiveServiceConfig): DynamicModule {
-    return { module: AppModule, imports: [InfrastructureModule.forRoot({ config }), NumbersModule] };
+    return {
+      module: AppModule,
+      imports: [InfrastructureModule.forRoot({ config }), NumbersModule],
+      providers: [DatabasePoolMonitorJob],
+    };
   }
 }

@@ -5,7 +5,7 @@ import { DistributedLockService } from '../lock/distributed-lock.service';
 import { RedisLockDriver } from '../lock/redis-lock.driver';
 import { MetricsService } from '../metrics/metrics.service';
 import { RedisConnectionManager } from '../redis/redis-connection.manager';
-import { TcpProxy, TEST_SERVERS, uniqueTestId, waitFor } from '../testing';
+import { histogramSummary, TcpProxy, TEST_SERVERS, uniqueTestId, waitFor } from '../testing';
 import { CronRunner } from './cron-runner.service';
 import { CronSchedule } from './cron-schedule';
 import {
@@ -103,6 +103,49 @@ describe('CronRunner on Redis', () => {
         scheduledAt: new Date(scheduledAt).toISOString(),
       }),
     ]);
+    const [winner, loser] = runs[0].instanceId === 'replica-a' ? [a, b] : [b, a];
+    const success = { job: job.definition.name, outcome: 'success' };
+    const lockLabels = { lock: `cron:${job.definition.name}`, result: 'acquired' };
+    expect(await histogramSummary(winner.metrics, 'cloudphone_cron_run_duration_seconds', success)).toEqual(
+      expect.objectContaining({ count: 1 }),
+    );
+    expect(
+      await histogramSummary(winner.metrics, 'cloudphone_lock_acquire_duration_seconds', lockLabels),
+    ).toEqual(expect.objectContaining({ count: 1 }));
+    // The loser never got past the claim: no lock attempt, no run.
+    expect(await histogramSummary(loser.metrics, 'cloudphone_cron_run_duration_seconds', success)).toEqual({
+      count: 0,
+      sum: 0,
+    });
+    expect(
+      await histogramSummary(loser.metrics, 'cloudphone_lock_acquire_duration_seconds', lockLabels),
+    ).toEqual({
+      count: 0,
+      sum: 0,
+    });
+  });
+
+  it('with jitterMs, delays each claim by up to the jitter and still runs every tick once', async () => {
+    const jitterMs = 300;
+    let firedAt = 0;
+    const delays = new Map<number, number>();
+    const job = cronJob(
+      async ({ scheduledAt }) => void delays.set(scheduledAt.getTime(), Date.now() - firedAt),
+      {
+        jitterMs,
+      },
+    );
+    const ticks = [-8, -7, -6, -5, -4, -3, -2, -1].map(tick);
+    for (const scheduledAt of ticks) {
+      firedAt = Date.now();
+      // The later claimer often comes after the winner's whole run: the claim outlives the run.
+      const results = await Promise.all([a, b].map((r) => r.runner.runTick(job, scheduledAt, 'schedule')));
+      expect(results.sort()).toEqual(['claimed-elsewhere', 'ran']);
+    }
+    expect([...delays.keys()]).toEqual(ticks);
+    // A winner waits the smaller of two uniform draws: all eight under 10 % of the jitter has odds ~2e-6.
+    expect(Math.max(...delays.values())).toBeGreaterThanOrEqual(jitterMs / 10);
+    expect(Math.max(...delays.values())).toBeLessThan(jitterMs + 250);
   });
 
   it('skips a tick while the previous run holds the lock (overlap skip) and records the skip', async () => {
@@ -130,6 +173,10 @@ describe('CronRunner on Redis', () => {
     expect(skips.values).toContainEqual(
       expect.objectContaining({ value: 1, labels: { job: job.definition.name, reason: 'lock_held' } }),
     );
+    const lock = `cron:${job.definition.name}`;
+    const acquire = 'cloudphone_lock_acquire_duration_seconds';
+    expect((await histogramSummary(b.metrics, acquire, { lock, result: 'busy' })).count).toBe(1);
+    expect((await histogramSummary(a.metrics, acquire, { lock, result: 'acquired' })).count).toBe(1);
   });
 
   it('waits for the previous run under overlap wait, never running both at once', async () => {
@@ -179,8 +226,38 @@ describe('CronRunner on Redis', () => {
       [tick(-5), false],
       [missed, true],
     ]);
+    expect(await b.runner.runTick(job, tick(-5), 'catch-up')).toBe('claimed-elsewhere');
+    // A claim lives a week at most, less than a monthly job's ticks are apart: once it has expired,
+    // the completed run's record still stops the catch-up.
+    await managers[0].client.del(`${prefix}cron:cron-int:{${job.definition.name}}:tick:${tick(-5)}`);
     expect(await b.runner.runTick(job, tick(-5), 'catch-up')).toBe('already-ran');
     expect(runs).toHaveLength(2);
+  });
+
+  it('runs a tick once when a booting replica’s catch-up and a late scheduled run race for it', async () => {
+    const runs: CronRunContext[] = [];
+    const job = cronJob(async (context) => void runs.push(context));
+    // B boots just after tick T and catches it up; A's scheduled run of T, held back by its jitter,
+    // claims T after B's run has finished.
+    const caughtUp = tick(-4);
+    expect(await b.runner.runTick(job, caughtUp, 'catch-up')).toBe('ran');
+    expect(await a.runner.runTick(job, caughtUp, 'schedule')).toBe('claimed-elsewhere');
+    // The other order: the scheduled run wins, the booting replica finds the tick taken.
+    const scheduled = tick(-3);
+    expect(await a.runner.runTick(job, scheduled, 'schedule')).toBe('ran');
+    expect(await b.runner.runTick(job, scheduled, 'catch-up')).toBe('claimed-elsewhere');
+    // And both at once.
+    const together = tick(-2);
+    const results = await Promise.all([
+      a.runner.runTick(job, together, 'schedule'),
+      b.runner.runTick(job, together, 'catch-up'),
+    ]);
+    expect(results.sort()).toEqual(['claimed-elsewhere', 'ran']);
+    expect(runs.map((run) => run.scheduledAt.getTime())).toEqual([caughtUp, scheduled, together]);
+    expect(runs.slice(0, 2).map((run) => [run.trigger, run.instanceId])).toEqual([
+      ['catch-up', 'replica-b'],
+      ['schedule', 'replica-a'],
+    ]);
   });
 
   it('records failures and timeouts with their error, aborting the signal at maxRunMs', async () => {
@@ -206,6 +283,17 @@ describe('CronRunner on Redis', () => {
     });
     expect(states.get(slow.definition.name)!.lastRuns[0]).toMatchObject({ outcome: 'timeout' });
     expect(await a.store.lastCompletedTick(failing.definition.name)).toBe(tick(-1));
+    const durations = 'cloudphone_cron_run_duration_seconds';
+    expect(
+      await histogramSummary(a.metrics, durations, { job: failing.definition.name, outcome: 'failure' }),
+    ).toEqual(expect.objectContaining({ count: 1 }));
+    const timedOut = await histogramSummary(a.metrics, durations, {
+      job: slow.definition.name,
+      outcome: 'timeout',
+    });
+    expect(timedOut.count).toBe(1);
+    expect(timedOut.sum).toBeGreaterThanOrEqual(0.19);
+    expect(timedOut.sum).toBeLessThan(2);
   });
 
   it('keeps a bounded history', async () => {

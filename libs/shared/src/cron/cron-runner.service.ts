@@ -167,11 +167,9 @@ export class CronRunner {
     const { definition } = job;
     if (this.stopping) return 'stopping';
     if (trigger === 'schedule' && definition.jitterMs > 0) await sleep(Math.random() * definition.jitterMs);
-    const info: TickInfo = {
-      tick: trigger === 'catch-up' ? `${scheduledAt}:catch-up` : String(scheduledAt),
-      scheduledAt,
-      trigger,
-    };
+    // A catch-up claims the same key as the scheduled tick: a replica booting just after the tick
+    // and another replica's late (jittered) scheduled run cannot both win it, in either order.
+    const info: TickInfo = { tick: String(scheduledAt), scheduledAt, trigger };
     let lease: LockLease | null;
     try {
       const claim = await this.store.claimTick(
@@ -219,7 +217,8 @@ export class CronRunner {
     }
   }
 
-  // A catch-up may race a replica that ran the tick after all; checked under the lock, so exact.
+  // A claim lives at most MAX_CLAIM_TTL_MS, so a catch-up of a tick more than a week before the next
+  // one (monthly, yearly jobs) can find it unclaimed; the completed run still counts then.
   private async alreadyCompleted(job: string, scheduledAt: number, lease: LockLease): Promise<boolean> {
     const last = await this.store.lastCompletedTick(job).catch(() => Number.POSITIVE_INFINITY);
     if (last === null || last < scheduledAt) return false;
@@ -347,9 +346,11 @@ export class CronRunner {
     };
   }
 
-  // Long enough for every replica, however late its timer or skewed its clock, to see the claim.
+  // Long enough for every replica, however late its timer or skewed its clock, to see the claim,
+  // and for a replica booting any time before the next tick, whose catch-up asks for this one.
   private claimTtl(job: RegisteredCronJob, scheduledAt: number): number {
-    return Math.min(Math.max(2 * job.schedule.periodAfter(scheduledAt), MIN_CLAIM_TTL_MS), MAX_CLAIM_TTL_MS);
+    const untilNextTick = job.schedule.nextAfter(scheduledAt) - scheduledAt;
+    return Math.min(Math.max(2 * untilNextTick, MIN_CLAIM_TTL_MS), MAX_CLAIM_TTL_MS);
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

@@ -28,10 +28,4 @@ export class CronSchedule {
       .prev()
       .getTime();
   }
-
-  /** Gap between the next two fire times after `epochMs`. */
-  periodAfter(epochMs: number): number {
-    const first = this.nextAfter(epochMs);
-    return this.nextAfter(first) - first;
-  }
 }

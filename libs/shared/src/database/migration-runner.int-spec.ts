@@ -88,6 +88,42 @@ describe('MigrationRunner (real Postgres)', () => {
     );
   });
 
+  it('runs a file starting with -- migrate:no-transaction outside a transaction (CREATE INDEX CONCURRENTLY)', async () => {
+    await writeFile(
+      join(directory, '0003_index_things.sql'),
+      '-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY things_id_idx ON things (id);\n',
+    );
+    const runner = new MigrationRunner({ databaseUrl, directory });
+    expect((await runner.readFiles()).map((file) => [file.name, file.transactional])).toEqual([
+      ['0001_create_things.sql', true],
+      ['0002_add_counter.sql', true],
+      ['0003_index_things.sql', false],
+    ]);
+    expect((await runner.run()).applied).toContain('0003_index_things.sql');
+    expect(
+      await query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'things_id_idx'::regclass"),
+    ).toEqual([{ indisvalid: true }]);
+    expect((await query('SELECT max(version) AS version FROM schema_migrations'))[0].version).toBe(3);
+  });
+
+  it('keeps a file transactional when the marker is not at its very start', async () => {
+    // Only the first line counts: a marker further down (here after a comment) is just a comment.
+    await writeFile(
+      join(directory, '0003_index_later.sql'),
+      '-- builds an index\n-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY things_later_idx ON things (id);\n',
+    );
+    const runner = new MigrationRunner({ databaseUrl, directory });
+    expect((await runner.readFiles()).at(-1)).toMatchObject({
+      name: '0003_index_later.sql',
+      transactional: true,
+    });
+    await expect(runner.run()).rejects.toThrow(
+      /0003_index_later.sql failed: CREATE INDEX CONCURRENTLY cannot run inside a transaction block/,
+    );
+    expect(await query("SELECT to_regclass('things_later_idx') AS present")).toEqual([{ present: null }]);
+    expect((await query('SELECT count(*)::int AS count FROM schema_migrations'))[0].count).toBe(2);
+  });
+
   it('refuses badly named files', async () => {
     await writeFile(join(directory, '3_oops.sql'), 'SELECT 1;');
     await expect(new MigrationRunner({ databaseUrl, directory }).run()).rejects.toThrow(

@@ -25,7 +25,8 @@ export interface MigrationRunnerOptions {
 }
 
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
-const NO_TRANSACTION_MARKER = /^--\s*migrate:no-transaction\b/m;
+// Only at the very start of the file: the same words further down are an ordinary comment.
+const NO_TRANSACTION_MARKER = /^--\s*migrate:no-transaction\b/;
 // One advisory lock key for every migration runner; two runners of one database wait for each other.
 const MIGRATION_LOCK_KEY = 7_311_020_501;
 

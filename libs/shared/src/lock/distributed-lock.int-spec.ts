@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { MetricsService } from '../metrics/metrics.service';
 import { RedisConnectionManager } from '../redis/redis-connection.manager';
-import { TcpProxy, TEST_SERVERS, uniqueTestId, waitFor } from '../testing';
+import { histogramSummary, TcpProxy, TEST_SERVERS, uniqueTestId, waitFor } from '../testing';
 import { DistributedLockService } from './distributed-lock.service';
 import { RedisLockDriver } from './redis-lock.driver';
 
@@ -74,6 +74,27 @@ describe('DistributedLockService on Redis', () => {
     await redis.client.del(`${prefix}lock:{fenced}:fence`);
     const third = await locks.acquire('fenced', { ttlMs: 5000 });
     expect(third!.fencingToken).toBeGreaterThan(second!.fencingToken);
+  });
+
+  it('records cloudphone_lock_acquire_duration_seconds by lock and result, retries included', async () => {
+    const metrics = new MetricsService('lock-int', 'timed');
+    const locks = lockService(await connect(), metrics);
+    const lease = await locks.acquire('timed:1', { ttlMs: 5000 });
+    if (!lease) throw new Error('timed:1 should have been free');
+    const busyStarted = performance.now();
+    expect(
+      await locks.acquire('timed:1', { ttlMs: 5000, retries: 2, retryDelayMs: 100, jitterMs: 0 }),
+    ).toBeNull();
+    const busyElapsed = (performance.now() - busyStarted) / 1000;
+    const metric = 'cloudphone_lock_acquire_duration_seconds';
+    // The label is the resource's first segment, so per-id locks share one series.
+    expect((await histogramSummary(metrics, metric, { lock: 'timed', result: 'acquired' })).count).toBe(1);
+    const busy = await histogramSummary(metrics, metric, { lock: 'timed', result: 'busy' });
+    expect(busy.count).toBe(1);
+    // Two backoffs (100 ms, then 200 ms) before giving up are part of the measured time.
+    expect(busy.sum).toBeGreaterThanOrEqual(0.29);
+    expect(busy.sum).toBeLessThanOrEqual(busyElapsed);
+    await locks.release('timed:1', lease.token);
   });
 
   it('refuses release and extend with a wrong token', async () => {
@@ -148,7 +169,8 @@ describe('DistributedLockService on Redis', () => {
     ).start();
     try {
       const redis = await connect(proxy.wrap(TEST_SERVERS.redisUrl));
-      const locks = lockService(redis);
+      const metrics = new MetricsService('lock-int', 'outage');
+      const locks = lockService(redis, metrics);
       await redis.ping();
       expect(await locks.acquire('outage', { ttlMs: 1000 })).not.toBeNull();
 
@@ -158,6 +180,12 @@ describe('DistributedLockService on Redis', () => {
         code: 'LOCK_BACKEND_UNAVAILABLE',
       });
       expect(Date.now() - started).toBeLessThan(1500);
+      expect(
+        await histogramSummary(metrics, 'cloudphone_lock_acquire_duration_seconds', {
+          lock: 'outage-2',
+          result: 'error',
+        }),
+      ).toEqual(expect.objectContaining({ count: 1 }));
 
       proxy.restore();
       await waitFor(() => redis.isReady(), { timeoutMs: 10000, description: 'Redis to reconnect' });

@@ -1,0 +1,129 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repositoryRoot } from '@cloudphone/shared/testing';
+
+// The repository's ESLint rules fire on the code they exist to stop, and stay quiet where that
+// code is allowed. ESLint loads eslint.config.mjs with a dynamic import, which Jest's module
+// sandbox refuses (it needs --experimental-vm-modules), so the snippets are linted by the same
+// `new ESLint({ cwd }).lintText(code, { filePath })` call in a plain Node process.
+const LINT_SNIPPETS = `
+const { ESLint } = require('eslint');
+let input = '';
+process.stdin.on('data', (chunk) => (input += chunk));
+process.stdin.on('end', async () => {
+  const eslint = new ESLint({ cwd: process.cwd() });
+  const results = [];
+  for (const { code, filePath } of JSON.parse(input)) {
+    const [result] = await eslint.lintText(code, { filePath });
+    results.push(result.messages.map(({ ruleId, severity, message }) => ({ ruleId, severity, message })));
+  }
+  process.stdout.write(JSON.stringify(results));
+});
+`;
+
+interface Snippet {
+  name: string;
+  filePath: string;
+  code: string;
+}
+
+interface LintMessage {
+  ruleId: string | null;
+  severity: number;
+  message: string;
+}
+
+const SNIPPETS: Snippet[] = [
+  {
+    name: 'a library importing an app',
+    filePath: 'libs/shared/src/metrics/probe.ts',
+    code: "import { AppModule } from '../../../../apps/proxy-service/src/app.module';\nexport const probe = AppModule;\n",
+  },
+  {
+    name: 'a relative import across project roots (library to library)',
+    filePath: 'libs/contracts/src/common/probe.ts',
+    code: "import { MetricsService } from '../../../shared/src/metrics/metrics.service';\nexport const probe = MetricsService;\n",
+  },
+  {
+    name: '@nestjs/schedule imported in an app',
+    filePath: 'apps/proxy-service/src/modules/proxies/jobs/probe.job.ts',
+    code: "import { Cron } from '@nestjs/schedule';\nexport const probe = Cron;\n",
+  },
+  {
+    name: 'process.env read in an app service file',
+    filePath: 'apps/proxy-service/src/modules/proxies/probe.service.ts',
+    code: 'export const region = process.env.REGION;\n',
+  },
+  {
+    name: 'process.env read in an app main.ts (allowed)',
+    filePath: 'apps/proxy-service/src/main.ts',
+    code: 'export const region = process.env.REGION;\n',
+  },
+  {
+    name: 'an app importing a library through its entry point (allowed)',
+    filePath: 'apps/proxy-service/src/modules/proxies/probe.service.ts',
+    code: "import { MetricsService } from '@cloudphone/shared';\nexport const probe = MetricsService;\n",
+  },
+];
+
+describe('ESLint rules of the workspace', () => {
+  let results: Map<string, LintMessage[]>;
+
+  beforeAll(() => {
+    const root = repositoryRoot();
+    // The module-boundaries rule reads Nx's cached project graph and silently skips without one;
+    // `npm run lint` builds it the same way first.
+    execFileSync(join(root, 'node_modules', '.bin', 'nx'), ['show', 'projects'], {
+      cwd: root,
+      env: { ...process.env, NX_DAEMON: 'false' },
+      stdio: 'ignore',
+    });
+    const output = execFileSync(process.execPath, ['-e', LINT_SNIPPETS], {
+      cwd: root,
+      input: JSON.stringify(SNIPPETS.map(({ code, filePath }) => ({ code, filePath }))),
+      encoding: 'utf8',
+    });
+    const messages = JSON.parse(output) as LintMessage[][];
+    results = new Map(SNIPPETS.map((snippet, index) => [snippet.name, messages[index]]));
+  }, 60_000);
+
+  const errorsOf = (name: string) =>
+    (results.get(name) ?? [])
+      .filter((message) => message.severity === 2)
+      .map(({ ruleId, message }) => ({ ruleId, message }));
+
+  it('refuses a library importing an app (@nx/enforce-module-boundaries)', () => {
+    expect(errorsOf('a library importing an app')).toEqual([
+      {
+        ruleId: '@nx/enforce-module-boundaries',
+        message: expect.stringContaining('Projects cannot be imported by a relative or absolute path'),
+      },
+    ]);
+  });
+
+  it('refuses a relative import across project roots (@nx/enforce-module-boundaries)', () => {
+    expect(errorsOf('a relative import across project roots (library to library)')).toEqual([
+      {
+        ruleId: '@nx/enforce-module-boundaries',
+        message: expect.stringContaining('Projects cannot be imported by a relative or absolute path'),
+      },
+    ]);
+  });
+
+  it('refuses @nestjs/schedule in an app (no-restricted-imports)', () => {
+    expect(errorsOf('@nestjs/schedule imported in an app')).toEqual([
+      { ruleId: 'no-restricted-imports', message: expect.stringContaining('Use @ClusterSafeCron') },
+    ]);
+  });
+
+  it('refuses process.env outside main.ts and config classes (no-restricted-syntax)', () => {
+    expect(errorsOf('process.env read in an app service file')).toEqual([
+      { ruleId: 'no-restricted-syntax', message: expect.stringContaining('not process.env') },
+    ]);
+  });
+
+  it('stays quiet on the allowed forms', () => {
+    expect(errorsOf('process.env read in an app main.ts (allowed)')).toEqual([]);
+    expect(errorsOf('an app importing a library through its entry point (allowed)')).toEqual([]);
+  });
+});

@@ -1,0 +1,109 @@
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SERVICE_NAMES, type ServiceName } from '@cloudphone/contracts';
+import {
+  type FreshServiceDatabases,
+  freshServiceDatabases,
+  repositoryRoot,
+  TEST_SERVERS,
+} from '@cloudphone/shared/testing';
+import { Client } from 'pg';
+import { withDatabaseName } from '@cloudphone/shared';
+
+// `npm run migrate` is `node dist/tools/migrate/migrate.js` after the build: run the built script
+// as a process against fresh databases named through <SERVICE>_DATABASE_URL.
+const MIGRATE = join(repositoryRoot(), 'dist', 'tools', 'migrate', 'migrate.js');
+// Nothing listens there: every database must come from its own <SERVICE>_DATABASE_URL.
+const UNREACHABLE_SERVER = 'postgres://postgres@127.0.0.1:1/postgres';
+
+interface MigrateRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function migrate(environment: Record<string, string>, services: string[] = []): Promise<MigrateRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [MIGRATE, ...services],
+      { env: { PATH: process.env.PATH ?? '', ...environment }, cwd: repositoryRoot() },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function migrationCount(service: ServiceName): number {
+  return readdirSync(join(repositoryRoot(), 'migrations', service)).filter((file) => file.endsWith('.sql'))
+    .length;
+}
+
+async function appliedVersions(databaseName: string): Promise<number[]> {
+  const client = new Client({ connectionString: withDatabaseName(TEST_SERVERS.postgresUrl, databaseName) });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
+    return rows.map((row) => row.version);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('dist/tools/migrate/migrate.js', () => {
+  let databases: FreshServiceDatabases;
+  let environment: Record<string, string>;
+
+  beforeEach(() => {
+    databases = freshServiceDatabases('migrate');
+    environment = { POSTGRES_URL: UNREACHABLE_SERVER, ...databases.environment };
+  });
+
+  afterEach(() => databases.drop());
+
+  it('creates and migrates every service database, and a second run changes nothing', async () => {
+    const first = await migrate(environment);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    for (const service of SERVICE_NAMES) {
+      const count = migrationCount(service);
+      expect(first.stdout).toContain(
+        `[migrate] ${service} (${databases.names[service]}): ${count} applied, 0 already applied`,
+      );
+      expect(await appliedVersions(databases.names[service])).toEqual(
+        Array.from({ length: count }, (_, index) => index + 1),
+      );
+    }
+
+    const second = await migrate(environment);
+    expect(second).toMatchObject({ code: 0, stderr: '' });
+    for (const service of SERVICE_NAMES) {
+      expect(second.stdout).toContain(
+        `[migrate] ${service} (${databases.names[service]}): 0 applied, ${migrationCount(service)} already applied`,
+      );
+    }
+    expect(second.stdout).not.toMatch(/created database|: applied /);
+  });
+
+  it('migrates only the services named, and refuses an unknown one with exit code 1', async () => {
+    const only = await migrate(environment, ['proxy-service']);
+    expect(only.code).toBe(0);
+    expect(only.stdout.trim().split('\n').at(-1)).toBe(
+      `[migrate] proxy-service (${databases.names['proxy-service']}): ${migrationCount('proxy-service')} applied, 0 already applied`,
+    );
+    expect(only.stdout).not.toContain('user-service');
+    const admin = new Client({ connectionString: TEST_SERVERS.postgresUrl });
+    await admin.connect();
+    const { rows } = await admin
+      .query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = ANY($1)', [
+        Object.values(databases.names),
+      ])
+      .finally(() => admin.end());
+    expect(rows.map((row) => row.datname)).toEqual([databases.names['proxy-service']]);
+
+    const unknown = await migrate(environment, ['proxy-service', 'no-such-service']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('[migrate] failed: Unknown service in proxy-service, no-such-service');
+  });
+});
