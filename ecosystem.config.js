@@ -51,6 +51,18 @@ function instancesOf(serviceName) {
   return integerVariable(variable, DEFAULT_INSTANCES, 1);
 }
 
+function portOf(service) {
+  return environment[`${variablePrefix(service.name)}_PORT`] || String(service.port);
+}
+
+// Device-service's quota and billing clients call these. On one host the owners listen on their
+// resolved ports; the config's defaults would miss a <SERVICE>_PORT override.
+const SERVICE_URLS = {
+  USER_SERVICE_URL: environment.USER_SERVICE_URL || `http://127.0.0.1:${portOf(SERVICE_CATALOG.user)}`,
+  BILLING_SERVICE_URL:
+    environment.BILLING_SERVICE_URL || `http://127.0.0.1:${portOf(SERVICE_CATALOG.billing)}`,
+};
+
 function databaseUrlOf(service) {
   const explicit = environment[`${variablePrefix(service.name)}_DATABASE_URL`];
   if (explicit) return explicit;
@@ -60,7 +72,6 @@ function databaseUrlOf(service) {
 }
 
 function appOf(service) {
-  const prefix = variablePrefix(service.name);
   return {
     name: service.name,
     namespace: 'cloudphone',
@@ -82,8 +93,9 @@ function appOf(service) {
     error_file: join(logDirectory, `${service.name}.error.log`),
     env: {
       NODE_ENV: environment.NODE_ENV || 'production',
-      PORT: environment[`${prefix}_PORT`] || String(service.port),
+      PORT: portOf(service),
       DATABASE_URL: databaseUrlOf(service),
+      ...SERVICE_URLS,
       REDIS_URL: environment.REDIS_URL || LOCAL_DEFAULTS.REDIS_URL,
       RABBITMQ_URL: environment.RABBITMQ_URL || LOCAL_DEFAULTS.RABBITMQ_URL,
       CLUSTER_MODE: 'on',

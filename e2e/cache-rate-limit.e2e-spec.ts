@@ -193,6 +193,43 @@ describe('rate limiting across two processes', () => {
     expect((await call(a, 'POST', '/fixture/limited/user')).status).toBe(401);
   });
 
+  it('keys a budget with a custom `by` function of the request and principal (here: the user’s tenant)', async () => {
+    const acme = uniqueTestId('acme');
+    const [alice, bob] = [tokens.user({ tenantId: acme }), tokens.user({ tenantId: acme })];
+    const carol = tokens.user({ tenantId: uniqueTestId('globex') });
+    const post = (replica: ServiceProcess, token: string) =>
+      call(replica, 'POST', '/fixture/limited/tenant', { token });
+    const replies = [await post(a, alice), await post(b, alice), await post(a, bob), await post(b, bob)];
+    expect(replies.map((reply) => reply.status)).toEqual([201, 201, 201, 429]);
+    expect(replies.map((reply) => reply.headers.get('ratelimit-remaining'))).toEqual(['2', '1', '0', '0']);
+    expect((await post(a, alice)).status).toBe(429);
+    const otherTenant = await post(b, carol);
+    expect(otherTenant.status).toBe(201);
+    expect(otherTenant.headers.get('ratelimit-remaining')).toBe('2');
+  });
+
+  it('with two @RateLimit on a route, a request refused by one spends nothing of the other', async () => {
+    const post = (replica: ServiceProcess) => call(replica, 'POST', '/fixture/limited/stacked');
+    const firstAt = Date.now();
+    expect([(await post(a)).status, (await post(b)).status]).toEqual([201, 201]);
+    // Refused by the 2-per-2 s limit; had they spent the 3-per-minute one, it would be empty now.
+    const refused: Reply[] = [];
+    for (let i = 0; i < 8; i += 1) refused.push(await post(i % 2 === 0 ? a : b));
+    expect(refused.map((reply) => reply.status)).toEqual(Array(8).fill(429));
+    expect(refused.every((reply) => reply.headers.get('ratelimit-limit') === '2')).toBe(true);
+    expect(Date.now() - firstAt).toBeLessThan(2000);
+
+    await sleep(Math.max(0, firstAt + 2000 + 150 - Date.now()));
+    const third = await post(a);
+    expect(third.status).toBe(201);
+    expect(third.headers.get('ratelimit-limit')).toBe('3');
+    expect(third.headers.get('ratelimit-remaining')).toBe('0');
+    const overMinute = await post(b);
+    expect(overMinute.status).toBe(429);
+    expect(overMinute.headers.get('ratelimit-limit')).toBe('3');
+    expect(Number(overMinute.headers.get('retry-after'))).toBeGreaterThan(50);
+  });
+
   it('applies the default write limit, never to @SkipRateLimit routes, reads, health or metrics', async () => {
     const writes = [];
     for (let i = 0; i < 6; i += 1)

@@ -13,6 +13,7 @@ import {
   uniqueTestId,
   waitFor,
 } from '@cloudphone/shared/testing';
+import { CRON_TEST_RUNS_TABLE } from './fixtures/cron-test-app/cron-test-runs.table';
 import { PrivateRedis } from './support/private-redis';
 
 // Real replicas of e2e/fixtures/cron-test-app (built by `npm run build`): its job fires every
@@ -32,15 +33,7 @@ describe('@ClusterSafeCron across real processes', () => {
   beforeAll(async () => {
     Logger.overrideLogger(false);
     db = await createTestDatabase('user-service', { migrate: false });
-    await db.query(`CREATE TABLE cron_test_runs (
-      id bigserial PRIMARY KEY,
-      scheduled_at_ms bigint NOT NULL,
-      instance_id text NOT NULL,
-      trigger text NOT NULL,
-      fencing_token bigint NOT NULL,
-      started_at timestamptz NOT NULL DEFAULT now(),
-      finished_at timestamptz
-    )`);
+    await db.query(CRON_TEST_RUNS_TABLE);
     secrets = createTestSecrets();
     tokens = new TestTokens(secrets);
   });
@@ -145,10 +138,15 @@ describe('@ClusterSafeCron across real processes', () => {
       expect(listing.status).toBe(200);
       const body = (await listing.json()) as { instanceId: string; jobs: Array<Record<string, unknown>> };
       expect(body.instanceId).toBe('trio-2');
-      expect(body.jobs).toEqual([
-        expect.objectContaining({ name: 'tick-counter', expression: '* * * * * *', paused: false }),
-      ]);
-      const lastRuns = body.jobs[0].lastRuns as Array<{ instanceId: string; outcome: string }>;
+      // Every app also has the events library's daily events-housekeeping job.
+      expect(body.jobs).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'tick-counter', expression: '* * * * * *', paused: false }),
+          expect.objectContaining({ name: 'events-housekeeping', expression: '30 3 * * *', paused: false }),
+        ]),
+      );
+      const tickCounter = body.jobs.find((job) => job.name === 'tick-counter')!;
+      const lastRuns = tickCounter.lastRuns as Array<{ instanceId: string; outcome: string }>;
       expect(lastRuns.length).toBeGreaterThan(0);
       expect(ids).toEqual(expect.arrayContaining([lastRuns[0].instanceId]));
 

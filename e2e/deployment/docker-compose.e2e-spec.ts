@@ -107,6 +107,16 @@ describe('docker-compose.dev.yml', () => {
       expect(environment.PORT).toBe(String(service.port));
       expect(new URL(environment.DATABASE_URL).pathname).toBe(`/${service.database}`);
       expect(config.multiInstanceSignal()).not.toBeNull();
+
+      // Other services are reached by Compose service name, on the port the owner listens on.
+      for (const [url, owner] of [
+        [config.userServiceUrl, SERVICE_CATALOG.user],
+        [config.billingServiceUrl, SERVICE_CATALOG.billing],
+      ] as const) {
+        const target = new URL(url);
+        expect(target.hostname).toBe(owner.name);
+        expect(target.port).toBe(compose.services[owner.name].environment?.PORT);
+      }
     },
   );
 });

@@ -170,6 +170,22 @@ describe.each([
       expect(environment.INSTANCE_ID).toBe(`${service.name}-7d9f8c6b5-x2x7q`);
       expect(environment.POD_NAME).toBe(environment.INSTANCE_ID);
       expect(new URL(environment.DATABASE_URL).pathname).toBe(`/${service.database}`);
+      // Public requests come through one proxy, the ingress controller.
+      expect(config.trustProxy).toBe(1);
+
+      // Other services by their Service's cluster DNS name and port, which lead to the owner's pods.
+      for (const [url, owner] of [
+        [config.userServiceUrl, SERVICE_CATALOG.user],
+        [config.billingServiceUrl, SERVICE_CATALOG.billing],
+      ] as const) {
+        const target = new URL(url);
+        const [kubernetesService] = rendered.of<IService>('Service', target.hostname);
+        expect(kubernetesService?.spec?.selector).toEqual(
+          rendered.of<IDeployment>('Deployment', owner.name)[0].spec!.selector.matchLabels,
+        );
+        expect(kubernetesService.spec!.ports!.map((port) => String(port.port))).toContain(target.port);
+        expect(kubernetesService.spec!.ports![0].port).toBe(owner.port);
+      }
 
       // Kubernetes kills the pod terminationGracePeriodSeconds after it starts terminating, preStop included.
       const preStop = app.lifecycle?.preStop?.exec?.command ?? [];

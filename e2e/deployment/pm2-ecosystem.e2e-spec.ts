@@ -79,6 +79,39 @@ describe('ecosystem.config.js', () => {
     expect(apps.find((app) => app.name === 'billing-service')!.instances).toBe('max');
   });
 
+  it.each<[string, { USER_SERVICE_PORT?: string; BILLING_SERVICE_PORT?: string }]>([
+    ['the catalog ports', {}],
+    ['<SERVICE>_PORT overrides', { USER_SERVICE_PORT: '41001', BILLING_SERVICE_PORT: '41005' }],
+  ])(
+    'points every worker’s USER_SERVICE_URL and BILLING_SERVICE_URL at the owner’s port, with %s',
+    (_case, ports) => {
+      const apps = loadEcosystem({ ...SECRETS, ...ports });
+      const portOf = (service: { name: string }) => apps.find((app) => app.name === service.name)!.env.PORT;
+      for (const service of Object.values(SERVICE_CATALOG)) {
+        const app = apps.find((candidate) => candidate.name === service.name)!;
+        const config = loadBuiltConfig(service.name, { ...SECRETS, ...ports, ...app.env });
+        expect([config.userServiceUrl, config.billingServiceUrl]).toEqual([
+          `http://127.0.0.1:${portOf(SERVICE_CATALOG.user)}`,
+          `http://127.0.0.1:${portOf(SERVICE_CATALOG.billing)}`,
+        ]);
+      }
+      expect([portOf(SERVICE_CATALOG.user), portOf(SERVICE_CATALOG.billing)]).toEqual([
+        ports.USER_SERVICE_PORT ?? String(SERVICE_CATALOG.user.port),
+        ports.BILLING_SERVICE_PORT ?? String(SERVICE_CATALOG.billing.port),
+      ]);
+    },
+  );
+
+  it('keeps USER_SERVICE_URL and BILLING_SERVICE_URL from the shell, for services on other hosts', () => {
+    const urls = {
+      USER_SERVICE_URL: 'https://users.internal',
+      BILLING_SERVICE_URL: 'https://billing.internal',
+    };
+    for (const app of loadEcosystem({ ...SECRETS, ...urls, USER_SERVICE_PORT: '41001' })) {
+      expect(app.env).toMatchObject(urls);
+    }
+  });
+
   it('refuses to load without the shared secrets or with a malformed instance count, naming the variable', () => {
     expect(() => loadEcosystem({})).toThrow(/JWT_SECRET, SERVICE_TOKEN_SECRET must be set/);
     expect(() => loadEcosystem({ ...SECRETS, PROXY_SERVICE_INSTANCES: 'three' })).toThrow(

@@ -4,7 +4,10 @@ import type { ServiceName } from '@cloudphone/contracts';
 import { envVariableSpecs, loadConfig, type BaseServiceConfig } from '@cloudphone/shared';
 import { repositoryRoot } from '@cloudphone/shared/testing';
 
-type BuiltServiceConfig = Pick<BaseServiceConfig, 'multiInstanceSignal'>;
+type BuiltServiceConfig = Pick<
+  BaseServiceConfig,
+  'multiInstanceSignal' | 'userServiceUrl' | 'billingServiceUrl' | 'trustProxy'
+>;
 
 // e2e code does not import apps, so the config class is loaded from dist. Its `@cloudphone/shared`
 // import resolves to the module imported above (Jest maps both to the library's source), so the

@@ -68,6 +68,9 @@ async function startService(options: BootstrapOptions, logger: AppLogger): Promi
   });
   app.useLogger(logger);
   app.disable('x-powered-by');
+  // Behind an ingress every request comes from the ingress; TRUST_PROXY says which hops may name
+  // the client in X-Forwarded-For, so request.ip (per-IP rate limits, logs) is the client's.
+  app.set('trust proxy', config.trustProxy);
   app.useBodyParser('json', { limit: '256kb' });
 
   const inFlight = new InFlightRequests();

@@ -285,6 +285,20 @@ describe('CacheService against real Redis', () => {
     }
   });
 
+  it('stores entries in Redis with TTLs shortened by at most CACHE_TTL_JITTER_PERCENT', async () => {
+    const { cache, redis } = await replica({ ttlJitterPercent: 10 });
+    const ttlMs = 60_000;
+    const keys = Array.from({ length: 100 }, () => uniqueTestId('ttl'));
+    await Promise.all(keys.map((key) => cache.set(`jitter:${key}`, 1, { ttlMs })));
+    const ttls = await Promise.all(
+      keys.map((key) => redis.client.pttl(redis.key('cache', serviceName, 'v', `jitter:${key}`))),
+    );
+    // PTTL counts down from the stored TTL while the test reads: allow a second for that.
+    expect(Math.min(...ttls)).toBeGreaterThanOrEqual(ttlMs * 0.9 - 1000);
+    expect(Math.max(...ttls)).toBeLessThanOrEqual(ttlMs);
+    expect(Math.max(...ttls) - Math.min(...ttls)).toBeGreaterThan(1000);
+  });
+
   it('namespaces and sanitises keys and never lets cached JSON pollute prototypes', async () => {
     const a = await replica();
     await a.cache.set('user:a b\r\n*', { name: 'x' }, { ttlMs: 60000 });

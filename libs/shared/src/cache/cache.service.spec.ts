@@ -3,14 +3,14 @@ import { MetricsService } from '../metrics/metrics.service';
 import { CacheService } from './cache.service';
 
 // COORDINATION_DRIVER=memory: the process tier alone, no Redis.
-function memoryCache(localMaxEntries = 100) {
+function memoryCache(localMaxEntries = 100, ttlJitterPercent = 10) {
   return new CacheService({
     serviceName: 'unit',
     redis: null,
     metrics: new MetricsService('unit', 'unit'),
     localMaxEntries,
     localTtlMs: 60000,
-    ttlJitterPercent: 10,
+    ttlJitterPercent,
     clusterSingleFlight: false,
     leaseMs: 1000,
     breakerFailureThreshold: 3,
@@ -74,5 +74,29 @@ describe('CacheService without Redis', () => {
     );
     expect(results.every((result) => result.status === 'rejected')).toBe(true);
     expect(await cache.get('u:2')).toBeUndefined();
+  });
+
+  it('shortens each TTL by a random 0..CACHE_TTL_JITTER_PERCENT %, and entries really expire', async () => {
+    const cache = memoryCache(1000, 20);
+    const ttlMs = 600;
+    const keys = Array.from({ length: 60 }, (_, index) => `jitter:${index}`);
+    const setAt = Date.now();
+    await Promise.all(keys.map((key) => cache.set(key, key, { ttlMs })));
+    const expiredAfter = new Map<string, number>();
+    while (expiredAfter.size < keys.length && Date.now() - setAt < ttlMs + 500) {
+      for (const key of keys) {
+        if (!expiredAfter.has(key) && (await cache.get(key)) === undefined)
+          expiredAfter.set(key, Date.now() - setAt);
+      }
+      await sleep(5);
+    }
+    expect(expiredAfter.size).toBe(keys.length);
+    const lifetimes = [...expiredAfter.values()];
+    // Stored TTLs lie in [ttl × (1 − 20 %), ttl]; the upper bound allows for the polling step.
+    expect(Math.min(...lifetimes)).toBeGreaterThanOrEqual(ttlMs * 0.8);
+    expect(Math.max(...lifetimes)).toBeLessThanOrEqual(ttlMs + 60);
+    // Spread over the jitter range, not all expiring together (60 uniform draws in a 120 ms range).
+    expect(Math.max(...lifetimes) - Math.min(...lifetimes)).toBeGreaterThanOrEqual(40);
+    expect(cache.localSize).toBe(0);
   });
 });

@@ -1,5 +1,12 @@
 import { hostname } from 'node:os';
-import { EnvBoolean, EnvEnum, EnvInteger, EnvString, EnvUrl } from './env-variable.decorators';
+import {
+  CRON_SCHEDULE_OVERRIDES_FORMAT,
+  NO_CRON_SCHEDULE_OVERRIDES,
+  parseCronScheduleOverrides,
+} from '../cron/cron-schedule.overrides';
+import type { CronScheduleOverrides } from '../cron/cron.types';
+import { EnvBoolean, EnvEnum, EnvInteger, EnvParsed, EnvString, EnvUrl } from './env-variable.decorators';
+import { parseTrustProxy, TRUST_PROXY_FORMAT, type TrustProxySetting } from './trust-proxy.setting';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -14,6 +21,14 @@ export abstract class BaseServiceConfig {
 
   @EnvString('HOST', { default: '0.0.0.0' })
   host!: string;
+
+  /**
+   * Express `trust proxy`: the proxies (hop count, addresses or subnets) whose X-Forwarded-For is
+   * believed, so `request.ip` behind an ingress is the client's, not the ingress's. Off by default:
+   * without a proxy in front, anyone could pick their own IP (and rate-limit budget) with the header.
+   */
+  @EnvParsed('TRUST_PROXY', { default: false, description: TRUST_PROXY_FORMAT, parse: parseTrustProxy })
+  trustProxy!: TrustProxySetting;
 
   @EnvString('INSTANCE_ID', { default: `${hostname()}-${process.pid}`, pattern: /^[\w.:-]{1,128}$/ })
   instanceId!: string;
@@ -244,4 +259,15 @@ export abstract class BaseServiceConfig {
   /** At shutdown, how long running cron jobs may finish before their AbortSignal fires. */
   @EnvInteger('CRON_SHUTDOWN_GRACE_MS', { default: 5000, min: 0, max: 120000 })
   cronShutdownGraceMs!: number;
+
+  /**
+   * Per-job schedule changes without a rebuild (docs/coordination.md): a new expression, jitter or
+   * minimum hold, or `disabled`. A job name this service does not have stops the start.
+   */
+  @EnvParsed('CRON_SCHEDULE_OVERRIDES', {
+    default: NO_CRON_SCHEDULE_OVERRIDES,
+    description: CRON_SCHEDULE_OVERRIDES_FORMAT,
+    parse: parseCronScheduleOverrides,
+  })
+  cronScheduleOverrides!: CronScheduleOverrides;
 }

@@ -59,6 +59,42 @@ describe('loadConfig', () => {
     expect(problems[0]).toContain(expected);
   });
 
+  it.each([
+    ['CRON_SCHEDULE_OVERRIDES', '{"user-metrics": ', 'not valid JSON'],
+    [
+      'CRON_SCHEDULE_OVERRIDES',
+      '{"user-metrics": "every minute"}',
+      'job "user-metrics": invalid cron expression',
+    ],
+    [
+      'CRON_SCHEDULE_OVERRIDES',
+      '{"user-metrics": {"jitter": 5}}',
+      'job "user-metrics": unknown field jitter',
+    ],
+    ['TRUST_PROXY', 'ingress', '"ingress" is not an IP address'],
+  ])('refuses malformed %s=%s, saying exactly what is wrong', (variable, value, problem) => {
+    const problems = problemsFor({ ...VALID, [variable]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`${variable} is malformed: ${problem}`);
+    expect(problems[0]).toContain('expected');
+  });
+
+  it('reads CRON_SCHEDULE_OVERRIDES and TRUST_PROXY, with no overrides and no trusted proxy by default', () => {
+    const defaults = loadConfig(ExampleServiceConfig, VALID);
+    expect(defaults.cronScheduleOverrides).toEqual({});
+    expect(defaults.trustProxy).toBe(false);
+    const set = loadConfig(ExampleServiceConfig, {
+      ...VALID,
+      CRON_SCHEDULE_OVERRIDES: '{"user-metrics": "*/2 * * * * *", "events-housekeeping": {"disabled": true}}',
+      TRUST_PROXY: '1',
+    });
+    expect(set.cronScheduleOverrides).toEqual({
+      'user-metrics': { expression: '*/2 * * * * *' },
+      'events-housekeeping': { disabled: true },
+    });
+    expect(set.trustProxy).toBe(1);
+  });
+
   it('reports every problem at once and never echoes secrets or passwords', () => {
     const problems = problemsFor({
       ...VALID,

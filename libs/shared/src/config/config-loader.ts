@@ -19,10 +19,12 @@ export function loadConfig<T extends object>(configClass: new () => T, environme
     }
     const parsed = spec.parse(raw);
     if (parsed.ok) (config as Record<string, unknown>)[spec.property] = parsed.value;
-    else
+    else {
+      const got = `got "${redact(spec.variable, raw)}", expected ${spec.expected}`;
       problems.push(
-        `${spec.variable} is malformed: got "${redact(spec.variable, raw)}", expected ${spec.expected}`,
+        `${spec.variable} is malformed: ${parsed.problem === undefined ? got : `${parsed.problem} (${got})`}`,
       );
+    }
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;

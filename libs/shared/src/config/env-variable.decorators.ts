@@ -7,7 +7,8 @@ export interface EnvVariableSpec {
   expected: string;
   required: boolean;
   defaultValue?: unknown;
-  parse(raw: string): { ok: true; value: unknown } | { ok: false };
+  /** `problem` says what is wrong when the format allows a more precise answer than `expected`. */
+  parse(raw: string): { ok: true; value: unknown } | { ok: false; problem?: string };
 }
 
 const ENV_SPECS = Symbol('cloudphone:env-specs');
@@ -139,6 +140,30 @@ export function EnvBoolean(variable: string, options: CommonOptions<boolean> = {
         if (truthy.includes(lower)) return { ok: true, value: true };
         if (falsy.includes(lower)) return { ok: true, value: false };
         return { ok: false };
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * A variable in a format of its own: `parse` returns the typed value or throws an Error whose
+ * message says what is wrong (reported after the variable's name, with `description`).
+ */
+export function EnvParsed<T>(
+  variable: string,
+  options: CommonOptions<T> & { description: string; parse(raw: string): T },
+) {
+  return register(
+    {
+      variable,
+      expected: options.description,
+      parse: (raw) => {
+        try {
+          return { ok: true, value: options.parse(raw) };
+        } catch (error) {
+          return { ok: false, problem: (error as Error).message };
+        }
       },
     },
     options,

@@ -7,8 +7,10 @@ export {
   EnvBoolean,
   EnvEnum,
   EnvInteger,
+  EnvParsed,
   EnvString,
   EnvUrl,
   envVariableSpecs,
 } from './env-variable.decorators';
 export type { EnvVariableSpec } from './env-variable.decorators';
+export type { TrustProxySetting } from './trust-proxy.setting';

@@ -62,6 +62,16 @@ class StubbornJob {
   }
 }
 
+@Injectable()
+class YearlyJob {
+  readonly runs: CronRunContext[] = [];
+
+  @ClusterSafeCron('0 0 1 1 *', { name: 'yearly', jitterMs: 5000 })
+  async run(context: CronRunContext): Promise<void> {
+    this.runs.push(context);
+  }
+}
+
 async function createApp(
   config: TestConfig,
   jobs: Array<new (...args: never[]) => unknown>,
@@ -142,6 +152,85 @@ describe('CoordinationModule', () => {
     await app.close();
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(job.abortReason).toMatchObject({ code: 'CRON_SHUTTING_DOWN' });
+  });
+
+  it('lists each job’s next fire time from the scheduler clock, in the job’s time zone', async () => {
+    @Injectable()
+    class CalendarJobs {
+      @ClusterSafeCron('0 9 * * 1', { name: 'monday-berlin', timeZone: 'Europe/Berlin' })
+      weekly(): string {
+        return 'weekly';
+      }
+
+      @ClusterSafeCron('*/15 * * * *', { name: 'quarter-hour' })
+      often(): string {
+        return 'often';
+      }
+    }
+    // Friday noon UTC; Berlin moves to summer time (UTC+2) on Sunday, before the next Monday 09:00.
+    const now = Date.parse('2025-03-28T12:00:00.000Z');
+    const app = await createApp(configFor(), [CalendarJobs], { now: () => now });
+    const admin = app.get(CronAdminService);
+    const nextFireAt = async () =>
+      Object.fromEntries((await admin.describe()).jobs.map((job) => [job.name, job.nextFireAt]));
+    expect(await nextFireAt()).toEqual({
+      'monday-berlin': '2025-03-31T07:00:00.000Z',
+      'quarter-hour': '2025-03-28T12:15:00.000Z',
+    });
+    await app.close();
+    expect(await nextFireAt()).toEqual({ 'monday-berlin': null, 'quarter-hour': null });
+  });
+
+  it('applies CRON_SCHEDULE_OVERRIDES: a new schedule runs, a disabled job is listed and only runs by hand', async () => {
+    const config = configFor({
+      CRON_SCHEDULE_OVERRIDES: JSON.stringify({
+        yearly: { expression: '* * * * * *', jitterMs: 0 },
+        tick: { disabled: true },
+      }),
+    });
+    const app = await createApp(config, [TickJob, YearlyJob]);
+    try {
+      await sleep(2300);
+      expect(app.get(YearlyJob).runs.length).toBeGreaterThanOrEqual(2);
+      expect(app.get(TickJob).runs).toEqual([]);
+
+      const admin = app.get(CronAdminService);
+      const { jobs } = await admin.describe();
+      expect(jobs).toEqual([
+        expect.objectContaining({
+          name: 'tick',
+          expression: '* * * * * *',
+          declaredExpression: '* * * * * *',
+          override: { disabled: true },
+          disabled: true,
+          nextFireAt: null,
+          lastRuns: [],
+        }),
+        expect.objectContaining({
+          name: 'yearly',
+          expression: '* * * * * *',
+          declaredExpression: '0 0 1 1 *',
+          override: { expression: '* * * * * *', jitterMs: 0 },
+          disabled: false,
+          jitterMs: 0,
+          nextFireAt: expect.any(String),
+        }),
+      ]);
+      expect(Date.parse(String(jobs[1].nextFireAt)) - Date.now()).toBeLessThanOrEqual(1000);
+
+      await admin.trigger('tick', 'user:unit');
+      await sleep(100);
+      expect(app.get(TickJob).runs.map((run) => run.trigger)).toEqual(['manual']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses to start when CRON_SCHEDULE_OVERRIDES names a job the app does not have', async () => {
+    const config = configFor({ CRON_SCHEDULE_OVERRIDES: '{"tick": "*/5 * * * * *", "tock": "* * * * *"}' });
+    await expect(createApp(config, [TickJob, YearlyJob])).rejects.toThrow(
+      'CRON_SCHEDULE_OVERRIDES names "tock", which coordination-unit has no cron job of; its jobs are: tick, yearly',
+    );
   });
 
   it('refuses two jobs with the same name', async () => {

@@ -2,7 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CronErrors } from './cron.errors';
 import { CRON_CLOCK, CRON_STATE_STORE, CronRunner, type ManualRun } from './cron-runner.service';
 import { CronScheduler } from './cron-scheduler.service';
-import type { CronClock, CronPauseState, CronRunRecord, CronStateStore } from './cron.types';
+import type {
+  CronClock,
+  CronPauseState,
+  CronRunRecord,
+  CronScheduleOverride,
+  CronStateStore,
+} from './cron.types';
 
 const LISTED_RUNS = 10;
 
@@ -10,7 +16,13 @@ const LISTED_RUNS = 10;
 export interface CronJobView {
   name: string;
   handler: string;
+  /** The expression in force: CRON_SCHEDULE_OVERRIDES's when it sets one, else the decorator's. */
   expression: string;
+  declaredExpression: string;
+  /** The CRON_SCHEDULE_OVERRIDES entry applied to this job, or null. */
+  override: CronScheduleOverride | null;
+  /** Never fired by the scheduler (CRON_SCHEDULE_OVERRIDES); a manual trigger still runs it. */
+  disabled: boolean;
   timeZone: string;
   overlap: string;
   catchUp: boolean;
@@ -41,7 +53,7 @@ export class CronAdminService {
     @Inject(CRON_CLOCK) private readonly clock: CronClock,
   ) {}
 
-  /** Every job with its schedule, next fire time, pause state and latest runs (which instance ran them). */
+  /** Every job: schedule and override, next fire time, pause state, latest runs and who ran them. */
   async describe(): Promise<{ instanceId: string; jobs: CronJobView[] }> {
     const jobs = this.scheduler.list();
     const states = await this.store
@@ -56,11 +68,17 @@ export class CronAdminService {
       instanceId: this.runner.instanceId,
       jobs: jobs.map(({ definition, schedule, nextFireAt }) => {
         const state = states.get(definition.name);
-        const next = nextFireAt ?? (this.runner.isStopping ? null : schedule.nextAfter(this.clock.now()));
+        const next =
+          definition.disabled || this.runner.isStopping
+            ? null
+            : (nextFireAt ?? schedule.nextAfter(this.clock.now()));
         return {
           name: definition.name,
           handler: definition.handlerName,
           expression: definition.expression,
+          declaredExpression: definition.override?.declaredExpression ?? definition.expression,
+          override: definition.override?.entry ?? null,
+          disabled: definition.disabled ?? false,
           timeZone: definition.timeZone,
           overlap: definition.overlap,
           catchUp: definition.catchUp,

@@ -1,25 +1,51 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { BaseServiceConfig } from '../config/base-service.config';
 import { clusterSafeCronMetadata } from './cluster-safe-cron.decorator';
 import { CronErrors } from './cron.errors';
+import { applyCronScheduleOverrides } from './cron-schedule.overrides';
 import { CronScheduler } from './cron-scheduler.service';
-import type { CronRunContext } from './cron.types';
+import type { CronJobDefinition, CronRunContext } from './cron.types';
 
 const DEFAULT_MAX_RUN_MS = 10 * 60_000;
 
 /**
  * Finds every @ClusterSafeCron method on the app's providers at boot (as @nestjs/schedule's
- * explorer does) and registers it with the scheduler, bound to its provider instance.
+ * explorer does), applies CRON_SCHEDULE_OVERRIDES, and registers each job with the scheduler,
+ * bound to its provider instance.
  */
 @Injectable()
 export class CronJobExplorer implements OnModuleInit {
+  private readonly logger = new Logger('CronJobExplorer');
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly metadataScanner: MetadataScanner,
     private readonly scheduler: CronScheduler,
+    private readonly config: BaseServiceConfig,
   ) {}
 
   onModuleInit(): void {
+    const jobs = applyCronScheduleOverrides(
+      this.discover(),
+      this.config.cronScheduleOverrides,
+      this.config.serviceName,
+    );
+    for (const job of jobs) {
+      if (job.override) {
+        this.logger.warn({
+          msg: 'cron schedule overridden by CRON_SCHEDULE_OVERRIDES',
+          job: job.name,
+          override: job.override.entry,
+          declaredExpression: job.override.declaredExpression,
+        });
+      }
+      this.scheduler.register(job);
+    }
+  }
+
+  private discover(): CronJobDefinition[] {
+    const definitions: CronJobDefinition[] = [];
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object' || wrapper.isAlias) continue;
@@ -37,7 +63,7 @@ export class CronJobExplorer implements OnModuleInit {
           );
         }
         const { options } = metadata;
-        this.scheduler.register({
+        definitions.push({
           name: options.name ?? handlerName,
           expression: metadata.expression,
           timeZone: options.timeZone ?? 'UTC',
@@ -52,5 +78,6 @@ export class CronJobExplorer implements OnModuleInit {
         });
       }
     }
+    return definitions;
   }
 }

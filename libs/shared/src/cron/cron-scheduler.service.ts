@@ -68,7 +68,7 @@ export class CronScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.started) this.startJob(job);
   }
 
-  /** The registered jobs, in registration order, with their next fire time (null when stopped). */
+  /** The registered jobs in registration order, with their next fire time (null: stopped or disabled). */
   list(): Array<RegisteredCronJob & { nextFireAt: number | null }> {
     return [...this.jobs.values()].map(({ definition, schedule, nextFireAt }) => ({
       definition,
@@ -89,9 +89,11 @@ export class CronScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.health.onDraining(() => void this.stop());
     for (const job of this.jobs.values()) this.startJob(job);
     if (this.jobs.size > 0) {
+      const jobs = [...this.jobs.values()].map(({ definition }) => definition);
       this.logger.log({
         msg: 'cron jobs scheduled',
-        jobs: [...this.jobs.keys()],
+        jobs: jobs.filter((job) => !job.disabled).map((job) => job.name),
+        disabled: jobs.filter((job) => job.disabled).map((job) => job.name),
         instanceId: this.config.instanceId,
       });
     }
@@ -118,6 +120,8 @@ export class CronScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private startJob(job: ScheduledJob): void {
+    // A disabled job stays registered, so the listing shows it and a manual trigger still runs it.
+    if (job.definition.disabled) return;
     this.armFor(job, job.schedule.nextAfter(this.clock.now()));
     if (job.definition.catchUp) void this.catchUp(job);
   }

@@ -102,7 +102,22 @@ export interface CronJobDefinition {
   /** `ClassName.method`, for logs and the listing. */
   handlerName: string;
   handler(context: CronRunContext): Promise<unknown>;
+  /** Listed and triggerable by hand, but never fired by the scheduler (CRON_SCHEDULE_OVERRIDES). */
+  disabled?: boolean;
+  /** The CRON_SCHEDULE_OVERRIDES entry applied to this job, and the expression its decorator declares. */
+  override?: { entry: CronScheduleOverride; declaredExpression: string };
 }
+
+/** One CRON_SCHEDULE_OVERRIDES entry: what an operator changes in a job's schedule without a rebuild. */
+export interface CronScheduleOverride {
+  expression?: string;
+  jitterMs?: number;
+  minHoldMs?: number;
+  disabled?: boolean;
+}
+
+/** CRON_SCHEDULE_OVERRIDES, by job name. */
+export type CronScheduleOverrides = Readonly<Record<string, Readonly<CronScheduleOverride>>>;
 
 /** A registered job and its parsed schedule. */
 export interface RegisteredCronJob {

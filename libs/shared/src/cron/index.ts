@@ -18,6 +18,8 @@ export type {
   CronPauseState,
   CronRunContext,
   CronRunRecord,
+  CronScheduleOverride,
+  CronScheduleOverrides,
   CronStateStore,
   CronTrigger,
   RegisteredCronJob,

@@ -10,7 +10,7 @@ export interface TrimResult {
   inboxRowsDeleted: number;
 }
 
-/** Housekeeping of the outbox and inbox tables; the schedule is attached by the app. */
+/** Housekeeping of the outbox and inbox tables, run daily by EventsHousekeepingJob. */
 @Injectable()
 export class EventsMaintenanceService {
   private readonly logger = new Logger('EventsMaintenance');
@@ -24,22 +24,27 @@ export class EventsMaintenanceService {
   /**
    * Deletes outbox rows sent longer than EVENTS_OUTBOX_RETENTION_HOURS ago and inbox ids older than
    * EVENTS_INBOX_RETENTION_HOURS, in batches of 5,000 so no statement holds locks for long. Unsent
-   * rows are never deleted. Safe to run on several replicas at once.
+   * rows are never deleted. Safe to run on several replicas at once. An aborted `signal` stops it
+   * between batches (what is deleted stays deleted; the next run goes on).
    */
-  async trimProcessed(): Promise<TrimResult> {
-    const outboxRowsDeleted = await this.drain((limit) =>
+  async trimProcessed(signal?: AbortSignal): Promise<TrimResult> {
+    const outboxRowsDeleted = await this.drain(signal, (limit) =>
       this.outbox.deleteSentBefore(this.config.eventsOutboxRetentionHours, limit),
     );
-    const inboxRowsDeleted = await this.drain((limit) =>
+    const inboxRowsDeleted = await this.drain(signal, (limit) =>
       this.inbox.deleteHandledBefore(this.config.eventsInboxRetentionHours, limit),
     );
     this.logger.log({ msg: 'outbox and inbox trimmed', outboxRowsDeleted, inboxRowsDeleted });
     return { outboxRowsDeleted, inboxRowsDeleted };
   }
 
-  private async drain(deleteBatch: (limit: number) => Promise<number>): Promise<number> {
+  private async drain(
+    signal: AbortSignal | undefined,
+    deleteBatch: (limit: number) => Promise<number>,
+  ): Promise<number> {
     let total = 0;
     for (;;) {
+      signal?.throwIfAborted();
       const deleted = await deleteBatch(DELETE_BATCH);
       total += deleted;
       if (deleted < DELETE_BATCH) return total;

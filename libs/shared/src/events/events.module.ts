@@ -5,6 +5,7 @@ import { EventConsumerService } from './event-consumer.service';
 import { EventDispatcher } from './event-dispatcher.service';
 import { EventHandlerRegistry } from './event-handler.registry';
 import { EventPublisher } from './event-publisher.service';
+import { EventsHousekeepingJob } from './events-housekeeping.job';
 import { EventsMaintenanceService } from './events-maintenance.service';
 import { EventsMetrics } from './events.metrics';
 import { InboxRepository } from './inbox.repository';
@@ -12,8 +13,9 @@ import { OutboxRelay } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
 
 /**
- * Transactional outbox publisher, its relay, and the `@OnEvent` consumer runtime. Imported once by
- * InfrastructureModule; needs the config, metrics, RabbitMQ connection and DataSource it provides.
+ * Transactional outbox publisher, its relay, the `@OnEvent` consumer runtime and the daily
+ * `events-housekeeping` cron job. Imported once by InfrastructureModule; needs the config, metrics,
+ * RabbitMQ connection and DataSource it provides.
  */
 @Global()
 @Module({
@@ -29,6 +31,7 @@ import { OutboxRepository } from './outbox.repository';
     EventDispatcher,
     EventConsumerService,
     EventsMaintenanceService,
+    EventsHousekeepingJob,
   ],
   exports: [EventPublisher, EventsMaintenanceService, OutboxRelay],
 })

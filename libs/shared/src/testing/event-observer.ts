@@ -76,6 +76,23 @@ export class EventObserver {
     }
   }
 
+  /**
+   * Declares an existing durable `queue` again with `args`, on a throwaway channel: null when the
+   * broker finds them equivalent to the queue's own, else its refusal (a PRECONDITION_FAILED naming
+   * the argument that differs). Queue arguments cannot be read over AMQP; this is how to check them.
+   */
+  async redeclareRefusal(queue: string, args: Record<string, unknown>): Promise<string | null> {
+    const probe = await this.connection.createChannel();
+    probe.on('error', () => undefined);
+    try {
+      await probe.assertQueue(queue, { durable: true, arguments: args });
+      await probe.close();
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
   /** Deletes the namespace's exchange and `queues`, then closes the connection. */
   async cleanUp(queues: string[]): Promise<void> {
     for (const queue of [...queues, ...this.queues])
