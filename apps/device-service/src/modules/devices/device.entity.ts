@@ -1,9 +1,5 @@
+import type { DeviceHealth, DeviceStatus } from '@cloudphone/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export const DEVICE_STATUSES = ['provisioning', 'available', 'maintenance', 'failed', 'retired'] as const;
-export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
-export const DEVICE_HEALTH_STATES = ['healthy', 'degraded', 'unhealthy', 'unknown'] as const;
-export type DeviceHealth = (typeof DEVICE_HEALTH_STATES)[number];
 
 /** A cloud Android device in the pool. Whether it is rented is told by its allocations, not here. */
 @Entity({ name: 'devices' })

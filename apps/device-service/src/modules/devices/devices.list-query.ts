@@ -1,5 +1,5 @@
+import { DEVICE_HEALTH_STATES, DEVICE_STATUSES } from '@cloudphone/contracts';
 import type { ListQuerySpec } from '@cloudphone/shared';
-import { DEVICE_HEALTH_STATES, DEVICE_STATUSES } from './device.entity';
 
 export const DEVICES_LIST_QUERY: ListQuerySpec = {
   sortable: { createdAt: 'createdAt', cpuCores: 'cpuCores', memoryMb: 'memoryMb', region: 'region' },

@@ -1,13 +1,137 @@
-import { Injectable } from '@nestjs/common';
-import type { ListQuery, Page } from '@cloudphone/shared';
+import { Injectable, Logger } from '@nestjs/common';
+import type { CreateDeviceRequest, DeviceResponse, UpdateDeviceRequest } from '@cloudphone/contracts';
+import {
+  afterCommit,
+  CacheService,
+  type ListQuery,
+  type Page,
+  type Principal,
+  runInTransaction,
+} from '@cloudphone/shared';
+import { DataSource } from 'typeorm';
+import { AVAILABLE_DEVICES_CACHE_TAG } from './device-pool.cache';
 import type { DeviceEntity } from './device.entity';
-import { DevicesRepository } from './devices.repository';
+import { DeviceProvisioner } from './device-provisioner.service';
+import { toDeviceResponse } from './device-response.mapper';
+import { DeviceErrors } from './devices.errors';
+import { type DeviceChanges, DevicesRepository } from './devices.repository';
 
+/** The device pool: admins add devices through the provider, change their state and retire them. */
 @Injectable()
 export class DevicesService {
-  constructor(private readonly devices: DevicesRepository) {}
+  private readonly logger = new Logger(DevicesService.name);
 
-  list(query: ListQuery): Promise<Page<DeviceEntity>> {
-    return this.devices.list(query);
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly devices: DevicesRepository,
+    private readonly provisioner: DeviceProvisioner,
+    private readonly cache: CacheService,
+  ) {}
+
+  async list(query: ListQuery): Promise<Page<DeviceResponse>> {
+    const page = await this.devices.list(query);
+    return { ...page, items: page.items.map(toDeviceResponse) };
   }
+
+  async get(id: string): Promise<DeviceResponse> {
+    return toDeviceResponse(await this.require(id));
+  }
+
+  /**
+   * Has the provider create a device and adds it to the pool once it runs. Nothing is written when
+   * the provider fails; a device created but not recorded is destroyed again.
+   */
+  async create(request: CreateDeviceRequest, principal: Principal): Promise<DeviceResponse> {
+    const provider = this.provisioner.providerName;
+    if (request.provider !== undefined && request.provider !== provider) {
+      throw DeviceErrors.unknownProvider(request.provider, provider);
+    }
+    const spec = {
+      region: request.region,
+      androidVersion: request.androidVersion,
+      cpuCores: request.cpuCores,
+      memoryMb: request.memoryMb,
+      storageGb: request.storageGb,
+    };
+    const providerDeviceId = await this.provisioner.provision(spec);
+    let id: string | null;
+    try {
+      id = await this.devices.insert({ provider, providerDeviceId, ...spec });
+    } catch (error) {
+      await this.provisioner.destroyAbandoned(providerDeviceId);
+      throw error;
+    }
+    // Not destroyed: that provider id belongs to a device already in the pool.
+    if (!id)
+      throw DeviceErrors.providerFailed(provider, 'create', 'it returned a device id already in the pool');
+    await this.evictAvailableDevices();
+    this.logger.log({
+      msg: 'device created',
+      deviceId: id,
+      provider,
+      providerDeviceId,
+      by: actorOf(principal),
+    });
+    return toDeviceResponse(await this.require(id));
+  }
+
+  /** Sets status (available, maintenance, failed) and/or health; a retired device stays retired. */
+  async update(id: string, request: UpdateDeviceRequest, principal: Principal): Promise<DeviceResponse> {
+    const changes: DeviceChanges = {
+      ...(request.status !== undefined && { status: request.status }),
+      ...(request.health !== undefined && { health: request.health }),
+    };
+    if (Object.keys(changes).length === 0) throw DeviceErrors.emptyUpdate();
+    const device = await runInTransaction(this.dataSource, async () => {
+      const current = await this.devices.findByIdForUpdate(id);
+      if (!current) throw DeviceErrors.notFound(id);
+      if (current.status === 'retired') throw DeviceErrors.retired(id);
+      await this.devices.update(id, changes);
+      await this.evictAvailableDevices();
+      return this.require(id);
+    });
+    this.logger.log({ msg: 'device updated', deviceId: id, ...changes, by: actorOf(principal) });
+    return toDeviceResponse(device);
+  }
+
+  /**
+   * Retires a device no allocation holds: the provider destroys it and the row stays, `retired`, for
+   * the allocations that reference it. Retiring a retired device answers the same, changing nothing.
+   */
+  async retire(id: string, principal: Principal): Promise<DeviceResponse> {
+    const { device, retiredNow } = await runInTransaction(this.dataSource, async () => {
+      // The row lock makes the check and the retirement one step: a claim that committed first is
+      // seen below, and one that comes later skips the locked row and then finds it retired.
+      const current = await this.devices.findByIdForUpdate(id);
+      if (!current) throw DeviceErrors.notFound(id);
+      if (current.status === 'retired') return { device: current, retiredNow: false };
+      const holder = await this.devices.findHoldingAllocationId(id);
+      if (holder) throw DeviceErrors.inUse(id, holder);
+      if (current.provider !== this.provisioner.providerName) {
+        throw DeviceErrors.providerNotConfigured(id, current.provider);
+      }
+      // Still under the lock: a provider failure rolls back to the device as it was, still rentable.
+      await this.provisioner.destroy(current.providerDeviceId);
+      await this.devices.update(id, { status: 'retired' });
+      await this.evictAvailableDevices();
+      return { device: await this.require(id), retiredNow: true };
+    });
+    if (retiredNow) this.logger.log({ msg: 'device retired', deviceId: id, by: actorOf(principal) });
+    return toDeviceResponse(device);
+  }
+
+  private async require(id: string): Promise<DeviceEntity> {
+    const device = await this.devices.findById(id);
+    if (!device) throw DeviceErrors.notFound(id);
+    return device;
+  }
+
+  // Cached answers of GET /scheduler/devices/available go stale once the change commits.
+  private evictAvailableDevices(): Promise<void> {
+    return afterCommit(() => this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG));
+  }
+}
+
+function actorOf(principal: Principal): string {
+  return principal.kind === 'user' ? principal.userId : `service:${principal.service}`;
 }

@@ -1,0 +1,36 @@
+import { AppError, CommonErrors } from '@cloudphone/shared';
+import type { DeviceProviderOperation } from '../../integrations/device-provider/device-provider';
+
+export const DeviceErrors = {
+  notFound: (deviceId: string) => new AppError('DEVICE_NOT_FOUND', 404, 'Device not found', { deviceId }),
+  emptyUpdate: () => CommonErrors.validationFailed('Nothing to update: send at least one of status, health'),
+  unknownProvider: (requested: string, configured: string) =>
+    CommonErrors.validationFailed(`provider: this deployment creates devices with ${configured} only`, [
+      { field: 'provider', reasons: [`must be ${configured} (got ${requested})`] },
+    ]),
+  inUse: (deviceId: string, allocationId: string) =>
+    CommonErrors.conflict('DEVICE_IN_USE', 'The device is allocated; release it before retiring it', {
+      deviceId,
+      allocationId,
+    }),
+  retired: (deviceId: string) =>
+    CommonErrors.conflict('DEVICE_RETIRED', 'The device is retired and can no longer change', { deviceId }),
+  providerNotConfigured: (deviceId: string, provider: string) =>
+    CommonErrors.conflict(
+      'DEVICE_PROVIDER_NOT_CONFIGURED',
+      `The device belongs to provider ${provider}, which this deployment does not run`,
+      { deviceId, provider },
+    ),
+  providerFailed: (provider: string, operation: DeviceProviderOperation, reason: string) =>
+    new AppError('DEVICE_PROVIDER_FAILED', 502, `Device provider ${provider} failed: ${reason}`, {
+      provider,
+      operation,
+    }),
+  providerTimeout: (provider: string, timeoutMs: number) =>
+    new AppError(
+      'DEVICE_PROVIDER_TIMEOUT',
+      504,
+      `Device provider ${provider} did not boot the device within ${timeoutMs} ms`,
+      { provider, timeoutMs },
+    ),
+};
