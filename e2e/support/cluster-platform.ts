@@ -4,11 +4,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectAmqp } from 'amqplib';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
 import {
   createTestSecrets,
+  deleteRedisKeys,
   repositoryRoot,
   TEST_SERVERS,
   TestTokens,
@@ -234,21 +234,6 @@ function runMigrations(environment: Record<string, string>): Promise<void> {
       else resolve();
     });
   });
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_SERVERS.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /**

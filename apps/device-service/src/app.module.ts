@@ -1,11 +1,20 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { InfrastructureModule } from '@cloudphone/shared';
 import type { DeviceServiceConfig } from './config/device-service.config';
+import { AllocationsModule, type AllocationsModuleOptions } from './modules/allocations/allocations.module';
 import { DevicesModule } from './modules/devices/devices.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: DeviceServiceConfig): DynamicModule {
-    return { module: AppModule, imports: [InfrastructureModule.forRoot({ config }), DevicesModule] };
+  /** `scheduler` lets tests replace the allocation clock; production passes nothing. */
+  static forRoot(config: DeviceServiceConfig, scheduler: AllocationsModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        InfrastructureModule.forRoot({ config }),
+        DevicesModule,
+        AllocationsModule.forRoot(scheduler),
+      ],
+    };
   }
 }

@@ -27,7 +27,20 @@ export { CURRENCY_PATTERN, MINOR_UNITS_PATTERN } from './common/money';
 export type { PageResponse } from './common/page.response';
 export { SERVICE_CATALOG, SERVICE_NAMES } from './common/service-catalog';
 export type { ServiceKey, ServiceName } from './common/service-catalog';
+export { AllocateDeviceRequest } from './device/allocate-device-request.dto';
+export { ALLOCATION_END_REASONS, ALLOCATION_LIMITS, ALLOCATION_STATUSES } from './device/allocation-attributes';
+export type { AllocationStatus } from './device/allocation-attributes';
+export { AllocationResponse } from './device/allocation-response.dto';
+export { AllocationStatsResponse, RegionAllocationStats } from './device/allocation-stats-response.dto';
+export { CreateDeviceRequest } from './device/create-device-request.dto';
+export { DEVICE_FIELD_LIMITS, DEVICE_HEALTH_STATES, DEVICE_STATUSES } from './device/device-attributes';
+export type { DeviceHealth, DeviceStatus } from './device/device-attributes';
+export { DeviceRequirements } from './device/device-requirements.dto';
+export { DeviceResponse } from './device/device-response.dto';
 export { DEVICE_ROUTES } from './device/device.routes';
+export { ReleaseDeviceRequest } from './device/release-device-request.dto';
+export { ADMIN_SETTABLE_DEVICE_STATUSES, UpdateDeviceRequest } from './device/update-device-request.dto';
+export type { AdminSettableDeviceStatus } from './device/update-device-request.dto';
 export { DOMAIN_EVENTS, EVENT_TYPE_PATTERN } from './events';
 export type {
   AllocationEndReason,

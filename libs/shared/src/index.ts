@@ -13,5 +13,6 @@ export * from './logging';
 export * from './messaging';
 export * from './metrics';
 export * from './pagination';
+export * from './random';
 export * from './rate-limit';
 export * from './redis';

@@ -1,9 +1,73 @@
-import { BaseServiceConfig, EnvInteger } from '@cloudphone/shared';
-import { SERVICE_CATALOG } from '@cloudphone/contracts';
+import { ALLOCATION_LIMITS, SERVICE_CATALOG } from '@cloudphone/contracts';
+import { BaseServiceConfig, EnvEnum, EnvInteger } from '@cloudphone/shared';
+
+export const DEVICE_PROVIDER_KINDS = ['simulated'] as const;
+export type DeviceProviderKind = (typeof DEVICE_PROVIDER_KINDS)[number];
 
 export class DeviceServiceConfig extends BaseServiceConfig {
   readonly serviceName = SERVICE_CATALOG.device.name;
 
   @EnvInteger('PORT', { default: SERVICE_CATALOG.device.port, min: 0, max: 65535 })
   port!: number;
+
+  // Device providers (src/integrations/device-provider): which driver creates and destroys devices.
+  @EnvEnum('DEVICE_PROVIDER', DEVICE_PROVIDER_KINDS, { default: 'simulated' })
+  deviceProvider!: DeviceProviderKind;
+
+  /**
+   * The simulated provider is deterministic under this seed (latencies, failures, boot times, the
+   * id sequence); ids also carry a random per-process session, so replicas never reuse one.
+   */
+  @EnvInteger('SIMULATED_PROVIDER_SEED', { default: 42, min: 0, max: 2_147_483_647 })
+  simulatedProviderSeed!: number;
+
+  /** Mean latency of a simulated provider call; each call takes 50–150 % of it. */
+  @EnvInteger('SIMULATED_PROVIDER_LATENCY_MS', { default: 50, min: 0, max: 60_000 })
+  simulatedProviderLatencyMs!: number;
+
+  /** Share of simulated provider calls that fail, to exercise error paths in development. */
+  @EnvInteger('SIMULATED_PROVIDER_FAILURE_PERCENT', { default: 0, min: 0, max: 100 })
+  simulatedProviderFailurePercent!: number;
+
+  /** `POST /devices` waits this long for a new device to boot; one that does not is destroyed again. */
+  @EnvInteger('DEVICE_PROVIDER_READY_TIMEOUT_MS', { default: 60_000, min: 1, max: 600_000 })
+  deviceProviderReadyTimeoutMs!: number;
+
+  // Allocation scheduler (src/modules/allocations).
+  @EnvInteger('ALLOCATION_MAX_DURATION_MINUTES', {
+    default: 1440,
+    min: 1,
+    max: ALLOCATION_LIMITS.maxDurationMinutes,
+  })
+  allocationMaxDurationMinutes!: number;
+
+  /**
+   * How long a device may stay claimed (`pending`) while quota and balance are confirmed. A claim
+   * older than this belongs to a request that died: a job fails it and gives its quota back.
+   */
+  @EnvInteger('ALLOCATION_CLAIM_TIMEOUT_MS', { default: 30_000, min: 1000, max: 600_000 })
+  allocationClaimTimeoutMs!: number;
+
+  /** `allocation.expiring` is published this many minutes before an allocation ends. */
+  @EnvInteger('ALLOCATION_EXPIRY_WARNING_MINUTES', { default: 5, min: 1, max: 1440 })
+  allocationExpiryWarningMinutes!: number;
+
+  /** Ended allocations older than this move to `device_allocations_history` (daily job). */
+  @EnvInteger('ALLOCATION_HISTORY_RETENTION_DAYS', { default: 30, min: 1, max: 3650 })
+  allocationHistoryRetentionDays!: number;
+
+  /** Rows one run of an allocation job handles per transaction. */
+  @EnvInteger('ALLOCATION_JOB_BATCH_SIZE', { default: 200, min: 1, max: 5000 })
+  allocationJobBatchSize!: number;
+
+  /** `GET /scheduler/devices/available` is cached this long (and evicted on every change). */
+  @EnvInteger('AVAILABLE_DEVICES_CACHE_TTL_MS', { default: 10_000, min: 100, max: 600_000 })
+  availableDevicesCacheTtlMs!: number;
+
+  // Usage reports (src/modules/usage-reports): quota and billing reports kept until delivered.
+  @EnvInteger('USAGE_REPORT_RETRY_INITIAL_DELAY_MS', { default: 1000, min: 10, max: 3_600_000 })
+  usageReportRetryInitialDelayMs!: number;
+
+  @EnvInteger('USAGE_REPORT_RETRY_MAX_DELAY_MS', { default: 300_000, min: 10, max: 86_400_000 })
+  usageReportRetryMaxDelayMs!: number;
 }

@@ -1,4 +1,19 @@
 /** device-service paths, relative to its base URL. */
 export const DEVICE_ROUTES = {
+  /** GET (admin, service): the pool, paginated; POST (admin): create a device through its provider. */
   devices: 'devices',
+  /** GET (admin, service), PATCH (admin): one device; DELETE (admin): retire it. */
+  device: 'devices/:id',
+  /** POST: rent a free device matching the requirements (user; admin or service for a `userId`). */
+  allocate: 'scheduler/devices/allocate',
+  /** POST: end an allocation, by `allocationId` or by `deviceId`; a second release is a no-op. */
+  release: 'scheduler/devices/release',
+  /** GET: devices free to rent now (cached for a few seconds, evicted on every change). */
+  available: 'scheduler/devices/available',
+  /** GET: allocations, paginated and filtered (a user sees their own). */
+  allocations: 'scheduler/allocations',
+  /** GET (admin, service): allocation counts by status and region, and pool utilisation. */
+  allocationStats: 'scheduler/allocations/stats',
+  /** GET: one allocation (its owner, an admin or a service). */
+  allocation: 'scheduler/allocations/:id',
 } as const;

@@ -31,9 +31,12 @@ export class ServiceProcess {
   readonly stderr: string[] = [];
   url = '';
   private exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private collecting = true;
 
   private constructor(readonly child: ChildProcess) {
-    createInterface({ input: child.stdout! }).on('line', (line) => this.logs.push(parseLine(line)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (this.collecting) this.logs.push(parseLine(line));
+    });
     createInterface({ input: child.stderr! }).on('line', (line) => {
       this.stderr.push(line);
       this.logs.push(parseLine(line));
@@ -90,6 +93,14 @@ export class ServiceProcess {
       });
     }
     return service;
+  }
+
+  /**
+   * Stops keeping stdout lines (stderr is still kept): for load tests and benchmarks, where parsing
+   * every access-log line would steal CPU from the measurement.
+   */
+  stopCollectingLogs(): void {
+    this.collecting = false;
   }
 
   get pid(): number {

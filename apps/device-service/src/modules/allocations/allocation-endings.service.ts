@@ -1,0 +1,177 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  type AllocationEndReason,
+  type AllocationExpiredEventData,
+  DOMAIN_EVENTS,
+  type DeviceReleasedEventData,
+} from '@cloudphone/contracts';
+import {
+  afterCommit,
+  CacheService,
+  EventPublisher,
+  MetricsService,
+  runInTransaction,
+} from '@cloudphone/shared';
+import type { Counter } from 'prom-client';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
+import type { NewUsageReport } from '../usage-reports/usage-report';
+import { UsageReportDispatcher } from '../usage-reports/usage-report.dispatcher';
+import type { AllocationRecord } from './allocation-record';
+import { AllocationsRepository } from './allocations.repository';
+import { SchedulerClock } from './scheduler-clock';
+
+/**
+ * How the quota and billing reports of ended allocations are sent after the commit: a user's own
+ * release waits for the quota to be given back (so an immediate new allocation sees it), jobs and
+ * event handlers leave everything to a background pass that batches billing.
+ */
+type Delivery = 'wait-for-quota' | 'background';
+
+/**
+ * Ends allocations — release, expiry, account overdue — always the same way: one conditional
+ * statement ends the row and frees the device, and in the same transaction the quota restore and
+ * the billing record are stored (usage_reports) and the event is published (outbox). Nothing is
+ * sent before the commit, and nothing is lost or counted twice whatever happens after it.
+ */
+@Injectable()
+export class AllocationEndingService {
+  private readonly logger = new Logger(AllocationEndingService.name);
+  private readonly ended: Counter<'reason'>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly allocations: AllocationsRepository,
+    private readonly dispatcher: UsageReportDispatcher,
+    private readonly events: EventPublisher,
+    private readonly cache: CacheService,
+    private readonly clock: SchedulerClock,
+    metrics: MetricsService,
+  ) {
+    this.ended = metrics.counter({
+      name: 'cloudphone_allocations_ended_total',
+      help: 'Allocations ended, by reason',
+      labelNames: ['reason'],
+    });
+  }
+
+  /** Ends one active allocation now; null when it was not active (already ended, or another claim). */
+  endOne(id: string, reason: AllocationEndReason, fencingToken?: string): Promise<AllocationRecord | null> {
+    return runInTransaction(this.dataSource, async (manager) => {
+      const ended = await this.allocations.end(
+        manager,
+        id,
+        reason,
+        await this.clock.now(manager),
+        fencingToken,
+      );
+      if (!ended) return null;
+      await this.settle(manager, [ended], 'wait-for-quota');
+      return ended;
+    });
+  }
+
+  /** Ends every active allocation of a user inside the caller's transaction (an event handler's). */
+  async endAllOfUser(
+    manager: EntityManager,
+    userId: string,
+    reason: AllocationEndReason,
+  ): Promise<AllocationRecord[]> {
+    const ended = await this.allocations.endAllOfUser(manager, userId, reason, await this.clock.now(manager));
+    await this.settle(manager, ended, 'background');
+    return ended;
+  }
+
+  /** Expires up to `limit` allocations that are due, billed to their scheduled end. */
+  expireDue(limit: number): Promise<AllocationRecord[]> {
+    return runInTransaction(this.dataSource, async (manager) => {
+      const expired = await this.allocations.expireDue(manager, await this.clock.now(manager), limit);
+      await this.settle(manager, expired, 'background');
+      return expired;
+    });
+  }
+
+  private async settle(manager: EntityManager, ended: AllocationRecord[], delivery: Delivery): Promise<void> {
+    if (ended.length === 0) return;
+    const stored = await this.dispatcher.store(manager, ended.flatMap(endingReports));
+    await this.events.publish(manager, ended.map(endingEvent));
+    for (const allocation of ended) this.ended.inc({ reason: allocation.endReason ?? 'unknown' });
+    const quotaIds = stored.filter((report) => report.kind === 'quota_restore').map((report) => report.id);
+    const billingIds = stored.filter((report) => report.kind === 'billing_usage').map((report) => report.id);
+    await afterCommit(async () => {
+      await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
+      if (delivery === 'background') {
+        this.dispatcher.deliverInBackground([...quotaIds, ...billingIds]);
+        return;
+      }
+      this.dispatcher.deliverInBackground(billingIds);
+      const summary = await this.dispatcher.deliver(quotaIds);
+      if (summary.deferred > 0) {
+        this.logger.warn({
+          msg: 'quota not given back yet; the report job will retry',
+          allocations: ended.length,
+        });
+      }
+    });
+  }
+}
+
+/** What an ended allocation owes: its quota back (user-service) and its usage (billing-service). */
+function endingReports(allocation: AllocationRecord): NewUsageReport[] {
+  if (!allocation.endedAt || allocation.billedSeconds === null) {
+    throw new Error(`allocation ${allocation.id} has no end to report`);
+  }
+  return [
+    {
+      kind: 'quota_restore',
+      allocationId: allocation.id,
+      payload: { userId: allocation.userId, allocationId: allocation.id },
+    },
+    {
+      kind: 'billing_usage',
+      allocationId: allocation.id,
+      payload: {
+        allocationId: allocation.id,
+        userId: allocation.userId,
+        tenantId: allocation.tenantId,
+        deviceId: allocation.deviceId,
+        startedAt: allocation.startedAt.toISOString(),
+        endedAt: allocation.endedAt.toISOString(),
+        billedSeconds: allocation.billedSeconds,
+        cpuCores: allocation.cpuCores,
+        memoryMb: allocation.memoryMb,
+        storageGb: allocation.storageGb,
+      },
+    },
+  ];
+}
+
+/** `allocation.expired` for an expiry, `device.released` (with the reason) for every other end. */
+function endingEvent(allocation: AllocationRecord) {
+  const endedAt = (allocation.endedAt as Date).toISOString();
+  const billedSeconds = allocation.billedSeconds as number;
+  if (allocation.status === 'expired') {
+    const data: AllocationExpiredEventData = {
+      allocationId: allocation.id,
+      deviceId: allocation.deviceId,
+      userId: allocation.userId,
+      tenantId: allocation.tenantId,
+      startedAt: allocation.startedAt.toISOString(),
+      expiredAt: endedAt,
+      billedSeconds,
+    };
+    return { type: DOMAIN_EVENTS.allocationExpired, aggregateId: allocation.id, data };
+  }
+  const data: DeviceReleasedEventData = {
+    allocationId: allocation.id,
+    deviceId: allocation.deviceId,
+    userId: allocation.userId,
+    tenantId: allocation.tenantId,
+    startedAt: allocation.startedAt.toISOString(),
+    endedAt,
+    billedSeconds,
+    reason: allocation.endReason ?? 'released',
+    fencingToken: allocation.fencingToken,
+  };
+  return { type: DOMAIN_EVENTS.deviceReleased, aggregateId: allocation.deviceId, data };
+}

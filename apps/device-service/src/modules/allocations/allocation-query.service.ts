@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import type { AllocationResponse, AllocationStatsResponse, DeviceResponse } from '@cloudphone/contracts';
+import { actsForOthers, CacheService, type ListQuery, type Page, type Principal } from '@cloudphone/shared';
+import { DataSource } from 'typeorm';
+import { DeviceServiceConfig } from '../../config/device-service.config';
+import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
+import { toAllocationResponse } from './allocation-record';
+import { AllocationStatsRepository, utilisation } from './allocation-stats.repository';
+import { AllocationErrors } from './allocations.errors';
+import { AllocationsRepository } from './allocations.repository';
+import { AvailableDevicesRepository } from './available-devices.repository';
+
+/** Reads of the scheduler: lists, one allocation, statistics and the (cached) free devices. */
+@Injectable()
+export class AllocationQueryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly allocations: AllocationsRepository,
+    private readonly stats: AllocationStatsRepository,
+    private readonly availableDevices: AvailableDevicesRepository,
+    private readonly cache: CacheService,
+    private readonly config: DeviceServiceConfig,
+  ) {}
+
+  /** A user sees their own allocations; admins and services anyone's (filter `userId`). */
+  async list(principal: Principal, query: ListQuery): Promise<Page<AllocationResponse>> {
+    let owner: string | undefined;
+    if (!actsForOthers(principal) && principal.kind === 'user') {
+      const asked = query.filters.find((filter) => filter.name === 'userId');
+      if (asked && asked.value !== principal.userId) throw AllocationErrors.actingForOthers();
+      owner = principal.userId;
+    }
+    const page = await this.allocations.list(query, owner);
+    return { ...page, items: page.items.map(toAllocationResponse) };
+  }
+
+  /** Another user's allocation answers 404, like a missing one, so ids of others do not leak. */
+  async get(principal: Principal, id: string): Promise<AllocationResponse> {
+    const allocation = await this.allocations.findById(this.dataSource.manager, id);
+    const visible =
+      allocation !== null &&
+      (actsForOthers(principal) || (principal.kind === 'user' && principal.userId === allocation.userId));
+    if (!visible) throw AllocationErrors.notFound({ allocationId: id });
+    return toAllocationResponse(allocation);
+  }
+
+  async statistics(): Promise<AllocationStatsResponse> {
+    const load = await this.stats.poolLoad(this.dataSource.manager);
+    const active = load.byStatus.pending + load.byStatus.active;
+    const rentable = load.byRegion.reduce((sum, region) => sum + region.rentableDevices, 0);
+    return {
+      active,
+      byStatus: load.byStatus,
+      byRegion: load.byRegion.map((region) => ({
+        ...region,
+        utilisation: utilisation(region.activeAllocations, region.rentableDevices),
+      })),
+      rentableDevices: rentable,
+      utilisation: utilisation(active, rentable),
+      at: load.at.toISOString(),
+    };
+  }
+
+  /** Free devices, cached per query until the TTL or the next change of the pool (any replica). */
+  available(query: ListQuery): Promise<Page<DeviceResponse>> {
+    return this.cache.wrap(
+      `devices:available:${availableCacheKey(query)}`,
+      () => this.availableDevices.list(this.dataSource.manager, query),
+      { ttlMs: this.config.availableDevicesCacheTtlMs, tags: [AVAILABLE_DEVICES_CACHE_TAG] },
+    );
+  }
+}
+
+/** The parsed query as a stable key: same filters, sort and page → same entry. */
+function availableCacheKey(query: ListQuery): string {
+  const filters = [...query.filters]
+    .sort((left, right) => left.name.localeCompare(right.name))
+    .map((filter) => `${filter.name}=${String(filter.value)}`);
+  const sort = query.sort.map((term) => `${term.direction === 'DESC' ? '-' : ''}${term.column}`);
+  return [`p${query.page}`, `l${query.limit}`, `s${sort.join(',')}`, ...filters].join(':');
+}

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { ALLOCATION_LIMITS, type AllocateDeviceRequest } from '@cloudphone/contracts';
+import { actsForOthers, type Principal } from '@cloudphone/shared';
+import { AllocationErrors } from './allocations.errors';
+
+/** Who an allocation is for, decided from the token (a body `userId` only counts for admins and services). */
+export interface AllocationSubject {
+  userId: string;
+  tenantId: string;
+}
+
+const DEFAULT_TENANT = 'default';
+
+export function allocationSubject(principal: Principal, request: AllocateDeviceRequest): AllocationSubject {
+  if (principal.kind === 'service') {
+    if (!request.userId) throw AllocationErrors.invalidRequest('userId', 'is required with a service token');
+    return { userId: request.userId, tenantId: request.tenantId ?? DEFAULT_TENANT };
+  }
+  const ownTenant = principal.tenantId ?? DEFAULT_TENANT;
+  const userId = request.userId ?? principal.userId;
+  const tenantId = request.tenantId ?? ownTenant;
+  if (!actsForOthers(principal) && (userId !== principal.userId || tenantId !== ownTenant)) {
+    throw AllocationErrors.actingForOthers();
+  }
+  return { userId, tenantId };
+}
+
+/** The idempotency key from the header or the body (equal when both are given), or null. */
+export function idempotencyKeyOf(header: string | undefined, request: AllocateDeviceRequest): string | null {
+  if (header !== undefined && !ALLOCATION_LIMITS.idempotencyKeyPattern.test(header)) {
+    throw AllocationErrors.invalidRequest(
+      'Idempotency-Key',
+      'must be 1-255 visible ASCII characters without spaces',
+    );
+  }
+  if (header !== undefined && request.idempotencyKey !== undefined && header !== request.idempotencyKey) {
+    throw AllocationErrors.invalidRequest('idempotencyKey', 'differs from the Idempotency-Key header');
+  }
+  return header ?? request.idempotencyKey ?? null;
+}
+
+/**
+ * A digest of what the request asks for, so a key sent again with another request is recognised
+ * (key order and absent fields do not matter; the key itself is not part of it).
+ */
+export function requestHashOf(subject: AllocationSubject, request: AllocateDeviceRequest): string {
+  const requirements = request.requirements ?? {};
+  const canonical = JSON.stringify([
+    subject.userId,
+    subject.tenantId,
+    request.durationMinutes,
+    requirements.cpuCores ?? null,
+    requirements.memoryMb ?? null,
+    requirements.storageGb ?? null,
+    requirements.region ?? null,
+    requirements.androidVersion ?? null,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}

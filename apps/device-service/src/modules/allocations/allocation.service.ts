@@ -1,0 +1,330 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  type AllocateDeviceRequest,
+  type AllocationResponse,
+  DOMAIN_EVENTS,
+  type DeviceAllocatedEventData,
+  type ReleaseDeviceRequest,
+} from '@cloudphone/contracts';
+import {
+  actsForOthers,
+  AppError,
+  CacheService,
+  EventPublisher,
+  MetricsService,
+  type Principal,
+  runInTransaction,
+} from '@cloudphone/shared';
+import type { Counter, Histogram } from 'prom-client';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { DeviceServiceConfig } from '../../config/device-service.config';
+import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
+import { UsageReportDispatcher } from '../usage-reports/usage-report.dispatcher';
+import { AllocationEndingService } from './allocation-endings.service';
+import { AllocationEntitlements, type Entitlement } from './allocation-entitlements.service';
+import { type AllocationRecord, toAllocationResponse } from './allocation-record';
+import { allocationSubject, idempotencyKeyOf, requestHashOf } from './allocation-request';
+import { AllocationErrors } from './allocations.errors';
+import { AllocationsRepository, type ClaimRequest } from './allocations.repository';
+import { SchedulerClock } from './scheduler-clock';
+
+/** The answer of an allocate call; `replayed` when it repeats an earlier answer for the same key. */
+export interface AllocationOutcome {
+  allocation: AllocationResponse;
+  replayed: boolean;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const EXCLUSION_VIOLATION = '23P01';
+/** Claims lost to a concurrent claim of the same device are retried this many times. */
+const MAX_CLAIM_ATTEMPTS = 5;
+const IDEMPOTENCY_INDEX = 'device_allocations_idempotency_key';
+
+/**
+ * Allocate and release (§5). An allocation is a claim of a free device (one statement, row lock
+ * SKIP LOCKED, constraints forbid a second holder), then the quota reservation and balance check
+ * for that device's exact spec, then activation with its `device.allocated` event in one
+ * transaction. A refused or failed claim frees the device and gives back any quota it took.
+ */
+@Injectable()
+export class AllocationService {
+  private readonly logger = new Logger(AllocationService.name);
+  private readonly requests: Counter<'outcome'>;
+  private readonly latency: Histogram<'outcome'>;
+  private readonly claimConflicts: Counter;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly allocations: AllocationsRepository,
+    private readonly entitlements: AllocationEntitlements,
+    private readonly endings: AllocationEndingService,
+    private readonly dispatcher: UsageReportDispatcher,
+    private readonly events: EventPublisher,
+    private readonly cache: CacheService,
+    private readonly clock: SchedulerClock,
+    private readonly config: DeviceServiceConfig,
+    metrics: MetricsService,
+  ) {
+    this.requests = metrics.counter({
+      name: 'cloudphone_allocation_requests_total',
+      help: 'Allocate requests by outcome (allocated, replayed, or the error code)',
+      labelNames: ['outcome'],
+    });
+    this.latency = metrics.histogram({
+      name: 'cloudphone_allocation_duration_seconds',
+      help: 'Time to answer an allocate request, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    });
+    this.claimConflicts = metrics.counter({
+      name: 'cloudphone_allocation_claim_conflicts_total',
+      help: 'Device claims the database refused because another claim won the race (then retried)',
+    });
+  }
+
+  async allocate(
+    principal: Principal,
+    request: AllocateDeviceRequest,
+    idempotencyHeader?: string,
+  ): Promise<AllocationOutcome> {
+    const stopTimer = this.latency.startTimer();
+    let outcome = 'error';
+    try {
+      const result = await this.allocateOnce(principal, request, idempotencyHeader);
+      outcome = result.replayed ? 'replayed' : 'allocated';
+      return result;
+    } catch (error) {
+      if (error instanceof AppError) outcome = error.code;
+      throw error;
+    } finally {
+      this.requests.inc({ outcome });
+      stopTimer({ outcome });
+    }
+  }
+
+  /** Ends an allocation (by id, or the device's current one); a repeat answers the ended allocation. */
+  async release(principal: Principal, request: ReleaseDeviceRequest): Promise<AllocationResponse> {
+    if ((request.allocationId === undefined) === (request.deviceId === undefined)) {
+      throw AllocationErrors.invalidRequest('allocationId', 'give exactly one of allocationId or deviceId');
+    }
+    const manager = this.dataSource.manager;
+    const current = request.allocationId
+      ? await this.allocations.findById(manager, request.allocationId)
+      : await this.allocations.findCurrentOfDevice(manager, request.deviceId as string);
+    if (!current) throw AllocationErrors.notFound({ ...request });
+    if (!mayActOn(principal, current)) throw AllocationErrors.notYours();
+    if (request.fencingToken !== undefined && request.fencingToken !== current.fencingToken) {
+      throw AllocationErrors.staleFencingToken(request.fencingToken, current.fencingToken);
+    }
+    if (current.status === 'pending') throw AllocationErrors.requestInProgress(current.id);
+    if (current.status !== 'active') return toAllocationResponse(current);
+
+    const reason = principal.kind === 'user' && principal.userId !== current.userId ? 'admin' : 'released';
+    const ended = await this.endings.endOne(current.id, reason, current.fencingToken);
+    if (ended) {
+      this.logger.log({
+        msg: 'allocation released',
+        allocationId: ended.id,
+        deviceId: ended.deviceId,
+        billedSeconds: ended.billedSeconds,
+        reason,
+      });
+      return toAllocationResponse(ended);
+    }
+    // Ended meanwhile by a concurrent release or the expiry job: answer what happened.
+    const settled = await this.allocations.findById(manager, current.id);
+    return toAllocationResponse(settled ?? current);
+  }
+
+  private async allocateOnce(
+    principal: Principal,
+    request: AllocateDeviceRequest,
+    idempotencyHeader?: string,
+  ): Promise<AllocationOutcome> {
+    if (request.durationMinutes > this.config.allocationMaxDurationMinutes) {
+      throw AllocationErrors.invalidRequest(
+        'durationMinutes',
+        `must not exceed ${this.config.allocationMaxDurationMinutes}`,
+      );
+    }
+    const subject = allocationSubject(principal, request);
+    const key = idempotencyKeyOf(idempotencyHeader, request);
+    const hash = key ? requestHashOf(subject, request) : null;
+    if (key) {
+      const earlier = await this.allocations.findByIdempotencyKey(
+        this.dataSource.manager,
+        subject.userId,
+        key,
+      );
+      if (earlier) return replay(earlier, key, hash);
+    }
+    const requirements = request.requirements ?? {};
+    const claimed = await this.claim({
+      allocationId: randomUUID(),
+      userId: subject.userId,
+      tenantId: subject.tenantId,
+      durationMinutes: request.durationMinutes,
+      cpuCores: requirements.cpuCores ?? 1,
+      memoryMb: requirements.memoryMb ?? 0,
+      storageGb: requirements.storageGb ?? 0,
+      region: requirements.region ?? null,
+      androidVersion: requirements.androidVersion ?? null,
+      idempotencyKey: key,
+      requestHash: hash,
+    });
+    if ('earlier' in claimed) return replay(claimed.earlier, key as string, hash);
+
+    let entitlement: Entitlement;
+    try {
+      entitlement = await this.entitlements.confirm(claimed.claim);
+    } catch (error) {
+      // Unexpected: whether quota was taken is unknown, so give it back (a restore is idempotent).
+      await this.failClaim(claimed.claim, 'INTERNAL_ERROR', true);
+      throw error;
+    }
+    if (!entitlement.granted) {
+      await this.failClaim(claimed.claim, entitlement.refusal.code, entitlement.quotaTaken);
+      throw entitlement.refusal;
+    }
+    return { allocation: await this.activate(claimed.claim, entitlement.quotaDeferred), replayed: false };
+  }
+
+  private async claim(
+    request: ClaimRequest,
+  ): Promise<{ claim: AllocationRecord } | { earlier: AllocationRecord }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const claim = await this.allocations.claimDevice(this.dataSource.manager, request);
+        if (!claim) throw AllocationErrors.noDeviceAvailable(wantedDevice(request));
+        return { claim };
+      } catch (error) {
+        const constraint = violatedConstraint(error);
+        if (constraint === IDEMPOTENCY_INDEX && request.idempotencyKey) {
+          const earlier = await this.allocations.findByIdempotencyKey(
+            this.dataSource.manager,
+            request.userId,
+            request.idempotencyKey,
+          );
+          if (earlier) return { earlier };
+        } else if (constraint === null || attempt >= MAX_CLAIM_ATTEMPTS) {
+          throw error;
+        } else {
+          this.claimConflicts.inc();
+        }
+      }
+    }
+  }
+
+  private async activate(claim: AllocationRecord, quotaDeferred: boolean): Promise<AllocationResponse> {
+    const { active, reportIds } = await runInTransaction(this.dataSource, async (manager) => {
+      const now = await this.clock.now(manager);
+      const record = await this.allocations.activate(manager, claim, now, (startedAt, expiresAt) =>
+        toAllocationResponse({ ...claim, status: 'active', startedAt, expiresAt }),
+      );
+      if (!record) return { active: null, reportIds: [] };
+      const stored = quotaDeferred
+        ? await this.dispatcher.store(manager, [
+            {
+              kind: 'quota_usage',
+              allocationId: record.id,
+              payload: {
+                userId: record.userId,
+                allocationId: record.id,
+                cpuCores: record.cpuCores,
+                memoryMb: record.memoryMb,
+                storageGb: record.storageGb,
+              },
+            },
+          ])
+        : [];
+      await this.events.publish(manager, {
+        type: DOMAIN_EVENTS.deviceAllocated,
+        aggregateId: record.deviceId,
+        data: allocatedEvent(record),
+      });
+      return { active: record, reportIds: stored.map((report) => report.id) };
+    });
+    // The recovery job failed this claim meanwhile (and queued its quota restore).
+    if (!active?.response) throw AllocationErrors.claimAbandoned(claim.id);
+    await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
+    this.dispatcher.deliverInBackground(reportIds);
+    this.logger.log({
+      msg: 'device allocated',
+      allocationId: active.id,
+      deviceId: active.deviceId,
+      userId: active.userId,
+      expiresAt: active.expiresAt.toISOString(),
+      fencingToken: active.fencingToken,
+    });
+    return active.response;
+  }
+
+  /** Frees a refused claim's device and, when quota was (or may have been) taken, gives it back. */
+  private async failClaim(claim: AllocationRecord, code: string, restoreQuota: boolean): Promise<void> {
+    try {
+      const reportIds = await runInTransaction(this.dataSource, async (manager) => {
+        const failed = await this.allocations.failClaim(manager, claim.id, code);
+        if (!failed || !restoreQuota) return [];
+        const stored = await this.dispatcher.store(manager, [
+          {
+            kind: 'quota_restore',
+            allocationId: claim.id,
+            payload: { userId: claim.userId, allocationId: claim.id },
+          },
+        ]);
+        return stored.map((report) => report.id);
+      });
+      await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
+      // Waited for, so the quota is back before the caller hears "no" and tries again.
+      await this.dispatcher.deliver(reportIds);
+    } catch (error) {
+      // The claim stays pending; the recovery job fails it and restores its quota after the timeout.
+      this.logger.error({ msg: 'could not fail a refused claim', allocationId: claim.id, code, err: error });
+    }
+  }
+}
+
+function replay(earlier: AllocationRecord, key: string, hash: string | null): AllocationOutcome {
+  if (earlier.requestHash !== hash) throw AllocationErrors.idempotencyKeyReused(key);
+  if (earlier.status === 'pending' || !earlier.response) throw AllocationErrors.requestInProgress(earlier.id);
+  return { allocation: earlier.response, replayed: true };
+}
+
+function wantedDevice(request: ClaimRequest): Record<string, unknown> {
+  return {
+    durationMinutes: request.durationMinutes,
+    cpuCores: request.cpuCores,
+    memoryMb: request.memoryMb,
+    storageGb: request.storageGb,
+    region: request.region,
+    androidVersion: request.androidVersion,
+  };
+}
+
+function mayActOn(principal: Principal, allocation: AllocationRecord): boolean {
+  return actsForOthers(principal) || (principal.kind === 'user' && principal.userId === allocation.userId);
+}
+
+function violatedConstraint(error: unknown): string | null {
+  if (!(error instanceof QueryFailedError)) return null;
+  const driverError = error.driverError as { code?: string; constraint?: string } | undefined;
+  if (driverError?.code !== UNIQUE_VIOLATION && driverError?.code !== EXCLUSION_VIOLATION) return null;
+  return driverError.constraint ?? null;
+}
+
+function allocatedEvent(record: AllocationRecord): DeviceAllocatedEventData {
+  return {
+    allocationId: record.id,
+    deviceId: record.deviceId,
+    userId: record.userId,
+    tenantId: record.tenantId,
+    region: record.region,
+    cpuCores: record.cpuCores,
+    memoryMb: record.memoryMb,
+    storageGb: record.storageGb,
+    startedAt: record.startedAt.toISOString(),
+    expiresAt: record.expiresAt.toISOString(),
+    fencingToken: record.fencingToken,
+  };
+}

@@ -1,0 +1,116 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  AllocateDeviceRequest,
+  AllocationResponse,
+  AllocationStatsResponse,
+  DEVICE_ROUTES,
+  type DeviceResponse,
+  HTTP_HEADERS,
+  ReleaseDeviceRequest,
+} from '@cloudphone/contracts';
+import {
+  ADMIN_ROLE,
+  AllowServiceTokens,
+  ApiListQuery,
+  CurrentPrincipal,
+  ListQueryParam,
+  type ListQuery,
+  type Page,
+  type Principal,
+  RequireRoles,
+} from '@cloudphone/shared';
+import type { Response } from 'express';
+import { AllocationQueryService } from './allocation-query.service';
+import { AllocationService } from './allocation.service';
+import { ALLOCATIONS_LIST_QUERY } from './allocations.list-query';
+import { AVAILABLE_DEVICES_QUERY } from './available-devices.list-query';
+import { AllocationIdParams } from './dto/allocation-id.params';
+
+/** Tells a client that the answer repeats the one given for the same Idempotency-Key (as Stripe does). */
+const REPLAYED_HEADER = 'Idempotent-Replayed';
+
+@ApiTags('scheduler')
+@ApiBearerAuth()
+@Controller()
+export class AllocationsController {
+  constructor(
+    private readonly allocations: AllocationService,
+    private readonly queries: AllocationQueryService,
+  ) {}
+
+  @Post(DEVICE_ROUTES.allocate)
+  @ApiOperation({ summary: 'Rent a free device for durationMinutes (user; admin or service for a userId)' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key + same body → same allocation',
+  })
+  @ApiCreatedResponse({ type: AllocationResponse })
+  async allocate(
+    @CurrentPrincipal() principal: Principal,
+    @Body() request: AllocateDeviceRequest,
+    @Headers(HTTP_HEADERS.idempotencyKey) idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AllocationResponse> {
+    const outcome = await this.allocations.allocate(principal, request, idempotencyKey);
+    if (outcome.replayed) response.setHeader(REPLAYED_HEADER, 'true');
+    return outcome.allocation;
+  }
+
+  @Post(DEVICE_ROUTES.release)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'End an allocation by allocationId or deviceId (owner, admin, service); repeatable',
+  })
+  @ApiOkResponse({ type: AllocationResponse })
+  release(
+    @CurrentPrincipal() principal: Principal,
+    @Body() request: ReleaseDeviceRequest,
+  ): Promise<AllocationResponse> {
+    return this.allocations.release(principal, request);
+  }
+
+  @Get(DEVICE_ROUTES.available)
+  @ApiOperation({ summary: 'Devices free to rent now (cached briefly, evicted on every change)' })
+  @ApiListQuery(AVAILABLE_DEVICES_QUERY)
+  available(@ListQueryParam(AVAILABLE_DEVICES_QUERY) query: ListQuery): Promise<Page<DeviceResponse>> {
+    return this.queries.available(query);
+  }
+
+  @Get(DEVICE_ROUTES.allocations)
+  @ApiOperation({ summary: "List allocations (a user's own; admins and services anyone's)" })
+  @ApiListQuery(ALLOCATIONS_LIST_QUERY)
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @ListQueryParam(ALLOCATIONS_LIST_QUERY) query: ListQuery,
+  ): Promise<Page<AllocationResponse>> {
+    return this.queries.list(principal, query);
+  }
+
+  @Get(DEVICE_ROUTES.allocationStats)
+  @RequireRoles(ADMIN_ROLE)
+  @AllowServiceTokens()
+  @ApiOperation({ summary: 'Allocations by status and region, and utilisation of the pool (admin, service)' })
+  @ApiOkResponse({ type: AllocationStatsResponse })
+  statistics(): Promise<AllocationStatsResponse> {
+    return this.queries.statistics();
+  }
+
+  @Get(DEVICE_ROUTES.allocation)
+  @ApiOperation({ summary: 'One allocation (its owner, an admin or a service)' })
+  @ApiOkResponse({ type: AllocationResponse })
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: AllocationIdParams,
+  ): Promise<AllocationResponse> {
+    return this.queries.get(principal, params.id);
+  }
+}

@@ -1,0 +1,44 @@
+import { AppError, CommonErrors } from '@cloudphone/shared';
+
+export const AllocationErrors = {
+  noDeviceAvailable: (requirements: Record<string, unknown>) =>
+    CommonErrors.conflict('NO_DEVICE_AVAILABLE', 'No free device matches the requirements', { requirements }),
+  insufficientBalance: (details: { balanceMinor: string; requiredMinor: string; currency: string }) =>
+    new AppError('INSUFFICIENT_BALANCE', 402, 'The balance does not cover the requested duration', details),
+  /** A refusal by user-service (QUOTA_EXCEEDED naming the limit, USER_SUSPENDED, ...), passed on as is. */
+  refusedByUserService: (status: number, code: string, message: string, details: unknown) =>
+    new AppError(code, status, message, (details ?? undefined) as Record<string, unknown> | undefined),
+  idempotencyKeyReused: (key: string) =>
+    new AppError(
+      'IDEMPOTENCY_KEY_REUSED',
+      422,
+      'This Idempotency-Key was used with a different request; use a new key for a new request',
+      { idempotencyKey: key },
+    ),
+  requestInProgress: (allocationId: string) =>
+    CommonErrors.conflict(
+      'REQUEST_IN_PROGRESS',
+      'A request for this allocation is still being processed; retry shortly',
+      { allocationId },
+    ),
+  claimAbandoned: (allocationId: string) =>
+    new AppError(
+      'ALLOCATION_ABANDONED',
+      503,
+      'The claim timed out before it could be confirmed; nothing was allocated, try again',
+      { allocationId },
+    ),
+  notFound: (details: Record<string, unknown>) =>
+    new AppError('ALLOCATION_NOT_FOUND', 404, 'Allocation not found', details),
+  notYours: () => CommonErrors.forbidden('Only the owner, an admin or a service may act on this allocation'),
+  actingForOthers: () =>
+    CommonErrors.forbidden('Only admins and services may act for another user or tenant'),
+  staleFencingToken: (given: string, current: string) =>
+    CommonErrors.conflict(
+      'STALE_FENCING_TOKEN',
+      'The device has been claimed again since; this release names an older claim',
+      { given, current },
+    ),
+  invalidRequest: (field: string, reason: string) =>
+    CommonErrors.validationFailed(`${field}: ${reason}`, [{ field, reasons: [reason] }]),
+};

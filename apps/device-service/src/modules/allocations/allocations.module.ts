@@ -1,0 +1,58 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsageReportsModule } from '../usage-reports/usage-reports.module';
+import { AllocationEndingService } from './allocation-endings.service';
+import { AllocationEntitlements } from './allocation-entitlements.service';
+import { AllocationMaintenanceService } from './allocation-maintenance.service';
+import { AllocationQueryService } from './allocation-query.service';
+import { AllocationStatsRepository } from './allocation-stats.repository';
+import { AllocationEntity } from './allocation.entity';
+import { AllocationService } from './allocation.service';
+import { AllocationsController } from './allocations.controller';
+import { AllocationsRepository } from './allocations.repository';
+import { AvailableDevicesRepository } from './available-devices.repository';
+import { BillingEventsHandler } from './events/billing-events.handler';
+import { AllocationHistoryCleanupJob } from './jobs/allocation-history-cleanup.job';
+import { AllocationMetricsJob } from './jobs/allocation-metrics.job';
+import { AllocationStatsSnapshotJob } from './jobs/allocation-stats-snapshot.job';
+import { ExpireAllocationsJob } from './jobs/expire-allocations.job';
+import { RecoverStaleClaimsJob } from './jobs/recover-stale-claims.job';
+import { WarnExpiringAllocationsJob } from './jobs/warn-expiring-allocations.job';
+import { DatabaseClock, SchedulerClock } from './scheduler-clock';
+
+export interface AllocationsModuleOptions {
+  /** Where allocation times come from (default: the database clock); tests pass their own. */
+  clock?: SchedulerClock;
+}
+
+/** The allocation scheduler (§5): allocate, release, lists and stats, expiry and its jobs. */
+@Module({
+  imports: [TypeOrmModule.forFeature([AllocationEntity]), UsageReportsModule],
+  controllers: [AllocationsController],
+  providers: [
+    AllocationsRepository,
+    AllocationStatsRepository,
+    AvailableDevicesRepository,
+    AllocationEntitlements,
+    AllocationEndingService,
+    AllocationService,
+    AllocationQueryService,
+    AllocationMaintenanceService,
+    BillingEventsHandler,
+    ExpireAllocationsJob,
+    WarnExpiringAllocationsJob,
+    RecoverStaleClaimsJob,
+    AllocationStatsSnapshotJob,
+    AllocationHistoryCleanupJob,
+    AllocationMetricsJob,
+  ],
+  exports: [AllocationService, AllocationEndingService],
+})
+export class AllocationsModule {
+  static forRoot(options: AllocationsModuleOptions = {}): DynamicModule {
+    const clock = options.clock
+      ? { provide: SchedulerClock, useValue: options.clock }
+      : { provide: SchedulerClock, useClass: DatabaseClock };
+    return { module: AllocationsModule, providers: [clock] };
+  }
+}

@@ -1,0 +1,70 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  type BillingOverdueEventData,
+  type BillingUsageRecordedEventData,
+  DOMAIN_EVENTS,
+  type EventEnvelope,
+} from '@cloudphone/contracts';
+import { OnEvent, UnprocessableEventError } from '@cloudphone/shared';
+import type { EntityManager } from 'typeorm';
+import { AllocationEndingService } from '../allocation-endings.service';
+import { AllocationMaintenanceService } from '../allocation-maintenance.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MINOR_UNITS = /^-?(0|[1-9]\d{0,17})$/;
+
+/**
+ * billing-service's events (§5 event consumers): an overdue account loses its devices, and a
+ * recorded usage tells what an allocation cost (and settles its billing report if the HTTP answer
+ * was lost). Each runs in the consumer's transaction with the inbox row, so once per event.
+ */
+@Injectable()
+export class BillingEventsHandler {
+  private readonly logger = new Logger(BillingEventsHandler.name);
+
+  constructor(
+    private readonly endings: AllocationEndingService,
+    private readonly maintenance: AllocationMaintenanceService,
+  ) {}
+
+  @OnEvent(DOMAIN_EVENTS.billingOverdue)
+  async onAccountOverdue(
+    event: EventEnvelope<BillingOverdueEventData>,
+    manager: EntityManager,
+  ): Promise<void> {
+    const userId = event.data?.userId;
+    if (typeof userId !== 'string' || !UUID.test(userId)) {
+      throw new UnprocessableEventError(`${event.type}: data.userId must be a uuid`);
+    }
+    const ended = await this.endings.endAllOfUser(manager, userId, 'account_overdue');
+    if (ended.length > 0) {
+      this.logger.warn({
+        msg: 'account overdue: allocations released',
+        userId,
+        allocations: ended.map((allocation) => allocation.id),
+      });
+    }
+  }
+
+  @OnEvent(DOMAIN_EVENTS.billingUsageRecorded)
+  async onUsageRecorded(
+    event: EventEnvelope<BillingUsageRecordedEventData>,
+    manager: EntityManager,
+  ): Promise<void> {
+    const { allocationId, amountMinor, currency } = event.data ?? ({} as BillingUsageRecordedEventData);
+    if (
+      typeof allocationId !== 'string' ||
+      !UUID.test(allocationId) ||
+      typeof amountMinor !== 'string' ||
+      !MINOR_UNITS.test(amountMinor) ||
+      typeof currency !== 'string' ||
+      !/^[A-Z]{3}$/.test(currency)
+    ) {
+      throw new UnprocessableEventError(`${event.type}: needs allocationId (uuid), amountMinor, currency`);
+    }
+    if (!(await this.maintenance.recordCharge(manager, { allocationId, amountMinor, currency }))) {
+      // Usage recorded for an allocation this service never had: someone else's report, or data lost.
+      this.logger.warn({ msg: 'usage recorded for an unknown allocation', allocationId });
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { queryRows } from '@cloudphone/shared';
+import type { EntityManager } from 'typeorm';
+import type { NewUsageReport, UsageReport, UsageReportKind } from './usage-report';
+
+interface UsageReportRow {
+  id: string;
+  allocation_id: string;
+  kind: UsageReportKind;
+  payload: unknown;
+  attempts: number;
+}
+
+/** Backlog of undelivered reports of one kind, for the gauges. */
+export interface UsageReportBacklog {
+  kind: UsageReportKind;
+  pending: number;
+  oldestAgeSeconds: number;
+}
+
+/**
+ * usage_reports: what device-service owes user-service and billing-service. Rows are written in
+ * the transaction of the change they report and settled once their target has answered for good.
+ */
+@Injectable()
+export class UsageReportsRepository {
+  /**
+   * Stores reports (one per allocation and kind: a repeat is ignored) and returns the new ones.
+   * They are first due `leaseMs` from now: the writer sends them itself right after its commit, and
+   * the job only takes over if that never settles them (the writer died, the target was down).
+   */
+  async insert(
+    manager: EntityManager,
+    reports: NewUsageReport[],
+    leaseMs: number,
+  ): Promise<Array<{ id: string; kind: UsageReportKind }>> {
+    if (reports.length === 0) return [];
+    const rows = await queryRows<{ id: string; kind: UsageReportKind }>(
+      manager,
+      `INSERT INTO usage_reports (allocation_id, kind, payload, next_attempt_at)
+       SELECT report.*, now() + make_interval(secs => $4::double precision / 1000)
+       FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS report
+       ON CONFLICT (allocation_id, kind) DO NOTHING
+       RETURNING id, kind`,
+      [
+        reports.map((report) => report.allocationId),
+        reports.map((report) => report.kind),
+        reports.map((report) => JSON.stringify(report.payload)),
+        leaseMs,
+      ],
+    );
+    return rows.map((row) => ({ id: String(row.id), kind: row.kind }));
+  }
+
+  /** Unsettled reports among `ids`, for their writer's first delivery (no claim needed: see insert). */
+  async findUnsettled(manager: EntityManager, ids: string[]): Promise<UsageReport[]> {
+    const rows = await queryRows<UsageReportRow>(
+      manager,
+      `SELECT id, allocation_id, kind, payload, attempts FROM usage_reports
+       WHERE id = ANY($1::bigint[]) AND settled_at IS NULL ORDER BY id`,
+      [ids],
+    );
+    return rows.map(toUsageReport);
+  }
+
+  /**
+   * Claims the oldest due, unsettled reports for one delivery attempt: their next attempt moves
+   * `leaseMs` ahead so another replica's job does not send them meanwhile.
+   */
+  async claimDue(manager: EntityManager, limit: number, leaseMs: number): Promise<UsageReport[]> {
+    const rows = await queryRows<UsageReportRow>(
+      manager,
+      `WITH due AS (
+         SELECT id FROM usage_reports
+         WHERE settled_at IS NULL AND next_attempt_at <= now()
+         ORDER BY next_attempt_at, id LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE usage_reports r
+       SET next_attempt_at = now() + make_interval(secs => $1::double precision / 1000)
+       FROM due WHERE r.id = due.id
+       RETURNING r.id, r.allocation_id, r.kind, r.payload, r.attempts`,
+      [leaseMs, limit],
+    );
+    return rows.map(toUsageReport);
+  }
+
+  /** Marks reports answered for good; `rejected` keeps the target's refusal as the last error. */
+  async settle(manager: EntityManager, ids: string[], outcome: 'delivered' | 'rejected', error?: string) {
+    if (ids.length === 0) return;
+    await queryRows(
+      manager,
+      `UPDATE usage_reports
+       SET outcome = $2, settled_at = now(), attempts = attempts + 1, last_error = COALESCE($3, last_error)
+       WHERE id = ANY($1::bigint[]) AND settled_at IS NULL RETURNING id`,
+      [ids, outcome, error ?? null],
+    );
+  }
+
+  /** Schedules the next attempt of an undelivered report. */
+  async postpone(manager: EntityManager, id: string, delayMs: number, error: string): Promise<void> {
+    await queryRows(
+      manager,
+      `UPDATE usage_reports
+       SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000), last_error = $3,
+           attempts = attempts + 1
+       WHERE id = $1 AND settled_at IS NULL RETURNING id`,
+      [id, delayMs, error.slice(0, 2000)],
+    );
+  }
+
+  async backlog(manager: EntityManager): Promise<UsageReportBacklog[]> {
+    const rows = await queryRows<{ kind: UsageReportKind; pending: string; oldest: string | null }>(
+      manager,
+      `SELECT kind, count(*) AS pending, EXTRACT(EPOCH FROM now() - min(created_at)) AS oldest
+       FROM usage_reports WHERE settled_at IS NULL GROUP BY kind`,
+    );
+    return rows.map((row) => ({
+      kind: row.kind,
+      pending: Number(row.pending),
+      oldestAgeSeconds: Number(row.oldest ?? 0),
+    }));
+  }
+
+  /** Deletes reports settled more than `retentionDays` ago. */
+  async trimSettled(manager: EntityManager, retentionDays: number, limit: number): Promise<number> {
+    const rows = await queryRows(
+      manager,
+      `DELETE FROM usage_reports WHERE id IN (
+         SELECT id FROM usage_reports WHERE settled_at < now() - make_interval(days => $1)
+         ORDER BY settled_at LIMIT $2)
+       RETURNING id`,
+      [retentionDays, limit],
+    );
+    return rows.length;
+  }
+}
+
+function toUsageReport(row: UsageReportRow): UsageReport {
+  return {
+    id: String(row.id),
+    allocationId: row.allocation_id,
+    kind: row.kind,
+    payload: row.payload,
+    attempts: row.attempts,
+  } as UsageReport;
+}

@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { OptionalField } from '../common/optional-field.decorator';
+import { DEVICE_FIELD_LIMITS } from './device-attributes';
+
+/** Body of admin `POST /devices`: the provider creates the device, then it joins the pool. */
+export class CreateDeviceRequest {
+  @ApiPropertyOptional({ example: 'simulated', description: 'Default: the configured DEVICE_PROVIDER' })
+  @OptionalField()
+  @IsString()
+  @Matches(DEVICE_FIELD_LIMITS.providerPattern, {
+    message: 'provider must be lower-case letters, digits and -',
+  })
+  provider?: string;
+
+  @ApiProperty({ example: 'eu-west-1' })
+  @IsString()
+  @Matches(DEVICE_FIELD_LIMITS.regionPattern, { message: 'region must be lower-case letters, digits and -' })
+  region!: string;
+
+  @ApiProperty({ example: '13' })
+  @IsString()
+  @Matches(DEVICE_FIELD_LIMITS.androidVersionPattern, { message: 'androidVersion must look like 13 or 12.1' })
+  androidVersion!: string;
+
+  @ApiProperty({ example: 4 })
+  @IsInt()
+  @Min(DEVICE_FIELD_LIMITS.cpuCores.min)
+  @Max(DEVICE_FIELD_LIMITS.cpuCores.max)
+  cpuCores!: number;
+
+  @ApiProperty({ example: 8192 })
+  @IsInt()
+  @Min(DEVICE_FIELD_LIMITS.memoryMb.min)
+  @Max(DEVICE_FIELD_LIMITS.memoryMb.max)
+  memoryMb!: number;
+
+  @ApiProperty({ example: 64 })
+  @IsInt()
+  @Min(DEVICE_FIELD_LIMITS.storageGb.min)
+  @Max(DEVICE_FIELD_LIMITS.storageGb.max)
+  storageGb!: number;
+}

@@ -1,0 +1,23 @@
+/** Lifecycle of a device in the pool; only `available` devices can be allocated. */
+export const DEVICE_STATUSES = ['provisioning', 'available', 'maintenance', 'failed', 'retired'] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+/** Last known health; allocation picks `healthy` devices only. */
+export const DEVICE_HEALTH_STATES = ['healthy', 'degraded', 'unhealthy', 'unknown'] as const;
+export type DeviceHealth = (typeof DEVICE_HEALTH_STATES)[number];
+
+/**
+ * Bounds and formats of device fields, shared by the request DTOs and the database CHECKs, so an
+ * absurd or hostile value is a 400 rather than a database error.
+ */
+export const DEVICE_FIELD_LIMITS = {
+  cpuCores: { min: 1, max: 128 },
+  memoryMb: { min: 256, max: 1_048_576 },
+  storageGb: { min: 1, max: 65_536 },
+  /** e.g. `eu-west-1`, `cn-hangzhou`. */
+  regionPattern: /^[a-z][a-z0-9-]{0,62}$/,
+  /** e.g. `13`, `12.1`, `11.0.3`. */
+  androidVersionPattern: /^\d{1,2}(\.\d{1,2}){0,2}$/,
+  /** Provider names: `simulated`, vendor keys. */
+  providerPattern: /^[a-z][a-z0-9-]{0,31}$/,
+} as const;

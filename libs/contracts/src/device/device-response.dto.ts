@@ -1,0 +1,46 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  DEVICE_HEALTH_STATES,
+  DEVICE_STATUSES,
+  type DeviceHealth,
+  type DeviceStatus,
+} from './device-attributes';
+
+/** A device of the pool as the API returns it. */
+export class DeviceResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'simulated' })
+  provider!: string;
+
+  @ApiProperty({ example: 'sim-00a1f3' })
+  providerDeviceId!: string;
+
+  @ApiProperty({ example: 'eu-west-1' })
+  region!: string;
+
+  @ApiProperty({ example: '13' })
+  androidVersion!: string;
+
+  @ApiProperty({ example: 4 })
+  cpuCores!: number;
+
+  @ApiProperty({ example: 8192 })
+  memoryMb!: number;
+
+  @ApiProperty({ example: 64 })
+  storageGb!: number;
+
+  @ApiProperty({ enum: DEVICE_STATUSES })
+  status!: DeviceStatus;
+
+  @ApiProperty({ enum: DEVICE_HEALTH_STATES })
+  health!: DeviceHealth;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+}
