@@ -72,6 +72,8 @@ function databaseUrlOf(service) {
 }
 
 function appOf(service) {
+  // One service's own schedule overrides (docs/coordination.md); job names differ between services.
+  const cronOverrides = environment[`${variablePrefix(service.name)}_CRON_SCHEDULE_OVERRIDES`];
   return {
     name: service.name,
     namespace: 'cloudphone',
@@ -103,6 +105,7 @@ function appOf(service) {
       SHUTDOWN_DELAY_MS: String(shutdownDelayMs),
       // Empty means "use the default", hostname-pid: distinct per worker, even if the shell exports one.
       INSTANCE_ID: '',
+      ...(cronOverrides ? { CRON_SCHEDULE_OVERRIDES: cronOverrides } : {}),
     },
   };
 }

@@ -4,8 +4,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectAmqp } from 'amqplib';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
+import type { CronRunRecord } from '@cloudphone/shared';
 import {
   createTestSecrets,
   deleteRedisKeys,
@@ -192,6 +194,36 @@ export class ClusterPlatform {
     } finally {
       await client.end();
     }
+  }
+
+  /** The run records a service keeps in Redis for one cron job (newest first, up to CRON_HISTORY_SIZE). */
+  async cronRuns(service: ServiceName, job: string): Promise<CronRunRecord[]> {
+    const redis = new Redis(TEST_SERVERS.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    try {
+      const entries = await redis.lrange(`${this.id}:cron:${service}:{${job}}:runs`, 0, -1);
+      return entries.map((entry) => JSON.parse(entry) as CronRunRecord);
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  /** The instance that claimed a job's tick (`<hostname>-<pid>` under PM2), or null if none did. */
+  async tickClaimant(service: ServiceName, job: string, tick: number): Promise<string | null> {
+    const redis = new Redis(TEST_SERVERS.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    try {
+      return await redis.get(`${this.id}:cron:${service}:{${job}}:tick:${tick}`);
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  /** Pids of the PM2 daemon and of every worker, to check afterwards that none survived. */
+  async processIds(): Promise<number[]> {
+    const daemon = Number((await readFile(join(this.pm2.home, 'pm2.pid'), 'utf8').catch(() => '')).trim());
+    const workers = (await this.instances()).map((process) => process.pid);
+    return [...(daemon > 0 ? [daemon] : []), ...workers.filter((pid) => pid > 0)];
   }
 
   /** Kills the PM2 daemon and its workers, then drops the databases, Redis keys, exchange and queues. */

@@ -61,6 +61,8 @@ describe('parseCronScheduleOverrides', () => {
     ['a fractional minimum hold', '{"a": {"minHoldMs": 1.5}}', 'job "a": minHoldMs must be an integer'],
     ['a string jitter', '{"a": {"jitterMs": "100"}}', 'job "a": jitterMs must be an integer'],
     ['disabled as a string', '{"a": {"disabled": "yes"}}', 'job "a": disabled must be true or false'],
+    ['a zero maximum run time', '{"a": {"maxRunMs": 0}}', 'job "a": maxRunMs must be an integer between 1'],
+    ['a bad expression for every job', '{"*": "soon"}', 'job "*": invalid cron expression'],
   ])('refuses %s, naming the problem', (_case, raw, problem) => {
     expect(() => parseCronScheduleOverrides(raw)).toThrow(problem);
   });
@@ -84,6 +86,26 @@ describe('applyCronScheduleOverrides', () => {
     });
     expect(metrics.disabled).toBeUndefined();
     expect(housekeeping).toBe(jobs[1]);
+  });
+
+  it('applies the "*" entry to every job without an entry of its own, in any service', () => {
+    const [metrics, housekeeping] = applyCronScheduleOverrides(
+      jobs,
+      parseCronScheduleOverrides(
+        JSON.stringify({
+          '*': { expression: '*/2 * * * * *', jitterMs: 0, maxRunMs: 3000 },
+          'events-housekeeping': { minHoldMs: 500 },
+        }),
+      ),
+      'user-service',
+    );
+    expect(metrics).toMatchObject({ expression: '*/2 * * * * *', jitterMs: 0, maxRunMs: 3000, minHoldMs: 0 });
+    expect(housekeeping).toMatchObject({
+      expression: '0 3 * * *',
+      jitterMs: 5000,
+      maxRunMs: 60_000,
+      minHoldMs: 500,
+    });
   });
 
   it('disables a job without changing its schedule', () => {

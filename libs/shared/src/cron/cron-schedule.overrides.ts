@@ -2,14 +2,22 @@ import { CRON_JOB_NAME_PATTERN } from './cluster-safe-cron.decorator';
 import { CronSchedule } from './cron-schedule';
 import type { CronJobDefinition, CronScheduleOverride, CronScheduleOverrides } from './cron.types';
 
-const FIELDS: ReadonlyArray<keyof CronScheduleOverride> = ['expression', 'jitterMs', 'minHoldMs', 'disabled'];
+const FIELDS: ReadonlyArray<keyof CronScheduleOverride> = [
+  'expression',
+  'jitterMs',
+  'minHoldMs',
+  'maxRunMs',
+  'disabled',
+];
 const MAX_DELAY_MS = 24 * 60 * 60_000;
+/** The entry that applies to every job without one of its own. */
+export const EVERY_CRON_JOB = '*';
 
 export const NO_CRON_SCHEDULE_OVERRIDES: CronScheduleOverrides = Object.freeze({});
 
 export const CRON_SCHEDULE_OVERRIDES_FORMAT =
-  'a JSON object mapping job names to a cron expression or to ' +
-  '{"expression"?: string, "jitterMs"?: integer, "minHoldMs"?: integer, "disabled"?: boolean}';
+  'a JSON object mapping job names (or "*" for every other job) to a cron expression or to ' +
+  '{"expression"?: string, "jitterMs"?: integer, "minHoldMs"?: integer, "maxRunMs"?: integer, "disabled"?: boolean}';
 
 /**
  * Reads CRON_SCHEDULE_OVERRIDES. Throws an Error naming the first bad job or field, so the
@@ -25,15 +33,18 @@ export function parseCronScheduleOverrides(raw: string): CronScheduleOverrides {
   if (!isPlainObject(parsed)) throw new Error('not a JSON object');
   const overrides: Record<string, Readonly<CronScheduleOverride>> = {};
   for (const [job, value] of Object.entries(parsed)) {
-    if (!CRON_JOB_NAME_PATTERN.test(job)) throw new Error(`"${job}" is not a cron job name`);
+    if (job !== EVERY_CRON_JOB && !CRON_JOB_NAME_PATTERN.test(job)) {
+      throw new Error(`"${job}" is not a cron job name`);
+    }
     overrides[job] = Object.freeze(parseEntry(job, value));
   }
   return Object.freeze(overrides);
 }
 
 /**
- * The discovered jobs with CRON_SCHEDULE_OVERRIDES applied. Throws when an override names a job the
- * service does not have, listing the ones it has: a misspelt name must not silently change nothing.
+ * The discovered jobs with CRON_SCHEDULE_OVERRIDES applied: a job's own entry, else the `*` entry.
+ * Throws when an entry names a job the service does not have, listing the ones it has: a misspelt
+ * name must not silently change nothing.
  */
 export function applyCronScheduleOverrides(
   definitions: readonly CronJobDefinition[],
@@ -41,7 +52,7 @@ export function applyCronScheduleOverrides(
   serviceName: string,
 ): CronJobDefinition[] {
   const known = definitions.map((definition) => definition.name);
-  const unknown = Object.keys(overrides).filter((job) => !known.includes(job));
+  const unknown = Object.keys(overrides).filter((job) => job !== EVERY_CRON_JOB && !known.includes(job));
   if (unknown.length > 0) {
     throw new Error(
       `CRON_SCHEDULE_OVERRIDES names ${unknown.map((job) => `"${job}"`).join(', ')}, which ` +
@@ -49,13 +60,15 @@ export function applyCronScheduleOverrides(
     );
   }
   return definitions.map((definition) => {
-    if (!Object.hasOwn(overrides, definition.name)) return definition;
-    const entry = overrides[definition.name];
+    const name = Object.hasOwn(overrides, definition.name) ? definition.name : EVERY_CRON_JOB;
+    if (!Object.hasOwn(overrides, name)) return definition;
+    const entry = overrides[name];
     return {
       ...definition,
       expression: entry.expression ?? definition.expression,
       jitterMs: entry.jitterMs ?? definition.jitterMs,
       minHoldMs: entry.minHoldMs ?? definition.minHoldMs,
+      maxRunMs: entry.maxRunMs ?? definition.maxRunMs,
       disabled: entry.disabled ?? definition.disabled,
       override: { entry, declaredExpression: definition.expression },
     };
@@ -75,11 +88,12 @@ function parseEntry(job: string, value: unknown): CronScheduleOverride {
   if (keys.length === 0) throw new Error(`job "${job}": the override changes nothing`);
   const entry: CronScheduleOverride = {};
   if (value.expression !== undefined) entry.expression = checkedExpression(job, value.expression);
-  for (const field of ['jitterMs', 'minHoldMs'] as const) {
+  for (const field of ['jitterMs', 'minHoldMs', 'maxRunMs'] as const) {
     const delay = value[field];
     if (delay === undefined) continue;
-    if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_MS) {
-      throw new Error(`job "${job}": ${field} must be an integer between 0 and ${MAX_DELAY_MS}`);
+    const minimum = field === 'maxRunMs' ? 1 : 0;
+    if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < minimum || delay > MAX_DELAY_MS) {
+      throw new Error(`job "${job}": ${field} must be an integer between ${minimum} and ${MAX_DELAY_MS}`);
     }
     entry[field] = delay;
   }

@@ -113,6 +113,8 @@ export interface CronScheduleOverride {
   expression?: string;
   jitterMs?: number;
   minHoldMs?: number;
+  /** Also bounds the job lock's lease, i.e. how soon a dead replica's run frees the job. */
+  maxRunMs?: number;
   disabled?: boolean;
 }
 

@@ -110,7 +110,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         try {
           const handled = await this.relayBatch();
           this.brokerFailures = 0;
-          if (handled > 0) pauseMs = 0;
+          // A full batch may have left rows behind: go on at once. A partial one drained what was
+          // due (bar the tail of a run longer than its share of the batch, which the next wake-up
+          // or poll sends), so wait for the next commit instead of asking again for nothing.
+          if (handled >= this.config.eventsRelayBatchSize) pauseMs = 0;
         } catch (error) {
           this.brokerFailures += 1;
           pauseMs = Math.min(100 * 2 ** Math.min(this.brokerFailures, 10), MAX_BROKER_BACKOFF_MS);

@@ -34,8 +34,8 @@ export class HttpClientRegistry implements OnApplicationShutdown {
     return client;
   }
 
-  onApplicationShutdown(): void {
-    for (const client of this.clients.values()) client.shutdown();
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((client) => client.shutdown()));
   }
 }
 

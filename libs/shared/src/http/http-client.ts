@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
+import { Agent, request } from 'undici';
 import { HTTP_HEADERS } from '@cloudphone/contracts';
 import { RequestContext } from '../logging/request-context';
 import type { MetricsService } from '../metrics/metrics.service';
@@ -74,6 +75,9 @@ export class HttpClient {
   private readonly metrics: HttpClientMetrics;
   private readonly logger = new Logger('HttpClient');
   private readonly random: () => number;
+  // undici's request() on a keep-alive agent per target: several times cheaper per call than fetch,
+  // which matters on a path (allocate) that makes two calls per request.
+  private readonly agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
   private openedAt = 0;
 
   constructor(
@@ -149,8 +153,10 @@ export class HttpClient {
   }
 
   /** Stops the breaker's timers; later calls fail with CircuitOpenError. */
-  shutdown(): void {
+  /** Stops the breaker and closes the kept-alive connections. */
+  async shutdown(): Promise<void> {
     this.breaker.shutdown();
+    await this.agent.close();
   }
 
   private prepare(options: HttpRequestOptions, deadline: AbortSignal): Call {
@@ -229,28 +235,31 @@ export class HttpClient {
       const headers = { ...call.headers };
       const token = this.dependencies.serviceToken?.();
       if (token) headers.authorization = `Bearer ${token}`;
-      const response = await fetch(call.url, {
+      const response = await request(call.url, {
         method: call.method,
         headers,
         body: call.body,
         signal: AbortSignal.any([attemptTimeout.signal, call.deadline]),
+        dispatcher: this.agent,
       });
-      const text = await response.text();
-      if (response.status >= 200 && response.status < 300) {
+      const text = await response.body.text();
+      const status = response.statusCode;
+      if (status >= 200 && status < 300) {
         return {
-          status: response.status,
+          status,
           headers: response.headers,
-          body: parseBody(text, context, response.status),
+          body: parseBody(text, context, status),
           attempts: attempt,
           requestId: call.requestId,
         };
       }
+      const retryAfter = response.headers[HTTP_HEADERS.retryAfter];
       const answer = errorAnswer(
-        response.status,
+        status,
         text,
-        parseRetryAfterMs(response.headers.get(HTTP_HEADERS.retryAfter)),
+        parseRetryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
       );
-      throw response.status >= 400 && response.status < 500
+      throw status >= 400 && status < 500
         ? new HttpClientError(answer, context)
         : new HttpServerError(answer, context);
     } catch (error) {
@@ -363,7 +372,7 @@ function errorAnswer(status: number, text: string, retryAfterMs: number | undefi
 }
 
 function systemErrorCode(error: unknown): string | undefined {
-  // undici wraps the socket error: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }).
+  // The socket error's code, possibly wrapped (e.g. `{ cause: { code: 'ECONNREFUSED' } }`).
   let current: unknown = error;
   for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {
     const { code, cause } = current as { code?: unknown; cause?: unknown };

@@ -35,7 +35,8 @@ export interface HttpRequestOptions {
 
 export interface HttpResponse<T> {
   status: number;
-  headers: Headers;
+  /** Response headers, names in lower case. */
+  headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body (undefined for an empty body). */
   body: T;
   /** Attempts made, 1 when the first one succeeded. */
