@@ -4,5 +4,5 @@ export { findPage } from './list-query.repository-helper';
 export { MigrationRunner } from './migration-runner';
 export type { MigrationFile, MigrationRunnerOptions, MigrationRunResult } from './migration-runner';
 export { PostgresHealthIndicator } from './postgres.health-indicator';
-export { queryRows } from './query-rows';
+export { queryRows, runnerRows } from './query-rows';
 export { afterCommit, currentTransactionManager, runInTransaction } from './transaction-context';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { queryRows } from '../database/query-rows';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** SQL of the `inbox` table: ids of events this service has handled. */
@@ -15,11 +16,12 @@ export class InboxRepository {
     manager: EntityManager,
     event: { id: string; type: string; source: string },
   ): Promise<boolean> {
-    const inserted = (await manager.query(
+    const inserted = await queryRows(
+      manager,
       `INSERT INTO inbox (event_id, event_type, source) VALUES ($1, $2, $3)
        ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
       [event.id, event.type, event.source],
-    )) as unknown[];
+    );
     return inserted.length === 1;
   }
 

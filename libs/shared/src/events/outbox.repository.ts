@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { queryRows, runnerRows } from '../database/query-rows';
 
 export interface NewOutboxRow {
   eventId: string;
@@ -65,7 +66,8 @@ export class OutboxRepository {
 
   /** Inserts rows through `manager`, i.e. inside the caller's transaction. */
   async insert(manager: EntityManager, rows: NewOutboxRow[]): Promise<void> {
-    await manager.query(
+    await queryRows(
+      manager,
       `INSERT INTO outbox (event_id, event_type, event_version, aggregate_key, data)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[])`,
       [
@@ -92,23 +94,20 @@ export class OutboxRepository {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const heads = (await runner.query(CLAIM_HEADS, [headLimit])) as Array<{
-        id: string;
-        aggregate_key: string;
-      }>;
+      const heads = await runnerRows<{ id: string; aggregate_key: string }>(runner, CLAIM_HEADS, [headLimit]);
       if (heads.length === 0) {
         await runner.commitTransaction();
         return 0;
       }
       const perAggregate = Math.max(1, Math.ceil(headLimit / heads.length));
-      const raw = (await runner.query(READ_AGGREGATE_RUNS, [
+      const raw = await runnerRows<RawOutboxRow>(runner, READ_AGGREGATE_RUNS, [
         heads.map((head) => head.aggregate_key),
         heads.map((head) => head.id),
         perAggregate,
-      ])) as RawOutboxRow[];
+      ]);
       const result = await send(raw.map(toOutboxRow));
       if (result.sentIds.length > 0) {
-        await runner.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [
+        await runnerRows(runner, 'UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [
           result.sentIds,
         ]);
       }

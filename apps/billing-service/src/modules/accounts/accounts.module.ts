@@ -12,7 +12,13 @@ import { LedgerRepository } from './ledger.repository';
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity]), PricingModule],
   controllers: [AccountsController],
-  providers: [AccountsService, AccountsRepository, AccountBalanceService, LedgerRepository, BillingMetricsJob],
+  providers: [
+    AccountsService,
+    AccountsRepository,
+    AccountBalanceService,
+    LedgerRepository,
+    BillingMetricsJob,
+  ],
   exports: [AccountsService, AccountsRepository, AccountBalanceService],
 })
 export class AccountsModule {}

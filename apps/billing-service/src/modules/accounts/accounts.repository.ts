@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { findPage, type ListQuery, type Page } from '@cloudphone/shared';
+import { findPage, type ListQuery, type Page, queryRows } from '@cloudphone/shared';
 import { type EntityManager, Repository } from 'typeorm';
 import { AccountEntity, type AccountStatus } from './account.entity';
 import type { AccountSnapshot } from './account-snapshot';
@@ -40,9 +40,11 @@ export class AccountsRepository {
   }
 
   async findByUserId(manager: EntityManager, userId: string): Promise<AccountSnapshot | null> {
-    const rows: AccountRow[] = await manager.query(`SELECT ${COLUMNS} FROM accounts WHERE user_id = $1`, [
-      userId,
-    ]);
+    const rows: AccountRow[] = await queryRows(
+      manager,
+      `SELECT ${COLUMNS} FROM accounts WHERE user_id = $1`,
+      [userId],
+    );
     return rows.length > 0 ? toSnapshot(rows[0]) : null;
   }
 
@@ -56,7 +58,8 @@ export class AccountsRepository {
   ): Promise<AccountSnapshot> {
     const existing = await this.lock(manager, account.userId);
     if (existing) return existing;
-    await manager.query(
+    await queryRows(
+      manager,
       `INSERT INTO accounts (user_id, tenant_id, currency) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING`,
       [account.userId, account.tenantId, account.currency],
     );
@@ -71,14 +74,15 @@ export class AccountsRepository {
     balanceMinor: bigint,
     status: AccountStatus,
   ): Promise<void> {
-    await manager.query(
+    await queryRows(
+      manager,
       `UPDATE accounts SET balance_minor = $2, status = $3, updated_at = now() WHERE id = $1`,
       [accountId, balanceMinor.toString(), status],
     );
   }
 
   async updateStatus(manager: EntityManager, accountId: string, status: AccountStatus): Promise<void> {
-    await manager.query(`UPDATE accounts SET status = $2, updated_at = now() WHERE id = $1`, [
+    await queryRows(manager, `UPDATE accounts SET status = $2, updated_at = now() WHERE id = $1`, [
       accountId,
       status,
     ]);
@@ -89,7 +93,8 @@ export class AccountsRepository {
    * or overdue but no longer negative), skipping rows another transaction holds.
    */
   async lockMisflagged(manager: EntityManager, limit: number): Promise<AccountSnapshot[]> {
-    const rows: AccountRow[] = await manager.query(
+    const rows: AccountRow[] = await queryRows(
+      manager,
       `SELECT ${COLUMNS} FROM accounts
        WHERE (status = 'active' AND balance_minor < 0) OR (status = 'overdue' AND balance_minor >= 0)
        ORDER BY id
@@ -101,7 +106,8 @@ export class AccountsRepository {
   }
 
   private async lock(manager: EntityManager, userId: string): Promise<AccountSnapshot | null> {
-    const rows: AccountRow[] = await manager.query(
+    const rows: AccountRow[] = await queryRows(
+      manager,
       `SELECT ${COLUMNS} FROM accounts WHERE user_id = $1 FOR UPDATE`,
       [userId],
     );

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { queryRows } from '@cloudphone/shared';
 import type { EntityManager } from 'typeorm';
 import type { LedgerEntry, LedgerEntryKind, LedgerMismatch } from './ledger-entry';
 
@@ -24,7 +25,8 @@ export class LedgerRepository {
     manager: EntityManager,
     entry: Omit<LedgerEntry, 'id'> & { createdBy: string | null },
   ): Promise<string | null> {
-    const rows: Array<{ id: string }> = await manager.query(
+    const rows: Array<{ id: string }> = await queryRows(
+      manager,
       `INSERT INTO ledger_entries (account_id, kind, amount_minor, balance_after_minor, usage_id, reference, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT DO NOTHING
@@ -43,7 +45,8 @@ export class LedgerRepository {
   }
 
   async findTopUp(manager: EntityManager, reference: string): Promise<LedgerEntry | null> {
-    const rows: LedgerEntryRow[] = await manager.query(
+    const rows: LedgerEntryRow[] = await queryRows(
+      manager,
       `SELECT ${COLUMNS} FROM ledger_entries WHERE kind = 'top_up' AND reference = $1`,
       [reference],
     );
@@ -52,7 +55,8 @@ export class LedgerRepository {
 
   /** Accounts whose balance is not the sum of their ledger (there should never be any). */
   async findMismatches(manager: EntityManager, limit: number): Promise<LedgerMismatch[]> {
-    const rows: Array<{ user_id: string; balance_minor: string; ledger_sum: string }> = await manager.query(
+    const rows: Array<{ user_id: string; balance_minor: string; ledger_sum: string }> = await queryRows(
+      manager,
       `SELECT a.user_id, a.balance_minor, COALESCE(l.total, 0) AS ledger_sum
        FROM accounts a
        LEFT JOIN (SELECT account_id, SUM(amount_minor) AS total FROM ledger_entries GROUP BY account_id) l

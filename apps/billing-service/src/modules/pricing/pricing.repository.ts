@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { queryRows } from '@cloudphone/shared';
 import type { EntityManager } from 'typeorm';
 import type { PricePlan, PriceRates } from './price-plan';
 
@@ -20,7 +21,8 @@ const COLUMNS = `id, currency, version, base_micros_per_hour, cpu_core_micros_pe
 export class PricingRepository {
   /** The version of `currency`'s plan in force at `at` (the database's now when null). */
   async findInForce(manager: EntityManager, currency: string, at: Date | null): Promise<PricePlan | null> {
-    const rows: PricePlanRow[] = await manager.query(
+    const rows: PricePlanRow[] = await queryRows(
+      manager,
       `SELECT ${COLUMNS} FROM price_plans
        WHERE currency = $1 AND effective_from <= COALESCE($2::timestamptz, clock_timestamp())
        ORDER BY effective_from DESC, version DESC
@@ -32,7 +34,8 @@ export class PricingRepository {
 
   /** The first version of `currency`'s plan, if it has any. */
   async findEarliest(manager: EntityManager, currency: string): Promise<PricePlan | null> {
-    const rows: PricePlanRow[] = await manager.query(
+    const rows: PricePlanRow[] = await queryRows(
+      manager,
       `SELECT ${COLUMNS} FROM price_plans WHERE currency = $1 ORDER BY effective_from, version LIMIT 1`,
       [currency],
     );
@@ -49,8 +52,9 @@ export class PricingRepository {
     rates: PriceRates,
     createdBy: string,
   ): Promise<PricePlan> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('price_plans:' || $1))`, [currency]);
-    const rows: PricePlanRow[] = await manager.query(
+    await queryRows(manager, `SELECT pg_advisory_xact_lock(hashtext('price_plans:' || $1))`, [currency]);
+    const rows: PricePlanRow[] = await queryRows(
+      manager,
       `INSERT INTO price_plans (currency, version, base_micros_per_hour, cpu_core_micros_per_hour,
                                 memory_gb_micros_per_hour, storage_gb_micros_per_hour, effective_from, created_by)
        SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4, $5, clock_timestamp(), $6

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { queryRows } from '@cloudphone/shared';
 import type { EntityManager } from 'typeorm';
 import type { UsageRecord } from './usage-record';
 
@@ -27,7 +28,8 @@ const COLUMNS = `id, allocation_id, account_id, user_id, tenant_id, device_id, s
 @Injectable()
 export class UsageRepository {
   async findByAllocationId(manager: EntityManager, allocationId: string): Promise<UsageRecord | null> {
-    const rows: UsageRecordRow[] = await manager.query(
+    const rows: UsageRecordRow[] = await queryRows(
+      manager,
       `SELECT ${COLUMNS} FROM usage_records WHERE allocation_id = $1`,
       [allocationId],
     );
@@ -40,7 +42,8 @@ export class UsageRepository {
    * exactly one of any number of racing reports is recorded.
    */
   async insertUnlessRecorded(manager: EntityManager, record: UsageRecord): Promise<boolean> {
-    const rows: Array<{ id: string }> = await manager.query(
+    const rows: Array<{ id: string }> = await queryRows(
+      manager,
       `INSERT INTO usage_records (id, allocation_id, account_id, user_id, tenant_id, device_id, started_at,
          ended_at, billed_seconds, cpu_cores, memory_mb, storage_gb, price_plan_id, amount_minor, currency,
          balance_after_minor)

@@ -96,16 +96,16 @@ export class AllocationEndingService {
     const stored = await this.dispatcher.store(manager, ended.flatMap(endingReports));
     await this.events.publish(manager, ended.map(endingEvent));
     for (const allocation of ended) this.ended.inc({ reason: allocation.endReason ?? 'unknown' });
-    const quotaIds = stored.filter((report) => report.kind === 'quota_restore').map((report) => report.id);
-    const billingIds = stored.filter((report) => report.kind === 'billing_usage').map((report) => report.id);
+    const quota = stored.filter((report) => report.kind === 'quota_restore');
+    const billing = stored.filter((report) => report.kind === 'billing_usage');
     await afterCommit(async () => {
       await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
       if (delivery === 'background') {
-        this.dispatcher.deliverInBackground([...quotaIds, ...billingIds]);
+        this.dispatcher.deliverInBackground(stored);
         return;
       }
-      this.dispatcher.deliverInBackground(billingIds);
-      const summary = await this.dispatcher.deliver(quotaIds);
+      this.dispatcher.deliverInBackground(billing);
+      const summary = await this.dispatcher.deliver(quota);
       if (summary.deferred > 0) {
         this.logger.warn({
           msg: 'quota not given back yet; the report job will retry',

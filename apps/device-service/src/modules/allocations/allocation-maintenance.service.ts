@@ -87,7 +87,7 @@ export class AllocationMaintenanceService {
    * gives back any quota they took: a restore of quota never taken only leaves a harmless marker.
    */
   async recoverStaleClaims(): Promise<number> {
-    const { recovered, reportIds } = await runInTransaction(this.dataSource, async (manager) => {
+    const { recovered, reports } = await runInTransaction(this.dataSource, async (manager) => {
       const failed = await this.allocations.failStaleClaims(
         manager,
         this.config.allocationClaimTimeoutMs,
@@ -101,11 +101,11 @@ export class AllocationMaintenanceService {
           payload: { userId: claim.userId, allocationId: claim.id },
         })),
       );
-      return { recovered: failed.length, reportIds: stored.map((report) => report.id) };
+      return { recovered: failed.length, reports: stored };
     });
     if (recovered > 0) {
       await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
-      await this.dispatcher.deliver(reportIds);
+      await this.dispatcher.deliver(reports);
     }
     return recovered;
   }

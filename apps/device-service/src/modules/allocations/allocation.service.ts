@@ -217,12 +217,12 @@ export class AllocationService {
   }
 
   private async activate(claim: AllocationRecord, quotaDeferred: boolean): Promise<AllocationResponse> {
-    const { active, reportIds } = await runInTransaction(this.dataSource, async (manager) => {
+    const { active, reports } = await runInTransaction(this.dataSource, async (manager) => {
       const now = await this.clock.now(manager);
       const record = await this.allocations.activate(manager, claim, now, (startedAt, expiresAt) =>
         toAllocationResponse({ ...claim, status: 'active', startedAt, expiresAt }),
       );
-      if (!record) return { active: null, reportIds: [] };
+      if (!record) return { active: null, reports: [] };
       const stored = quotaDeferred
         ? await this.dispatcher.store(manager, [
             {
@@ -243,12 +243,12 @@ export class AllocationService {
         aggregateId: record.deviceId,
         data: allocatedEvent(record),
       });
-      return { active: record, reportIds: stored.map((report) => report.id) };
+      return { active: record, reports: stored };
     });
     // The recovery job failed this claim meanwhile (and queued its quota restore).
     if (!active?.response) throw AllocationErrors.claimAbandoned(claim.id);
     await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
-    this.dispatcher.deliverInBackground(reportIds);
+    this.dispatcher.deliverInBackground(reports);
     this.logger.log({
       msg: 'device allocated',
       allocationId: active.id,
@@ -263,21 +263,20 @@ export class AllocationService {
   /** Frees a refused claim's device and, when quota was (or may have been) taken, gives it back. */
   private async failClaim(claim: AllocationRecord, code: string, restoreQuota: boolean): Promise<void> {
     try {
-      const reportIds = await runInTransaction(this.dataSource, async (manager) => {
+      const reports = await runInTransaction(this.dataSource, async (manager) => {
         const failed = await this.allocations.failClaim(manager, claim.id, code);
         if (!failed || !restoreQuota) return [];
-        const stored = await this.dispatcher.store(manager, [
+        return this.dispatcher.store(manager, [
           {
             kind: 'quota_restore',
             allocationId: claim.id,
             payload: { userId: claim.userId, allocationId: claim.id },
           },
         ]);
-        return stored.map((report) => report.id);
       });
       await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
       // Waited for, so the quota is back before the caller hears "no" and tries again.
-      await this.dispatcher.deliver(reportIds);
+      await this.dispatcher.deliver(reports);
     } catch (error) {
       // The claim stays pending; the recovery job fails it and restores its quota after the timeout.
       this.logger.error({ msg: 'could not fail a refused claim', allocationId: claim.id, code, err: error });

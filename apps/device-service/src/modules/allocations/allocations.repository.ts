@@ -92,11 +92,12 @@ export class AllocationsRepository {
          WHERE d.status = 'available' AND d.health = 'healthy' AND d.held_by IS NULL
            AND d.cpu_cores >= $5 AND d.memory_mb >= $6 AND d.storage_gb >= $7
            AND ($8::text IS NULL OR d.region = $8) AND ($9::text IS NULL OR d.android_version = $9)
+           -- No live claim (a holder, a future reservation) overlaps the requested time; the same
+           -- test as the exclusion constraint, so its index answers it.
            AND NOT EXISTS (
              SELECT 1 FROM device_allocations a
              WHERE a.device_id = d.id AND a.ended_at IS NULL
-               AND (a.status IN ${HOLDING}
-                    OR a.period && tstzrange(now(), now() + make_interval(mins => $4)))
+               AND a.period && tstzrange(now(), now() + make_interval(mins => $4))
            )
          ORDER BY d.cpu_cores, d.memory_mb, d.storage_gb, d.id
          LIMIT 1

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { queryRows } from '@cloudphone/shared';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -14,7 +15,7 @@ export abstract class SchedulerClock {
 @Injectable()
 export class DatabaseClock extends SchedulerClock {
   async now(manager: EntityManager): Promise<Date> {
-    const rows: Array<{ now: Date }> = await manager.query(`SELECT date_trunc('milliseconds', now()) AS now`);
-    return rows[0].now;
+    const [row] = await queryRows<{ now: Date }>(manager, `SELECT date_trunc('milliseconds', now()) AS now`);
+    return row.now;
   }
 }

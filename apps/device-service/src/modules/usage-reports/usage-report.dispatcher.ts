@@ -64,23 +64,19 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
    * Stores reports in the caller's transaction (see UsageReportsRepository.insert for why they are
    * not due yet); send them with `deliver`/`deliverInBackground` once it has committed.
    */
-  store(
-    manager: EntityManager,
-    reports: NewUsageReport[],
-  ): Promise<Array<{ id: string; kind: UsageReportKind }>> {
+  store(manager: EntityManager, reports: NewUsageReport[]): Promise<UsageReport[]> {
     return this.reports.insert(manager, reports, DELIVERY_LEASE_MS);
   }
 
-  /** Sends these reports now, unless settled already; returns once each was delivered, refused or postponed. */
-  async deliver(ids: string[]): Promise<DeliverySummary> {
-    if (ids.length === 0) return { delivered: 0, deferred: 0, rejected: 0 };
-    return this.send(await this.reports.findUnsettled(this.dataSource.manager, ids));
+  /** Sends reports `store` returned, once their transaction committed; returns when each was answered. */
+  deliver(reports: UsageReport[]): Promise<DeliverySummary> {
+    return this.send(reports);
   }
 
   /** Like `deliver`, without making the caller wait; shutdown waits for these to finish. */
-  deliverInBackground(ids: string[]): void {
-    if (ids.length === 0) return;
-    const delivery = this.deliver(ids).catch((error: unknown) =>
+  deliverInBackground(reports: UsageReport[]): void {
+    if (reports.length === 0) return;
+    const delivery = this.deliver(reports).catch((error: unknown) =>
       this.logger.warn({ msg: 'usage report delivery failed; the job will retry', err: error }),
     );
     this.background.add(delivery);

@@ -29,36 +29,21 @@ export class UsageReportsRepository {
    * They are first due `leaseMs` from now: the writer sends them itself right after its commit, and
    * the job only takes over if that never settles them (the writer died, the target was down).
    */
-  async insert(
-    manager: EntityManager,
-    reports: NewUsageReport[],
-    leaseMs: number,
-  ): Promise<Array<{ id: string; kind: UsageReportKind }>> {
+  async insert(manager: EntityManager, reports: NewUsageReport[], leaseMs: number): Promise<UsageReport[]> {
     if (reports.length === 0) return [];
-    const rows = await queryRows<{ id: string; kind: UsageReportKind }>(
+    const rows = await queryRows<UsageReportRow>(
       manager,
       `INSERT INTO usage_reports (allocation_id, kind, payload, next_attempt_at)
        SELECT report.*, now() + make_interval(secs => $4::double precision / 1000)
        FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS report
        ON CONFLICT (allocation_id, kind) DO NOTHING
-       RETURNING id, kind`,
+       RETURNING id, allocation_id, kind, payload, attempts`,
       [
         reports.map((report) => report.allocationId),
         reports.map((report) => report.kind),
         reports.map((report) => JSON.stringify(report.payload)),
         leaseMs,
       ],
-    );
-    return rows.map((row) => ({ id: String(row.id), kind: row.kind }));
-  }
-
-  /** Unsettled reports among `ids`, for their writer's first delivery (no claim needed: see insert). */
-  async findUnsettled(manager: EntityManager, ids: string[]): Promise<UsageReport[]> {
-    const rows = await queryRows<UsageReportRow>(
-      manager,
-      `SELECT id, allocation_id, kind, payload, attempts FROM usage_reports
-       WHERE id = ANY($1::bigint[]) AND settled_at IS NULL ORDER BY id`,
-      [ids],
     );
     return rows.map(toUsageReport);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { QuotaResources, UserStatus, UserTier } from '@cloudphone/contracts';
-import { currentTransactionManager } from '@cloudphone/shared';
-import { DataSource, type QueryResult } from 'typeorm';
+import { currentTransactionManager, queryRows } from '@cloudphone/shared';
+import { DataSource } from 'typeorm';
 import type { QuotaState, UsageRecord, UsageRecordStatus } from './quota-state';
 
 interface QuotaRow {
@@ -210,11 +210,8 @@ export class QuotasRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  private async rows<T>(sql: string, parameters: unknown[]): Promise<T[]> {
-    const runner = currentTransactionManager()?.queryRunner;
-    // Structured results give the rows of UPDATE … RETURNING too (plain query() wraps them).
-    if (runner) return ((await runner.query(sql, parameters, true)) as QueryResult).records as T[];
-    return this.dataSource.query(sql, parameters);
+  private rows<T>(sql: string, parameters: unknown[]): Promise<T[]> {
+    return queryRows<T>(currentTransactionManager() ?? this.dataSource.manager, sql, parameters);
   }
 }
 
