@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { InfrastructureModule } from '@cloudphone/shared';
+import { DatabasePoolMonitorJob, InfrastructureModule } from '@cloudphone/shared';
 import type { BillingServiceConfig } from './config/billing-service.config';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { PricingModule } from './modules/pricing/pricing.module';
@@ -11,6 +11,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot({ config }), AccountsModule, PricingModule, UsageModule],
+      providers: [DatabasePoolMonitorJob],
     };
   }
 }

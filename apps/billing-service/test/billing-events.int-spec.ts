@@ -6,7 +6,10 @@ import {
   type BillingUsageRecordedEventData,
   DOMAIN_EVENTS,
 } from '@cloudphone/contracts';
-import { waitFor } from '@cloudphone/shared/testing';
+import { MetricsService } from '@cloudphone/shared';
+import { gaugeValues, manualCronRunContext, waitFor } from '@cloudphone/shared/testing';
+import { LedgerReconciliationJob } from '../src/modules/accounts/jobs/ledger-reconciliation.job';
+import { OverdueDetectionJob } from '../src/modules/accounts/jobs/overdue-detection.job';
 import { BillingTestApp, usageLasting } from './billing-test-app';
 
 // billing.usage_recorded, billing.balance_low and billing.overdue as they reach RabbitMQ through the
@@ -185,5 +188,44 @@ describe('billing-service events', () => {
     const [account] = await app.db.query('SELECT status FROM accounts WHERE user_id = $1', [userId]);
     expect(account).toEqual({ status: 'active' });
     expect(await outboxCounts(userId)).toEqual({});
+  });
+
+  it('schedules both repairs as cluster-safe jobs: overdue detection and hourly ledger reconciliation', async () => {
+    const listing = await app.http
+      .get('/internal/cron')
+      .set('Authorization', `Bearer ${app.tokens.admin()}`)
+      .expect(200);
+    const jobs = (listing.body as { jobs: Array<{ name: string; expression: string }> }).jobs;
+    expect(jobs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'overdue-detection', expression: '* * * * *' }),
+        expect.objectContaining({ name: 'ledger-reconciliation', expression: '17 * * * *' }),
+      ]),
+    );
+    const userId = randomUUID();
+    await app.topUp(userId, '10');
+    await app.db.query(
+      `WITH account AS (UPDATE accounts SET balance_minor = -3 WHERE user_id = $1 RETURNING id)
+       INSERT INTO ledger_entries (account_id, kind, amount_minor, balance_after_minor, created_by)
+       SELECT id, 'opening_balance', -13, -3, 'test' FROM account`,
+      [userId],
+    );
+    await app.service.app.get(OverdueDetectionJob).detect(manualCronRunContext());
+    const [account] = await app.db.query('SELECT status FROM accounts WHERE user_id = $1', [userId]);
+    expect(account).toEqual({ status: 'overdue' });
+    await expectDelivered(userId, { [DOMAIN_EVENTS.billingOverdue]: 1 });
+
+    const metrics = app.service.app.get(MetricsService);
+    await app.service.app.get(LedgerReconciliationJob).reconcile(manualCronRunContext());
+    expect(await gaugeValues(metrics, 'cloudphone_billing_ledger_mismatches')).toEqual([
+      { labels: {}, value: 0 },
+    ]);
+    // A balance moved without its ledger entry is what reconciliation exists to catch.
+    await app.db.query(`UPDATE accounts SET balance_minor = balance_minor + 1 WHERE user_id = $1`, [userId]);
+    await app.service.app.get(LedgerReconciliationJob).reconcile(manualCronRunContext());
+    expect(await gaugeValues(metrics, 'cloudphone_billing_ledger_mismatches')).toEqual([
+      { labels: {}, value: 1 },
+    ]);
+    await app.db.query(`UPDATE accounts SET balance_minor = balance_minor - 1 WHERE user_id = $1`, [userId]);
   });
 });

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { InfrastructureModule } from '@cloudphone/shared';
+import { DatabasePoolMonitorJob, InfrastructureModule } from '@cloudphone/shared';
 import type { DeviceServiceConfig } from './config/device-service.config';
 import { AllocationsModule, type AllocationsModuleOptions } from './modules/allocations/allocations.module';
 import { DevicesModule } from './modules/devices/devices.module';
@@ -15,6 +15,7 @@ export class AppModule {
         DevicesModule,
         AllocationsModule.forRoot(scheduler),
       ],
+      providers: [DatabasePoolMonitorJob],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { InfrastructureModule } from '@cloudphone/shared';
+import { DatabasePoolMonitorJob, InfrastructureModule } from '@cloudphone/shared';
 import type { UserServiceConfig } from './config/user-service.config';
 import { AuthModule } from './modules/auth/auth.module';
 import { QuotasModule } from './modules/quotas/quotas.module';
@@ -11,6 +11,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot({ config }), UsersModule, AuthModule, QuotasModule],
+      providers: [DatabasePoolMonitorJob],
     };
   }
 }

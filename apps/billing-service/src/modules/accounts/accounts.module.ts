@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingMetricsJob } from './jobs/billing-metrics.job';
+import { LedgerReconciliationJob } from './jobs/ledger-reconciliation.job';
+import { OverdueDetectionJob } from './jobs/overdue-detection.job';
 import { PricingModule } from '../pricing/pricing.module';
 import { AccountEntity } from './account.entity';
 import { AccountBalanceService } from './account-balance.service';
@@ -18,6 +20,8 @@ import { LedgerRepository } from './ledger.repository';
     AccountBalanceService,
     LedgerRepository,
     BillingMetricsJob,
+    OverdueDetectionJob,
+    LedgerReconciliationJob,
   ],
   exports: [AccountsService, AccountsRepository, AccountBalanceService],
 })

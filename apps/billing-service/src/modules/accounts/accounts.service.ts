@@ -146,7 +146,7 @@ export class AccountsService {
   }
 
   /**
-   * Overdue detection (not scheduled by any job yet): flags up to `limit` accounts that are
+   * Overdue detection (the overdue-detection job): flags up to `limit` accounts that are
    * negative but still active — announcing `billing.overdue` — and reactivates overdue accounts
    * that are no longer negative. Charges and top-ups already do this as they happen; this repairs
    * accounts changed by hand. Safe to run on several replicas at once (SKIP LOCKED).
@@ -174,7 +174,7 @@ export class AccountsService {
     });
   }
 
-  /** Ledger reconciliation (no job schedules it yet): accounts whose balance is not their ledger's sum. */
+  /** Ledger reconciliation (the ledger-reconciliation job): accounts whose balance is not their ledger's sum. */
   async findLedgerMismatches(limit = 100): Promise<LedgerMismatch[]> {
     const mismatches = await this.ledger.findMismatches(this.dataSource.manager, limit);
     if (mismatches.length > 0) this.logger.error({ msg: 'Balances differ from their ledger', mismatches });

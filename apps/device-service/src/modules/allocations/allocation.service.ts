@@ -200,6 +200,7 @@ export class AllocationService {
         return { claim };
       } catch (error) {
         const constraint = violatedConstraint(error);
+        if (constraint === null) throw error;
         if (constraint === IDEMPOTENCY_INDEX && request.idempotencyKey) {
           const earlier = await this.allocations.findByIdempotencyKey(
             this.dataSource.manager,
@@ -207,9 +208,10 @@ export class AllocationService {
             request.idempotencyKey,
           );
           if (earlier) return { earlier };
-        } else if (constraint === null || attempt >= MAX_CLAIM_ATTEMPTS) {
-          throw error;
+          // The other request with this key failed and let go of it meanwhile: claim again.
+          if (attempt >= MAX_CLAIM_ATTEMPTS) throw AllocationErrors.requestInProgress(request.allocationId);
         } else {
+          if (attempt >= MAX_CLAIM_ATTEMPTS) throw error;
           this.claimConflicts.inc();
         }
       }
