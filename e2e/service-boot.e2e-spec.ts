@@ -24,8 +24,6 @@ const LIST_PATHS: Record<ServiceName, string> = {
   'sms-receive-service': '/numbers',
 };
 
-// The services whose §6 job list has nothing else to run get the shared database pool monitor.
-const POOL_MONITORED: ServiceName[] = ['notification-service', 'proxy-service', 'sms-receive-service'];
 
 describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s boot', (service) => {
   const secrets = createTestSecrets();
@@ -113,14 +111,12 @@ describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s
     });
   });
 
-  it('runs the database pool monitor if §6 gives it one, measuring its own pool by application_name', async () => {
+  it('runs the database pool monitor, measuring its own pool by application_name', async () => {
     const admin = { authorization: `Bearer ${tokens.admin()}` };
     const listing = (await (await fetch(`${running.url}/internal/cron`, { headers: admin })).json()) as {
       jobs: Array<{ name: string }>;
     };
-    const monitored = POOL_MONITORED.includes(service);
-    expect(listing.jobs.some((job) => job.name === 'database-pool-monitor')).toBe(monitored);
-    if (!monitored) return;
+    expect(listing.jobs.some((job) => job.name === 'database-pool-monitor')).toBe(true);
     const triggered = await fetch(`${running.url}/internal/cron/database-pool-monitor/trigger`, {
       method: 'POST',
       headers: admin,
