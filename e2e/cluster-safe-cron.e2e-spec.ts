@@ -4,12 +4,13 @@ import { RedisConnectionManager } from '@cloudphone/shared';
 import {
   createTestDatabase,
   createTestSecrets,
-  ServiceProcess,
+  deleteMessagingNamespace,
   serviceEnvironment,
+  ServiceProcess,
   TEST_SERVERS,
-  TestTokens,
   type TestDatabase,
   type TestSecrets,
+  TestTokens,
   uniqueTestId,
   waitFor,
 } from '@cloudphone/shared/testing';
@@ -325,11 +326,17 @@ describe('@ClusterSafeCron across real processes', () => {
 
   it('a real service (device-service) schedules its job, and an admin can trigger it', async () => {
     const deviceDb = await createTestDatabase('device-service');
+    const namespace = uniqueTestId('cron-device');
     try {
       const prefix = newPrefix('device');
       const service = await ServiceProcess.start({
         service: 'device-service',
-        env: serviceEnvironment({ databaseUrl: deviceDb.url, redisKeyPrefix: prefix.slice(0, -1), secrets }),
+        env: serviceEnvironment({
+          databaseUrl: deviceDb.url,
+          redisKeyPrefix: prefix.slice(0, -1),
+          messagingNamespace: namespace,
+          secrets,
+        }),
       });
       processes.push(service);
       const admin = { authorization: `Bearer ${tokens.admin()}` };
@@ -354,6 +361,7 @@ describe('@ClusterSafeCron across real processes', () => {
       await service.stop();
     } finally {
       await deviceDb.drop();
+      await deleteMessagingNamespace(namespace, ['device-service']);
     }
   });
 });

@@ -3,9 +3,11 @@ import { bootstrapService, CacheService, loadConfig, type RunningService } from 
 import {
   createTestDatabase,
   createTestSecrets,
+  deleteMessagingNamespace,
   serviceEnvironment,
   type TestDatabase,
   TestTokens,
+  uniqueTestId,
 } from '@cloudphone/shared/testing';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
@@ -55,17 +57,20 @@ export class DevicesTestApp {
     readonly service: RunningService,
     readonly db: TestDatabase,
     readonly tokens: TestTokens,
+    private readonly namespace: string,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<DevicesTestApp> {
     const db = await createTestDatabase('device-service');
     const secrets = createTestSecrets();
+    const namespace = uniqueTestId('devices');
     try {
       const config = loadConfig(
         DeviceServiceConfig,
         serviceEnvironment({
           databaseUrl: db.url,
           secrets,
+          messagingNamespace: namespace,
           overrides: { LOG_LEVEL: 'fatal', SIMULATED_PROVIDER_LATENCY_MS: '0', ...env },
         }),
       );
@@ -76,7 +81,7 @@ export class DevicesTestApp {
         description: 'device-service under test',
         ownsProcess: false,
       });
-      return new DevicesTestApp(service, db, new TestTokens(secrets, 'billing-service'));
+      return new DevicesTestApp(service, db, new TestTokens(secrets, 'billing-service'), namespace);
     } catch (error) {
       await db.drop();
       throw error;
@@ -170,5 +175,7 @@ export class DevicesTestApp {
   async close(): Promise<void> {
     await this.service.app.close();
     await this.db.drop();
+    // device-service consumes billing events: its durable queues outlive the app.
+    await deleteMessagingNamespace(this.namespace, ['device-service']);
   }
 }

@@ -25,3 +25,4 @@ export { histogramSummary } from './histogram-summary';
 export { deleteRedisKeys } from './redis-keys';
 export { ServiceFleet } from './service-fleet';
 export type { ServiceFleetOptions } from './service-fleet';
+export { deleteMessagingNamespace } from './messaging-cleanup';

@@ -259,7 +259,8 @@ export class AllocationService {
       expiresAt: active.expiresAt.toISOString(),
       fencingToken: active.fencingToken,
     });
-    return active.response;
+    // The same content as the stored answer, in the contract's field order (jsonb reorders keys).
+    return toAllocationResponse(active);
   }
 
   /** Frees a refused claim's device and, when quota was (or may have been) taken, gives it back. */
