@@ -1,15 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import { RedisConnectionManager } from '@cloudphone/shared';
 import {
   createTestDatabase,
   createTestSecrets,
-  ServiceProcess,
+  deleteRedisKeys,
   serviceEnvironment,
-  TEST_SERVERS,
-  TestTokens,
+  ServiceProcess,
   type TestDatabase,
   type TestSecrets,
+  TestTokens,
   uniqueTestId,
   waitFor,
 } from '@cloudphone/shared/testing';
@@ -44,18 +43,7 @@ describe('@ClusterSafeCron catch-up across real processes', () => {
 
   afterAll(async () => {
     await Promise.all(processes.map((process) => process.stop('SIGKILL')));
-    const redis = new RedisConnectionManager({
-      url: TEST_SERVERS.redisUrl,
-      keyPrefix: '',
-      commandTimeoutMs: 2000,
-      connectionName: 'e2e-cleanup',
-    });
-    await waitFor(() => redis.isReady(), { description: 'Redis for cleanup' });
-    for (const prefix of prefixes) {
-      const keys = await redis.client.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.client.del(...keys);
-    }
-    await redis.close();
+    for (const prefix of prefixes) await deleteRedisKeys(prefix);
     await db?.drop();
   });
 

@@ -1,13 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import { RedisConnectionManager } from '@cloudphone/shared';
 import {
   createTestDatabase,
   createTestSecrets,
   deleteMessagingNamespace,
+  deleteRedisKeys,
   serviceEnvironment,
   ServiceProcess,
-  TEST_SERVERS,
   type TestDatabase,
   type TestSecrets,
   TestTokens,
@@ -41,18 +40,7 @@ describe('@ClusterSafeCron across real processes', () => {
 
   afterAll(async () => {
     await Promise.all(processes.map((process) => process.stop('SIGKILL')));
-    const redis = new RedisConnectionManager({
-      url: TEST_SERVERS.redisUrl,
-      keyPrefix: '',
-      commandTimeoutMs: 2000,
-      connectionName: 'e2e-cleanup',
-    });
-    await waitFor(() => redis.isReady(), { description: 'Redis for cleanup' });
-    for (const prefix of prefixes) {
-      const keys = await redis.client.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.client.del(...keys);
-    }
-    await redis.close();
+    for (const prefix of prefixes) await deleteRedisKeys(prefix);
     await db?.drop();
   });
 

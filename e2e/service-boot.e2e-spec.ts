@@ -24,7 +24,6 @@ const LIST_PATHS: Record<ServiceName, string> = {
   'sms-receive-service': '/numbers',
 };
 
-
 describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s boot', (service) => {
   const secrets = createTestSecrets();
   const tokens = new TestTokens(secrets);

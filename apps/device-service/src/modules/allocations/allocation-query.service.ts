@@ -65,7 +65,7 @@ export class AllocationQueryService {
   available(query: ListQuery): Promise<Page<DeviceResponse>> {
     return this.cache.wrap(
       `devices:available:${availableCacheKey(query)}`,
-      () => this.availableDevices.list(this.dataSource.manager, query),
+      () => this.availableDevices.list(query),
       { ttlMs: this.config.availableDevicesCacheTtlMs, tags: [AVAILABLE_DEVICES_CACHE_TAG] },
     );
   }

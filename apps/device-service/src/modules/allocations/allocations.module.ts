@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DeviceEntity } from '../devices/device.entity';
 import { UsageReportsModule } from '../usage-reports/usage-reports.module';
 import { AllocationEndingService } from './allocation-endings.service';
 import { AllocationEntitlements } from './allocation-entitlements.service';
@@ -27,7 +28,7 @@ export interface AllocationsModuleOptions {
 
 /** The allocation scheduler (§5): allocate, release, lists and stats, expiry and its jobs. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AllocationEntity]), UsageReportsModule],
+  imports: [TypeOrmModule.forFeature([AllocationEntity, DeviceEntity]), UsageReportsModule],
   controllers: [AllocationsController],
   providers: [
     AllocationsRepository,
