@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
 import { toAllocationResponse } from './allocation-record';
-import { AllocationStatsRepository, utilisation } from './allocation-stats.repository';
+import { AllocationStatsRepository, poolTotals, utilisation } from './allocation-stats.repository';
 import { AllocationErrors } from './allocations.errors';
 import { AllocationsRepository } from './allocations.repository';
 import { AvailableDevicesRepository } from './available-devices.repository';
@@ -46,8 +46,7 @@ export class AllocationQueryService {
 
   async statistics(): Promise<AllocationStatsResponse> {
     const load = await this.stats.poolLoad(this.dataSource.manager);
-    const active = load.byStatus.pending + load.byStatus.active;
-    const rentable = load.byRegion.reduce((sum, region) => sum + region.rentableDevices, 0);
+    const { active, rentable } = poolTotals(load);
     return {
       active,
       byStatus: load.byStatus,

@@ -120,8 +120,3 @@ export function toAllocationResponse(record: AllocationRecord): AllocationRespon
     createdAt: record.createdAt.toISOString(),
   };
 }
-
-/** Seconds billed for an allocation that ran from `startedAt` to `endedAt`: to the second, rounded up. */
-export function billableSeconds(startedAt: Date, endedAt: Date): number {
-  return Math.max(0, Math.ceil((endedAt.getTime() - startedAt.getTime()) / 1000));
-}

@@ -77,8 +77,7 @@ export class AllocationStatsRepository {
     load: PoolLoad,
     activity: HourActivity,
   ): Promise<boolean> {
-    const active = load.byStatus.pending + load.byStatus.active;
-    const rentable = load.byRegion.reduce((sum, region) => sum + region.rentableDevices, 0);
+    const { active, rentable } = poolTotals(load);
     const rows = await queryRows(
       manager,
       `INSERT INTO allocation_stats_snapshots (hour, active, rentable_devices, utilisation, by_status, by_region,
@@ -100,6 +99,14 @@ export class AllocationStatsRepository {
     );
     return rows.length > 0;
   }
+}
+
+/** Holders (pending or active allocations) and rentable devices over the whole pool. */
+export function poolTotals(load: PoolLoad): { active: number; rentable: number } {
+  return {
+    active: load.byStatus.pending + load.byStatus.active,
+    rentable: load.byRegion.reduce((sum, region) => sum + region.rentableDevices, 0),
+  };
 }
 
 /** Holders per rentable device, 0 for an empty pool, rounded to 4 decimals. */

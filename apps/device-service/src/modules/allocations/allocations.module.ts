@@ -47,7 +47,6 @@ export interface AllocationsModuleOptions {
     AllocationHistoryCleanupJob,
     AllocationMetricsJob,
   ],
-  exports: [AllocationService, AllocationEndingService],
 })
 export class AllocationsModule {
   static forRoot(options: AllocationsModuleOptions = {}): DynamicModule {

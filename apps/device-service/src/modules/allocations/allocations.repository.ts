@@ -35,6 +35,10 @@ const FREE_ENDED_DEVICES = `freed AS (
     RETURNING d.id
   )`;
 
+// A release with reason $2 at time $3 (or at the expiry if that came first), billed to the second.
+const RELEASE_AT_PARAMETERS = `status = 'released', end_reason = $2, ended_at = LEAST($3::timestamptz, expires_at),
+  billed_seconds = ${billedSecondsUntil('LEAST($3::timestamptz, expires_at)')}, updated_at = now()`;
+
 /**
  * SQL of the allocation scheduler. Every state change is one conditional statement on the row's
  * current status, so racing requests, jobs and replicas cannot apply the same change twice; the
@@ -185,8 +189,7 @@ export class AllocationsRepository {
       manager,
       `WITH ended AS (
          UPDATE device_allocations
-         SET status = 'released', end_reason = $2, ended_at = LEAST($3::timestamptz, expires_at),
-             billed_seconds = ${billedSecondsUntil('LEAST($3::timestamptz, expires_at)')}, updated_at = now()
+         SET ${RELEASE_AT_PARAMETERS}
          WHERE id = $1 AND status = 'active' AND ($4::bigint IS NULL OR fencing_token = $4)
          RETURNING ${ALLOCATION_COLUMNS}
        ), ${FREE_ENDED_DEVICES}
@@ -206,8 +209,7 @@ export class AllocationsRepository {
       manager,
       `WITH ended AS (
          UPDATE device_allocations
-         SET status = 'released', end_reason = $2, ended_at = LEAST($3::timestamptz, expires_at),
-             billed_seconds = ${billedSecondsUntil('LEAST($3::timestamptz, expires_at)')}, updated_at = now()
+         SET ${RELEASE_AT_PARAMETERS}
          WHERE user_id = $1 AND status = 'active'
          RETURNING ${ALLOCATION_COLUMNS}
        ), ${FREE_ENDED_DEVICES}

@@ -2,17 +2,16 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type UsageRecordRequest, USAGE_BATCH_MAX_ITEMS } from '@cloudphone/contracts';
 import { BillingClient, type DeliveryOutcome, MetricsService, QuotaClient } from '@cloudphone/shared';
 import type { Counter, Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DeviceServiceConfig } from '../../config/device-service.config';
-import type { EntityManager } from 'typeorm';
 import type { DeliveryResult, NewUsageReport, UsageReport, UsageReportKind } from './usage-report';
 import { UsageReportsRepository } from './usage-reports.repository';
 
 /** A claimed report stays reserved for this long while its delivery is attempted. */
 const DELIVERY_LEASE_MS = 60_000;
-/** Billing refusals no resend can fix; anything else in a batch result is retried later. */
 /** Quota reports sent at once; more wait for a free slot. */
 const QUOTA_CONCURRENCY = 10;
+/** Billing refusals no resend can fix; anything else in a batch result is retried later. */
 const PERMANENT_BILLING_ERRORS = new Set(['USAGE_CONFLICT', 'VALIDATION_FAILED', 'BALANCE_OUT_OF_RANGE']);
 
 export interface DeliverySummary {
@@ -129,7 +128,7 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
     } catch (error) {
       return this.settle(report, 'deferred', (error as Error)?.message ?? String(error));
     }
-    if (outcome.status === 'delivered') return this.settle(report, 'delivered');
+    if (outcome.status === 'delivered') return 'delivered';
     if (outcome.status === 'rejected') return this.settle(report, 'rejected', outcome.failure.message);
     return this.settle(report, 'deferred', outcome.failure.message, outcome.retryAfterMs);
   }
@@ -157,11 +156,9 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
       return Promise.all(batch.map((report) => this.settle(report, 'deferred', error, outcome.retryAfterMs)));
     }
     return Promise.all(
-      batch.map((report, index) => {
+      batch.map(async (report, index): Promise<DeliveryResult> => {
         const item = outcome.response.results[index];
-        if (item && item.allocationId === report.allocationId && item.status !== 'failed') {
-          return this.settle(report, 'delivered');
-        }
+        if (item && item.allocationId === report.allocationId && item.status !== 'failed') return 'delivered';
         const error = item ? `${item.errorCode}: ${item.errorMessage}` : 'missing from the batch answer';
         const permanent = item?.errorCode !== undefined && PERMANENT_BILLING_ERRORS.has(item.errorCode);
         return this.settle(report, permanent ? 'rejected' : 'deferred', error);
@@ -172,7 +169,7 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
   /** Records a refusal or a postponement now; deliveries are settled together by `send`. */
   private async settle(
     report: UsageReport,
-    result: DeliveryResult,
+    result: 'rejected' | 'deferred',
     error?: string,
     retryAfterMs?: number,
   ): Promise<DeliveryResult> {
@@ -186,7 +183,7 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
         error,
       });
       await this.reports.settle(manager, [report.id], 'rejected', error);
-    } else if (result === 'deferred') {
+    } else {
       const delayMs = Math.max(retryAfterMs ?? 0, this.backoffMs(report.attempts + 1));
       this.logger.warn({
         msg: 'usage report not delivered; will retry',

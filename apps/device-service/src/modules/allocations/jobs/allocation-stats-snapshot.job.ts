@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ClusterSafeCron, type CronRunContext } from '@cloudphone/shared';
 import { AllocationMaintenanceService } from '../allocation-maintenance.service';
+import { poolTotals } from '../allocation-stats.repository';
 
 /**
  * Hourly statistics (§5): at each full hour, one row in allocation_stats_snapshots for the hour
@@ -20,7 +21,7 @@ export class AllocationStatsSnapshotJob {
     this.logger.log({
       msg: stored ? 'allocation statistics snapshot stored' : 'allocation statistics snapshot already stored',
       hourEnding: scheduledAt.toISOString(),
-      active: load.byStatus.active + load.byStatus.pending,
+      active: poolTotals(load).active,
     });
   }
 }
