@@ -16,3 +16,4 @@ export * from './pagination';
 export * from './random';
 export * from './rate-limit';
 export * from './redis';
+export * from './request-body';

@@ -9,6 +9,7 @@ import { AppLogger } from '../logging/app-logger';
 import { requestIdMiddleware } from '../logging/request-id.middleware';
 import { createHttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsService } from '../metrics/metrics.service';
+import { createJsonBodyMiddleware } from '../request-body/json-body.middleware';
 import { createAccessLogMiddleware } from './access-log.middleware';
 import { InFlightRequests } from './in-flight-requests';
 
@@ -71,13 +72,14 @@ async function startService(options: BootstrapOptions, logger: AppLogger): Promi
   // Behind an ingress every request comes from the ingress; TRUST_PROXY says which hops may name
   // the client in X-Forwarded-For, so request.ip (per-IP rate limits, logs) is the client's.
   app.set('trust proxy', config.trustProxy);
-  app.useBodyParser('json', { limit: '256kb' });
 
   const inFlight = new InFlightRequests();
   app.use(requestIdMiddleware);
   app.use(inFlight.middleware);
   app.use(createHttpMetricsMiddleware(app.get(MetricsService)));
   app.use(createAccessLogMiddleware(logger));
+  // After the request id, so a refused body's error answer and log line carry it.
+  app.use(createJsonBodyMiddleware());
 
   if (config.docsEnabled) {
     const document = SwaggerModule.createDocument(

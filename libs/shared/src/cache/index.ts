@@ -1,6 +1,6 @@
 export { CacheEvict, Cacheable } from './cache.decorators';
 export type { CacheEvictOptions, CacheableOptions } from './cache.decorators';
-export { sanitizeCacheKey } from './cache-key.template';
+export { cacheKey, sanitizeCacheKey } from './cache-key.template';
 export type { CacheKeyTemplate } from './cache-key.template';
 export { CacheModule } from './cache.module';
 export { CacheService } from './cache.service';

@@ -45,12 +45,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
         body: { code: HTTP_STATUS_CODES[status] ?? `HTTP_${status}`, message: this.httpMessage(exception) },
       };
     }
-    if (isBodyParserError(exception)) {
+    if (isClientHttpError(exception)) {
+      const status = exception.status;
       return {
-        status: exception.status,
+        status,
         body: {
-          code: HTTP_STATUS_CODES[exception.status] ?? 'VALIDATION_FAILED',
-          message: exception.status === 400 ? 'Malformed JSON body' : exception.message,
+          code: HTTP_STATUS_CODES[status] ?? `HTTP_${status}`,
+          message: exception.message.slice(0, 200),
         },
       };
     }
@@ -66,11 +67,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-function isBodyParserError(value: unknown): value is { status: number; message: string; type: string } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { status?: unknown }).status === 'number' &&
-    typeof (value as { type?: unknown }).type === 'string'
-  );
+/**
+ * An http-errors style error that Express or its router raised before any handler ran (a path
+ * segment that is not valid percent-encoding, say): a 4xx it already chose, with a message meant
+ * for the client (`expose`).
+ */
+function isClientHttpError(value: unknown): value is { status: number; message: string } {
+  if (!(value instanceof Error)) return false;
+  const { status, expose } = value as { status?: unknown; expose?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true;
 }

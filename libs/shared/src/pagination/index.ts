@@ -1,10 +1,11 @@
 export { ApiListQuery, ListQueryParam } from './list-query.decorators';
-export { parseListQuery } from './list-query';
+export { INTEGER_COLUMN_BOUNDS, listQueryKeyParts, parseListQuery } from './list-query';
 export type {
   FilterCondition,
   FilterOperator,
   FilterSpec,
   FilterType,
+  IntegerColumnType,
   ListQuery,
   ListQuerySpec,
   SortOrder,

@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error';
-import { parseListQuery, type ListQuerySpec } from './list-query';
+import { listQueryKeyParts, parseListQuery, type ListQuerySpec } from './list-query';
 
 const SPEC: ListQuerySpec = {
   sortable: { createdAt: 'createdAt', email: 'email' },
@@ -9,7 +9,8 @@ const SPEC: ListQuerySpec = {
     status: { type: 'enum', column: 'status', values: ['active', 'suspended'] },
     userId: { type: 'uuid', column: 'userId' },
     from: { type: 'datetime', column: 'createdAt', operator: '>=' },
-    minCores: { type: 'integer', column: 'cpuCores', operator: '>=' },
+    minCores: { type: 'integer', columnType: 'smallint', column: 'cpuCores', operator: '>=' },
+    email: { type: 'string', column: 'email' },
   },
 };
 
@@ -96,10 +97,43 @@ describe('parseListQuery', () => {
     [{ minCores: 'four' }, 'minCores'],
     [{ unknown: '1' }, 'unknown'],
     [{ page: ['1', '2'] }, 'page'],
+    // Issue 9: prototype names are neither sortable nor filters, NUL never reaches Postgres, and
+    // an integer filter stays inside its column's type.
+    [{ sort: 'constructor' }, 'sort'],
+    [{ sort: 'toString,valueOf' }, 'sort'],
+    [{ sort: '__proto__' }, 'sort'],
+    [{ constructor: '1' }, 'constructor'],
+    [{ hasOwnProperty: '1' }, 'hasOwnProperty'],
+    [Object.fromEntries([['__proto__', '1']]), '__proto__'],
+    [{ email: 'a\u0000b' }, 'email'],
+    [{ email: '\ud800' }, 'email'],
+    [{ minCores: '32768' }, 'minCores'],
+    [{ minCores: '-32769' }, 'minCores'],
+    [{ minCores: '99999999999' }, 'minCores'],
   ])('refuses %j with VALIDATION_FAILED naming %s', (query, field) => {
     const error = failure(query);
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.httpStatus).toBe(400);
     expect(error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+  });
+
+  it('accepts an integer filter at its column type bounds', () => {
+    expect(parseListQuery({ minCores: '32767' }, SPEC).filters[0].value).toBe(32767);
+    expect(parseListQuery({ minCores: '-32768' }, SPEC).filters[0].value).toBe(-32768);
+  });
+
+  it('refuses an integer filter without its column type when first used', () => {
+    const misdeclared = {
+      ...SPEC,
+      filters: { n: { type: 'integer', column: 'n' } },
+    } as unknown as ListQuerySpec;
+    expect(() => parseListQuery({}, misdeclared)).toThrow('needs columnType');
+  });
+
+  it('gives the key parts of a crafted value and of the honest query it imitates apart', () => {
+    const crafted = listQueryKeyParts(parseListQuery({ email: 'x:status=active' }, SPEC));
+    const honest = listQueryKeyParts(parseListQuery({ email: 'x', status: 'active' }, SPEC));
+    expect(crafted).not.toEqual(honest);
+    expect(listQueryKeyParts(parseListQuery({ status: 'active', email: 'x' }, SPEC))).toEqual(honest);
   });
 });

@@ -1,10 +1,21 @@
 import { CommonErrors } from '../errors/common.errors';
+import { isStorableText, UNSTORABLE_REASON } from '../errors/storable-input';
 
 export type FilterType = 'uuid' | 'string' | 'integer' | 'datetime' | 'boolean' | 'enum';
 export type FilterOperator = '=' | '>=' | '<' | '<=' | 'isNull';
 
-export interface FilterSpec {
-  type: FilterType;
+/**
+ * The SQL type of an integer filter's column: a value outside it is refused with a 400 before it
+ * reaches Postgres ("out of range for type integer" would be a 500).
+ */
+export type IntegerColumnType = 'smallint' | 'integer';
+
+export const INTEGER_COLUMN_BOUNDS: Readonly<Record<IntegerColumnType, { min: number; max: number }>> = {
+  smallint: { min: -32_768, max: 32_767 },
+  integer: { min: -2_147_483_648, max: 2_147_483_647 },
+};
+
+interface FilterSpecBase {
   /** Entity property the filter applies to. */
   column: string;
   /**
@@ -15,6 +26,13 @@ export interface FilterSpec {
   /** Allowed values when type is `enum`. */
   values?: readonly string[];
 }
+
+/** An integer filter names its column's SQL type, which bounds the values it accepts. */
+export type FilterSpec = FilterSpecBase &
+  (
+    | { type: 'integer'; columnType: IntegerColumnType }
+    | { type: Exclude<FilterType, 'integer'>; columnType?: never }
+  );
 
 export interface ListQuerySpec {
   /** Public sort names → entity property; anything else in `sort` is refused. */
@@ -47,6 +65,7 @@ export interface ListQuery {
 }
 
 const MAX_PAGE = 100_000;
+const PAGING_PARAMETERS = ['page', 'limit', 'sort'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SORT_TERM = /^(-)?([A-Za-z][A-Za-z0-9]*)(?::(asc|desc))?$/;
 
@@ -60,9 +79,10 @@ export function parseListQuery(query: Record<string, unknown>, spec: ListQuerySp
   const fail = (field: string, reason: string) => problems.push({ field, reasons: [reason] });
   const filterSpecs = spec.filters ?? {};
 
+  // Own properties only: `constructor` or `__proto__` must not find Object.prototype's members.
   for (const [name, value] of Object.entries(query)) {
-    if (!['page', 'limit', 'sort'].includes(name) && !(name in filterSpecs))
-      fail(name, 'unknown query parameter');
+    if (!PAGING_PARAMETERS.includes(name) && !Object.hasOwn(filterSpecs, name))
+      fail(isStorableText(name) ? name : JSON.stringify(name), 'unknown query parameter');
     else if (typeof value !== 'string') fail(name, 'must be given once, as a single value');
   }
 
@@ -71,9 +91,8 @@ export function parseListQuery(query: Record<string, unknown>, spec: ListQuerySp
   const sort = parseSort(typeof query.sort === 'string' ? query.sort : spec.defaultSort, spec, fail);
   const filters: FilterCondition[] = [];
   for (const [name, filter] of Object.entries(filterSpecs)) {
-    if (filter.operator === 'isNull' && filter.type !== 'boolean')
-      throw new Error(`List filter ${name}: operator isNull needs type boolean`);
-    const raw = query[name];
+    assertWellFormed(name, filter);
+    const raw = Object.hasOwn(query, name) ? query[name] : undefined;
     if (typeof raw !== 'string') continue;
     const value = parseFilterValue(raw, filter);
     if (value === undefined) fail(name, describeFilter(filter));
@@ -85,6 +104,14 @@ export function parseListQuery(query: Record<string, unknown>, spec: ListQuerySp
     throw CommonErrors.validationFailed(summary, problems);
   }
   return { page, limit, offset: (page - 1) * limit, sort, filters };
+}
+
+/** A spec mistake is the developer's: it fails the first request loudly, not the caller. */
+function assertWellFormed(name: string, filter: FilterSpec): void {
+  if (filter.operator === 'isNull' && filter.type !== 'boolean')
+    throw new Error(`List filter ${name}: operator isNull needs type boolean`);
+  if (filter.type === 'integer' && !Object.hasOwn(INTEGER_COLUMN_BOUNDS, filter.columnType))
+    throw new Error(`List filter ${name}: an integer filter needs columnType (smallint or integer)`);
 }
 
 function parseBoundedInteger(
@@ -116,11 +143,11 @@ function parseSort(
   const orders: SortOrder[] = [];
   for (const term of terms) {
     const match = SORT_TERM.exec(term);
-    const column = match ? spec.sortable[match[2]] : undefined;
+    const column = match && Object.hasOwn(spec.sortable, match[2]) ? spec.sortable[match[2]] : undefined;
     if (!match || column === undefined || (match[1] && match[3])) {
       fail(
         'sort',
-        `"${term.slice(0, 40)}" is not sortable; use one of ${Object.keys(spec.sortable).join(', ')}`,
+        `${JSON.stringify(term.slice(0, 40))} is not sortable; use one of ${Object.keys(spec.sortable).join(', ')}`,
       );
       continue;
     }
@@ -135,9 +162,12 @@ function parseFilterValue(raw: string, filter: FilterSpec): FilterCondition['val
     case 'uuid':
       return UUID.test(raw) ? raw.toLowerCase() : undefined;
     case 'string':
-      return raw.length > 0 && raw.length <= 200 ? raw : undefined;
-    case 'integer':
-      return /^-?\d{1,15}$/.test(raw) ? Number(raw) : undefined;
+      return raw.length > 0 && raw.length <= 200 && isStorableText(raw) ? raw : undefined;
+    case 'integer': {
+      const { min, max } = INTEGER_COLUMN_BOUNDS[filter.columnType];
+      const value = /^-?\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+      return value >= min && value <= max ? value : undefined;
+    }
     case 'boolean':
       return raw === 'true' ? true : raw === 'false' ? false : undefined;
     case 'enum':
@@ -155,9 +185,11 @@ function describeFilter(filter: FilterSpec): string {
     case 'uuid':
       return 'must be a UUID';
     case 'string':
-      return 'must be 1 to 200 characters';
-    case 'integer':
-      return 'must be an integer';
+      return `must be 1 to 200 characters and ${UNSTORABLE_REASON}`;
+    case 'integer': {
+      const { min, max } = INTEGER_COLUMN_BOUNDS[filter.columnType];
+      return `must be an integer between ${min} and ${max}`;
+    }
     case 'boolean':
       return 'must be true or false';
     case 'enum':
@@ -165,4 +197,20 @@ function describeFilter(filter: FilterSpec): string {
     case 'datetime':
       return 'must be an ISO 8601 date or date-time';
   }
+}
+
+/**
+ * The parsed query as key parts (for `cacheKey(...)`): page, limit, sort, then each filter's name
+ * and value, filters in name order, so the same query always gives the same parts and different
+ * queries different ones.
+ */
+export function listQueryKeyParts(query: ListQuery): string[] {
+  const sort = query.sort.map((term) => `${term.direction === 'DESC' ? '-' : ''}${term.column}`).join(',');
+  const filters = [...query.filters]
+    .sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0))
+    .flatMap((filter) => [
+      filter.name,
+      filter.value instanceof Date ? filter.value.toISOString() : String(filter.value),
+    ]);
+  return [String(query.page), String(query.limit), sort, ...filters];
 }

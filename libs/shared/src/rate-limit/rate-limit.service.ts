@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Counter } from 'prom-client';
 import type { Principal } from '../auth/principal';
-import { sanitizeCacheKey } from '../cache/cache-key.template';
+import { cacheKey, sanitizeCacheKey } from '../cache/cache-key.template';
 import type { MetricsService } from '../metrics/metrics.service';
 import { RedisCircuitBreaker } from '../redis/redis-circuit-breaker';
 import type { RateLimitOptions, StoreDownPolicy } from './rate-limit.decorators';
@@ -111,18 +111,19 @@ export class RateLimitService {
 
   private checkFor(limit: RateLimitOptions, call: RateLimitedCall): RateLimitCheck {
     const scope = limit.name ?? `${call.routeId}:${limit.points}:${limit.windowMs}`;
-    const key = sanitizeCacheKey(`${this.options.serviceName}:${scope}:${subjectOf(limit, call)}`);
+    const key = sanitizeCacheKey(cacheKey(this.options.serviceName, scope, ...subjectOf(limit, call)));
     return { key, points: limit.points, windowMs: limit.windowMs };
   }
 }
 
-function subjectOf(limit: RateLimitOptions, { request, principal }: RateLimitedCall): string {
+/** Whose budget a call spends, as key parts: a kind, then the subject's own (escaped) value. */
+function subjectOf(limit: RateLimitOptions, { request, principal }: RateLimitedCall): string[] {
   const by = limit.by ?? 'user';
-  if (typeof by === 'function') return `c:${by(request, principal)}`;
-  if (by === 'route') return 'all';
+  if (typeof by === 'function') return ['c', by(request, principal)];
+  if (by === 'route') return ['all'];
   if (by === 'user' && principal)
-    return principal.kind === 'user' ? `u:${principal.userId}` : `s:${principal.service}`;
-  return `ip:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
+    return principal.kind === 'user' ? ['u', principal.userId] : ['s', principal.service];
+  return ['ip', request.ip ?? request.socket.remoteAddress ?? 'unknown'];
 }
 
 /** Headers for the most restrictive limit: fewest remaining, then the longest wait. */

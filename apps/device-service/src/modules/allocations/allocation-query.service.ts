@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { AllocationResponse, AllocationStatsResponse, DeviceResponse } from '@cloudphone/contracts';
-import { actsForOthers, CacheService, type ListQuery, type Page, type Principal } from '@cloudphone/shared';
+import {
+  actsForOthers,
+  cacheKey,
+  CacheService,
+  type ListQuery,
+  listQueryKeyParts,
+  type Page,
+  type Principal,
+} from '@cloudphone/shared';
 import { DataSource } from 'typeorm';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
@@ -63,18 +71,9 @@ export class AllocationQueryService {
   /** Free devices, cached per query until the TTL or the next change of the pool (any replica). */
   available(query: ListQuery): Promise<Page<DeviceResponse>> {
     return this.cache.wrap(
-      `devices:available:${availableCacheKey(query)}`,
+      cacheKey('devices', 'available', ...listQueryKeyParts(query)),
       () => this.availableDevices.list(query),
       { ttlMs: this.config.availableDevicesCacheTtlMs, tags: [AVAILABLE_DEVICES_CACHE_TAG] },
     );
   }
-}
-
-/** The parsed query as a stable key: same filters, sort and page → same entry. */
-function availableCacheKey(query: ListQuery): string {
-  const filters = [...query.filters]
-    .sort((left, right) => left.name.localeCompare(right.name))
-    .map((filter) => `${filter.name}=${String(filter.value)}`);
-  const sort = query.sort.map((term) => `${term.direction === 'DESC' ? '-' : ''}${term.column}`);
-  return [`p${query.page}`, `l${query.limit}`, `s${sort.join(',')}`, ...filters].join(':');
 }

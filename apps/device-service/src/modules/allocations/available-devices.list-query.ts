@@ -13,8 +13,8 @@ export const AVAILABLE_DEVICES_QUERY: ListQuerySpec = {
   filters: {
     region: { type: 'string', column: 'region' },
     androidVersion: { type: 'string', column: 'androidVersion' },
-    minCpuCores: { type: 'integer', column: 'cpuCores', operator: '>=' },
-    minMemoryMb: { type: 'integer', column: 'memoryMb', operator: '>=' },
-    minStorageGb: { type: 'integer', column: 'storageGb', operator: '>=' },
+    minCpuCores: { type: 'integer', columnType: 'integer', column: 'cpuCores', operator: '>=' },
+    minMemoryMb: { type: 'integer', columnType: 'integer', column: 'memoryMb', operator: '>=' },
+    minStorageGb: { type: 'integer', columnType: 'integer', column: 'storageGb', operator: '>=' },
   },
 };

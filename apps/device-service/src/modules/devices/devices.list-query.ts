@@ -10,6 +10,6 @@ export const DEVICES_LIST_QUERY: ListQuerySpec = {
     region: { type: 'string', column: 'region' },
     provider: { type: 'string', column: 'provider' },
     androidVersion: { type: 'string', column: 'androidVersion' },
-    minCpuCores: { type: 'integer', column: 'cpuCores', operator: '>=' },
+    minCpuCores: { type: 'integer', columnType: 'integer', column: 'cpuCores', operator: '>=' },
   },
 };

@@ -9,6 +9,6 @@ export const PROXIES_LIST_QUERY: ListQuerySpec = {
     protocol: { type: 'enum', column: 'protocol', values: PROXY_PROTOCOLS },
     countryCode: { type: 'string', column: 'countryCode' },
     provider: { type: 'string', column: 'provider' },
-    minQualityScore: { type: 'integer', column: 'qualityScore', operator: '>=' },
+    minQualityScore: { type: 'integer', columnType: 'smallint', column: 'qualityScore', operator: '>=' },
   },
 };
