@@ -200,7 +200,10 @@ describe('billing-service input validation', () => {
       .set('Authorization', `Bearer ${app.tokens.service()}`)
       .set('Content-Type', 'application/json')
       .send('{"allocationId": ');
-    await expectRejected(response, 'malformed JSON');
+    expect({ status: response.status, code: response.body.code }).toEqual({
+      status: 400,
+      code: 'MALFORMED_BODY',
+    });
   });
 
   it('stores a tenant id holding SQL metacharacters as plain text (queries are parameterised)', async () => {

@@ -154,7 +154,10 @@ describe('device inventory: access and input validation', () => {
         .set('Authorization', `Bearer ${app.admin()}`)
         .set('Content-Type', 'application/json')
         .send('{"region": "eu-west-1",');
-      expectRejected(response, 'malformed JSON');
+      expect({ status: response.status, code: response.body.code }).toEqual({
+        status: 400,
+        code: 'MALFORMED_BODY',
+      });
     });
 
     it.each<[string, unknown]>([

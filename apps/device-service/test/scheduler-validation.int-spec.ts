@@ -80,7 +80,7 @@ describe('scheduler input validation', () => {
       rawBody: '{"durationMinutes": 5',
     });
     expect(notJson.status).toBe(400);
-    expect(notJson.body.code).toBe('VALIDATION_FAILED');
+    expect(notJson.body.code).toBe('MALFORMED_BODY');
     expect(await writes()).toEqual(before);
     expect(await app.quotaUsage(user.id)).toMatchObject({ devices: 0 });
   });

@@ -371,12 +371,14 @@ describe('user-service quotas', () => {
       for (const [method, path, token, body] of cases) {
         answers.push(await service.request<ErrorBody>(method, path, { token, body }));
       }
-      answers.push(
-        await service.request<ErrorBody>('POST', 'quotas/usage', {
-          token: serviceToken,
-          rawBody: '{"userId": ',
-        }),
-      );
+      const malformed = await service.request<ErrorBody>('POST', 'quotas/usage', {
+        token: serviceToken,
+        rawBody: '{"userId": ',
+      });
+      expect({ status: malformed.status, code: malformed.body.code }).toEqual({
+        status: 400,
+        code: 'MALFORMED_BODY',
+      });
 
       const unexpected = answers
         .map((answer, index) => ({ index, status: answer.status, code: answer.body.code }))
