@@ -1,5 +1,6 @@
 import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
-import { ServiceFleet } from '@cloudphone/shared/testing';
+import { deleteRedisKeys, ServiceFleet, TEST_SERVERS } from '@cloudphone/shared/testing';
+import Redis from 'ioredis';
 import fc from 'fast-check';
 import { caseArbitrary, corpusCases } from './support/fuzz/fuzz-cases';
 import { type Caller, closeConnections } from './support/fuzz/fuzz-request';
@@ -17,6 +18,7 @@ import { seedFleet } from './support/fuzz/seed-fleet';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 const SERVICES = Object.values(SERVICE_CATALOG).map((entry) => entry.name as ServiceName);
+const DEVICE = SERVICE_CATALOG.device.name;
 
 describe('hostile input on every route of every service', () => {
   let fleet: ServiceFleet;
@@ -34,6 +36,8 @@ describe('hostile input on every route of every service', () => {
         // No job may write while the oracle compares the state before and after a request.
         CRON_SCHEDULE_OVERRIDES: JSON.stringify({ '*': { disabled: true } }),
       },
+      // Only the shared tier, so the cache isolation test can empty the cache between requests.
+      serviceEnvironment: { [DEVICE]: { CACHE_LOCAL_MAX_ENTRIES: '0' } },
     });
     const urls = Object.fromEntries(SERVICES.map((service) => [service, fleet.url(service)]));
     seeded = await seedFleet(fleet);
@@ -116,4 +120,85 @@ describe('hostile input on every route of every service', () => {
     },
     600_000,
   );
+
+  // Issue 9, defect 7: the one cached route. Each pair is asked with the cache emptied first (the
+  // true answer), then after the other user's query filled it: the answers must be the same.
+  it("GET /scheduler/devices/available: no query of one user answers another user's from the cache", async () => {
+    const coolCache = () => deleteRedisKeys(`${fleet.namespace}-${DEVICE}:cache:`);
+    const cachedKeys = () => countRedisKeys(`${fleet.namespace}-${DEVICE}:cache:`);
+    const honest = fleet.tokens.user({ userId: seeded.userId });
+    const crafty = fleet.tokens.user();
+    const ask = async (token: string, query: Array<[string, string]>) => {
+      const answer = await fetch(
+        `${fleet.url(DEVICE)}/scheduler/devices/available?${new URLSearchParams(query)}`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      const { requestId: _differsPerRequest, ...body } = (await answer.json()) as Record<string, unknown>;
+      return { status: answer.status, body };
+    };
+    const isolated = async (first: Array<[string, string]>, second: Array<[string, string]>) => {
+      await coolCache();
+      const truth = await ask(honest, second);
+      await coolCache();
+      const primed = await ask(crafty, first);
+      if (primed.status === 200) expect(await cachedKeys()).toBeGreaterThan(0);
+      expect(await ask(honest, second)).toEqual(truth);
+    };
+
+    // The request from the issue: a value carrying `:region=` must not answer the honest query.
+    const crafted: Array<[string, string]> = [
+      ['androidVersion', '12:region=cn-hangzhou'],
+      ['limit', '19'],
+    ];
+    const real: Array<[string, string]> = [
+      ['androidVersion', '12'],
+      ['region', 'cn-hangzhou'],
+      ['limit', '19'],
+    ];
+    await isolated(crafted, real);
+    expect(((await ask(honest, real)).body as { total: number }).total).toBeGreaterThan(0);
+
+    const piece = fc.constantFrom(
+      'eu-west-1',
+      'cn-hangzhou',
+      'us-east-1',
+      '12',
+      '13',
+      '4',
+      ':',
+      '=',
+      '%',
+      ',',
+      '&',
+      'region',
+    );
+    const value = fc.array(piece, { minLength: 1, maxLength: 4 }).map((pieces) => pieces.join(''));
+    const name = fc.constantFrom('region', 'androidVersion', 'minCpuCores', 'limit', 'sort', 'page');
+    const query = fc.array(fc.tuple(name, value), { maxLength: 3 });
+    await fc.assert(
+      fc.asyncProperty(query, query, async (first, second) => {
+        await isolated(first, second);
+        await isolated(second, first);
+      }),
+      { seed: SEED, numRuns: Math.max(RUNS * 2, 20) },
+    );
+  }, 300_000);
 });
+
+async function countRedisKeys(prefix: string): Promise<number> {
+  const redis = new Redis(TEST_SERVERS.redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    let count = 0;
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      count += keys.length;
+      cursor = next;
+    } while (cursor !== '0');
+    return count;
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -12,9 +12,17 @@ export interface FuzzFailure {
 const ERROR_CODE = /^[A-Z][A-Z0-9_]*$/;
 
 /**
+ * Refusals of the request itself (malformed, unauthenticated, forbidden, too large, wrong media
+ * type): these must write nothing at all. A well-formed request refused for a business reason (404
+ * no such user, 409 no free device) may leave the record of that refusal, e.g. a `failed`
+ * allocation, so only the shape oracle applies to it.
+ */
+const INPUT_REFUSALS = new Set([400, 401, 403, 413, 415, 422]);
+
+/**
  * Sends fuzz cases one at a time and applies the oracles: never a 5xx or no answer; every 4xx is
- * the JSON error shape with a stable code; and a refused request leaves every table and Redis key
- * as it was. A 2xx may write: the baseline moves to the settled state after it.
+ * the JSON error shape with a stable code; and a request refused as bad input leaves every table
+ * and Redis key as it was. Anything else may write: the baseline moves to the settled state.
  */
 export class FuzzRunner {
   casesRun = 0;
@@ -37,7 +45,7 @@ export class FuzzRunner {
       problem,
       curl: toCurl(baseUrl, wire),
     });
-    this.baseline ??= await this.snapshots.settled();
+    this.baseline ??= await this.snapshots.settled(null);
     this.casesRun++;
     let response;
     try {
@@ -51,16 +59,16 @@ export class FuzzRunner {
       this.baseline = null;
       return fail(`answered ${response.status}: ${response.text.slice(0, 300)}`);
     }
-    if (response.status < 400) {
-      this.baseline = await this.snapshots.settled();
-      return null;
+    const shape = response.status >= 400 ? errorShapeProblem(response.contentType, response.text) : null;
+    if (!INPUT_REFUSALS.has(response.status)) {
+      this.baseline = await this.snapshots.settled(this.baseline);
+      return shape ? fail(`answered ${response.status} ${shape}`) : null;
     }
-    const shape = errorShapeProblem(response.contentType, response.text);
     if (shape) return fail(`answered ${response.status} ${shape}`);
     const after = await this.snapshots.take();
     const changed = differences(this.baseline, after);
     if (changed.length > 0) {
-      this.baseline = await this.snapshots.settled();
+      this.baseline = await this.snapshots.settled(after);
       return fail(`answered ${response.status} yet wrote: ${changed.slice(0, 5).join('; ')}`);
     }
     return null;

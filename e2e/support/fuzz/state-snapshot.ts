@@ -5,6 +5,9 @@ import { TEST_SERVERS } from '@cloudphone/shared/testing';
 /** Every table of every database (rows and a digest of their content) and every Redis key of a run. */
 export type Snapshot = Map<string, string>;
 
+/** A Redis key with a TTL: its disappearance is its expiry (a cache entry's), not a write. */
+const EXPIRING = 'expiring';
+
 /**
  * Reads the whole persistent state of a fleet in one query per database plus a Redis SCAN, so the
  * fuzz oracle can say "this refused request wrote nothing": not only row counts, but any update.
@@ -52,21 +55,30 @@ export class StateSnapshots {
     let cursor = '0';
     do {
       const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.redisPattern, 'COUNT', 1000);
-      for (const key of keys) snapshot.set(`redis ${key}`, 'present');
+      const pipeline = this.redis.pipeline();
+      for (const key of keys) pipeline.pttl(key);
+      const ttls = keys.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+      keys.forEach((key, index) =>
+        snapshot.set(`redis ${key}`, Number(ttls[index]?.[1]) >= 0 ? EXPIRING : 'kept'),
+      );
       cursor = next;
     } while (cursor !== '0');
     return snapshot;
   }
 
-  /** Takes snapshots until two in a row agree: what a request set off (events, consumers) has landed. */
-  async settled(timeoutMs = 5_000): Promise<Snapshot> {
+  /**
+   * The state once what a request set off (events, consumers) has landed: unchanged from `previous`
+   * (a read wrote nothing) at once, else when two snapshots in a row agree.
+   */
+  async settled(previous: Snapshot | null, timeoutMs = 5_000): Promise<Snapshot> {
     const deadline = Date.now() + timeoutMs;
-    let previous = await this.take();
+    let last = await this.take();
+    if (previous && differences(previous, last).length === 0) return last;
     for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 120));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       const current = await this.take();
-      if (differences(previous, current).length === 0 || Date.now() > deadline) return current;
-      previous = current;
+      if (differences(last, current).length === 0 || Date.now() > deadline) return current;
+      last = current;
     }
   }
 
@@ -85,6 +97,7 @@ export function differences(before: Snapshot, after: Snapshot): string[] {
     else if (old !== state)
       changed.push(`${name} changed (rows ${old.split(':')[0]} → ${state.split(':')[0]})`);
   }
-  for (const name of before.keys()) if (!after.has(name)) changed.push(`${name} disappeared`);
+  for (const [name, state] of before)
+    if (!after.has(name) && state !== EXPIRING) changed.push(`${name} disappeared`);
   return changed;
 }
