@@ -8,6 +8,7 @@ import { type FuzzFailure, FuzzRunner } from './support/fuzz/fuzz-runner';
 import { type FuzzRoute, loadRoutes } from './support/fuzz/openapi-routes';
 import type { SeededIds } from './support/fuzz/schema-values';
 import { StateSnapshots } from './support/fuzz/state-snapshot';
+import { describeReportedRequests } from './support/fuzz/reported-requests';
 import { seedFleet } from './support/fuzz/seed-fleet';
 
 // Issue 9: every route of every service's OpenAPI document, fed hostile path parameters, query
@@ -25,6 +26,7 @@ describe('hostile input on every route of every service', () => {
   let snapshots: StateSnapshots;
   let runner: FuzzRunner;
   let seeded: SeededIds;
+  let token: (caller: Caller) => string | undefined;
   const routes = new Map<string, FuzzRoute[]>();
   const generated = new Map<string, number>();
 
@@ -46,7 +48,7 @@ describe('hostile input on every route of every service', () => {
       Object.fromEntries(SERVICES.map((service) => [service, fleet.databases[service]!.url])),
       `${fleet.namespace}-`,
     );
-    const token = (caller: Caller): string | undefined =>
+    token = (caller: Caller): string | undefined =>
       caller === 'admin'
         ? fleet.tokens.admin()
         : caller === 'user'
@@ -72,6 +74,8 @@ describe('hostile input on every route of every service', () => {
         `FUZZ_SEED=${SEED}); statuses ${statuses}\n`,
     );
   }, 60_000);
+
+  describeReportedRequests(() => ({ fleet, snapshots, seeded, token }));
 
   it.each(SERVICES)(
     '%s: no 5xx, JSON errors with a code, nothing written on a refusal',

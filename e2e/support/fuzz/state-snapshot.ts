@@ -58,9 +58,11 @@ export class StateSnapshots {
       const pipeline = this.redis.pipeline();
       for (const key of keys) pipeline.pttl(key);
       const ttls = keys.length > 0 ? ((await pipeline.exec()) ?? []) : [];
-      keys.forEach((key, index) =>
-        snapshot.set(`redis ${key}`, Number(ttls[index]?.[1]) >= 0 ? EXPIRING : 'kept'),
-      );
+      keys.forEach((key, index) => {
+        const ttl = Number(ttls[index]?.[1]);
+        // -2: the key expired between SCAN and PTTL, so it is gone, not changed.
+        if (ttl !== -2) snapshot.set(`redis ${key}`, ttl >= 0 ? EXPIRING : 'kept');
+      });
       cursor = next;
     } while (cursor !== '0');
     return snapshot;

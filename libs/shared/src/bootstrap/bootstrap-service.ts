@@ -11,6 +11,7 @@ import { createHttpMetricsMiddleware } from '../metrics/http-metrics.middleware'
 import { MetricsService } from '../metrics/metrics.service';
 import { createJsonBodyMiddleware } from '../request-body/json-body.middleware';
 import { createAccessLogMiddleware } from './access-log.middleware';
+import { answerClientErrorsWithJson } from './client-error.handler';
 import { InFlightRequests } from './in-flight-requests';
 
 export interface BootstrapOptions {
@@ -94,8 +95,9 @@ async function startService(options: BootstrapOptions, logger: AppLogger): Promi
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   }
 
-  await app.listen(options.port, config.host);
   const server = app.getHttpServer() as Server;
+  answerClientErrorsWithJson(server, logger);
+  await app.listen(options.port, config.host);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://127.0.0.1:${port}`;
