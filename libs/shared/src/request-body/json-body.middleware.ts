@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { raw } from 'express';
+import { raw } from 'body-parser';
 import type { AppError } from '../errors/app-error';
 import { measureJson, type JsonShape } from './json-shape';
 import { RequestBodyErrors } from './request-body.errors';
