@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Caller, FuzzCase } from './fuzz-request';
 import {
+  BOUNDARY_STRINGS,
   HOSTILE_HEADERS,
   HOSTILE_JSON,
   HOSTILE_KEYS,
@@ -83,6 +84,9 @@ export function corpusCases(route: FuzzRoute, seeded: SeededIds): FuzzCase[] {
         query: [[parameter.name, value]],
       });
     });
+    for (const parameter of queries)
+      for (const value of BOUNDARY_STRINGS)
+        add(`query ${parameter.name}=${value}`, { query: [[parameter.name, value]] });
     for (const raw of hostileQueryStrings(queries[0].name))
       add(`query ${raw.slice(0, 60)}`, { rawQuery: raw });
   } else {

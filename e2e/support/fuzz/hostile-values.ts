@@ -66,6 +66,27 @@ export const HOSTILE_STRINGS: readonly string[] = [
   '\u202e\u200b',
   'a:b=c',
   '00000000-0000-0000-0000-000000000000',
+  '0000-01-01',
+  '9999-12-31T23:59:59.999Z',
+  '2024-02-30',
+  '2024-01-01T24:00:00Z',
+  '2024-01-01T10:00:00+99:99',
+];
+
+/** Text at and past the bounds of the typed parsers (integers, dates): every query parameter gets each. */
+export const BOUNDARY_STRINGS: readonly string[] = [
+  '-0',
+  '1e3',
+  '1.5',
+  '99999999999999999999',
+  '2147483648',
+  '-2147483649',
+  '32768',
+  '0000-01-01',
+  '9999-12-31T23:59:59.999Z',
+  '2024-02-30',
+  '2024-01-01T24:00:00Z',
+  '2024-01-01T10:00:00+99:99',
 ];
 
 /** Non-string JSON for fields and whole bodies: numbers at and past every type's bounds, and shapes. */
