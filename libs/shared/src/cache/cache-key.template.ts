@@ -32,7 +32,7 @@ export function cacheKey(
  * `null` and `undefined` become the whole parts `%n` and `%u`, which no escaped text equals, so
  * they differ from `''` and from the strings "null" and "undefined".
  */
-export function encodeCacheKeyPart(part: string | number | boolean | null | undefined): string {
+function encodeCacheKeyPart(part: string | number | boolean | null | undefined): string {
   if (part === null) return '%n';
   if (part === undefined) return '%u';
   return percentEncode(String(part), /[^A-Za-z0-9_.-]/gu);

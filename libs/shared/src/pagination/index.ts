@@ -1,5 +1,5 @@
 export { ApiListQuery, ListQueryParam } from './list-query.decorators';
-export { INTEGER_COLUMN_BOUNDS, listQueryKeyParts, parseListQuery } from './list-query';
+export { listQueryKeyParts, parseListQuery } from './list-query';
 export type {
   FilterCondition,
   FilterOperator,
