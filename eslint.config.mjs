@@ -10,6 +10,23 @@ const testingBan = {
   name: '@cloudphone/shared/testing',
   message: 'Test helpers are for tests only; production code imports @cloudphone/shared.',
 };
+// Data access has one home: repositories run SQL through SqlClient; services group repository calls
+// with TransactionRunner. TypeORM is the pool and transaction layer, behind libs/shared/src/database.
+const typeormBans = [
+  {
+    name: 'typeorm',
+    message: 'Only repositories and libs/shared/src/database use TypeORM; services use TransactionRunner.',
+  },
+  {
+    name: '@nestjs/typeorm',
+    message: 'Postgres is wired once, by DatabaseModule in libs/shared/src/database.',
+  },
+];
+const sqlBan = {
+  name: '@cloudphone/shared',
+  importNames: ['SqlClient', 'findPage', 'TableMap'],
+  message: 'Only repositories (*.repository.ts) run SQL; call a repository method instead.',
+};
 // A module may still reach its app's config and provider adapters (src/integrations/<kind>).
 const leaveModuleBan = {
   group: ['../../*', '!../../config', '!../../config/*', '!../../integrations', '!../../integrations/**'],
@@ -53,7 +70,32 @@ export default [
   {
     files: ['apps/*/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [scheduleBan, testingBan], patterns: [leaveModuleBan] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [scheduleBan, testingBan, ...typeormBans, sqlBan], patterns: [leaveModuleBan] },
+      ],
+    },
+  },
+  {
+    files: ['apps/*/src/**/*.repository.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [scheduleBan, testingBan, ...typeormBans], patterns: [leaveModuleBan] },
+      ],
+    },
+  },
+  {
+    files: ['libs/shared/src/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.repository.ts',
+      'libs/shared/src/database/**',
+      'libs/shared/src/testing/**',
+    ],
+    rules: { 'no-restricted-imports': ['error', { paths: typeormBans }] },
   },
   {
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],

@@ -1,5 +1,4 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { PostgresHealthIndicator } from '../database/postgres.health-indicator';
 import { HealthService } from '../health/health.service';
 import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
@@ -12,13 +11,13 @@ import { RedisHealthIndicator } from '../redis/redis.health-indicator';
 export class InfrastructureLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly health: HealthService,
-    private readonly dataSource: DataSource,
+    private readonly postgres: PostgresHealthIndicator,
     private readonly redis: RedisConnectionManager,
     private readonly rabbitmq: RabbitMqConnectionManager,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.health.register(new PostgresHealthIndicator(this.dataSource));
+    this.health.register(this.postgres);
     this.health.register(new RedisHealthIndicator(this.redis));
     this.health.register(new RabbitMqHealthIndicator(this.rabbitmq));
   }

@@ -1,6 +1,5 @@
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthenticationGuard } from '../auth/authentication.guard';
 import { TokenService } from '../auth/token.service';
 import { CacheModule } from '../cache/cache.module';
@@ -9,6 +8,7 @@ import { CoordinationModule } from '../cron/coordination.module';
 import type { CronClock } from '../cron/cron.types';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { createValidationPipe } from '../errors/validation-pipe.factory';
+import { DatabaseModule } from '../database/database.module';
 import { EventsModule } from '../events/events.module';
 import { HealthController } from '../health/health.controller';
 import { HealthService } from '../health/health.service';
@@ -28,8 +28,8 @@ export interface InfrastructureModuleOptions {
 }
 
 /**
- * Everything a service needs before its own modules: typed config, Postgres (TypeORM, never
- * synchronize; entities come from each module's TypeOrmModule.forFeature), Redis, RabbitMQ,
+ * Everything a service needs before its own modules: typed config, Postgres (TypeORM for the pool
+ * and transactions; repositories reach it through SqlClient and TransactionRunner), Redis, RabbitMQ,
  * metrics, tokens, health, the global guard, pipe and filter, and coordination (distributed lock,
  * cluster-safe cron, `/internal/cron`).
  */
@@ -80,17 +80,11 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       imports: [
-        TypeOrmModule.forRoot({
-          type: 'postgres',
+        DatabaseModule.forRoot({
           url: config.databaseUrl,
-          autoLoadEntities: true,
-          synchronize: false,
-          migrationsRun: false,
           poolSize: config.databasePoolSize,
           applicationName: `${config.serviceName}:${config.instanceId}`,
-          extra: { statement_timeout: config.databaseStatementTimeoutMs, connectionTimeoutMillis: 5000 },
-          retryAttempts: 10,
-          retryDelay: 1000,
+          statementTimeoutMs: config.databaseStatementTimeoutMs,
         }),
         HttpClientModule.forRoot(config),
         EventsModule,

@@ -1,8 +1,12 @@
 export { databaseNameOf, withDatabaseName } from './database-url';
 export { DatabasePoolMonitorJob } from './database-pool-monitor.job';
-export { findPage } from './list-query.repository-helper';
+export { isForeignKeyViolation, violatedUniqueConstraint } from './database-errors';
+export { findPage, type ListScope } from './list-query.repository-helper';
 export { MigrationRunner } from './migration-runner';
 export type { MigrationFile, MigrationRunnerOptions, MigrationRunResult } from './migration-runner';
+export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
 export { PostgresHealthIndicator } from './postgres.health-indicator';
-export { queryRows, runnerRows } from './query-rows';
-export { afterCommit, currentTransactionManager, runInTransaction } from './transaction-context';
+export { SqlClient } from './sql-client';
+export { type ColumnMap, decodeColumn, type DecodedColumn, TableMap } from './table-map';
+export { afterCommit, inTransaction, type IsolationLevel } from './transaction-context';
+export { TransactionRunner } from './transaction-runner';

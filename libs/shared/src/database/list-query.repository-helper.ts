@@ -1,40 +1,49 @@
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { FilterCondition, ListQuery } from '../pagination/list-query';
 import { toPage, type Page } from '../pagination/page';
+import type { SqlClient } from './sql-client';
+import type { TableMap } from './table-map';
 
-/**
- * Applies a parsed list query (filters, sort, page) to a TypeORM query builder and returns the page.
- * Column names come from the endpoint's whitelist, never from the request, so nothing is injectable.
- */
-export async function findPage<T extends ObjectLiteral>(
-  builder: SelectQueryBuilder<T>,
-  query: ListQuery,
-): Promise<Page<T>> {
-  const alias = builder.alias;
-  query.filters.forEach((filter, index) => {
-    const { sql, parameters } = filterClause(alias, filter, `filter${index}`);
-    builder.andWhere(sql, parameters);
-  });
-  query.sort.forEach((order, index) => {
-    if (index === 0) builder.orderBy(`${alias}.${order.column}`, order.direction);
-    else builder.addOrderBy(`${alias}.${order.column}`, order.direction);
-  });
-  builder.addOrderBy(`${alias}.id`, 'ASC');
-  const [items, total] = await builder.skip(query.offset).take(query.limit).getManyAndCount();
-  return toPage(items, total, query);
+/** A fixed condition every row of the list meets (e.g. the owner), with its `$n` parameters. */
+export interface ListScope {
+  where: string;
+  parameters: unknown[];
 }
 
 /**
- * The WHERE condition of one filter, with the value bound as `:<parameter>`; `isNull` filters bind
- * nothing (their boolean picks IS NULL or IS NOT NULL).
+ * Applies a parsed list query (filters, sort, page) to the table of `map` and returns the page.
+ * Filter and sort names resolve through the map, never from the request, so nothing is injectable;
+ * values are bound parameters. Ties break on `id`, so pages never overlap.
  */
-export function filterClause(
-  alias: string,
-  filter: FilterCondition,
-  parameter: string,
-): { sql: string; parameters: Record<string, unknown> } {
-  const column = `${alias}.${filter.column}`;
-  if (filter.operator === 'isNull')
-    return { sql: `${column} IS ${filter.value === true ? '' : 'NOT '}NULL`, parameters: {} };
-  return { sql: `${column} ${filter.operator} :${parameter}`, parameters: { [parameter]: filter.value } };
+export async function findPage<R extends object>(
+  sql: SqlClient,
+  map: TableMap<R>,
+  query: ListQuery,
+  scope?: ListScope,
+): Promise<Page<R>> {
+  const parameters = [...(scope?.parameters ?? [])];
+  const conditions = scope ? [`(${scope.where})`] : [];
+  for (const filter of query.filters) conditions.push(filterClause(map, filter, parameters));
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const order = [
+    ...query.sort.map((term) => `${map.column(term.column)} ${term.direction}`),
+    `${map.column('id')} ASC`,
+  ].join(', ');
+  const filtered = parameters.length;
+  const [rows, [{ total }]] = await Promise.all([
+    sql.rowsOnce<Record<string, unknown>>(
+      `SELECT ${map.select()} FROM ${map.table} ${where} ORDER BY ${order}
+       LIMIT $${filtered + 1} OFFSET $${filtered + 2}`,
+      [...parameters, query.limit, query.offset],
+    ),
+    sql.rowsOnce<{ total: number }>(`SELECT count(*)::int AS total FROM ${map.table} ${where}`, parameters),
+  ]);
+  return toPage(map.decodeAll(rows), total, query);
+}
+
+/** The condition of one filter; its value (if any) is appended to `parameters`. */
+function filterClause<R extends object>(map: TableMap<R>, filter: FilterCondition, parameters: unknown[]): string {
+  const column = map.column(filter.column);
+  if (filter.operator === 'isNull') return `${column} IS ${filter.value === true ? '' : 'NOT '}NULL`;
+  parameters.push(filter.value);
+  return `${column} ${filter.operator} $${parameters.length}`;
 }

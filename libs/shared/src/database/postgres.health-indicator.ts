@@ -1,8 +1,9 @@
-import type { DataSource } from 'typeorm';
-import type { HealthIndicator } from '../health/health-indicator';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 
-/** Readiness probe for the service's own Postgres database. */
-export class PostgresHealthIndicator implements HealthIndicator {
+/** Readiness probe for the service's own Postgres database (a HealthIndicator). */
+@Injectable()
+export class PostgresHealthIndicator {
   readonly name = 'postgres';
 
   constructor(private readonly dataSource: DataSource) {}

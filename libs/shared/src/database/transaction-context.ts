@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
+
+/** The isolation levels a transaction may ask for (Postgres's default is READ COMMITTED). */
+export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 
 interface TransactionFrame {
   manager: EntityManager;
@@ -12,21 +14,21 @@ const storage = new AsyncLocalStorage<TransactionFrame>();
 const logger = new Logger('Transaction');
 
 /**
- * Runs `work` in a database transaction whose manager is also reachable through
- * `currentTransactionManager()`. A call made inside another transaction joins it. Callbacks
- * registered with `afterCommit` run once the outermost transaction has committed (never on rollback).
+ * Runs `work` in a database transaction that every repository call made inside it joins (through
+ * `currentTransactionManager()`), so callers never pass a connection around. A call made inside
+ * another transaction joins it. Callbacks registered with `afterCommit` run once the outermost
+ * transaction has committed (never on rollback). Services reach this through `TransactionRunner`.
  */
 export async function runInTransaction<T>(
   dataSource: DataSource,
-  work: (manager: EntityManager) => Promise<T>,
+  work: () => Promise<T>,
   isolation?: IsolationLevel,
 ): Promise<T> {
-  const outer = storage.getStore();
-  if (outer) return work(outer.manager);
+  if (storage.getStore()) return work();
   const frame: TransactionFrame = { manager: undefined as unknown as EntityManager, afterCommit: [] };
   const run = (manager: EntityManager) => {
     frame.manager = manager;
-    return storage.run(frame, () => work(manager));
+    return storage.run(frame, work);
   };
   const result = isolation ? await dataSource.transaction(isolation, run) : await dataSource.transaction(run);
   for (const callback of frame.afterCommit) {
@@ -42,6 +44,11 @@ export async function runInTransaction<T>(
 /** The entity manager of the transaction the caller runs in, if any. */
 export function currentTransactionManager(): EntityManager | undefined {
   return storage.getStore()?.manager;
+}
+
+/** Whether the caller runs inside a transaction. */
+export function inTransaction(): boolean {
+  return storage.getStore() !== undefined;
 }
 
 /**

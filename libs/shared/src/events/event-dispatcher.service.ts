@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EVENT_TYPE_PATTERN, type EventEnvelope } from '@cloudphone/contracts';
-import { DataSource } from 'typeorm';
 import { BaseServiceConfig } from '../config/base-service.config';
-import { runInTransaction } from '../database/transaction-context';
+import { TransactionRunner } from '../database/transaction-runner';
 import { consumerRetryDelays } from './consumer-topology';
 import type { EventHandlerBinding } from './event-handler.registry';
 import { EventsMetrics } from './events.metrics';
@@ -34,7 +33,7 @@ export class EventDispatcher {
   private readonly retryDelays: number[];
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly inbox: InboxRepository,
     private readonly metrics: EventsMetrics,
     config: BaseServiceConfig,
@@ -72,11 +71,11 @@ export class EventDispatcher {
     const stopTimer = this.metrics.handlerDuration.startTimer({ type: event.type });
     let current = handlers[0].name;
     try {
-      const handled = await runInTransaction(this.dataSource, async (manager) => {
-        if (!(await this.inbox.record(manager, event))) return false;
+      const handled = await this.transactions.run(async () => {
+        if (!(await this.inbox.record(event))) return false;
         for (const handler of handlers) {
           current = handler.name;
-          await handler.invoke(event, manager);
+          await handler.invoke(event);
         }
         return true;
       });

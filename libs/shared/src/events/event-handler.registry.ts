@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { EventEnvelope } from '@cloudphone/contracts';
-import type { EntityManager } from 'typeorm';
 import { EVENT_HANDLER_PATTERNS } from './on-event.decorator';
 
 /** One `@OnEvent` method found at boot. */
@@ -9,7 +8,7 @@ export interface EventHandlerBinding {
   /** `ClassName.methodName`, for logs. */
   name: string;
   patterns: string[];
-  invoke(event: EventEnvelope, manager: EntityManager): Promise<void>;
+  invoke(event: EventEnvelope): Promise<void>;
 }
 
 /** Finds `@OnEvent` methods on every singleton provider, as @nestjs/schedule finds `@Cron`. */
@@ -43,12 +42,8 @@ export class EventHandlerRegistry {
         bindings.push({
           name,
           patterns,
-          invoke: async (event, manager) => {
-            await (handler as (event: EventEnvelope, manager: EntityManager) => unknown).call(
-              instance,
-              event,
-              manager,
-            );
+          invoke: async (event) => {
+            await (handler as (event: EventEnvelope) => unknown).call(instance, event);
           },
         });
         this.logger.log({ msg: 'event handler registered', handler: name, patterns });

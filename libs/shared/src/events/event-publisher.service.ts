@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EVENT_TYPE_PATTERN } from '@cloudphone/contracts';
-import {
-  DataSource,
-  type EntityManager,
-  type EntitySubscriberInterface,
-  type QueryRunner,
-  type TransactionCommitEvent,
-  type TransactionRollbackEvent,
-} from 'typeorm';
+import { afterCommit } from '../database/transaction-context';
 import type { OutgoingEvent } from './outgoing-event';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
@@ -16,31 +9,22 @@ import { OutboxRepository } from './outbox.repository';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The one way services publish events: `publish(manager, event)` writes outbox rows through the
- * caller's transaction, so the event exists if and only if the change it announces committed.
+ * The one way services publish events: `publish(event)` writes outbox rows in the caller's
+ * (ambient) transaction, so the event exists if and only if the change it announces committed.
  * The relay sends them; this class wakes it right after the commit.
- *
- * The wake-up hooks TypeORM's after-commit event rather than `afterCommit()` from the transaction
- * context, so it works both under `runInTransaction` and under a plain `dataSource.transaction`.
  */
 @Injectable()
-export class EventPublisher implements EntitySubscriberInterface {
-  // Query runners whose open transaction wrote outbox rows.
-  private readonly pendingWake = new WeakSet<QueryRunner>();
-
+export class EventPublisher {
   constructor(
-    dataSource: DataSource,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
-  ) {
-    dataSource.subscribers.push(this);
-  }
+  ) {}
 
   /**
-   * Records `events` in the outbox inside the transaction of `manager` and returns their ids.
+   * Records `events` in the outbox inside the surrounding transaction and returns their ids.
    * Throws (and so fails the caller's transaction) on an invalid type, aggregate id or event id.
    */
-  async publish(manager: EntityManager, events: OutgoingEvent | OutgoingEvent[]): Promise<string[]> {
+  async publish(events: OutgoingEvent | OutgoingEvent[]): Promise<string[]> {
     const list = Array.isArray(events) ? events : [events];
     if (list.length === 0) return [];
     const rows = list.map((event) => {
@@ -62,23 +46,8 @@ export class EventPublisher implements EntitySubscriberInterface {
         data: event.data,
       };
     });
-    await this.outbox.insert(manager, rows);
-    const runner = manager.queryRunner;
-    if (runner?.isTransactionActive) this.pendingWake.add(runner);
-    else this.relay.wake();
+    await this.outbox.insert(rows);
+    await afterCommit(() => this.relay.wake());
     return rows.map((row) => row.eventId);
-  }
-
-  /** TypeORM hook: the outermost commit of a transaction that published wakes the relay. */
-  afterTransactionCommit(event: TransactionCommitEvent): void {
-    const runner = event.queryRunner;
-    if (runner.isTransactionActive || !this.pendingWake.has(runner)) return;
-    this.pendingWake.delete(runner);
-    this.relay.wake();
-  }
-
-  /** TypeORM hook: a rolled-back transaction published nothing. */
-  afterTransactionRollback(event: TransactionRollbackEvent): void {
-    if (!event.queryRunner.isTransactionActive) this.pendingWake.delete(event.queryRunner);
   }
 }

@@ -1,23 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { queryRows } from '../database/query-rows';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { SqlClient } from '../database/sql-client';
 
 /** SQL of the `inbox` table: ids of events this service has handled. */
 @Injectable()
 export class InboxRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sql: SqlClient,
+  ) {}
 
   /**
    * Records the event as handled inside the handler's transaction. Returns false when the id is
    * already there (a duplicate). A concurrent insert of the same id waits for the other
    * transaction and then sees the conflict, so two replicas never both handle one event.
    */
-  async record(
-    manager: EntityManager,
-    event: { id: string; type: string; source: string },
-  ): Promise<boolean> {
-    const inserted = await queryRows(
-      manager,
+  async record(event: { id: string; type: string; source: string }): Promise<boolean> {
+    const inserted = await this.sql.rows(
       `INSERT INTO inbox (event_id, event_type, source) VALUES ($1, $2, $3)
        ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
       [event.id, event.type, event.source],

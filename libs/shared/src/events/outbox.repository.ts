@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { queryRows, runnerRows } from '../database/query-rows';
+import { DataSource } from 'typeorm';
+import { runnerRows } from '../database/query-rows';
+import { SqlClient } from '../database/sql-client';
 
 export interface NewOutboxRow {
   eventId: string;
@@ -62,12 +63,14 @@ const READ_AGGREGATE_RUNS = `
 /** SQL of the `outbox` table: written in callers' transactions, read and updated by the relay. */
 @Injectable()
 export class OutboxRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sql: SqlClient,
+  ) {}
 
-  /** Inserts rows through `manager`, i.e. inside the caller's transaction. */
-  async insert(manager: EntityManager, rows: NewOutboxRow[]): Promise<void> {
-    await queryRows(
-      manager,
+  /** Inserts rows inside the caller's (ambient) transaction. */
+  async insert(rows: NewOutboxRow[]): Promise<void> {
+    await this.sql.rows(
       `INSERT INTO outbox (event_id, event_type, event_version, aggregate_key, data)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[])`,
       [

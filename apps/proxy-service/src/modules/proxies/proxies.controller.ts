@@ -10,7 +10,7 @@ import {
   type ListQuery,
   type Page,
 } from '@cloudphone/shared';
-import type { ProxyEntity } from './proxy.entity';
+import type { ProxyRecord } from './proxy-record';
 import { PROXIES_LIST_QUERY } from './proxies.list-query';
 import { ProxiesService } from './proxies.service';
 
@@ -25,7 +25,7 @@ export class ProxiesController {
   @AllowServiceTokens()
   @ApiOperation({ summary: 'List proxies (admin or service)' })
   @ApiListQuery(PROXIES_LIST_QUERY)
-  list(@ListQueryParam(PROXIES_LIST_QUERY) query: ListQuery): Promise<Page<ProxyEntity>> {
+  list(@ListQueryParam(PROXIES_LIST_QUERY) query: ListQuery): Promise<Page<ProxyRecord>> {
     return this.proxies.list(query);
   }
 }

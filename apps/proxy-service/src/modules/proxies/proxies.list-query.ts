@@ -1,5 +1,5 @@
 import type { ListQuerySpec } from '@cloudphone/shared';
-import { PROXY_PROTOCOLS, PROXY_STATUSES } from './proxy.entity';
+import { PROXY_PROTOCOLS, PROXY_STATUSES } from './proxy-record';
 
 export const PROXIES_LIST_QUERY: ListQuerySpec = {
   sortable: { createdAt: 'createdAt', qualityScore: 'qualityScore', cost: 'costPerGbMicros' },

@@ -1,19 +1,18 @@
 import { MetricsService } from '@cloudphone/shared';
 import {
-  createEntityTestDatabase,
+  createRepositoryTestDatabase,
   gaugeValues,
   manualCronRunContext,
-  type EntityTestDatabase,
+  type RepositoryTestDatabase,
 } from '@cloudphone/shared/testing';
-import { ProxyEntity } from '../proxy.entity';
 import { ProxiesRepository } from '../proxies.repository';
 import { ProxyPoolMetricsJob } from './proxy-pool-metrics.job';
 
 describe('ProxyPoolMetricsJob', () => {
-  let db: EntityTestDatabase;
+  let db: RepositoryTestDatabase;
 
   beforeAll(async () => {
-    db = await createEntityTestDatabase('proxy-service', [ProxyEntity]);
+    db = await createRepositoryTestDatabase('proxy-service');
   });
 
   afterAll(() => db?.close());
@@ -27,7 +26,7 @@ describe('ProxyPoolMetricsJob', () => {
     );
     const metrics = new MetricsService('proxy-service', 'test');
     const job = new ProxyPoolMetricsJob(
-      new ProxiesRepository(db.dataSource.getRepository(ProxyEntity)),
+      new ProxiesRepository(db.sql),
       metrics,
     );
 

@@ -1,26 +1,29 @@
 import type { ServiceName } from '@cloudphone/contracts';
-import { DataSource, type EntitySchema } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { CronRunContext } from '../cron/cron.types';
+import { SqlClient } from '../database/sql-client';
+import { TransactionRunner } from '../database/transaction-runner';
 import type { MetricsService } from '../metrics/metrics.service';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
-export interface EntityTestDatabase extends TestDatabase {
+export interface RepositoryTestDatabase extends TestDatabase {
   dataSource: DataSource;
+  /** What repositories under test are constructed with. */
+  sql: SqlClient;
+  transactions: TransactionRunner;
   /** Closes the data source and drops the database. */
   close(): Promise<void>;
 }
 
-/** A migrated test database plus a TypeORM DataSource over `entities`, for repository and job tests. */
-export async function createEntityTestDatabase(
-  service: ServiceName,
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: Array<Function | EntitySchema>,
-): Promise<EntityTestDatabase> {
+/** A migrated test database plus the SQL client and transaction runner repositories use. */
+export async function createRepositoryTestDatabase(service: ServiceName): Promise<RepositoryTestDatabase> {
   const database = await createTestDatabase(service);
-  const dataSource = await new DataSource({ type: 'postgres', url: database.url, entities }).initialize();
+  const dataSource = await new DataSource({ type: 'postgres', url: database.url }).initialize();
   return {
     ...database,
     dataSource,
+    sql: new SqlClient(dataSource),
+    transactions: new TransactionRunner(dataSource),
     async close() {
       await dataSource.destroy();
       await database.drop();

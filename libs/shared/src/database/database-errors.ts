@@ -1,0 +1,28 @@
+import { QueryFailedError } from 'typeorm';
+
+// SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html). Repositories
+// translate these into their domain's outcomes; nothing above a repository sees them.
+const UNIQUE_VIOLATION = '23505';
+const EXCLUSION_VIOLATION = '23P01';
+const FOREIGN_KEY_VIOLATION = '23503';
+
+interface DriverError {
+  code?: string;
+  constraint?: string;
+}
+
+function driverErrorOf(error: unknown): DriverError | null {
+  return error instanceof QueryFailedError ? (error.driverError as DriverError) : null;
+}
+
+/** The unique or exclusion constraint (or index) the failed statement violated, else null. */
+export function violatedUniqueConstraint(error: unknown): string | null {
+  const driverError = driverErrorOf(error);
+  if (driverError?.code !== UNIQUE_VIOLATION && driverError?.code !== EXCLUSION_VIOLATION) return null;
+  return driverError.constraint ?? null;
+}
+
+/** Whether the statement failed because a referenced row does not exist. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return driverErrorOf(error)?.code === FOREIGN_KEY_VIOLATION;
+}
