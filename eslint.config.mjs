@@ -4,7 +4,8 @@ const services = ['user', 'device', 'billing', 'notification', 'proxy', 'sms-rec
 
 const scheduleBan = {
   name: '@nestjs/schedule',
-  message: 'Plain @Cron/@Interval/@Timeout run on every replica. Use @ClusterSafeCron from @cloudphone/shared.',
+  message:
+    'Plain @Cron/@Interval/@Timeout run on every replica. Use @ClusterSafeCron from @cloudphone/shared.',
 };
 const testingBan = {
   name: '@cloudphone/shared/testing',
@@ -15,7 +16,8 @@ const testingBan = {
 const typeormBans = [
   {
     name: 'typeorm',
-    message: 'Only repositories and libs/shared/src/database use TypeORM; services use TransactionRunner.',
+    message:
+      'TypeORM stays behind libs/shared/src/database: repositories use SqlClient, services TransactionRunner.',
   },
   {
     name: '@nestjs/typeorm',
@@ -105,7 +107,8 @@ export default [
         'error',
         {
           selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: 'Read configuration through the app config class (loadConfig in main.ts), not process.env.',
+          message:
+            'Read configuration through the app config class (loadConfig in main.ts), not process.env.',
         },
       ],
     },

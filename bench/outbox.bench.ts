@@ -3,7 +3,6 @@
 // (no outbox, no database). Run with `npm run bench:outbox`; touches only 127.0.0.1 and cleans up.
 import 'reflect-metadata';
 import { connect } from 'amqplib';
-import { runInTransaction } from '@cloudphone/shared';
 import { createTestDatabase, EventsTestApp, TEST_SERVERS, uniqueTestId } from '@cloudphone/shared/testing';
 
 const EVENTS = 20000;
@@ -23,9 +22,8 @@ async function writeEvents(app: EventsTestApp, round: string): Promise<void> {
   const writer = async () => {
     for (let index = next++; index < transactions; index = next++) {
       const aggregateId = `${round}-${index % AGGREGATES}`;
-      await runInTransaction(app.dataSource, (manager) =>
+      await app.transactions.run(() =>
         app.publisher.publish(
-          manager,
           Array.from({ length: EVENTS_PER_TRANSACTION }, (_, seq) => ({
             type: 'bench.happened' as const,
             aggregateId,

@@ -60,6 +60,41 @@ const SNIPPETS: Snippet[] = [
     code: 'export const region = process.env.REGION;\n',
   },
   {
+    name: 'typeorm imported in an app service',
+    filePath: 'apps/proxy-service/src/modules/proxies/probe.service.ts',
+    code: "import { DataSource } from 'typeorm';\nexport const probe = DataSource;\n",
+  },
+  {
+    name: '@nestjs/typeorm imported in an app module',
+    filePath: 'apps/proxy-service/src/modules/proxies/probe.module.ts',
+    code: "import { TypeOrmModule } from '@nestjs/typeorm';\nexport const probe = TypeOrmModule;\n",
+  },
+  {
+    name: 'SqlClient imported in an app service',
+    filePath: 'apps/proxy-service/src/modules/proxies/probe.service.ts',
+    code: "import { SqlClient } from '@cloudphone/shared';\nexport const probe = SqlClient;\n",
+  },
+  {
+    name: 'typeorm imported in a shared capability outside database/',
+    filePath: 'libs/shared/src/cache/probe.ts',
+    code: "import { DataSource } from 'typeorm';\nexport const probe = DataSource;\n",
+  },
+  {
+    name: 'typeorm imported in an app repository',
+    filePath: 'apps/proxy-service/src/modules/proxies/probe.repository.ts',
+    code: "import { QueryFailedError } from 'typeorm';\nexport const probe = QueryFailedError;\n",
+  },
+  {
+    name: 'SqlClient in an app repository (allowed)',
+    filePath: 'apps/proxy-service/src/modules/proxies/probe.repository.ts',
+    code: "import { SqlClient, violatedUniqueConstraint } from '@cloudphone/shared';\nexport const probe = [SqlClient, violatedUniqueConstraint];\n",
+  },
+  {
+    name: 'TransactionRunner in an app service (allowed)',
+    filePath: 'apps/proxy-service/src/modules/proxies/probe.service.ts',
+    code: "import { TransactionRunner } from '@cloudphone/shared';\nexport const probe = TransactionRunner;\n",
+  },
+  {
     name: 'an app importing a library through its entry point (allowed)',
     filePath: 'apps/proxy-service/src/modules/proxies/probe.service.ts',
     code: "import { MetricsService } from '@cloudphone/shared';\nexport const probe = MetricsService;\n",
@@ -122,7 +157,22 @@ describe('ESLint rules of the workspace', () => {
     ]);
   });
 
+  it('keeps TypeORM behind libs/shared/src/database and SQL inside repositories (no-restricted-imports)', () => {
+    const refusal = (text: string) => [
+      { ruleId: 'no-restricted-imports', message: expect.stringContaining(text) },
+    ];
+    expect(errorsOf('typeorm imported in an app service')).toEqual(refusal('TypeORM stays behind'));
+    expect(errorsOf('typeorm imported in an app repository')).toEqual(refusal('TypeORM stays behind'));
+    expect(errorsOf('@nestjs/typeorm imported in an app module')).toEqual(refusal('DatabaseModule'));
+    expect(errorsOf('SqlClient imported in an app service')).toEqual(refusal('Only repositories'));
+    expect(errorsOf('typeorm imported in a shared capability outside database/')).toEqual(
+      refusal('TypeORM stays behind'),
+    );
+  });
+
   it('stays quiet on the allowed forms', () => {
+    expect(errorsOf('SqlClient in an app repository (allowed)')).toEqual([]);
+    expect(errorsOf('TransactionRunner in an app service (allowed)')).toEqual([]);
     expect(errorsOf('process.env read in an app main.ts (allowed)')).toEqual([]);
     expect(errorsOf('an app importing a library through its entry point (allowed)')).toEqual([]);
   });

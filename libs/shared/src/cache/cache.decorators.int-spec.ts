@@ -128,8 +128,8 @@ describe('@Cacheable / @CacheEvict', () => {
     const scope = { ownerId: 'o2' };
     await catalog.find('t', scope);
 
-    await runInTransaction(dataSource, async (manager) => {
-      await manager.query('SELECT 1');
+    await runInTransaction(dataSource, async () => {
+      await dataSource.query('SELECT 1');
       await catalog.rename('t', 'committed');
       // Other requests still get the cached value until the change is visible to them.
       expect(await cache.get('item:t')).toEqual({ id: 't', name: 'initial' });

@@ -41,7 +41,11 @@ export async function findPage<R extends object>(
 }
 
 /** The condition of one filter; its value (if any) is appended to `parameters`. */
-function filterClause<R extends object>(map: TableMap<R>, filter: FilterCondition, parameters: unknown[]): string {
+function filterClause<R extends object>(
+  map: TableMap<R>,
+  filter: FilterCondition,
+  parameters: unknown[],
+): string {
   const column = map.column(filter.column);
   if (filter.operator === 'isNull') return `${column} IS ${filter.value === true ? '' : 'NOT '}NULL`;
   parameters.push(filter.value);

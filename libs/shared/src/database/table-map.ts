@@ -22,7 +22,11 @@ export const decodeColumn = {
  * sorts through `column()`. A table without a map has no SQL outside its repository.
  */
 export class TableMap<R extends object> {
-  private readonly properties: Array<{ property: string; column: string; decode?: (value: unknown) => unknown }>;
+  private readonly properties: Array<{
+    property: string;
+    column: string;
+    decode?: (value: unknown) => unknown;
+  }>;
   private readonly decoders: Array<{ property: string; decode: (value: unknown) => unknown }>;
   private readonly selectLists = new Map<string, string>();
 

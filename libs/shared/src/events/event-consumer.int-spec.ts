@@ -9,8 +9,7 @@ import {
   uniqueTestId,
   waitFor,
 } from '../testing';
-import type { EntityManager } from 'typeorm';
-import { runInTransaction } from '../database/transaction-context';
+import { SqlClient } from '../database/sql-client';
 import { OnEvent } from './on-event.decorator';
 import { UnprocessableEventError } from './unprocessable-event.error';
 
@@ -23,24 +22,26 @@ class TestHandlers {
   unprocessableCalls = 0;
   goodHandledAt: number[] = [];
 
+  constructor(private readonly sql: SqlClient) {}
+
   @OnEvent('order.*')
-  async onOrder(event: EventEnvelope<{ n: number }>, manager: EntityManager): Promise<void> {
-    await manager.query('INSERT INTO handled (event_id, n) VALUES ($1, $2)', [event.id, event.data.n]);
+  async onOrder(event: EventEnvelope<{ n: number }>): Promise<void> {
+    await this.sql.rows('INSERT INTO handled (event_id, n) VALUES ($1, $2)', [event.id, event.data.n]);
     this.goodHandledAt.push(Date.now());
   }
 
   @OnEvent('poison.#')
-  async onPoison(event: EventEnvelope, manager: EntityManager): Promise<void> {
+  async onPoison(event: EventEnvelope): Promise<void> {
     this.poisonCalls += 1;
     // Written, then rolled back with the failure: a failed attempt leaves nothing behind.
-    await manager.query('INSERT INTO handled (event_id, n) VALUES ($1, -1)', [event.id]);
+    await this.sql.rows('INSERT INTO handled (event_id, n) VALUES ($1, -1)', [event.id]);
     throw new Error('this handler always fails');
   }
 
   @OnEvent('garbage.*')
-  async onGarbage(event: EventEnvelope, manager: EntityManager): Promise<void> {
+  async onGarbage(event: EventEnvelope): Promise<void> {
     this.unprocessableCalls += 1;
-    await manager.query('INSERT INTO handled (event_id, n) VALUES ($1, -2)', [event.id]);
+    await this.sql.rows('INSERT INTO handled (event_id, n) VALUES ($1, -2)', [event.id]);
     throw new UnprocessableEventError('payload breaks the schema');
   }
 }
@@ -55,9 +56,7 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
   const retryDelays = [400, 800];
 
   const publish = (type: 'order.created' | 'poison.pill' | 'garbage.in', data: unknown, id = randomUUID()) =>
-    runInTransaction(app.dataSource, (manager) =>
-      app.publisher.publish(manager, { id, type, aggregateId: randomUUID(), data }),
-    );
+    app.transactions.run(() => app.publisher.publish({ id, type, aggregateId: randomUUID(), data }));
   const handledRows = async (eventId: string) =>
     (await database.query('SELECT 1 FROM handled WHERE event_id = $1', [eventId])).length;
 

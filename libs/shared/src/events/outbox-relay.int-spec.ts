@@ -11,7 +11,6 @@ import {
   uniqueTestId,
   waitFor,
 } from '../testing';
-import { runInTransaction } from '../database/transaction-context';
 
 const SERVICE = 'relay-test';
 
@@ -51,12 +50,12 @@ async function publishSequenced(
   for (let start = 0; start < perAggregate; start += perTransaction) {
     await Promise.all(
       aggregates.map((aggregateId) =>
-        runInTransaction(app.dataSource, async (manager) => {
+        app.transactions.run(async () => {
           const events = [];
           for (let seq = start; seq < Math.min(start + perTransaction, perAggregate); seq += 1) {
             events.push({ type, aggregateId, data: { seq } });
           }
-          ids.push(...(await app.publisher.publish(manager, events)));
+          ids.push(...(await app.publisher.publish(events)));
         }),
       ),
     );
@@ -108,8 +107,8 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
     const app = await startApp({ EVENTS_RELAY_POLL_INTERVAL_MS: '60000' });
     const rolledBackId = randomUUID();
     await expect(
-      runInTransaction(app.dataSource, async (manager) => {
-        await app.publisher.publish(manager, {
+      app.transactions.run(async () => {
+        await app.publisher.publish({
           id: rolledBackId,
           type: 'relaytest.happened',
           aggregateId: 'a',
@@ -118,10 +117,10 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
         throw new Error('business rule failed');
       }),
     ).rejects.toThrow('business rule failed');
-    // A plain TypeORM transaction works too; with a 60 s poll only the after-commit wake-up can deliver in time.
+    // With a 60 s poll only the after-commit wake-up can deliver in time.
     const committedId = randomUUID();
-    await app.dataSource.transaction((manager) =>
-      app.publisher.publish(manager, {
+    await app.transactions.run(() =>
+      app.publisher.publish({
         id: committedId,
         type: 'relaytest.happened',
         aggregateId: 'a',
@@ -229,8 +228,8 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
   it('keeps an unroutable event unsent and retries it until a queue is bound', async () => {
     const app = await startApp();
     const id = randomUUID();
-    await runInTransaction(app.dataSource, (manager) =>
-      app.publisher.publish(manager, { id, type: 'orphan.happened', aggregateId: 'x', data: { n: 1 } }),
+    await app.transactions.run(() =>
+      app.publisher.publish({ id, type: 'orphan.happened', aggregateId: 'x', data: { n: 1 } }),
     );
     const failed = await waitFor(
       async () => {

@@ -1,6 +1,7 @@
 import { type INestApplicationContext, type LogLevel, Module, type Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
 import { InfrastructureModule } from '../bootstrap/infrastructure.module';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { loadConfig } from '../config/config-loader';
@@ -71,6 +72,10 @@ export class EventsTestApp {
 
   get rabbitmq(): RabbitMqConnectionManager {
     return this.app.get(RabbitMqConnectionManager);
+  }
+
+  get transactions(): TransactionRunner {
+    return this.app.get(TransactionRunner);
   }
 
   get dataSource(): DataSource {
