@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceName } from '@cloudphone/contracts';
-import { envVariableSpecs, loadConfig, type BaseServiceConfig } from '@cloudphone/shared';
+import { envVariableSpecs, loadConfig, type PlatformServiceConfig } from '@cloudphone/shared';
 import { repositoryRoot } from '@cloudphone/shared/testing';
 
 type BuiltServiceConfig = Pick<
-  BaseServiceConfig,
+  PlatformServiceConfig,
   'multiInstanceSignal' | 'userServiceUrl' | 'billingServiceUrl' | 'trustProxy'
 >;
 

@@ -12,6 +12,7 @@ export * from './lock';
 export * from './logging';
 export * from './messaging';
 export * from './metrics';
+export * from './monitoring';
 export * from './pagination';
 export * from './random';
 export * from './rate-limit';

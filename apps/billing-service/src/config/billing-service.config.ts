@@ -1,7 +1,7 @@
-import { BaseServiceConfig, EnvInteger, EnvString } from '@cloudphone/shared';
+import { PlatformServiceConfig, EnvInteger, EnvString } from '@cloudphone/shared';
 import { CURRENCY_PATTERN, SERVICE_CATALOG } from '@cloudphone/contracts';
 
-export class BillingServiceConfig extends BaseServiceConfig {
+export class BillingServiceConfig extends PlatformServiceConfig {
   readonly serviceName = SERVICE_CATALOG.billing.name;
 
   @EnvInteger('PORT', { default: SERVICE_CATALOG.billing.port, min: 0, max: 65535 })

@@ -1,10 +1,10 @@
 import { ALLOCATION_LIMITS, SERVICE_CATALOG } from '@cloudphone/contracts';
-import { BaseServiceConfig, EnvEnum, EnvInteger } from '@cloudphone/shared';
+import { PlatformServiceConfig, EnvEnum, EnvInteger } from '@cloudphone/shared';
 
 export const DEVICE_PROVIDER_KINDS = ['simulated'] as const;
 export type DeviceProviderKind = (typeof DEVICE_PROVIDER_KINDS)[number];
 
-export class DeviceServiceConfig extends BaseServiceConfig {
+export class DeviceServiceConfig extends PlatformServiceConfig {
   readonly serviceName = SERVICE_CATALOG.device.name;
 
   @EnvInteger('PORT', { default: SERVICE_CATALOG.device.port, min: 0, max: 65535 })

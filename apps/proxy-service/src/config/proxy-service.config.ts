@@ -1,7 +1,7 @@
-import { BaseServiceConfig, EnvInteger } from '@cloudphone/shared';
+import { PlatformServiceConfig, EnvInteger } from '@cloudphone/shared';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
 
-export class ProxyServiceConfig extends BaseServiceConfig {
+export class ProxyServiceConfig extends PlatformServiceConfig {
   readonly serviceName = SERVICE_CATALOG.proxy.name;
 
   @EnvInteger('PORT', { default: SERVICE_CATALOG.proxy.port, min: 0, max: 65535 })

@@ -1,7 +1,7 @@
-import { BaseServiceConfig, EnvInteger, EnvString } from '@cloudphone/shared';
+import { PlatformServiceConfig, EnvInteger, EnvString } from '@cloudphone/shared';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
 
-export class UserServiceConfig extends BaseServiceConfig {
+export class UserServiceConfig extends PlatformServiceConfig {
   readonly serviceName = SERVICE_CATALOG.user.name;
 
   @EnvInteger('PORT', { default: SERVICE_CATALOG.user.port, min: 0, max: 65535 })

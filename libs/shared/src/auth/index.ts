@@ -6,3 +6,4 @@ export type { Principal, ServicePrincipal, UserPrincipal } from './principal';
 export { Public } from './public.decorator';
 export { TokenService } from './token.service';
 export type { UserTokenClaims } from './token.service';
+export { AuthConfig } from './auth.config';

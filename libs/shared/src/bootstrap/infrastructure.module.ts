@@ -10,19 +10,20 @@ import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { createValidationPipe } from '../errors/validation-pipe.factory';
 import { DatabaseModule } from '../database/database.module';
 import { EventsModule } from '../events/events.module';
-import { HealthController } from '../health/health.controller';
+import { HealthController } from './health.controller';
 import { HealthService } from '../health/health.service';
 import { HttpClientModule } from '../http/http-client.module';
 import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
-import { MetricsController } from '../metrics/metrics.controller';
+import { MetricsController } from './metrics.controller';
 import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { RedisConnectionManager } from '../redis/redis-connection.manager';
 import { InfrastructureLifecycle } from './infrastructure-lifecycle';
+import { PLATFORM_CONFIG_SLICES, type PlatformServiceConfig } from './platform-service.config';
 
 export interface InfrastructureModuleOptions {
-  config: BaseServiceConfig;
+  config: PlatformServiceConfig;
   /** The cron scheduler's clock (default: the system clock); tests inject a skewed one. */
   clock?: CronClock;
 }
@@ -39,6 +40,8 @@ export class InfrastructureModule {
   static forRoot({ config, clock }: InfrastructureModuleOptions): DynamicModule {
     const providers: Provider[] = [
       { provide: BaseServiceConfig, useValue: config },
+      // Each capability injects its own slice; they are all this one object.
+      ...PLATFORM_CONFIG_SLICES.map((slice) => ({ provide: slice, useValue: config })),
       { provide: config.constructor, useValue: config },
       {
         provide: MetricsService,
@@ -96,6 +99,7 @@ export class InfrastructureModule {
       providers,
       exports: [
         BaseServiceConfig,
+        ...PLATFORM_CONFIG_SLICES,
         config.constructor,
         MetricsService,
         TokenService,

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { BaseServiceConfig } from '../config/base-service.config';
+import { RedisConfig } from '../redis/redis.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { RedisConnectionManager } from '../redis/redis-connection.manager';
 import { CacheExplorer } from './cache.explorer';
+import { CacheConfig } from './cache.config';
 import { CacheService } from './cache.service';
 
 /**
@@ -15,19 +17,25 @@ import { CacheService } from './cache.service';
   providers: [
     {
       provide: CacheService,
-      inject: [BaseServiceConfig, RedisConnectionManager, MetricsService],
-      useFactory: (config: BaseServiceConfig, redis: RedisConnectionManager, metrics: MetricsService) =>
+      inject: [BaseServiceConfig, CacheConfig, RedisConfig, RedisConnectionManager, MetricsService],
+      useFactory: (
+        service: BaseServiceConfig,
+        config: CacheConfig,
+        redisConfig: RedisConfig,
+        redis: RedisConnectionManager,
+        metrics: MetricsService,
+      ) =>
         new CacheService({
-          serviceName: config.serviceName,
-          redis: config.coordinationDriver === 'redis' ? redis : null,
+          serviceName: service.serviceName,
+          redis: redisConfig.coordinationDriver === 'redis' ? redis : null,
           metrics,
           localMaxEntries: config.cacheLocalMaxEntries,
           localTtlMs: config.cacheLocalTtlMs,
           ttlJitterPercent: config.cacheTtlJitterPercent,
           clusterSingleFlight: config.cacheClusterSingleFlight,
           leaseMs: config.cacheLeaseMs,
-          breakerFailureThreshold: config.redisBreakerFailureThreshold,
-          breakerOpenMs: config.redisBreakerOpenMs,
+          breakerFailureThreshold: redisConfig.redisBreakerFailureThreshold,
+          breakerOpenMs: redisConfig.redisBreakerOpenMs,
         }),
     },
     CacheExplorer,

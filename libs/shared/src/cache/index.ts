@@ -5,3 +5,4 @@ export type { CacheKeyTemplate } from './cache-key.template';
 export { CacheModule } from './cache.module';
 export { CacheService } from './cache.service';
 export type { CacheServiceOptions, CacheSetOptions, CacheWrapOptions } from './cache.service';
+export { CacheConfig } from './cache.config';

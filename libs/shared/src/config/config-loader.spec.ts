@@ -1,9 +1,22 @@
+import { CronConfig } from '../cron/cron.config';
+import { DatabaseConfig } from '../database/database.config';
+import { MessagingConfig } from '../messaging/messaging.config';
+import { RedisConfig } from '../redis/redis.config';
+import { AuthConfig } from '../auth/auth.config';
 import { BaseServiceConfig } from './base-service.config';
+import { composeConfig } from './compose-config';
 import { loadConfig } from './config-loader';
 import { ConfigValidationError } from './config-validation.error';
 import { EnvInteger } from './env-variable.decorators';
 
-class ExampleServiceConfig extends BaseServiceConfig {
+class ExampleServiceConfig extends composeConfig(
+  BaseServiceConfig,
+  DatabaseConfig,
+  RedisConfig,
+  MessagingConfig,
+  AuthConfig,
+  CronConfig,
+) {
   readonly serviceName = 'example-service';
 
   @EnvInteger('PORT', { default: 30099, min: 0, max: 65535 })

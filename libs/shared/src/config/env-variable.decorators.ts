@@ -21,19 +21,22 @@ interface CommonOptions<T> {
 }
 
 function register(spec: Omit<EnvVariableSpec, 'property' | 'required'>, options: CommonOptions<unknown>) {
-  return (target: object, property: string | symbol): void => {
-    const own: EnvVariableSpec[] = Reflect.getOwnMetadata(ENV_SPECS, target) ?? [
-      ...((Reflect.getMetadata(ENV_SPECS, target) as EnvVariableSpec[] | undefined) ?? []),
-    ];
-    const entry: EnvVariableSpec = {
+  return (target: object, property: string | symbol): void =>
+    registerEnvVariableSpec(target, {
       ...spec,
       property: String(property),
       required: options.default === undefined && !options.optional,
       defaultValue: options.default,
-    };
-    const withoutOverridden = own.filter((existing) => existing.property !== entry.property);
-    Reflect.defineMetadata(ENV_SPECS, [...withoutOverridden, entry], target);
-  };
+    });
+}
+
+/** Adds (or replaces, by property) a variable on a config class prototype. */
+export function registerEnvVariableSpec(prototype: object, entry: EnvVariableSpec): void {
+  const own: EnvVariableSpec[] = Reflect.getOwnMetadata(ENV_SPECS, prototype) ?? [
+    ...((Reflect.getMetadata(ENV_SPECS, prototype) as EnvVariableSpec[] | undefined) ?? []),
+  ];
+  const withoutOverridden = own.filter((existing) => existing.property !== entry.property);
+  Reflect.defineMetadata(ENV_SPECS, [...withoutOverridden, entry], prototype);
 }
 
 /** The variables a config class declares, including those inherited from its base classes. */

@@ -14,3 +14,4 @@ export {
 } from './env-variable.decorators';
 export type { EnvVariableSpec } from './env-variable.decorators';
 export type { TrustProxySetting } from './trust-proxy.setting';
+export { composeConfig, configSlicesOf } from './compose-config';

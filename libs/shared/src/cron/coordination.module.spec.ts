@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Global, Injectable, Logger, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BaseServiceConfig } from '../config/base-service.config';
+import { composeConfig } from '../config/compose-config';
+import { RedisConfig } from '../redis/redis.config';
 import { loadConfig } from '../config/config-loader';
 import { HealthService } from '../health/health.service';
 import { currentLock } from '../lock/held-lock.context';
@@ -10,9 +12,10 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ClusterSafeCron } from './cluster-safe-cron.decorator';
 import { CoordinationModule } from './coordination.module';
 import { CronAdminService } from './cron-admin.service';
+import { CronConfig } from './cron.config';
 import type { CronClock, CronRunContext } from './cron.types';
 
-class TestConfig extends BaseServiceConfig {
+class TestConfig extends composeConfig(BaseServiceConfig, RedisConfig, CronConfig) {
   readonly serviceName = 'coordination-unit';
 }
 

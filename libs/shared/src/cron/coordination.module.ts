@@ -1,12 +1,14 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { BaseServiceConfig } from '../config/base-service.config';
+import type { RedisConfig } from '../redis/redis.config';
 import { DistributedLockService, LOCK_DRIVER } from '../lock/distributed-lock.service';
 import { InProcessLockDriver } from '../lock/in-process-lock.driver';
 import { LockDecoratorBinder } from '../lock/lock-decorator.binder';
 import { RedisLockDriver } from '../lock/redis-lock.driver';
 import { RedisConnectionManager } from '../redis/redis-connection.manager';
 import { CronAdminService } from './cron-admin.service';
+import type { CronConfig } from './cron.config';
 import { CronController } from './cron.controller';
 import { CronJobExplorer } from './cron-job.explorer';
 import { CRON_CLOCK, CRON_STATE_STORE, CronRunner } from './cron-runner.service';
@@ -16,7 +18,7 @@ import { InProcessCronStateStore } from './in-process-cron-state.store';
 import { RedisCronStateStore } from './redis-cron-state.store';
 
 export interface CoordinationModuleOptions {
-  config: BaseServiceConfig;
+  config: BaseServiceConfig & RedisConfig & CronConfig;
   /** The cron scheduler's clock; tests inject a skewed one. */
   clock?: CronClock;
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { BaseServiceConfig } from '../config/base-service.config';
+import { CronConfig } from './cron.config';
 import { clusterSafeCronMetadata } from './cluster-safe-cron.decorator';
 import { CronErrors } from './cron.errors';
 import { applyCronScheduleOverrides } from './cron-schedule.overrides';
@@ -22,14 +23,15 @@ export class CronJobExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly metadataScanner: MetadataScanner,
     private readonly scheduler: CronScheduler,
-    private readonly config: BaseServiceConfig,
+    private readonly service: BaseServiceConfig,
+    private readonly config: CronConfig,
   ) {}
 
   onModuleInit(): void {
     const jobs = applyCronScheduleOverrides(
       this.discover(),
       this.config.cronScheduleOverrides,
-      this.config.serviceName,
+      this.service.serviceName,
     );
     for (const job of jobs) {
       if (job.override) {

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { HealthService } from '../health/health.service';
+import { CronConfig } from './cron.config';
 import { CRON_JOB_NAME_PATTERN } from './cluster-safe-cron.decorator';
 import { CronErrors } from './cron.errors';
 import { CRON_CLOCK, CronRunner } from './cron-runner.service';
@@ -39,7 +40,8 @@ export class CronScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly runner: CronRunner,
-    private readonly config: BaseServiceConfig,
+    private readonly service: BaseServiceConfig,
+    private readonly config: CronConfig,
     private readonly health: HealthService,
     @Inject(CRON_CLOCK) private readonly clock: CronClock,
   ) {}
@@ -94,7 +96,7 @@ export class CronScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         msg: 'cron jobs scheduled',
         jobs: jobs.filter((job) => !job.disabled).map((job) => job.name),
         disabled: jobs.filter((job) => job.disabled).map((job) => job.name),
-        instanceId: this.config.instanceId,
+        instanceId: this.service.instanceId,
       });
     }
   }
@@ -112,7 +114,7 @@ export class CronScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       }
       const grace = Math.max(
         0,
-        Math.min(this.config.cronShutdownGraceMs, this.config.shutdownTimeoutMs - SHUTDOWN_RESERVE_MS),
+        Math.min(this.config.cronShutdownGraceMs, this.service.shutdownTimeoutMs - SHUTDOWN_RESERVE_MS),
       );
       await this.runner.drain(grace);
     })();

@@ -26,3 +26,4 @@ export type {
 } from './cron.types';
 export { InProcessCronStateStore } from './in-process-cron-state.store';
 export { RedisCronStateStore } from './redis-cron-state.store';
+export { CronConfig } from './cron.config';

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DatabaseActivityRepository } from './database-activity.repository';
 import { PostgresHealthIndicator } from './postgres.health-indicator';
 import { SqlClient } from './sql-client';
 import { TransactionRunner } from './transaction-runner';
@@ -37,8 +38,8 @@ export class DatabaseModule {
           retryDelay: 1000,
         }),
       ],
-      providers: [SqlClient, TransactionRunner, PostgresHealthIndicator],
-      exports: [SqlClient, TransactionRunner, PostgresHealthIndicator],
+      providers: [SqlClient, TransactionRunner, PostgresHealthIndicator, DatabaseActivityRepository],
+      exports: [SqlClient, TransactionRunner, PostgresHealthIndicator, DatabaseActivityRepository],
     };
   }
 }

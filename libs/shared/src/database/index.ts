@@ -1,5 +1,6 @@
 export { databaseNameOf, withDatabaseName } from './database-url';
-export { DatabasePoolMonitorJob } from './database-pool-monitor.job';
+export { DatabaseActivityRepository } from './database-activity.repository';
+export { DatabaseConfig } from './database.config';
 export { isForeignKeyViolation, violatedUniqueConstraint } from './database-errors';
 export { findPage, type ListScope } from './list-query.repository-helper';
 export { MigrationRunner } from './migration-runner';

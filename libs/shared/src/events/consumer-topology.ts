@@ -1,4 +1,4 @@
-import type { BaseServiceConfig } from '../config/base-service.config';
+import type { EventsConfig } from './events.config';
 
 export interface RetryQueue {
   name: string;
@@ -19,7 +19,7 @@ export interface ConsumerTopology {
 }
 
 /** The delays between attempts of a failing handler, from EVENTS_CONSUMER_RETRY_DELAYS_MS. */
-export function consumerRetryDelays(config: BaseServiceConfig): number[] {
+export function consumerRetryDelays(config: EventsConfig): number[] {
   return config.eventsConsumerRetryDelaysMs.split(',').map(Number);
 }
 
@@ -27,8 +27,12 @@ export function consumerRetryDelays(config: BaseServiceConfig): number[] {
  * Names the service's queues. Delay queues are named after their delay, so changing the delays in
  * config declares new queues instead of clashing with the TTL of existing ones.
  */
-export function consumerTopology(config: BaseServiceConfig, patterns: string[]): ConsumerTopology {
-  const queue = `${config.queuePrefix}.${config.serviceName}`;
+export function consumerTopology(
+  serviceName: string,
+  config: EventsConfig,
+  patterns: string[],
+): ConsumerTopology {
+  const queue = `${config.queuePrefix}.${serviceName}`;
   return {
     exchange: config.eventsExchange,
     queue,

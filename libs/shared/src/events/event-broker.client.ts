@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { BaseServiceConfig } from '../config/base-service.config';
+import { EventsConfig } from './events.config';
 import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
 import { closeChannel } from './close-channel';
 
@@ -34,7 +34,7 @@ export class EventBrokerClient {
 
   constructor(
     private readonly rabbitmq: RabbitMqConnectionManager,
-    private readonly config: BaseServiceConfig,
+    private readonly config: EventsConfig,
   ) {
     rabbitmq.on('disconnected', () => (this.channel = null));
   }

@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { BaseServiceConfig } from '../config/base-service.config';
+import { EventsConfig } from './events.config';
 import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
 import { consumerTopology } from './consumer-topology';
 import { EventDispatcher } from './event-dispatcher.service';
@@ -26,7 +27,8 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
     private readonly registry: EventHandlerRegistry,
     private readonly dispatcher: EventDispatcher,
     private readonly rabbitmq: RabbitMqConnectionManager,
-    private readonly config: BaseServiceConfig,
+    private readonly service: BaseServiceConfig,
+    private readonly config: EventsConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -34,6 +36,7 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
     if (handlers.length === 0) return;
     this.dispatcher.use(handlers);
     const topology = consumerTopology(
+      this.service.serviceName,
       this.config,
       handlers.flatMap((handler) => handler.patterns),
     );
@@ -48,7 +51,7 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop(Math.min(DRAIN_TIMEOUT_MS, this.config.shutdownTimeoutMs / 2));
+    await this.consumer?.stop(Math.min(DRAIN_TIMEOUT_MS, this.service.shutdownTimeoutMs / 2));
     this.consumer = null;
   }
 }

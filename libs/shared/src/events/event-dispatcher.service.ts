@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EVENT_TYPE_PATTERN, type EventEnvelope } from '@cloudphone/contracts';
-import { BaseServiceConfig } from '../config/base-service.config';
+import { EventsConfig } from './events.config';
 import { TransactionRunner } from '../database/transaction-runner';
 import { consumerRetryDelays } from './consumer-topology';
 import type { EventHandlerBinding } from './event-handler.registry';
@@ -36,7 +36,7 @@ export class EventDispatcher {
     private readonly transactions: TransactionRunner,
     private readonly inbox: InboxRepository,
     private readonly metrics: EventsMetrics,
-    config: BaseServiceConfig,
+    config: EventsConfig,
   ) {
     this.retryDelays = consumerRetryDelays(config);
   }

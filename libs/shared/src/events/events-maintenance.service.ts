@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BaseServiceConfig } from '../config/base-service.config';
+import { EventsConfig } from './events.config';
 import { InboxRepository } from './inbox.repository';
 import { OutboxRepository } from './outbox.repository';
 
@@ -18,7 +18,7 @@ export class EventsMaintenanceService {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly inbox: InboxRepository,
-    private readonly config: BaseServiceConfig,
+    private readonly config: EventsConfig,
   ) {}
 
   /**

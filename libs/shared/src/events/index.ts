@@ -7,3 +7,4 @@ export { OnEvent } from './on-event.decorator';
 export { OutboxRelay } from './outbox-relay.service';
 export type { OutgoingEvent } from './outgoing-event';
 export { UnprocessableEventError } from './unprocessable-event.error';
+export { EventsConfig } from './events.config';

@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { BaseServiceConfig } from '../config/base-service.config';
+import { EventsConfig } from './events.config';
 import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
 import { type BrokerMessage, EventBrokerClient } from './event-broker.client';
 import { EventsMetrics } from './events.metrics';
@@ -51,7 +52,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly broker: EventBrokerClient,
     private readonly rabbitmq: RabbitMqConnectionManager,
     private readonly metrics: EventsMetrics,
-    private readonly config: BaseServiceConfig,
+    private readonly service: BaseServiceConfig,
+    private readonly config: EventsConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -204,7 +206,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     // id (uuid) and type (checked against EVENT_TYPE_PATTERN in SQL) need no escaping.
     const body =
       `{"id":"${row.eventId}","type":"${row.type}","version":${row.version},` +
-      `"occurredAt":"${row.occurredAt.toISOString()}","source":${JSON.stringify(this.config.serviceName)},` +
+      `"occurredAt":"${row.occurredAt.toISOString()}","source":${JSON.stringify(this.service.serviceName)},` +
       `"data":${row.dataJson}}`;
     return {
       routingKey: row.type,

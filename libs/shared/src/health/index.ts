@@ -1,3 +1,2 @@
-export { HealthController } from './health.controller';
 export type { DependencyStatus, HealthIndicator, ReadinessReport } from './health-indicator';
 export { HealthService } from './health.service';

@@ -6,7 +6,7 @@ import { USER_ROUTES } from '@cloudphone/contracts';
 import { Public } from '../auth/public.decorator';
 import { TokenService } from '../auth/token.service';
 import { InfrastructureModule } from '../bootstrap/infrastructure.module';
-import { BaseServiceConfig } from '../config/base-service.config';
+import { PlatformServiceConfig } from '../bootstrap/platform-service.config';
 import { loadConfig } from '../config/config-loader';
 import { requestIdMiddleware } from '../logging/request-id.middleware';
 import { ScriptedHttpServer } from '../testing/scripted-http-server';
@@ -19,7 +19,7 @@ import { type QuotaCheckOutcome, QuotaClient } from './quota.client';
 // The typed clients as an app gets them: injected from InfrastructureModule.forRoot, configured
 // from the environment, called inside a real request (request id) with the real service token.
 
-class CallerConfig extends BaseServiceConfig {
+class CallerConfig extends PlatformServiceConfig {
   readonly serviceName = 'device-service';
 }
 

@@ -1,21 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
 import { TokenService } from '../auth/token.service';
-import type { BaseServiceConfig } from '../config/base-service.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { BillingClient } from './billing.client';
+import type { HttpClientConfig } from './http-client.config';
 import { httpClientPolicyFromConfig } from './http-client.policy';
 import { HttpClientRegistry } from './http-client.registry';
 import { QuotaClient } from './quota.client';
+import type { ServiceClientsConfig } from './service-clients.config';
 
 /**
- * The HTTP client registry and the typed clients, configured from BaseServiceConfig. Imported and
+ * The HTTP client registry and the typed clients, configured from their config slices. Imported and
  * re-exported by InfrastructureModule.forRoot, so every app can inject QuotaClient, BillingClient
  * or HttpClientRegistry (TokenService and MetricsService come from that global module).
  */
 @Module({})
 export class HttpClientModule {
-  static forRoot(config: BaseServiceConfig): DynamicModule {
+  static forRoot(config: HttpClientConfig & ServiceClientsConfig): DynamicModule {
     return {
       module: HttpClientModule,
       providers: [

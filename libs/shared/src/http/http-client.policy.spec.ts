@@ -1,8 +1,11 @@
 import { BaseServiceConfig } from '../config/base-service.config';
+import { composeConfig } from '../config/compose-config';
 import { loadConfig } from '../config/config-loader';
+import { HttpClientConfig } from './http-client.config';
 import { httpClientPolicyFromConfig } from './http-client.policy';
+import { ServiceClientsConfig } from './service-clients.config';
 
-class CallerConfig extends BaseServiceConfig {
+class CallerConfig extends composeConfig(BaseServiceConfig, HttpClientConfig, ServiceClientsConfig) {
   readonly serviceName = 'device-service';
 }
 

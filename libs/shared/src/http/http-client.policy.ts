@@ -1,4 +1,4 @@
-import type { BaseServiceConfig } from '../config/base-service.config';
+import type { HttpClientConfig } from './http-client.config';
 
 /** The resilience policy of one target service; every call to that target shares it. */
 export interface HttpClientPolicy {
@@ -35,8 +35,8 @@ export interface HttpTarget {
 const ROLLING_WINDOW_MS = 10_000;
 const MIN_RETRIES_PER_WINDOW = 10;
 
-/** The policy every target gets from the HTTP_CLIENT_* settings of BaseServiceConfig. */
-export function httpClientPolicyFromConfig(config: BaseServiceConfig): HttpClientPolicy {
+/** The policy every target gets from the HTTP_CLIENT_* settings. */
+export function httpClientPolicyFromConfig(config: HttpClientConfig): HttpClientPolicy {
   return {
     deadlineMs: config.httpClientTimeoutMs,
     attemptTimeoutMs: Math.min(config.httpClientAttemptTimeoutMs, config.httpClientTimeoutMs),

@@ -25,3 +25,5 @@ export type { QuotaCheckOutcome, QuotaClientOptions } from './quota.client';
 export { RetryBudget } from './retry-budget';
 export type { RetryBudgetOptions } from './retry-budget';
 export type { CheckResult, DeliveryOutcome, UnavailabilityPolicy } from './service-client';
+export { HttpClientConfig } from './http-client.config';
+export { ServiceClientsConfig } from './service-clients.config';

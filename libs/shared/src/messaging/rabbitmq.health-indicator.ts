@@ -1,8 +1,7 @@
-import type { HealthIndicator } from '../health/health-indicator';
 import type { RabbitMqConnectionManager } from './rabbitmq-connection.manager';
 
 /** Readiness probe: the AMQP connection is open and can open a channel. */
-export class RabbitMqHealthIndicator implements HealthIndicator {
+export class RabbitMqHealthIndicator {
   readonly name = 'rabbitmq';
 
   constructor(private readonly rabbitmq: RabbitMqConnectionManager) {}

@@ -8,3 +8,4 @@ export { RateLimitService } from './rate-limit.service';
 export type { RateLimitedCall, RateLimitServiceOptions } from './rate-limit.service';
 export type { RateLimitCheck, RateLimitState, RateLimitStore, RateLimitVerdict } from './rate-limit.store';
 export { RedisRateLimitStore } from './redis-rate-limit.store';
+export { RateLimitConfig } from './rate-limit.config';

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { BaseServiceConfig } from '../config/base-service.config';
+import { RedisConfig } from '../redis/redis.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { RedisConnectionManager } from '../redis/redis-connection.manager';
 import { MemoryRateLimitStore } from './memory-rate-limit.store';
+import { RateLimitConfig } from './rate-limit.config';
 import { RateLimitService } from './rate-limit.service';
 import { RedisRateLimitStore } from './redis-rate-limit.store';
 
@@ -14,26 +16,32 @@ import { RedisRateLimitStore } from './redis-rate-limit.store';
   providers: [
     {
       provide: RateLimitService,
-      inject: [BaseServiceConfig, RedisConnectionManager, MetricsService],
-      useFactory: (config: BaseServiceConfig, redis: RedisConnectionManager, metrics: MetricsService) => {
-        const multiInstance = config.multiInstanceSignal();
-        if (config.coordinationDriver === 'memory' && multiInstance !== null) {
+      inject: [BaseServiceConfig, RateLimitConfig, RedisConfig, RedisConnectionManager, MetricsService],
+      useFactory: (
+        service: BaseServiceConfig,
+        config: RateLimitConfig,
+        redisConfig: RedisConfig,
+        redis: RedisConnectionManager,
+        metrics: MetricsService,
+      ) => {
+        const multiInstance = service.multiInstanceSignal();
+        if (redisConfig.coordinationDriver === 'memory' && multiInstance !== null) {
           throw new Error(
             `COORDINATION_DRIVER=memory keeps rate limits per process, which would multiply them across ` +
               `instances (${multiInstance}); use COORDINATION_DRIVER=redis`,
           );
         }
         return new RateLimitService({
-          serviceName: config.serviceName,
+          serviceName: service.serviceName,
           store:
-            config.coordinationDriver === 'redis'
+            redisConfig.coordinationDriver === 'redis'
               ? new RedisRateLimitStore(redis)
               : new MemoryRateLimitStore(),
           metrics,
           writeLimit: { points: config.rateLimitWritePoints, windowMs: config.rateLimitWriteWindowMs },
           onStoreDown: config.rateLimitOnStoreDown,
-          breakerFailureThreshold: config.redisBreakerFailureThreshold,
-          breakerOpenMs: config.redisBreakerOpenMs,
+          breakerFailureThreshold: redisConfig.redisBreakerFailureThreshold,
+          breakerOpenMs: redisConfig.redisBreakerOpenMs,
         });
       },
     },

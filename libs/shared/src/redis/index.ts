@@ -3,3 +3,4 @@ export type { RedisConnectionOptions, RedisScript } from './redis-connection.man
 export { RedisCircuitBreaker } from './redis-circuit-breaker';
 export type { RedisCircuitState, RedisCircuitBreakerOptions } from './redis-circuit-breaker';
 export { RedisHealthIndicator } from './redis.health-indicator';
+export { RedisConfig } from './redis.config';

@@ -65,7 +65,8 @@ export class RedisConnectionManager {
    */
   defineScript<T = unknown>(name: string, lua: string): RedisScript<T> {
     const known = this.scripts.get(name);
-    if (known !== undefined && known !== lua) throw new Error(`Redis script ${name} is already defined differently`);
+    if (known !== undefined && known !== lua)
+      throw new Error(`Redis script ${name} is already defined differently`);
     if (known === undefined) {
       this.client.defineCommand(name, { lua });
       this.scripts.set(name, lua);

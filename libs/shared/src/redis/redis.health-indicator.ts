@@ -1,8 +1,7 @@
-import type { HealthIndicator } from '../health/health-indicator';
 import type { RedisConnectionManager } from './redis-connection.manager';
 
-/** Readiness probe: a PING on the command connection. */
-export class RedisHealthIndicator implements HealthIndicator {
+/** Readiness probe: a PING on the command connection (a HealthIndicator by shape; src/health is a layer up). */
+export class RedisHealthIndicator {
   readonly name = 'redis';
 
   constructor(private readonly redis: RedisConnectionManager) {}

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
 import { InfrastructureModule } from '../bootstrap/infrastructure.module';
-import { BaseServiceConfig } from '../config/base-service.config';
+import { PlatformServiceConfig } from '../bootstrap/platform-service.config';
 import { loadConfig } from '../config/config-loader';
 import { EventPublisher } from '../events/event-publisher.service';
 import { EventsMaintenanceService } from '../events/events-maintenance.service';
@@ -42,7 +42,7 @@ export class EventsTestApp {
       ...options.env,
     };
     const serviceName = options.serviceName;
-    class TestServiceConfig extends BaseServiceConfig {
+    class TestServiceConfig extends PlatformServiceConfig {
       readonly serviceName = serviceName;
     }
     const config = loadConfig(TestServiceConfig, env);

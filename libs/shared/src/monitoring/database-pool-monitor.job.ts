@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { ClusterSafeCron } from '../cron/cluster-safe-cron.decorator';
 import type { CronRunContext } from '../cron/cron.types';
+import { DatabaseActivityRepository } from '../database/database-activity.repository';
 import { MetricsService } from '../metrics/metrics.service';
 
 /** Below this share of free connection slots the job warns: new replicas or pools will soon fail to connect. */
@@ -13,36 +13,6 @@ const KNOWN_STATES = ['active', 'idle', 'idle_in_transaction', 'idle_in_transact
 
 // Client backends only: background workers, autovacuum and WAL senders have limits of their own.
 // Without pg_read_all_stats, other roles' sessions show a null state, counted as `unknown`.
-const ACTIVITY_SQL = `
-SELECT coalesce(state, 'unknown') AS state,
-       coalesce(nullif(application_name, ''), 'unknown') AS application_name,
-       count(*)::int AS connections,
-       (count(*) FILTER (WHERE wait_event_type = 'Lock'))::int AS waiting_on_lock
-FROM pg_stat_activity
-WHERE datname = current_database() AND backend_type = 'client backend'
-GROUP BY 1, 2`;
-
-// Reserved slots are for superusers (and pg_use_reserved_connections on PG 16+), not the services.
-const LIMITS_SQL = `
-SELECT current_setting('max_connections')::int
-         - current_setting('superuser_reserved_connections')::int
-         - coalesce(current_setting('reserved_connections', true)::int, 0) AS server_limit,
-       (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS server_connections,
-       (SELECT datconnlimit FROM pg_database WHERE datname = current_database()) AS database_limit`;
-
-interface ActivityRow {
-  state: string;
-  application_name: string;
-  connections: number;
-  waiting_on_lock: number;
-}
-
-interface LimitsRow {
-  server_limit: number;
-  server_connections: number;
-  database_limit: number;
-}
-
 interface ConnectionLimit {
   scope: 'server' | 'database';
   limit: number;
@@ -66,7 +36,7 @@ export class DatabasePoolMonitorJob {
   private readonly headroomGauge: Gauge<'scope'>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: DatabaseActivityRepository,
     metrics: MetricsService,
   ) {
     this.byState = metrics.gauge({
@@ -97,9 +67,9 @@ export class DatabasePoolMonitorJob {
 
   @ClusterSafeCron('* * * * *', { name: 'database-pool-monitor', maxRunMs: 30_000, jitterMs: 3000 })
   async monitor({ signal }: CronRunContext): Promise<void> {
-    const activity = (await this.dataSource.query(ACTIVITY_SQL)) as ActivityRow[];
+    const activity = await this.database.activity();
     signal.throwIfAborted();
-    const [limits] = (await this.dataSource.query(LIMITS_SQL)) as LimitsRow[];
+    const limits = await this.database.limits();
     signal.throwIfAborted();
 
     const states = new Map(KNOWN_STATES.map((state) => [state, 0]));
@@ -109,15 +79,15 @@ export class DatabasePoolMonitorJob {
     for (const row of activity) {
       const state = stateLabel(row.state);
       states.set(state, (states.get(state) ?? 0) + row.connections);
-      applications.set(row.application_name, (applications.get(row.application_name) ?? 0) + row.connections);
+      applications.set(row.applicationName, (applications.get(row.applicationName) ?? 0) + row.connections);
       databaseConnections += row.connections;
-      waiting += row.waiting_on_lock;
+      waiting += row.waitingOnLock;
     }
     const connectionLimits: ConnectionLimit[] = [
-      { scope: 'server', limit: limits.server_limit, inUse: limits.server_connections },
+      { scope: 'server', limit: limits.serverLimit, inUse: limits.serverConnections },
       // -1 means the database has no limit of its own.
-      ...(limits.database_limit >= 0
-        ? [{ scope: 'database' as const, limit: limits.database_limit, inUse: databaseConnections }]
+      ...(limits.databaseLimit >= 0
+        ? [{ scope: 'database' as const, limit: limits.databaseLimit, inUse: databaseConnections }]
         : []),
     ];
 
@@ -141,7 +111,7 @@ export class DatabasePoolMonitorJob {
       msg: 'database pool monitored',
       connections: databaseConnections,
       waitingOnLock: waiting,
-      serverConnections: limits.server_connections,
+      serverConnections: limits.serverConnections,
     });
   }
 

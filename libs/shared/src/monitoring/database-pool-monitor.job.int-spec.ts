@@ -1,6 +1,8 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { DatabaseActivityRepository } from '../database/database-activity.repository';
+import { SqlClient } from '../database/sql-client';
 import { MetricsService } from '../metrics/metrics.service';
 import {
   createTestDatabase,
@@ -99,7 +101,7 @@ describe('DatabasePoolMonitorJob (real Postgres)', () => {
       { description: 'only our sessions, with replica-b waiting on the row lock' },
     );
     metrics = new MetricsService('proxy-service', 'test');
-    job = new DatabasePoolMonitorJob(monitorSource, metrics);
+    job = new DatabasePoolMonitorJob(new DatabaseActivityRepository(new SqlClient(monitorSource)), metrics);
   });
 
   afterAll(async () => {

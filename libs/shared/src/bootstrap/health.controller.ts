@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { RequestContext } from '../logging/request-context';
 import { SkipRateLimit } from '../rate-limit/rate-limit.decorators';
-import { HealthService } from './health.service';
+import { HealthService } from '../health/health.service';
 
 @ApiTags('health')
 @Public()

@@ -1,0 +1,1 @@
+export { DatabasePoolMonitorJob } from './database-pool-monitor.job';
