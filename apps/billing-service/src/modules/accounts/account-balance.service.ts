@@ -6,10 +6,8 @@ import {
 } from '@cloudphone/contracts';
 import { EventPublisher, MetricsService } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
-import type { EntityManager } from 'typeorm';
 import { BillingServiceConfig } from '../../config/billing-service.config';
-import type { AccountStatus } from './account.entity';
-import type { AccountSnapshot } from './account-snapshot';
+import type { AccountSnapshot, AccountStatus } from './account-record';
 import { AccountErrors } from './accounts.errors';
 import { AccountsRepository } from './accounts.repository';
 import { type BalanceTransition, balanceTransition } from './balance-transition';
@@ -63,13 +61,9 @@ export class AccountBalanceService {
    * Applies `change` to `account` (locked by the caller's transaction). Returns null, changing
    * nothing, when the ledger already holds the change (a top-up reference used before).
    */
-  async apply(
-    manager: EntityManager,
-    account: AccountSnapshot,
-    change: BalanceChange,
-  ): Promise<AppliedBalanceChange | null> {
+  async apply(account: AccountSnapshot, change: BalanceChange): Promise<AppliedBalanceChange | null> {
     const transition = this.transition(account, change.amountMinor);
-    const ledgerEntryId = await this.ledger.insertUnlessDuplicate(manager, {
+    const ledgerEntryId = await this.ledger.insertUnlessDuplicate({
       accountId: account.id,
       kind: change.kind,
       amountMinor: change.amountMinor,
@@ -79,11 +73,10 @@ export class AccountBalanceService {
       createdBy: change.createdBy ?? null,
     });
     if (ledgerEntryId === null) return null;
-    await this.accounts.updateBalance(manager, account.id, transition.balanceMinor, transition.status);
+    await this.accounts.updateBalance(account.id, transition.balanceMinor, transition.status);
 
-    if (transition.crossedLowThreshold)
-      await this.announceLowBalance(manager, account, transition.balanceMinor);
-    if (transition.becameOverdue) await this.announceOverdue(manager, account, transition.balanceMinor);
+    if (transition.crossedLowThreshold) await this.announceLowBalance(account, transition.balanceMinor);
+    if (transition.becameOverdue) await this.announceOverdue(account, transition.balanceMinor);
     if (transition.recovered) {
       this.logger.log({ msg: 'Account no longer overdue', userId: account.userId, kind: change.kind });
     }
@@ -91,18 +84,14 @@ export class AccountBalanceService {
   }
 
   /** Publishes `billing.overdue` for an account found negative but still active (overdue detection). */
-  async announceOverdue(
-    manager: EntityManager,
-    account: AccountSnapshot,
-    balanceMinor: bigint,
-  ): Promise<void> {
+  async announceOverdue(account: AccountSnapshot, balanceMinor: bigint): Promise<void> {
     const data: BillingOverdueEventData = {
       userId: account.userId,
       tenantId: account.tenantId,
       balanceMinor: balanceMinor.toString(),
       currency: account.currency,
     };
-    await this.events.publish(manager, {
+    await this.events.publish({
       type: DOMAIN_EVENTS.billingOverdue,
       aggregateId: accountAggregateId(account.userId),
       data,
@@ -120,11 +109,7 @@ export class AccountBalanceService {
     }
   }
 
-  private async announceLowBalance(
-    manager: EntityManager,
-    account: AccountSnapshot,
-    balanceMinor: bigint,
-  ): Promise<void> {
+  private async announceLowBalance(account: AccountSnapshot, balanceMinor: bigint): Promise<void> {
     const data: BillingBalanceLowEventData = {
       userId: account.userId,
       tenantId: account.tenantId,
@@ -132,7 +117,7 @@ export class AccountBalanceService {
       thresholdMinor: this.lowThresholdMinor.toString(),
       currency: account.currency,
     };
-    await this.events.publish(manager, {
+    await this.events.publish({
       type: DOMAIN_EVENTS.billingBalanceLow,
       aggregateId: accountAggregateId(account.userId),
       data,

@@ -21,9 +21,8 @@ import {
   type Principal,
   type UserPrincipal,
 } from '@cloudphone/shared';
-import type { AccountEntity } from './account.entity';
 import { ACCOUNTS_LIST_QUERY } from './accounts.list-query';
-import { AccountsService } from './accounts.service';
+import { AccountsService, type ListedAccount } from './accounts.service';
 import { UserIdParams } from './dto/user-id-params.dto';
 
 @ApiTags('accounts')
@@ -37,7 +36,7 @@ export class AccountsController {
   @AllowServiceTokens()
   @ApiOperation({ summary: 'List billing accounts (admin or service)' })
   @ApiListQuery(ACCOUNTS_LIST_QUERY)
-  list(@ListQueryParam(ACCOUNTS_LIST_QUERY) query: ListQuery): Promise<Page<AccountEntity>> {
+  list(@ListQueryParam(ACCOUNTS_LIST_QUERY) query: ListQuery): Promise<Page<ListedAccount>> {
     return this.accounts.list(query);
   }
 

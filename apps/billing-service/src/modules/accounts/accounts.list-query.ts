@@ -1,5 +1,5 @@
 import type { ListQuerySpec } from '@cloudphone/shared';
-import { ACCOUNT_STATUSES } from './account.entity';
+import { ACCOUNT_STATUSES } from './account-record';
 
 export const ACCOUNTS_LIST_QUERY: ListQuerySpec = {
   sortable: { createdAt: 'createdAt', balance: 'balanceMinor' },

@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingMetricsJob } from './jobs/billing-metrics.job';
 import { LedgerReconciliationJob } from './jobs/ledger-reconciliation.job';
 import { OverdueDetectionJob } from './jobs/overdue-detection.job';
 import { PricingModule } from '../pricing/pricing.module';
-import { AccountEntity } from './account.entity';
 import { AccountBalanceService } from './account-balance.service';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
@@ -12,7 +10,7 @@ import { AccountsService } from './accounts.service';
 import { LedgerRepository } from './ledger.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AccountEntity]), PricingModule],
+  imports: [PricingModule],
   controllers: [AccountsController],
   providers: [
     AccountsService,

@@ -12,15 +12,13 @@ import {
   MetricsService,
   type Page,
   type Principal,
-  runInTransaction,
+  TransactionRunner,
 } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { BillingServiceConfig } from '../../config/billing-service.config';
 import { PricingService } from '../pricing/pricing.service';
-import type { AccountEntity } from './account.entity';
+import type { AccountRecord, AccountSnapshot } from './account-record';
 import { AccountBalanceService } from './account-balance.service';
-import type { AccountSnapshot } from './account-snapshot';
 import { AccountErrors } from './accounts.errors';
 import { AccountsRepository } from './accounts.repository';
 import type { LedgerMismatch } from './ledger-entry';
@@ -28,6 +26,9 @@ import { LedgerRepository } from './ledger.repository';
 
 /** The tenant of an account created by a call that names none (a top-up). */
 const DEFAULT_TENANT = 'default';
+
+/** An account as the list endpoint answers it: money as decimal text, since JSON has no bigint. */
+export type ListedAccount = Omit<AccountRecord, 'balanceMinor'> & { balanceMinor: string };
 
 /**
  * Accounts and balances. A user without an account row has a zero-balance account in the default
@@ -40,7 +41,7 @@ export class AccountsService {
   private readonly topUps: Counter<'outcome'>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly accounts: AccountsRepository,
     private readonly ledger: LedgerRepository,
     private readonly balances: AccountBalanceService,
@@ -60,24 +61,27 @@ export class AccountsService {
     });
   }
 
-  list(query: ListQuery): Promise<Page<AccountEntity>> {
-    return this.accounts.list(query);
+  async list(query: ListQuery): Promise<Page<ListedAccount>> {
+    const page = await this.accounts.list(query);
+    return {
+      ...page,
+      items: page.items.map((account) => ({ ...account, balanceMinor: account.balanceMinor.toString() })),
+    };
   }
 
   /** A user's account; users may read only their own, admins and services anyone's. */
   async get(principal: Principal, userId: string): Promise<BillingAccountResponse> {
     if (principal.kind === 'user' && !actsForOthers(principal) && principal.userId !== userId)
       throw AccountErrors.otherUsersAccount();
-    const account = await this.accounts.findByUserId(this.dataSource.manager, userId);
+    const account = await this.accounts.findByUserId(userId);
     return toAccountResponse(account ?? this.unopenedAccount(userId));
   }
 
   /** Would the balance pay for this spec for this long at today's prices? Read-only. */
   async checkBalance(request: BalanceCheckRequest): Promise<BalanceCheckResponse> {
-    const manager = this.dataSource.manager;
     const account =
-      (await this.accounts.findByUserId(manager, request.userId)) ?? this.unopenedAccount(request.userId);
-    const plan = await this.pricing.planInForce(manager, account.currency, null);
+      (await this.accounts.findByUserId(request.userId)) ?? this.unopenedAccount(request.userId);
+    const plan = await this.pricing.planInForce(account.currency, null);
     const required = this.pricing.price(plan, request, request.durationSeconds);
     const sufficient = account.status !== 'closed' && account.balanceMinor >= required;
     this.balanceChecks.inc({ result: sufficient ? 'sufficient' : 'insufficient' });
@@ -95,13 +99,13 @@ export class AccountsService {
    */
   async topUp(userId: string, request: TopUpRequest, adminId: string): Promise<TopUpResponse> {
     const amount = BigInt(request.amountMinor);
-    const result = await runInTransaction(this.dataSource, async (manager) => {
-      const account = await this.accounts.lockOrCreate(manager, {
+    const result = await this.transactions.run(async () => {
+      const account = await this.accounts.lockOrCreate({
         userId,
         tenantId: DEFAULT_TENANT,
         currency: this.config.defaultCurrency,
       });
-      const applied = await this.balances.apply(manager, account, {
+      const applied = await this.balances.apply(account, {
         kind: 'top_up',
         amountMinor: amount,
         reference: request.reference,
@@ -116,7 +120,7 @@ export class AccountsService {
         };
       }
       // The reference is taken; its entry is committed (the unique index waited for it).
-      const earlier = await this.ledger.findTopUp(manager, request.reference);
+      const earlier = await this.ledger.findTopUp(request.reference);
       if (!earlier || earlier.accountId !== account.id || earlier.amountMinor !== amount) {
         this.topUps.inc({ outcome: 'conflict' });
         throw AccountErrors.topUpConflict(request.reference);
@@ -152,14 +156,14 @@ export class AccountsService {
    * accounts changed by hand. Safe to run on several replicas at once (SKIP LOCKED).
    */
   async detectOverdue(limit = 500): Promise<{ flaggedOverdue: number; reactivated: number }> {
-    return runInTransaction(this.dataSource, async (manager) => {
-      const misflagged = await this.accounts.lockMisflagged(manager, limit);
+    return this.transactions.run(async () => {
+      const misflagged = await this.accounts.lockMisflagged(limit);
       let flaggedOverdue = 0;
       for (const account of misflagged) {
         const overdue = account.balanceMinor < 0n;
-        await this.accounts.updateStatus(manager, account.id, overdue ? 'overdue' : 'active');
+        await this.accounts.updateStatus(account.id, overdue ? 'overdue' : 'active');
         if (overdue) {
-          await this.balances.announceOverdue(manager, account, account.balanceMinor);
+          await this.balances.announceOverdue(account, account.balanceMinor);
           flaggedOverdue += 1;
         }
       }
@@ -176,7 +180,7 @@ export class AccountsService {
 
   /** Ledger reconciliation (the ledger-reconciliation job): accounts whose balance is not their ledger's sum. */
   async findLedgerMismatches(limit = 100): Promise<LedgerMismatch[]> {
-    const mismatches = await this.ledger.findMismatches(this.dataSource.manager, limit);
+    const mismatches = await this.ledger.findMismatches(limit);
     if (mismatches.length > 0) this.logger.error({ msg: 'Balances differ from their ledger', mismatches });
     return mismatches;
   }

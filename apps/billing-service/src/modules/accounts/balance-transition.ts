@@ -1,4 +1,4 @@
-import type { AccountStatus } from './account.entity';
+import type { AccountStatus } from './account-record';
 
 const BIGINT_MAX = 2n ** 63n - 1n;
 const BIGINT_MIN = -(2n ** 63n);

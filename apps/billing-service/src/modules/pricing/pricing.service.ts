@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PricePlanResponse, PricePlanUpdateRequest } from '@cloudphone/contracts';
-import { runInTransaction } from '@cloudphone/shared';
-import { DataSource, type EntityManager } from 'typeorm';
+import { TransactionRunner } from '@cloudphone/shared';
 import { BillingServiceConfig } from '../../config/billing-service.config';
 import { priceInMinorUnits } from './price-calculation';
 import type { DeviceSpec, PricePlan } from './price-plan';
@@ -14,23 +13,22 @@ export class PricingService {
   private readonly logger = new Logger(PricingService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly plans: PricingRepository,
     private readonly config: BillingServiceConfig,
   ) {}
 
   /** The plan in force now for `currency` (default: BILLING_DEFAULT_CURRENCY); 404 when there is none. */
   async current(currency: string = this.config.defaultCurrency): Promise<PricePlanResponse> {
-    const plan = await this.plans.findInForce(this.dataSource.manager, currency, null);
+    const plan = await this.plans.findInForce(currency, null);
     if (!plan) throw PricingErrors.noPlan(currency);
     return toResponse(plan);
   }
 
   /** Adds the next version of a currency's plan, in force from now; earlier usage keeps its price. */
   async update(request: PricePlanUpdateRequest, changedBy: string): Promise<PricePlanResponse> {
-    const plan = await runInTransaction(this.dataSource, (manager) =>
+    const plan = await this.transactions.run(() =>
       this.plans.insertNextVersion(
-        manager,
         request.currency,
         {
           baseMicrosPerHour: BigInt(request.baseMicrosPerHour),
@@ -57,10 +55,8 @@ export class PricingService {
    * held back while no plan existed is priced once one does). 503 PRICING_NOT_CONFIGURED when the
    * currency has no plan at all.
    */
-  async planInForce(manager: EntityManager, currency: string, at: Date | null): Promise<PricePlan> {
-    const plan =
-      (await this.plans.findInForce(manager, currency, at)) ??
-      (await this.plans.findEarliest(manager, currency));
+  async planInForce(currency: string, at: Date | null): Promise<PricePlan> {
+    const plan = (await this.plans.findInForce(currency, at)) ?? (await this.plans.findEarliest(currency));
     if (!plan) throw PricingErrors.notConfigured(currency);
     return plan;
   }

@@ -9,9 +9,8 @@ import {
   type UsageRecordRequest,
   type UsageRecordResponse,
 } from '@cloudphone/contracts';
-import { AppError, EventPublisher, MetricsService, runInTransaction } from '@cloudphone/shared';
+import { AppError, EventPublisher, MetricsService, TransactionRunner } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
-import { DataSource, type EntityManager } from 'typeorm';
 import { BillingServiceConfig } from '../../config/billing-service.config';
 import { AccountBalanceService } from '../accounts/account-balance.service';
 import { AccountsRepository } from '../accounts/accounts.repository';
@@ -32,7 +31,7 @@ export class UsageService {
   private readonly charged: Counter<'currency'>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly usage: UsageRepository,
     private readonly accounts: AccountsRepository,
     private readonly balances: AccountBalanceService,
@@ -57,10 +56,10 @@ export class UsageService {
   async record(request: UsageRecordRequest): Promise<UsageRecordResponse> {
     const period = billablePeriod(request);
     // Resends are the common retry case: answer them without taking the account lock.
-    const known = await this.usage.findByAllocationId(this.dataSource.manager, request.allocationId);
+    const known = await this.usage.findByAllocationId(request.allocationId);
     const result = known
       ? this.replay(known, request, period)
-      : await runInTransaction(this.dataSource, (manager) => this.recordOnce(manager, request, period));
+      : await this.transactions.run(() => this.recordOnce(request, period));
     this.outcomes.inc({ outcome: result.duplicate ? 'duplicate' : 'recorded' });
     return result;
   }
@@ -98,16 +97,15 @@ export class UsageService {
   }
 
   private async recordOnce(
-    manager: EntityManager,
     request: UsageRecordRequest,
     period: { startedAt: Date; endedAt: Date },
   ): Promise<UsageRecordResponse> {
-    const account = await this.accounts.lockOrCreate(manager, {
+    const account = await this.accounts.lockOrCreate({
       userId: request.userId,
       tenantId: request.tenantId,
       currency: this.config.defaultCurrency,
     });
-    const plan = await this.pricing.planInForce(manager, account.currency, period.startedAt);
+    const plan = await this.pricing.planInForce(account.currency, period.startedAt);
     const amount = this.pricing.price(plan, request, request.billedSeconds);
     const record: UsageRecord = {
       id: randomUUID(),
@@ -127,13 +125,13 @@ export class UsageService {
       currency: account.currency,
       balanceAfterMinor: account.balanceMinor - amount,
     };
-    if (!(await this.usage.insertUnlessRecorded(manager, record))) {
+    if (!(await this.usage.insertUnlessRecorded(record))) {
       // Recorded meanwhile by a concurrent report, now committed: answer as its resend.
-      const earlier = await this.usage.findByAllocationId(manager, request.allocationId);
+      const earlier = await this.usage.findByAllocationId(request.allocationId);
       if (!earlier) throw new Error(`Usage of allocation ${request.allocationId} neither inserted nor found`);
       return this.replay(earlier, request, period);
     }
-    const applied = await this.balances.apply(manager, account, {
+    const applied = await this.balances.apply(account, {
       kind: 'usage_charge',
       amountMinor: -amount,
       usageId: record.id,
@@ -150,7 +148,7 @@ export class UsageService {
       balanceMinor: applied.balanceMinor.toString(),
       currency: account.currency,
     };
-    await this.events.publish(manager, {
+    await this.events.publish({
       type: DOMAIN_EVENTS.billingUsageRecorded,
       aggregateId: `usage:${record.allocationId}`,
       data,

@@ -1,19 +1,18 @@
 import { MetricsService } from '@cloudphone/shared';
 import {
-  createEntityTestDatabase,
+  createRepositoryTestDatabase,
   gaugeValues,
   manualCronRunContext,
-  type EntityTestDatabase,
+  type RepositoryTestDatabase,
 } from '@cloudphone/shared/testing';
-import { AccountEntity } from '../account.entity';
 import { AccountsRepository } from '../accounts.repository';
 import { BillingMetricsJob } from './billing-metrics.job';
 
 describe('BillingMetricsJob', () => {
-  let db: EntityTestDatabase;
+  let db: RepositoryTestDatabase;
 
   beforeAll(async () => {
-    db = await createEntityTestDatabase('billing-service', [AccountEntity]);
+    db = await createRepositoryTestDatabase('billing-service');
   });
 
   afterAll(() => db?.close());
@@ -25,10 +24,7 @@ describe('BillingMetricsJob', () => {
         (gen_random_uuid(), -300, 'EUR', 'overdue')`,
     );
     const metrics = new MetricsService('billing-service', 'test');
-    const job = new BillingMetricsJob(
-      new AccountsRepository(db.dataSource.getRepository(AccountEntity)),
-      metrics,
-    );
+    const job = new BillingMetricsJob(new AccountsRepository(db.sql), metrics);
 
     await job.collect(manualCronRunContext());
 
