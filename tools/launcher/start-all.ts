@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     const result = await new MigrationRunner({
       databaseUrl: target.databaseUrl,
       directory: target.migrationsDirectory,
+      sharedDirectory: target.sharedMigrationsDirectory,
     }).run();
     console.log(
       `[start] ${target.service}: migrations ${result.applied.length} applied, ${result.alreadyApplied} up to date`,

@@ -34,19 +34,29 @@ function migrate(environment: Record<string, string>, services: string[] = []): 
   });
 }
 
-function migrationCount(service: ServiceName): number {
-  return readdirSync(join(repositoryRoot(), 'migrations', service)).filter((file) => file.endsWith('.sql'))
-    .length;
+/** Versions of the migration files in migrations/<directory>. */
+function fileVersions(directory: string): number[] {
+  return readdirSync(join(repositoryRoot(), 'migrations', directory))
+    .filter((file) => file.endsWith('.sql'))
+    .map((file) => Number(file.slice(0, 4)))
+    .sort((a, b) => a - b);
 }
 
-async function appliedVersions(databaseName: string): Promise<number[]> {
+/** Every migration a service database gets: the shared ones and its own. */
+function migrationCount(service: ServiceName): number {
+  return fileVersions('shared').length + fileVersions(service).length;
+}
+
+/** The versions recorded as applied: the service's own, and those of migrations/shared. */
+async function appliedVersions(databaseName: string): Promise<{ own: number[]; shared: number[] }> {
   const client = new Client({ connectionString: withDatabaseName(TEST_SERVERS.postgresUrl, databaseName) });
   await client.connect();
   try {
-    const { rows } = await client.query<{ version: number }>(
-      'SELECT version FROM schema_migrations ORDER BY version',
-    );
-    return rows.map((row) => row.version);
+    const versions = async (table: string) =>
+      (await client.query<{ version: number }>(`SELECT version FROM ${table} ORDER BY version`)).rows.map(
+        (row) => row.version,
+      );
+    return { own: await versions('schema_migrations'), shared: await versions('shared_schema_migrations') };
   } finally {
     await client.end();
   }
@@ -71,9 +81,10 @@ describe('dist/tools/migrate/migrate.js', () => {
       expect(first.stdout).toContain(
         `[migrate] ${service} (${databases.names[service]}): ${count} applied, 0 already applied`,
       );
-      expect(await appliedVersions(databases.names[service])).toEqual(
-        Array.from({ length: count }, (_, index) => index + 1),
-      );
+      expect(await appliedVersions(databases.names[service])).toEqual({
+        own: fileVersions(service),
+        shared: fileVersions('shared'),
+      });
     }
 
     const second = await migrate(environment);

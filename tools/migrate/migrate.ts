@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     const runner = new MigrationRunner({
       databaseUrl: target.databaseUrl,
       directory: target.migrationsDirectory,
+      sharedDirectory: target.sharedMigrationsDirectory,
       log: (message) => console.log(`[migrate] ${message}`),
     });
     const result = await runner.run();

@@ -6,6 +6,8 @@ export interface ServiceDatabase {
   service: ServiceName;
   databaseUrl: string;
   migrationsDirectory: string;
+  /** migrations/shared: what every service database gets (the outbox and inbox). */
+  sharedMigrationsDirectory: string;
 }
 
 export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -25,6 +27,7 @@ export function serviceDatabases(
       service: service.name,
       databaseUrl: environment[variable] || withDatabaseName(server, service.database),
       migrationsDirectory: join(repositoryRoot, 'migrations', service.name),
+      sharedMigrationsDirectory: join(repositoryRoot, 'migrations', 'shared'),
     };
   });
 }

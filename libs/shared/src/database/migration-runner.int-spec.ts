@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -129,5 +129,99 @@ describe('MigrationRunner (real Postgres)', () => {
     await expect(new MigrationRunner({ databaseUrl, directory }).run()).rejects.toThrow(
       /does not match NNNN_snake_name/,
     );
+  });
+
+  describe('with a shared source (migrations/shared)', () => {
+    const LEDGER_SQL = 'CREATE TABLE ledger (id serial PRIMARY KEY);\n';
+    let shared: string;
+
+    beforeEach(async () => {
+      shared = join(directory, 'shared');
+      await mkdir(shared);
+    });
+
+    it('applies the shared migrations first, each recorded in its own table', async () => {
+      await writeFile(join(shared, '0001_create_ledger.sql'), LEDGER_SQL);
+      const runner = new MigrationRunner({ databaseUrl, directory, sharedDirectory: shared });
+      expect((await runner.run()).applied).toEqual([
+        '0001_create_ledger.sql',
+        '0001_create_things.sql',
+        '0002_add_counter.sql',
+      ]);
+      expect(await query('SELECT name FROM shared_schema_migrations')).toEqual([
+        { name: '0001_create_ledger.sql' },
+      ]);
+      expect((await query('SELECT count(*)::int AS count FROM schema_migrations'))[0].count).toBe(2);
+      expect(await runner.run()).toEqual({ database: databaseName, applied: [], alreadyApplied: 3 });
+    });
+
+    it('adopts a service migration that moved to the shared source, on a database that ran it', async () => {
+      // Before: the service carried its own copy as 0003 and applied it.
+      await writeFile(join(directory, '0003_create_ledger.sql'), LEDGER_SQL);
+      await new MigrationRunner({ databaseUrl, directory }).run();
+      await query('INSERT INTO ledger DEFAULT VALUES');
+      // After: the copy is gone from the service, and the shared file names it on its first line.
+      await rm(join(directory, '0003_create_ledger.sql'));
+      await writeFile(
+        join(shared, '0001_create_ledger.sql'),
+        `-- migrate:adopts 0003_create_ledger.sql\n${LEDGER_SQL}`,
+      );
+      const logs: string[] = [];
+      const runner = new MigrationRunner({
+        databaseUrl,
+        directory,
+        sharedDirectory: shared,
+        log: (line) => logs.push(line),
+      });
+      expect((await runner.run()).applied).toEqual(['0001_create_ledger.sql']);
+      expect(logs).toEqual([
+        `${databaseName}: adopted 0001_create_ledger.sql (0003_create_ledger.sql was applied)`,
+      ]);
+      // Recorded, not run again: the table and its row are untouched, the old record stays.
+      expect(await query('SELECT count(*)::int AS count FROM ledger')).toEqual([{ count: 1 }]);
+      expect(await query('SELECT execution_ms FROM shared_schema_migrations')).toEqual([{ execution_ms: 0 }]);
+      expect(await query('SELECT name FROM schema_migrations ORDER BY version')).toEqual([
+        { name: '0001_create_things.sql' },
+        { name: '0002_add_counter.sql' },
+        { name: '0003_create_ledger.sql' },
+      ]);
+      expect((await runner.run()).applied).toEqual([]);
+
+      // A fresh database with the new layout runs the shared file (its first line is a comment).
+      const fresh = withDatabaseName(TEST_SERVERS.postgresUrl, `${databaseName}_fresh`);
+      try {
+        await new MigrationRunner({ databaseUrl: fresh, directory, sharedDirectory: shared }).run();
+        const client = new Client({ connectionString: fresh });
+        await client.connect();
+        expect((await client.query("SELECT to_regclass('ledger') AS present")).rows).toEqual([
+          { present: 'ledger' },
+        ]);
+        await client.end();
+      } finally {
+        const admin = new Client({ connectionString: TEST_SERVERS.postgresUrl });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS "${databaseName}_fresh" WITH (FORCE)`);
+        await admin.end();
+      }
+    });
+
+    it('refuses to adopt when the database applied a different text under that name', async () => {
+      await writeFile(join(directory, '0003_create_ledger.sql'), 'CREATE TABLE ledger (id bigint);\n');
+      await new MigrationRunner({ databaseUrl, directory }).run();
+      await rm(join(directory, '0003_create_ledger.sql'));
+      await writeFile(
+        join(shared, '0001_create_ledger.sql'),
+        `-- migrate:adopts 0003_create_ledger.sql\n${LEDGER_SQL}`,
+      );
+      await expect(
+        new MigrationRunner({ databaseUrl, directory, sharedDirectory: shared }).run(),
+      ).rejects.toThrow(/adopts 0003_create_ledger.sql, but .* applied a different text of it/);
+      expect(await query("SELECT to_regclass('shared_schema_migrations') AS t")).toEqual([
+        { t: 'shared_schema_migrations' },
+      ]);
+      expect(await query('SELECT count(*)::int AS count FROM shared_schema_migrations')).toEqual([
+        { count: 0 },
+      ]);
+    });
   });
 });

@@ -10,6 +10,8 @@ export interface MigrationFile {
   sql: string;
   checksum: string;
   transactional: boolean;
+  /** A service migration this shared one replaces: recorded as applied where that one already ran. */
+  adopts: { name: string; checksum: string } | null;
 }
 
 export interface MigrationRunResult {
@@ -20,13 +22,21 @@ export interface MigrationRunResult {
 
 export interface MigrationRunnerOptions {
   databaseUrl: string;
+  /** The service's own migrations, recorded in `schema_migrations`. */
   directory: string;
+  /**
+   * Migrations every service database gets (migrations/shared: the outbox and inbox), applied
+   * before the service's own and recorded in `shared_schema_migrations`.
+   */
+  sharedDirectory?: string;
   log?: (message: string) => void;
 }
 
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 // Only at the very start of the file: the same words further down are an ordinary comment.
 const NO_TRANSACTION_MARKER = /^--\s*migrate:no-transaction\b/;
+// A first line naming the service migration whose exact text follows it (see MigrationFile.adopts).
+const ADOPTS_MARKER = /^--\s*migrate:adopts\s+(\d{4}_[a-z0-9_]+\.sql)\n/;
 // One advisory lock key for every migration runner; two runners of one database wait for each other.
 const MIGRATION_LOCK_KEY = 7_311_020_501;
 
@@ -63,19 +73,21 @@ export class MigrationRunner {
     }
   }
 
-  async readFiles(): Promise<MigrationFile[]> {
-    const names = (await readdir(this.options.directory)).filter((name) => name.endsWith('.sql')).sort();
+  async readFiles(directory = this.options.directory): Promise<MigrationFile[]> {
+    const names = (await readdir(directory)).filter((name) => name.endsWith('.sql')).sort();
     const files: MigrationFile[] = [];
     for (const name of names) {
       const match = FILE_PATTERN.exec(name);
       if (!match) throw new Error(`Migration file name ${name} does not match NNNN_snake_name.sql`);
-      const sql = await readFile(join(this.options.directory, name), 'utf8');
+      const sql = await readFile(join(directory, name), 'utf8');
+      const adopts = ADOPTS_MARKER.exec(sql);
       files.push({
         version: Number(match[1]),
         name,
         sql,
-        checksum: createHash('sha256').update(sql).digest('hex'),
+        checksum: sha256(sql),
         transactional: !NO_TRANSACTION_MARKER.test(sql),
+        adopts: adopts ? { name: adopts[1], checksum: sha256(sql.slice(adopts[0].length)) } : null,
       });
     }
     const versions = new Set<number>();
@@ -88,55 +100,97 @@ export class MigrationRunner {
 
   async run(): Promise<MigrationRunResult> {
     await this.ensureDatabase();
-    const files = await this.readFiles();
+    const shared = this.options.sharedDirectory ? await this.readFiles(this.options.sharedDirectory) : [];
+    const own = await this.readFiles();
     const database = databaseNameOf(this.options.databaseUrl);
     const client = new Client({ connectionString: this.options.databaseUrl });
     await client.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-        version integer PRIMARY KEY,
-        name text NOT NULL,
-        checksum text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now(),
-        execution_ms integer NOT NULL
-      )`);
-      const applied = new Map<number, { name: string; checksum: string }>(
-        (
-          await client.query<{ version: number; name: string; checksum: string }>(
-            'SELECT version, name, checksum FROM schema_migrations',
-          )
-        ).rows.map((row) => [row.version, row]),
-      );
-      const newlyApplied: string[] = [];
-      for (const file of files) {
-        const previous = applied.get(file.version);
-        if (previous) {
-          if (previous.checksum !== file.checksum) {
-            throw new Error(
-              `Migration ${file.name} in ${database} was changed after it was applied; add a new migration instead`,
-            );
-          }
-          continue;
-        }
-        await this.apply(client, file);
-        newlyApplied.push(file.name);
-        this.log(`${database}: applied ${file.name}`);
-      }
-      return { database, applied: newlyApplied, alreadyApplied: files.length - newlyApplied.length };
+      const ownApplied = await this.appliedIn(client, 'schema_migrations');
+      const sharedApplied = shared.length > 0 ? await this.appliedIn(client, 'shared_schema_migrations') : [];
+      const newlyApplied = [
+        ...(await this.applyPending(
+          client,
+          database,
+          shared,
+          sharedApplied,
+          'shared_schema_migrations',
+          ownApplied,
+        )),
+        ...(await this.applyPending(client, database, own, ownApplied, 'schema_migrations', [])),
+      ];
+      const total = shared.length + own.length;
+      return { database, applied: newlyApplied, alreadyApplied: total - newlyApplied.length };
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
       await client.end();
     }
   }
 
-  private async apply(client: Client, file: MigrationFile): Promise<void> {
-    const started = Date.now();
-    const record = async () =>
-      client.query(
-        'INSERT INTO schema_migrations (version, name, checksum, execution_ms) VALUES ($1, $2, $3, $4)',
-        [file.version, file.name, file.checksum, Date.now() - started],
+  /** The rows of a bookkeeping table, which is created first if this database has none yet. */
+  private async appliedIn(client: Client, table: BookkeepingTable): Promise<AppliedMigration[]> {
+    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now(),
+      execution_ms integer NOT NULL
+    )`);
+    return (await client.query<AppliedMigration>(`SELECT version, name, checksum FROM ${table}`)).rows;
+  }
+
+  /**
+   * Applies the files not yet recorded in `table`, refusing any applied file whose text changed. A
+   * shared file that adopts a service migration already applied here (same name, same text) is only
+   * recorded: the database has its tables from before the migration moved to migrations/shared.
+   */
+  private async applyPending(
+    client: Client,
+    database: string,
+    files: MigrationFile[],
+    applied: AppliedMigration[],
+    table: BookkeepingTable,
+    serviceApplied: AppliedMigration[],
+  ): Promise<string[]> {
+    const byVersion = new Map(applied.map((row) => [row.version, row]));
+    const newlyApplied: string[] = [];
+    for (const file of files) {
+      const previous = byVersion.get(file.version);
+      if (previous) {
+        if (previous.checksum !== file.checksum) {
+          throw new Error(
+            `Migration ${file.name} in ${database} was changed after it was applied; add a new migration instead`,
+          );
+        }
+        continue;
+      }
+      const adopted = file.adopts && serviceApplied.find((row) => row.name === file.adopts?.name);
+      if (adopted && adopted.checksum !== file.adopts?.checksum) {
+        throw new Error(
+          `Shared migration ${file.name} adopts ${adopted.name}, but ${database} applied a different text of it`,
+        );
+      }
+      if (adopted) await this.record(client, table, file, 0);
+      else await this.apply(client, table, file);
+      newlyApplied.push(file.name);
+      this.log(
+        `${database}: ${adopted ? `adopted ${file.name} (${adopted.name} was applied)` : `applied ${file.name}`}`,
       );
+    }
+    return newlyApplied;
+  }
+
+  private record(client: Client, table: BookkeepingTable, file: MigrationFile, executionMs: number) {
+    return client.query(
+      `INSERT INTO ${table} (version, name, checksum, execution_ms) VALUES ($1, $2, $3, $4)`,
+      [file.version, file.name, file.checksum, executionMs],
+    );
+  }
+
+  private async apply(client: Client, table: BookkeepingTable, file: MigrationFile): Promise<void> {
+    const started = Date.now();
+    const record = () => this.record(client, table, file, Date.now() - started);
     if (!file.transactional) {
       await client.query(file.sql);
       await record();
@@ -152,6 +206,18 @@ export class MigrationRunner {
       throw new Error(`Migration ${file.name} failed: ${(error as Error).message}`);
     }
   }
+}
+
+type BookkeepingTable = 'schema_migrations' | 'shared_schema_migrations';
+
+interface AppliedMigration {
+  version: number;
+  name: string;
+  checksum: string;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function quoteIdentifier(identifier: string): string {

@@ -31,6 +31,7 @@ export async function createTestDatabase(
   const runner = new MigrationRunner({
     databaseUrl: url,
     directory: join(repositoryRoot(), 'migrations', service),
+    sharedDirectory: join(repositoryRoot(), 'migrations', 'shared'),
   });
   if (options.migrate === false) await runner.ensureDatabase();
   else await runner.run();

@@ -1,3 +1,4 @@
+-- migrate:adopts 0002_create_outbox_and_inbox.sql
 -- Transactional outbox and consumer inbox (shared events library, libs/shared/src/events).
 --
 -- outbox: one row per event, written in the same transaction as the change it announces. The relay
