@@ -1,17 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AllocationEventsHandler } from './events/allocation-events.handler';
 import { BillingEventsHandler } from './events/billing-events.handler';
 import { EventNotificationsService } from './events/event-notifications.service';
 import { UnreadNotificationsMetricsJob } from './jobs/unread-notifications-metrics.job';
-import { NotificationEntity } from './notification.entity';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsMetrics } from './notifications.metrics';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([NotificationEntity])],
   controllers: [NotificationsController],
   providers: [
     NotificationsService,

@@ -1,8 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { findPage, type ListQuery, type Page } from '@cloudphone/shared';
-import { type EntityManager, IsNull, Repository } from 'typeorm';
-import { NotificationEntity } from './notification.entity';
+import { findPage, type ListQuery, type Page, SqlClient, TableMap } from '@cloudphone/shared';
+import type { NotificationRecord } from './notification-record';
+
+const NOTIFICATIONS = new TableMap<NotificationRecord>('notifications', {
+  id: 'id',
+  userId: 'user_id',
+  type: 'type',
+  title: 'title',
+  body: 'body',
+  data: 'data',
+  readAt: 'read_at',
+  createdAt: 'created_at',
+  sourceKey: 'source_key',
+  sourceEventId: 'source_event_id',
+});
 
 /** A notification to store for a consumed event. */
 export interface NewEventNotification {
@@ -17,49 +28,53 @@ export interface NewEventNotification {
 
 @Injectable()
 export class NotificationsRepository {
-  constructor(
-    @InjectRepository(NotificationEntity) private readonly notifications: Repository<NotificationEntity>,
-  ) {}
+  constructor(private readonly sql: SqlClient) {}
 
-  list(query: ListQuery): Promise<Page<NotificationEntity>> {
-    return findPage(this.notifications.createQueryBuilder('notification'), query);
+  list(query: ListQuery): Promise<Page<NotificationRecord>> {
+    return findPage(this.sql, NOTIFICATIONS, query);
   }
 
-  countUnread(userId: string): Promise<number> {
-    return this.notifications.countBy({ userId, readAt: IsNull() });
+  async countUnread(userId: string): Promise<number> {
+    const row = await this.sql.one<{ count: number }>(
+      'SELECT count(*)::int AS count FROM notifications WHERE user_id = $1 AND read_at IS NULL',
+      [userId],
+    );
+    return row?.count ?? 0;
   }
 
   /**
    * Marks the user's notification read unless it already is (the first read time stays), then
    * returns it; null when no notification of that user has this id.
    */
-  async markRead(id: string, userId: string): Promise<NotificationEntity | null> {
-    await this.notifications
-      .createQueryBuilder()
-      .update()
-      .set({ readAt: () => 'now()' })
-      .where('id = :id AND user_id = :userId AND read_at IS NULL', { id, userId })
-      .execute();
-    return this.notifications.findOneBy({ id, userId });
+  async markRead(id: string, userId: string): Promise<NotificationRecord | null> {
+    await this.sql.rows(
+      'UPDATE notifications SET read_at = now() WHERE id = $1 AND user_id = $2 AND read_at IS NULL',
+      [id, userId],
+    );
+    return this.sql.one<NotificationRecord>(
+      `SELECT ${NOTIFICATIONS.select()} FROM notifications WHERE id = $1 AND user_id = $2`,
+      [id, userId],
+    );
   }
 
   /** Marks all of the user's unread notifications read; returns how many changed. */
   async markAllRead(userId: string): Promise<number> {
-    const result = await this.notifications
-      .createQueryBuilder()
-      .update()
-      .set({ readAt: () => 'now()' })
-      .where('user_id = :userId AND read_at IS NULL', { userId })
-      .execute();
-    return result.affected ?? 0;
+    const row = await this.sql.one<{ count: number }>(
+      `WITH marked AS (
+         UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL RETURNING 1
+       )
+       SELECT count(*)::int AS count FROM marked`,
+      [userId],
+    );
+    return row?.count ?? 0;
   }
 
   /**
-   * Inserts through the delivery's transaction; returns the new id, or null when a notification
-   * with the same source key exists (also when a concurrent transaction inserted it first).
+   * Inserts in the delivery's transaction; returns the new id, or null when a notification with
+   * the same source key exists (also when a concurrent transaction inserted it first).
    */
-  async insertFromEvent(manager: EntityManager, notification: NewEventNotification): Promise<string | null> {
-    const rows = (await manager.query(
+  async insertFromEvent(notification: NewEventNotification): Promise<string | null> {
+    const row = await this.sql.one<{ id: string }>(
       `INSERT INTO notifications (user_id, type, title, body, data, source_key, source_event_id)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
        ON CONFLICT (source_key) DO NOTHING
@@ -73,26 +88,23 @@ export class NotificationsRepository {
         notification.sourceKey,
         notification.sourceEventId,
       ],
-    )) as Array<{ id: string }>;
-    return rows[0]?.id ?? null;
+    );
+    return row?.id ?? null;
   }
 
-  async anyWithSourceKey(manager: EntityManager, sourceKeys: string[]): Promise<boolean> {
-    const rows = (await manager.query('SELECT 1 FROM notifications WHERE source_key = ANY($1) LIMIT 1', [
+  async anyWithSourceKey(sourceKeys: string[]): Promise<boolean> {
+    const rows = await this.sql.rows('SELECT 1 FROM notifications WHERE source_key = ANY($1) LIMIT 1', [
       sourceKeys,
-    ])) as unknown[];
+    ]);
     return rows.length > 0;
   }
 
   /** Unread notifications per type, with the age of the oldest one in seconds. */
   summarizeUnreadByType(): Promise<Array<{ type: string; count: number; oldestAgeSeconds: number }>> {
-    return this.notifications
-      .createQueryBuilder('notification')
-      .select('notification.type', 'type')
-      .addSelect('count(*)::int', 'count')
-      .addSelect('extract(epoch from now() - min(notification.created_at))::float8', 'oldestAgeSeconds')
-      .where('notification.read_at IS NULL')
-      .groupBy('notification.type')
-      .getRawMany();
+    return this.sql.rows(
+      `SELECT type, count(*)::int AS count,
+              extract(epoch from now() - min(created_at))::float8 AS "oldestAgeSeconds"
+       FROM notifications WHERE read_at IS NULL GROUP BY type`,
+    );
   }
 }

@@ -7,7 +7,7 @@ import {
   type Principal,
   type UserPrincipal,
 } from '@cloudphone/shared';
-import type { NotificationEntity } from './notification.entity';
+import type { NotificationRecord } from './notification-record';
 import { NotificationErrors } from './notifications.errors';
 import { NotificationsRepository } from './notifications.repository';
 
@@ -59,7 +59,7 @@ function ownerOf(principal: Principal): UserPrincipal {
   return principal;
 }
 
-function toResponse(notification: NotificationEntity): NotificationResponse {
+function toResponse(notification: NotificationRecord): NotificationResponse {
   return {
     id: notification.id,
     userId: notification.userId,

@@ -10,7 +10,7 @@ import {
   type ListQuery,
   type Page,
 } from '@cloudphone/shared';
-import type { VirtualNumberEntity } from './virtual-number.entity';
+import type { VirtualNumberRecord } from './virtual-number-record';
 import { NUMBERS_LIST_QUERY } from './numbers.list-query';
 import { NumbersService } from './numbers.service';
 
@@ -25,7 +25,7 @@ export class NumbersController {
   @AllowServiceTokens()
   @ApiOperation({ summary: 'List virtual numbers (admin or service)' })
   @ApiListQuery(NUMBERS_LIST_QUERY)
-  list(@ListQueryParam(NUMBERS_LIST_QUERY) query: ListQuery): Promise<Page<VirtualNumberEntity>> {
+  list(@ListQueryParam(NUMBERS_LIST_QUERY) query: ListQuery): Promise<Page<VirtualNumberRecord>> {
     return this.numbers.list(query);
   }
 }

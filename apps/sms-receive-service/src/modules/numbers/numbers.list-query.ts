@@ -1,5 +1,5 @@
 import type { ListQuerySpec } from '@cloudphone/shared';
-import { VIRTUAL_NUMBER_STATUSES } from './virtual-number.entity';
+import { VIRTUAL_NUMBER_STATUSES } from './virtual-number-record';
 
 export const NUMBERS_LIST_QUERY: ListQuerySpec = {
   sortable: { createdAt: 'createdAt', phoneNumber: 'phoneNumber' },

@@ -1,30 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { findPage, type ListQuery, type Page } from '@cloudphone/shared';
-import { Repository } from 'typeorm';
-import { VirtualNumberEntity, type VirtualNumberStatus } from './virtual-number.entity';
+import { findPage, type ListQuery, type Page, SqlClient, TableMap } from '@cloudphone/shared';
+import type { VirtualNumberRecord, VirtualNumberStatus } from './virtual-number-record';
+
+const VIRTUAL_NUMBERS = new TableMap<VirtualNumberRecord>('virtual_numbers', {
+  id: 'id',
+  provider: 'provider',
+  phoneNumber: 'phone_number',
+  countryCode: 'country_code',
+  status: 'status',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+});
 
 @Injectable()
 export class NumbersRepository {
-  constructor(
-    @InjectRepository(VirtualNumberEntity) private readonly numbers: Repository<VirtualNumberEntity>,
-  ) {}
+  constructor(private readonly sql: SqlClient) {}
 
-  list(query: ListQuery): Promise<Page<VirtualNumberEntity>> {
-    return findPage(this.numbers.createQueryBuilder('virtualNumber'), query);
+  list(query: ListQuery): Promise<Page<VirtualNumberRecord>> {
+    return findPage(this.sql, VIRTUAL_NUMBERS, query);
   }
 
   /** Numbers in the pool per status and country. */
   countByStatusAndCountry(): Promise<
     Array<{ status: VirtualNumberStatus; countryCode: string; count: number }>
   > {
-    return this.numbers
-      .createQueryBuilder('virtualNumber')
-      .select('virtualNumber.status', 'status')
-      .addSelect('virtualNumber.country_code', 'countryCode')
-      .addSelect('count(*)::int', 'count')
-      .groupBy('virtualNumber.status')
-      .addGroupBy('virtualNumber.country_code')
-      .getRawMany();
+    return this.sql.rows(
+      `SELECT status, country_code AS "countryCode", count(*)::int AS count
+       FROM virtual_numbers GROUP BY status, country_code`,
+    );
   }
 }

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { AppError, MetricsService, TokenService } from '@cloudphone/shared';
 import type { UserServiceConfig } from '../../config/user-service.config';
 import { PasswordHasher } from '../users/password-hasher.service';
-import type { UserEntity } from '../users/user.entity';
+import type { UserWithPasswordHash } from '../users/user-record';
 import type { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 
@@ -12,11 +12,11 @@ const SECRETS = { jwt: 'j'.repeat(32), service: 's'.repeat(32) };
 describe('AuthService.login', () => {
   const passwords = new PasswordHasher({ logN: 10, blockSize: 8, parallelization: 1 });
   const tokens = new TokenService(SECRETS.jwt, SECRETS.service, 'user-service');
-  let stored: UserEntity | null;
+  let stored: UserWithPasswordHash | null;
   let metrics: MetricsService;
   let auth: AuthService;
 
-  const user = async (status: UserEntity['status']): Promise<UserEntity> => ({
+  const user = async (status: UserWithPasswordHash['status']): Promise<UserWithPasswordHash> => ({
     id: randomUUID(),
     tenantId: 'acme',
     email: 'Ada@Example.com',

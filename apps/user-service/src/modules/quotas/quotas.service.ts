@@ -10,15 +10,12 @@ import type {
   UserQuotaResponse,
   UserTier,
 } from '@cloudphone/contracts';
-import { actsForOthers, MetricsService, type Principal, runInTransaction } from '@cloudphone/shared';
+import { actsForOthers, MetricsService, type Principal, TransactionRunner } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
-import { DataSource, QueryFailedError } from 'typeorm';
 import { firstExceeded, limitsBelowUsage } from './quota-arithmetic';
 import type { QuotaState } from './quota-state';
 import { QuotaErrors } from './quotas.errors';
 import { QuotasRepository } from './quotas.repository';
-
-const FOREIGN_KEY_VIOLATION = '23503';
 
 /**
  * Users' quotas: read-only checks, usage reports and restores (idempotent per allocationId, each a
@@ -31,7 +28,7 @@ export class QuotasService {
   private readonly checks: Counter<'result'>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly quotas: QuotasRepository,
     metrics: MetricsService,
   ) {
@@ -72,9 +69,10 @@ export class QuotasService {
       storageGb: request.storageGb,
     };
     try {
-      const response = await runInTransaction(this.dataSource, async () => {
-        const recorded = await this.insertAppliedRecord(request.allocationId, request.userId, amounts);
-        if (!recorded) return this.replayedReport(request, amounts);
+      const response = await this.transactions.run(async () => {
+        const recorded = await this.quotas.insertAppliedRecord(request.allocationId, request.userId, amounts);
+        if (recorded === 'unknown-user') throw QuotaErrors.userNotFound(request.userId);
+        if (recorded === 'exists') return this.replayedReport(request, amounts);
         const state =
           (await this.quotas.incrementWithinLimits(request.userId, amounts)) ??
           (await this.incrementAfterDiagnosis(request.userId, amounts));
@@ -106,7 +104,7 @@ export class QuotasService {
    */
   async restore(request: QuotaRestoreRequest): Promise<QuotaChangeResponse> {
     const { userId, allocationId } = request;
-    const response = await runInTransaction(this.dataSource, async () => {
+    const response = await this.transactions.run(async () => {
       // Two rounds at most: the second one runs only when a report for this allocation committed
       // between our look-up and our marker insert.
       for (let round = 0; round < 2; round++) {
@@ -146,7 +144,7 @@ export class QuotasService {
       memoryMb: request.memoryMb,
       storageGb: request.storageGb,
     };
-    const state = await runInTransaction(this.dataSource, async () => {
+    const state = await this.transactions.run(async () => {
       await this.quotas.createFromTierDefaults(userId);
       const locked = await this.quotas.findStoredForUpdate(userId);
       if (!locked) throw QuotaErrors.userNotFound(userId);
@@ -170,19 +168,6 @@ export class QuotasService {
     const below = limitsBelowUsage(defaults, locked.usage);
     if (below.length > 0) throw QuotaErrors.limitBelowUsage(below);
     await this.quotas.setLimits(userId, defaults, false);
-  }
-
-  private async insertAppliedRecord(
-    allocationId: string,
-    userId: string,
-    amounts: QuotaResources,
-  ): Promise<boolean> {
-    try {
-      return await this.quotas.insertAppliedRecord(allocationId, userId, amounts);
-    } catch (error) {
-      if (isForeignKeyViolation(error)) throw QuotaErrors.userNotFound(userId);
-      throw error;
-    }
   }
 
   private async replayedReport(
@@ -235,12 +220,5 @@ function sameAmounts(left: QuotaResources, right: QuotaResources): boolean {
     left.cpuCores === right.cpuCores &&
     left.memoryMb === right.memoryMb &&
     left.storageGb === right.storageGb
-  );
-}
-
-function isForeignKeyViolation(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError &&
-    (error.driverError as { code?: string } | undefined)?.code === FOREIGN_KEY_VIOLATION
   );
 }

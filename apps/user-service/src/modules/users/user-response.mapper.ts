@@ -1,8 +1,8 @@
 import type { UserResponse } from '@cloudphone/contracts';
-import type { UserEntity } from './user.entity';
+import type { UserRecord } from './user-record';
 
 /** The public shape of a user: everything but the password hash. */
-export function toUserResponse(user: UserEntity): UserResponse {
+export function toUserResponse(user: UserRecord): UserResponse {
   return {
     id: user.id,
     tenantId: user.tenantId,

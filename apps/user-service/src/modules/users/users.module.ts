@@ -1,16 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { QuotasModule } from '../quotas/quotas.module';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { PasswordHasher } from './password-hasher.service';
 import { UserMetricsJob } from './jobs/user-metrics.job';
-import { UserEntity } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity]), QuotasModule],
+  imports: [QuotasModule],
   controllers: [UsersController],
   providers: [
     UsersService,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AppError, Principal } from '@cloudphone/shared';
-import type { DataSource } from 'typeorm';
+import type { AppError, Principal, TransactionRunner } from '@cloudphone/shared';
 import type { QuotasService } from '../quotas/quotas.service';
 import type { PasswordHasher } from './password-hasher.service';
 import type { UsersRepository } from './users.repository';
@@ -14,9 +13,9 @@ describe('UsersService access rules', () => {
     findByIdForUpdate: jest.fn(),
     update: jest.fn(),
   };
-  const dataSource = { transaction: jest.fn() };
+  const transactions = { run: jest.fn() };
   const users = new UsersService(
-    dataSource as unknown as DataSource,
+    transactions as unknown as TransactionRunner,
     repository as unknown as UsersRepository,
     {} as PasswordHasher,
     {} as QuotasService,
@@ -58,7 +57,7 @@ describe('UsersService access rules', () => {
     expect(await codeOf(users.update(admin, adminId, { status: 'deleted', tier: 'pro' }))).toBe(
       'OWN_ACCESS_CHANGE',
     );
-    expect(dataSource.transaction).not.toHaveBeenCalled();
+    expect(transactions.run).not.toHaveBeenCalled();
     expect(repository.update).not.toHaveBeenCalled();
   });
 });

@@ -6,12 +6,11 @@ import {
   type ListQuery,
   type Page,
   type Principal,
-  runInTransaction,
+  TransactionRunner,
 } from '@cloudphone/shared';
-import { DataSource } from 'typeorm';
 import { QuotasService } from '../quotas/quotas.service';
 import { PasswordHasher } from './password-hasher.service';
-import type { UserEntity } from './user.entity';
+import type { UserRecord, UserWithPasswordHash } from './user-record';
 import { toUserResponse } from './user-response.mapper';
 import { UserErrors } from './users.errors';
 import { type NewUser, UsersRepository } from './users.repository';
@@ -23,7 +22,7 @@ export class UsersService {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
     private readonly quotas: QuotasService,
@@ -87,7 +86,7 @@ export class UsersService {
         (changes.status !== undefined && changes.status !== 'active'));
     if (locksSelfOut) throw UserErrors.ownAccessChange();
 
-    const updated = await runInTransaction(this.dataSource, async () => {
+    const updated = await this.transactions.run(async () => {
       const current = await this.users.findByIdForUpdate(id);
       if (!current) throw UserErrors.notFound(id);
       await this.users.update(id, changes);
@@ -106,11 +105,11 @@ export class UsersService {
   }
 
   /** The user with this email (any case) and their password hash, for login; null when unknown. */
-  findForLogin(email: string): Promise<UserEntity | null> {
+  findForLogin(email: string): Promise<UserWithPasswordHash | null> {
     return this.users.findByEmailWithPassword(email);
   }
 
-  private async require(id: string): Promise<UserEntity> {
+  private async require(id: string): Promise<UserRecord> {
     const user = await this.users.findById(id);
     if (!user) throw UserErrors.notFound(id);
     return user;

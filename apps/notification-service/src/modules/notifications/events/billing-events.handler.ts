@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DOMAIN_EVENTS, type EventEnvelope } from '@cloudphone/contracts';
 import { OnEvent } from '@cloudphone/shared';
-import type { EntityManager } from 'typeorm';
 import { BALANCE_LOW_NOTIFICATION } from './balance-low.notification';
 import { EventNotificationsService } from './event-notifications.service';
 
@@ -11,7 +10,7 @@ export class BillingEventsHandler {
   constructor(private readonly notifications: EventNotificationsService) {}
 
   @OnEvent(DOMAIN_EVENTS.billingBalanceLow)
-  onBalanceLow(event: EventEnvelope, manager: EntityManager): Promise<void> {
-    return this.notifications.record(event, manager, BALANCE_LOW_NOTIFICATION);
+  onBalanceLow(event: EventEnvelope): Promise<void> {
+    return this.notifications.record(event, BALANCE_LOW_NOTIFICATION);
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@cloudphone/contracts';
 import { afterCommit } from '@cloudphone/shared';
-import type { EntityManager } from 'typeorm';
 import { NotificationsMetrics, type IgnoredEventReason } from '../notifications.metrics';
 import { NotificationsRepository } from '../notifications.repository';
 import type { EventNotificationRecipe } from './event-notification-recipe';
@@ -23,7 +22,6 @@ export class EventNotificationsService {
 
   async record<T extends { userId: string }>(
     event: EventEnvelope,
-    manager: EntityManager,
     recipe: EventNotificationRecipe<T>,
   ): Promise<void> {
     if (!recipe.versions.includes(event.version)) {
@@ -38,7 +36,7 @@ export class EventNotificationsService {
     }
     const data = validEventPayload(event, recipe.payload);
     const superseding = recipe.supersededBy?.(data) ?? [];
-    if (superseding.length > 0 && (await this.notifications.anyWithSourceKey(manager, superseding))) {
+    if (superseding.length > 0 && (await this.notifications.anyWithSourceKey(superseding))) {
       this.logger.log({
         msg: 'event superseded by an existing notification; skipped',
         eventId: event.id,
@@ -47,7 +45,7 @@ export class EventNotificationsService {
       return this.ignored(event, 'stale');
     }
     const { title, body } = recipe.text(data);
-    const id = await this.notifications.insertFromEvent(manager, {
+    const id = await this.notifications.insertFromEvent({
       userId: data.userId,
       type: event.type,
       title,

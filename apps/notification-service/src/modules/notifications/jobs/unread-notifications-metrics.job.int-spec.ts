@@ -1,19 +1,18 @@
 import { MetricsService } from '@cloudphone/shared';
 import {
-  createEntityTestDatabase,
+  createRepositoryTestDatabase,
   gaugeValues,
   manualCronRunContext,
-  type EntityTestDatabase,
+  type RepositoryTestDatabase,
 } from '@cloudphone/shared/testing';
-import { NotificationEntity } from '../notification.entity';
 import { NotificationsRepository } from '../notifications.repository';
 import { UnreadNotificationsMetricsJob } from './unread-notifications-metrics.job';
 
 describe('UnreadNotificationsMetricsJob', () => {
-  let db: EntityTestDatabase;
+  let db: RepositoryTestDatabase;
 
   beforeAll(async () => {
-    db = await createEntityTestDatabase('notification-service', [NotificationEntity]);
+    db = await createRepositoryTestDatabase('notification-service');
   });
 
   afterAll(() => db?.close());
@@ -26,10 +25,7 @@ describe('UnreadNotificationsMetricsJob', () => {
         (gen_random_uuid(), 'billing.low-balance', 't', now(), now())`,
     );
     const metrics = new MetricsService('notification-service', 'test');
-    const job = new UnreadNotificationsMetricsJob(
-      new NotificationsRepository(db.dataSource.getRepository(NotificationEntity)),
-      metrics,
-    );
+    const job = new UnreadNotificationsMetricsJob(new NotificationsRepository(db.sql), metrics);
 
     await job.collect(manualCronRunContext());
 

@@ -1,19 +1,18 @@
 import { MetricsService } from '@cloudphone/shared';
 import {
-  createEntityTestDatabase,
+  createRepositoryTestDatabase,
   gaugeValues,
   manualCronRunContext,
-  type EntityTestDatabase,
+  type RepositoryTestDatabase,
 } from '@cloudphone/shared/testing';
-import { VirtualNumberEntity } from '../virtual-number.entity';
 import { NumbersRepository } from '../numbers.repository';
 import { NumberPoolMetricsJob } from './number-pool-metrics.job';
 
 describe('NumberPoolMetricsJob', () => {
-  let db: EntityTestDatabase;
+  let db: RepositoryTestDatabase;
 
   beforeAll(async () => {
-    db = await createEntityTestDatabase('sms-receive-service', [VirtualNumberEntity]);
+    db = await createRepositoryTestDatabase('sms-receive-service');
   });
 
   afterAll(() => db?.close());
@@ -25,10 +24,7 @@ describe('NumberPoolMetricsJob', () => {
         ('sim', '+12025550100', 'US', 'blacklisted')`,
     );
     const metrics = new MetricsService('sms-receive-service', 'test');
-    const job = new NumberPoolMetricsJob(
-      new NumbersRepository(db.dataSource.getRepository(VirtualNumberEntity)),
-      metrics,
-    );
+    const job = new NumberPoolMetricsJob(new NumbersRepository(db.sql), metrics);
 
     await job.collect(manualCronRunContext());
 

@@ -1,19 +1,18 @@
 import { MetricsService } from '@cloudphone/shared';
 import {
-  createEntityTestDatabase,
+  createRepositoryTestDatabase,
   gaugeValues,
   manualCronRunContext,
-  type EntityTestDatabase,
+  type RepositoryTestDatabase,
 } from '@cloudphone/shared/testing';
-import { UserEntity } from '../user.entity';
 import { UsersRepository } from '../users.repository';
 import { UserMetricsJob } from './user-metrics.job';
 
 describe('UserMetricsJob', () => {
-  let db: EntityTestDatabase;
+  let db: RepositoryTestDatabase;
 
   beforeAll(async () => {
-    db = await createEntityTestDatabase('user-service', [UserEntity]);
+    db = await createRepositoryTestDatabase('user-service');
   });
 
   afterAll(() => db?.close());
@@ -25,7 +24,7 @@ describe('UserMetricsJob', () => {
         ('c@example.com', 'C', 'h', 'free', 'suspended')`,
     );
     const metrics = new MetricsService('user-service', 'test');
-    const job = new UserMetricsJob(new UsersRepository(db.dataSource), metrics);
+    const job = new UserMetricsJob(new UsersRepository(db.sql), metrics);
 
     await job.collect(manualCronRunContext());
 
