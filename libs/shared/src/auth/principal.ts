@@ -14,8 +14,3 @@ export interface ServicePrincipal {
 }
 
 export const ADMIN_ROLE = 'admin';
-
-/** True for an admin user or any service: both may act on behalf of another user. */
-export function actsForOthers(principal: Principal): boolean {
-  return principal.kind === 'service' || principal.roles.includes(ADMIN_ROLE);
-}

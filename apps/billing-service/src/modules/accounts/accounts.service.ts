@@ -7,7 +7,7 @@ import type {
   TopUpResponse,
 } from '@cloudphone/contracts';
 import {
-  actsForOthers,
+  assertMayActFor,
   type ListQuery,
   MetricsService,
   type Page,
@@ -71,8 +71,7 @@ export class AccountsService {
 
   /** A user's account; users may read only their own, admins and services anyone's. */
   async get(principal: Principal, userId: string): Promise<BillingAccountResponse> {
-    if (principal.kind === 'user' && !actsForOthers(principal) && principal.userId !== userId)
-      throw AccountErrors.otherUsersAccount();
+    assertMayActFor(principal, userId, AccountErrors.otherUsersAccount);
     const account = await this.accounts.findByUserId(userId);
     return toAccountResponse(account ?? this.unopenedAccount(userId));
   }

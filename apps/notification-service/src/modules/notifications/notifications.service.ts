@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MarkAllReadResponse, NotificationResponse, UnreadCountResponse } from '@cloudphone/contracts';
 import {
-  actsForOthers,
+  assertMayActFor,
   type ListQuery,
   type Page,
   type Principal,
@@ -47,9 +47,9 @@ export class NotificationsService {
       if (!requested) throw NotificationErrors.inboxNeedsUser();
       return requested;
     }
-    if (requested && requested !== principal.userId && !actsForOthers(principal))
-      throw NotificationErrors.otherUsersInbox();
-    return requested ?? principal.userId;
+    const owner = requested ?? principal.userId;
+    assertMayActFor(principal, owner, NotificationErrors.otherUsersInbox);
+    return owner;
   }
 }
 

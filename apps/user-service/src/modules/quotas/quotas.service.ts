@@ -10,7 +10,7 @@ import type {
   UserQuotaResponse,
   UserTier,
 } from '@cloudphone/contracts';
-import { actsForOthers, MetricsService, type Principal, TransactionRunner } from '@cloudphone/shared';
+import { assertMayActFor, MetricsService, type Principal, TransactionRunner } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { firstExceeded, limitsBelowUsage } from './quota-arithmetic';
 import type { QuotaState } from './quota-state';
@@ -46,7 +46,7 @@ export class QuotasService {
 
   /** Would the request fit? Reads only; an active user is required. */
   async check(principal: Principal, request: QuotaCheckRequest): Promise<QuotaCheckResponse> {
-    assertMayUse(principal, request.userId);
+    assertMayActFor(principal, request.userId, QuotaErrors.otherUsersQuota);
     const state = await this.quotas.findState(request.userId);
     assertActive(state, request.userId);
     const exceeded = firstExceeded(state.limits, state.usage, request);
@@ -130,7 +130,7 @@ export class QuotasService {
 
   /** A user's limits and usage: services, admins, or the user themself. */
   async get(principal: Principal, userId: string): Promise<UserQuotaResponse> {
-    assertMayUse(principal, userId);
+    assertMayActFor(principal, userId, QuotaErrors.otherUsersQuota);
     const state = await this.quotas.findState(userId);
     if (!state) throw QuotaErrors.userNotFound(userId);
     return { userId, limits: state.limits, usage: state.usage };
@@ -200,12 +200,6 @@ export class QuotasService {
     const state = await this.quotas.incrementWithinLimits(userId, amounts);
     if (!state) throw new Error(`quota of user ${userId} has room under lock but the increment failed`);
     return state;
-  }
-}
-
-function assertMayUse(principal: Principal, userId: string): void {
-  if (!actsForOthers(principal) && principal.kind === 'user' && principal.userId !== userId) {
-    throw QuotaErrors.otherUsersQuota();
   }
 }
 

@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { CreateUserRequest, UpdateUserRequest, UserResponse } from '@cloudphone/contracts';
 import {
   ADMIN_ROLE,
-  actsForOthers,
+  actorOf,
+  assertMayActFor,
+  standingToward,
   type ListQuery,
   type Page,
   type Principal,
@@ -55,9 +57,7 @@ export class UsersService {
 
   /** One user: admins and services see anyone, a user only themself. */
   async get(principal: Principal, id: string): Promise<UserResponse> {
-    if (!actsForOthers(principal) && principal.kind === 'user' && principal.userId !== id) {
-      throw UserErrors.otherUsersProfile();
-    }
+    assertMayActFor(principal, id, UserErrors.otherUsersProfile);
     return toUserResponse(await this.require(id));
   }
 
@@ -80,8 +80,7 @@ export class UsersService {
     };
     if (Object.keys(changes).length === 0) throw UserErrors.emptyUpdate();
     const locksSelfOut =
-      principal.kind === 'user' &&
-      principal.userId === id &&
+      standingToward(principal, id) === 'self' &&
       ((changes.roles !== undefined && !changes.roles.some((role) => role === ADMIN_ROLE)) ||
         (changes.status !== undefined && changes.status !== 'active'));
     if (locksSelfOut) throw UserErrors.ownAccessChange();
@@ -125,8 +124,4 @@ export class UsersService {
       tenantId: request.tenantId ?? DEFAULT_TENANT,
     };
   }
-}
-
-function actorOf(principal: Principal): string {
-  return principal.kind === 'user' ? principal.userId : `service:${principal.service}`;
 }
