@@ -29,6 +29,12 @@ const sqlBan = {
   importNames: ['SqlClient', 'findPage', 'TableMap'],
   message: 'Only repositories (*.repository.ts) run SQL; call a repository method instead.',
 };
+// A module reaches a sibling module only through the sibling's index.ts, which exports what it
+// offers (never its repositories: no module touches another module's tables).
+const siblingModuleBan = {
+  group: ['../*/*', '!../../**'],
+  message: "Import a sibling module through its index.ts ('../<module>'), not its internal files.",
+};
 // A module may still reach its app's config and provider adapters (src/integrations/<kind>).
 const leaveModuleBan = {
   group: ['../../*', '!../../config', '!../../config/*', '!../../integrations', '!../../integrations/**'],
@@ -50,10 +56,16 @@ export default [
           checkDynamicDependenciesExceptions: [],
           depConstraints: [
             // Two axes: what a project is (type) and who owns it (scope).
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
+            // Contracts are shapes shared by callers and servers: no runtime library may leak in.
+            {
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: [],
+              allowedExternalImports: ['class-validator', 'class-transformer', '@nestjs/swagger'],
+            },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             ...services.map((service) => ({
               sourceTag: `scope:${service}`,
@@ -116,5 +128,40 @@ export default [
   {
     files: ['apps/*/src/main.ts', 'libs/shared/src/config/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['apps/*/src/modules/*/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [scheduleBan, testingBan, ...typeormBans, sqlBan],
+          patterns: [leaveModuleBan, siblingModuleBan],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/*/src/modules/*/*.repository.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [scheduleBan, testingBan, ...typeormBans], patterns: [leaveModuleBan, siblingModuleBan] },
+      ],
+    },
+  },
+  {
+    // House rules for production code: small files, and no promise left unhandled.
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/shared/src/testing/**'],
+    languageOptions: {
+      parserOptions: { project: './tsconfig.base.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
   },
 ];

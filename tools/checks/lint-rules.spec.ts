@@ -5,21 +5,48 @@ import { repositoryRoot } from '@cloudphone/shared/testing';
 // The repository's ESLint rules fire on the code they exist to stop, and stay quiet where that
 // code is allowed. ESLint loads eslint.config.mjs with a dynamic import, which Jest's module
 // sandbox refuses (it needs --experimental-vm-modules), so the snippets are linted by the same
-// `new ESLint({ cwd }).lintText(code, { filePath })` call in a plain Node process.
+// `new ESLint({ cwd }).lintText(code, { filePath })` call in a plain Node process. Snippets are
+// not files of the TypeScript program, so they are linted without type information (the rules
+// that need it are off for them); the type-aware rules are checked on a real file, written next
+// to this spec for the run and removed after.
 const LINT_SNIPPETS = `
 const { ESLint } = require('eslint');
+const { writeFileSync, rmSync } = require('node:fs');
 let input = '';
 process.stdin.on('data', (chunk) => (input += chunk));
 process.stdin.on('end', async () => {
-  const eslint = new ESLint({ cwd: process.cwd() });
+  const { snippets, typedProbe } = JSON.parse(input);
+  const untyped = new ESLint({
+    cwd: process.cwd(),
+    overrideConfig: {
+      languageOptions: { parserOptions: { project: null } },
+      rules: { '@typescript-eslint/no-floating-promises': 'off', '@typescript-eslint/no-misused-promises': 'off' },
+    },
+  });
+  const messagesOf = (result) =>
+    result.messages.map(({ ruleId, severity, message }) => ({ ruleId, severity, message }));
   const results = [];
-  for (const { code, filePath } of JSON.parse(input)) {
-    const [result] = await eslint.lintText(code, { filePath });
-    results.push(result.messages.map(({ ruleId, severity, message }) => ({ ruleId, severity, message })));
+  for (const { code, filePath } of snippets) results.push(messagesOf((await untyped.lintText(code, { filePath }))[0]));
+  writeFileSync(typedProbe.filePath, typedProbe.code);
+  try {
+    const [typed] = await new ESLint({ cwd: process.cwd() }).lintFiles([typedProbe.filePath]);
+    results.push(messagesOf(typed));
+  } finally {
+    rmSync(typedProbe.filePath, { force: true });
   }
   process.stdout.write(JSON.stringify(results));
 });
 `;
+
+// 401 lines with a promise nobody awaits and one passed where a void callback is expected.
+const TYPED_PROBE_CODE = [
+  'async function save(): Promise<number> {\n  return 1;\n}',
+  'export function handler(): void {',
+  '  save();',
+  '  [1].forEach(async () => { await save(); });',
+  '}',
+  ...Array.from({ length: 394 }, (_, line) => `export const filler${line} = ${line};`),
+].join('\n');
 
 interface Snippet {
   name: string;
@@ -95,6 +122,31 @@ const SNIPPETS: Snippet[] = [
     code: "import { TransactionRunner } from '@cloudphone/shared';\nexport const probe = TransactionRunner;\n",
   },
   {
+    name: 'a module importing a sibling module internal file',
+    filePath: 'apps/billing-service/src/modules/usage/probe.service.ts',
+    code: "import { AccountsRepository } from '../accounts/accounts.repository';\nexport const probe = AccountsRepository;\n",
+  },
+  {
+    name: 'a module importing a sibling module through its index (allowed)',
+    filePath: 'apps/billing-service/src/modules/usage/probe.service.ts',
+    code: "import { AccountBalanceService } from '../accounts';\nexport const probe = AccountBalanceService;\n",
+  },
+  {
+    name: 'contracts importing the shared runtime library',
+    filePath: 'libs/contracts/src/common/probe.ts',
+    code: "import { SqlClient } from '@cloudphone/shared';\nexport const probe = SqlClient;\n",
+  },
+  {
+    name: 'contracts importing a runtime package',
+    filePath: 'libs/contracts/src/common/probe.ts',
+    code: "import { DataSource } from 'typeorm';\nexport const probe = DataSource;\n",
+  },
+  {
+    name: 'contracts importing class-validator (allowed)',
+    filePath: 'libs/contracts/src/common/probe.ts',
+    code: "import { IsUUID } from 'class-validator';\nexport const probe = IsUUID;\n",
+  },
+  {
     name: 'an app importing a library through its entry point (allowed)',
     filePath: 'apps/proxy-service/src/modules/proxies/probe.service.ts',
     code: "import { MetricsService } from '@cloudphone/shared';\nexport const probe = MetricsService;\n",
@@ -113,13 +165,21 @@ describe('ESLint rules of the workspace', () => {
       env: { ...process.env, NX_DAEMON: 'false' },
       stdio: 'ignore',
     });
+    const typedProbe = {
+      filePath: join(root, 'tools', 'checks', `lint-probe-${process.pid}.ts`),
+      code: TYPED_PROBE_CODE,
+    };
     const output = execFileSync(process.execPath, ['-e', LINT_SNIPPETS], {
       cwd: root,
-      input: JSON.stringify(SNIPPETS.map(({ code, filePath }) => ({ code, filePath }))),
+      input: JSON.stringify({
+        snippets: SNIPPETS.map(({ code, filePath }) => ({ code, filePath })),
+        typedProbe,
+      }),
       encoding: 'utf8',
     });
     const messages = JSON.parse(output) as LintMessage[][];
     results = new Map(SNIPPETS.map((snippet, index) => [snippet.name, messages[index]]));
+    results.set('typed probe', messages[SNIPPETS.length]);
   }, 60_000);
 
   const errorsOf = (name: string) =>
@@ -170,7 +230,38 @@ describe('ESLint rules of the workspace', () => {
     );
   });
 
+  it('keeps modules apart: a sibling is reached only through its index.ts (no-restricted-imports)', () => {
+    expect(errorsOf('a module importing a sibling module internal file')).toEqual([
+      { ruleId: 'no-restricted-imports', message: expect.stringContaining('through its index.ts') },
+    ]);
+  });
+
+  it('keeps runtime libraries out of contracts (type:contracts)', () => {
+    for (const name of [
+      'contracts importing the shared runtime library',
+      'contracts importing a runtime package',
+    ]) {
+      expect(errorsOf(name)).toEqual([
+        { ruleId: '@nx/enforce-module-boundaries', message: expect.any(String) },
+      ]);
+    }
+  });
+
+  it('refuses files over 400 lines and unhandled promises in production code (type-aware)', () => {
+    expect(
+      errorsOf('typed probe')
+        .map(({ ruleId }) => ruleId)
+        .sort(),
+    ).toEqual([
+      '@typescript-eslint/no-floating-promises',
+      '@typescript-eslint/no-misused-promises',
+      'max-lines',
+    ]);
+  });
+
   it('stays quiet on the allowed forms', () => {
+    expect(errorsOf('a module importing a sibling module through its index (allowed)')).toEqual([]);
+    expect(errorsOf('contracts importing class-validator (allowed)')).toEqual([]);
     expect(errorsOf('SqlClient in an app repository (allowed)')).toEqual([]);
     expect(errorsOf('TransactionRunner in an app service (allowed)')).toEqual([]);
     expect(errorsOf('process.env read in an app main.ts (allowed)')).toEqual([]);

@@ -58,6 +58,14 @@ export class AccountBalanceService {
   }
 
   /**
+   * Locks the user's account for the rest of the caller's transaction, opening a zero-balance one
+   * first if the user has none (concurrent first uses both end up locking the one row).
+   */
+  lockAccount(account: { userId: string; tenantId: string; currency: string }): Promise<AccountSnapshot> {
+    return this.accounts.lockOrCreate(account);
+  }
+
+  /**
    * Applies `change` to `account` (locked by the caller's transaction). Returns null, changing
    * nothing, when the ledger already holds the change (a top-up reference used before).
    */

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { BillingMetricsJob } from './jobs/billing-metrics.job';
 import { LedgerReconciliationJob } from './jobs/ledger-reconciliation.job';
 import { OverdueDetectionJob } from './jobs/overdue-detection.job';
-import { PricingModule } from '../pricing/pricing.module';
+import { PricingModule } from '../pricing';
 import { AccountBalanceService } from './account-balance.service';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
@@ -21,6 +21,6 @@ import { LedgerRepository } from './ledger.repository';
     OverdueDetectionJob,
     LedgerReconciliationJob,
   ],
-  exports: [AccountsService, AccountsRepository, AccountBalanceService],
+  exports: [AccountBalanceService],
 })
 export class AccountsModule {}

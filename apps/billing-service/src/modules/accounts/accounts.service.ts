@@ -16,7 +16,7 @@ import {
 } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { BillingServiceConfig } from '../../config/billing-service.config';
-import { PricingService } from '../pricing/pricing.service';
+import { PricingService } from '../pricing';
 import type { AccountRecord, AccountSnapshot } from './account-record';
 import { AccountBalanceService } from './account-balance.service';
 import { AccountErrors } from './accounts.errors';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AccountsModule } from '../accounts/accounts.module';
-import { PricingModule } from '../pricing/pricing.module';
+import { AccountsModule } from '../accounts';
+import { PricingModule } from '../pricing';
 import { UsageController } from './usage.controller';
 import { UsageRepository } from './usage.repository';
 import { UsageService } from './usage.service';

@@ -12,9 +12,8 @@ import {
 import { AppError, EventPublisher, MetricsService, TransactionRunner } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { BillingServiceConfig } from '../../config/billing-service.config';
-import { AccountBalanceService } from '../accounts/account-balance.service';
-import { AccountsRepository } from '../accounts/accounts.repository';
-import { PricingService } from '../pricing/pricing.service';
+import { AccountBalanceService } from '../accounts';
+import { PricingService } from '../pricing';
 import { billablePeriod } from './usage-period';
 import { describesSameUsage, type UsageRecord } from './usage-record';
 import { UsageErrors } from './usage.errors';
@@ -33,7 +32,6 @@ export class UsageService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly usage: UsageRepository,
-    private readonly accounts: AccountsRepository,
     private readonly balances: AccountBalanceService,
     private readonly pricing: PricingService,
     private readonly events: EventPublisher,
@@ -100,7 +98,7 @@ export class UsageService {
     request: UsageRecordRequest,
     period: { startedAt: Date; endedAt: Date },
   ): Promise<UsageRecordResponse> {
-    const account = await this.accounts.lockOrCreate({
+    const account = await this.balances.lockAccount({
       userId: request.userId,
       tenantId: request.tenantId,
       currency: this.config.defaultCurrency,

@@ -3,9 +3,7 @@ import type { LoginRequest, LoginResponse } from '@cloudphone/contracts';
 import { MetricsService, TokenService } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { UserServiceConfig } from '../../config/user-service.config';
-import { PasswordHasher } from '../users/password-hasher.service';
-import { toUserResponse } from '../users/user-response.mapper';
-import { UsersService } from '../users/users.service';
+import { PasswordHasher, toUserResponse, UsersService } from '../users';
 import { AuthErrors } from './auth.errors';
 
 type LoginResult = 'success' | 'invalid_credentials' | 'suspended';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { QuotasModule } from '../quotas/quotas.module';
+import { QuotasModule } from '../quotas';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { PasswordHasher } from './password-hasher.service';
 import { UserMetricsJob } from './jobs/user-metrics.job';

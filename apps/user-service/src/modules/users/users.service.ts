@@ -10,7 +10,7 @@ import {
   type Principal,
   TransactionRunner,
 } from '@cloudphone/shared';
-import { QuotasService } from '../quotas/quotas.service';
+import { QuotasService } from '../quotas';
 import { PasswordHasher } from './password-hasher.service';
 import type { UserRecord, UserWithPasswordHash } from './user-record';
 import { toUserResponse } from './user-response.mapper';
