@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
 import { bootstrapService, loadConfig, type RunningService } from '@cloudphone/shared';
 import { ServiceFleet, uniqueTestId } from '@cloudphone/shared/testing';
@@ -15,7 +14,7 @@ const DEVICE = SERVICE_CATALOG.device.name;
 export class ManualClock extends SchedulerClock {
   private current = new Date(Math.floor(Date.now() / 1000) * 1000);
 
-  async now(_manager: EntityManager): Promise<Date> {
+  async now(): Promise<Date> {
     return new Date(this.current);
   }
 

@@ -10,10 +10,9 @@ import {
   CacheService,
   EventPublisher,
   MetricsService,
-  runInTransaction,
+  TransactionRunner,
 } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
-import { DataSource, type EntityManager } from 'typeorm';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
 import type { NewUsageReport } from '../usage-reports/usage-report';
 import { UsageReportDispatcher } from '../usage-reports/usage-report.dispatcher';
@@ -40,7 +39,7 @@ export class AllocationEndingService {
   private readonly ended: Counter<'reason'>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly allocations: AllocationsRepository,
     private readonly dispatcher: UsageReportDispatcher,
     private readonly events: EventPublisher,
@@ -57,44 +56,34 @@ export class AllocationEndingService {
 
   /** Ends one active allocation now; null when it was not active (already ended, or another claim). */
   endOne(id: string, reason: AllocationEndReason, fencingToken?: string): Promise<AllocationRecord | null> {
-    return runInTransaction(this.dataSource, async (manager) => {
-      const ended = await this.allocations.end(
-        manager,
-        id,
-        reason,
-        await this.clock.now(manager),
-        fencingToken,
-      );
+    return this.transactions.run(async () => {
+      const ended = await this.allocations.end(id, reason, await this.clock.now(), fencingToken);
       if (!ended) return null;
-      await this.settle(manager, [ended], 'wait-for-quota');
+      await this.settle([ended], 'wait-for-quota');
       return ended;
     });
   }
 
   /** Ends every active allocation of a user inside the caller's transaction (an event handler's). */
-  async endAllOfUser(
-    manager: EntityManager,
-    userId: string,
-    reason: AllocationEndReason,
-  ): Promise<AllocationRecord[]> {
-    const ended = await this.allocations.endAllOfUser(manager, userId, reason, await this.clock.now(manager));
-    await this.settle(manager, ended, 'background');
+  async endAllOfUser(userId: string, reason: AllocationEndReason): Promise<AllocationRecord[]> {
+    const ended = await this.allocations.endAllOfUser(userId, reason, await this.clock.now());
+    await this.settle(ended, 'background');
     return ended;
   }
 
   /** Expires up to `limit` allocations that are due, billed to their scheduled end. */
   expireDue(limit: number): Promise<AllocationRecord[]> {
-    return runInTransaction(this.dataSource, async (manager) => {
-      const expired = await this.allocations.expireDue(manager, await this.clock.now(manager), limit);
-      await this.settle(manager, expired, 'background');
+    return this.transactions.run(async () => {
+      const expired = await this.allocations.expireDue(await this.clock.now(), limit);
+      await this.settle(expired, 'background');
       return expired;
     });
   }
 
-  private async settle(manager: EntityManager, ended: AllocationRecord[], delivery: Delivery): Promise<void> {
+  private async settle(ended: AllocationRecord[], delivery: Delivery): Promise<void> {
     if (ended.length === 0) return;
-    const stored = await this.dispatcher.store(manager, ended.flatMap(endingReports));
-    await this.events.publish(manager, ended.map(endingEvent));
+    const stored = await this.dispatcher.store(ended.flatMap(endingReports));
+    await this.events.publish(ended.map(endingEvent));
     for (const allocation of ended) this.ended.inc({ reason: allocation.endReason ?? 'unknown' });
     const quota = stored.filter((report) => report.kind === 'quota_restore');
     const billing = stored.filter((report) => report.kind === 'billing_usage');

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type AllocationExpiringEventData, DOMAIN_EVENTS } from '@cloudphone/contracts';
-import { CacheService, EventPublisher, runInTransaction } from '@cloudphone/shared';
-import { DataSource, type EntityManager } from 'typeorm';
+import { CacheService, EventPublisher, TransactionRunner } from '@cloudphone/shared';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
 import { UsageReportDispatcher } from '../usage-reports/usage-report.dispatcher';
@@ -20,7 +19,7 @@ const HOUR_MS = 3_600_000;
 @Injectable()
 export class AllocationMaintenanceService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly allocations: AllocationsRepository,
     private readonly endings: AllocationEndingService,
     private readonly stats: AllocationStatsRepository,
@@ -47,25 +46,24 @@ export class AllocationMaintenanceService {
    * settles its billing report (billing has it, whatever happened to the HTTP answer), in the event
    * handler's transaction. False when the allocation is unknown here.
    */
-  async recordCharge(
-    manager: EntityManager,
-    charge: { allocationId: string; amountMinor: string; currency: string },
-  ): Promise<boolean> {
-    return this.allocations.recordCharge(manager, charge.allocationId, charge.amountMinor, charge.currency);
+  async recordCharge(charge: {
+    allocationId: string;
+    amountMinor: string;
+    currency: string;
+  }): Promise<boolean> {
+    return this.allocations.recordCharge(charge.allocationId, charge.amountMinor, charge.currency);
   }
 
   /** Publishes `allocation.expiring` once per allocation and end time, for one batch; returns how many. */
   warnExpiring(): Promise<number> {
-    return runInTransaction(this.dataSource, async (manager) => {
-      const now = await this.clock.now(manager);
+    return this.transactions.run(async () => {
+      const now = await this.clock.now();
       const warned = await this.allocations.markExpiring(
-        manager,
         now,
         this.config.allocationExpiryWarningMinutes,
         this.config.allocationJobBatchSize,
       );
       await this.events.publish(
-        manager,
         warned.map((allocation) => {
           const data: AllocationExpiringEventData = {
             allocationId: allocation.id,
@@ -87,14 +85,12 @@ export class AllocationMaintenanceService {
    * gives back any quota they took: a restore of quota never taken only leaves a harmless marker.
    */
   async recoverStaleClaims(): Promise<number> {
-    const { recovered, reports } = await runInTransaction(this.dataSource, async (manager) => {
+    const { recovered, reports } = await this.transactions.run(async () => {
       const failed = await this.allocations.failStaleClaims(
-        manager,
         this.config.allocationClaimTimeoutMs,
         this.config.allocationJobBatchSize,
       );
       const stored = await this.dispatcher.store(
-        manager,
         failed.map((claim) => ({
           kind: 'quota_restore' as const,
           allocationId: claim.id,
@@ -113,23 +109,22 @@ export class AllocationMaintenanceService {
   /** Stores the snapshot of the hour ending at `hourEnd` (a tick at :00); false if one exists. */
   async snapshotHour(hourEnd: Date): Promise<{ stored: boolean; load: PoolLoad }> {
     const hourStart = new Date(Math.floor(hourEnd.getTime() / HOUR_MS) * HOUR_MS - HOUR_MS);
-    return runInTransaction(this.dataSource, async (manager) => {
-      const load = await this.stats.poolLoad(manager);
-      const activity = await this.stats.activity(manager, hourStart, new Date(hourStart.getTime() + HOUR_MS));
-      return { stored: await this.stats.insertSnapshot(manager, hourStart, load, activity), load };
+    return this.transactions.run(async () => {
+      const load = await this.stats.poolLoad();
+      const activity = await this.stats.activity(hourStart, new Date(hourStart.getTime() + HOUR_MS));
+      return { stored: await this.stats.insertSnapshot(hourStart, load, activity), load };
     });
   }
 
   /** The pool's load now (for the gauges). */
   poolLoad(): Promise<PoolLoad> {
-    return this.stats.poolLoad(this.dataSource.manager);
+    return this.stats.poolLoad();
   }
 
   /** Moves one batch of old ended allocations to history; returns how many moved. */
   archiveEnded(): Promise<number> {
-    return runInTransaction(this.dataSource, (manager) =>
+    return this.transactions.run(() =>
       this.allocations.archiveEnded(
-        manager,
         this.config.allocationHistoryRetentionDays,
         this.config.allocationJobBatchSize,
       ),
@@ -139,7 +134,6 @@ export class AllocationMaintenanceService {
   /** Deletes one batch of usage reports settled longer ago than the allocation retention. */
   trimSettledReports(): Promise<number> {
     return this.reports.trimSettled(
-      this.dataSource.manager,
       this.config.allocationHistoryRetentionDays,
       this.config.allocationJobBatchSize,
     );

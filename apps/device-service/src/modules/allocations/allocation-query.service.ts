@@ -9,7 +9,6 @@ import {
   type Page,
   type Principal,
 } from '@cloudphone/shared';
-import { DataSource } from 'typeorm';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
 import { toAllocationResponse } from './allocation-record';
@@ -22,7 +21,6 @@ import { AvailableDevicesRepository } from './available-devices.repository';
 @Injectable()
 export class AllocationQueryService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly allocations: AllocationsRepository,
     private readonly stats: AllocationStatsRepository,
     private readonly availableDevices: AvailableDevicesRepository,
@@ -44,7 +42,7 @@ export class AllocationQueryService {
 
   /** Another user's allocation answers 404, like a missing one, so ids of others do not leak. */
   async get(principal: Principal, id: string): Promise<AllocationResponse> {
-    const allocation = await this.allocations.findById(this.dataSource.manager, id);
+    const allocation = await this.allocations.findById(id);
     const visible =
       allocation !== null &&
       (actsForOthers(principal) || (principal.kind === 'user' && principal.userId === allocation.userId));
@@ -53,7 +51,7 @@ export class AllocationQueryService {
   }
 
   async statistics(): Promise<AllocationStatsResponse> {
-    const load = await this.stats.poolLoad(this.dataSource.manager);
+    const load = await this.stats.poolLoad();
     const { active, rentable } = poolTotals(load);
     return {
       active,

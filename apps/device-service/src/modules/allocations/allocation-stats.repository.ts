@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { queryRows } from '@cloudphone/shared';
-import type { EntityManager } from 'typeorm';
+import { SqlClient } from '@cloudphone/shared';
 
 export interface RegionLoad {
   region: string;
@@ -25,13 +24,13 @@ export interface HourActivity {
 /** Read-only aggregates over devices and allocations, for the stats endpoint, gauges and snapshots. */
 @Injectable()
 export class AllocationStatsRepository {
-  async poolLoad(manager: EntityManager): Promise<PoolLoad> {
-    const statusRows = await queryRows<{ status: string; count: string }>(
-      manager,
+  constructor(private readonly sql: SqlClient) {}
+
+  async poolLoad(): Promise<PoolLoad> {
+    const statusRows = await this.sql.rows<{ status: string; count: string }>(
       `SELECT status, count(*) AS count FROM device_allocations GROUP BY status`,
     );
-    const regionRows = await queryRows<{ region: string; rentable: string; active: string }>(
-      manager,
+    const regionRows = await this.sql.rows<{ region: string; rentable: string; active: string }>(
       `SELECT d.region,
               count(*) FILTER (WHERE d.status = 'available') AS rentable,
               count(a.id) AS active
@@ -40,7 +39,7 @@ export class AllocationStatsRepository {
        WHERE d.status <> 'retired' OR a.id IS NOT NULL
        GROUP BY d.region ORDER BY d.region`,
     );
-    const [{ now }] = await queryRows<{ now: Date }>(manager, 'SELECT now() AS now');
+    const [{ now }] = await this.sql.rows<{ now: Date }>('SELECT now() AS now');
     const byStatus: Record<string, number> = { pending: 0, active: 0, released: 0, expired: 0, failed: 0 };
     for (const row of statusRows) byStatus[row.status] = Number(row.count);
     return {
@@ -55,9 +54,8 @@ export class AllocationStatsRepository {
   }
 
   /** Allocations started and ended in [from, to), and the seconds billed for those that ended. */
-  async activity(manager: EntityManager, from: Date, to: Date): Promise<HourActivity> {
-    const [row] = await queryRows<{ started: string; ended: string; billed: string | null }>(
-      manager,
+  async activity(from: Date, to: Date): Promise<HourActivity> {
+    const [row] = await this.sql.rows<{ started: string; ended: string; billed: string | null }>(
       `SELECT
          (SELECT count(*) FROM device_allocations
           WHERE status <> 'failed' AND started_at >= $1 AND started_at < $2) AS started,
@@ -71,15 +69,9 @@ export class AllocationStatsRepository {
   }
 
   /** Records the snapshot of `hour` unless one exists (two runners of one tick store it once). */
-  async insertSnapshot(
-    manager: EntityManager,
-    hour: Date,
-    load: PoolLoad,
-    activity: HourActivity,
-  ): Promise<boolean> {
+  async insertSnapshot(hour: Date, load: PoolLoad, activity: HourActivity): Promise<boolean> {
     const { active, rentable } = poolTotals(load);
-    const rows = await queryRows(
-      manager,
+    const rows = await this.sql.rows(
       `INSERT INTO allocation_stats_snapshots (hour, active, rentable_devices, utilisation, by_status, by_region,
          started_in_hour, ended_in_hour, billed_seconds_in_hour)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)

@@ -14,10 +14,9 @@ import {
   EventPublisher,
   MetricsService,
   type Principal,
-  runInTransaction,
+  TransactionRunner,
 } from '@cloudphone/shared';
 import type { Counter, Histogram } from 'prom-client';
-import { DataSource, QueryFailedError } from 'typeorm';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
 import { UsageReportDispatcher } from '../usage-reports/usage-report.dispatcher';
@@ -35,11 +34,8 @@ export interface AllocationOutcome {
   replayed: boolean;
 }
 
-const UNIQUE_VIOLATION = '23505';
-const EXCLUSION_VIOLATION = '23P01';
 /** Claims lost to a concurrent claim of the same device are retried this many times. */
 const MAX_CLAIM_ATTEMPTS = 5;
-const IDEMPOTENCY_INDEX = 'device_allocations_idempotency_key';
 
 /**
  * Allocate and release (§5). An allocation is a claim of a free device (one statement, row lock
@@ -55,7 +51,7 @@ export class AllocationService {
   private readonly claimConflicts: Counter;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly allocations: AllocationsRepository,
     private readonly entitlements: AllocationEntitlements,
     private readonly endings: AllocationEndingService,
@@ -108,10 +104,9 @@ export class AllocationService {
     if ((request.allocationId === undefined) === (request.deviceId === undefined)) {
       throw AllocationErrors.invalidRequest('allocationId', 'give exactly one of allocationId or deviceId');
     }
-    const manager = this.dataSource.manager;
     const current = request.allocationId
-      ? await this.allocations.findById(manager, request.allocationId)
-      : await this.allocations.findCurrentOfDevice(manager, request.deviceId as string);
+      ? await this.allocations.findById(request.allocationId)
+      : await this.allocations.findCurrentOfDevice(request.deviceId as string);
     if (!current) throw AllocationErrors.notFound({ ...request });
     if (!mayActOn(principal, current)) throw AllocationErrors.notYours();
     if (request.fencingToken !== undefined && request.fencingToken !== current.fencingToken) {
@@ -133,7 +128,7 @@ export class AllocationService {
       return toAllocationResponse(ended);
     }
     // Ended meanwhile by a concurrent release or the expiry job: answer what happened.
-    const settled = await this.allocations.findById(manager, current.id);
+    const settled = await this.allocations.findById(current.id);
     return toAllocationResponse(settled ?? current);
   }
 
@@ -152,11 +147,7 @@ export class AllocationService {
     const key = idempotencyKeyOf(idempotencyHeader, request);
     const hash = key ? requestHashOf(subject, request) : null;
     if (key) {
-      const earlier = await this.allocations.findByIdempotencyKey(
-        this.dataSource.manager,
-        subject.userId,
-        key,
-      );
+      const earlier = await this.allocations.findByIdempotencyKey(subject.userId, key);
       if (earlier) return replay(earlier, key, hash);
     }
     const requirements = request.requirements ?? {};
@@ -194,39 +185,38 @@ export class AllocationService {
     request: ClaimRequest,
   ): Promise<{ claim: AllocationRecord } | { earlier: AllocationRecord }> {
     for (let attempt = 1; ; attempt++) {
-      try {
-        const claim = await this.allocations.claimDevice(this.dataSource.manager, request);
-        if (!claim) throw AllocationErrors.noDeviceAvailable(wantedDevice(request));
-        return { claim };
-      } catch (error) {
-        const constraint = violatedConstraint(error);
-        if (constraint === null) throw error;
-        if (constraint === IDEMPOTENCY_INDEX && request.idempotencyKey) {
+      const outcome = await this.allocations.claimDevice(request);
+      switch (outcome.kind) {
+        case 'claimed':
+          return { claim: outcome.claim };
+        case 'none':
+          throw AllocationErrors.noDeviceAvailable(wantedDevice(request));
+        case 'key-taken': {
           const earlier = await this.allocations.findByIdempotencyKey(
-            this.dataSource.manager,
             request.userId,
-            request.idempotencyKey,
+            request.idempotencyKey as string,
           );
           if (earlier) return { earlier };
           // The other request with this key failed and let go of it meanwhile: claim again.
           if (attempt >= MAX_CLAIM_ATTEMPTS) throw AllocationErrors.requestInProgress(request.allocationId);
-        } else {
-          if (attempt >= MAX_CLAIM_ATTEMPTS) throw error;
-          this.claimConflicts.inc();
+          break;
         }
+        case 'lost-race':
+          if (attempt >= MAX_CLAIM_ATTEMPTS) throw outcome.error;
+          this.claimConflicts.inc();
       }
     }
   }
 
   private async activate(claim: AllocationRecord, quotaDeferred: boolean): Promise<AllocationResponse> {
-    const { active, reports } = await runInTransaction(this.dataSource, async (manager) => {
-      const now = await this.clock.now(manager);
-      const record = await this.allocations.activate(manager, claim, now, (startedAt, expiresAt) =>
+    const { active, reports } = await this.transactions.run(async () => {
+      const now = await this.clock.now();
+      const record = await this.allocations.activate(claim, now, (startedAt, expiresAt) =>
         toAllocationResponse({ ...claim, status: 'active', startedAt, expiresAt }),
       );
       if (!record) return { active: null, reports: [] };
       const stored = quotaDeferred
-        ? await this.dispatcher.store(manager, [
+        ? await this.dispatcher.store([
             {
               kind: 'quota_usage',
               allocationId: record.id,
@@ -240,7 +230,7 @@ export class AllocationService {
             },
           ])
         : [];
-      await this.events.publish(manager, {
+      await this.events.publish({
         type: DOMAIN_EVENTS.deviceAllocated,
         aggregateId: record.deviceId,
         data: allocatedEvent(record),
@@ -266,10 +256,10 @@ export class AllocationService {
   /** Frees a refused claim's device and, when quota was (or may have been) taken, gives it back. */
   private async failClaim(claim: AllocationRecord, code: string, restoreQuota: boolean): Promise<void> {
     try {
-      const reports = await runInTransaction(this.dataSource, async (manager) => {
-        const failed = await this.allocations.failClaim(manager, claim.id, code);
+      const reports = await this.transactions.run(async () => {
+        const failed = await this.allocations.failClaim(claim.id, code);
         if (!failed || !restoreQuota) return [];
-        return this.dispatcher.store(manager, [
+        return this.dispatcher.store([
           {
             kind: 'quota_restore',
             allocationId: claim.id,
@@ -306,13 +296,6 @@ function wantedDevice(request: ClaimRequest): Record<string, unknown> {
 
 function mayActOn(principal: Principal, allocation: AllocationRecord): boolean {
   return actsForOthers(principal) || (principal.kind === 'user' && principal.userId === allocation.userId);
-}
-
-function violatedConstraint(error: unknown): string | null {
-  if (!(error instanceof QueryFailedError)) return null;
-  const driverError = error.driverError as { code?: string; constraint?: string } | undefined;
-  if (driverError?.code !== UNIQUE_VIOLATION && driverError?.code !== EXCLUSION_VIOLATION) return null;
-  return driverError.constraint ?? null;
 }
 
 function allocatedEvent(record: AllocationRecord): DeviceAllocatedEventData {

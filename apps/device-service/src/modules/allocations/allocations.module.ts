@@ -1,13 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { DeviceEntity } from '../devices/device.entity';
 import { UsageReportsModule } from '../usage-reports/usage-reports.module';
 import { AllocationEndingService } from './allocation-endings.service';
 import { AllocationEntitlements } from './allocation-entitlements.service';
 import { AllocationMaintenanceService } from './allocation-maintenance.service';
 import { AllocationQueryService } from './allocation-query.service';
 import { AllocationStatsRepository } from './allocation-stats.repository';
-import { AllocationEntity } from './allocation.entity';
 import { AllocationService } from './allocation.service';
 import { AllocationsController } from './allocations.controller';
 import { AllocationsRepository } from './allocations.repository';
@@ -28,7 +25,7 @@ export interface AllocationsModuleOptions {
 
 /** The allocation scheduler (§5): allocate, release, lists and stats, expiry and its jobs. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AllocationEntity, DeviceEntity]), UsageReportsModule],
+  imports: [UsageReportsModule],
   controllers: [AllocationsController],
   providers: [
     AllocationsRepository,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { queryRows } from '@cloudphone/shared';
-import type { EntityManager } from 'typeorm';
+import { AllocationsRepository } from './allocations.repository';
 
 /**
  * Where allocation times come from. In production the database's clock (one clock for every
@@ -8,14 +7,17 @@ import type { EntityManager } from 'typeorm';
  * seconds without waiting.
  */
 export abstract class SchedulerClock {
-  abstract now(manager: EntityManager): Promise<Date>;
+  abstract now(): Promise<Date>;
 }
 
 /** The database's transaction time, to the millisecond. */
 @Injectable()
 export class DatabaseClock extends SchedulerClock {
-  async now(manager: EntityManager): Promise<Date> {
-    const [row] = await queryRows<{ now: Date }>(manager, `SELECT date_trunc('milliseconds', now()) AS now`);
-    return row.now;
+  constructor(private readonly allocations: AllocationsRepository) {
+    super();
+  }
+
+  now(): Promise<Date> {
+    return this.allocations.now();
   }
 }

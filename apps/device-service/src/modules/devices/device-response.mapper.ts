@@ -1,8 +1,8 @@
 import type { DeviceResponse } from '@cloudphone/contracts';
-import type { DeviceEntity } from './device.entity';
+import type { DeviceRecord } from './device-record';
 
 /** The public shape of a device, with ISO-8601 times. */
-export function toDeviceResponse(device: DeviceEntity): DeviceResponse {
+export function toDeviceResponse(device: DeviceRecord): DeviceResponse {
   return {
     id: device.id,
     provider: device.provider,

@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { DeviceProviderModule } from '../../integrations/device-provider/device-provider.module';
 import { DeviceMetricsJob } from './jobs/device-metrics.job';
-import { DeviceEntity } from './device.entity';
 import { DeviceProvisioner } from './device-provisioner.service';
 import { DevicesController } from './devices.controller';
 import { DevicesRepository } from './devices.repository';
 import { DevicesService } from './devices.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([DeviceEntity]), DeviceProviderModule],
+  imports: [DeviceProviderModule],
   controllers: [DevicesController],
   providers: [DevicesService, DevicesRepository, DeviceProvisioner, DeviceMetricsJob],
   exports: [DevicesService],

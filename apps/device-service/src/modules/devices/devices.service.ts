@@ -6,11 +6,10 @@ import {
   type ListQuery,
   type Page,
   type Principal,
-  runInTransaction,
+  TransactionRunner,
 } from '@cloudphone/shared';
-import { DataSource } from 'typeorm';
 import { AVAILABLE_DEVICES_CACHE_TAG } from './device-pool.cache';
-import type { DeviceEntity } from './device.entity';
+import type { DeviceRecord } from './device-record';
 import { DeviceProvisioner } from './device-provisioner.service';
 import { toDeviceResponse } from './device-response.mapper';
 import { DeviceErrors } from './devices.errors';
@@ -22,7 +21,7 @@ export class DevicesService {
   private readonly logger = new Logger(DevicesService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly devices: DevicesRepository,
     private readonly provisioner: DeviceProvisioner,
     private readonly cache: CacheService,
@@ -82,7 +81,7 @@ export class DevicesService {
       ...(request.health !== undefined && { health: request.health }),
     };
     if (Object.keys(changes).length === 0) throw DeviceErrors.emptyUpdate();
-    const device = await runInTransaction(this.dataSource, async () => {
+    const device = await this.transactions.run(async () => {
       const current = await this.devices.findByIdForUpdate(id);
       if (!current) throw DeviceErrors.notFound(id);
       if (current.status === 'retired') throw DeviceErrors.retired(id);
@@ -99,7 +98,7 @@ export class DevicesService {
    * the allocations that reference it. Retiring a retired device answers the same, changing nothing.
    */
   async retire(id: string, principal: Principal): Promise<DeviceResponse> {
-    const { device, retiredNow } = await runInTransaction(this.dataSource, async () => {
+    const { device, retiredNow } = await this.transactions.run(async () => {
       // The row lock makes the check and the retirement one step: a claim that committed first is
       // seen below, and one that comes later skips the locked row and then finds it retired.
       const current = await this.devices.findByIdForUpdate(id);
@@ -120,7 +119,7 @@ export class DevicesService {
     return toDeviceResponse(device);
   }
 
-  private async require(id: string): Promise<DeviceEntity> {
+  private async require(id: string): Promise<DeviceRecord> {
     const device = await this.devices.findById(id);
     if (!device) throw DeviceErrors.notFound(id);
     return device;

@@ -2,7 +2,6 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type UsageRecordRequest, USAGE_BATCH_MAX_ITEMS } from '@cloudphone/contracts';
 import { BillingClient, type DeliveryOutcome, MetricsService, QuotaClient } from '@cloudphone/shared';
 import type { Counter, Gauge } from 'prom-client';
-import { DataSource, type EntityManager } from 'typeorm';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import type { DeliveryResult, NewUsageReport, UsageReport, UsageReportKind } from './usage-report';
 import { UsageReportsRepository } from './usage-reports.repository';
@@ -35,7 +34,6 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
   private readonly oldestPending: Gauge<'kind'>;
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly reports: UsageReportsRepository,
     private readonly quota: QuotaClient,
     private readonly billing: BillingClient,
@@ -63,8 +61,8 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
    * Stores reports in the caller's transaction (see UsageReportsRepository.insert for why they are
    * not due yet); send them with `deliver`/`deliverInBackground` once it has committed.
    */
-  store(manager: EntityManager, reports: NewUsageReport[]): Promise<UsageReport[]> {
-    return this.reports.insert(manager, reports, DELIVERY_LEASE_MS);
+  store(reports: NewUsageReport[]): Promise<UsageReport[]> {
+    return this.reports.insert(reports, DELIVERY_LEASE_MS);
   }
 
   /** Sends reports `store` returned, once their transaction committed; returns when each was answered. */
@@ -84,9 +82,7 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
 
   /** The job's pass: up to `limit` due reports. */
   async deliverDue(limit: number): Promise<DeliverySummary> {
-    const summary = await this.send(
-      await this.reports.claimDue(this.dataSource.manager, limit, DELIVERY_LEASE_MS),
-    );
+    const summary = await this.send(await this.reports.claimDue(limit, DELIVERY_LEASE_MS));
     await this.publishBacklog();
     return summary;
   }
@@ -112,7 +108,7 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
     }
     // One statement settles every delivered report; refusals and postponements were written as they came.
     const delivered = results.filter((entry) => entry.result === 'delivered').map((entry) => entry.report.id);
-    await this.reports.settle(this.dataSource.manager, delivered, 'delivered');
+    await this.reports.settle(delivered, 'delivered');
     const summary: DeliverySummary = { delivered: 0, deferred: 0, rejected: 0 };
     for (const { report, result } of results) {
       summary[result]++;
@@ -173,7 +169,6 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
     error?: string,
     retryAfterMs?: number,
   ): Promise<DeliveryResult> {
-    const manager = this.dataSource.manager;
     if (result === 'rejected') {
       // A refusal for good needs a person: the allocation was served but its report is refused.
       this.logger.error({
@@ -182,7 +177,7 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
         allocationId: report.allocationId,
         error,
       });
-      await this.reports.settle(manager, [report.id], 'rejected', error);
+      await this.reports.settle([report.id], 'rejected', error);
     } else {
       const delayMs = Math.max(retryAfterMs ?? 0, this.backoffMs(report.attempts + 1));
       this.logger.warn({
@@ -193,7 +188,7 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
         retryInMs: delayMs,
         error,
       });
-      await this.reports.postpone(manager, report.id, delayMs, error ?? 'not delivered');
+      await this.reports.postpone(report.id, delayMs, error ?? 'not delivered');
     }
     return result;
   }
@@ -207,7 +202,7 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
   }
 
   private async publishBacklog(): Promise<void> {
-    const backlog = await this.reports.backlog(this.dataSource.manager);
+    const backlog = await this.reports.backlog();
     const kinds: UsageReportKind[] = ['quota_usage', 'quota_restore', 'billing_usage'];
     for (const kind of kinds) {
       const entry = backlog.find((row) => row.kind === kind);

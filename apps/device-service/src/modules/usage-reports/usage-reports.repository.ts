@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { queryRows } from '@cloudphone/shared';
-import type { EntityManager } from 'typeorm';
+import { SqlClient, TableMap } from '@cloudphone/shared';
 import type { NewUsageReport, UsageReport, UsageReportKind } from './usage-report';
 
-interface UsageReportRow {
-  id: string;
-  allocation_id: string;
-  kind: UsageReportKind;
-  payload: unknown;
-  attempts: number;
-}
+// id is a bigint, which pg hands over as the decimal text the record keeps; payload is jsonb, parsed.
+const USAGE_REPORTS = new TableMap<UsageReport>('usage_reports', {
+  id: 'id',
+  allocationId: 'allocation_id',
+  kind: 'kind',
+  payload: 'payload',
+  attempts: 'attempts',
+});
 
 /** Backlog of undelivered reports of one kind, for the gauges. */
 export interface UsageReportBacklog {
@@ -24,20 +24,21 @@ export interface UsageReportBacklog {
  */
 @Injectable()
 export class UsageReportsRepository {
+  constructor(private readonly sql: SqlClient) {}
+
   /**
    * Stores reports (one per allocation and kind: a repeat is ignored) and returns the new ones.
    * They are first due `leaseMs` from now: the writer sends them itself right after its commit, and
    * the job only takes over if that never settles them (the writer died, the target was down).
    */
-  async insert(manager: EntityManager, reports: NewUsageReport[], leaseMs: number): Promise<UsageReport[]> {
+  async insert(reports: NewUsageReport[], leaseMs: number): Promise<UsageReport[]> {
     if (reports.length === 0) return [];
-    const rows = await queryRows<UsageReportRow>(
-      manager,
+    return this.sql.rows<UsageReport>(
       `INSERT INTO usage_reports (allocation_id, kind, payload, next_attempt_at)
        SELECT report.*, now() + make_interval(secs => $4::double precision / 1000)
        FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS report
        ON CONFLICT (allocation_id, kind) DO NOTHING
-       RETURNING id, allocation_id, kind, payload, attempts`,
+       RETURNING ${USAGE_REPORTS.select()}`,
       [
         reports.map((report) => report.allocationId),
         reports.map((report) => report.kind),
@@ -45,16 +46,14 @@ export class UsageReportsRepository {
         leaseMs,
       ],
     );
-    return rows.map(toUsageReport);
   }
 
   /**
    * Claims the oldest due, unsettled reports for one delivery attempt: their next attempt moves
    * `leaseMs` ahead so another replica's job does not send them meanwhile.
    */
-  async claimDue(manager: EntityManager, limit: number, leaseMs: number): Promise<UsageReport[]> {
-    const rows = await queryRows<UsageReportRow>(
-      manager,
+  claimDue(limit: number, leaseMs: number): Promise<UsageReport[]> {
+    return this.sql.rows<UsageReport>(
       `WITH due AS (
          SELECT id FROM usage_reports
          WHERE settled_at IS NULL AND next_attempt_at <= now()
@@ -64,17 +63,15 @@ export class UsageReportsRepository {
        UPDATE usage_reports r
        SET next_attempt_at = now() + make_interval(secs => $1::double precision / 1000)
        FROM due WHERE r.id = due.id
-       RETURNING r.id, r.allocation_id, r.kind, r.payload, r.attempts`,
+       RETURNING ${USAGE_REPORTS.select('r')}`,
       [leaseMs, limit],
     );
-    return rows.map(toUsageReport);
   }
 
   /** Marks reports answered for good; `rejected` keeps the target's refusal as the last error. */
-  async settle(manager: EntityManager, ids: string[], outcome: 'delivered' | 'rejected', error?: string) {
+  async settle(ids: string[], outcome: 'delivered' | 'rejected', error?: string) {
     if (ids.length === 0) return;
-    await queryRows(
-      manager,
+    await this.sql.rows(
       `UPDATE usage_reports
        SET outcome = $2, settled_at = now(), attempts = attempts + 1, last_error = COALESCE($3, last_error)
        WHERE id = ANY($1::bigint[]) AND settled_at IS NULL RETURNING id`,
@@ -83,9 +80,8 @@ export class UsageReportsRepository {
   }
 
   /** Schedules the next attempt of an undelivered report. */
-  async postpone(manager: EntityManager, id: string, delayMs: number, error: string): Promise<void> {
-    await queryRows(
-      manager,
+  async postpone(id: string, delayMs: number, error: string): Promise<void> {
+    await this.sql.rows(
       `UPDATE usage_reports
        SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000), last_error = $3,
            attempts = attempts + 1
@@ -94,9 +90,8 @@ export class UsageReportsRepository {
     );
   }
 
-  async backlog(manager: EntityManager): Promise<UsageReportBacklog[]> {
-    const rows = await queryRows<{ kind: UsageReportKind; pending: string; oldest: string | null }>(
-      manager,
+  async backlog(): Promise<UsageReportBacklog[]> {
+    const rows = await this.sql.rows<{ kind: UsageReportKind; pending: string; oldest: string | null }>(
       `SELECT kind, count(*) AS pending, EXTRACT(EPOCH FROM now() - min(created_at)) AS oldest
        FROM usage_reports WHERE settled_at IS NULL GROUP BY kind`,
     );
@@ -108,9 +103,8 @@ export class UsageReportsRepository {
   }
 
   /** Deletes reports settled more than `retentionDays` ago. */
-  async trimSettled(manager: EntityManager, retentionDays: number, limit: number): Promise<number> {
-    const rows = await queryRows(
-      manager,
+  async trimSettled(retentionDays: number, limit: number): Promise<number> {
+    const rows = await this.sql.rows(
       `DELETE FROM usage_reports WHERE id IN (
          SELECT id FROM usage_reports WHERE settled_at < now() - make_interval(days => $1)
          ORDER BY settled_at LIMIT $2)
@@ -119,14 +113,4 @@ export class UsageReportsRepository {
     );
     return rows.length;
   }
-}
-
-function toUsageReport(row: UsageReportRow): UsageReport {
-  return {
-    id: String(row.id),
-    allocationId: row.allocation_id,
-    kind: row.kind,
-    payload: row.payload,
-    attempts: row.attempts,
-  } as UsageReport;
 }

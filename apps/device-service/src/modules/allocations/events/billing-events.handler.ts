@@ -6,7 +6,6 @@ import {
   type EventEnvelope,
 } from '@cloudphone/contracts';
 import { OnEvent, UnprocessableEventError } from '@cloudphone/shared';
-import type { EntityManager } from 'typeorm';
 import { AllocationEndingService } from '../allocation-endings.service';
 import { AllocationMaintenanceService } from '../allocation-maintenance.service';
 
@@ -28,15 +27,12 @@ export class BillingEventsHandler {
   ) {}
 
   @OnEvent(DOMAIN_EVENTS.billingOverdue)
-  async onAccountOverdue(
-    event: EventEnvelope<BillingOverdueEventData>,
-    manager: EntityManager,
-  ): Promise<void> {
+  async onAccountOverdue(event: EventEnvelope<BillingOverdueEventData>): Promise<void> {
     const userId = event.data?.userId;
     if (typeof userId !== 'string' || !UUID.test(userId)) {
       throw new UnprocessableEventError(`${event.type}: data.userId must be a uuid`);
     }
-    const ended = await this.endings.endAllOfUser(manager, userId, 'account_overdue');
+    const ended = await this.endings.endAllOfUser(userId, 'account_overdue');
     if (ended.length > 0) {
       this.logger.warn({
         msg: 'account overdue: allocations released',
@@ -47,10 +43,7 @@ export class BillingEventsHandler {
   }
 
   @OnEvent(DOMAIN_EVENTS.billingUsageRecorded)
-  async onUsageRecorded(
-    event: EventEnvelope<BillingUsageRecordedEventData>,
-    manager: EntityManager,
-  ): Promise<void> {
+  async onUsageRecorded(event: EventEnvelope<BillingUsageRecordedEventData>): Promise<void> {
     const { allocationId, amountMinor, currency } = event.data ?? ({} as BillingUsageRecordedEventData);
     if (
       typeof allocationId !== 'string' ||
@@ -62,7 +55,7 @@ export class BillingEventsHandler {
     ) {
       throw new UnprocessableEventError(`${event.type}: needs allocationId (uuid), amountMinor, currency`);
     }
-    if (!(await this.maintenance.recordCharge(manager, { allocationId, amountMinor, currency }))) {
+    if (!(await this.maintenance.recordCharge({ allocationId, amountMinor, currency }))) {
       // Usage recorded for an allocation this service never had: someone else's report, or data lost.
       this.logger.warn({ msg: 'usage recorded for an unknown allocation', allocationId });
     }

@@ -1,19 +1,18 @@
 import { MetricsService } from '@cloudphone/shared';
 import {
-  createEntityTestDatabase,
+  createRepositoryTestDatabase,
   gaugeValues,
   manualCronRunContext,
-  type EntityTestDatabase,
+  type RepositoryTestDatabase,
 } from '@cloudphone/shared/testing';
-import { DeviceEntity } from '../device.entity';
 import { DevicesRepository } from '../devices.repository';
 import { DeviceMetricsJob } from './device-metrics.job';
 
 describe('DeviceMetricsJob', () => {
-  let db: EntityTestDatabase;
+  let db: RepositoryTestDatabase;
 
   beforeAll(async () => {
-    db = await createEntityTestDatabase('device-service', [DeviceEntity]);
+    db = await createRepositoryTestDatabase('device-service');
   });
 
   afterAll(() => db?.close());
@@ -26,10 +25,7 @@ describe('DeviceMetricsJob', () => {
         ('sim', 'd3', 'us-east', '14', 8, 8192, 128, 'failed', 'unhealthy')`,
     );
     const metrics = new MetricsService('device-service', 'test');
-    const job = new DeviceMetricsJob(
-      new DevicesRepository(db.dataSource.getRepository(DeviceEntity)),
-      metrics,
-    );
+    const job = new DeviceMetricsJob(new DevicesRepository(db.sql), metrics);
 
     await job.collect(manualCronRunContext());
     expect(await gaugeValues(metrics, 'cloudphone_devices')).toEqual(
