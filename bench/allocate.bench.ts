@@ -7,12 +7,11 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
-import { runInTransaction } from '@cloudphone/shared';
+import { SqlClient, TransactionRunner } from '@cloudphone/shared';
 import { createTestDatabase, ServiceFleet, uniqueTestId } from '@cloudphone/shared/testing';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Agent, request } from 'undici';
 import { toAllocationResponse } from '../apps/device-service/src/modules/allocations/allocation-record';
-import { AllocationEntity } from '../apps/device-service/src/modules/allocations/allocation.entity';
 import { AllocationsRepository } from '../apps/device-service/src/modules/allocations/allocations.repository';
 import { UsageReportsRepository } from '../apps/device-service/src/modules/usage-reports/usage-reports.repository';
 import { seedDevicePool } from '../tools/seed/device-pool.seed';
@@ -146,16 +145,13 @@ async function benchmarkApi(): Promise<number> {
 }
 
 /** The outbox row the publisher would write, inline (the ceiling has no relay and no broker). */
-async function insertEvent(
-  manager: EntityManager,
-  type: string,
-  aggregateId: string,
-  data: unknown,
-): Promise<void> {
-  await manager.query(
-    `INSERT INTO outbox (event_id, event_type, aggregate_key, data) VALUES ($1, $2, $3, $4)`,
-    [randomUUID(), type, `${type.split('.')[0]}:${aggregateId}`, JSON.stringify(data)],
-  );
+async function insertEvent(sql: SqlClient, type: string, aggregateId: string, data: unknown): Promise<void> {
+  await sql.rows(`INSERT INTO outbox (event_id, event_type, aggregate_key, data) VALUES ($1, $2, $3, $4)`, [
+    randomUUID(),
+    type,
+    `${type.split('.')[0]}:${aggregateId}`,
+    JSON.stringify(data),
+  ]);
 }
 
 async function benchmarkRaw(): Promise<number> {
@@ -163,23 +159,20 @@ async function benchmarkRaw(): Promise<number> {
   const dataSource = await new DataSource({
     type: 'postgres',
     url: database.url,
-    entities: [AllocationEntity],
     poolSize: 20,
   }).initialize();
   try {
     await seedDevicePool(database.url, { count: POOL, seed: 7 });
-    const allocations = new AllocationsRepository(dataSource.getRepository(AllocationEntity));
-    const reports = new UsageReportsRepository();
+    const sql = new SqlClient(dataSource);
+    const transactions = new TransactionRunner(dataSource);
+    const allocations = new AllocationsRepository(sql);
+    const reports = new UsageReportsRepository(sql);
     const userIds = Array.from({ length: CONCURRENCY }, () => randomUUID());
-    const now = (manager: EntityManager) =>
-      manager
-        .query(`SELECT date_trunc('milliseconds', now()) AS now`)
-        .then((rows: Array<{ now: Date }>) => rows[0].now);
     return report(
       'raw',
       await drive(CONCURRENCY, async (worker) => {
         const started = performance.now();
-        const claim = await allocations.claimDevice(dataSource.manager, {
+        const claimed = await allocations.claimDevice({
           allocationId: randomUUID(),
           userId: userIds[worker],
           tenantId: 'default',
@@ -192,24 +185,20 @@ async function benchmarkRaw(): Promise<number> {
           idempotencyKey: null,
           requestHash: null,
         });
-        if (!claim) return { allocateMs: performance.now() - started, status: '409' };
-        const active = await runInTransaction(dataSource, async (manager) => {
-          const record = await allocations.activate(
-            manager,
-            claim,
-            await now(manager),
-            (startedAt, expiresAt) =>
-              toAllocationResponse({ ...claim, status: 'active', startedAt, expiresAt }),
+        if (claimed.kind !== 'claimed') return { allocateMs: performance.now() - started, status: '409' };
+        const claim = claimed.claim;
+        const active = await transactions.run(async () => {
+          const record = await allocations.activate(claim, await allocations.now(), (startedAt, expiresAt) =>
+            toAllocationResponse({ ...claim, status: 'active', startedAt, expiresAt }),
           );
-          await insertEvent(manager, 'device.allocated', claim.deviceId, record?.response);
+          await insertEvent(sql, 'device.allocated', claim.deviceId, record?.response);
           return record;
         });
         const allocateMs = performance.now() - started;
-        await runInTransaction(dataSource, async (manager) => {
-          const ended = await allocations.end(manager, claim.id, 'released', await now(manager));
+        await transactions.run(async () => {
+          const ended = await allocations.end(claim.id, 'released', await allocations.now());
           if (!ended || !active) throw new Error('release failed');
           await reports.insert(
-            manager,
             [
               {
                 kind: 'quota_restore',
@@ -235,7 +224,7 @@ async function benchmarkRaw(): Promise<number> {
             ],
             60_000,
           );
-          await insertEvent(manager, 'device.released', ended.deviceId, { allocationId: ended.id });
+          await insertEvent(sql, 'device.released', ended.deviceId, { allocationId: ended.id });
         });
         return { allocateMs, status: '201' };
       }),

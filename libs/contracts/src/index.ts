@@ -28,7 +28,11 @@ export type { PageResponse } from './common/page.response';
 export { SERVICE_CATALOG, SERVICE_NAMES } from './common/service-catalog';
 export type { ServiceKey, ServiceName } from './common/service-catalog';
 export { AllocateDeviceRequest } from './device/allocate-device-request.dto';
-export { ALLOCATION_END_REASONS, ALLOCATION_LIMITS, ALLOCATION_STATUSES } from './device/allocation-attributes';
+export {
+  ALLOCATION_END_REASONS,
+  ALLOCATION_LIMITS,
+  ALLOCATION_STATUSES,
+} from './device/allocation-attributes';
 export type { AllocationStatus } from './device/allocation-attributes';
 export { AllocationResponse } from './device/allocation-response.dto';
 export { AllocationStatsResponse, RegionAllocationStats } from './device/allocation-stats-response.dto';

@@ -13,9 +13,8 @@ import {
   TransactionRunner,
 } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
-import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
-import type { NewUsageReport } from '../usage-reports/usage-report';
-import { UsageReportDispatcher } from '../usage-reports/usage-report.dispatcher';
+import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices';
+import { type NewUsageReport, UsageReportDispatcher } from '../usage-reports';
 import type { AllocationRecord } from './allocation-record';
 import { AllocationsRepository } from './allocations.repository';
 import { SchedulerClock } from './scheduler-clock';

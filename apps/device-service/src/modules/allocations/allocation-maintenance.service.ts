@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { type AllocationExpiringEventData, DOMAIN_EVENTS } from '@cloudphone/contracts';
 import { CacheService, EventPublisher, TransactionRunner } from '@cloudphone/shared';
 import { DeviceServiceConfig } from '../../config/device-service.config';
-import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
-import { UsageReportDispatcher } from '../usage-reports/usage-report.dispatcher';
-import { UsageReportsRepository } from '../usage-reports/usage-reports.repository';
+import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices';
+import { UsageReportDispatcher } from '../usage-reports';
 import { AllocationEndingService } from './allocation-endings.service';
 import { AllocationStatsRepository, type PoolLoad } from './allocation-stats.repository';
 import { AllocationsRepository } from './allocations.repository';
@@ -23,7 +22,6 @@ export class AllocationMaintenanceService {
     private readonly allocations: AllocationsRepository,
     private readonly endings: AllocationEndingService,
     private readonly stats: AllocationStatsRepository,
-    private readonly reports: UsageReportsRepository,
     private readonly dispatcher: UsageReportDispatcher,
     private readonly events: EventPublisher,
     private readonly cache: CacheService,
@@ -133,7 +131,7 @@ export class AllocationMaintenanceService {
 
   /** Deletes one batch of usage reports settled longer ago than the allocation retention. */
   trimSettledReports(): Promise<number> {
-    return this.reports.trimSettled(
+    return this.dispatcher.trimSettled(
       this.config.allocationHistoryRetentionDays,
       this.config.allocationJobBatchSize,
     );

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AllocationResponse, AllocationStatsResponse, DeviceResponse } from '@cloudphone/contracts';
 import {
-  actsForOthers,
+  listOwnerFor,
+  mayActFor,
   cacheKey,
   CacheService,
   type ListQuery,
@@ -10,12 +11,11 @@ import {
   type Principal,
 } from '@cloudphone/shared';
 import { DeviceServiceConfig } from '../../config/device-service.config';
-import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
+import { AVAILABLE_DEVICES_CACHE_TAG, DevicesService } from '../devices';
 import { toAllocationResponse } from './allocation-record';
 import { AllocationStatsRepository, poolTotals, utilisation } from './allocation-stats.repository';
 import { AllocationErrors } from './allocations.errors';
 import { AllocationsRepository } from './allocations.repository';
-import { AvailableDevicesRepository } from './available-devices.repository';
 
 /** Reads of the scheduler: lists, one allocation, statistics and the (cached) free devices. */
 @Injectable()
@@ -23,19 +23,19 @@ export class AllocationQueryService {
   constructor(
     private readonly allocations: AllocationsRepository,
     private readonly stats: AllocationStatsRepository,
-    private readonly availableDevices: AvailableDevicesRepository,
+    private readonly devices: DevicesService,
     private readonly cache: CacheService,
     private readonly config: DeviceServiceConfig,
   ) {}
 
   /** A user sees their own allocations; admins and services anyone's (filter `userId`). */
   async list(principal: Principal, query: ListQuery): Promise<Page<AllocationResponse>> {
-    let owner: string | undefined;
-    if (!actsForOthers(principal) && principal.kind === 'user') {
-      const asked = query.filters.find((filter) => filter.name === 'userId');
-      if (asked && asked.value !== principal.userId) throw AllocationErrors.actingForOthers();
-      owner = principal.userId;
-    }
+    const asked = query.filters.find((filter) => filter.name === 'userId')?.value;
+    const owner = listOwnerFor(
+      principal,
+      asked === undefined ? undefined : String(asked),
+      AllocationErrors.actingForOthers,
+    );
     const page = await this.allocations.list(query, owner);
     return { ...page, items: page.items.map(toAllocationResponse) };
   }
@@ -43,9 +43,7 @@ export class AllocationQueryService {
   /** Another user's allocation answers 404, like a missing one, so ids of others do not leak. */
   async get(principal: Principal, id: string): Promise<AllocationResponse> {
     const allocation = await this.allocations.findById(id);
-    const visible =
-      allocation !== null &&
-      (actsForOthers(principal) || (principal.kind === 'user' && principal.userId === allocation.userId));
+    const visible = allocation !== null && mayActFor(principal, allocation.userId);
     if (!visible) throw AllocationErrors.notFound({ allocationId: id });
     return toAllocationResponse(allocation);
   }
@@ -70,7 +68,7 @@ export class AllocationQueryService {
   available(query: ListQuery): Promise<Page<DeviceResponse>> {
     return this.cache.wrap(
       cacheKey('devices', 'available', ...listQueryKeyParts(query)),
-      () => this.availableDevices.list(query),
+      () => this.devices.listAvailable(query),
       { ttlMs: this.config.availableDevicesCacheTtlMs, tags: [AVAILABLE_DEVICES_CACHE_TAG] },
     );
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ALLOCATION_LIMITS, type AllocateDeviceRequest } from '@cloudphone/contracts';
-import { actsForOthers, type Principal } from '@cloudphone/shared';
+import { actsForEveryone, mayActFor, type Principal } from '@cloudphone/shared';
 import { AllocationErrors } from './allocations.errors';
 
 /** Who an allocation is for, decided from the token (a body `userId` only counts for admins and services). */
@@ -19,7 +19,7 @@ export function allocationSubject(principal: Principal, request: AllocateDeviceR
   const ownTenant = principal.tenantId ?? DEFAULT_TENANT;
   const userId = request.userId ?? principal.userId;
   const tenantId = request.tenantId ?? ownTenant;
-  if (!actsForOthers(principal) && (userId !== principal.userId || tenantId !== ownTenant)) {
+  if (!actsForEveryone(principal) && (!mayActFor(principal, userId) || tenantId !== ownTenant)) {
     throw AllocationErrors.actingForOthers();
   }
   return { userId, tenantId };

@@ -8,18 +8,19 @@ import {
   type ReleaseDeviceRequest,
 } from '@cloudphone/contracts';
 import {
-  actsForOthers,
+  mayActFor,
   AppError,
   CacheService,
   EventPublisher,
   MetricsService,
   type Principal,
+  standingToward,
   TransactionRunner,
 } from '@cloudphone/shared';
 import type { Counter, Histogram } from 'prom-client';
 import { DeviceServiceConfig } from '../../config/device-service.config';
-import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices/device-pool.cache';
-import { UsageReportDispatcher } from '../usage-reports/usage-report.dispatcher';
+import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices';
+import { UsageReportDispatcher } from '../usage-reports';
 import { AllocationEndingService } from './allocation-endings.service';
 import { AllocationEntitlements, type Entitlement } from './allocation-entitlements.service';
 import { type AllocationRecord, toAllocationResponse } from './allocation-record';
@@ -108,14 +109,14 @@ export class AllocationService {
       ? await this.allocations.findById(request.allocationId)
       : await this.allocations.findCurrentOfDevice(request.deviceId as string);
     if (!current) throw AllocationErrors.notFound({ ...request });
-    if (!mayActOn(principal, current)) throw AllocationErrors.notYours();
+    if (!mayActFor(principal, current.userId)) throw AllocationErrors.notYours();
     if (request.fencingToken !== undefined && request.fencingToken !== current.fencingToken) {
       throw AllocationErrors.staleFencingToken(request.fencingToken, current.fencingToken);
     }
     if (current.status === 'pending') throw AllocationErrors.requestInProgress(current.id);
     if (current.status !== 'active') return toAllocationResponse(current);
 
-    const reason = principal.kind === 'user' && principal.userId !== current.userId ? 'admin' : 'released';
+    const reason = standingToward(principal, current.userId) === 'admin' ? 'admin' : 'released';
     const ended = await this.endings.endOne(current.id, reason, current.fencingToken);
     if (ended) {
       this.logger.log({
@@ -292,10 +293,6 @@ function wantedDevice(request: ClaimRequest): Record<string, unknown> {
     region: request.region,
     androidVersion: request.androidVersion,
   };
-}
-
-function mayActOn(principal: Principal, allocation: AllocationRecord): boolean {
-  return actsForOthers(principal) || (principal.kind === 'user' && principal.userId === allocation.userId);
 }
 
 function allocatedEvent(record: AllocationRecord): DeviceAllocatedEventData {

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { UsageReportsModule } from '../usage-reports/usage-reports.module';
+import { DevicesModule } from '../devices';
+import { UsageReportsModule } from '../usage-reports';
 import { AllocationEndingService } from './allocation-endings.service';
 import { AllocationEntitlements } from './allocation-entitlements.service';
 import { AllocationMaintenanceService } from './allocation-maintenance.service';
@@ -8,7 +9,6 @@ import { AllocationStatsRepository } from './allocation-stats.repository';
 import { AllocationService } from './allocation.service';
 import { AllocationsController } from './allocations.controller';
 import { AllocationsRepository } from './allocations.repository';
-import { AvailableDevicesRepository } from './available-devices.repository';
 import { BillingEventsHandler } from './events/billing-events.handler';
 import { AllocationHistoryCleanupJob } from './jobs/allocation-history-cleanup.job';
 import { AllocationMetricsJob } from './jobs/allocation-metrics.job';
@@ -25,12 +25,11 @@ export interface AllocationsModuleOptions {
 
 /** The allocation scheduler (§5): allocate, release, lists and stats, expiry and its jobs. */
 @Module({
-  imports: [UsageReportsModule],
+  imports: [DevicesModule, UsageReportsModule],
   controllers: [AllocationsController],
   providers: [
     AllocationsRepository,
     AllocationStatsRepository,
-    AvailableDevicesRepository,
     AllocationEntitlements,
     AllocationEndingService,
     AllocationService,

@@ -4,7 +4,7 @@ import type { DeviceHealth, DeviceStatus } from '@cloudphone/contracts';
 import type { DeviceRecord } from './device-record';
 
 /** devices as the pool's records; the scheduler's claim columns (claim_sequence, held_by) stay unmapped. */
-export const DEVICES = new TableMap<DeviceRecord>('devices', {
+const DEVICES = new TableMap<DeviceRecord>('devices', {
   id: 'id',
   provider: 'provider',
   providerDeviceId: 'provider_device_id',
@@ -41,6 +41,14 @@ export class DevicesRepository {
 
   list(query: ListQuery): Promise<Page<DeviceRecord>> {
     return findPage(this.sql, DEVICES, query);
+  }
+
+  /** Devices that an allocation could claim right now, by the same rule as the claim itself. */
+  listAvailable(query: ListQuery): Promise<Page<DeviceRecord>> {
+    return findPage(this.sql, DEVICES, query, {
+      where: `status = 'available' AND health = 'healthy' AND held_by IS NULL`,
+      parameters: [],
+    });
   }
 
   findById(id: string): Promise<DeviceRecord | null> {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CreateDeviceRequest, DeviceResponse, UpdateDeviceRequest } from '@cloudphone/contracts';
 import {
+  actorOf,
   afterCommit,
   CacheService,
   type ListQuery,
@@ -26,6 +27,12 @@ export class DevicesService {
     private readonly provisioner: DeviceProvisioner,
     private readonly cache: CacheService,
   ) {}
+
+  /** Devices free to allocate now (the scheduler's `GET /scheduler/devices/available`). */
+  async listAvailable(query: ListQuery): Promise<Page<DeviceResponse>> {
+    const page = await this.devices.listAvailable(query);
+    return { ...page, items: page.items.map(toDeviceResponse) };
+  }
 
   async list(query: ListQuery): Promise<Page<DeviceResponse>> {
     const page = await this.devices.list(query);
@@ -129,8 +136,4 @@ export class DevicesService {
   private evictAvailableDevices(): Promise<void> {
     return afterCommit(() => this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG));
   }
-}
-
-function actorOf(principal: Principal): string {
-  return principal.kind === 'user' ? principal.userId : `service:${principal.service}`;
 }

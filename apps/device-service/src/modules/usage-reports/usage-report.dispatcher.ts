@@ -65,6 +65,11 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
     return this.reports.insert(reports, DELIVERY_LEASE_MS);
   }
 
+  /** Deletes up to `limit` reports settled more than `retentionDays` ago; returns how many. */
+  trimSettled(retentionDays: number, limit: number): Promise<number> {
+    return this.reports.trimSettled(retentionDays, limit);
+  }
+
   /** Sends reports `store` returned, once their transaction committed; returns when each was answered. */
   deliver(reports: UsageReport[]): Promise<DeliverySummary> {
     return this.send(reports);

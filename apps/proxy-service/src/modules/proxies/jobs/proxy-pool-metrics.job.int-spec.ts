@@ -25,10 +25,7 @@ describe('ProxyPoolMetricsJob', () => {
         ('sim', '10.0.0.3', 1080, 'socks5', 'US', 'unhealthy', 20)`,
     );
     const metrics = new MetricsService('proxy-service', 'test');
-    const job = new ProxyPoolMetricsJob(
-      new ProxiesRepository(db.sql),
-      metrics,
-    );
+    const job = new ProxyPoolMetricsJob(new ProxiesRepository(db.sql), metrics);
 
     await job.collect(manualCronRunContext());
 
