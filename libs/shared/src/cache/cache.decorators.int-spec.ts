@@ -5,6 +5,8 @@ import { BaseServiceConfig } from '../config/base-service.config';
 import { runInTransaction } from '../database/transaction-context';
 import { MetricsService } from '../metrics/metrics.service';
 import { RedisConnectionManager } from '../redis/redis-connection.manager';
+import { RedisConfig } from '../redis/redis.config';
+import { CacheConfig } from './cache.config';
 import { createTestDatabase, TEST_SERVERS, type TestDatabase, uniqueTestId, waitFor } from '../testing';
 import { cacheKey } from './cache-key.template';
 import { CacheEvict, Cacheable } from './cache.decorators';
@@ -62,11 +64,12 @@ async function createApp(serviceName: string) {
   @Global()
   @Module({
     providers: [
-      { provide: BaseServiceConfig, useValue: config },
+      // One object under each slice token, as InfrastructureModule provides the composed config.
+      ...[BaseServiceConfig, CacheConfig, RedisConfig].map((slice) => ({ provide: slice, useValue: config })),
       { provide: RedisConnectionManager, useValue: redis },
       { provide: MetricsService, useValue: new MetricsService(serviceName, 'test') },
     ],
-    exports: [BaseServiceConfig, RedisConnectionManager, MetricsService],
+    exports: [BaseServiceConfig, CacheConfig, RedisConfig, RedisConnectionManager, MetricsService],
   })
   class TestInfrastructureModule {}
 

@@ -83,11 +83,11 @@ async function createApp(
   @Global()
   @Module({
     providers: [
-      { provide: BaseServiceConfig, useValue: config },
+      ...[BaseServiceConfig, RedisConfig, CronConfig].map((slice) => ({ provide: slice, useValue: config })),
       { provide: MetricsService, useValue: new MetricsService(config.serviceName, config.instanceId) },
       { provide: HealthService, useValue: new HealthService(1000) },
     ],
-    exports: [BaseServiceConfig, MetricsService, HealthService],
+    exports: [BaseServiceConfig, RedisConfig, CronConfig, MetricsService, HealthService],
   })
   class FakeInfrastructureModule {}
 
