@@ -28,7 +28,11 @@ export type { PageResponse } from './common/page.response';
 export { SERVICE_CATALOG, SERVICE_NAMES } from './common/service-catalog';
 export type { ServiceKey, ServiceName } from './common/service-catalog';
 export { AllocateDeviceRequest } from './device/allocate-device-request.dto';
-export { ALLOCATION_END_REASONS, ALLOCATION_LIMITS, ALLOCATION_STATUSES } from './device/allocation-attributes';
+export {
+  ALLOCATION_END_REASONS,
+  ALLOCATION_LIMITS,
+  ALLOCATION_STATUSES,
+} from './device/allocation-attributes';
 export type { AllocationStatus } from './device/allocation-attributes';
 export { AllocationResponse } from './device/allocation-response.dto';
 export { AllocationStatsResponse, RegionAllocationStats } from './device/allocation-stats-response.dto';
@@ -41,9 +45,7 @@ export { DEVICE_ROUTES } from './device/device.routes';
 export { ReleaseDeviceRequest } from './device/release-device-request.dto';
 export { ADMIN_SETTABLE_DEVICE_STATUSES, UpdateDeviceRequest } from './device/update-device-request.dto';
 export type { AdminSettableDeviceStatus } from './device/update-device-request.dto';
-export { DOMAIN_EVENTS, EVENT_TYPE_PATTERN } from './events';
-export type {
-  AllocationEndReason,
+export {
   AllocationExpiredEventData,
   AllocationExpiringEventData,
   BillingBalanceLowEventData,
@@ -52,10 +54,23 @@ export type {
   DeviceAllocatedEventData,
   DeviceFailedEventData,
   DeviceReleasedEventData,
+  DOMAIN_EVENT_PAYLOADS,
+  DOMAIN_EVENTS,
+  EVENT_FIELD_LIMITS,
+  EVENT_TYPE_PATTERN,
+  IsEventTime,
+  isEventTime,
+  UserDeletedEventData,
+} from './events';
+export type {
+  AllocationEndReason,
   DomainEventType,
   EventEnvelope,
+  EventPayloadClass,
+  EventPayloadClasses,
+  EventPayloadVersions,
   EventType,
-  UserDeletedEventData,
+  PayloadOf,
 } from './events';
 export { MarkAllReadResponse } from './notification/mark-all-read-response.dto';
 export { NotificationResponse } from './notification/notification-response.dto';
