@@ -3,6 +3,7 @@
 // (no outbox, no database). Run with `npm run bench:outbox`; touches only 127.0.0.1 and cleans up.
 import 'reflect-metadata';
 import { connect } from 'amqplib';
+import { IsInt, IsString } from 'class-validator';
 import { createTestDatabase, EventsTestApp, TEST_SERVERS, uniqueTestId } from '@cloudphone/shared/testing';
 
 const EVENTS = 20000;
@@ -10,6 +11,21 @@ const AGGREGATES = 2000;
 const EVENTS_PER_TRANSACTION = 10;
 const WRITERS = 4;
 const NAIVE_EVENTS = 5000;
+
+/** The bench's event payload: the publisher validates it, as it does every domain event's. */
+class BenchHappened {
+  @IsString()
+  round!: string;
+
+  @IsInt()
+  index!: number;
+
+  @IsInt()
+  seq!: number;
+
+  @IsString()
+  padding!: string;
+}
 
 function rate(events: number, ms: number): number {
   return Math.round((events * 1000) / ms);
@@ -57,6 +73,7 @@ async function main(): Promise<void> {
     serviceName: 'outbox-bench',
     databaseUrl: database.url,
     messagingNamespace: namespace,
+    eventPayloads: { 'bench.happened': { 1: BenchHappened } },
     env: { DATABASE_POOL_SIZE: '8' },
   });
   try {

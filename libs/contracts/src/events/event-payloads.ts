@@ -1,90 +1,263 @@
-/**
- * The `data` of each domain event (version 1). Times are ISO-8601 strings from the publisher's
- * database clock; money is integer minor units as a decimal string; ids are uuids.
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { BILLING_FIELD_MAX } from '../billing/billing-limits';
+import { CURRENCY_PATTERN, MINOR_UNITS_PATTERN } from '../common/money';
+import { ALLOCATION_END_REASONS, ALLOCATION_LIMITS } from '../device/allocation-attributes';
+import { EVENT_FIELD_LIMITS, IsEventTime } from './event-payload-fields';
+
+/*
+ * The `data` of each domain event, one class per event and version: the type publishers build and
+ * handlers receive, and the class-validator schema both sides check it against (the publisher
+ * before it stores the event, the consumer before its handlers run). Times are ISO-8601 date-times
+ * from the publisher's database clock; money is integer minor units as a decimal string; ids are
+ * uuids. Only declared fields are checked: a publisher may add an optional field without a new
+ * version, and older consumers must keep accepting it.
  */
-export interface DeviceAllocatedEventData {
-  allocationId: string;
-  deviceId: string;
-  userId: string;
-  tenantId: string;
-  region: string;
-  cpuCores: number;
-  memoryMb: number;
-  storageGb: number;
-  startedAt: string;
-  expiresAt: string;
+
+const MONEY = { message: '$property must be integer minor units as a decimal string' };
+const CURRENCY = { message: '$property must be an ISO 4217 currency code' };
+const FENCING_TOKEN = { message: '$property must be a positive integer as a decimal string' };
+
+/** `device.allocated` v1: an allocation started; the user holds the device until `expiresAt`. */
+export class DeviceAllocatedEventData {
+  @IsUUID()
+  allocationId!: string;
+
+  @IsUUID()
+  deviceId!: string;
+
+  @IsUUID()
+  userId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  tenantId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  region!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(BILLING_FIELD_MAX.cpuCores)
+  cpuCores!: number;
+
+  @IsInt()
+  @Min(1)
+  @Max(BILLING_FIELD_MAX.memoryMb)
+  memoryMb!: number;
+
+  @IsInt()
+  @Min(1)
+  @Max(BILLING_FIELD_MAX.storageGb)
+  storageGb!: number;
+
+  @IsEventTime()
+  startedAt!: string;
+
+  @IsEventTime()
+  expiresAt!: string;
+
   /** Per-device claim number; a consumer may ignore anything older than what it has seen. */
-  fencingToken: string;
+  @Matches(EVENT_FIELD_LIMITS.fencingTokenPattern, FENCING_TOKEN)
+  fencingToken!: string;
 }
 
+/** Why an allocation ended (the `reason` of `device.released`; ALLOCATION_END_REASONS lists them). */
 export type AllocationEndReason =
   'released' | 'expired' | 'user_deleted' | 'account_overdue' | 'device_failed' | 'admin';
 
-export interface DeviceReleasedEventData {
-  allocationId: string;
-  deviceId: string;
-  userId: string;
-  tenantId: string;
-  startedAt: string;
-  endedAt: string;
-  billedSeconds: number;
-  reason: AllocationEndReason;
-  fencingToken: string;
+/** `device.released` v1: an allocation ended other than by expiry, billed to the second. */
+export class DeviceReleasedEventData {
+  @IsUUID()
+  allocationId!: string;
+
+  @IsUUID()
+  deviceId!: string;
+
+  @IsUUID()
+  userId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  tenantId!: string;
+
+  @IsEventTime()
+  startedAt!: string;
+
+  @IsEventTime()
+  endedAt!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(EVENT_FIELD_LIMITS.intMax)
+  billedSeconds!: number;
+
+  @IsIn(ALLOCATION_END_REASONS)
+  reason!: AllocationEndReason;
+
+  @Matches(EVENT_FIELD_LIMITS.fencingTokenPattern, FENCING_TOKEN)
+  fencingToken!: string;
 }
 
-export interface AllocationExpiringEventData {
-  allocationId: string;
-  deviceId: string;
-  userId: string;
-  tenantId: string;
-  expiresAt: string;
-  minutesLeft: number;
+/** `allocation.expiring` v1: an allocation ends in `minutesLeft` minutes unless extended. */
+export class AllocationExpiringEventData {
+  @IsUUID()
+  allocationId!: string;
+
+  @IsUUID()
+  deviceId!: string;
+
+  @IsUUID()
+  userId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  tenantId!: string;
+
+  @IsEventTime()
+  expiresAt!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(ALLOCATION_LIMITS.maxDurationMinutes)
+  minutesLeft!: number;
 }
 
-export interface AllocationExpiredEventData {
-  allocationId: string;
-  deviceId: string;
-  userId: string;
-  tenantId: string;
-  startedAt: string;
-  expiredAt: string;
-  billedSeconds: number;
+/** `allocation.expired` v1: an allocation reached its end and was billed. */
+export class AllocationExpiredEventData {
+  @IsUUID()
+  allocationId!: string;
+
+  @IsUUID()
+  deviceId!: string;
+
+  @IsUUID()
+  userId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  tenantId!: string;
+
+  @IsEventTime()
+  startedAt!: string;
+
+  @IsEventTime()
+  expiredAt!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(EVENT_FIELD_LIMITS.intMax)
+  billedSeconds!: number;
 }
 
-export interface DeviceFailedEventData {
-  deviceId: string;
-  reason: string;
-  /** The allocation that was running on the device, if any. */
-  allocationId: string | null;
+/** `device.failed` v1: a device stopped working. */
+export class DeviceFailedEventData {
+  @IsUUID()
+  deviceId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EVENT_FIELD_LIMITS.reasonMaxLength)
+  reason!: string;
+
+  /** The allocation that was running on the device, if any: present, and null when there was none. */
+  @ValidateIf((_data: object, value: unknown) => value !== null)
+  @IsUUID(undefined, { message: '$property must be a UUID or null' })
+  allocationId!: string | null;
 }
 
-export interface BillingUsageRecordedEventData {
-  usageId: string;
-  allocationId: string;
-  userId: string;
-  tenantId: string;
-  billedSeconds: number;
-  amountMinor: string;
-  balanceMinor: string;
-  currency: string;
+/** `billing.usage_recorded` v1: billing charged an allocation's usage (once per allocation). */
+export class BillingUsageRecordedEventData {
+  @IsUUID()
+  usageId!: string;
+
+  @IsUUID()
+  allocationId!: string;
+
+  @IsUUID()
+  userId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  tenantId!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(EVENT_FIELD_LIMITS.intMax)
+  billedSeconds!: number;
+
+  @Matches(MINOR_UNITS_PATTERN, MONEY)
+  amountMinor!: string;
+
+  /** The account balance right after the charge. */
+  @Matches(MINOR_UNITS_PATTERN, MONEY)
+  balanceMinor!: string;
+
+  @Matches(CURRENCY_PATTERN, CURRENCY)
+  currency!: string;
 }
 
-export interface BillingBalanceLowEventData {
-  userId: string;
-  tenantId: string;
-  balanceMinor: string;
-  thresholdMinor: string;
-  currency: string;
+/** `billing.balance_low` v1: a balance fell below the user's alert threshold. */
+export class BillingBalanceLowEventData {
+  @IsUUID()
+  userId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  tenantId!: string;
+
+  @Matches(MINOR_UNITS_PATTERN, MONEY)
+  balanceMinor!: string;
+
+  @Matches(MINOR_UNITS_PATTERN, MONEY)
+  thresholdMinor!: string;
+
+  @Matches(CURRENCY_PATTERN, CURRENCY)
+  currency!: string;
 }
 
-export interface BillingOverdueEventData {
-  userId: string;
-  tenantId: string;
-  balanceMinor: string;
-  currency: string;
+/** `billing.overdue` v1: an active account's balance went negative; its devices must be released. */
+export class BillingOverdueEventData {
+  @IsUUID()
+  userId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  tenantId!: string;
+
+  @Matches(MINOR_UNITS_PATTERN, MONEY)
+  balanceMinor!: string;
+
+  @Matches(CURRENCY_PATTERN, CURRENCY)
+  currency!: string;
 }
 
-export interface UserDeletedEventData {
-  userId: string;
-  tenantId: string;
+/** `user.deleted` v1: a user account was deleted. */
+export class UserDeletedEventData {
+  @IsUUID()
+  userId!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  tenantId!: string;
 }

@@ -1,8 +1,15 @@
 export { DOMAIN_EVENTS, EVENT_TYPE_PATTERN } from './domain-events';
 export type { DomainEventType, EventType } from './domain-events';
 export type { EventEnvelope } from './event-envelope';
+export { DOMAIN_EVENT_PAYLOADS } from './domain-event-payloads';
 export type {
-  AllocationEndReason,
+  EventPayloadClass,
+  EventPayloadClasses,
+  EventPayloadVersions,
+  PayloadOf,
+} from './domain-event-payloads';
+export { EVENT_FIELD_LIMITS, IsEventTime, isEventTime } from './event-payload-fields';
+export {
   AllocationExpiredEventData,
   AllocationExpiringEventData,
   BillingBalanceLowEventData,
@@ -13,3 +20,4 @@ export type {
   DeviceReleasedEventData,
   UserDeletedEventData,
 } from './event-payloads';
+export type { AllocationEndReason } from './event-payloads';

@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import type { EventPayloadClasses } from '@cloudphone/contracts';
 import { AuthenticationGuard } from '../auth/authentication.guard';
 import { TokenService } from '../auth/token.service';
 import { CacheModule } from '../cache/cache.module';
@@ -26,6 +27,11 @@ export interface InfrastructureModuleOptions {
   config: PlatformServiceConfig;
   /** The cron scheduler's clock (default: the system clock); tests inject a skewed one. */
   clock?: CronClock;
+  /**
+   * Event payload classes beyond DOMAIN_EVENT_PAYLOADS, merged over it type by type: what the
+   * publisher and the consumer accept for types that are not domain events (e.g. in tests).
+   */
+  eventPayloads?: EventPayloadClasses;
 }
 
 /**
@@ -37,7 +43,7 @@ export interface InfrastructureModuleOptions {
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot({ config, clock }: InfrastructureModuleOptions): DynamicModule {
+  static forRoot({ config, clock, eventPayloads }: InfrastructureModuleOptions): DynamicModule {
     const providers: Provider[] = [
       { provide: BaseServiceConfig, useValue: config },
       // Each capability injects its own slice; they are all this one object.
@@ -90,7 +96,7 @@ export class InfrastructureModule {
           statementTimeoutMs: config.databaseStatementTimeoutMs,
         }),
         HttpClientModule.forRoot(config),
-        EventsModule,
+        EventsModule.forRoot({ payloads: eventPayloads }),
         CacheModule,
         RateLimitModule,
         CoordinationModule.forRoot({ config, clock }),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@cloudphone/contracts';
-import type { EntityManager } from 'typeorm';
+import { IsString } from 'class-validator';
 import {
   consumerQueueNames,
   createTestDatabase,
@@ -13,6 +13,7 @@ import {
   uniqueTestId,
   waitFor,
 } from '../testing';
+import { SqlClient } from '../database/sql-client';
 import { OnEvent } from './on-event.decorator';
 
 const SERVICE = 'delivery-limit-test';
@@ -23,9 +24,16 @@ const RETRY_DELAYS_MS = [60000];
 // a process dying mid-delivery does: no ack, no retry copy, the broker requeues the delivery.
 let proxy: TcpProxy;
 
+class TestEventData {
+  @IsString()
+  note!: string;
+}
+
 @Injectable()
 class CrashingHandlers {
   crashCalls = 0;
+
+  constructor(private readonly sql: SqlClient) {}
 
   @OnEvent('crash.*')
   async onCrash(): Promise<void> {
@@ -35,8 +43,8 @@ class CrashingHandlers {
   }
 
   @OnEvent('fine.*')
-  async onFine(event: EventEnvelope, manager: EntityManager): Promise<void> {
-    await manager.query('INSERT INTO handled (event_id) VALUES ($1)', [event.id]);
+  async onFine(event: EventEnvelope): Promise<void> {
+    await this.sql.rows('INSERT INTO handled (event_id) VALUES ($1)', [event.id]);
   }
 }
 
@@ -47,7 +55,7 @@ function envelope(type: EventEnvelope['type']): EventEnvelope {
     version: 1,
     occurredAt: new Date().toISOString(),
     source: 'test',
-    data: {},
+    data: { note: type },
   };
 }
 
@@ -76,6 +84,7 @@ describe('event consumer queue and its delivery limit (real RabbitMQ and Postgre
       databaseUrl: database.url,
       messagingNamespace: namespace,
       providers: [CrashingHandlers],
+      eventPayloads: { 'crash.now': { 1: TestEventData }, 'fine.again': { 1: TestEventData } },
       env: {
         RABBITMQ_URL: proxy.wrap(TEST_SERVERS.rabbitmqUrl),
         EVENTS_CONSUMER_DELIVERY_LIMIT: String(DELIVERY_LIMIT),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@cloudphone/contracts';
-import type { EntityManager } from 'typeorm';
+import { IsInt } from 'class-validator';
 import {
   createTestDatabase,
   EventObserver,
@@ -12,26 +12,34 @@ import {
   uniqueTestId,
   waitFor,
 } from '../testing';
+import { SqlClient } from '../database/sql-client';
 import { OnEvent } from './on-event.decorator';
 
 const SERVICE = 'reconnect-test';
 
+class TickHappened {
+  @IsInt()
+  seq!: number;
+}
+
 @Injectable()
 class CountingHandler {
+  constructor(private readonly sql: SqlClient) {}
+
   @OnEvent('tick.#')
-  async onTick(event: EventEnvelope, manager: EntityManager): Promise<void> {
-    await manager.query('INSERT INTO ticks (event_id) VALUES ($1)', [event.id]);
+  async onTick(event: EventEnvelope<TickHappened>): Promise<void> {
+    await this.sql.rows('INSERT INTO ticks (event_id) VALUES ($1)', [event.id]);
   }
 }
 
-function envelope(): EventEnvelope {
+function envelope(seq: number): EventEnvelope<TickHappened> {
   return {
     id: randomUUID(),
     type: 'tick.happened',
     version: 1,
     occurredAt: new Date().toISOString(),
     source: 'test',
-    data: {},
+    data: { seq },
   };
 }
 
@@ -54,7 +62,7 @@ describe('event consumer across RabbitMQ outages (real Postgres and RabbitMQ)', 
   const publishAll = async (count: number) => {
     const ids: string[] = [];
     for (let index = 0; index < count; index += 1) {
-      const event = envelope();
+      const event = envelope(index);
       ids.push(event.id);
       await observer.publishRaw(event.type, Buffer.from(JSON.stringify(event)));
     }
@@ -73,6 +81,7 @@ describe('event consumer across RabbitMQ outages (real Postgres and RabbitMQ)', 
       databaseUrl: database.url,
       messagingNamespace: namespace,
       providers: [CountingHandler],
+      eventPayloads: { 'tick.happened': { 1: TickHappened } },
       env: { RABBITMQ_URL: proxy.wrap(TEST_SERVERS.rabbitmqUrl), EVENTS_CONSUMER_PREFETCH: '5' },
     });
     await waitFor(() => observer.queueExists(queue()), { description: `queue ${queue()} to be declared` });

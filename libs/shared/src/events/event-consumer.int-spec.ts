@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@cloudphone/contracts';
+import { IsBoolean, IsInt, Min } from 'class-validator';
 import {
   createTestDatabase,
   EventObserver,
@@ -15,17 +16,35 @@ import { UnprocessableEventError } from './unprocessable-event.error';
 
 const SERVICE = 'consumer-test';
 
+class OrderCreated {
+  @IsInt()
+  @Min(0)
+  n!: number;
+}
+
+class PoisonPill {
+  @IsBoolean()
+  bad!: boolean;
+}
+
+class GarbageIn {
+  @IsBoolean()
+  nonsense!: boolean;
+}
+
 /** Handlers under test: each writes a row through the delivery's transaction. */
 @Injectable()
 class TestHandlers {
   poisonCalls = 0;
   unprocessableCalls = 0;
   goodHandledAt: number[] = [];
+  orders: EventEnvelope<OrderCreated>[] = [];
 
   constructor(private readonly sql: SqlClient) {}
 
   @OnEvent('order.*')
-  async onOrder(event: EventEnvelope<{ n: number }>): Promise<void> {
+  async onOrder(event: EventEnvelope<OrderCreated>): Promise<void> {
+    this.orders.push(event);
     await this.sql.rows('INSERT INTO handled (event_id, n) VALUES ($1, $2)', [event.id, event.data.n]);
     this.goodHandledAt.push(Date.now());
   }
@@ -70,6 +89,11 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
       databaseUrl: database.url,
       messagingNamespace: namespace,
       providers: [TestHandlers],
+      eventPayloads: {
+        'order.created': { 1: OrderCreated },
+        'poison.pill': { 1: PoisonPill },
+        'garbage.in': { 1: GarbageIn },
+      },
       env: {
         EVENTS_RELAY_POLL_INTERVAL_MS: '200',
         EVENTS_CONSUMER_RETRY_DELAYS_MS: retryDelays.join(','),
@@ -98,6 +122,8 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
     expect(await database.query('SELECT event_type, source FROM inbox WHERE event_id = $1', [id])).toEqual([
       { event_type: 'order.created', source: SERVICE },
     ]);
+    // The handler got the payload validated, as an instance of its class.
+    expect(handlers.orders.find((event) => event.id === id)?.data).toBeInstanceOf(OrderCreated);
   });
 
   it('handles a duplicate delivery only once', async () => {
@@ -185,6 +211,56 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
       timeoutMs: 10000,
       description: 'a later event',
     });
+  });
+
+  it('moves an event whose payload breaks its class straight to the dead-letter queue, writing nothing', async () => {
+    const envelope = (data: unknown, version = 1): EventEnvelope => ({
+      id: randomUUID(),
+      type: 'order.created',
+      version,
+      occurredAt: new Date().toISOString(),
+      source: 'somewhere',
+      data,
+    });
+    // What another service's publisher could send; this one's refuses it (see the test below).
+    const invalid = envelope({ n: -1, extra: 'tolerated' });
+    const unknownVersion = envelope({ n: 1 }, 2);
+    const ordersBefore = handlers.orders.length;
+    for (const event of [invalid, unknownVersion]) {
+      await observer.publishRaw(event.type, Buffer.from(JSON.stringify(event)));
+    }
+    const dead: Awaited<ReturnType<EventObserver['drain']>> = [];
+    await waitFor(
+      async () => {
+        dead.push(...(await observer.drain(`${queue()}.dlq`)));
+        return dead.length >= 2;
+      },
+      { timeoutMs: 10000, description: 'both invalid events in the dead-letter queue' },
+    );
+    expect(dead).toHaveLength(2);
+    const byId = new Map(dead.map((message) => [JSON.parse(message.content).id as string, message.headers]));
+    expect(byId.get(invalid.id)).toMatchObject({ 'x-attempt': 1, 'x-dead-letter-reason': 'invalid_payload' });
+    expect(String(byId.get(invalid.id)?.['x-last-error'])).toBe(
+      'order.created v1: n: must not be less than 0',
+    );
+    expect(byId.get(unknownVersion.id)).toMatchObject({ 'x-dead-letter-reason': 'invalid_payload' });
+    expect(String(byId.get(unknownVersion.id)?.['x-last-error'])).toBe(
+      'order.created v2: unknown version (known: v1)',
+    );
+    const ids = [invalid.id, unknownVersion.id];
+    expect(await database.query('SELECT 1 FROM inbox WHERE event_id = ANY($1)', [ids])).toEqual([]);
+    expect(await database.query('SELECT 1 FROM handled WHERE event_id = ANY($1)', [ids])).toEqual([]);
+    expect(handlers.orders.length).toBe(ordersBefore);
+    expect(await app.counter('cloudphone_events_dead_lettered_total', { reason: 'invalid_payload' })).toBe(2);
+    expect(await app.counter('cloudphone_events_retries_total', { type: 'order.created' })).toBe(0);
+  });
+
+  it('refuses to publish a payload that breaks its class, failing the transaction', async () => {
+    const id = randomUUID();
+    await expect(publish('order.created', { n: 'seven' }, id)).rejects.toThrow(
+      /^Invalid event payload: order\.created v1: n: .*must be an integer number/,
+    );
+    expect(await database.query('SELECT 1 FROM outbox WHERE event_id = $1', [id])).toEqual([]);
   });
 
   it('moves an event whose handler calls it unprocessable straight to the dead-letter queue', async () => {

@@ -1,30 +1,33 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EVENT_TYPE_PATTERN, type EventEnvelope } from '@cloudphone/contracts';
+import { EVENT_TYPE_PATTERN, type EventEnvelope, isEventTime } from '@cloudphone/contracts';
 import { EventsConfig } from './events.config';
 import { TransactionRunner } from '../database/transaction-runner';
 import { consumerRetryDelays } from './consumer-topology';
 import type { EventHandlerBinding } from './event-handler.registry';
-import { EventsMetrics } from './events.metrics';
+import { EventPayloadCatalog } from './event-payload-catalog';
+import { type DeadLetterReason, EventsMetrics } from './events.metrics';
 import { InboxRepository } from './inbox.repository';
 import { topicPatternMatches } from './topic-pattern';
 import { UnprocessableEventError } from './unprocessable-event.error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const DEAD_LETTER_LOG_MESSAGES = {
+  invalid_payload: 'event payload breaks its schema; moved to the dead-letter queue',
+  unprocessable: 'unprocessable event moved to the dead-letter queue',
+  handler_failed: 'event handler failed on the last attempt; moved to the dead-letter queue',
+} as const satisfies Record<Exclude<DeadLetterReason, 'invalid_envelope'>, string>;
+
 /** What the queue consumer does with a delivery once the dispatcher is done with it. */
 export type DeliveryDecision =
   | { action: 'ack' }
   | { action: 'retry'; retryIndex: number; nextAttempt: number; error: string }
-  | {
-      action: 'dead-letter';
-      reason: 'invalid_envelope' | 'unprocessable' | 'handler_failed';
-      attempts: number;
-      error: string;
-    };
+  | { action: 'dead-letter'; reason: DeadLetterReason; attempts: number; error: string };
 
 /**
- * Runs the matching handlers of one delivery inside a transaction that first records the event id
- * in the inbox (a duplicate is skipped), and decides between ack, retry and dead-letter.
+ * Checks one delivery's envelope and payload, runs the matching handlers with the validated payload
+ * inside a transaction that first records the event id in the inbox (a duplicate is skipped), and
+ * decides between ack, retry and dead-letter.
  */
 @Injectable()
 export class EventDispatcher {
@@ -36,6 +39,7 @@ export class EventDispatcher {
     private readonly transactions: TransactionRunner,
     private readonly inbox: InboxRepository,
     private readonly metrics: EventsMetrics,
+    private readonly payloads: EventPayloadCatalog,
     config: EventsConfig,
   ) {
     this.retryDelays = consumerRetryDelays(config);
@@ -68,6 +72,11 @@ export class EventDispatcher {
       this.logger.warn({ msg: 'no handler for event; acknowledged', eventId: event.id, type: event.type });
       return { action: 'ack' };
     }
+    // Checked before the transaction: a payload that breaks its schema can never be handled, so it
+    // goes to the dead-letter queue at once, and nothing (not even the inbox row) is written.
+    const checked = this.payloads.check(event.type, event.version, event.data);
+    if (!checked.valid) return this.deadLettered(event, attempt, 'invalid_payload', checked.error);
+    const delivered: EventEnvelope = { ...event, data: checked.payload };
     const stopTimer = this.metrics.handlerDuration.startTimer({ type: event.type });
     let current = handlers[0].name;
     try {
@@ -75,7 +84,7 @@ export class EventDispatcher {
         if (!(await this.inbox.record(event))) return false;
         for (const handler of handlers) {
           current = handler.name;
-          await handler.invoke(event);
+          await handler.invoke(delivered);
         }
         return true;
       });
@@ -85,37 +94,37 @@ export class EventDispatcher {
       return { action: 'ack' };
     } catch (error) {
       const message = `${current}: ${(error as Error)?.message ?? String(error)}`;
-      if (error instanceof UnprocessableEventError) return this.unprocessable(event, attempt, message);
+      if (error instanceof UnprocessableEventError)
+        return this.deadLettered(event, attempt, 'unprocessable', message);
       return this.failed(event, attempt, message);
     } finally {
       stopTimer();
     }
   }
 
-  private unprocessable(event: EventEnvelope, attempt: number, error: string): DeliveryDecision {
+  private deadLettered(
+    event: EventEnvelope,
+    attempt: number,
+    reason: Exclude<DeadLetterReason, 'invalid_envelope'>,
+    error: string,
+  ): DeliveryDecision {
     this.metrics.consumed.inc({ type: event.type, outcome: 'dead_lettered' });
-    this.metrics.deadLettered.inc({ type: event.type, reason: 'unprocessable' });
+    this.metrics.deadLettered.inc({ type: event.type, reason });
     this.logger.error({
-      msg: 'unprocessable event moved to the dead-letter queue',
+      msg: DEAD_LETTER_LOG_MESSAGES[reason],
       eventId: event.id,
       type: event.type,
+      version: event.version,
       attempt,
+      reason,
       error,
     });
-    return { action: 'dead-letter', reason: 'unprocessable', attempts: attempt, error };
+    return { action: 'dead-letter', reason, attempts: attempt, error };
   }
 
   private failed(event: EventEnvelope, attempt: number, error: string): DeliveryDecision {
+    if (attempt > this.retryDelays.length) return this.deadLettered(event, attempt, 'handler_failed', error);
     const fields = { eventId: event.id, type: event.type, attempt, error };
-    if (attempt > this.retryDelays.length) {
-      this.metrics.consumed.inc({ type: event.type, outcome: 'dead_lettered' });
-      this.metrics.deadLettered.inc({ type: event.type, reason: 'handler_failed' });
-      this.logger.error({
-        msg: 'event handler failed on the last attempt; moved to the dead-letter queue',
-        ...fields,
-      });
-      return { action: 'dead-letter', reason: 'handler_failed', attempts: attempt, error };
-    }
     const retryIndex = attempt - 1;
     this.metrics.consumed.inc({ type: event.type, outcome: 'retried' });
     this.metrics.retries.inc({ type: event.type });
@@ -143,7 +152,7 @@ function parseEnvelope(content: Buffer): EventEnvelope | null {
     typeof event.type === 'string' &&
     EVENT_TYPE_PATTERN.test(event.type) &&
     Number.isInteger(event.version) &&
-    typeof event.occurredAt === 'string' &&
+    isEventTime(event.occurredAt) &&
     typeof event.source === 'string' &&
     'data' in event;
   return valid ? (event as EventEnvelope) : null;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EVENT_TYPE_PATTERN } from '@cloudphone/contracts';
 import { afterCommit } from '../database/transaction-context';
+import { EventPayloadCatalog } from './event-payload-catalog';
 import type { OutgoingEvent } from './outgoing-event';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
@@ -18,11 +19,14 @@ export class EventPublisher {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
+    private readonly payloads: EventPayloadCatalog,
   ) {}
 
   /**
    * Records `events` in the outbox inside the surrounding transaction and returns their ids.
-   * Throws (and so fails the caller's transaction) on an invalid type, aggregate id or event id.
+   * Throws (and so fails the caller's transaction) on an invalid type, aggregate id or event id,
+   * and on `data` that breaks the payload class of its type and version (or a type or version the
+   * catalog does not know): consumers would dead-letter such an event.
    */
   async publish(events: OutgoingEvent | OutgoingEvent[]): Promise<string[]> {
     const list = Array.isArray(events) ? events : [events];
@@ -38,6 +42,8 @@ export class EventPublisher {
         throw new Error(`Event id "${event.id}" is not a uuid`);
       const version = event.version ?? 1;
       if (!Number.isInteger(version) || version < 1) throw new Error(`Event version must be an integer >= 1`);
+      const checked = this.payloads.check(event.type, version, event.data);
+      if (!checked.valid) throw new Error(`Invalid event payload: ${checked.error}`);
       return {
         eventId: event.id ?? randomUUID(),
         type: event.type,

@@ -4,6 +4,8 @@ import { MetricsService } from '../metrics/metrics.service';
 
 export type PublishFailureReason = 'unroutable' | 'nacked' | 'broker_unavailable';
 export type ConsumeOutcome = 'handled' | 'duplicate' | 'unhandled' | 'retried' | 'dead_lettered';
+/** Why a delivery went to the dead-letter queue (also its `x-dead-letter-reason` header). */
+export type DeadLetterReason = 'invalid_envelope' | 'invalid_payload' | 'unprocessable' | 'handler_failed';
 
 /** Prometheus metrics of the outbox relay and the consumers. */
 @Injectable()

@@ -1,9 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import type { EventPayloadClasses } from '@cloudphone/contracts';
 import { EventBrokerClient } from './event-broker.client';
 import { EventConsumerService } from './event-consumer.service';
 import { EventDispatcher } from './event-dispatcher.service';
 import { EventHandlerRegistry } from './event-handler.registry';
+import { EventPayloadCatalog } from './event-payload-catalog';
 import { EventPublisher } from './event-publisher.service';
 import { EventsHousekeepingJob } from './events-housekeeping.job';
 import { EventsMaintenanceService } from './events-maintenance.service';
@@ -12,10 +14,15 @@ import { InboxRepository } from './inbox.repository';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
 
+export interface EventsModuleOptions {
+  /** Payload classes merged over DOMAIN_EVENT_PAYLOADS, type by type (see EventPayloadCatalog). */
+  payloads?: EventPayloadClasses;
+}
+
 /**
  * Transactional outbox publisher, its relay, the `@OnEvent` consumer runtime and the daily
- * `events-housekeeping` cron job. Imported once by InfrastructureModule; needs the config, metrics,
- * RabbitMQ connection and DataSource it provides.
+ * `events-housekeeping` cron job. Imported once by InfrastructureModule through forRoot; needs the
+ * config, metrics, RabbitMQ connection and DataSource it provides.
  */
 @Global()
 @Module({
@@ -35,4 +42,11 @@ import { OutboxRepository } from './outbox.repository';
   ],
   exports: [EventPublisher, EventsMaintenanceService, OutboxRelay],
 })
-export class EventsModule {}
+export class EventsModule {
+  static forRoot({ payloads }: EventsModuleOptions = {}): DynamicModule {
+    return {
+      module: EventsModule,
+      providers: [{ provide: EventPayloadCatalog, useValue: new EventPayloadCatalog(payloads) }],
+    };
+  }
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventType } from '@cloudphone/contracts';
+import { IsBoolean, IsInt, IsOptional, Min } from 'class-validator';
 import {
   createTestDatabase,
   EventObserver,
@@ -14,8 +15,21 @@ import {
 
 const SERVICE = 'relay-test';
 
-interface Sequenced {
-  seq: number;
+class Sequenced {
+  @IsInt()
+  @Min(0)
+  seq!: number;
+}
+
+class Happened {
+  @IsOptional()
+  @IsBoolean()
+  ok?: boolean;
+}
+
+class OrphanHappened {
+  @IsInt()
+  n!: number;
 }
 
 /** The `seq` values of `received` per aggregate (header x-aggregate-key), first delivery of each event only. */
@@ -74,6 +88,12 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
       serviceName: SERVICE,
       databaseUrl: database.url,
       messagingNamespace: namespace,
+      eventPayloads: {
+        'relaytest.happened': { 1: Happened },
+        'relaytest.changed': { 1: Sequenced },
+        'relaytest.moved': { 1: Sequenced },
+        'orphan.happened': { 1: OrphanHappened },
+      },
       env: { EVENTS_RELAY_POLL_INTERVAL_MS: '200', EVENTS_RELAY_RETRY_INITIAL_DELAY_MS: '200', ...env },
     });
     apps.push(app);

@@ -1,5 +1,6 @@
 import { type INestApplicationContext, type LogLevel, Module, type Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { EventPayloadClasses } from '@cloudphone/contracts';
 import { DataSource } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
 import { InfrastructureModule } from '../bootstrap/infrastructure.module';
@@ -19,6 +20,8 @@ export interface EventsTestAppOptions {
   messagingNamespace: string;
   /** Providers with `@OnEvent` handlers. */
   providers?: Provider[];
+  /** Payload classes of the test's own event types (InfrastructureModule's `eventPayloads`). */
+  eventPayloads?: EventPayloadClasses;
   /** Extra environment, e.g. RABBITMQ_URL through a TcpProxy or small retry delays. */
   env?: Record<string, string>;
   /** Nest log levels to print (default none; EVENTS_TEST_LOGS=1 prints warnings and errors). */
@@ -52,7 +55,11 @@ export class EventsTestApp {
 
     const verbose = process.env.EVENTS_TEST_LOGS === '1';
     const app = await NestFactory.createApplicationContext(
-      { module: HandlersModule, imports: [InfrastructureModule.forRoot({ config })], global: false },
+      {
+        module: HandlersModule,
+        imports: [InfrastructureModule.forRoot({ config, eventPayloads: options.eventPayloads })],
+        global: false,
+      },
       { logger: options.logLevels ?? (verbose ? ['error', 'warn', 'log'] : false) },
     );
     return new EventsTestApp(app);

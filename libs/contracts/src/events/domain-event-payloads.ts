@@ -1,0 +1,49 @@
+import { DOMAIN_EVENTS, type DomainEventType, type EventType } from './domain-events';
+import {
+  AllocationExpiredEventData,
+  AllocationExpiringEventData,
+  BillingBalanceLowEventData,
+  BillingOverdueEventData,
+  BillingUsageRecordedEventData,
+  DeviceAllocatedEventData,
+  DeviceFailedEventData,
+  DeviceReleasedEventData,
+  UserDeletedEventData,
+} from './event-payloads';
+
+/** A class-validator class describing an event's `data`. */
+export type EventPayloadClass<T extends object = object> = new () => T;
+
+/** The payload class of each schema version of one event type. */
+export type EventPayloadVersions = Readonly<Record<number, EventPayloadClass>>;
+
+/** Payload classes by event type and version: what a service may publish and consume. */
+export type EventPayloadClasses = Readonly<Partial<Record<EventType, EventPayloadVersions>>>;
+
+/**
+ * Every domain event's payload class per version. A breaking change adds a version here (the old
+ * one stays for as long as it can be in flight); the `satisfies` makes a new DOMAIN_EVENTS entry
+ * without a payload class a compile error.
+ */
+export const DOMAIN_EVENT_PAYLOADS = {
+  [DOMAIN_EVENTS.deviceAllocated]: { 1: DeviceAllocatedEventData },
+  [DOMAIN_EVENTS.deviceReleased]: { 1: DeviceReleasedEventData },
+  [DOMAIN_EVENTS.deviceFailed]: { 1: DeviceFailedEventData },
+  [DOMAIN_EVENTS.allocationExpiring]: { 1: AllocationExpiringEventData },
+  [DOMAIN_EVENTS.allocationExpired]: { 1: AllocationExpiredEventData },
+  [DOMAIN_EVENTS.billingUsageRecorded]: { 1: BillingUsageRecordedEventData },
+  [DOMAIN_EVENTS.billingBalanceLow]: { 1: BillingBalanceLowEventData },
+  [DOMAIN_EVENTS.billingOverdue]: { 1: BillingOverdueEventData },
+  [DOMAIN_EVENTS.userDeleted]: { 1: UserDeletedEventData },
+} as const satisfies Record<DomainEventType, EventPayloadVersions>;
+
+type DomainEventPayloads = typeof DOMAIN_EVENT_PAYLOADS;
+
+/**
+ * The `data` type of a domain event, e.g. `EventEnvelope<PayloadOf<'device.allocated'>>`; of one
+ * version with `PayloadOf<'device.allocated', 1>`, else the union of all versions.
+ */
+export type PayloadOf<
+  T extends DomainEventType,
+  V extends keyof DomainEventPayloads[T] = keyof DomainEventPayloads[T],
+> = DomainEventPayloads[T][V] extends EventPayloadClass<infer P> ? P : never;
