@@ -5,17 +5,15 @@ import {
   DOMAIN_EVENTS,
   type EventEnvelope,
 } from '@cloudphone/contracts';
-import { OnEvent, UnprocessableEventError } from '@cloudphone/shared';
+import { OnEvent } from '@cloudphone/shared';
 import { AllocationEndingService } from '../allocation-endings.service';
 import { AllocationMaintenanceService } from '../allocation-maintenance.service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MINOR_UNITS = /^-?(0|[1-9]\d{0,17})$/;
 
 /**
  * billing-service's events (§5 event consumers): an overdue account loses its devices, and a
  * recorded usage tells what an allocation cost (and settles its billing report if the HTTP answer
- * was lost). Each runs in the consumer's transaction with the inbox row, so once per event.
+ * was lost). Each runs in the consumer's transaction with the inbox row, so once per event; the
+ * payloads arrive validated against their contract classes (a malformed one is dead-lettered).
  */
 @Injectable()
 export class BillingEventsHandler {
@@ -28,10 +26,7 @@ export class BillingEventsHandler {
 
   @OnEvent(DOMAIN_EVENTS.billingOverdue)
   async onAccountOverdue(event: EventEnvelope<BillingOverdueEventData>): Promise<void> {
-    const userId = event.data?.userId;
-    if (typeof userId !== 'string' || !UUID.test(userId)) {
-      throw new UnprocessableEventError(`${event.type}: data.userId must be a uuid`);
-    }
+    const { userId } = event.data;
     const ended = await this.endings.endAllOfUser(userId, 'account_overdue');
     if (ended.length > 0) {
       this.logger.warn({
@@ -44,17 +39,7 @@ export class BillingEventsHandler {
 
   @OnEvent(DOMAIN_EVENTS.billingUsageRecorded)
   async onUsageRecorded(event: EventEnvelope<BillingUsageRecordedEventData>): Promise<void> {
-    const { allocationId, amountMinor, currency } = event.data ?? ({} as BillingUsageRecordedEventData);
-    if (
-      typeof allocationId !== 'string' ||
-      !UUID.test(allocationId) ||
-      typeof amountMinor !== 'string' ||
-      !MINOR_UNITS.test(amountMinor) ||
-      typeof currency !== 'string' ||
-      !/^[A-Z]{3}$/.test(currency)
-    ) {
-      throw new UnprocessableEventError(`${event.type}: needs allocationId (uuid), amountMinor, currency`);
-    }
+    const { allocationId, amountMinor, currency } = event.data;
     if (!(await this.maintenance.recordCharge({ allocationId, amountMinor, currency }))) {
       // Usage recorded for an allocation this service never had: someone else's report, or data lost.
       this.logger.warn({ msg: 'usage recorded for an unknown allocation', allocationId });

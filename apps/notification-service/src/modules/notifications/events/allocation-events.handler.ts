@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DOMAIN_EVENTS, type EventEnvelope } from '@cloudphone/contracts';
+import {
+  type AllocationExpiredEventData,
+  type AllocationExpiringEventData,
+  type DeviceAllocatedEventData,
+  type DeviceReleasedEventData,
+  DOMAIN_EVENTS,
+  type EventEnvelope,
+} from '@cloudphone/contracts';
 import { OnEvent } from '@cloudphone/shared';
 import { ALLOCATION_EXPIRED_NOTIFICATION } from './allocation-expired.notification';
 import { ALLOCATION_EXPIRING_NOTIFICATION } from './allocation-expiring.notification';
@@ -13,22 +20,22 @@ export class AllocationEventsHandler {
   constructor(private readonly notifications: EventNotificationsService) {}
 
   @OnEvent(DOMAIN_EVENTS.deviceAllocated)
-  onDeviceAllocated(event: EventEnvelope): Promise<void> {
+  onDeviceAllocated(event: EventEnvelope<DeviceAllocatedEventData>): Promise<void> {
     return this.notifications.record(event, DEVICE_ALLOCATED_NOTIFICATION);
   }
 
   @OnEvent(DOMAIN_EVENTS.deviceReleased)
-  onDeviceReleased(event: EventEnvelope): Promise<void> {
+  onDeviceReleased(event: EventEnvelope<DeviceReleasedEventData>): Promise<void> {
     return this.notifications.record(event, DEVICE_RELEASED_NOTIFICATION);
   }
 
   @OnEvent(DOMAIN_EVENTS.allocationExpiring)
-  onAllocationExpiring(event: EventEnvelope): Promise<void> {
+  onAllocationExpiring(event: EventEnvelope<AllocationExpiringEventData>): Promise<void> {
     return this.notifications.record(event, ALLOCATION_EXPIRING_NOTIFICATION);
   }
 
   @OnEvent(DOMAIN_EVENTS.allocationExpired)
-  onAllocationExpired(event: EventEnvelope): Promise<void> {
+  onAllocationExpired(event: EventEnvelope<AllocationExpiredEventData>): Promise<void> {
     return this.notifications.record(event, ALLOCATION_EXPIRED_NOTIFICATION);
   }
 }

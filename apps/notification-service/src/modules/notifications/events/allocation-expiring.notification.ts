@@ -1,38 +1,14 @@
 import { type AllocationExpiringEventData, DOMAIN_EVENTS } from '@cloudphone/contracts';
-import { IsInt, IsISO8601, IsNotEmpty, IsString, IsUUID, Min } from 'class-validator';
 import type { EventNotificationRecipe } from './event-notification-recipe';
 import { canonicalInstant, formatMinutes, formatUtc } from './notification-text.formatters';
-
-class AllocationExpiringPayload implements AllocationExpiringEventData {
-  @IsUUID()
-  allocationId!: string;
-
-  @IsUUID()
-  deviceId!: string;
-
-  @IsUUID()
-  userId!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  tenantId!: string;
-
-  @IsISO8601({ strict: true })
-  expiresAt!: string;
-
-  @IsInt()
-  @Min(0)
-  minutesLeft!: number;
-}
 
 /**
  * `allocation.expiring` → "Device expiring soon"; one per allocation and expiry time (an extended
  * allocation gets a new warning for its new end). A warning that arrives after the allocation
  * already ended (deliveries may be reordered) is dropped as stale.
  */
-export const ALLOCATION_EXPIRING_NOTIFICATION: EventNotificationRecipe<AllocationExpiringPayload> = {
+export const ALLOCATION_EXPIRING_NOTIFICATION: EventNotificationRecipe<AllocationExpiringEventData> = {
   versions: [1],
-  payload: AllocationExpiringPayload,
   sourceKey: (data) =>
     `${DOMAIN_EVENTS.allocationExpiring}:${data.allocationId}:${canonicalInstant(data.expiresAt)}`,
   supersededBy: (data) => [

@@ -1,39 +1,14 @@
-import {
-  type BillingBalanceLowEventData,
-  CURRENCY_PATTERN,
-  DOMAIN_EVENTS,
-  MINOR_UNITS_PATTERN,
-} from '@cloudphone/contracts';
-import { IsNotEmpty, IsString, IsUUID, Matches } from 'class-validator';
+import { type BillingBalanceLowEventData, DOMAIN_EVENTS } from '@cloudphone/contracts';
 import type { EventNotificationRecipe } from './event-notification-recipe';
 import { canonicalInstant, formatMoney } from './notification-text.formatters';
-
-class BalanceLowPayload implements BillingBalanceLowEventData {
-  @IsUUID()
-  userId!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  tenantId!: string;
-
-  @Matches(MINOR_UNITS_PATTERN)
-  balanceMinor!: string;
-
-  @Matches(MINOR_UNITS_PATTERN)
-  thresholdMinor!: string;
-
-  @Matches(CURRENCY_PATTERN)
-  currency!: string;
-}
 
 /**
  * `billing.balance_low` → "Balance low". The payload names no billing record, so the fact is
  * identified by user, threshold and `occurredAt` (the publisher's transaction time, kept by its
  * outbox row): a re-sent copy of one crossing matches, a later crossing of the same threshold does not.
  */
-export const BALANCE_LOW_NOTIFICATION: EventNotificationRecipe<BalanceLowPayload> = {
+export const BALANCE_LOW_NOTIFICATION: EventNotificationRecipe<BillingBalanceLowEventData> = {
   versions: [1],
-  payload: BalanceLowPayload,
   sourceKey: (data, event) =>
     `${DOMAIN_EVENTS.billingBalanceLow}:${data.userId}:${data.thresholdMinor}:${canonicalInstant(event.occurredAt)}`,
   text: (data) => ({

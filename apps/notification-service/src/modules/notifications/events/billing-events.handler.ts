@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DOMAIN_EVENTS, type EventEnvelope } from '@cloudphone/contracts';
+import { type BillingBalanceLowEventData, DOMAIN_EVENTS, type EventEnvelope } from '@cloudphone/contracts';
 import { OnEvent } from '@cloudphone/shared';
 import { BALANCE_LOW_NOTIFICATION } from './balance-low.notification';
 import { EventNotificationsService } from './event-notifications.service';
@@ -10,7 +10,7 @@ export class BillingEventsHandler {
   constructor(private readonly notifications: EventNotificationsService) {}
 
   @OnEvent(DOMAIN_EVENTS.billingBalanceLow)
-  onBalanceLow(event: EventEnvelope): Promise<void> {
+  onBalanceLow(event: EventEnvelope<BillingBalanceLowEventData>): Promise<void> {
     return this.notifications.record(event, BALANCE_LOW_NOTIFICATION);
   }
 }

@@ -1,5 +1,4 @@
 import { type AllocationEndReason, DOMAIN_EVENTS, type DeviceReleasedEventData } from '@cloudphone/contracts';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsString, IsUUID, Min } from 'class-validator';
 import type { EventNotificationRecipe } from './event-notification-recipe';
 import { formatDuration } from './notification-text.formatters';
 
@@ -13,42 +12,9 @@ const REASON_TEXT: Record<AllocationEndReason, string> = {
   admin: 'An administrator released your device',
 };
 
-class DeviceReleasedPayload implements DeviceReleasedEventData {
-  @IsUUID()
-  allocationId!: string;
-
-  @IsUUID()
-  deviceId!: string;
-
-  @IsUUID()
-  userId!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  tenantId!: string;
-
-  @IsISO8601({ strict: true })
-  startedAt!: string;
-
-  @IsISO8601({ strict: true })
-  endedAt!: string;
-
-  @IsInt()
-  @Min(0)
-  billedSeconds!: number;
-
-  @IsIn(Object.keys(REASON_TEXT))
-  reason!: AllocationEndReason;
-
-  @IsString()
-  @IsNotEmpty()
-  fencingToken!: string;
-}
-
 /** `device.released` → "Device released" with the reason and the billed time; one per allocation. */
-export const DEVICE_RELEASED_NOTIFICATION: EventNotificationRecipe<DeviceReleasedPayload> = {
+export const DEVICE_RELEASED_NOTIFICATION: EventNotificationRecipe<DeviceReleasedEventData> = {
   versions: [1],
-  payload: DeviceReleasedPayload,
   sourceKey: (data) => `${DOMAIN_EVENTS.deviceReleased}:${data.allocationId}`,
   text: (data) => ({
     title: 'Device released',

@@ -7,14 +7,16 @@ export interface NotificationText {
 }
 
 /**
- * How one event type becomes an in-app notification: which schema versions are understood, the
- * class-validator class its `data` must satisfy, the identity of the fact it reports, and the text.
+ * How one event type becomes an in-app notification: which schema versions it has text for, the
+ * identity of the fact it reports, and the text. `data` arrives validated against its contract
+ * class (libs/contracts/src/events) by the consumer framework.
  */
 export interface EventNotificationRecipe<T extends { userId: string }> {
-  /** `data` versions this recipe understands; any other version is acknowledged and ignored. */
+  /**
+   * `data` versions this recipe has text for. A version the contracts know but this recipe does not
+   * (a publisher upgraded first) is acknowledged and counted as ignored.
+   */
   versions: readonly number[];
-  /** Validation class of `data` (extra fields are allowed: additive changes keep the version). */
-  payload: new () => T;
   /**
    * Natural key of the fact the event reports, unique per event type: the same fact published again
    * under a new envelope id must give the same key, so it never produces a second notification.

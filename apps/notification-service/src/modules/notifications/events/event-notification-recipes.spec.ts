@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@cloudphone/contracts';
-import { UnprocessableEventError } from '@cloudphone/shared';
 import { ALLOCATION_EXPIRED_NOTIFICATION } from './allocation-expired.notification';
 import { ALLOCATION_EXPIRING_NOTIFICATION } from './allocation-expiring.notification';
 import { BALANCE_LOW_NOTIFICATION } from './balance-low.notification';
 import { DEVICE_ALLOCATED_NOTIFICATION } from './device-allocated.notification';
 import { DEVICE_RELEASED_NOTIFICATION } from './device-released.notification';
 import type { EventNotificationRecipe } from './event-notification-recipe';
-import { validEventPayload } from './event-payload.validator';
 
 const allocationId = '4f6b3c1e-1b6d-4f0e-9a51-0c2d7f3e8a10';
 const userId = '9c1f2e3d-4b5a-4c6d-8e7f-0a1b2c3d4e5f';
@@ -25,19 +23,11 @@ function envelope(type: EventEnvelope['type'], data: unknown, overrides: Partial
   } as EventEnvelope;
 }
 
+// Payloads reach a recipe validated by the consumer framework (their refusals are tested with the
+// contract classes in libs/contracts/src/events), so the recipes get the data as it arrives.
 function render<T extends { userId: string }>(recipe: EventNotificationRecipe<T>, event: EventEnvelope) {
-  const data = validEventPayload(event, recipe.payload);
+  const data = event.data as T;
   return { ...recipe.text(data), sourceKey: recipe.sourceKey(data, event) };
-}
-
-function rejection(recipe: EventNotificationRecipe<{ userId: string }>, event: EventEnvelope): string {
-  try {
-    validEventPayload(event, recipe.payload);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UnprocessableEventError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the payload to be refused');
 }
 
 const allocated = {
@@ -80,9 +70,6 @@ describe('event notification recipes', () => {
       body: 'Your device was released because your account is overdue. Billed time: 12 min 5 s.',
       sourceKey: `device.released:${allocationId}`,
     });
-    expect(
-      rejection(DEVICE_RELEASED_NOTIFICATION, envelope('device.released', { ...released, reason: 'bored' })),
-    ).toContain('reason');
   });
 
   it('allocation.expiring: minutes left, keyed by the expiry instant whatever its spelling', () => {
@@ -104,14 +91,10 @@ describe('event notification recipes', () => {
     const again = render(ALLOCATION_EXPIRING_NOTIFICATION, envelope('allocation.expiring', respelled));
     expect(again.sourceKey).toBe(rendered.sourceKey);
     expect(again.body).toContain('expires in 1 minute (');
-    expect(
-      ALLOCATION_EXPIRING_NOTIFICATION.supersededBy?.(
-        validEventPayload(
-          envelope('allocation.expiring', expiring),
-          ALLOCATION_EXPIRING_NOTIFICATION.payload,
-        ),
-      ),
-    ).toEqual([`allocation.expired:${allocationId}`, `device.released:${allocationId}`]);
+    expect(ALLOCATION_EXPIRING_NOTIFICATION.supersededBy?.(expiring)).toEqual([
+      `allocation.expired:${allocationId}`,
+      `device.released:${allocationId}`,
+    ]);
   });
 
   it('allocation.expired: end time and billed time', () => {
@@ -148,35 +131,6 @@ describe('event notification recipes', () => {
       envelope('billing.balance_low', { ...low, balanceMinor: '5', currency: 'EUR' }),
     );
     expect(euro.body).toContain('Your balance is 0.05 EUR');
-  });
-
-  it.each([
-    ['data is not an object', 'device.allocated', 'not an object', 'data: must be an object'],
-    ['userId is not a uuid', 'device.allocated', { ...allocated, userId: 'u-1' }, 'userId'],
-    ['a field is missing', 'device.allocated', { ...allocated, expiresAt: undefined }, 'expiresAt'],
-    ['cores is a string', 'device.allocated', { ...allocated, cpuCores: '4' }, 'cpuCores'],
-    ['a time is not ISO 8601', 'device.allocated', { ...allocated, startedAt: 'yesterday' }, 'startedAt'],
-    ['data is null', 'device.allocated', null, 'data: must be an object'],
-  ])('refuses a payload where %s as unprocessable', (_case, type, data, problem) => {
-    expect(rejection(DEVICE_ALLOCATED_NOTIFICATION, envelope(type as EventEnvelope['type'], data))).toContain(
-      problem,
-    );
-  });
-
-  it('refuses money that is not integer minor units and a currency that is not ISO 4217', () => {
-    const low = { userId, tenantId: 'default', balanceMinor: '4.20', thresholdMinor: '500', currency: 'usd' };
-    const message = rejection(BALANCE_LOW_NOTIFICATION, envelope('billing.balance_low', low));
-    expect(message).toContain('balanceMinor');
-    expect(message).toContain('currency');
-  });
-
-  it('refuses an envelope whose occurredAt is not a time', () => {
-    expect(
-      rejection(
-        DEVICE_ALLOCATED_NOTIFICATION,
-        envelope('device.allocated', allocated, { occurredAt: 'soon' }),
-      ),
-    ).toContain('occurredAt');
   });
 
   it('accepts extra fields (additive changes keep the version)', () => {

@@ -4,12 +4,11 @@ import { afterCommit } from '@cloudphone/shared';
 import { NotificationsMetrics, type IgnoredEventReason } from '../notifications.metrics';
 import { NotificationsRepository } from '../notifications.repository';
 import type { EventNotificationRecipe } from './event-notification-recipe';
-import { validEventPayload } from './event-payload.validator';
 
 /**
  * Turns one consumed event into at most one notification, inside the delivery's transaction:
- * ignores versions it does not understand, refuses malformed payloads as unprocessable (they go to
- * the dead-letter queue at once), and skips facts that were already notified.
+ * ignores versions it has no text for and skips facts that were already notified. Malformed
+ * payloads never get here: the consumer framework dead-letters them (reason invalid_payload).
  */
 @Injectable()
 export class EventNotificationsService {
@@ -21,7 +20,7 @@ export class EventNotificationsService {
   ) {}
 
   async record<T extends { userId: string }>(
-    event: EventEnvelope,
+    event: EventEnvelope<T>,
     recipe: EventNotificationRecipe<T>,
   ): Promise<void> {
     if (!recipe.versions.includes(event.version)) {
@@ -34,7 +33,7 @@ export class EventNotificationsService {
       });
       return this.ignored(event, 'unknown_version');
     }
-    const data = validEventPayload(event, recipe.payload);
+    const data = event.data;
     const superseding = recipe.supersededBy?.(data) ?? [];
     if (superseding.length > 0 && (await this.notifications.anyWithSourceKey(superseding))) {
       this.logger.log({
@@ -50,7 +49,7 @@ export class EventNotificationsService {
       type: event.type,
       title,
       body,
-      data: event.data as Record<string, unknown>,
+      data: { ...data },
       sourceKey: recipe.sourceKey(data, event),
       sourceEventId: event.id,
     });
@@ -70,7 +69,7 @@ export class EventNotificationsService {
     });
   }
 
-  private ignored(event: EventEnvelope, reason: IgnoredEventReason): Promise<void> {
+  private ignored(event: EventEnvelope<unknown>, reason: IgnoredEventReason): Promise<void> {
     return afterCommit(() => this.metrics.eventsIgnored.inc({ type: event.type, reason }));
   }
 }

@@ -152,14 +152,19 @@ describe('notification-service consuming domain events (real Postgres, RabbitMQ,
     expect((await inbox(userId)).map((item) => item.type)).toEqual(['allocation.expired']);
   });
 
-  it('acknowledges and ignores an event version it does not understand', async () => {
+  it('dead-letters an event version no contract class describes, writing nothing', async () => {
     const userId = randomUUID();
-    const future = { ...envelope('device.allocated', { something: 'new' }), version: 2 };
+    const future = { ...envelope('device.allocated', { something: 'new', userId }), version: 2 };
     await publish(future);
-    await waitForMetric('cloudphone_notifications_events_ignored_total', { reason: 'unknown_version' }, 1);
+    const dead = await waitFor(async () => (await dlq()).at(0), {
+      timeoutMs: 10000,
+      description: 'the unknown version in the dead-letter queue',
+    });
+    expect(JSON.parse(dead.content)).toMatchObject({ id: future.id, version: 2 });
+    expect(dead.headers).toMatchObject({ 'x-attempt': 1, 'x-dead-letter-reason': 'invalid_payload' });
+    expect(String(dead.headers['x-last-error'])).toContain('device.allocated v2: unknown version (known: v1)');
     expect(await inbox(userId)).toEqual([]);
-    expect(await database.query('SELECT 1 FROM inbox WHERE event_id = $1', [future.id])).toHaveLength(1);
-    expect(await dlq()).toEqual([]);
+    expect(await database.query('SELECT 1 FROM inbox WHERE event_id = $1', [future.id])).toHaveLength(0);
   });
 
   it('sends a malformed payload to the dead-letter queue at once and keeps consuming', async () => {
@@ -175,7 +180,7 @@ describe('notification-service consuming domain events (real Postgres, RabbitMQ,
       description: 'the malformed event in the dead-letter queue',
     });
     expect(JSON.parse(dead.content)).toMatchObject({ id: poison.id });
-    expect(dead.headers).toMatchObject({ 'x-attempt': 1, 'x-dead-letter-reason': 'unprocessable' });
+    expect(dead.headers).toMatchObject({ 'x-attempt': 1, 'x-dead-letter-reason': 'invalid_payload' });
     expect(String(dead.headers['x-last-error'])).toMatch(/billedSeconds.*userId|userId.*billedSeconds/s);
     expect(await database.query('SELECT 1 FROM inbox WHERE event_id = $1', [poison.id])).toHaveLength(0);
 
