@@ -162,7 +162,9 @@ describe('notification-service consuming domain events (real Postgres, RabbitMQ,
     });
     expect(JSON.parse(dead.content)).toMatchObject({ id: future.id, version: 2 });
     expect(dead.headers).toMatchObject({ 'x-attempt': 1, 'x-dead-letter-reason': 'invalid_payload' });
-    expect(String(dead.headers['x-last-error'])).toContain('device.allocated v2: unknown version (known: v1)');
+    expect(String(dead.headers['x-last-error'])).toContain(
+      'device.allocated v2: unknown version (known: v1)',
+    );
     expect(await inbox(userId)).toEqual([]);
     expect(await database.query('SELECT 1 FROM inbox WHERE event_id = $1', [future.id])).toHaveLength(0);
   });
