@@ -45,33 +45,7 @@ export { DEVICE_ROUTES } from './device/device.routes';
 export { ReleaseDeviceRequest } from './device/release-device-request.dto';
 export { ADMIN_SETTABLE_DEVICE_STATUSES, UpdateDeviceRequest } from './device/update-device-request.dto';
 export type { AdminSettableDeviceStatus } from './device/update-device-request.dto';
-export {
-  AllocationExpiredEventData,
-  AllocationExpiringEventData,
-  BillingBalanceLowEventData,
-  BillingOverdueEventData,
-  BillingUsageRecordedEventData,
-  DeviceAllocatedEventData,
-  DeviceFailedEventData,
-  DeviceReleasedEventData,
-  DOMAIN_EVENT_PAYLOADS,
-  DOMAIN_EVENTS,
-  EVENT_FIELD_LIMITS,
-  EVENT_TYPE_PATTERN,
-  IsEventTime,
-  isEventTime,
-  UserDeletedEventData,
-} from './events';
-export type {
-  AllocationEndReason,
-  DomainEventType,
-  EventEnvelope,
-  EventPayloadClass,
-  EventPayloadClasses,
-  EventPayloadVersions,
-  EventType,
-  PayloadOf,
-} from './events';
+export * from './events';
 export { MarkAllReadResponse } from './notification/mark-all-read-response.dto';
 export { NotificationResponse } from './notification/notification-response.dto';
 export { NOTIFICATION_ROUTES } from './notification/notification.routes';

@@ -28,14 +28,8 @@ const MONEY = { message: '$property must be integer minor units as a decimal str
 const CURRENCY = { message: '$property must be an ISO 4217 currency code' };
 const FENCING_TOKEN = { message: '$property must be a positive integer as a decimal string' };
 
-/** `device.allocated` v1: an allocation started; the user holds the device until `expiresAt`. */
-export class DeviceAllocatedEventData {
-  @IsUUID()
-  allocationId!: string;
-
-  @IsUUID()
-  deviceId!: string;
-
+/** Whose event it is: the user and their tenant (fields every user-facing event carries). */
+abstract class UserEventData {
   @IsUUID()
   userId!: string;
 
@@ -43,7 +37,19 @@ export class DeviceAllocatedEventData {
   @IsNotEmpty()
   @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
   tenantId!: string;
+}
 
+/** Which allocation an event is about, on which device (plus whose it is). */
+abstract class AllocationEventData extends UserEventData {
+  @IsUUID()
+  allocationId!: string;
+
+  @IsUUID()
+  deviceId!: string;
+}
+
+/** `device.allocated` v1: an allocation started; the user holds the device until `expiresAt`. */
+export class DeviceAllocatedEventData extends AllocationEventData {
   @IsString()
   @IsNotEmpty()
   @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
@@ -80,21 +86,7 @@ export type AllocationEndReason =
   'released' | 'expired' | 'user_deleted' | 'account_overdue' | 'device_failed' | 'admin';
 
 /** `device.released` v1: an allocation ended other than by expiry, billed to the second. */
-export class DeviceReleasedEventData {
-  @IsUUID()
-  allocationId!: string;
-
-  @IsUUID()
-  deviceId!: string;
-
-  @IsUUID()
-  userId!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
-  tenantId!: string;
-
+export class DeviceReleasedEventData extends AllocationEventData {
   @IsEventTime()
   startedAt!: string;
 
@@ -114,21 +106,7 @@ export class DeviceReleasedEventData {
 }
 
 /** `allocation.expiring` v1: an allocation ends in `minutesLeft` minutes unless extended. */
-export class AllocationExpiringEventData {
-  @IsUUID()
-  allocationId!: string;
-
-  @IsUUID()
-  deviceId!: string;
-
-  @IsUUID()
-  userId!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
-  tenantId!: string;
-
+export class AllocationExpiringEventData extends AllocationEventData {
   @IsEventTime()
   expiresAt!: string;
 
@@ -139,21 +117,7 @@ export class AllocationExpiringEventData {
 }
 
 /** `allocation.expired` v1: an allocation reached its end and was billed. */
-export class AllocationExpiredEventData {
-  @IsUUID()
-  allocationId!: string;
-
-  @IsUUID()
-  deviceId!: string;
-
-  @IsUUID()
-  userId!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
-  tenantId!: string;
-
+export class AllocationExpiredEventData extends AllocationEventData {
   @IsEventTime()
   startedAt!: string;
 
@@ -183,20 +147,12 @@ export class DeviceFailedEventData {
 }
 
 /** `billing.usage_recorded` v1: billing charged an allocation's usage (once per allocation). */
-export class BillingUsageRecordedEventData {
+export class BillingUsageRecordedEventData extends UserEventData {
   @IsUUID()
   usageId!: string;
 
   @IsUUID()
   allocationId!: string;
-
-  @IsUUID()
-  userId!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
-  tenantId!: string;
 
   @IsInt()
   @Min(0)
@@ -215,15 +171,7 @@ export class BillingUsageRecordedEventData {
 }
 
 /** `billing.balance_low` v1: a balance fell below the user's alert threshold. */
-export class BillingBalanceLowEventData {
-  @IsUUID()
-  userId!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
-  tenantId!: string;
-
+export class BillingBalanceLowEventData extends UserEventData {
   @Matches(MINOR_UNITS_PATTERN, MONEY)
   balanceMinor!: string;
 
@@ -235,15 +183,7 @@ export class BillingBalanceLowEventData {
 }
 
 /** `billing.overdue` v1: an active account's balance went negative; its devices must be released. */
-export class BillingOverdueEventData {
-  @IsUUID()
-  userId!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
-  tenantId!: string;
-
+export class BillingOverdueEventData extends UserEventData {
   @Matches(MINOR_UNITS_PATTERN, MONEY)
   balanceMinor!: string;
 
@@ -252,12 +192,4 @@ export class BillingOverdueEventData {
 }
 
 /** `user.deleted` v1: a user account was deleted. */
-export class UserDeletedEventData {
-  @IsUUID()
-  userId!: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
-  tenantId!: string;
-}
+export class UserDeletedEventData extends UserEventData {}

@@ -61,8 +61,8 @@ describe('EventPayloadCatalog', () => {
     ).toEqual({
       valid: false,
       error:
-        'device.allocated v1: userId: must be a UUID; cpuCores: must not be less than 1; ' +
-        'expiresAt: must be an ISO-8601 date-time with a time zone',
+        'device.allocated v1: cpuCores: must not be less than 1; ' +
+        'expiresAt: must be an ISO-8601 date-time with a time zone; userId: must be a UUID',
     });
   });
 

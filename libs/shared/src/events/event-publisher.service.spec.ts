@@ -52,7 +52,7 @@ describe('EventPublisher', () => {
       },
     ];
     await expect(publisher.publish(events)).rejects.toThrow(
-      /^Invalid event payload: billing\.overdue v1: userId: .*; balanceMinor: must be integer minor units/,
+      /^Invalid event payload: billing\.overdue v1: balanceMinor: must be integer minor units.*; userId: must be a UUID$/,
     );
     expect(outbox.insert).not.toHaveBeenCalled();
     expect(relay.wake).not.toHaveBeenCalled();
