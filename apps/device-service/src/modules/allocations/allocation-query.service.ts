@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AllocationResponse, AllocationStatsResponse, DeviceResponse } from '@cloudphone/contracts';
+import type { AllocationResponse, DeviceResponse } from '@cloudphone/contracts';
 import {
   listOwnerFor,
   mayActFor,
@@ -13,16 +13,14 @@ import {
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG, DevicesService } from '../devices';
 import { toAllocationResponse } from './allocation-record';
-import { AllocationStatsRepository, poolTotals, utilisation } from './allocation-stats.repository';
 import { AllocationErrors } from './allocations.errors';
 import { AllocationsRepository } from './allocations.repository';
 
-/** Reads of the scheduler: lists, one allocation, statistics and the (cached) free devices. */
+/** Reads of the scheduler: lists, one allocation and the (cached) free devices (statistics: AllocationStatistics). */
 @Injectable()
 export class AllocationQueryService {
   constructor(
     private readonly allocations: AllocationsRepository,
-    private readonly stats: AllocationStatsRepository,
     private readonly devices: DevicesService,
     private readonly cache: CacheService,
     private readonly config: DeviceServiceConfig,
@@ -46,22 +44,6 @@ export class AllocationQueryService {
     const visible = allocation !== null && mayActFor(principal, allocation.userId);
     if (!visible) throw AllocationErrors.notFound({ allocationId: id });
     return toAllocationResponse(allocation);
-  }
-
-  async statistics(): Promise<AllocationStatsResponse> {
-    const load = await this.stats.poolLoad();
-    const { active, rentable } = poolTotals(load);
-    return {
-      active,
-      byStatus: load.byStatus,
-      byRegion: load.byRegion.map((region) => ({
-        ...region,
-        utilisation: utilisation(region.activeAllocations, region.rentableDevices),
-      })),
-      rentableDevices: rentable,
-      utilisation: utilisation(active, rentable),
-      at: load.at.toISOString(),
-    };
   }
 
   /** Free devices, cached per query until the TTL or the next change of the pool (any replica). */

@@ -28,11 +28,13 @@ import {
   RequireRoles,
 } from '@cloudphone/shared';
 import type { Response } from 'express';
+import { AllocateDeviceUseCase } from './allocate-device.use-case';
 import { AllocationQueryService } from './allocation-query.service';
-import { AllocationService } from './allocation.service';
+import { AllocationStatistics } from './allocation-statistics.service';
 import { ALLOCATIONS_LIST_QUERY } from './allocations.list-query';
 import { AVAILABLE_DEVICES_QUERY } from './available-devices.list-query';
 import { AllocationIdParams } from './dto/allocation-id.params';
+import { ReleaseAllocationUseCase } from './release-allocation.use-case';
 
 /** Tells a client that the answer repeats the one given for the same Idempotency-Key (as Stripe does). */
 const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -42,8 +44,10 @@ const REPLAYED_HEADER = 'Idempotent-Replayed';
 @Controller()
 export class AllocationsController {
   constructor(
-    private readonly allocations: AllocationService,
+    private readonly allocateDevice: AllocateDeviceUseCase,
+    private readonly releaseAllocation: ReleaseAllocationUseCase,
     private readonly queries: AllocationQueryService,
+    private readonly stats: AllocationStatistics,
   ) {}
 
   @Post(DEVICE_ROUTES.allocate)
@@ -60,7 +64,7 @@ export class AllocationsController {
     @Headers(HTTP_HEADERS.idempotencyKey) idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AllocationResponse> {
-    const outcome = await this.allocations.allocate(principal, request, idempotencyKey);
+    const outcome = await this.allocateDevice.allocate(principal, request, idempotencyKey);
     if (outcome.replayed) response.setHeader(REPLAYED_HEADER, 'true');
     return outcome.allocation;
   }
@@ -75,7 +79,7 @@ export class AllocationsController {
     @CurrentPrincipal() principal: Principal,
     @Body() request: ReleaseDeviceRequest,
   ): Promise<AllocationResponse> {
-    return this.allocations.release(principal, request);
+    return this.releaseAllocation.release(principal, request);
   }
 
   @Get(DEVICE_ROUTES.available)
@@ -101,7 +105,7 @@ export class AllocationsController {
   @ApiOperation({ summary: 'Allocations by status and region, and utilisation of the pool (admin, service)' })
   @ApiOkResponse({ type: AllocationStatsResponse })
   statistics(): Promise<AllocationStatsResponse> {
-    return this.queries.statistics();
+    return this.stats.current();
   }
 
   @Get(DEVICE_ROUTES.allocation)

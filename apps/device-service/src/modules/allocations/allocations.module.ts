@@ -1,21 +1,27 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DevicesModule } from '../devices';
 import { UsageReportsModule } from '../usage-reports';
-import { AllocationEndingService } from './allocation-endings.service';
+import { AllocateDeviceUseCase } from './allocate-device.use-case';
 import { AllocationEntitlements } from './allocation-entitlements.service';
-import { AllocationMaintenanceService } from './allocation-maintenance.service';
+import { AllocationEventsPublisher } from './allocation-events.publisher';
+import { AllocationHistory } from './allocation-history.service';
 import { AllocationQueryService } from './allocation-query.service';
+import { AllocationStatistics } from './allocation-statistics.service';
 import { AllocationStatsRepository } from './allocation-stats.repository';
-import { AllocationService } from './allocation.service';
 import { AllocationsController } from './allocations.controller';
 import { AllocationsRepository } from './allocations.repository';
+import { EndAllocations } from './end-allocations.service';
 import { BillingEventsHandler } from './events/billing-events.handler';
+import { ExpireAllocationsUseCase } from './expire-allocations.use-case';
 import { AllocationHistoryCleanupJob } from './jobs/allocation-history-cleanup.job';
 import { AllocationMetricsJob } from './jobs/allocation-metrics.job';
 import { AllocationStatsSnapshotJob } from './jobs/allocation-stats-snapshot.job';
 import { ExpireAllocationsJob } from './jobs/expire-allocations.job';
 import { RecoverStaleClaimsJob } from './jobs/recover-stale-claims.job';
 import { WarnExpiringAllocationsJob } from './jobs/warn-expiring-allocations.job';
+import { RecordAllocationChargeUseCase } from './record-allocation-charge.use-case';
+import { RecoverStaleClaimsUseCase } from './recover-stale-claims.use-case';
+import { ReleaseAllocationUseCase } from './release-allocation.use-case';
 import { DatabaseClock, SchedulerClock } from './scheduler-clock';
 
 export interface AllocationsModuleOptions {
@@ -23,18 +29,29 @@ export interface AllocationsModuleOptions {
   clock?: SchedulerClock;
 }
 
-/** The allocation scheduler (§5): allocate, release, lists and stats, expiry and its jobs. */
+/**
+ * The allocation scheduler (§5). One `*.use-case.ts` per thing it does — allocate, release,
+ * expire, recover stale claims, record charges — called by the controller, the jobs and the event
+ * handler; the steps they share (EndAllocations, AllocationEventsPublisher, AllocationEntitlements)
+ * and the upkeep (AllocationStatistics, AllocationHistory) beside them.
+ */
 @Module({
   imports: [DevicesModule, UsageReportsModule],
   controllers: [AllocationsController],
   providers: [
     AllocationsRepository,
     AllocationStatsRepository,
+    AllocationEventsPublisher,
     AllocationEntitlements,
-    AllocationEndingService,
-    AllocationService,
+    EndAllocations,
+    AllocateDeviceUseCase,
+    ReleaseAllocationUseCase,
+    ExpireAllocationsUseCase,
+    RecoverStaleClaimsUseCase,
+    RecordAllocationChargeUseCase,
+    AllocationStatistics,
+    AllocationHistory,
     AllocationQueryService,
-    AllocationMaintenanceService,
     BillingEventsHandler,
     ExpireAllocationsJob,
     WarnExpiringAllocationsJob,

@@ -331,8 +331,8 @@ export class AllocationsRepository {
   }
 
   /**
-   * Stores what billing charged for an allocation (live or archived) and settles its billing report,
-   * in one statement; false when the allocation is unknown here.
+   * Stores what billing charged for an allocation, live or archived, in one statement; false when
+   * the allocation is unknown here. (Its billing report is settled by the usage-reports module.)
    */
   async recordCharge(allocationId: string, amountMinor: string, currency: string): Promise<boolean> {
     const [row] = await this.sql.rows<{ found: boolean }>(
@@ -342,9 +342,6 @@ export class AllocationsRepository {
        ), archived AS (
          UPDATE device_allocations_history SET charged_amount_minor = $2, charged_currency = $3
          WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM live) RETURNING id
-       ), settled AS (
-         UPDATE usage_reports SET outcome = 'delivered', settled_at = now()
-         WHERE allocation_id = $1 AND kind = 'billing_usage' AND settled_at IS NULL RETURNING id
        )
        SELECT EXISTS (SELECT 1 FROM live) OR EXISTS (SELECT 1 FROM archived) AS found`,
       [allocationId, amountMinor, currency],

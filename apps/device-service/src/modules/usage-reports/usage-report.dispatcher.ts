@@ -70,6 +70,15 @@ export class UsageReportDispatcher implements OnApplicationShutdown {
     return this.reports.trimSettled(retentionDays, limit);
   }
 
+  /**
+   * Settles an allocation's billing report as delivered because billing-service says it recorded
+   * the usage (its `billing.usage_recorded` event), in case the HTTP answer was lost. Runs in the
+   * caller's transaction; nothing to do when the report is settled already or unknown.
+   */
+  settleBillingRecorded(allocationId: string): Promise<void> {
+    return this.reports.settleBillingOf(allocationId);
+  }
+
   /** Sends reports `store` returned, once their transaction committed; returns when each was answered. */
   deliver(reports: UsageReport[]): Promise<DeliverySummary> {
     return this.send(reports);

@@ -102,6 +102,15 @@ export class UsageReportsRepository {
     }));
   }
 
+  /** Settles the unsettled billing report of an allocation as delivered (billing has recorded it). */
+  async settleBillingOf(allocationId: string): Promise<void> {
+    await this.sql.rows(
+      `UPDATE usage_reports SET outcome = 'delivered', settled_at = now()
+       WHERE allocation_id = $1 AND kind = 'billing_usage' AND settled_at IS NULL RETURNING id`,
+      [allocationId],
+    );
+  }
+
   /** Deletes reports settled more than `retentionDays` ago. */
   async trimSettled(retentionDays: number, limit: number): Promise<number> {
     const rows = await this.sql.rows(

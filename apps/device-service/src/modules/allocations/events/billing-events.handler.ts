@@ -6,8 +6,8 @@ import {
   type EventEnvelope,
 } from '@cloudphone/contracts';
 import { OnEvent } from '@cloudphone/shared';
-import { AllocationEndingService } from '../allocation-endings.service';
-import { AllocationMaintenanceService } from '../allocation-maintenance.service';
+import { RecordAllocationChargeUseCase } from '../record-allocation-charge.use-case';
+import { ReleaseAllocationUseCase } from '../release-allocation.use-case';
 
 /**
  * billing-service's events (§5 event consumers): an overdue account loses its devices, and a
@@ -20,14 +20,14 @@ export class BillingEventsHandler {
   private readonly logger = new Logger(BillingEventsHandler.name);
 
   constructor(
-    private readonly endings: AllocationEndingService,
-    private readonly maintenance: AllocationMaintenanceService,
+    private readonly release: ReleaseAllocationUseCase,
+    private readonly charges: RecordAllocationChargeUseCase,
   ) {}
 
   @OnEvent(DOMAIN_EVENTS.billingOverdue)
   async onAccountOverdue(event: EventEnvelope<BillingOverdueEventData>): Promise<void> {
     const { userId } = event.data;
-    const ended = await this.endings.endAllOfUser(userId, 'account_overdue');
+    const ended = await this.release.releaseAllOfUser(userId, 'account_overdue');
     if (ended.length > 0) {
       this.logger.warn({
         msg: 'account overdue: allocations released',
@@ -40,7 +40,7 @@ export class BillingEventsHandler {
   @OnEvent(DOMAIN_EVENTS.billingUsageRecorded)
   async onUsageRecorded(event: EventEnvelope<BillingUsageRecordedEventData>): Promise<void> {
     const { allocationId, amountMinor, currency } = event.data;
-    if (!(await this.maintenance.recordCharge({ allocationId, amountMinor, currency }))) {
+    if (!(await this.charges.record({ allocationId, amountMinor, currency }))) {
       // Usage recorded for an allocation this service never had: someone else's report, or data lost.
       this.logger.warn({ msg: 'usage recorded for an unknown allocation', allocationId });
     }

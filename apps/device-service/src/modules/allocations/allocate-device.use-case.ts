@@ -1,30 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import type { AllocateDeviceRequest, AllocationResponse } from '@cloudphone/contracts';
 import {
-  type AllocateDeviceRequest,
-  type AllocationResponse,
-  DOMAIN_EVENTS,
-  type DeviceAllocatedEventData,
-  type ReleaseDeviceRequest,
-} from '@cloudphone/contracts';
-import {
-  mayActFor,
   AppError,
   CacheService,
-  EventPublisher,
   MetricsService,
   type Principal,
-  standingToward,
   TransactionRunner,
 } from '@cloudphone/shared';
 import type { Counter, Histogram } from 'prom-client';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices';
 import { UsageReportDispatcher } from '../usage-reports';
-import { AllocationEndingService } from './allocation-endings.service';
 import { AllocationEntitlements, type Entitlement } from './allocation-entitlements.service';
+import { AllocationEventsPublisher } from './allocation-events.publisher';
 import { type AllocationRecord, toAllocationResponse } from './allocation-record';
 import { allocationSubject, idempotencyKeyOf, requestHashOf } from './allocation-request';
+import { quotaRestoreReport, quotaUsageReport } from './allocation-usage-reports';
 import { AllocationErrors } from './allocations.errors';
 import { AllocationsRepository, type ClaimRequest } from './allocations.repository';
 import { SchedulerClock } from './scheduler-clock';
@@ -39,14 +31,14 @@ export interface AllocationOutcome {
 const MAX_CLAIM_ATTEMPTS = 5;
 
 /**
- * Allocate and release (§5). An allocation is a claim of a free device (one statement, row lock
- * SKIP LOCKED, constraints forbid a second holder), then the quota reservation and balance check
- * for that device's exact spec, then activation with its `device.allocated` event in one
- * transaction. A refused or failed claim frees the device and gives back any quota it took.
+ * Allocate a device (§5): a claim of a free device (one statement, row lock SKIP LOCKED,
+ * constraints forbid a second holder), then the quota reservation and balance check for that
+ * device's exact spec, then activation with its `device.allocated` event in one transaction. A
+ * refused or failed claim frees the device and gives back any quota it took.
  */
 @Injectable()
-export class AllocationService {
-  private readonly logger = new Logger(AllocationService.name);
+export class AllocateDeviceUseCase {
+  private readonly logger = new Logger(AllocateDeviceUseCase.name);
   private readonly requests: Counter<'outcome'>;
   private readonly latency: Histogram<'outcome'>;
   private readonly claimConflicts: Counter;
@@ -55,9 +47,8 @@ export class AllocationService {
     private readonly transactions: TransactionRunner,
     private readonly allocations: AllocationsRepository,
     private readonly entitlements: AllocationEntitlements,
-    private readonly endings: AllocationEndingService,
     private readonly dispatcher: UsageReportDispatcher,
-    private readonly events: EventPublisher,
+    private readonly publisher: AllocationEventsPublisher,
     private readonly cache: CacheService,
     private readonly clock: SchedulerClock,
     private readonly config: DeviceServiceConfig,
@@ -80,6 +71,13 @@ export class AllocationService {
     });
   }
 
+  /**
+   * Hands the caller (or, for an admin or service, the named user) a free device for
+   * `durationMinutes`, or refuses before anything is held: the device is freed and any quota taken
+   * given back before the refusal is thrown, so the caller may retry at once. A request repeated
+   * with the same idempotency key answers the first one's allocation (`replayed`), never a second
+   * device; with another request behind the key it is refused (IDEMPOTENCY_KEY_REUSED).
+   */
   async allocate(
     principal: Principal,
     request: AllocateDeviceRequest,
@@ -98,39 +96,6 @@ export class AllocationService {
       this.requests.inc({ outcome });
       stopTimer({ outcome });
     }
-  }
-
-  /** Ends an allocation (by id, or the device's current one); a repeat answers the ended allocation. */
-  async release(principal: Principal, request: ReleaseDeviceRequest): Promise<AllocationResponse> {
-    if ((request.allocationId === undefined) === (request.deviceId === undefined)) {
-      throw AllocationErrors.invalidRequest('allocationId', 'give exactly one of allocationId or deviceId');
-    }
-    const current = request.allocationId
-      ? await this.allocations.findById(request.allocationId)
-      : await this.allocations.findCurrentOfDevice(request.deviceId as string);
-    if (!current) throw AllocationErrors.notFound({ ...request });
-    if (!mayActFor(principal, current.userId)) throw AllocationErrors.notYours();
-    if (request.fencingToken !== undefined && request.fencingToken !== current.fencingToken) {
-      throw AllocationErrors.staleFencingToken(request.fencingToken, current.fencingToken);
-    }
-    if (current.status === 'pending') throw AllocationErrors.requestInProgress(current.id);
-    if (current.status !== 'active') return toAllocationResponse(current);
-
-    const reason = standingToward(principal, current.userId) === 'admin' ? 'admin' : 'released';
-    const ended = await this.endings.endOne(current.id, reason, current.fencingToken);
-    if (ended) {
-      this.logger.log({
-        msg: 'allocation released',
-        allocationId: ended.id,
-        deviceId: ended.deviceId,
-        billedSeconds: ended.billedSeconds,
-        reason,
-      });
-      return toAllocationResponse(ended);
-    }
-    // Ended meanwhile by a concurrent release or the expiry job: answer what happened.
-    const settled = await this.allocations.findById(current.id);
-    return toAllocationResponse(settled ?? current);
   }
 
   private async allocateOnce(
@@ -216,26 +181,8 @@ export class AllocationService {
         toAllocationResponse({ ...claim, status: 'active', startedAt, expiresAt }),
       );
       if (!record) return { active: null, reports: [] };
-      const stored = quotaDeferred
-        ? await this.dispatcher.store([
-            {
-              kind: 'quota_usage',
-              allocationId: record.id,
-              payload: {
-                userId: record.userId,
-                allocationId: record.id,
-                cpuCores: record.cpuCores,
-                memoryMb: record.memoryMb,
-                storageGb: record.storageGb,
-              },
-            },
-          ])
-        : [];
-      await this.events.publish({
-        type: DOMAIN_EVENTS.deviceAllocated,
-        aggregateId: record.deviceId,
-        data: allocatedEvent(record),
-      });
+      const stored = quotaDeferred ? await this.dispatcher.store([quotaUsageReport(record)]) : [];
+      await this.publisher.allocated(record);
       return { active: record, reports: stored };
     });
     // The recovery job failed this claim meanwhile (and queued its quota restore).
@@ -260,13 +207,7 @@ export class AllocationService {
       const reports = await this.transactions.run(async () => {
         const failed = await this.allocations.failClaim(claim.id, code);
         if (!failed || !restoreQuota) return [];
-        return this.dispatcher.store([
-          {
-            kind: 'quota_restore',
-            allocationId: claim.id,
-            payload: { userId: claim.userId, allocationId: claim.id },
-          },
-        ]);
+        return this.dispatcher.store([quotaRestoreReport(claim)]);
       });
       await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
       // Waited for, so the quota is back before the caller hears "no" and tries again.
@@ -292,21 +233,5 @@ function wantedDevice(request: ClaimRequest): Record<string, unknown> {
     storageGb: request.storageGb,
     region: request.region,
     androidVersion: request.androidVersion,
-  };
-}
-
-function allocatedEvent(record: AllocationRecord): DeviceAllocatedEventData {
-  return {
-    allocationId: record.id,
-    deviceId: record.deviceId,
-    userId: record.userId,
-    tenantId: record.tenantId,
-    region: record.region,
-    cpuCores: record.cpuCores,
-    memoryMb: record.memoryMb,
-    storageGb: record.storageGb,
-    startedAt: record.startedAt.toISOString(),
-    expiresAt: record.expiresAt.toISOString(),
-    fencingToken: record.fencingToken,
   };
 }

@@ -1,21 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  type AllocationEndReason,
-  type AllocationExpiredEventData,
-  DOMAIN_EVENTS,
-  type DeviceReleasedEventData,
-} from '@cloudphone/contracts';
-import {
-  afterCommit,
-  CacheService,
-  EventPublisher,
-  MetricsService,
-  TransactionRunner,
-} from '@cloudphone/shared';
+import type { AllocationEndReason } from '@cloudphone/contracts';
+import { afterCommit, CacheService, MetricsService, TransactionRunner } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices';
-import { type NewUsageReport, UsageReportDispatcher } from '../usage-reports';
+import { UsageReportDispatcher } from '../usage-reports';
+import { AllocationEventsPublisher } from './allocation-events.publisher';
 import type { AllocationRecord } from './allocation-record';
+import { endingReports } from './allocation-usage-reports';
 import { AllocationsRepository } from './allocations.repository';
 import { SchedulerClock } from './scheduler-clock';
 
@@ -27,21 +18,22 @@ import { SchedulerClock } from './scheduler-clock';
 type Delivery = 'wait-for-quota' | 'background';
 
 /**
- * Ends allocations — release, expiry, account overdue — always the same way: one conditional
- * statement ends the row and frees the device, and in the same transaction the quota restore and
- * the billing record are stored (usage_reports) and the event is published (outbox). Nothing is
- * sent before the commit, and nothing is lost or counted twice whatever happens after it.
+ * The step every use case that ends allocations shares — release, expiry, account overdue: one
+ * conditional statement ends the row and frees the device, and in the same transaction the quota
+ * restore and the billing record are stored (usage_reports, through the dispatcher) and the event
+ * is published (outbox). Nothing is sent before the commit, and nothing is lost or counted twice
+ * whatever happens after it.
  */
 @Injectable()
-export class AllocationEndingService {
-  private readonly logger = new Logger(AllocationEndingService.name);
+export class EndAllocations {
+  private readonly logger = new Logger(EndAllocations.name);
   private readonly ended: Counter<'reason'>;
 
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly allocations: AllocationsRepository,
     private readonly dispatcher: UsageReportDispatcher,
-    private readonly events: EventPublisher,
+    private readonly publisher: AllocationEventsPublisher,
     private readonly cache: CacheService,
     private readonly clock: SchedulerClock,
     metrics: MetricsService,
@@ -53,7 +45,10 @@ export class AllocationEndingService {
     });
   }
 
-  /** Ends one active allocation now; null when it was not active (already ended, or another claim). */
+  /**
+   * Ends one active allocation now, in its own transaction, and waits for its quota to be back;
+   * null when it was not active (already ended, or `fencingToken` names an older claim).
+   */
   endOne(id: string, reason: AllocationEndReason, fencingToken?: string): Promise<AllocationRecord | null> {
     return this.transactions.run(async () => {
       const ended = await this.allocations.end(id, reason, await this.clock.now(), fencingToken);
@@ -82,7 +77,7 @@ export class AllocationEndingService {
   private async settle(ended: AllocationRecord[], delivery: Delivery): Promise<void> {
     if (ended.length === 0) return;
     const stored = await this.dispatcher.store(ended.flatMap(endingReports));
-    await this.events.publish(ended.map(endingEvent));
+    await this.publisher.ended(ended);
     for (const allocation of ended) this.ended.inc({ reason: allocation.endReason ?? 'unknown' });
     const quota = stored.filter((report) => report.kind === 'quota_restore');
     const billing = stored.filter((report) => report.kind === 'billing_usage');
@@ -102,64 +97,4 @@ export class AllocationEndingService {
       }
     });
   }
-}
-
-/** What an ended allocation owes: its quota back (user-service) and its usage (billing-service). */
-function endingReports(allocation: AllocationRecord): NewUsageReport[] {
-  if (!allocation.endedAt || allocation.billedSeconds === null) {
-    throw new Error(`allocation ${allocation.id} has no end to report`);
-  }
-  return [
-    {
-      kind: 'quota_restore',
-      allocationId: allocation.id,
-      payload: { userId: allocation.userId, allocationId: allocation.id },
-    },
-    {
-      kind: 'billing_usage',
-      allocationId: allocation.id,
-      payload: {
-        allocationId: allocation.id,
-        userId: allocation.userId,
-        tenantId: allocation.tenantId,
-        deviceId: allocation.deviceId,
-        startedAt: allocation.startedAt.toISOString(),
-        endedAt: allocation.endedAt.toISOString(),
-        billedSeconds: allocation.billedSeconds,
-        cpuCores: allocation.cpuCores,
-        memoryMb: allocation.memoryMb,
-        storageGb: allocation.storageGb,
-      },
-    },
-  ];
-}
-
-/** `allocation.expired` for an expiry, `device.released` (with the reason) for every other end. */
-function endingEvent(allocation: AllocationRecord) {
-  const endedAt = (allocation.endedAt as Date).toISOString();
-  const billedSeconds = allocation.billedSeconds as number;
-  if (allocation.status === 'expired') {
-    const data: AllocationExpiredEventData = {
-      allocationId: allocation.id,
-      deviceId: allocation.deviceId,
-      userId: allocation.userId,
-      tenantId: allocation.tenantId,
-      startedAt: allocation.startedAt.toISOString(),
-      expiredAt: endedAt,
-      billedSeconds,
-    };
-    return { type: DOMAIN_EVENTS.allocationExpired, aggregateId: allocation.id, data };
-  }
-  const data: DeviceReleasedEventData = {
-    allocationId: allocation.id,
-    deviceId: allocation.deviceId,
-    userId: allocation.userId,
-    tenantId: allocation.tenantId,
-    startedAt: allocation.startedAt.toISOString(),
-    endedAt,
-    billedSeconds,
-    reason: allocation.endReason ?? 'released',
-    fencingToken: allocation.fencingToken,
-  };
-  return { type: DOMAIN_EVENTS.deviceReleased, aggregateId: allocation.deviceId, data };
 }

@@ -1,0 +1,280 @@
+import type { AllocateDeviceRequest } from '@cloudphone/contracts';
+import {
+  AppError,
+  type CacheService,
+  MetricsService,
+  type Principal,
+  type TransactionRunner,
+} from '@cloudphone/shared';
+import type { Counter } from 'prom-client';
+import type { DeviceServiceConfig } from '../../config/device-service.config';
+import type { UsageReport, UsageReportDispatcher } from '../usage-reports';
+import { AllocateDeviceUseCase } from './allocate-device.use-case';
+import type { AllocationEntitlements, Entitlement } from './allocation-entitlements.service';
+import type { AllocationEventsPublisher } from './allocation-events.publisher';
+import { type AllocationRecord, toAllocationResponse } from './allocation-record';
+import { requestHashOf } from './allocation-request';
+import type { AllocationsRepository, ClaimOutcome, ClaimRequest } from './allocations.repository';
+import type { SchedulerClock } from './scheduler-clock';
+
+// The allocate use case with its repository and collaborators faked as plain objects: no database,
+// no other service. What is checked is the order of decisions, not the SQL (the int-specs do that).
+
+const USER = '0b7c6f4e-1f7a-4a53-9d1e-4c1f2f0a0001';
+const DEVICE = '0b7c6f4e-1f7a-4a53-9d1e-4c1f2f0a0002';
+const NOW = new Date('2026-01-05T10:00:00.000Z');
+const principal: Principal = { kind: 'user', userId: USER, roles: [], tenantId: null };
+const request: AllocateDeviceRequest = { durationMinutes: 30, requirements: { region: 'eu-west-1' } };
+const hashOfRequest = requestHashOf({ userId: USER, tenantId: 'default' }, request);
+
+function claimOf(claim: ClaimRequest): AllocationRecord {
+  return {
+    id: claim.allocationId,
+    deviceId: DEVICE,
+    userId: claim.userId,
+    tenantId: claim.tenantId,
+    status: 'pending',
+    fencingToken: '7',
+    region: 'eu-west-1',
+    androidVersion: '13',
+    cpuCores: 2,
+    memoryMb: 4096,
+    storageGb: 32,
+    durationMinutes: claim.durationMinutes,
+    claimedAt: NOW,
+    startedAt: NOW,
+    expiresAt: new Date(NOW.getTime() + claim.durationMinutes * 60_000),
+    endedAt: null,
+    endReason: null,
+    billedSeconds: null,
+    failureCode: null,
+    idempotencyKey: claim.idempotencyKey,
+    requestHash: claim.requestHash,
+    response: null,
+    chargedAmountMinor: null,
+    chargedCurrency: null,
+    createdAt: NOW,
+  };
+}
+
+/** An allocation made earlier with `key` and the same request, as the repository finds it. */
+function earlierAllocation(key: string, requestHash: string): AllocationRecord {
+  const earlier = claimOf({
+    allocationId: '0b7c6f4e-1f7a-4a53-9d1e-4c1f2f0a0099',
+    userId: USER,
+    tenantId: 'default',
+    durationMinutes: 30,
+    cpuCores: 1,
+    memoryMb: 0,
+    storageGb: 0,
+    region: 'eu-west-1',
+    androidVersion: null,
+    idempotencyKey: key,
+    requestHash,
+  });
+  return { ...earlier, status: 'released', response: toAllocationResponse({ ...earlier, status: 'active' }) };
+}
+
+const granted: Entitlement = { granted: true, quotaDeferred: false };
+
+function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: Entitlement } = {}) {
+  const claims = [...(options.claims ?? ['claimed'])];
+  const allocations = {
+    findByIdempotencyKey: jest.fn(async (): Promise<AllocationRecord | null> => null),
+    claimDevice: jest.fn(async (claim: ClaimRequest): Promise<ClaimOutcome> => {
+      const kind = claims.shift() ?? 'claimed';
+      if (kind === 'claimed') return { kind, claim: claimOf(claim) };
+      if (kind === 'lost-race') return { kind, error: new Error('unique violation') };
+      return { kind };
+    }),
+    activate: jest.fn(
+      async (
+        pending: AllocationRecord,
+        now: Date,
+        response: (startedAt: Date, expiresAt: Date) => ReturnType<typeof toAllocationResponse>,
+      ): Promise<AllocationRecord | null> => {
+        const expiresAt = new Date(now.getTime() + pending.durationMinutes * 60_000);
+        return {
+          ...pending,
+          status: 'active',
+          startedAt: now,
+          expiresAt,
+          response: response(now, expiresAt),
+        };
+      },
+    ),
+    failClaim: jest.fn(
+      async (id: string, code: string): Promise<AllocationRecord | null> =>
+        ({ id, status: 'failed', failureCode: code }) as AllocationRecord,
+    ),
+  };
+  const entitlements = { confirm: jest.fn(async () => options.entitlement ?? granted) };
+  const dispatcher = {
+    store: jest.fn(async (reports: Array<Omit<UsageReport, 'id' | 'attempts'>>) => {
+      const stored = reports.map((report, index) => ({ ...report, id: String(index + 1), attempts: 0 }));
+      return stored;
+    }),
+    deliver: jest.fn(async () => ({ delivered: 1, deferred: 0, rejected: 0 })),
+    deliverInBackground: jest.fn(),
+  };
+  const publisher = { allocated: jest.fn(async () => undefined) };
+  const cache = { invalidateTags: jest.fn(async () => undefined) };
+  const metrics = new MetricsService('device-service', 'spec');
+  const useCase = new AllocateDeviceUseCase(
+    { run: (work: () => Promise<unknown>) => work() } as unknown as TransactionRunner,
+    allocations as unknown as AllocationsRepository,
+    entitlements as unknown as AllocationEntitlements,
+    dispatcher as unknown as UsageReportDispatcher,
+    publisher as unknown as AllocationEventsPublisher,
+    cache as unknown as CacheService,
+    { now: async () => NOW } as SchedulerClock,
+    { allocationMaxDurationMinutes: 1440 } as DeviceServiceConfig,
+    metrics,
+  );
+  /** The value of a counter for one label set (0 when never incremented). */
+  async function counted(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const metric = metrics.registry.getSingleMetric(name) as Counter;
+    const { values } = await metric.get();
+    const entry = values.find((value) =>
+      Object.entries(labels).every(([label, wanted]) => value.labels[label] === wanted),
+    );
+    return entry?.value ?? 0;
+  }
+  return { useCase, allocations, entitlements, dispatcher, publisher, cache, counted };
+}
+
+describe('AllocateDeviceUseCase', () => {
+  describe('replay by idempotency key', () => {
+    it('answers the earlier allocation for the same key and request, without claiming', async () => {
+      const { useCase, allocations, counted } = setUp();
+      const earlier = earlierAllocation('key-1', hashOfRequest);
+      allocations.findByIdempotencyKey.mockResolvedValueOnce(earlier);
+
+      const outcome = await useCase.allocate(principal, request, 'key-1');
+
+      expect(outcome).toEqual({ allocation: earlier.response, replayed: true });
+      expect(allocations.findByIdempotencyKey).toHaveBeenCalledWith(USER, 'key-1');
+      expect(allocations.claimDevice).not.toHaveBeenCalled();
+      expect(await counted('cloudphone_allocation_requests_total', { outcome: 'replayed' })).toBe(1);
+    });
+
+    it('refuses the same key with a different request (IDEMPOTENCY_KEY_REUSED)', async () => {
+      const { useCase, allocations, counted } = setUp();
+      allocations.findByIdempotencyKey.mockResolvedValueOnce(earlierAllocation('key-1', 'another-hash'));
+
+      await expect(useCase.allocate(principal, request, 'key-1')).rejects.toMatchObject({
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        httpStatus: 422,
+        details: { idempotencyKey: 'key-1' },
+      });
+      expect(allocations.claimDevice).not.toHaveBeenCalled();
+      expect(
+        await counted('cloudphone_allocation_requests_total', { outcome: 'IDEMPOTENCY_KEY_REUSED' }),
+      ).toBe(1);
+    });
+
+    it('replays the earlier allocation when a concurrent request with the key claimed first', async () => {
+      const { useCase, allocations, entitlements } = setUp({ claims: ['key-taken'] });
+      const earlier = earlierAllocation('key-2', hashOfRequest);
+      allocations.findByIdempotencyKey.mockResolvedValueOnce(null).mockResolvedValueOnce(earlier);
+
+      const outcome = await useCase.allocate(principal, request, 'key-2');
+
+      expect(outcome).toEqual({ allocation: earlier.response, replayed: true });
+      expect(allocations.claimDevice).toHaveBeenCalledTimes(1);
+      expect(allocations.claimDevice).toHaveBeenCalledWith(
+        expect.objectContaining({ idempotencyKey: 'key-2', requestHash: hashOfRequest }),
+      );
+      expect(entitlements.confirm).not.toHaveBeenCalled();
+    });
+  });
+
+  it('refuses with NO_DEVICE_AVAILABLE when no free device matches, asking no entitlement', async () => {
+    const { useCase, entitlements } = setUp({ claims: ['none'] });
+
+    await expect(useCase.allocate(principal, request)).rejects.toMatchObject({
+      code: 'NO_DEVICE_AVAILABLE',
+      details: { requirements: expect.objectContaining({ durationMinutes: 30, region: 'eu-west-1' }) },
+    });
+    expect(entitlements.confirm).not.toHaveBeenCalled();
+  });
+
+  it('claims again after losing a race for a device, and counts the conflict', async () => {
+    const { useCase, allocations, counted } = setUp({ claims: ['lost-race', 'claimed'] });
+
+    const outcome = await useCase.allocate(principal, request);
+
+    expect(outcome.replayed).toBe(false);
+    expect(outcome.allocation.status).toBe('active');
+    expect(allocations.claimDevice).toHaveBeenCalledTimes(2);
+    expect(await counted('cloudphone_allocation_claim_conflicts_total')).toBe(1);
+  });
+
+  it('on a refused entitlement fails the claim, gives the quota back, then throws the refusal', async () => {
+    const refusal = new AppError('QUOTA_EXCEEDED', 403, 'Quota exceeded', { exceeded: 'devices' });
+    const { useCase, allocations, dispatcher, cache, publisher } = setUp({
+      entitlement: { granted: false, refusal, quotaTaken: true },
+    });
+
+    await expect(useCase.allocate(principal, request)).rejects.toBe(refusal);
+
+    const claimId = allocations.claimDevice.mock.calls[0][0].allocationId;
+    expect(allocations.failClaim).toHaveBeenCalledWith(claimId, 'QUOTA_EXCEEDED');
+    expect(dispatcher.store).toHaveBeenCalledWith([
+      { kind: 'quota_restore', allocationId: claimId, payload: { userId: USER, allocationId: claimId } },
+    ]);
+    // Waited for, before the caller hears the refusal.
+    expect(dispatcher.deliver).toHaveBeenCalledWith([expect.objectContaining({ kind: 'quota_restore' })]);
+    expect(cache.invalidateTags).toHaveBeenCalled();
+    expect(allocations.activate).not.toHaveBeenCalled();
+    expect(publisher.allocated).not.toHaveBeenCalled();
+  });
+
+  it('answers ALLOCATION_ABANDONED when the claim was failed before its activation', async () => {
+    const { useCase, allocations, publisher, dispatcher } = setUp();
+    allocations.activate.mockResolvedValueOnce(null);
+
+    await expect(useCase.allocate(principal, request)).rejects.toMatchObject({
+      code: 'ALLOCATION_ABANDONED',
+      httpStatus: 503,
+    });
+    expect(publisher.allocated).not.toHaveBeenCalled();
+    expect(dispatcher.deliverInBackground).not.toHaveBeenCalled();
+  });
+
+  it('activates the claim, publishes device.allocated through the publisher and sends the report', async () => {
+    const { useCase, allocations, publisher, dispatcher, cache, counted } = setUp({
+      entitlement: { granted: true, quotaDeferred: true },
+    });
+
+    const outcome = await useCase.allocate(principal, request);
+
+    const active = await allocations.activate.mock.results[0].value;
+    expect(allocations.activate).toHaveBeenCalledWith(
+      expect.objectContaining({ status: 'pending' }),
+      NOW,
+      expect.any(Function),
+    );
+    expect(outcome).toEqual({ allocation: toAllocationResponse(active), replayed: false });
+    expect(outcome.allocation).toMatchObject({ status: 'active', deviceId: DEVICE, userId: USER });
+    expect(publisher.allocated).toHaveBeenCalledWith(active);
+    // User-service was down under `allow`: the quota usage is owed, stored and sent after the commit.
+    expect(dispatcher.store).toHaveBeenCalledWith([
+      expect.objectContaining({ kind: 'quota_usage', allocationId: active.id }),
+    ]);
+    expect(dispatcher.deliverInBackground).toHaveBeenCalledWith([
+      expect.objectContaining({ kind: 'quota_usage', id: '1' }),
+    ]);
+    expect(cache.invalidateTags).toHaveBeenCalledWith('devices:available');
+    expect(await counted('cloudphone_allocation_requests_total', { outcome: 'allocated' })).toBe(1);
+  });
+
+  it('refuses a duration over ALLOCATION_MAX_DURATION_MINUTES before looking for a device', async () => {
+    const { useCase, allocations } = setUp();
+
+    await expect(useCase.allocate(principal, { durationMinutes: 1441 })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    expect(allocations.claimDevice).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type AllocationExpiredEventData,
+  type AllocationExpiringEventData,
+  DOMAIN_EVENTS,
+  type DeviceAllocatedEventData,
+  type DeviceReleasedEventData,
+} from '@cloudphone/contracts';
+import { EventPublisher, type OutgoingEvent } from '@cloudphone/shared';
+import type { AllocationRecord } from './allocation-record';
+
+/**
+ * Every event the allocation module publishes, built here from allocation records and written to
+ * the outbox through EventPublisher, inside the caller's transaction (so an event exists if and
+ * only if the change it announces committed). Use cases say what happened; this file says how it
+ * looks on the wire: one payload class per event in libs/contracts/src/events.
+ */
+@Injectable()
+export class AllocationEventsPublisher {
+  constructor(private readonly events: EventPublisher) {}
+
+  /** `device.allocated`: the allocation just became active. */
+  async allocated(allocation: AllocationRecord): Promise<void> {
+    await this.events.publish({
+      type: DOMAIN_EVENTS.deviceAllocated,
+      aggregateId: allocation.deviceId,
+      data: allocatedData(allocation),
+    });
+  }
+
+  /** `allocation.expired` for each expiry, `device.released` (with its reason) for every other end. */
+  async ended(allocations: AllocationRecord[]): Promise<void> {
+    await this.events.publish(allocations.map(endedEvent));
+  }
+
+  /** `allocation.expiring` for each allocation just marked as warned for its current end. */
+  async expiring(allocations: AllocationRecord[], now: Date): Promise<void> {
+    await this.events.publish(
+      allocations.map((allocation) => ({
+        type: DOMAIN_EVENTS.allocationExpiring,
+        aggregateId: allocation.id,
+        data: expiringData(allocation, now),
+      })),
+    );
+  }
+}
+
+function allocatedData(allocation: AllocationRecord): DeviceAllocatedEventData {
+  return {
+    allocationId: allocation.id,
+    deviceId: allocation.deviceId,
+    userId: allocation.userId,
+    tenantId: allocation.tenantId,
+    region: allocation.region,
+    cpuCores: allocation.cpuCores,
+    memoryMb: allocation.memoryMb,
+    storageGb: allocation.storageGb,
+    startedAt: allocation.startedAt.toISOString(),
+    expiresAt: allocation.expiresAt.toISOString(),
+    fencingToken: allocation.fencingToken,
+  };
+}
+
+function endedEvent(allocation: AllocationRecord): OutgoingEvent {
+  const endedAt = (allocation.endedAt as Date).toISOString();
+  const billedSeconds = allocation.billedSeconds as number;
+  if (allocation.status === 'expired') {
+    const data: AllocationExpiredEventData = {
+      allocationId: allocation.id,
+      deviceId: allocation.deviceId,
+      userId: allocation.userId,
+      tenantId: allocation.tenantId,
+      startedAt: allocation.startedAt.toISOString(),
+      expiredAt: endedAt,
+      billedSeconds,
+    };
+    return { type: DOMAIN_EVENTS.allocationExpired, aggregateId: allocation.id, data };
+  }
+  const data: DeviceReleasedEventData = {
+    allocationId: allocation.id,
+    deviceId: allocation.deviceId,
+    userId: allocation.userId,
+    tenantId: allocation.tenantId,
+    startedAt: allocation.startedAt.toISOString(),
+    endedAt,
+    billedSeconds,
+    reason: allocation.endReason ?? 'released',
+    fencingToken: allocation.fencingToken,
+  };
+  return { type: DOMAIN_EVENTS.deviceReleased, aggregateId: allocation.deviceId, data };
+}
+
+function expiringData(allocation: AllocationRecord, now: Date): AllocationExpiringEventData {
+  return {
+    allocationId: allocation.id,
+    deviceId: allocation.deviceId,
+    userId: allocation.userId,
+    tenantId: allocation.tenantId,
+    expiresAt: allocation.expiresAt.toISOString(),
+    minutesLeft: Math.max(0, Math.ceil((allocation.expiresAt.getTime() - now.getTime()) / 60_000)),
+  };
+}

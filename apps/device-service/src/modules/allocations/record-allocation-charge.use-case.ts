@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { UsageReportDispatcher } from '../usage-reports';
+import { AllocationsRepository } from './allocations.repository';
+
+/** What billing charged for one allocation, told by its `billing.usage_recorded` event. */
+export interface AllocationCharge {
+  allocationId: string;
+  amountMinor: string;
+  currency: string;
+}
+
+/**
+ * Charges (§5 event consumers): billing-service prices an allocation's usage after it ended; the
+ * allocation keeps that price so its answer shows what it cost.
+ */
+@Injectable()
+export class RecordAllocationChargeUseCase {
+  constructor(
+    private readonly allocations: AllocationsRepository,
+    private readonly dispatcher: UsageReportDispatcher,
+  ) {}
+
+  /**
+   * Stores the charge on the allocation (live or already archived) and settles its billing report:
+   * billing has the usage, whatever happened to the HTTP answer, so the report must not be resent.
+   * Runs in the event handler's transaction (once per event). False when the allocation is unknown
+   * here.
+   */
+  async record(charge: AllocationCharge): Promise<boolean> {
+    const known = await this.allocations.recordCharge(
+      charge.allocationId,
+      charge.amountMinor,
+      charge.currency,
+    );
+    await this.dispatcher.settleBillingRecorded(charge.allocationId);
+    return known;
+  }
+}
