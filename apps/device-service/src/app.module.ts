@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabasePoolMonitorJob, InfrastructureModule } from '@cloudphone/shared';
 import type { DeviceServiceConfig } from './config/device-service.config';
+import { PlatformServicesModule } from './integrations/platform-services/platform-services.module';
 import { AllocationsModule, type AllocationsModuleOptions } from './modules/allocations/allocations.module';
 import { DevicesModule } from './modules/devices/devices.module';
 
@@ -12,6 +13,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfrastructureModule.forRoot({ config }),
+        PlatformServicesModule,
         DevicesModule,
         AllocationsModule.forRoot(scheduler),
       ],
