@@ -83,18 +83,16 @@ describe('ecosystem.config.js', () => {
     ['the catalog ports', {}],
     ['<SERVICE>_PORT overrides', { USER_SERVICE_PORT: '41001', BILLING_SERVICE_PORT: '41005' }],
   ])(
-    'points every worker’s USER_SERVICE_URL and BILLING_SERVICE_URL at the owner’s port, with %s',
+    'points device-service’s USER_SERVICE_URL and BILLING_SERVICE_URL at the owner’s port, with %s',
     (_case, ports) => {
       const apps = loadEcosystem({ ...SECRETS, ...ports });
       const portOf = (service: { name: string }) => apps.find((app) => app.name === service.name)!.env.PORT;
-      for (const service of Object.values(SERVICE_CATALOG)) {
-        const app = apps.find((candidate) => candidate.name === service.name)!;
-        const config = loadBuiltConfig(service.name, { ...SECRETS, ...ports, ...app.env });
-        expect([config.userServiceUrl, config.billingServiceUrl]).toEqual([
-          `http://127.0.0.1:${portOf(SERVICE_CATALOG.user)}`,
-          `http://127.0.0.1:${portOf(SERVICE_CATALOG.billing)}`,
-        ]);
-      }
+      const device = apps.find((candidate) => candidate.name === SERVICE_CATALOG.device.name)!;
+      const config = loadBuiltConfig(SERVICE_CATALOG.device.name, { ...SECRETS, ...ports, ...device.env });
+      expect([config.userServiceUrl, config.billingServiceUrl]).toEqual([
+        `http://127.0.0.1:${portOf(SERVICE_CATALOG.user)}`,
+        `http://127.0.0.1:${portOf(SERVICE_CATALOG.billing)}`,
+      ]);
       expect([portOf(SERVICE_CATALOG.user), portOf(SERVICE_CATALOG.billing)]).toEqual([
         ports.USER_SERVICE_PORT ?? String(SERVICE_CATALOG.user.port),
         ports.BILLING_SERVICE_PORT ?? String(SERVICE_CATALOG.billing.port),

@@ -4,10 +4,11 @@ import type { ServiceName } from '@cloudphone/contracts';
 import { envVariableSpecs, loadConfig, type PlatformServiceConfig } from '@cloudphone/shared';
 import { repositoryRoot } from '@cloudphone/shared/testing';
 
-type BuiltServiceConfig = Pick<
-  PlatformServiceConfig,
-  'multiInstanceSignal' | 'userServiceUrl' | 'billingServiceUrl' | 'trustProxy'
->;
+type BuiltServiceConfig = Pick<PlatformServiceConfig, 'multiInstanceSignal' | 'trustProxy'> & {
+  /** device-service's own settings (its quota and billing clients); other services have none. */
+  userServiceUrl?: string;
+  billingServiceUrl?: string;
+};
 
 // e2e code does not import apps, so the config class is loaded from dist. Its `@cloudphone/shared`
 // import resolves to the module imported above (Jest maps both to the library's source), so the

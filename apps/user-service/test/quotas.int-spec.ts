@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
 import type { QuotaChangeResponse, QuotaCheckResponse, UserQuotaResponse } from '@cloudphone/contracts';
-import { HttpClientRegistry, MetricsService, QuotaClient, TokenService } from '@cloudphone/shared';
 import { type HttpAnswer, UserServiceHarness } from './user-service.harness';
 
 // Quotas against the real built user-service and Postgres: concurrent reports never pass a limit
@@ -389,78 +387,6 @@ describe('user-service quotas', () => {
         records: await service.count('quota_usage_records'),
         users: await service.count('users'),
       }).toEqual(before);
-    });
-  });
-
-  describe('QuotaClient (device-service side) against the real service', () => {
-    let registry: HttpClientRegistry;
-    let quota: QuotaClient;
-
-    beforeAll(() => {
-      // The client logs refused reports; the test asserts on them instead.
-      Logger.overrideLogger(false);
-      const metrics = new MetricsService('device-service', 'test');
-      const tokens = new TokenService(
-        service.secrets.jwtSecret,
-        service.secrets.serviceTokenSecret,
-        'device-service',
-      );
-      registry = new HttpClientRegistry(
-        {
-          deadlineMs: 5000,
-          attemptTimeoutMs: 3000,
-          maxRetries: 1,
-          backoffBaseMs: 10,
-          backoffMaxMs: 50,
-          retryBudgetRatio: 0.2,
-          retryBudgetMinRetries: 10,
-          retryBudgetWindowMs: 10_000,
-          breakerErrorPercent: 50,
-          breakerMinRequests: 1000,
-          breakerResetMs: 5000,
-          breakerWindowMs: 10_000,
-        },
-        { metrics, serviceToken: () => tokens.serviceToken() },
-      );
-      quota = new QuotaClient(registry.client({ name: 'user-service', baseUrl: service.url }), metrics, {
-        checkWhenUnavailable: 'deny',
-      });
-    });
-
-    afterAll(() => registry.onApplicationShutdown());
-
-    it('checks, reports (delivered, replayed, rejected over quota), restores and reads', async () => {
-      const userId = await service.createUser();
-      const allocationId = randomUUID();
-
-      expect(await quota.check({ userId, devices: 1, ...SPEC })).toMatchObject({
-        degraded: false,
-        allowed: true,
-      });
-      expect(await quota.reportUsage({ userId, allocationId, ...SPEC })).toMatchObject({
-        status: 'delivered',
-        response: { applied: true, usage: { devices: 1 } },
-      });
-      expect(await quota.reportUsage({ userId, allocationId, ...SPEC })).toMatchObject({
-        status: 'delivered',
-        response: { applied: false },
-      });
-      expect(await quota.check({ userId, devices: 1, ...SPEC })).toMatchObject({
-        allowed: false,
-        response: { exceeded: 'devices' },
-      });
-      const refused = await quota.reportUsage({ userId, allocationId: randomUUID(), ...SPEC });
-      expect(refused).toMatchObject({ status: 'rejected', failure: { status: 403, code: 'QUOTA_EXCEEDED' } });
-      expect(refused.status === 'rejected' && refused.failure.details).toMatchObject({ exceeded: 'devices' });
-      expect(await quota.restore({ userId, allocationId })).toMatchObject({
-        status: 'delivered',
-        response: { applied: true, usage: { devices: 0 } },
-      });
-      expect(await quota.get(userId)).toEqual({
-        userId,
-        limits: { devices: 1, cpuCores: 4, memoryMb: 8192, storageGb: 64 },
-        usage: { devices: 0, cpuCores: 0, memoryMb: 0, storageGb: 0 },
-      });
     });
   });
 });

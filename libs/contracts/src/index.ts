@@ -1,50 +1,35 @@
 export { BILLING_ROUTES } from './billing/billing.routes';
 export { BalanceCheckRequest } from './billing/balance-check-request.dto';
 export { BalanceCheckResponse } from './billing/balance-check-response.dto';
-export { BILLING_ACCOUNT_STATUSES, BillingAccountResponse } from './billing/billing-account-response.dto';
-export type { BillingAccountStatus } from './billing/billing-account-response.dto';
-export {
-  BILLING_FIELD_MAX,
-  PRICE_RATE_PATTERN,
-  TOP_UP_AMOUNT_PATTERN,
-  TOP_UP_REFERENCE_PATTERN,
-  USAGE_BATCH_MAX_ITEMS,
-} from './billing/billing-limits';
+export { BillingAccountResponse } from './billing/billing-account-response.dto';
+export { BILLING_FIELD_MAX, USAGE_BATCH_MAX_ITEMS } from './billing/billing-limits';
 export { PricePlanQuery } from './billing/price-plan-query.dto';
 export { PricePlanResponse } from './billing/price-plan-response.dto';
 export { PricePlanUpdateRequest } from './billing/price-plan-update-request.dto';
 export { TopUpRequest } from './billing/top-up-request.dto';
 export { TopUpResponse } from './billing/top-up-response.dto';
 export { UsageBatchRequest } from './billing/usage-batch-request.dto';
-export { USAGE_BATCH_ITEM_STATUSES, UsageBatchItemResult } from './billing/usage-batch-item-result.dto';
-export type { UsageBatchItemStatus } from './billing/usage-batch-item-result.dto';
+export { UsageBatchItemResult } from './billing/usage-batch-item-result.dto';
 export { UsageBatchResponse } from './billing/usage-batch-response.dto';
 export { UsageRecordRequest } from './billing/usage-record-request.dto';
 export { UsageRecordResponse } from './billing/usage-record-response.dto';
-export type { ErrorResponse } from './common/error.response';
 export { HTTP_HEADERS } from './common/http-headers';
-export { CURRENCY_PATTERN, MINOR_UNITS_PATTERN } from './common/money';
+export { CURRENCY_PATTERN } from './common/money';
 export type { PageResponse } from './common/page.response';
 export { SERVICE_CATALOG, SERVICE_NAMES } from './common/service-catalog';
-export type { ServiceKey, ServiceName } from './common/service-catalog';
+export type { ServiceName } from './common/service-catalog';
 export { AllocateDeviceRequest } from './device/allocate-device-request.dto';
-export {
-  ALLOCATION_END_REASONS,
-  ALLOCATION_LIMITS,
-  ALLOCATION_STATUSES,
-} from './device/allocation-attributes';
+export { ALLOCATION_LIMITS, ALLOCATION_STATUSES } from './device/allocation-attributes';
 export type { AllocationStatus } from './device/allocation-attributes';
 export { AllocationResponse } from './device/allocation-response.dto';
-export { AllocationStatsResponse, RegionAllocationStats } from './device/allocation-stats-response.dto';
+export { AllocationStatsResponse } from './device/allocation-stats-response.dto';
 export { CreateDeviceRequest } from './device/create-device-request.dto';
-export { DEVICE_FIELD_LIMITS, DEVICE_HEALTH_STATES, DEVICE_STATUSES } from './device/device-attributes';
+export { DEVICE_HEALTH_STATES, DEVICE_STATUSES } from './device/device-attributes';
 export type { DeviceHealth, DeviceStatus } from './device/device-attributes';
-export { DeviceRequirements } from './device/device-requirements.dto';
 export { DeviceResponse } from './device/device-response.dto';
 export { DEVICE_ROUTES } from './device/device.routes';
 export { ReleaseDeviceRequest } from './device/release-device-request.dto';
-export { ADMIN_SETTABLE_DEVICE_STATUSES, UpdateDeviceRequest } from './device/update-device-request.dto';
-export type { AdminSettableDeviceStatus } from './device/update-device-request.dto';
+export { UpdateDeviceRequest } from './device/update-device-request.dto';
 export * from './events';
 export { MarkAllReadResponse } from './notification/mark-all-read-response.dto';
 export { NotificationResponse } from './notification/notification-response.dto';
@@ -59,12 +44,12 @@ export { QuotaChangeResponse } from './user/quota-change-response.dto';
 export { QuotaCheckRequest } from './user/quota-check-request.dto';
 export { QuotaCheckResponse } from './user/quota-check-response.dto';
 export { QuotaLimitsRequest } from './user/quota-limits-request.dto';
-export { QUOTA_FIELD_MAX, QUOTA_RESOURCE_NAMES, QuotaResources } from './user/quota-resources.dto';
+export { QUOTA_RESOURCE_NAMES, QuotaResources } from './user/quota-resources.dto';
 export type { QuotaResourceName } from './user/quota-resources.dto';
 export { QuotaRestoreRequest } from './user/quota-restore-request.dto';
 export { QuotaUsageRequest } from './user/quota-usage-request.dto';
 export { UpdateUserRequest } from './user/update-user-request.dto';
-export { USER_FIELD_LIMITS, USER_ROLES, USER_STATUSES, USER_TIERS } from './user/user-attributes';
+export { USER_STATUSES, USER_TIERS } from './user/user-attributes';
 export type { UserRole, UserStatus, UserTier } from './user/user-attributes';
 export { UserQuotaResponse } from './user/user-quota-response.dto';
 export { UserResponse } from './user/user-response.dto';

@@ -1,5 +1,5 @@
 import { ALLOCATION_LIMITS, SERVICE_CATALOG } from '@cloudphone/contracts';
-import { PlatformServiceConfig, EnvEnum, EnvInteger } from '@cloudphone/shared';
+import { PlatformServiceConfig, EnvEnum, EnvInteger, EnvUrl } from '@cloudphone/shared';
 
 export const DEVICE_PROVIDER_KINDS = ['simulated'] as const;
 export type DeviceProviderKind = (typeof DEVICE_PROVIDER_KINDS)[number];
@@ -32,6 +32,25 @@ export class DeviceServiceConfig extends PlatformServiceConfig {
   /** `POST /devices` waits this long for a new device to boot; one that does not is destroyed again. */
   @EnvInteger('DEVICE_PROVIDER_READY_TIMEOUT_MS', { default: 60_000, min: 1, max: 600_000 })
   deviceProviderReadyTimeoutMs!: number;
+
+  // Platform services (src/integrations/platform-services): where the typed domain clients call
+  // and what a check does when its target is unavailable.
+  @EnvUrl('USER_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30001' })
+  userServiceUrl!: string;
+
+  @EnvUrl('BILLING_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30005' })
+  billingServiceUrl!: string;
+
+  /**
+   * An allocation whose quota report user-service cannot take: `deny` answers 503 (and gives back
+   * any quota taken), `allow` lets it through and sends the report once user-service is back.
+   */
+  @EnvEnum('QUOTA_CHECK_WHEN_UNAVAILABLE', ['deny', 'allow'] as const, { default: 'deny' })
+  quotaCheckWhenUnavailable!: 'deny' | 'allow';
+
+  /** The balance check while billing-service is unavailable: `deny` answers 503, `allow` lets it through. */
+  @EnvEnum('BALANCE_CHECK_WHEN_UNAVAILABLE', ['deny', 'allow'] as const, { default: 'deny' })
+  balanceCheckWhenUnavailable!: 'deny' | 'allow';
 
   // Allocation scheduler (src/modules/allocations).
   @EnvInteger('ALLOCATION_MAX_DURATION_MINUTES', {

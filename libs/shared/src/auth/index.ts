@@ -8,11 +8,8 @@ export {
   assertMayActFor,
   listOwnerFor,
   mayActFor,
-  type Standing,
   standingToward,
 } from './acting-for.policy';
-export type { Principal, ServicePrincipal, UserPrincipal } from './principal';
+export type { Principal, UserPrincipal } from './principal';
 export { Public } from './public.decorator';
 export { TokenService } from './token.service';
-export type { UserTokenClaims } from './token.service';
-export { AuthConfig } from './auth.config';

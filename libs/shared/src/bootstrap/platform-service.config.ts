@@ -6,7 +6,6 @@ import { CronConfig } from '../cron/cron.config';
 import { DatabaseConfig } from '../database/database.config';
 import { EventsConfig } from '../events/events.config';
 import { HttpClientConfig } from '../http/http-client.config';
-import { ServiceClientsConfig } from '../http/service-clients.config';
 import { MessagingConfig } from '../messaging/messaging.config';
 import { RateLimitConfig } from '../rate-limit/rate-limit.config';
 import { RedisConfig } from '../redis/redis.config';
@@ -19,7 +18,6 @@ export const PLATFORM_CONFIG_SLICES = [
   AuthConfig,
   EventsConfig,
   HttpClientConfig,
-  ServiceClientsConfig,
   CacheConfig,
   RateLimitConfig,
   CronConfig,

@@ -25,11 +25,5 @@ export function composeConfig<B extends ConfigClass, S extends ConfigClass[]>(
       Object.defineProperty(Composed.prototype, name, descriptor);
     }
   }
-  Object.defineProperty(Composed, 'slices', { value: slices });
   return Composed as unknown as abstract new () => InstanceType<B> & Intersection<InstanceType<S[number]>>;
-}
-
-/** The slice classes a class made by `composeConfig` (or a subclass of one) was composed from. */
-export function configSlicesOf(configClass: ConfigClass): ConfigClass[] {
-  return ((configClass as unknown as { slices?: ConfigClass[] }).slices ?? []).slice();
 }

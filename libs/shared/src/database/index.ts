@@ -1,13 +1,9 @@
 export { databaseNameOf, withDatabaseName } from './database-url';
-export { DatabaseActivityRepository } from './database-activity.repository';
-export { DatabaseConfig } from './database.config';
 export { isForeignKeyViolation, violatedUniqueConstraint } from './database-errors';
-export { findPage, type ListScope } from './list-query.repository-helper';
+export { findPage } from './list-query.repository-helper';
 export { MigrationRunner } from './migration-runner';
-export type { MigrationFile, MigrationRunnerOptions, MigrationRunResult } from './migration-runner';
-export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
-export { PostgresHealthIndicator } from './postgres.health-indicator';
+export { DatabaseModule } from './database.module';
 export { SqlClient } from './sql-client';
-export { type ColumnMap, decodeColumn, type DecodedColumn, TableMap } from './table-map';
-export { afterCommit, inTransaction, type IsolationLevel } from './transaction-context';
+export { decodeColumn, TableMap } from './table-map';
+export { afterCommit, inTransaction } from './transaction-context';
 export { TransactionRunner } from './transaction-runner';

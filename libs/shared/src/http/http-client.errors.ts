@@ -159,8 +159,8 @@ export class HttpServerError extends HttpRequestError {
 }
 
 /**
- * Thrown by a strict typed-client call (e.g. the quota check under QUOTA_CHECK_WHEN_UNAVAILABLE=deny)
- * when its target is unavailable. An AppError, so left uncaught it answers 503
+ * Thrown by a strict typed-client call (e.g. device-service's balance check under
+ * BALANCE_CHECK_WHEN_UNAVAILABLE=deny) when its target is unavailable. An AppError, so left uncaught it answers 503
  * DEPENDENCY_UNAVAILABLE with Retry-After when the target or its breaker said how long to wait.
  */
 export class DependencyUnavailableError extends AppError {

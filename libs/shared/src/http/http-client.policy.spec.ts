@@ -3,9 +3,8 @@ import { composeConfig } from '../config/compose-config';
 import { loadConfig } from '../config/config-loader';
 import { HttpClientConfig } from './http-client.config';
 import { httpClientPolicyFromConfig } from './http-client.policy';
-import { ServiceClientsConfig } from './service-clients.config';
 
-class CallerConfig extends composeConfig(BaseServiceConfig, HttpClientConfig, ServiceClientsConfig) {
+class CallerConfig extends composeConfig(BaseServiceConfig, HttpClientConfig) {
   readonly serviceName = 'device-service';
 }
 
@@ -18,14 +17,8 @@ const REQUIRED = {
 };
 
 describe('HTTP client configuration', () => {
-  it('defaults to local targets, strict checks and a bounded policy', () => {
+  it('defaults to a bounded policy', () => {
     const config = loadConfig(CallerConfig, REQUIRED);
-    expect(config).toMatchObject({
-      userServiceUrl: 'http://127.0.0.1:30001',
-      billingServiceUrl: 'http://127.0.0.1:30005',
-      quotaCheckWhenUnavailable: 'deny',
-      balanceCheckWhenUnavailable: 'deny',
-    });
     expect(httpClientPolicyFromConfig(config)).toMatchObject({
       deadlineMs: 3000,
       attemptTimeoutMs: 1000,
@@ -38,14 +31,10 @@ describe('HTTP client configuration', () => {
   it('reads the variables and keeps the attempt timeout within the deadline', () => {
     const config = loadConfig(CallerConfig, {
       ...REQUIRED,
-      USER_SERVICE_URL: 'https://users.internal:8443',
       HTTP_CLIENT_TIMEOUT_MS: '500',
       HTTP_CLIENT_ATTEMPT_TIMEOUT_MS: '2000',
       HTTP_CLIENT_RETRY_BUDGET_PERCENT: '10',
-      QUOTA_CHECK_WHEN_UNAVAILABLE: 'allow',
     });
-    expect(config.userServiceUrl).toBe('https://users.internal:8443');
-    expect(config.quotaCheckWhenUnavailable).toBe('allow');
     expect(httpClientPolicyFromConfig(config)).toMatchObject({
       deadlineMs: 500,
       attemptTimeoutMs: 500,
@@ -58,15 +47,13 @@ describe('HTTP client configuration', () => {
     try {
       loadConfig(CallerConfig, {
         ...REQUIRED,
-        BILLING_SERVICE_URL: 'ftp://billing',
-        BALANCE_CHECK_WHEN_UNAVAILABLE: 'maybe',
         HTTP_CLIENT_MAX_RETRIES: '99',
+        HTTP_CLIENT_BREAKER_ERROR_PERCENT: '0',
       });
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain('BILLING_SERVICE_URL');
-    expect(message).toContain('BALANCE_CHECK_WHEN_UNAVAILABLE');
     expect(message).toContain('HTTP_CLIENT_MAX_RETRIES');
+    expect(message).toContain('HTTP_CLIENT_BREAKER_ERROR_PERCENT');
   });
 });

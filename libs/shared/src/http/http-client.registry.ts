@@ -4,8 +4,8 @@ import type { HttpClientPolicy, HttpTarget } from './http-client.policy';
 
 /**
  * Hands out one HttpClient per target service, so every caller of a target shares its circuit
- * breaker and retry budget. Provided by HttpClientModule; apps needing another target than the
- * typed clients cover ask it for `client({ name, baseUrl })`.
+ * breaker and retry budget. Provided by HttpClientModule; a typed client (a ServiceClient in its
+ * caller's `src/integrations/<kind>/`) or a direct caller asks it for `client({ name, baseUrl })`.
  */
 export class HttpClientRegistry implements OnApplicationShutdown {
   private readonly clients = new Map<string, HttpClient>();

@@ -1,10 +1,4 @@
-export { DistributedLockService, LOCK_DRIVER } from './distributed-lock.service';
+export { DistributedLockService } from './distributed-lock.service';
 export { currentLock } from './held-lock.context';
-export { InProcessLockDriver } from './in-process-lock.driver';
-export { bindLockService, Lock, resolveLockKey } from './lock.decorator';
-export type { LockKey } from './lock.decorator';
-export { LockDecoratorBinder } from './lock-decorator.binder';
-export { LockErrors } from './lock.errors';
-export { LOCK_LOST_EVENT } from './lock.types';
-export type { HeldLock, HoldOptions, LockDriver, LockLease, LockLostEvent, LockOptions } from './lock.types';
+export { Lock } from './lock.decorator';
 export { RedisLockDriver } from './redis-lock.driver';

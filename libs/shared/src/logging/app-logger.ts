@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger as PinoLogger } from 'pino';
-import type { LogLevel } from '../config';
+import type { LogLevel } from '../config/base-service.config';
 import { RequestContext } from './request-context';
 
 export interface AppLoggerOptions {

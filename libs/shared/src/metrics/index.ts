@@ -1,2 +1,1 @@
-export { createHttpMetricsMiddleware } from './http-metrics.middleware';
 export { MetricsService } from './metrics.service';

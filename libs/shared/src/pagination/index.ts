@@ -1,14 +1,4 @@
 export { ApiListQuery, ListQueryParam } from './list-query.decorators';
-export { listQueryKeyParts, parseListQuery } from './list-query';
-export type {
-  FilterCondition,
-  FilterOperator,
-  FilterSpec,
-  FilterType,
-  IntegerColumnType,
-  ListQuery,
-  ListQuerySpec,
-  SortOrder,
-} from './list-query';
-export { toPage } from './page';
+export { listQueryKeyParts } from './list-query';
+export type { ListQuery, ListQuerySpec } from './list-query';
 export type { Page } from './page';

@@ -1,11 +1,3 @@
-export { MemoryRateLimitStore } from './memory-rate-limit.store';
 export { RateLimit, SkipRateLimit } from './rate-limit.decorators';
-export type { RateLimitOptions, RateLimitSubject, StoreDownPolicy } from './rate-limit.decorators';
-export { RateLimitErrors } from './rate-limit.errors';
-export { RateLimitGuard } from './rate-limit.guard';
-export { RateLimitModule } from './rate-limit.module';
 export { RateLimitService } from './rate-limit.service';
-export type { RateLimitedCall, RateLimitServiceOptions } from './rate-limit.service';
-export type { RateLimitCheck, RateLimitState, RateLimitStore, RateLimitVerdict } from './rate-limit.store';
 export { RedisRateLimitStore } from './redis-rate-limit.store';
-export { RateLimitConfig } from './rate-limit.config';

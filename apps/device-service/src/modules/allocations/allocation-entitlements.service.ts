@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import {
   AppError,
-  BillingClient,
   type DeliveryOutcome,
   DependencyUnavailableError,
   HttpRequestError,
-  QuotaClient,
 } from '@cloudphone/shared';
 import type { QuotaChangeResponse } from '@cloudphone/contracts';
 import { DeviceServiceConfig } from '../../config/device-service.config';
+import { BillingClient } from '../../integrations/platform-services/billing.client';
+import { QuotaClient } from '../../integrations/platform-services/quota.client';
 import type { AllocationRecord } from './allocation-record';
 import { AllocationErrors } from './allocations.errors';
 

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformServicesModule } from '../../integrations/platform-services/platform-services.module';
 import { DevicesModule } from '../devices';
 import { UsageReportsModule } from '../usage-reports';
 import { AllocateDeviceUseCase } from './allocate-device.use-case';
@@ -36,7 +37,7 @@ export interface AllocationsModuleOptions {
  * and the upkeep (AllocationStatistics, AllocationHistory) beside them.
  */
 @Module({
-  imports: [DevicesModule, UsageReportsModule],
+  imports: [DevicesModule, UsageReportsModule, PlatformServicesModule],
   controllers: [AllocationsController],
   providers: [
     AllocationsRepository,

@@ -1,8 +1,10 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type UsageRecordRequest, USAGE_BATCH_MAX_ITEMS } from '@cloudphone/contracts';
-import { BillingClient, type DeliveryOutcome, MetricsService, QuotaClient } from '@cloudphone/shared';
+import { type DeliveryOutcome, MetricsService } from '@cloudphone/shared';
 import type { Counter, Gauge } from 'prom-client';
 import { DeviceServiceConfig } from '../../config/device-service.config';
+import { BillingClient } from '../../integrations/platform-services/billing.client';
+import { QuotaClient } from '../../integrations/platform-services/quota.client';
 import type { DeliveryResult, NewUsageReport, UsageReport, UsageReportKind } from './usage-report';
 import { UsageReportsRepository } from './usage-reports.repository';
 

@@ -1,40 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  type INestApplication,
-  Logger,
-  Module,
-  Param,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, type INestApplication, Logger, Module, Post } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, NestFactory } from '@nestjs/core';
 import {
   BalanceCheckRequest,
   type BalanceCheckResponse,
   BILLING_ROUTES,
-  type BillingAccountResponse,
   UsageBatchRequest,
   type UsageBatchResponse,
   UsageRecordRequest,
   type UsageRecordResponse,
 } from '@cloudphone/contracts';
-import { ServiceTokenOnly } from '../auth/access.decorators';
-import { AuthenticationGuard } from '../auth/authentication.guard';
-import { TokenService } from '../auth/token.service';
-import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
-import { CommonErrors } from '../errors/common.errors';
-import { createValidationPipe } from '../errors/validation-pipe.factory';
-import { requestIdMiddleware } from '../logging/request-id.middleware';
-import { MetricsService } from '../metrics/metrics.service';
-import { TcpProxy } from '../testing/tcp-proxy';
+import {
+  AllExceptionsFilter,
+  AuthenticationGuard,
+  CommonErrors,
+  createValidationPipe,
+  DependencyUnavailableError,
+  HttpClientError,
+  type HttpClientPolicy,
+  HttpClientRegistry,
+  MetricsService,
+  requestIdMiddleware,
+  ServiceTokenOnly,
+  TokenService,
+} from '@cloudphone/shared';
+import { TcpProxy } from '@cloudphone/shared/testing';
 import { BillingClient } from './billing.client';
-import { DependencyUnavailableError } from './http-client.errors';
-import type { HttpClientPolicy } from './http-client.policy';
-import { HttpClientRegistry } from './http-client.registry';
 
 // BillingClient against a real NestJS callee speaking the billing-service contract (same DTOs, the real
 // validation pipe, guard and error filter), reached through a TCP proxy the tests cut or blackhole.
@@ -90,19 +82,6 @@ class FakeBillingServiceController {
         const usage = this.record(item);
         return { allocationId: item.allocationId, status: usage.duplicate ? 'duplicate' : 'recorded', usage };
       }),
-    };
-  }
-
-  @Get(BILLING_ROUTES.account)
-  @ServiceTokenOnly()
-  account(@Param('userId') userId: string): BillingAccountResponse {
-    if (userId !== KNOWN_USER) throw CommonErrors.notFound('No billing account for this user');
-    return {
-      userId,
-      tenantId: 'default',
-      balanceMinor: String(this.balanceMinor),
-      currency: 'USD',
-      status: 'active',
     };
   }
 }
@@ -221,6 +200,32 @@ describe('BillingClient against a contract-speaking callee', () => {
       });
     });
 
+    it('surfaces a refused request as HttpClientError, never as a degradation, whatever the policy', async () => {
+      const error = await billingClient('allow')
+        .checkBalance({ ...balanceRequest, userId: 'not-a-uuid' })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(HttpClientError);
+      expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    });
+
+    it('denies with a 503 DependencyUnavailableError when billing-service is down and the policy is deny', async () => {
+      billingProxy.cut();
+      const error = await billingClient('deny')
+        .checkBalance(balanceRequest)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      expect(error).toMatchObject({
+        code: 'DEPENDENCY_UNAVAILABLE',
+        httpStatus: 503,
+        details: {
+          dependency: 'billing-service',
+          operation: 'billing.balance_check',
+          reason: 'network_error',
+        },
+      });
+      expect(await degradedCount('billing.balance_check', 'denied')).toBe(1);
+    });
+
     it('follows BALANCE_CHECK_WHEN_UNAVAILABLE when billing-service hangs', async () => {
       billingProxy.blackhole();
       await expect(billingClient('deny').checkBalance(balanceRequest)).rejects.toMatchObject({
@@ -230,7 +235,36 @@ describe('BillingClient against a contract-speaking callee', () => {
       await expect(billingClient('allow').checkBalance(balanceRequest)).resolves.toMatchObject({
         degraded: true,
         sufficient: true,
+        failure: { outcome: 'timeout' },
       });
+      expect(await degradedCount('billing.balance_check', 'allowed')).toBe(1);
+    });
+
+    it('answers 503 with Retry-After while the breaker of billing-service is open', async () => {
+      const tokens = new TokenService(SECRETS.jwt, SECRETS.service, 'device-service');
+      const tight = new HttpClientRegistry(
+        { ...TEST_POLICY, maxRetries: 0, breakerMinRequests: 2, breakerResetMs: 3000 },
+        { metrics, serviceToken: () => tokens.serviceToken() },
+      );
+      const bills = new BillingClient(
+        tight.client({ name: 'billing-service-tight', baseUrl: billingProxy.wrap('http://127.0.0.1/') }),
+        metrics,
+        { checkWhenUnavailable: 'deny' },
+      );
+      billingProxy.cut();
+      for (let call = 0; call < 2; call += 1) {
+        await expect(bills.checkBalance(balanceRequest)).rejects.toBeInstanceOf(DependencyUnavailableError);
+      }
+      billingProxy.restore();
+
+      const error = (await bills.checkBalance(balanceRequest).catch((caught: unknown) => caught)) as
+        DependencyUnavailableError | undefined;
+
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      expect(error?.details).toMatchObject({ reason: 'circuit_open' });
+      expect(Number(error?.headers?.['Retry-After'])).toBeGreaterThanOrEqual(1);
+      expect(Number(error?.headers?.['Retry-After'])).toBeLessThanOrEqual(3);
+      await tight.onApplicationShutdown();
     });
 
     it('charges a usage record once however often it is sent', async () => {
@@ -286,17 +320,6 @@ describe('BillingClient against a contract-speaking callee', () => {
     it('gives a record billing refuses as rejected', async () => {
       const outcome = await billingClient('deny').recordUsage(usageRecord({ userId: randomUUID() }));
       expect(outcome).toMatchObject({ status: 'rejected', failure: { status: 404, code: 'NOT_FOUND' } });
-    });
-
-    it('reads an account strictly: 404 stays a client error, an outage becomes 503', async () => {
-      const bills = billingClient('allow');
-      await expect(bills.getAccount(KNOWN_USER)).resolves.toMatchObject({
-        userId: KNOWN_USER,
-        currency: 'USD',
-      });
-      await expect(bills.getAccount(randomUUID())).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
-      billingProxy.cut();
-      await expect(bills.getAccount(KNOWN_USER)).rejects.toBeInstanceOf(DependencyUnavailableError);
     });
   });
 });

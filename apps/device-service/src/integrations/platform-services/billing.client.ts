@@ -2,16 +2,19 @@ import {
   type BalanceCheckRequest,
   type BalanceCheckResponse,
   BILLING_ROUTES,
-  type BillingAccountResponse,
   type UsageBatchRequest,
   type UsageBatchResponse,
   type UsageRecordRequest,
   type UsageRecordResponse,
 } from '@cloudphone/contracts';
-import type { MetricsService } from '../metrics/metrics.service';
-import type { HttpClient } from './http-client';
-import type { HttpRequestError } from './http-client.errors';
-import { type DeliveryOutcome, ServiceClient, type UnavailabilityPolicy } from './service-client';
+import {
+  type DeliveryOutcome,
+  type HttpClient,
+  type HttpRequestError,
+  type MetricsService,
+  ServiceClient,
+  type UnavailabilityPolicy,
+} from '@cloudphone/shared';
 
 /** The balance check's answer, or an `allow` policy's pass while billing-service is unavailable. */
 export type BalanceCheckOutcome =
@@ -27,7 +30,7 @@ export interface BillingClientOptions {
  * billing-service's API (routes and DTOs from @cloudphone/contracts). The balance check follows
  * its configured policy; usage records are lenient (`deferred` when billing-service is
  * unavailable: the caller keeps the record and resends it, and billing charges each allocationId
- * once however often it arrives); `getAccount` is strict.
+ * once however often it arrives).
  */
 export class BillingClient extends ServiceClient {
   constructor(
@@ -69,13 +72,6 @@ export class BillingClient extends ServiceClient {
     const body: UsageBatchRequest = { items: request.items.map(usageRecordBody) };
     return this.lenientCall('billing.usage_batch', () =>
       this.http.post<UsageBatchResponse>(BILLING_ROUTES.usageBatch, body, { idempotent: true }),
-    );
-  }
-
-  /** A user's account and balance; DependencyUnavailableError when billing-service is unavailable. */
-  getAccount(userId: string): Promise<BillingAccountResponse> {
-    return this.strictCall('billing.account', () =>
-      this.http.get<BillingAccountResponse>(BILLING_ROUTES.account, { params: { userId } }),
     );
   }
 }

@@ -1,0 +1,49 @@
+import {
+  type QuotaChangeResponse,
+  type QuotaRestoreRequest,
+  type QuotaUsageRequest,
+  USER_ROUTES,
+} from '@cloudphone/contracts';
+import {
+  type DeliveryOutcome,
+  type HttpClient,
+  type MetricsService,
+  ServiceClient,
+} from '@cloudphone/shared';
+
+/**
+ * user-service's quota API (routes and DTOs from @cloudphone/contracts). Usage reports and restores
+ * are lenient: `deferred` when user-service is unavailable, so the caller keeps them and resends
+ * (both are idempotent per allocationId).
+ */
+export class QuotaClient extends ServiceClient {
+  constructor(http: HttpClient, metrics: MetricsService) {
+    super(http, metrics);
+  }
+
+  /** Counts an allocation against the quota (403 QUOTA_EXCEEDED → `rejected`). */
+  reportUsage(request: QuotaUsageRequest): Promise<DeliveryOutcome<QuotaChangeResponse>> {
+    const body: QuotaUsageRequest = {
+      userId: request.userId,
+      allocationId: request.allocationId,
+      cpuCores: request.cpuCores,
+      memoryMb: request.memoryMb,
+      storageGb: request.storageGb,
+    };
+    return this.lenientCall('quota.usage', () =>
+      this.http.post<QuotaChangeResponse>(USER_ROUTES.quotaUsage, body, {
+        idempotencyKey: `quota-usage:${request.allocationId}`,
+      }),
+    );
+  }
+
+  /** Gives an allocation's resources back. */
+  restore(request: QuotaRestoreRequest): Promise<DeliveryOutcome<QuotaChangeResponse>> {
+    const body: QuotaRestoreRequest = { userId: request.userId, allocationId: request.allocationId };
+    return this.lenientCall('quota.restore', () =>
+      this.http.post<QuotaChangeResponse>(USER_ROUTES.quotaRestore, body, {
+        idempotencyKey: `quota-restore:${request.allocationId}`,
+      }),
+    );
+  }
+}

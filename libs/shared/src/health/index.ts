@@ -1,2 +1,0 @@
-export type { DependencyStatus, HealthIndicator, ReadinessReport } from './health-indicator';
-export { HealthService } from './health.service';

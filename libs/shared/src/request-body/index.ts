@@ -1,2 +1,0 @@
-export { createJsonBodyMiddleware } from './json-body.middleware';
-export { RequestBodyErrors } from './request-body.errors';
