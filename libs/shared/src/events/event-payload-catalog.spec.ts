@@ -101,6 +101,26 @@ describe('EventPayloadCatalog', () => {
     expect(catalog.check('device.allocated', 1, allocated).valid).toBe(true);
   });
 
+  it('lets no prototype-named key smuggle a field past validation or pollute anything', () => {
+    const catalog = new EventPayloadCatalog();
+    // As JSON.parse hands them over from a hostile delivery: own keys named __proto__ / constructor.
+    const smuggled = JSON.parse('{"__proto__": {"cpuCores": 2, "polluted": true}}') as object;
+    expect(catalog.check('device.allocated', 1, smuggled).valid).toBe(false);
+    const hijack = JSON.parse(
+      JSON.stringify({ ...allocated, cpuCores: 0 }).replace(
+        '{',
+        '{"constructor":{"prototype":{"polluted":true}},',
+      ),
+    ) as object;
+    expect(catalog.check('device.allocated', 1, hijack)).toMatchObject({ valid: false });
+    const withExtras = JSON.parse(
+      JSON.stringify(allocated).replace('{', '{"__proto__":{"polluted":true},'),
+    ) as object;
+    const checked = catalog.check('device.allocated', 1, withExtras);
+    expect(checked.valid && Object.getPrototypeOf(checked.payload)).toBe(DeviceAllocatedEventData.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('refuses nested garbage, naming the nested field', () => {
     const catalog = new EventPayloadCatalog({ 'order.placed': { 1: OrderPlaced } });
     expect(catalog.check('order.placed', 1, { n: 1, item: { sku: 7 } })).toEqual({
