@@ -185,7 +185,8 @@ describe('the platform on a PM2 cluster', () => {
     expect(after.map((worker) => worker.status)).toEqual(Array(INSTANCES).fill('online'));
     // Every worker was replaced: none of the old pids serves any more.
     expect(after.filter((worker) => before.some((old) => old.pid === worker.pid))).toEqual([]);
-    expect(report.failures).toEqual([]);
+    // A failure comes with what the workers logged about it (by request id, or error lines near it).
+    expect(await withWorkerLogs(platform, report.failures)).toEqual([]);
     expect(report.released.length).toBe(report.allocated.length);
   }, 120_000);
 
@@ -243,3 +244,21 @@ describe('the platform on a PM2 cluster', () => {
     });
   }, 120_000);
 });
+
+/** Each failure with the device-service log lines of its request (or errors within 2 s of it). */
+async function withWorkerLogs(
+  platform: ClusterPlatform,
+  failures: Array<{ at: number; body?: string }>,
+): Promise<unknown[]> {
+  if (failures.length === 0) return [];
+  const lines = await platform.logs(DEVICE);
+  return failures.map((failure) => {
+    const requestId = /"requestId":"([0-9a-f-]{36})"/.exec(failure.body?.replace(/\\"/g, '"') ?? '')?.[1];
+    const related = lines.filter((line) =>
+      requestId
+        ? line.requestId === requestId
+        : line.level === 'error' && Math.abs(Date.parse(String(line.time)) - failure.at) < 2000,
+    );
+    return { ...failure, logs: related };
+  });
+}
