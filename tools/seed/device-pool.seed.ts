@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import type { DeviceSpec } from '@cloudphone/contracts';
 import { SeededRandom } from '@cloudphone/shared';
 
 export interface DevicePoolOptions {
@@ -7,14 +8,11 @@ export interface DevicePoolOptions {
 }
 
 /** One device of a seeded pool, as its `devices` row. */
-export interface SeededDevice {
+export interface SeededDevice extends DeviceSpec {
   provider: string;
   providerDeviceId: string;
   region: string;
   androidVersion: string;
-  cpuCores: number;
-  memoryMb: number;
-  storageGb: number;
 }
 
 export interface SeedResult {
@@ -30,7 +28,7 @@ export const SEED_PROVIDER = 'simulated';
 type Weighted<T> = ReadonlyArray<readonly [T, number]>;
 
 // Weights: small and mid-size phones dominate a rental pool; big ones are a few percent.
-const SPEC_CLASSES: Weighted<Pick<SeededDevice, 'cpuCores' | 'memoryMb' | 'storageGb'>> = [
+const SPEC_CLASSES: Weighted<DeviceSpec> = [
   [{ cpuCores: 2, memoryMb: 4096, storageGb: 32 }, 35],
   [{ cpuCores: 4, memoryMb: 8192, storageGb: 64 }, 40],
   [{ cpuCores: 8, memoryMb: 16384, storageGb: 128 }, 20],

@@ -34,12 +34,12 @@ describe('billing-service events', () => {
     await app?.close();
   });
 
-  /** Charges `cents` to the user: a 1-core allocation of as many seconds. */
+  /**
+   * Charges `cents` to the user: a 1-core allocation of as many seconds (the plan prices only
+   * cores, so the default spec's memory and storage cost nothing).
+   */
   function charge(userId: string, cents: number) {
-    return app.postAsService(
-      BILLING_ROUTES.usage,
-      usageLasting(cents, { userId, cpuCores: 1, memoryMb: 0, storageGb: 0 }),
-    );
+    return app.postAsService(BILLING_ROUTES.usage, usageLasting(cents, { userId, cpuCores: 1 }));
   }
 
   async function outboxCounts(userId: string): Promise<Record<string, number>> {
@@ -115,7 +115,7 @@ describe('billing-service events', () => {
   it('sends billing.usage_recorded as a versioned envelope from billing-service', async () => {
     const userId = randomUUID();
     await app.topUp(userId, '10000');
-    const report = usageLasting(90, { userId, tenantId: 'acme', cpuCores: 2, memoryMb: 0, storageGb: 0 });
+    const report = usageLasting(90, { userId, tenantId: 'acme', cpuCores: 2 });
     const response = await app.postAsService(BILLING_ROUTES.usage, report).expect(200);
     await app.postAsService(BILLING_ROUTES.usage, report).expect(200); // a resend announces nothing
 

@@ -58,6 +58,18 @@ describe('billing-service input validation', () => {
     ]);
   }
 
+  /** A spec outside one device's bounds: a balance check or usage report describes one allocation's device. */
+  function specCases(base: Body): Array<[string, unknown]> {
+    return [
+      ['cpuCores above one device (129)', { ...base, cpuCores: 129 }],
+      ['memoryMb zero', { ...base, memoryMb: 0 }],
+      ['memoryMb below one device (255)', { ...base, memoryMb: 255 }],
+      ['memoryMb above one device (1048577)', { ...base, memoryMb: 1_048_577 }],
+      ['storageGb zero', { ...base, storageGb: 0 }],
+      ['storageGb above one device (65537)', { ...base, storageGb: 65_537 }],
+    ];
+  }
+
   it.each<[string, unknown]>([
     ['empty body', {}],
     ['an array', [balanceCheck]],
@@ -67,8 +79,17 @@ describe('billing-service input validation', () => {
     ['durationSeconds beyond 90 days', { ...balanceCheck, durationSeconds: 90 * 24 * 3600 + 1 }],
     ['an unknown field', { ...balanceCheck, discount: 100 }],
     ...numericCases(balanceCheck, ['durationSeconds', 'cpuCores', 'memoryMb', 'storageGb']),
+    ...specCases(balanceCheck),
   ])('POST balance/check refuses %s', async (label, body) => {
     await expectRejected(await app.postAsService(BILLING_ROUTES.balanceCheck, body), label);
+  });
+
+  it.each([
+    ['the smallest device', { cpuCores: 1, memoryMb: 256, storageGb: 1 }],
+    ['the largest device', { cpuCores: 128, memoryMb: 1_048_576, storageGb: 65_536 }],
+  ])('POST balance/check accepts %s', async (_label, spec) => {
+    const response = await app.postAsService(BILLING_ROUTES.balanceCheck, { ...balanceCheck, ...spec });
+    expect(response.status).toBe(200);
   });
 
   const usage: Body = { ...usageReport({ userId: knownUser }) };
@@ -90,6 +111,7 @@ describe('billing-service input validation', () => {
     ['a price in the body', { ...usage, amountMinor: '1' }],
     ['an unknown field', { ...usage, note: 'free please' }],
     ...numericCases(usage, ['billedSeconds', 'cpuCores', 'memoryMb', 'storageGb']),
+    ...specCases(usage),
   ])('POST usage refuses %s', async (label, body) => {
     await expectRejected(await app.postAsService(BILLING_ROUTES.usage, body), label);
   });

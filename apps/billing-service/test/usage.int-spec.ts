@@ -1,25 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { BILLING_ROUTES, type UsageBatchResponse, type UsageRecordResponse } from '@cloudphone/contracts';
+import {
+  BILLING_ROUTES,
+  type DeviceSpec,
+  type UsageBatchResponse,
+  type UsageRecordResponse,
+} from '@cloudphone/contracts';
 import { BillingTestApp, usageLasting, usageReport } from './billing-test-app';
 
 // POST /billing/usage and /billing/usage/batch against real Postgres: exact prices, exactly-once
 // charging under concurrency, and the ledger invariant (balance = sum of ledger entries).
 
-const DEFAULT_RATE_MICROS_PER_HOUR_X1024 = (spec: {
-  cpuCores: number;
-  memoryMb: number;
-  storageGb: number;
-}) =>
+const DEFAULT_RATE_MICROS_PER_HOUR_X1024 = (spec: DeviceSpec) =>
   2_000_000n * 1024n +
   1_500_000n * BigInt(spec.cpuCores) * 1024n +
   500_000n * BigInt(spec.memoryMb) +
   10_000n * BigInt(spec.storageGb) * 1024n;
 
 /** An independent restatement of the documented rule: exact fraction, rounded up once. */
-function expectedPrice(
-  spec: { cpuCores: number; memoryMb: number; storageGb: number },
-  seconds: number,
-): bigint {
+function expectedPrice(spec: DeviceSpec, seconds: number): bigint {
   const denominator = 3600n * 1024n * 1_000_000n;
   return (DEFAULT_RATE_MICROS_PER_HOUR_X1024(spec) * BigInt(seconds) + denominator - 1n) / denominator;
 }
@@ -41,7 +39,7 @@ describe('billing-service usage', () => {
       [{ cpuCores: 4, memoryMb: 8192, storageGb: 64 }, 7777, '28'],
       [{ cpuCores: 4, memoryMb: 8192, storageGb: 64 }, 12345, '44'],
       [{ cpuCores: 2, memoryMb: 3000, storageGb: 10 }, 4321, '8'],
-      [{ cpuCores: 1, memoryMb: 1, storageGb: 1 }, 1, '1'],
+      [{ cpuCores: 1, memoryMb: 256, storageGb: 1 }, 1, '1'], // the smallest device
       [{ cpuCores: 16, memoryMb: 65536, storageGb: 512 }, 86399, '1515'],
       [{ cpuCores: 4, memoryMb: 8192, storageGb: 64 }, 0, '0'],
     ])('charges %o for %i s exactly %s minor units', async (spec, seconds, amount) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SERVICE_CATALOG } from '@cloudphone/contracts';
+import { type DeviceSpec, SERVICE_CATALOG } from '@cloudphone/contracts';
 import { bootstrapService, loadConfig, type RunningService } from '@cloudphone/shared';
 import { ServiceFleet, uniqueTestId } from '@cloudphone/shared/testing';
 import { AppModule } from '../src/app.module';
@@ -33,12 +33,10 @@ export interface HttpAnswer<T = Record<string, unknown>> {
   headers: Headers;
 }
 
-export interface DeviceSpec {
+/** A test device: any spec field, region or Android version left out takes addDevices' default. */
+export interface TestDeviceSpec extends Partial<DeviceSpec> {
   region?: string;
   androidVersion?: string;
-  cpuCores?: number;
-  memoryMb?: number;
-  storageGb?: number;
 }
 
 /**
@@ -142,7 +140,7 @@ export class SchedulerTestApp {
   }
 
   /** Inserts `count` available, healthy devices of one spec; returns their ids. */
-  async addDevices(count: number, spec: DeviceSpec = {}): Promise<string[]> {
+  async addDevices(count: number, spec: TestDeviceSpec = {}): Promise<string[]> {
     const rows = await this.query<{ id: string }>(
       `INSERT INTO devices (provider, provider_device_id, region, android_version, cpu_cores, memory_mb, storage_gb)
        SELECT 'simulated', 'test-' || $1 || '-' || n, $2, $3, $4, $5, $6 FROM generate_series(1, $7) AS n

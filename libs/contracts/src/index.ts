@@ -27,6 +27,8 @@ export { CreateDeviceRequest } from './device/create-device-request.dto';
 export { DEVICE_HEALTH_STATES, DEVICE_STATUSES } from './device/device-attributes';
 export type { DeviceHealth, DeviceStatus } from './device/device-attributes';
 export { DeviceResponse } from './device/device-response.dto';
+export { DEVICE_SPEC_BOUNDS, deviceSpecOf } from './device/device-spec';
+export type { DeviceSpec } from './device/device-spec';
 export { DEVICE_ROUTES } from './device/device.routes';
 export { ReleaseDeviceRequest } from './device/release-device-request.dto';
 export { UpdateDeviceRequest } from './device/update-device-request.dto';

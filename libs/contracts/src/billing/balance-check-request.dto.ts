@@ -1,9 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsUUID, Max, Min } from 'class-validator';
+import { DeviceSpecFields } from '../device/device-spec';
 import { BILLING_FIELD_MAX } from './billing-limits';
 
-/** Body of `POST /billing/balance/check`: would the balance pay for this device spec for this long? */
-export class BalanceCheckRequest {
+/**
+ * Body of `POST /billing/balance/check`: would the balance pay for this device spec (one device's,
+ * within DEVICE_SPEC_BOUNDS) for this long?
+ */
+export class BalanceCheckRequest extends DeviceSpecFields {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   userId!: string;
@@ -13,22 +17,4 @@ export class BalanceCheckRequest {
   @Min(1)
   @Max(BILLING_FIELD_MAX.seconds)
   durationSeconds!: number;
-
-  @ApiProperty({ example: 4, minimum: 0 })
-  @IsInt()
-  @Min(0)
-  @Max(BILLING_FIELD_MAX.cpuCores)
-  cpuCores!: number;
-
-  @ApiProperty({ example: 8192, minimum: 0 })
-  @IsInt()
-  @Min(0)
-  @Max(BILLING_FIELD_MAX.memoryMb)
-  memoryMb!: number;
-
-  @ApiProperty({ example: 64, minimum: 0 })
-  @IsInt()
-  @Min(0)
-  @Max(BILLING_FIELD_MAX.storageGb)
-  storageGb!: number;
 }

@@ -1,13 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { DeviceSpecFields } from '../device/device-spec';
 import { BILLING_FIELD_MAX } from './billing-limits';
 
 /**
  * Body of `POST /billing/usage` (and one item of the batch): an allocation's usage, billed to the
  * second. Recorded and charged exactly once per allocationId; a repeat answers `duplicate: true`
- * with the first record, so a sender may retry it as often as it needs to.
+ * with the first record, so a sender may retry it as often as it needs to. The spec is the allocated
+ * device's (the scheduler copies it from the device), so within DEVICE_SPEC_BOUNDS.
  */
-export class UsageRecordRequest {
+export class UsageRecordRequest extends DeviceSpecFields {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   allocationId!: string;
@@ -39,22 +41,4 @@ export class UsageRecordRequest {
   @Min(0)
   @Max(BILLING_FIELD_MAX.seconds)
   billedSeconds!: number;
-
-  @ApiProperty({ example: 4, minimum: 0 })
-  @IsInt()
-  @Min(0)
-  @Max(BILLING_FIELD_MAX.cpuCores)
-  cpuCores!: number;
-
-  @ApiProperty({ example: 8192, minimum: 0 })
-  @IsInt()
-  @Min(0)
-  @Max(BILLING_FIELD_MAX.memoryMb)
-  memoryMb!: number;
-
-  @ApiProperty({ example: 64, minimum: 0 })
-  @IsInt()
-  @Min(0)
-  @Max(BILLING_FIELD_MAX.storageGb)
-  storageGb!: number;
 }

@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { AllocationEndReason } from '../events/event-payloads';
 import { ALLOCATION_END_REASONS, ALLOCATION_STATUSES, type AllocationStatus } from './allocation-attributes';
+import { type DeviceSpec, DeviceSpecApiProperty } from './device-spec';
 
 /** An allocation as every scheduler endpoint returns it. Times are ISO-8601 from the database clock. */
-export class AllocationResponse {
+export class AllocationResponse implements DeviceSpec {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -34,13 +35,13 @@ export class AllocationResponse {
   @ApiProperty({ example: '13' })
   androidVersion!: string;
 
-  @ApiProperty({ example: 4 })
+  @DeviceSpecApiProperty('cpuCores')
   cpuCores!: number;
 
-  @ApiProperty({ example: 8192 })
+  @DeviceSpecApiProperty('memoryMb')
   memoryMb!: number;
 
-  @ApiProperty({ example: 64 })
+  @DeviceSpecApiProperty('storageGb')
   storageGb!: number;
 
   @ApiProperty({ format: 'date-time' })

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
 import { DEVICE_FIELD_LIMITS } from './device-attributes';
+import { DeviceSpecFields } from './device-spec';
 
 /** Body of admin `POST /devices`: the provider creates the device, then it joins the pool. */
-export class CreateDeviceRequest {
+export class CreateDeviceRequest extends DeviceSpecFields {
   @ApiPropertyOptional({ example: 'simulated', description: 'Default: the configured DEVICE_PROVIDER' })
   @OptionalField()
   @IsString()
@@ -22,22 +23,4 @@ export class CreateDeviceRequest {
   @IsString()
   @Matches(DEVICE_FIELD_LIMITS.androidVersionPattern, { message: 'androidVersion must look like 13 or 12.1' })
   androidVersion!: string;
-
-  @ApiProperty({ example: 4 })
-  @IsInt()
-  @Min(DEVICE_FIELD_LIMITS.cpuCores.min)
-  @Max(DEVICE_FIELD_LIMITS.cpuCores.max)
-  cpuCores!: number;
-
-  @ApiProperty({ example: 8192 })
-  @IsInt()
-  @Min(DEVICE_FIELD_LIMITS.memoryMb.min)
-  @Max(DEVICE_FIELD_LIMITS.memoryMb.max)
-  memoryMb!: number;
-
-  @ApiProperty({ example: 64 })
-  @IsInt()
-  @Min(DEVICE_FIELD_LIMITS.storageGb.min)
-  @Max(DEVICE_FIELD_LIMITS.storageGb.max)
-  storageGb!: number;
 }

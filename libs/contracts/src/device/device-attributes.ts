@@ -1,3 +1,5 @@
+import { DEVICE_SPEC_BOUNDS } from './device-spec';
+
 /** Lifecycle of a device in the pool; only `available` devices can be allocated. */
 export const DEVICE_STATUSES = ['provisioning', 'available', 'maintenance', 'failed', 'retired'] as const;
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
@@ -11,9 +13,8 @@ export type DeviceHealth = (typeof DEVICE_HEALTH_STATES)[number];
  * absurd or hostile value is a 400 rather than a database error.
  */
 export const DEVICE_FIELD_LIMITS = {
-  cpuCores: { min: 1, max: 128 },
-  memoryMb: { min: 256, max: 1_048_576 },
-  storageGb: { min: 1, max: 65_536 },
+  /** cpuCores, memoryMb, storageGb: one device's bounds (device-spec.ts). */
+  ...DEVICE_SPEC_BOUNDS,
   /** e.g. `eu-west-1`, `cn-hangzhou`. */
   regionPattern: /^[a-z][a-z0-9-]{0,62}$/,
   /** e.g. `13`, `12.1`, `11.0.3`. */

@@ -1,29 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
 import { DEVICE_FIELD_LIMITS } from './device-attributes';
+import { type DeviceSpec, DeviceSpecProperty } from './device-spec';
 
 /** What an allocation needs: minimum CPU, memory and storage, and an exact region and Android version. */
-export class DeviceRequirements {
-  @ApiPropertyOptional({ example: 4, description: 'At least this many cores' })
-  @OptionalField()
-  @IsInt()
-  @Min(DEVICE_FIELD_LIMITS.cpuCores.min)
-  @Max(DEVICE_FIELD_LIMITS.cpuCores.max)
+export class DeviceRequirements implements Partial<DeviceSpec> {
+  @DeviceSpecProperty('cpuCores', { optional: true, description: 'At least this many cores' })
   cpuCores?: number;
 
-  @ApiPropertyOptional({ example: 8192, description: 'At least this much memory (MB)' })
-  @OptionalField()
-  @IsInt()
-  @Min(DEVICE_FIELD_LIMITS.memoryMb.min)
-  @Max(DEVICE_FIELD_LIMITS.memoryMb.max)
+  @DeviceSpecProperty('memoryMb', { optional: true, description: 'At least this much memory (MB)' })
   memoryMb?: number;
 
-  @ApiPropertyOptional({ example: 64, description: 'At least this much storage (GB)' })
-  @OptionalField()
-  @IsInt()
-  @Min(DEVICE_FIELD_LIMITS.storageGb.min)
-  @Max(DEVICE_FIELD_LIMITS.storageGb.max)
+  @DeviceSpecProperty('storageGb', { optional: true, description: 'At least this much storage (GB)' })
   storageGb?: number;
 
   @ApiPropertyOptional({ example: 'eu-west-1' })

@@ -5,9 +5,10 @@ import {
   type DeviceHealth,
   type DeviceStatus,
 } from './device-attributes';
+import { type DeviceSpec, DeviceSpecApiProperty } from './device-spec';
 
 /** A device of the pool as the API returns it. */
-export class DeviceResponse {
+export class DeviceResponse implements DeviceSpec {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -23,13 +24,13 @@ export class DeviceResponse {
   @ApiProperty({ example: '13' })
   androidVersion!: string;
 
-  @ApiProperty({ example: 4 })
+  @DeviceSpecApiProperty('cpuCores')
   cpuCores!: number;
 
-  @ApiProperty({ example: 8192 })
+  @DeviceSpecApiProperty('memoryMb')
   memoryMb!: number;
 
-  @ApiProperty({ example: 64 })
+  @DeviceSpecApiProperty('storageGb')
   storageGb!: number;
 
   @ApiProperty({ enum: DEVICE_STATUSES })

@@ -10,9 +10,9 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { BILLING_FIELD_MAX } from '../billing/billing-limits';
 import { CURRENCY_PATTERN, MINOR_UNITS_PATTERN } from '../common/money';
 import { ALLOCATION_END_REASONS, ALLOCATION_LIMITS } from '../device/allocation-attributes';
+import { type DeviceSpec, IsDeviceSpecValue } from '../device/device-spec';
 import { EVENT_FIELD_LIMITS, IsEventTime } from './event-payload-fields';
 
 /*
@@ -49,25 +49,20 @@ abstract class AllocationEventData extends UserEventData {
 }
 
 /** `device.allocated` v1: an allocation started; the user holds the device until `expiresAt`. */
-export class DeviceAllocatedEventData extends AllocationEventData {
+export class DeviceAllocatedEventData extends AllocationEventData implements DeviceSpec {
   @IsString()
   @IsNotEmpty()
   @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
   region!: string;
 
-  @IsInt()
-  @Min(1)
-  @Max(BILLING_FIELD_MAX.cpuCores)
+  // The allocated device's spec, copied from its `devices` row, whose CHECKs are these bounds.
+  @IsDeviceSpecValue('cpuCores')
   cpuCores!: number;
 
-  @IsInt()
-  @Min(1)
-  @Max(BILLING_FIELD_MAX.memoryMb)
+  @IsDeviceSpecValue('memoryMb')
   memoryMb!: number;
 
-  @IsInt()
-  @Min(1)
-  @Max(BILLING_FIELD_MAX.storageGb)
+  @IsDeviceSpecValue('storageGb')
   storageGb!: number;
 
   @IsEventTime()

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsUUID, Max, Min } from 'class-validator';
-import { QUOTA_FIELD_MAX } from './quota-resources.dto';
+import { QUOTA_FIELD_MAX, type QuotaResources } from './quota-resources.dto';
 
 /** Body of `POST /quotas/check`: what the caller is about to add to the user's usage. */
-export class QuotaCheckRequest {
+export class QuotaCheckRequest implements QuotaResources {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   userId!: string;

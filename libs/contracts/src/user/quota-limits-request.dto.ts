@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import { QUOTA_FIELD_MAX } from './quota-resources.dto';
+import { QUOTA_FIELD_MAX, type QuotaResources } from './quota-resources.dto';
 
 /**
  * Body of admin `PUT /quotas/:userId/limits`: the user's new limits (all four). Refused with 409
  * LIMIT_BELOW_USAGE when a limit is below what the user already uses.
  */
-export class QuotaLimitsRequest {
+export class QuotaLimitsRequest implements QuotaResources {
   @ApiProperty({ example: 3, minimum: 0 })
   @IsInt()
   @Min(0)

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { DeviceSpec } from '../device/device-spec';
 
 /** The four resources a quota limits, in the order user-service checks them. */
 export const QUOTA_RESOURCE_NAMES = ['devices', 'cpuCores', 'memoryMb', 'storageGb'] as const;
@@ -12,8 +13,12 @@ export const QUOTA_FIELD_MAX = {
   storageGb: 100_000_000,
 } as const satisfies Record<QuotaResourceName, number>;
 
-/** An amount of each quota resource: a user's limits, or what their live allocations use. */
-export class QuotaResources {
+/**
+ * An amount of each quota resource: a user's limits, or what their live allocations use. Devices
+ * and the sum of their specs, so the spec fields are DeviceSpec's but hold totals (bounded by
+ * QUOTA_FIELD_MAX, not DEVICE_SPEC_BOUNDS).
+ */
+export class QuotaResources implements DeviceSpec {
   @ApiProperty({ example: 3, minimum: 0 })
   devices!: number;
 

@@ -1,4 +1,4 @@
-import { BILLING_FIELD_MAX } from '@cloudphone/contracts';
+import { BILLING_FIELD_MAX, DEVICE_SPEC_BOUNDS } from '@cloudphone/contracts';
 import { priceInMinorUnits } from './price-calculation';
 import type { PriceRates } from './price-plan';
 
@@ -61,13 +61,13 @@ describe('priceInMinorUnits', () => {
       storageGbMicrosPerHour: max,
     };
     const spec = {
-      cpuCores: BILLING_FIELD_MAX.cpuCores,
-      memoryMb: BILLING_FIELD_MAX.memoryMb,
-      storageGb: BILLING_FIELD_MAX.storageGb,
+      cpuCores: DEVICE_SPEC_BOUNDS.cpuCores.max,
+      memoryMb: DEVICE_SPEC_BOUNDS.memoryMb.max,
+      storageGb: DEVICE_SPEC_BOUNDS.storageGb.max,
     };
     const price = priceInMinorUnits(rates, spec, BILLING_FIELD_MAX.seconds);
-    // (1 + 1024 + 4096 + 1,048,576) GiB-equivalents × 999,999.999999 cents/h × 2160 h, rounded up.
-    const units = 1n + 1024n + 4096n + 1_048_576n;
+    // (1 + 128 + 1024 + 65,536) GiB-equivalents × 999,999.999999 cents/h × 2160 h, rounded up.
+    const units = 1n + 128n + 1024n + 65_536n;
     const exactNumerator = units * max * 2160n;
     expect(price).toBe((exactNumerator + 999_999n) / 1_000_000n);
     expect(price < 2n ** 63n).toBe(true);

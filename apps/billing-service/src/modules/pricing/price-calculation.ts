@@ -1,4 +1,5 @@
-import type { DeviceSpec, PriceRates } from './price-plan';
+import type { DeviceSpec } from '@cloudphone/contracts';
+import type { PriceRates } from './price-plan';
 
 const SECONDS_PER_HOUR = 3600n;
 const MB_PER_GB = 1024n;

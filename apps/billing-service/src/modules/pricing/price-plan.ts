@@ -13,10 +13,3 @@ export interface PricePlan extends PriceRates {
   version: number;
   effectiveFrom: Date;
 }
-
-/** The device resources a price depends on. */
-export interface DeviceSpec {
-  cpuCores: number;
-  memoryMb: number;
-  storageGb: number;
-}

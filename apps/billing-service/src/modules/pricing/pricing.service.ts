@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { PricePlanResponse, PricePlanUpdateRequest } from '@cloudphone/contracts';
+import type { DeviceSpec, PricePlanResponse, PricePlanUpdateRequest } from '@cloudphone/contracts';
 import { TransactionRunner } from '@cloudphone/shared';
 import { BillingServiceConfig } from '../../config/billing-service.config';
 import { priceInMinorUnits } from './price-calculation';
-import type { DeviceSpec, PricePlan } from './price-plan';
+import type { PricePlan } from './price-plan';
 import { PricingErrors } from './pricing.errors';
 import { PricingRepository } from './pricing.repository';
 

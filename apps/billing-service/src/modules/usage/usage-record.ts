@@ -1,7 +1,7 @@
-import type { UsageRecordRequest } from '@cloudphone/contracts';
+import type { DeviceSpec, UsageRecordRequest } from '@cloudphone/contracts';
 
-/** A row of `usage_records`: one allocation's usage, charged once. */
-export interface UsageRecord {
+/** A row of `usage_records`: one allocation's usage (of its device's spec), charged once. */
+export interface UsageRecord extends DeviceSpec {
   id: string;
   allocationId: string;
   accountId: string;
@@ -11,9 +11,6 @@ export interface UsageRecord {
   startedAt: Date;
   endedAt: Date;
   billedSeconds: number;
-  cpuCores: number;
-  memoryMb: number;
-  storageGb: number;
   pricePlanId: string;
   amountMinor: bigint;
   currency: string;

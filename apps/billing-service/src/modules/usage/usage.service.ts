@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   type BillingUsageRecordedEventData,
+  deviceSpecOf,
   DOMAIN_EVENTS,
   type UsageBatchItemResult,
   type UsageBatchRequest,
@@ -115,9 +116,7 @@ export class UsageService {
       startedAt: period.startedAt,
       endedAt: period.endedAt,
       billedSeconds: request.billedSeconds,
-      cpuCores: request.cpuCores,
-      memoryMb: request.memoryMb,
-      storageGb: request.storageGb,
+      ...deviceSpecOf(request),
       pricePlanId: plan.id,
       amountMinor: amount,
       currency: account.currency,

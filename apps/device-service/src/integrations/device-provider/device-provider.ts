@@ -1,10 +1,9 @@
-/** What a provider is asked to create. */
-export interface DeviceSpec {
+import type { DeviceSpec } from '@cloudphone/contracts';
+
+/** What a provider is asked to create: a device of this spec, in this region, on this Android. */
+export interface ProvisionSpec extends DeviceSpec {
   region: string;
   androidVersion: string;
-  cpuCores: number;
-  memoryMb: number;
-  storageGb: number;
 }
 
 /**
@@ -28,7 +27,7 @@ export interface ProvisionedDevice {
 export interface DeviceProvider {
   /** The name stored as `devices.provider` for the devices this driver creates. */
   readonly name: string;
-  createDevice(spec: DeviceSpec): Promise<ProvisionedDevice>;
+  createDevice(spec: ProvisionSpec): Promise<ProvisionedDevice>;
   getDeviceState(providerDeviceId: string): Promise<ProviderDeviceState>;
   /** Destroying a device that is already gone succeeds, so a retried retirement converges. */
   destroyDevice(providerDeviceId: string): Promise<void>;

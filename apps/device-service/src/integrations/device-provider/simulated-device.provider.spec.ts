@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { DeviceSpec } from './device-provider';
+import type { ProvisionSpec } from './device-provider';
 import { DeviceProviderError } from './device-provider.error';
 import { SimulatedDeviceProvider, type SimulatedDeviceProviderOptions } from './simulated-device.provider';
 
-const SPEC: DeviceSpec = {
+const SPEC: ProvisionSpec = {
   region: 'eu-west-1',
   androidVersion: '13',
   cpuCores: 4,

@@ -3,9 +3,9 @@ import { SeededRandom } from '@cloudphone/shared';
 import type {
   DeviceProvider,
   DeviceProviderOperation,
-  DeviceSpec,
   ProviderDeviceState,
   ProvisionedDevice,
+  ProvisionSpec,
 } from './device-provider';
 import { DeviceProviderError } from './device-provider.error';
 
@@ -45,7 +45,7 @@ export class SimulatedDeviceProvider implements DeviceProvider {
     this.random = new SeededRandom(options.seed);
   }
 
-  async createDevice(_spec: DeviceSpec): Promise<ProvisionedDevice> {
+  async createDevice(_spec: ProvisionSpec): Promise<ProvisionedDevice> {
     const bootMs = this.options.latencyMs * (1 + 2 * this.random.next());
     this.sequence += 1;
     const providerDeviceId = `sim-${this.options.session}-${this.sequence}`;

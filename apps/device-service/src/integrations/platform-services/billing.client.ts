@@ -2,6 +2,7 @@ import {
   type BalanceCheckRequest,
   type BalanceCheckResponse,
   BILLING_ROUTES,
+  deviceSpecOf,
   type UsageBatchRequest,
   type UsageBatchResponse,
   type UsageRecordRequest,
@@ -46,9 +47,7 @@ export class BillingClient extends ServiceClient {
     const body: BalanceCheckRequest = {
       userId: request.userId,
       durationSeconds: request.durationSeconds,
-      cpuCores: request.cpuCores,
-      memoryMb: request.memoryMb,
-      storageGb: request.storageGb,
+      ...deviceSpecOf(request),
     };
     const result = await this.policyCheck('billing.balance_check', this.options.checkWhenUnavailable, () =>
       this.http.post<BalanceCheckResponse>(BILLING_ROUTES.balanceCheck, body, { idempotent: true }),
@@ -86,8 +85,6 @@ function usageRecordBody(record: UsageRecordRequest): UsageRecordRequest {
     startedAt: record.startedAt,
     endedAt: record.endedAt,
     billedSeconds: record.billedSeconds,
-    cpuCores: record.cpuCores,
-    memoryMb: record.memoryMb,
-    storageGb: record.storageGb,
+    ...deviceSpecOf(record),
   };
 }

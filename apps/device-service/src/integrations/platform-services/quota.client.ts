@@ -1,4 +1,5 @@
 import {
+  deviceSpecOf,
   type QuotaChangeResponse,
   type QuotaRestoreRequest,
   type QuotaUsageRequest,
@@ -26,9 +27,7 @@ export class QuotaClient extends ServiceClient {
     const body: QuotaUsageRequest = {
       userId: request.userId,
       allocationId: request.allocationId,
-      cpuCores: request.cpuCores,
-      memoryMb: request.memoryMb,
-      storageGb: request.storageGb,
+      ...deviceSpecOf(request),
     };
     return this.lenientCall('quota.usage', () =>
       this.http.post<QuotaChangeResponse>(USER_ROUTES.quotaUsage, body, {

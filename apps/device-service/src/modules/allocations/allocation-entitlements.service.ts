@@ -5,7 +5,7 @@ import {
   DependencyUnavailableError,
   HttpRequestError,
 } from '@cloudphone/shared';
-import type { QuotaChangeResponse } from '@cloudphone/contracts';
+import { deviceSpecOf, type QuotaChangeResponse } from '@cloudphone/contracts';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { BillingClient } from '../../integrations/platform-services/billing.client';
 import { QuotaClient } from '../../integrations/platform-services/quota.client';
@@ -38,16 +38,12 @@ export class AllocationEntitlements {
       this.quota.reportUsage({
         userId: claim.userId,
         allocationId: claim.id,
-        cpuCores: claim.cpuCores,
-        memoryMb: claim.memoryMb,
-        storageGb: claim.storageGb,
+        ...deviceSpecOf(claim),
       }),
       this.billing.checkBalance({
         userId: claim.userId,
         durationSeconds: claim.durationMinutes * 60,
-        cpuCores: claim.cpuCores,
-        memoryMb: claim.memoryMb,
-        storageGb: claim.storageGb,
+        ...deviceSpecOf(claim),
       }),
     ]);
     if (quota.status === 'rejected') throw quota.reason;

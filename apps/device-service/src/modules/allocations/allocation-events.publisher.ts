@@ -5,6 +5,7 @@ import {
   DOMAIN_EVENTS,
   type DeviceAllocatedEventData,
   type DeviceReleasedEventData,
+  deviceSpecOf,
 } from '@cloudphone/contracts';
 import { EventPublisher, type OutgoingEvent } from '@cloudphone/shared';
 import type { AllocationRecord } from './allocation-record';
@@ -52,9 +53,7 @@ function allocatedData(allocation: AllocationRecord): DeviceAllocatedEventData {
     userId: allocation.userId,
     tenantId: allocation.tenantId,
     region: allocation.region,
-    cpuCores: allocation.cpuCores,
-    memoryMb: allocation.memoryMb,
-    storageGb: allocation.storageGb,
+    ...deviceSpecOf(allocation),
     startedAt: allocation.startedAt.toISOString(),
     expiresAt: allocation.expiresAt.toISOString(),
     fencingToken: allocation.fencingToken,

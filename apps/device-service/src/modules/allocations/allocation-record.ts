@@ -1,7 +1,13 @@
-import type { AllocationEndReason, AllocationResponse, AllocationStatus } from '@cloudphone/contracts';
+import {
+  type AllocationEndReason,
+  type AllocationResponse,
+  type AllocationStatus,
+  type DeviceSpec,
+  deviceSpecOf,
+} from '@cloudphone/contracts';
 
-/** One row of device_allocations as the scheduler works with it. */
-export interface AllocationRecord {
+/** One row of device_allocations as the scheduler works with it; its spec is the claimed device's. */
+export interface AllocationRecord extends DeviceSpec {
   id: string;
   deviceId: string;
   userId: string;
@@ -11,9 +17,6 @@ export interface AllocationRecord {
   fencingToken: string;
   region: string;
   androidVersion: string;
-  cpuCores: number;
-  memoryMb: number;
-  storageGb: number;
   durationMinutes: number;
   claimedAt: Date;
   startedAt: Date;
@@ -43,9 +46,7 @@ export function toAllocationResponse(record: AllocationRecord): AllocationRespon
     durationMinutes: record.durationMinutes,
     region: record.region,
     androidVersion: record.androidVersion,
-    cpuCores: record.cpuCores,
-    memoryMb: record.memoryMb,
-    storageGb: record.storageGb,
+    ...deviceSpecOf(record),
     startedAt: record.startedAt.toISOString(),
     expiresAt: record.expiresAt.toISOString(),
     endedAt: record.endedAt?.toISOString() ?? null,

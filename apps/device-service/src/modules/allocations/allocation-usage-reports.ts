@@ -1,3 +1,4 @@
+import { deviceSpecOf } from '@cloudphone/contracts';
 import type { NewUsageReport } from '../usage-reports';
 import type { AllocationRecord } from './allocation-record';
 
@@ -12,9 +13,7 @@ export function quotaUsageReport(allocation: AllocationRecord): NewUsageReport {
     payload: {
       userId: allocation.userId,
       allocationId: allocation.id,
-      cpuCores: allocation.cpuCores,
-      memoryMb: allocation.memoryMb,
-      storageGb: allocation.storageGb,
+      ...deviceSpecOf(allocation),
     },
   };
 }
@@ -46,9 +45,7 @@ export function endingReports(allocation: AllocationRecord): NewUsageReport[] {
         startedAt: allocation.startedAt.toISOString(),
         endedAt: allocation.endedAt.toISOString(),
         billedSeconds: allocation.billedSeconds,
-        cpuCores: allocation.cpuCores,
-        memoryMb: allocation.memoryMb,
-        storageGb: allocation.storageGb,
+        ...deviceSpecOf(allocation),
       },
     },
   ];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AllocationEndReason, AllocationResponse } from '@cloudphone/contracts';
+import type { AllocationEndReason, AllocationResponse, DeviceSpec } from '@cloudphone/contracts';
 import {
   findPage,
   type ListQuery,
@@ -43,15 +43,15 @@ const ALLOCATIONS = new TableMap<AllocationRecord>('device_allocations', {
 /** The unique index that holds one allocation per user and idempotency key (migration 0003). */
 const IDEMPOTENCY_INDEX = 'device_allocations_idempotency_key';
 
-/** What a new claim asks for: the device filters and who it is for. */
-export interface ClaimRequest {
+/**
+ * What a new claim asks for: the device filters and who it is for. The spec is a minimum (the
+ * claimed device has at least as much of each); the allocation records the device's own spec.
+ */
+export interface ClaimRequest extends DeviceSpec {
   allocationId: string;
   userId: string;
   tenantId: string;
   durationMinutes: number;
-  cpuCores: number;
-  memoryMb: number;
-  storageGb: number;
   region: string | null;
   androidVersion: string | null;
   idempotencyKey: string | null;

@@ -1,13 +1,13 @@
 import { loadConfig } from '@cloudphone/shared';
 import { DeviceServiceConfig } from '../../config/device-service.config';
-import type { DeviceSpec } from '../../integrations/device-provider/device-provider';
+import type { ProvisionSpec } from '../../integrations/device-provider/device-provider';
 import {
   SimulatedDeviceProvider,
   type SimulatedDeviceProviderOptions,
 } from '../../integrations/device-provider/simulated-device.provider';
 import { DeviceProvisioner } from './device-provisioner.service';
 
-const SPEC: DeviceSpec = {
+const SPEC: ProvisionSpec = {
   region: 'eu-west-1',
   androidVersion: '13',
   cpuCores: 4,

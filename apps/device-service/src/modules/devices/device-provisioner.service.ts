@@ -5,8 +5,8 @@ import {
   DEVICE_PROVIDER,
   type DeviceProvider,
   type DeviceProviderOperation,
-  type DeviceSpec,
   type ProvisionedDevice,
+  type ProvisionSpec,
 } from '../../integrations/device-provider/device-provider';
 import { DeviceProviderError } from '../../integrations/device-provider/device-provider.error';
 import { DeviceErrors } from './devices.errors';
@@ -35,7 +35,7 @@ export class DeviceProvisioner {
   }
 
   /** Creates a device and resolves with its provider id once it runs. */
-  async provision(spec: DeviceSpec): Promise<string> {
+  async provision(spec: ProvisionSpec): Promise<string> {
     const created = await this.call('create', () => this.provider.createDevice(spec));
     try {
       await this.awaitRunning(created);

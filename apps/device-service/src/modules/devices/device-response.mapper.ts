@@ -1,4 +1,4 @@
-import type { DeviceResponse } from '@cloudphone/contracts';
+import { type DeviceResponse, deviceSpecOf } from '@cloudphone/contracts';
 import type { DeviceRecord } from './device-record';
 
 /** The public shape of a device, with ISO-8601 times. */
@@ -9,9 +9,7 @@ export function toDeviceResponse(device: DeviceRecord): DeviceResponse {
     providerDeviceId: device.providerDeviceId,
     region: device.region,
     androidVersion: device.androidVersion,
-    cpuCores: device.cpuCores,
-    memoryMb: device.memoryMb,
-    storageGb: device.storageGb,
+    ...deviceSpecOf(device),
     status: device.status,
     health: device.health,
     createdAt: device.createdAt.toISOString(),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { findPage, type ListQuery, type Page, SqlClient, TableMap } from '@cloudphone/shared';
-import type { DeviceHealth, DeviceStatus } from '@cloudphone/contracts';
+import type { DeviceHealth, DeviceSpec, DeviceStatus } from '@cloudphone/contracts';
 import type { DeviceRecord } from './device-record';
 
 /** devices as the pool's records; the scheduler's claim columns (claim_sequence, held_by) stay unmapped. */
@@ -20,14 +20,11 @@ const DEVICES = new TableMap<DeviceRecord>('devices', {
 });
 
 /** A device to add to the pool. */
-export interface NewDevice {
+export interface NewDevice extends DeviceSpec {
   provider: string;
   providerDeviceId: string;
   region: string;
   androidVersion: string;
-  cpuCores: number;
-  memoryMb: number;
-  storageGb: number;
 }
 
 export interface DeviceChanges {

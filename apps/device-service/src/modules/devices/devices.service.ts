@@ -1,5 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { CreateDeviceRequest, DeviceResponse, UpdateDeviceRequest } from '@cloudphone/contracts';
+import {
+  type CreateDeviceRequest,
+  type DeviceResponse,
+  deviceSpecOf,
+  type UpdateDeviceRequest,
+} from '@cloudphone/contracts';
 import {
   actorOf,
   afterCommit,
@@ -55,9 +60,7 @@ export class DevicesService {
     const spec = {
       region: request.region,
       androidVersion: request.androidVersion,
-      cpuCores: request.cpuCores,
-      memoryMb: request.memoryMb,
-      storageGb: request.storageGb,
+      ...deviceSpecOf(request),
     };
     const providerDeviceId = await this.provisioner.provision(spec);
     let id: string | null;

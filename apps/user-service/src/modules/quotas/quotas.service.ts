@@ -1,14 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type {
-  QuotaChangeResponse,
-  QuotaCheckRequest,
-  QuotaCheckResponse,
-  QuotaLimitsRequest,
-  QuotaResources,
-  QuotaRestoreRequest,
-  QuotaUsageRequest,
-  UserQuotaResponse,
-  UserTier,
+import {
+  deviceSpecOf,
+  type QuotaChangeResponse,
+  type QuotaCheckRequest,
+  type QuotaCheckResponse,
+  type QuotaLimitsRequest,
+  type QuotaResources,
+  type QuotaRestoreRequest,
+  type QuotaUsageRequest,
+  type UserQuotaResponse,
+  type UserTier,
 } from '@cloudphone/contracts';
 import { assertMayActFor, MetricsService, type Principal, TransactionRunner } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
@@ -62,12 +63,7 @@ export class QuotasService {
    * one allocationId wait on its record and then answer `applied: false`.
    */
   async reportUsage(request: QuotaUsageRequest): Promise<QuotaChangeResponse> {
-    const amounts: QuotaResources = {
-      devices: 1,
-      cpuCores: request.cpuCores,
-      memoryMb: request.memoryMb,
-      storageGb: request.storageGb,
-    };
+    const amounts: QuotaResources = { devices: 1, ...deviceSpecOf(request) };
     try {
       const response = await this.transactions.run(async () => {
         const recorded = await this.quotas.insertAppliedRecord(request.allocationId, request.userId, amounts);
