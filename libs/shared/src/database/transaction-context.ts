@@ -8,6 +8,8 @@ export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABL
 interface TransactionFrame {
   manager: EntityManager;
   afterCommit: Array<() => void | Promise<void>>;
+  /** Set once the transaction committed or rolled back; see `currentTransactionManager`. */
+  ended: boolean;
 }
 
 const storage = new AsyncLocalStorage<TransactionFrame>();
@@ -24,13 +26,22 @@ export async function runInTransaction<T>(
   work: () => Promise<T>,
   isolation?: IsolationLevel,
 ): Promise<T> {
-  if (storage.getStore()) return work();
-  const frame: TransactionFrame = { manager: undefined as unknown as EntityManager, afterCommit: [] };
+  if (currentTransactionManager()) return work();
+  const frame: TransactionFrame = {
+    manager: undefined as unknown as EntityManager,
+    afterCommit: [],
+    ended: false,
+  };
   const run = (manager: EntityManager) => {
     frame.manager = manager;
     return storage.run(frame, work);
   };
-  const result = isolation ? await dataSource.transaction(isolation, run) : await dataSource.transaction(run);
+  let result: T;
+  try {
+    result = isolation ? await dataSource.transaction(isolation, run) : await dataSource.transaction(run);
+  } finally {
+    frame.ended = true;
+  }
   for (const callback of frame.afterCommit) {
     try {
       await callback();
@@ -41,14 +52,20 @@ export async function runInTransaction<T>(
   return result;
 }
 
-/** The entity manager of the transaction the caller runs in, if any. */
+/**
+ * The entity manager of the transaction the caller runs in, if any. Work started inside a
+ * transaction but still running after it ended (a promise nobody awaited) carries the frame in its
+ * async context; it gets undefined, so its statements run on the pool instead of a connection the
+ * transaction already gave back (which another request may be using by then).
+ */
 export function currentTransactionManager(): EntityManager | undefined {
-  return storage.getStore()?.manager;
+  const frame = storage.getStore();
+  return frame && !frame.ended ? frame.manager : undefined;
 }
 
-/** Whether the caller runs inside a transaction. */
+/** Whether the caller runs inside a transaction that is still open. */
 export function inTransaction(): boolean {
-  return storage.getStore() !== undefined;
+  return currentTransactionManager() !== undefined;
 }
 
 /**
@@ -57,6 +74,6 @@ export function inTransaction(): boolean {
  */
 export async function afterCommit(callback: () => void | Promise<void>): Promise<void> {
   const frame = storage.getStore();
-  if (frame) frame.afterCommit.push(callback);
+  if (frame && !frame.ended) frame.afterCommit.push(callback);
   else await callback();
 }
