@@ -91,7 +91,9 @@ describe('event consumer queue and its delivery limit (real RabbitMQ and Postgre
         EVENTS_CONSUMER_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(','),
       },
     });
-    await waitFor(() => observer.queueExists(queue()), { description: `queue ${queue()} to be declared` });
+    await waitFor(async () => (await observer.consumerCount(queue())) > 0, {
+      description: `a consumer on ${queue()} (its bindings made)`,
+    });
   });
 
   afterAll(async () => {

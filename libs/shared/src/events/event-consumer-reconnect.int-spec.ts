@@ -84,7 +84,9 @@ describe('event consumer across RabbitMQ outages (real Postgres and RabbitMQ)', 
       eventPayloads: { 'tick.happened': { 1: TickHappened } },
       env: { RABBITMQ_URL: proxy.wrap(TEST_SERVERS.rabbitmqUrl), EVENTS_CONSUMER_PREFETCH: '5' },
     });
-    await waitFor(() => observer.queueExists(queue()), { description: `queue ${queue()} to be declared` });
+    await waitFor(async () => (await observer.consumerCount(queue())) > 0, {
+      description: `a consumer on ${queue()} (its bindings made)`,
+    });
   });
 
   afterAll(async () => {

@@ -100,7 +100,9 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
       },
     });
     handlers = app.app.get(TestHandlers);
-    await waitFor(() => observer.queueExists(queue()), { description: `queue ${queue()} to be declared` });
+    await waitFor(async () => (await observer.consumerCount(queue())) > 0, {
+      description: `a consumer on ${queue()} (its bindings made)`,
+    });
   });
 
   afterAll(async () => {

@@ -77,6 +77,22 @@ export class EventObserver {
   }
 
   /**
+   * How many consumers `queue` has (0 when it does not exist). A consumer attaches only after its
+   * bindings are made, so a test that publishes before this is positive may publish into no queue.
+   */
+  async consumerCount(queue: string): Promise<number> {
+    const probe = await this.connection.createChannel();
+    probe.on('error', () => undefined);
+    try {
+      const { consumerCount } = await probe.checkQueue(queue);
+      await probe.close();
+      return consumerCount;
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
    * Declares an existing durable `queue` again with `args`, on a throwaway channel: null when the
    * broker finds them equivalent to the queue's own, else its refusal (a PRECONDITION_FAILED naming
    * the argument that differs). Queue arguments cannot be read over AMQP; this is how to check them.
