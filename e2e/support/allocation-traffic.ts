@@ -12,6 +12,13 @@ export interface AllocationTrafficReport {
   released: AllocationResponse[];
   /** Answers that are neither a success nor an expected refusal (409 NO_DEVICE_AVAILABLE). */
   failures: Array<{ at: number; path: string; status?: number; body?: string; error?: string }>;
+  /**
+   * Requests whose connection closed before any answer and that were sent again, as a client
+   * should: the same allocate with its Idempotency-Key, the same (repeatable) release. An idle
+   * keep-alive connection closed by a stopping worker at the instant the client reuses it is a
+   * race of HTTP/1.1 itself (RFC 9112 §9.3.1); what must hold is that the repeat is answered.
+   */
+  transportRetries: Array<{ at: number; path: string; cause: string }>;
 }
 
 /** Adds `count` available 4-core devices in `region` straight into device-service's database. */
@@ -57,7 +64,12 @@ export async function createRenters(platform: ClusterPlatform, count: number): P
  */
 export class AllocationTraffic {
   private running = true;
-  private readonly report: AllocationTrafficReport = { allocated: [], released: [], failures: [] };
+  private readonly report: AllocationTrafficReport = {
+    allocated: [],
+    released: [],
+    failures: [],
+    transportRetries: [],
+  };
   private readonly loops: Promise<void>[];
 
   constructor(
@@ -73,6 +85,7 @@ export class AllocationTraffic {
       allocated: [...this.report.allocated],
       released: [...this.report.released],
       failures: [...this.report.failures],
+      transportRetries: [...this.report.transportRetries],
     };
   }
 
@@ -105,12 +118,16 @@ export class AllocationTraffic {
   }
 
   private async call(renter: Renter, path: string, body: unknown): Promise<AllocationResponse | null> {
+    const idempotencyKey = uniqueTestId('allocate');
+    const send = () =>
+      post<AllocationResponse & { code?: string }>(`${this.baseUrl}${path}`, renter.token, body, {
+        'idempotency-key': idempotencyKey,
+      });
     try {
-      const answer = await post<AllocationResponse & { code?: string }>(
-        `${this.baseUrl}${path}`,
-        renter.token,
-        body,
-      );
+      const answer = await send().catch(async (error: Error) => {
+        this.report.transportRetries.push({ at: Date.now(), path, cause: describeTransportError(error) });
+        return send();
+      });
       if (answer.status === 200 || answer.status === 201) return answer.body;
       if (answer.status !== 409 || answer.body.code !== 'NO_DEVICE_AVAILABLE') {
         this.report.failures.push({
@@ -121,21 +138,28 @@ export class AllocationTraffic {
         });
       }
     } catch (error) {
-      this.report.failures.push({ at: Date.now(), path, error: (error as Error).message });
+      this.report.failures.push({ at: Date.now(), path, error: describeTransportError(error as Error) });
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
     return null;
   }
 }
 
+/** fetch's "fetch failed" with its cause (e.g. UND_ERR_SOCKET other side closed). */
+function describeTransportError(error: Error): string {
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  return cause ? `${error.message}: ${cause.code ?? ''} ${cause.message ?? ''}`.trim() : error.message;
+}
+
 async function post<T = Record<string, unknown>>(
   url: string,
   token: string,
   body: unknown,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
   });
