@@ -13,7 +13,9 @@ import { DataSource } from 'typeorm';
 import { Agent, request } from 'undici';
 import { toAllocationResponse } from '../apps/device-service/src/modules/allocations/allocation-record';
 import { AllocationsRepository } from '../apps/device-service/src/modules/allocations/allocations.repository';
-import { UsageReportsRepository } from '../apps/device-service/src/modules/usage-reports/usage-reports.repository';
+import { endingReports } from '../apps/device-service/src/modules/allocations/allocation-usage-reports';
+import { usageReportMessage } from '../apps/device-service/src/modules/usage-reports/usage-report';
+import { OutboxMessagesRepository } from '../libs/shared/src/events/outbox-messages.repository';
 import { seedDevicePool } from '../tools/seed/device-pool.seed';
 
 const USER = SERVICE_CATALOG.user.name;
@@ -166,7 +168,7 @@ async function benchmarkRaw(): Promise<number> {
     const sql = new SqlClient(dataSource);
     const transactions = new TransactionRunner(dataSource);
     const allocations = new AllocationsRepository(sql);
-    const reports = new UsageReportsRepository(sql);
+    const reports = new OutboxMessagesRepository(sql);
     const userIds = Array.from({ length: CONCURRENCY }, () => randomUUID());
     return report(
       'raw',
@@ -198,32 +200,7 @@ async function benchmarkRaw(): Promise<number> {
         await transactions.run(async () => {
           const ended = await allocations.end(claim.id, 'released', await allocations.now());
           if (!ended || !active) throw new Error('release failed');
-          await reports.insert(
-            [
-              {
-                kind: 'quota_restore',
-                allocationId: ended.id,
-                payload: { userId: ended.userId, allocationId: ended.id },
-              },
-              {
-                kind: 'billing_usage',
-                allocationId: ended.id,
-                payload: {
-                  allocationId: ended.id,
-                  userId: ended.userId,
-                  tenantId: ended.tenantId,
-                  deviceId: ended.deviceId,
-                  startedAt: ended.startedAt.toISOString(),
-                  endedAt: (ended.endedAt as Date).toISOString(),
-                  billedSeconds: ended.billedSeconds as number,
-                  cpuCores: ended.cpuCores,
-                  memoryMb: ended.memoryMb,
-                  storageGb: ended.storageGb,
-                },
-              },
-            ],
-            60_000,
-          );
+          await reports.store(endingReports(ended).map(usageReportMessage), 60_000);
           await insertEvent(sql, 'device.released', ended.deviceId, { allocationId: ended.id });
         });
         return { allocateMs, status: '201' };

@@ -27,9 +27,8 @@ describe('allocation scheduler across two device-service processes', () => {
           // 300 requests land at once on five processes sharing two cores: allow slow answers.
           HTTP_CLIENT_ATTEMPT_TIMEOUT_MS: '10000',
           HTTP_CLIENT_TIMEOUT_MS: '20000',
-          USAGE_REPORT_RETRY_INITIAL_DELAY_MS: '200',
-          USAGE_REPORT_RETRY_MAX_DELAY_MS: '1000',
-          CRON_SCHEDULE_OVERRIDES: JSON.stringify({ 'deliver-usage-reports': '*/2 * * * * *' }),
+          EVENTS_RELAY_RETRY_INITIAL_DELAY_MS: '200',
+          EVENTS_RELAY_RETRY_MAX_DELAY_MS: '1000',
         },
       },
     });
@@ -218,12 +217,24 @@ describe('allocation scheduler across two device-service processes', () => {
     expect(releases.map((answer) => answer.status)).toEqual(Array(10).fill(200));
     expect(await quotaUsage(user.id)).toBe(0);
     const pending = await fleet.databases[DEVICE]!.query(
-      `SELECT 1 FROM usage_reports WHERE kind = 'billing_usage' AND settled_at IS NULL
-       AND allocation_id = ANY($1::uuid[])`,
+      `SELECT 1 FROM outbox WHERE destination = 'billing-service' AND sent_at IS NULL
+       AND aggregate_key = ANY($1::text[])`,
       [allocated.map((answer) => answer.body.id)],
     );
     expect(pending).toHaveLength(10);
     expect(await billingQuery(`SELECT 1 FROM usage_records WHERE user_id = $1`, [user.id])).toEqual([]);
+    // The operator sees them waiting, with the reason, in the outbox admin view of either replica.
+    const waiting = await call<{ items: Array<{ key: string; lastError: string | null }> }>(
+      fleet.url(DEVICE, 1),
+      'GET',
+      'internal/outbox/messages?state=pending&destination=billing-service&limit=500',
+      fleet.tokens.admin(),
+    );
+    expect(waiting.status).toBe(200);
+    const ids = allocated.map((answer) => answer.body.id);
+    expect(waiting.body.items.filter((item) => ids.includes(item.key))).toHaveLength(10);
+    const refused = await call<{ code: string }>(fleet.url(DEVICE, 0), 'GET', 'internal/outbox', user.token);
+    expect(refused.status).toBe(403);
 
     fleet.proxy(BILLING).restore();
     await waitFor(
@@ -235,11 +246,15 @@ describe('allocation scheduler across two device-service processes', () => {
       async () =>
         (
           await fleet.databases[DEVICE]!.query(
-            `SELECT 1 FROM usage_reports WHERE kind = 'billing_usage' AND settled_at IS NULL`,
+            `SELECT 1 FROM outbox WHERE destination = 'billing-service' AND sent_at IS NULL`,
           )
         ).length === 0,
       { timeoutMs: 30_000, description: 'every billing report settled' },
     );
+    const summary = await call<{
+      destinations: Array<{ destination: string; pending: number; rejected: number }>;
+    }>(fleet.url(DEVICE, 0), 'GET', 'internal/outbox', fleet.tokens.admin());
+    expect(summary.body.destinations.filter((row) => row.destination === 'billing-service')).toEqual([]);
     const ledger = await billingQuery<{ entries: string; charged: string }>(
       `SELECT count(*) AS entries, -sum(l.amount_minor) AS charged FROM ledger_entries l
        JOIN accounts a ON a.id = l.account_id WHERE a.user_id = $1 AND l.kind = 'usage_charge'`,

@@ -82,11 +82,4 @@ export class DeviceServiceConfig extends PlatformServiceConfig {
   /** `GET /scheduler/devices/available` is cached this long (and evicted on every change). */
   @EnvInteger('AVAILABLE_DEVICES_CACHE_TTL_MS', { default: 10_000, min: 100, max: 600_000 })
   availableDevicesCacheTtlMs!: number;
-
-  // Usage reports (src/modules/usage-reports): quota and billing reports kept until delivered.
-  @EnvInteger('USAGE_REPORT_RETRY_INITIAL_DELAY_MS', { default: 1000, min: 10, max: 3_600_000 })
-  usageReportRetryInitialDelayMs!: number;
-
-  @EnvInteger('USAGE_REPORT_RETRY_MAX_DELAY_MS', { default: 300_000, min: 10, max: 86_400_000 })
-  usageReportRetryMaxDelayMs!: number;
 }

@@ -22,15 +22,20 @@ export class EventsMaintenanceService {
   ) {}
 
   /**
-   * Deletes outbox rows sent longer than EVENTS_OUTBOX_RETENTION_HOURS ago and inbox ids older than
+   * Deletes outbox rows sent longer than EVENTS_OUTBOX_RETENTION_HOURS ago, rows rejected longer
+   * than EVENTS_OUTBOX_REJECTED_RETENTION_HOURS ago, and inbox ids older than
    * EVENTS_INBOX_RETENTION_HOURS, in batches of 5,000 so no statement holds locks for long. Unsent
    * rows are never deleted. Safe to run on several replicas at once. An aborted `signal` stops it
    * between batches (what is deleted stays deleted; the next run goes on).
    */
   async trimProcessed(signal?: AbortSignal): Promise<TrimResult> {
-    const outboxRowsDeleted = await this.drain(signal, (limit) =>
-      this.outbox.deleteSentBefore(this.config.eventsOutboxRetentionHours, limit),
-    );
+    const outboxRowsDeleted =
+      (await this.drain(signal, (limit) =>
+        this.outbox.deleteSentBefore(this.config.eventsOutboxRetentionHours, limit),
+      )) +
+      (await this.drain(signal, (limit) =>
+        this.outbox.deleteRejectedBefore(this.config.eventsOutboxRejectedRetentionHours, limit),
+      ));
     const inboxRowsDeleted = await this.drain(signal, (limit) =>
       this.inbox.deleteHandledBefore(this.config.eventsInboxRetentionHours, limit),
     );

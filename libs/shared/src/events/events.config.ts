@@ -46,6 +46,10 @@ export class EventsConfig {
   @EnvInteger('EVENTS_OUTBOX_RETENTION_HOURS', { default: 72, min: 1, max: 8760 })
   eventsOutboxRetentionHours!: number;
 
+  /** Rows a destination refused for good wait this long for a person (GET /internal/outbox) before they go. */
+  @EnvInteger('EVENTS_OUTBOX_REJECTED_RETENTION_HOURS', { default: 720, min: 1, max: 87600 })
+  eventsOutboxRejectedRetentionHours!: number;
+
   /** Keep handled ids longer than any redelivery can take, or a late duplicate is handled again. */
   @EnvInteger('EVENTS_INBOX_RETENTION_HOURS', { default: 336, min: 1, max: 8760 })
   eventsInboxRetentionHours!: number;

@@ -12,8 +12,9 @@ export type DeadLetterReason = 'invalid_envelope' | 'invalid_payload' | 'unproce
 export class EventsMetrics {
   readonly published: Counter<'type'>;
   readonly publishFailures: Counter<'reason'>;
-  readonly outboxBacklog: Gauge;
-  readonly outboxLagSeconds: Gauge;
+  readonly outboxBacklog: Gauge<'destination'>;
+  readonly outboxLagSeconds: Gauge<'destination'>;
+  readonly outboxDeliveries: Counter<'destination' | 'result'>;
   readonly consumed: Counter<'type' | 'outcome'>;
   readonly retries: Counter<'type'>;
   readonly deadLettered: Counter<'type' | 'reason'>;
@@ -31,12 +32,19 @@ export class EventsMetrics {
       labelNames: ['reason'],
     });
     this.outboxBacklog = metrics.gauge({
-      name: 'cloudphone_events_outbox_backlog',
-      help: 'Outbox rows not yet sent',
+      name: 'cloudphone_outbox_backlog',
+      help: 'Outbox rows pending (neither sent nor rejected) by destination (events: RabbitMQ)',
+      labelNames: ['destination'],
     });
     this.outboxLagSeconds = metrics.gauge({
-      name: 'cloudphone_events_outbox_lag_seconds',
-      help: 'Age of the oldest unsent outbox row (0 when none)',
+      name: 'cloudphone_outbox_lag_seconds',
+      help: 'Age of the oldest pending outbox row by destination (0 when none)',
+      labelNames: ['destination'],
+    });
+    this.outboxDeliveries = metrics.counter({
+      name: 'cloudphone_outbox_deliveries_total',
+      help: 'Delivery attempts of outbox messages to HTTP destinations, by destination and result',
+      labelNames: ['destination', 'result'],
     });
     this.consumed = metrics.counter({
       name: 'cloudphone_events_consumed_total',

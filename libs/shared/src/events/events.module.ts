@@ -11,6 +11,11 @@ import { EventsHousekeepingJob } from './events-housekeeping.job';
 import { EventsMaintenanceService } from './events-maintenance.service';
 import { EventsMetrics } from './events.metrics';
 import { InboxRepository } from './inbox.repository';
+import { OutboxAdminController } from './outbox-admin.controller';
+import { OutboxAdminRepository } from './outbox-admin.repository';
+import { OutboxAdminService } from './outbox-admin.service';
+import { OutboxDeliveries } from './outbox-deliveries.service';
+import { OutboxMessagesRepository } from './outbox-messages.repository';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
 
@@ -20,7 +25,8 @@ export interface EventsModuleOptions {
 }
 
 /**
- * Transactional outbox publisher, its relay, the `@OnEvent` consumer runtime and the daily
+ * Transactional outbox (events for RabbitMQ and messages for HTTP destinations), its relay, its
+ * admin view (`/internal/outbox`), the `@OnEvent` consumer runtime and the daily
  * `events-housekeeping` cron job. Imported once by InfrastructureModule through forRoot; needs the
  * config, metrics, RabbitMQ connection and DataSource it provides.
  */
@@ -29,6 +35,10 @@ export interface EventsModuleOptions {
   imports: [DiscoveryModule],
   providers: [
     OutboxRepository,
+    OutboxMessagesRepository,
+    OutboxAdminRepository,
+    OutboxAdminService,
+    OutboxDeliveries,
     InboxRepository,
     EventsMetrics,
     EventBrokerClient,
@@ -40,7 +50,8 @@ export interface EventsModuleOptions {
     EventsMaintenanceService,
     EventsHousekeepingJob,
   ],
-  exports: [EventPublisher, EventsMaintenanceService, OutboxRelay],
+  controllers: [OutboxAdminController],
+  exports: [EventPublisher, OutboxDeliveries, EventsMaintenanceService, OutboxRelay],
 })
 export class EventsModule {
   static forRoot({ payloads }: EventsModuleOptions = {}): DynamicModule {

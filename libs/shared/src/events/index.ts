@@ -2,3 +2,13 @@ export { EventPublisher } from './event-publisher.service';
 export type { OutgoingEvent } from './outgoing-event';
 export { OnEvent } from './on-event.decorator';
 export { UnprocessableEventError } from './unprocessable-event.error';
+export { OutboxDeliveries } from './outbox-deliveries.service';
+export {
+  type DeliverySummary,
+  type DeliveryVerdict,
+  deliveryVerdictOf,
+  type NewOutboxMessage,
+  type OutboxDestination,
+  type OutboxMessage,
+  outboxMessageId,
+} from './outbox-message';

@@ -9,13 +9,23 @@ import { EventsConfig } from './events.config';
 import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
 import { type BrokerMessage, EventBrokerClient } from './event-broker.client';
 import { EventsMetrics } from './events.metrics';
+import { OutboxDeliveries } from './outbox-deliveries.service';
+import { OutboxMessagesRepository } from './outbox-messages.repository';
 import { type OutboxBatchResult, OutboxRepository, type OutboxRow } from './outbox.repository';
+import { retryDelayMs } from './retry-backoff';
 
 const GAUGE_REFRESH_MS = 5000;
 const MAX_BROKER_BACKOFF_MS = 5000;
+/** Messages for HTTP destinations claimed per pass of the delivery loop. */
+const DELIVERY_BATCH = 500;
 
 /**
- * Moves committed outbox rows to RabbitMQ. Every replica runs one; they share the work safely.
+ * Moves committed outbox rows to their destination. Every replica runs one; they share the work
+ * safely. Two loops: events go to RabbitMQ in order per aggregate (below); messages for HTTP
+ * destinations (OutboxDeliveries) are claimed with a lease and sent unordered, so a slow HTTP target
+ * never holds up events and no transaction stays open while it answers. Both retry with the one
+ * outbox backoff (retry-backoff.ts) and report one backlog gauge per destination.
+ *
  *
  * Why "earliest unsent row per aggregate, FOR UPDATE SKIP LOCKED" rather than hash partitions
  * guarded by advisory locks: the lock that orders an aggregate is the row lock on its oldest unsent
@@ -40,6 +50,8 @@ const MAX_BROKER_BACKOFF_MS = 5000;
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private loop: Promise<void> | null = null;
+  private deliveryLoop: Promise<void> | null = null;
+  private deliveryTimer: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
   private stopping = false;
   private wakeRequested = false;
   private interruptSleep: (() => void) | null = null;
@@ -49,6 +61,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     private readonly outbox: OutboxRepository,
+    private readonly messages: OutboxMessagesRepository,
+    private readonly deliveries: OutboxDeliveries,
     private readonly broker: EventBrokerClient,
     private readonly rabbitmq: RabbitMqConnectionManager,
     private readonly metrics: EventsMetrics,
@@ -70,6 +84,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.stopping = false;
     this.rabbitmq.on('connected', this.onConnected);
     this.loop = this.run();
+    this.deliveryLoop = this.runDeliveries();
   }
 
   /** Finishes the batch in progress and stops. */
@@ -77,8 +92,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.stopping = true;
     this.rabbitmq.off('connected', this.onConnected);
     this.interruptSleep?.();
-    await this.loop;
+    if (this.deliveryTimer) {
+      clearTimeout(this.deliveryTimer.timer);
+      this.deliveryTimer.resolve();
+    }
+    await Promise.all([this.loop, this.deliveryLoop]);
     this.loop = null;
+    this.deliveryLoop = null;
     await this.broker.close();
   }
 
@@ -133,6 +153,28 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  /** Sends due messages of the registered HTTP destinations, one pass per poll interval. */
+  private async runDeliveries(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        // Keep going while whole batches get through; stop at the first with nothing delivered.
+        for (;;) {
+          const summary = await this.deliveries.deliverDue(DELIVERY_BATCH);
+          const handled = summary.delivered + summary.deferred + summary.rejected;
+          if (handled < DELIVERY_BATCH || summary.delivered === 0 || this.stopping) break;
+        }
+      } catch (error) {
+        this.logger.warn({ msg: 'outbox delivery pass failed', error: (error as Error).message });
+      }
+      if (this.stopping) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.config.eventsRelayPollIntervalMs);
+        this.deliveryTimer = { timer, resolve };
+      });
+      this.deliveryTimer = null;
+    }
+  }
+
   private async publishInWaves(
     rows: OutboxRow[],
   ): Promise<{ result: OutboxBatchResult; error: Error | null }> {
@@ -170,10 +212,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           unknown += 1;
           return;
         }
-        const retryInMs = Math.min(
-          this.config.eventsRelayRetryInitialDelayMs * 2 ** Math.min(row.attempts, 20),
-          this.config.eventsRelayRetryMaxDelayMs,
-        );
+        const retryInMs = retryDelayMs(row.attempts + 1, {
+          initialDelayMs: this.config.eventsRelayRetryInitialDelayMs,
+          maxDelayMs: this.config.eventsRelayRetryMaxDelayMs,
+        });
         const error =
           outcome === 'unroutable'
             ? `unroutable: no queue is bound to ${row.type} on exchange ${this.config.eventsExchange}`
@@ -224,9 +266,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       return;
     this.lastGaugeRefresh = Date.now();
     try {
-      const backlog = await this.outbox.backlog();
-      this.metrics.outboxBacklog.set(backlog.unsent);
-      this.metrics.outboxLagSeconds.set(backlog.oldestAgeSeconds);
+      const backlog = await this.messages.backlog();
+      // Every destination this service writes to is reported, at 0 when nothing is pending.
+      for (const destination of ['events', ...this.deliveries.destinationNames()]) {
+        const entry = backlog.find((row) => row.destination === destination);
+        this.metrics.outboxBacklog.set({ destination }, entry?.pending ?? 0);
+        this.metrics.outboxLagSeconds.set({ destination }, entry?.oldestAgeSeconds ?? 0);
+      }
     } catch (error) {
       this.logger.warn({ msg: 'outbox backlog query failed', error: (error as Error).message });
     }

@@ -36,10 +36,12 @@ const CLAIM_HEADS = `
   SELECT o.id, o.aggregate_key
   FROM outbox o
   WHERE o.sent_at IS NULL
+    AND o.destination = 'events'
     AND o.next_attempt_at <= now()
     AND NOT EXISTS (
       SELECT 1 FROM outbox earlier
       WHERE earlier.aggregate_key = o.aggregate_key AND earlier.sent_at IS NULL AND earlier.id < o.id
+        AND earlier.destination = 'events'
     )
   ORDER BY o.id
   LIMIT $1
@@ -55,6 +57,7 @@ const READ_AGGREGATE_RUNS = `
   CROSS JOIN LATERAL (
     SELECT o.* FROM outbox o
     WHERE o.aggregate_key = head.aggregate_key AND o.sent_at IS NULL AND o.id >= head.id
+      AND o.destination = 'events'
     ORDER BY o.id
     LIMIT $3
   ) r
@@ -132,30 +135,31 @@ export class OutboxRepository {
     }
   }
 
-  /** Unsent rows and the age of the oldest, for the backlog and lag gauges. */
-  async backlog(): Promise<{ unsent: number; oldestAgeSeconds: number }> {
-    const [row] = (await this.dataSource.query(
-      `SELECT count(*)::int AS unsent,
-              COALESCE(EXTRACT(EPOCH FROM now() - min(occurred_at)), 0)::float8 AS oldest_age_seconds
-       FROM outbox WHERE sent_at IS NULL`,
-    )) as Array<{ unsent: number; oldest_age_seconds: number }>;
-    return { unsent: row.unsent, oldestAgeSeconds: Math.max(0, row.oldest_age_seconds) };
-  }
-
   /** Deletes up to `limit` rows sent more than `retentionHours` ago; returns how many. */
   async deleteSentBefore(retentionHours: number, limit: number): Promise<number> {
-    const deleted = (await this.dataSource.query(
+    const deleted = await this.sql.rows(
       `WITH doomed AS (
          SELECT id FROM outbox
          WHERE sent_at IS NOT NULL AND sent_at < now() - make_interval(hours => $1)
          ORDER BY sent_at
          LIMIT $2
        )
-       DELETE FROM outbox o USING doomed WHERE o.id = doomed.id`,
+       DELETE FROM outbox o USING doomed WHERE o.id = doomed.id RETURNING o.id`,
       [retentionHours, limit],
-    )) as [unknown[], number];
-    // TypeORM's postgres driver answers a DELETE with [rows, affected count].
-    return deleted[1];
+    );
+    return deleted.length;
+  }
+
+  /** Deletes up to `limit` rows rejected more than `retentionHours` ago; returns how many. */
+  async deleteRejectedBefore(retentionHours: number, limit: number): Promise<number> {
+    const deleted = await this.sql.rows(
+      `DELETE FROM outbox WHERE id IN (
+         SELECT id FROM outbox WHERE rejected_at < now() - make_interval(hours => $1)
+         ORDER BY rejected_at LIMIT $2)
+       RETURNING id`,
+      [retentionHours, limit],
+    );
+    return deleted.length;
   }
 }
 

@@ -8,7 +8,7 @@ import {
 } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import type { DeviceServiceConfig } from '../../config/device-service.config';
-import type { UsageReport, UsageReportDispatcher } from '../usage-reports';
+import type { NewUsageReport, UsageReportDispatcher } from '../usage-reports';
 import { AllocateDeviceUseCase } from './allocate-device.use-case';
 import type { AllocationEntitlements, Entitlement } from './allocation-entitlements.service';
 import type { AllocationEventsPublisher } from './allocation-events.publisher';
@@ -110,10 +110,9 @@ function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: En
   };
   const entitlements = { confirm: jest.fn(async () => options.entitlement ?? granted) };
   const dispatcher = {
-    store: jest.fn(async (reports: Array<Omit<UsageReport, 'id' | 'attempts'>>) => {
-      const stored = reports.map((report, index) => ({ ...report, id: String(index + 1), attempts: 0 }));
-      return stored;
-    }),
+    store: jest.fn(async (reports: NewUsageReport[]) =>
+      reports.map((report, index) => ({ ...report, rowId: String(index + 1), attempts: 0 })),
+    ),
     deliver: jest.fn(async () => ({ delivered: 1, deferred: 0, rejected: 0 })),
     deliverInBackground: jest.fn(),
   };
@@ -263,7 +262,7 @@ describe('AllocateDeviceUseCase', () => {
       expect.objectContaining({ kind: 'quota_usage', allocationId: active.id }),
     ]);
     expect(dispatcher.deliverInBackground).toHaveBeenCalledWith([
-      expect.objectContaining({ kind: 'quota_usage', id: '1' }),
+      expect.objectContaining({ kind: 'quota_usage', rowId: '1' }),
     ]);
     expect(cache.invalidateTags).toHaveBeenCalledWith('devices:available');
     expect(await counted('cloudphone_allocation_requests_total', { outcome: 'allocated' })).toBe(1);

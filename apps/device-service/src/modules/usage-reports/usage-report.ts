@@ -1,13 +1,8 @@
 import type { QuotaRestoreRequest, QuotaUsageRequest, UsageRecordRequest } from '@cloudphone/contracts';
+import { type NewOutboxMessage, type OutboxMessage, outboxMessageId } from '@cloudphone/shared';
 
 /** What is owed to whom: a quota usage report or restore (user-service), a usage record (billing-service). */
 export type UsageReportKind = 'quota_usage' | 'quota_restore' | 'billing_usage';
-
-export type UsageReportPayload<K extends UsageReportKind> = K extends 'quota_usage'
-  ? QuotaUsageRequest
-  : K extends 'quota_restore'
-    ? QuotaRestoreRequest
-    : UsageRecordRequest;
 
 /** A report to write in the transaction of the change it reports. */
 export type NewUsageReport =
@@ -15,8 +10,35 @@ export type NewUsageReport =
   | { kind: 'quota_restore'; allocationId: string; payload: QuotaRestoreRequest }
   | { kind: 'billing_usage'; allocationId: string; payload: UsageRecordRequest };
 
-/** A stored report, claimed for one delivery attempt. */
-export type UsageReport = NewUsageReport & { id: string; attempts: number };
+/** A stored report: an outbox message, with its kind. */
+export type UsageReport = OutboxMessage & { kind: UsageReportKind };
 
-/** How one delivery attempt ended. */
-export type DeliveryResult = 'delivered' | 'deferred' | 'rejected';
+/** The outbox destinations of usage reports (their names are the services they go to). */
+export const USAGE_REPORT_DESTINATIONS = {
+  quota: 'user-service',
+  billing: 'billing-service',
+} as const;
+
+const TYPE_PREFIX = 'report.';
+
+/**
+ * The outbox message of a report: one per allocation and kind (its id is derived from both, so a
+ * report stored twice is kept once), typed `report.<kind>`, addressed to the service it is owed to.
+ */
+export function usageReportMessage(report: NewUsageReport): NewOutboxMessage {
+  return {
+    id: outboxMessageId(report.allocationId, report.kind),
+    destination:
+      report.kind === 'billing_usage' ? USAGE_REPORT_DESTINATIONS.billing : USAGE_REPORT_DESTINATIONS.quota,
+    type: `${TYPE_PREFIX}${report.kind}`,
+    key: report.allocationId,
+    data: report.payload,
+  };
+}
+
+/** The kind of a stored report message. */
+export function usageReportKind(message: OutboxMessage): UsageReportKind {
+  const kind = message.type.slice(TYPE_PREFIX.length);
+  if (kind === 'quota_usage' || kind === 'quota_restore' || kind === 'billing_usage') return kind;
+  throw new Error(`Outbox message ${message.rowId} is not a usage report (${message.type})`);
+}

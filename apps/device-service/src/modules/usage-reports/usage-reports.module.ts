@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { PlatformServicesModule } from '../../integrations/platform-services/platform-services.module';
-import { DeliverUsageReportsJob } from './jobs/deliver-usage-reports.job';
+import { BillingServiceReportsDestination } from './billing-service-reports.destination';
 import { UsageReportDispatcher } from './usage-report.dispatcher';
-import { UsageReportsRepository } from './usage-reports.repository';
+import { UserServiceReportsDestination } from './user-service-reports.destination';
 
-/** Quota and billing reports owed to other services, kept in Postgres until delivered. */
+/** Quota and billing reports owed to other services: outbox messages and their two destinations. */
 @Module({
   imports: [PlatformServicesModule],
-  providers: [UsageReportsRepository, UsageReportDispatcher, DeliverUsageReportsJob],
+  providers: [UsageReportDispatcher, UserServiceReportsDestination, BillingServiceReportsDestination],
   exports: [UsageReportDispatcher],
 })
 export class UsageReportsModule {}

@@ -4,8 +4,7 @@ import { AllocationHistory } from '../allocation-history.service';
 
 /**
  * Daily cleanup: allocations ended more than ALLOCATION_HISTORY_RETENTION_DAYS ago move to
- * device_allocations_history, and usage reports settled that long ago are deleted
- * (AllocationHistory.cleanUp).
+ * device_allocations_history (AllocationHistory.cleanUp).
  */
 @Injectable()
 export class AllocationHistoryCleanupJob {
@@ -19,7 +18,7 @@ export class AllocationHistoryCleanupJob {
     jitterMs: 5000,
   })
   async cleanUp({ signal }: CronRunContext): Promise<void> {
-    const { archived, reportsTrimmed } = await this.history.cleanUp(signal);
-    this.logger.log({ msg: 'allocation history cleaned up', archived, reportsTrimmed });
+    const { archived } = await this.history.cleanUp(signal);
+    this.logger.log({ msg: 'allocation history cleaned up', archived });
   }
 }

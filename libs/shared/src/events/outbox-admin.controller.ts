@@ -1,0 +1,42 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AllowServiceTokens, RequireRoles } from '../auth/access.decorators';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { ADMIN_ROLE, type Principal } from '../auth/principal';
+import { OutboxAdminService, type OutboxListParameters } from './outbox-admin.service';
+
+/** Operator view of this service's outbox (events and HTTP deliveries); admins and other services only. */
+@ApiTags('internal')
+@ApiBearerAuth()
+@RequireRoles(ADMIN_ROLE)
+@AllowServiceTokens()
+@Controller('internal/outbox')
+export class OutboxAdminController {
+  constructor(private readonly outbox: OutboxAdminService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Per destination: pending, failing and rejected rows, and the oldest pending age',
+  })
+  summary() {
+    return this.outbox.summary();
+  }
+
+  @Get('messages')
+  @ApiOperation({
+    summary: 'Rows by state (pending, failing, rejected) with their last error; ?destination=&limit= (1-500)',
+  })
+  list(@Query() query: OutboxListParameters) {
+    return this.outbox.list(query);
+  }
+
+  @Post('messages/:id/retry')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Make a pending or rejected row due now (404 OUTBOX_ROW_NOT_FOUND if sent or unknown)',
+  })
+  retry(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    const by = principal.kind === 'service' ? `service:${principal.service}` : `user:${principal.userId}`;
+    return this.outbox.retry(id, by);
+  }
+}

@@ -1,0 +1,167 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_TYPE_PATTERN } from '@cloudphone/contracts';
+import { EventsConfig } from './events.config';
+import { EventsMetrics } from './events.metrics';
+import type {
+  DeliverySummary,
+  DeliveryVerdict,
+  NewOutboxMessage,
+  OutboxDestination,
+  OutboxMessage,
+} from './outbox-message';
+import { OutboxMessagesRepository } from './outbox-messages.repository';
+import { retryDelayMs } from './retry-backoff';
+
+/** A claimed message stays reserved for this long while its delivery is attempted. */
+const DELIVERY_LEASE_MS = 60_000;
+const DESTINATION_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Outbox messages for HTTP destinations: `store` writes them in the caller's transaction; right
+ * after the commit the writer sends them with `deliver` (waiting for the answers) or
+ * `deliverInBackground`; whatever was not settled then (target down, process died) is sent again by
+ * the relay's delivery loop through `deliverDue`, with the outbox backoff, until the destination
+ * answers for good. Each destination registers itself at start-up.
+ */
+@Injectable()
+export class OutboxDeliveries implements OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxDeliveries');
+  private readonly destinations = new Map<string, OutboxDestination>();
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly messages: OutboxMessagesRepository,
+    private readonly metrics: EventsMetrics,
+    private readonly config: EventsConfig,
+  ) {}
+
+  /** Makes `destination` deliverable; its name is what messages carry in `destination`. */
+  register(destination: OutboxDestination): void {
+    if (!DESTINATION_NAME.test(destination.name) || destination.name === 'events') {
+      throw new Error(`Invalid outbox destination name "${destination.name}"`);
+    }
+    if (this.destinations.has(destination.name)) {
+      throw new Error(`Outbox destination "${destination.name}" is registered twice`);
+    }
+    this.destinations.set(destination.name, destination);
+  }
+
+  /** Names of the registered destinations (the relay's delivery loop idles without any). */
+  destinationNames(): string[] {
+    return [...this.destinations.keys()];
+  }
+
+  /**
+   * Stores messages in the surrounding transaction and returns those that are new (a message
+   * whose id is stored already is ignored). Throws, failing the caller's transaction, on an
+   * unregistered destination, a malformed type or a non-uuid id: nobody could deliver such a row.
+   */
+  store(messages: NewOutboxMessage[]): Promise<OutboxMessage[]> {
+    if (messages.length === 0) return Promise.resolve([]);
+    for (const message of messages) {
+      if (!this.destinations.has(message.destination))
+        throw new Error(`Unknown outbox destination "${message.destination}"`);
+      if (!EVENT_TYPE_PATTERN.test(message.type)) throw new Error(`Invalid message type "${message.type}"`);
+      if (!UUID.test(message.id)) throw new Error(`Message id "${message.id}" is not a uuid`);
+    }
+    return this.messages.store(messages, DELIVERY_LEASE_MS);
+  }
+
+  /** Sends messages `store` returned, once their transaction committed; returns when each was answered. */
+  async deliver(messages: OutboxMessage[]): Promise<DeliverySummary> {
+    const summary: DeliverySummary = { delivered: 0, deferred: 0, rejected: 0 };
+    const byDestination = new Map<string, OutboxMessage[]>();
+    for (const message of messages) {
+      const group = byDestination.get(message.destination) ?? [];
+      group.push(message);
+      byDestination.set(message.destination, group);
+    }
+    for (const [name, group] of byDestination) {
+      const verdicts = await this.ask(name, group);
+      const delivered = group.filter((_, index) => verdicts[index].result === 'delivered');
+      // One statement settles every delivered message; the others are written one by one.
+      await this.messages.markSent(delivered.map((message) => message.rowId));
+      for (const [index, message] of group.entries()) {
+        const verdict = verdicts[index];
+        summary[verdict.result] += 1;
+        this.metrics.outboxDeliveries.inc({ destination: name, result: verdict.result });
+        if (verdict.result !== 'delivered') await this.settleFailure(message, verdict);
+      }
+    }
+    return summary;
+  }
+
+  /** Like `deliver`, without making the caller wait; shutdown waits for these to finish. */
+  deliverInBackground(messages: OutboxMessage[]): void {
+    if (messages.length === 0) return;
+    const delivery = this.deliver(messages).catch((error: unknown) =>
+      this.logger.warn({ msg: 'outbox delivery failed; the relay will retry', err: error }),
+    );
+    this.background.add(delivery);
+    void delivery.finally(() => this.background.delete(delivery));
+  }
+
+  /** One pass of the relay's delivery loop: up to `limit` due messages of the registered destinations. */
+  async deliverDue(limit: number): Promise<DeliverySummary> {
+    const names = this.destinationNames();
+    if (names.length === 0) return { delivered: 0, deferred: 0, rejected: 0 };
+    return this.deliver(await this.messages.claimDue(names, limit, DELIVERY_LEASE_MS));
+  }
+
+  /** Settles pending messages as sent because their target confirmed them another way (an event). */
+  markSent(messageIds: string[]): Promise<void> {
+    return this.messages.markSentByMessageId(messageIds);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.background]);
+  }
+
+  /** The destination's verdicts; a destination that throws defers the whole group. */
+  private async ask(name: string, group: OutboxMessage[]): Promise<DeliveryVerdict[]> {
+    const destination = this.destinations.get(name);
+    if (!destination) {
+      const error = `destination "${name}" is not registered in this service`;
+      return group.map(() => ({ result: 'deferred', error }));
+    }
+    try {
+      const verdicts = await destination.deliver(group);
+      if (verdicts.length !== group.length) throw new Error(`answered ${verdicts.length} of ${group.length}`);
+      return verdicts;
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      return group.map(() => ({ result: 'deferred', error: message }));
+    }
+  }
+
+  private async settleFailure(
+    message: OutboxMessage,
+    verdict: Exclude<DeliveryVerdict, { result: 'delivered' }>,
+  ) {
+    const context = { destination: message.destination, type: message.type, key: message.key };
+    if (verdict.result === 'rejected') {
+      // A refusal for good needs a person (see the admin view): the target will never take it.
+      this.logger.error({
+        msg: 'outbox message refused by its destination; not retried',
+        ...context,
+        error: verdict.error,
+      });
+      await this.messages.markRejected(message.rowId, verdict.error);
+      return;
+    }
+    const backoff = {
+      initialDelayMs: this.config.eventsRelayRetryInitialDelayMs,
+      maxDelayMs: this.config.eventsRelayRetryMaxDelayMs,
+    };
+    const delayMs = Math.max(verdict.retryAfterMs ?? 0, retryDelayMs(message.attempts + 1, backoff));
+    this.logger.warn({
+      msg: 'outbox message not delivered; will retry',
+      ...context,
+      attempt: message.attempts + 1,
+      retryInMs: delayMs,
+      error: verdict.error,
+    });
+    await this.messages.postpone(message.rowId, delayMs, verdict.error);
+  }
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { DeliveryOutcome } from '../http/service-client';
+
+/**
+ * A message for a destination other than RabbitMQ (an HTTP target such as billing-service), kept in
+ * the outbox until its destination has answered for good. `id` makes the store idempotent: a
+ * message stored twice with the same id is kept once.
+ */
+export interface NewOutboxMessage {
+  /** A registered OutboxDestination's name, e.g. `billing-service`. */
+  destination: string;
+  /** `<subject>.<kind>`, e.g. `report.billing_usage`; a destination may carry several kinds. */
+  type: string;
+  /** What the message is about (an allocation id, say): shown in logs and the admin view. */
+  key: string;
+  /** A uuid; see outboxMessageId for one derived from what makes the message unique. */
+  id: string;
+  data: unknown;
+}
+
+/** A stored message, claimed for one delivery attempt. */
+export interface OutboxMessage extends NewOutboxMessage {
+  /** The outbox row id (a bigint as decimal text). */
+  rowId: string;
+  /** Attempts made before this one. */
+  attempts: number;
+}
+
+/** How a destination answered one message. */
+export type DeliveryVerdict =
+  | { result: 'delivered' }
+  | { result: 'rejected'; error: string }
+  | { result: 'deferred'; error: string; retryAfterMs?: number };
+
+/** How many messages of a delivery ended each way. */
+export type DeliverySummary = Record<DeliveryVerdict['result'], number>;
+
+/**
+ * One destination of outbox messages. `deliver` answers every message, in order: delivered (settled
+ * as sent), rejected (settled as refused for good, logged as an error), or deferred (retried with
+ * the outbox backoff). A message may be delivered more than once (a crash between sending and
+ * settling), so a destination's target must deduplicate by what the message carries.
+ */
+export interface OutboxDestination {
+  readonly name: string;
+  deliver(messages: OutboxMessage[]): Promise<DeliveryVerdict[]>;
+}
+
+/**
+ * A stable uuid for the message made unique by `parts` (e.g. an allocation id and a report kind),
+ * so storing it twice keeps one. The same as `md5(parts joined by ':')::uuid` in SQL.
+ */
+export function outboxMessageId(...parts: string[]): string {
+  const hex = createHash('md5').update(parts.join(':')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A lenient HTTP call's outcome (ServiceClient) as the verdict an HTTP destination answers. */
+export function deliveryVerdictOf(outcome: DeliveryOutcome<unknown>): DeliveryVerdict {
+  if (outcome.status === 'delivered') return { result: 'delivered' };
+  if (outcome.status === 'rejected') return { result: 'rejected', error: outcome.failure.message };
+  return { result: 'deferred', error: outcome.failure.message, retryAfterMs: outcome.retryAfterMs };
+}

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { SqlClient } from '../database/sql-client';
+import { TableMap } from '../database/table-map';
+import type { NewOutboxMessage, OutboxMessage } from './outbox-message';
+
+// Outbox rows addressed to a destination other than 'events'; rowId is the bigint id as text.
+const MESSAGES = new TableMap<OutboxMessage>('outbox', {
+  rowId: 'id',
+  id: 'event_id',
+  destination: 'destination',
+  type: 'event_type',
+  key: 'aggregate_key',
+  data: 'data',
+  attempts: 'attempts',
+});
+
+const PENDING = 'sent_at IS NULL AND rejected_at IS NULL';
+
+/** Pending rows of one destination and the age of the oldest, for the gauges and the admin view. */
+export interface OutboxBacklog {
+  destination: string;
+  pending: number;
+  oldestAgeSeconds: number;
+}
+
+/**
+ * SQL of the outbox rows the delivery relay sends to HTTP destinations: stored in callers'
+ * transactions, claimed with a lease (no transaction is held while a destination answers), then
+ * settled as sent or rejected, or postponed.
+ */
+@Injectable()
+export class OutboxMessagesRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  /**
+   * Stores messages in the ambient transaction (one per id: a repeat is ignored) and returns the
+   * new ones. They are first due `leaseMs` from now: the writer delivers them itself right after its
+   * commit, and the relay only takes over if that never settles them.
+   */
+  store(messages: NewOutboxMessage[], leaseMs: number): Promise<OutboxMessage[]> {
+    return this.sql.rows<OutboxMessage>(
+      `INSERT INTO outbox (event_id, destination, event_type, aggregate_key, data, next_attempt_at)
+       SELECT m.*, now() + make_interval(secs => $6::double precision / 1000)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) AS m
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING ${MESSAGES.select()}`,
+      [
+        messages.map((message) => message.id),
+        messages.map((message) => message.destination),
+        messages.map((message) => message.type),
+        messages.map((message) => message.key),
+        messages.map((message) => JSON.stringify(message.data ?? null)),
+        leaseMs,
+      ],
+    );
+  }
+
+  /**
+   * Claims the oldest due pending messages of `destinations` for one delivery attempt: their next
+   * attempt moves `leaseMs` ahead, so another replica's relay does not send them meanwhile.
+   */
+  claimDue(destinations: string[], limit: number, leaseMs: number): Promise<OutboxMessage[]> {
+    return this.sql.rows<OutboxMessage>(
+      `WITH due AS (
+         SELECT id FROM outbox
+         WHERE destination = ANY($1::text[]) AND ${PENDING} AND next_attempt_at <= now()
+         ORDER BY next_attempt_at, id LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE outbox o SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
+       FROM due WHERE o.id = due.id
+       RETURNING ${MESSAGES.select('o')}`,
+      [destinations, limit, leaseMs],
+    );
+  }
+
+  /** Settles messages their destination accepted (rows), counting the attempt. */
+  async markSent(rowIds: string[]): Promise<void> {
+    if (rowIds.length === 0) return;
+    await this.sql.rows(
+      `UPDATE outbox SET sent_at = now(), attempts = attempts + 1
+       WHERE id = ANY($1::bigint[]) AND ${PENDING} RETURNING id`,
+      [rowIds],
+    );
+  }
+
+  /** Settles pending messages by message id because their target confirmed them another way. */
+  async markSentByMessageId(messageIds: string[]): Promise<void> {
+    await this.sql.rows(
+      `UPDATE outbox SET sent_at = now() WHERE event_id = ANY($1::uuid[]) AND ${PENDING} RETURNING id`,
+      [messageIds],
+    );
+  }
+
+  /** Settles a message its destination refused for good, keeping the refusal. */
+  async markRejected(rowId: string, error: string): Promise<void> {
+    await this.sql.rows(
+      `UPDATE outbox SET rejected_at = now(), attempts = attempts + 1, last_error = left($2, 2000)
+       WHERE id = $1 AND ${PENDING} RETURNING id`,
+      [rowId, error],
+    );
+  }
+
+  /** Schedules the next attempt of a message that was not delivered. */
+  async postpone(rowId: string, delayMs: number, error: string): Promise<void> {
+    await this.sql.rows(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = left($3, 2000),
+         next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+       WHERE id = $1 AND ${PENDING} RETURNING id`,
+      [rowId, delayMs, error],
+    );
+  }
+
+  /** Pending rows per destination (events included). */
+  async backlog(): Promise<OutboxBacklog[]> {
+    const rows = await this.sql.rows<{ destination: string; pending: string; oldest: number }>(
+      `SELECT destination, count(*) AS pending,
+              GREATEST(0, EXTRACT(EPOCH FROM now() - min(occurred_at)))::float8 AS oldest
+       FROM outbox WHERE ${PENDING} GROUP BY destination`,
+    );
+    return rows.map((row) => ({
+      destination: row.destination,
+      pending: Number(row.pending),
+      oldestAgeSeconds: row.oldest,
+    }));
+  }
+}
