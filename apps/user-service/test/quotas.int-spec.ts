@@ -350,6 +350,9 @@ describe('user-service quotas', () => {
         ['POST', 'quotas/usage', serviceToken, { ...good, allocationId: `${allocationId}'--` }],
         ['POST', 'quotas/usage', serviceToken, { ...good, allocationId: undefined }],
         ['POST', 'quotas/usage', serviceToken, { ...good, devices: 1 }],
+        // One device's spec: beyond DEVICE_SPEC_BOUNDS no device exists (a check may total more).
+        ['POST', 'quotas/usage', serviceToken, { ...good, cpuCores: 129 }],
+        ['POST', 'quotas/usage', serviceToken, { ...good, memoryMb: 255 }],
         ['POST', 'quotas/usage', serviceToken, [good]],
         ['POST', 'quotas/restore', serviceToken, { userId, allocationId: SQL }],
         ['POST', 'quotas/restore', serviceToken, { userId: 42, allocationId }],
