@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { MigrationRunner, outboxMessageId } from '@cloudphone/shared';
 import { createTestDatabase, repositoryRoot, type TestDatabase } from '@cloudphone/shared/testing';
 
-// Migration 0004 moves usage_reports into the outbox. A database as the previous release left it
+// Migration 0004 moves usage_reports into the outbox and forwards what old replicas still write there.
+// A database as the previous release left it
 // (shared 0001, device 0001 and 0003, reports in every state) is upgraded with the real files.
 describe('device-service migration 0004: usage reports into the outbox (real Postgres)', () => {
   let database: TestDatabase;
@@ -29,7 +30,7 @@ describe('device-service migration 0004: usage reports into the outbox (real Pos
     return copy;
   };
 
-  it('keeps every report, its state and its id as the code derives it, and drops the table', async () => {
+  it('moves every report into the outbox, with its state and its id as the code derives it', async () => {
     await new MigrationRunner({
       databaseUrl: database.url,
       directory: subset('device-service', ['0001_create_devices.sql', '0003_create_device_allocations.sql']),
@@ -99,6 +100,47 @@ describe('device-service migration 0004: usage reports into the outbox (real Pos
         rejected: true,
       }),
     ]);
-    expect(await database.query(`SELECT to_regclass('usage_reports') AS t`)).toEqual([{ t: null }]);
+    expect(await database.query(`SELECT 1 FROM usage_reports`)).toEqual([]);
+  });
+
+  it('forwards what a replica of the previous release still writes to usage_reports into the outbox', async () => {
+    const allocationId = '6f1c2a4e-0000-4000-8000-000000000004';
+    // The previous release's insert, as its UsageReportsRepository wrote it, twice.
+    const insert = () =>
+      database.query(
+        `INSERT INTO usage_reports (allocation_id, kind, payload, next_attempt_at)
+         SELECT report.*, now() + interval '60 seconds'
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS report
+         ON CONFLICT (allocation_id, kind) DO NOTHING
+         RETURNING id, allocation_id, kind, payload, attempts`,
+        [
+          [allocationId, allocationId],
+          ['quota_restore', 'billing_usage'],
+          ['{"userId":"u"}', '{"billedSeconds":5}'],
+        ],
+      );
+    expect(await insert()).toHaveLength(2);
+    expect(await insert()).toHaveLength(0);
+    const forwarded = await database.query<Record<string, unknown>>(
+      `SELECT event_id, destination, event_type, data, sent_at IS NULL AS pending
+       FROM outbox WHERE aggregate_key = $1 ORDER BY destination`,
+      [allocationId],
+    );
+    expect(forwarded).toEqual([
+      {
+        event_id: outboxMessageId(allocationId, 'billing_usage'),
+        destination: 'billing-service',
+        event_type: 'report.billing_usage',
+        data: { billedSeconds: 5 },
+        pending: true,
+      },
+      {
+        event_id: outboxMessageId(allocationId, 'quota_restore'),
+        destination: 'user-service',
+        event_type: 'report.quota_restore',
+        data: { userId: 'u' },
+        pending: true,
+      },
+    ]);
   });
 });

@@ -15,7 +15,10 @@ export class EventsConfig {
   @EnvInteger('EVENTS_RELAY_POLL_INTERVAL_MS', { default: 1000, min: 10, max: 60000 })
   eventsRelayPollIntervalMs!: number;
 
-  /** Backoff of an event RabbitMQ refused (unroutable or nacked): doubles per attempt up to the max. */
+  /**
+   * The outbox backoff (retry-backoff.ts): of an event RabbitMQ refused (unroutable or nacked) and of
+   * a message an HTTP destination deferred. Doubles per attempt up to the max, half of it jitter.
+   */
   @EnvInteger('EVENTS_RELAY_RETRY_INITIAL_DELAY_MS', { default: 1000, min: 10, max: 3600000 })
   eventsRelayRetryInitialDelayMs!: number;
 

@@ -3,7 +3,7 @@ import type { NewUsageReport } from '../usage-reports';
 import type { AllocationRecord } from './allocation-record';
 
 // The usage reports an allocation owes, built in one place (stored through UsageReportDispatcher,
-// in the transaction of the change they report; the usage-reports module owns their table).
+// in the transaction of the change they report, as outbox messages the usage-reports module builds).
 
 /** An allocation that went through without a quota answer (user-service down, policy `allow`). */
 export function quotaUsageReport(allocation: AllocationRecord): NewUsageReport {

@@ -20,7 +20,7 @@ type Delivery = 'wait-for-quota' | 'background';
 /**
  * The step every use case that ends allocations shares — release, expiry, account overdue: one
  * conditional statement ends the row and frees the device, and in the same transaction the quota
- * restore and the billing record are stored (usage_reports, through the dispatcher) and the event
+ * restore and the billing record are stored (outbox messages, through the dispatcher) and the event
  * is published (outbox). Nothing is sent before the commit, and nothing is lost or counted twice
  * whatever happens after it.
  */
@@ -91,7 +91,7 @@ export class EndAllocations {
       const summary = await this.dispatcher.deliver(quota);
       if (summary.deferred > 0) {
         this.logger.warn({
-          msg: 'quota not given back yet; the report job will retry',
+          msg: 'quota not given back yet; the outbox relay will retry',
           allocations: ended.length,
         });
       }
