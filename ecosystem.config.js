@@ -55,8 +55,9 @@ function portOf(service) {
   return environment[`${variablePrefix(service.name)}_PORT`] || String(service.port);
 }
 
-// Device-service's quota and billing clients call these. On one host the owners listen on their
-// resolved ports; the config's defaults would miss a <SERVICE>_PORT override.
+// Only device-service calls other services (its quota and billing clients); it alone gets these.
+// On one host the owners listen on their resolved ports; the config's defaults would miss a
+// <SERVICE>_PORT override.
 const SERVICE_URLS = {
   USER_SERVICE_URL: environment.USER_SERVICE_URL || `http://127.0.0.1:${portOf(SERVICE_CATALOG.user)}`,
   BILLING_SERVICE_URL:
@@ -97,7 +98,7 @@ function appOf(service) {
       NODE_ENV: environment.NODE_ENV || 'production',
       PORT: portOf(service),
       DATABASE_URL: databaseUrlOf(service),
-      ...SERVICE_URLS,
+      ...(service.name === SERVICE_CATALOG.device.name ? SERVICE_URLS : {}),
       REDIS_URL: environment.REDIS_URL || LOCAL_DEFAULTS.REDIS_URL,
       RABBITMQ_URL: environment.RABBITMQ_URL || LOCAL_DEFAULTS.RABBITMQ_URL,
       CLUSTER_MODE: 'on',
