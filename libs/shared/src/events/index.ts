@@ -6,9 +6,11 @@ export { OutboxDeliveries } from './outbox-deliveries.service';
 export {
   type DeliverySummary,
   type DeliveryVerdict,
+  deliverInSlices,
   deliveryVerdictOf,
   type NewOutboxMessage,
   type OutboxDestination,
   type OutboxMessage,
   outboxMessageId,
+  verdictOfCall,
 } from './outbox-message';

@@ -48,7 +48,8 @@ export interface OutboxDestination {
 
 /**
  * A stable uuid for the message made unique by `parts` (e.g. an allocation id and a report kind),
- * so storing it twice keeps one. The same as `md5(parts joined by ':')::uuid` in SQL.
+ * so storing it twice keeps one. The same as `md5(parts joined by ':')::uuid` in SQL; parts must not
+ * contain ':' (ids and kinds do not), or two different lists could join to the same text.
  */
 export function outboxMessageId(...parts: string[]): string {
   const hex = createHash('md5').update(parts.join(':')).digest('hex');
@@ -60,4 +61,29 @@ export function deliveryVerdictOf(outcome: DeliveryOutcome<unknown>): DeliveryVe
   if (outcome.status === 'delivered') return { result: 'delivered' };
   if (outcome.status === 'rejected') return { result: 'rejected', error: outcome.failure.message };
   return { result: 'deferred', error: outcome.failure.message, retryAfterMs: outcome.retryAfterMs };
+}
+
+/** A lenient client call as a verdict: its outcome mapped by deliveryVerdictOf; a throw defers. */
+export async function verdictOfCall(call: () => Promise<DeliveryOutcome<unknown>>): Promise<DeliveryVerdict> {
+  try {
+    return deliveryVerdictOf(await call());
+  } catch (error) {
+    return { result: 'deferred', error: (error as Error)?.message ?? String(error) };
+  }
+}
+
+/**
+ * Answers `messages` a slice of `size` at a time, slice after slice, in order: for a target's batch
+ * size or the number of calls a destination makes at once.
+ */
+export async function deliverInSlices(
+  messages: OutboxMessage[],
+  size: number,
+  deliverSlice: (slice: OutboxMessage[]) => Promise<DeliveryVerdict[]>,
+): Promise<DeliveryVerdict[]> {
+  const verdicts: DeliveryVerdict[] = [];
+  for (let index = 0; index < messages.length; index += size) {
+    verdicts.push(...(await deliverSlice(messages.slice(index, index + size))));
+  }
+  return verdicts;
 }

@@ -1,5 +1,5 @@
 import type { UsageBatchRequest, UsageBatchResponse, UsageRecordRequest } from '@cloudphone/contracts';
-import type { DeliveryOutcome, OutboxDeliveries, OutboxMessage } from '@cloudphone/shared';
+import type { DeliveryOutcome, OutboxMessage } from '@cloudphone/shared';
 import type { BillingClient } from '../../integrations/platform-services/billing.client';
 import { BillingServiceReportsDestination } from './billing-service-reports.destination';
 
@@ -25,10 +25,7 @@ function destinationWith(billing: {
     recordUsageBatch: jest.fn(async (request: UsageBatchRequest) => billing.batch!(request)),
     recordUsage: jest.fn(async (request: UsageRecordRequest) => billing.one!(request)),
   };
-  const destination = new BillingServiceReportsDestination(
-    client as unknown as BillingClient,
-    { register: jest.fn() } as unknown as OutboxDeliveries,
-  );
+  const destination = new BillingServiceReportsDestination(client as unknown as BillingClient);
   return { destination, client };
 }
 

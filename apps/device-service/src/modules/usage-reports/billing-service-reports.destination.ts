@@ -1,11 +1,12 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { USAGE_BATCH_MAX_ITEMS, type UsageRecordRequest } from '@cloudphone/contracts';
 import {
   type DeliveryVerdict,
+  deliverInSlices,
   deliveryVerdictOf,
   type OutboxDestination,
-  OutboxDeliveries,
   type OutboxMessage,
+  verdictOfCall,
 } from '@cloudphone/shared';
 import { BillingClient } from '../../integrations/platform-services/billing.client';
 import { USAGE_REPORT_DESTINATIONS } from './usage-report';
@@ -18,24 +19,13 @@ const PERMANENT_BILLING_ERRORS = new Set(['USAGE_CONFLICT', 'VALIDATION_FAILED',
  * deduplicates per allocation, so a record sent twice is charged once.
  */
 @Injectable()
-export class BillingServiceReportsDestination implements OutboxDestination, OnModuleInit {
+export class BillingServiceReportsDestination implements OutboxDestination {
   readonly name = USAGE_REPORT_DESTINATIONS.billing;
 
-  constructor(
-    private readonly billing: BillingClient,
-    private readonly deliveries: OutboxDeliveries,
-  ) {}
+  constructor(private readonly billing: BillingClient) {}
 
-  onModuleInit(): void {
-    this.deliveries.register(this);
-  }
-
-  async deliver(messages: OutboxMessage[]): Promise<DeliveryVerdict[]> {
-    const verdicts: DeliveryVerdict[] = [];
-    for (let index = 0; index < messages.length; index += USAGE_BATCH_MAX_ITEMS) {
-      verdicts.push(...(await this.deliverBatch(messages.slice(index, index + USAGE_BATCH_MAX_ITEMS))));
-    }
-    return verdicts;
+  deliver(messages: OutboxMessage[]): Promise<DeliveryVerdict[]> {
+    return deliverInSlices(messages, USAGE_BATCH_MAX_ITEMS, (batch) => this.deliverBatch(batch));
   }
 
   private async deliverBatch(batch: OutboxMessage[]): Promise<DeliveryVerdict[]> {
@@ -57,11 +47,7 @@ export class BillingServiceReportsDestination implements OutboxDestination, OnMo
     });
   }
 
-  private async deliverOne(message: OutboxMessage): Promise<DeliveryVerdict> {
-    try {
-      return deliveryVerdictOf(await this.billing.recordUsage(message.data as UsageRecordRequest));
-    } catch (error) {
-      return { result: 'deferred', error: (error as Error)?.message ?? String(error) };
-    }
+  private deliverOne(message: OutboxMessage): Promise<DeliveryVerdict> {
+    return verdictOfCall(() => this.billing.recordUsage(message.data as UsageRecordRequest));
   }
 }

@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { OutboxDeliveries } from '@cloudphone/shared';
 import { PlatformServicesModule } from '../../integrations/platform-services/platform-services.module';
 import { BillingServiceReportsDestination } from './billing-service-reports.destination';
 import { UsageReportDispatcher } from './usage-report.dispatcher';
@@ -10,4 +11,16 @@ import { UserServiceReportsDestination } from './user-service-reports.destinatio
   providers: [UsageReportDispatcher, UserServiceReportsDestination, BillingServiceReportsDestination],
   exports: [UsageReportDispatcher],
 })
-export class UsageReportsModule {}
+export class UsageReportsModule implements OnModuleInit {
+  constructor(
+    private readonly deliveries: OutboxDeliveries,
+    private readonly users: UserServiceReportsDestination,
+    private readonly billing: BillingServiceReportsDestination,
+  ) {}
+
+  /** Before the relay starts (at bootstrap), so it delivers what an earlier process left. */
+  onModuleInit(): void {
+    this.deliveries.register(this.users);
+    this.deliveries.register(this.billing);
+  }
+}

@@ -1,12 +1,12 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { QuotaRestoreRequest, QuotaUsageRequest } from '@cloudphone/contracts';
 import {
   type DeliveryOutcome,
   type DeliveryVerdict,
-  deliveryVerdictOf,
+  deliverInSlices,
   type OutboxDestination,
-  OutboxDeliveries,
   type OutboxMessage,
+  verdictOfCall,
 } from '@cloudphone/shared';
 import { QuotaClient } from '../../integrations/platform-services/quota.client';
 import { USAGE_REPORT_DESTINATIONS, usageReportKind } from './usage-report';
@@ -19,33 +19,15 @@ const CONCURRENCY = 10;
  * deduplicates both per allocation, so a report sent twice is harmless.
  */
 @Injectable()
-export class UserServiceReportsDestination implements OutboxDestination, OnModuleInit {
+export class UserServiceReportsDestination implements OutboxDestination {
   readonly name = USAGE_REPORT_DESTINATIONS.quota;
 
-  constructor(
-    private readonly quota: QuotaClient,
-    private readonly deliveries: OutboxDeliveries,
-  ) {}
+  constructor(private readonly quota: QuotaClient) {}
 
-  onModuleInit(): void {
-    this.deliveries.register(this);
-  }
-
-  async deliver(messages: OutboxMessage[]): Promise<DeliveryVerdict[]> {
-    const verdicts: DeliveryVerdict[] = [];
-    for (let index = 0; index < messages.length; index += CONCURRENCY) {
-      const chunk = messages.slice(index, index + CONCURRENCY);
-      verdicts.push(...(await Promise.all(chunk.map((message) => this.deliverOne(message)))));
-    }
-    return verdicts;
-  }
-
-  private async deliverOne(message: OutboxMessage): Promise<DeliveryVerdict> {
-    try {
-      return deliveryVerdictOf(await this.call(message));
-    } catch (error) {
-      return { result: 'deferred', error: (error as Error)?.message ?? String(error) };
-    }
+  deliver(messages: OutboxMessage[]): Promise<DeliveryVerdict[]> {
+    return deliverInSlices(messages, CONCURRENCY, (slice) =>
+      Promise.all(slice.map((message) => verdictOfCall(() => this.call(message)))),
+    );
   }
 
   private call(message: OutboxMessage): Promise<DeliveryOutcome<unknown>> {
