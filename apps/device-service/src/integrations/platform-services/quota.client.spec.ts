@@ -230,7 +230,7 @@ describe('QuotaClient against a contract-speaking callee', () => {
           userId: KNOWN_USER,
           allocationId: randomUUID(),
           cpuCores: 1,
-          memoryMb: 1,
+          memoryMb: 1024,
           storageGb: 1,
         });
       }
@@ -238,7 +238,7 @@ describe('QuotaClient against a contract-speaking callee', () => {
         userId: KNOWN_USER,
         allocationId: randomUUID(),
         cpuCores: 1,
-        memoryMb: 1,
+        memoryMb: 1024,
         storageGb: 1,
       });
       expect(outcome).toMatchObject({ status: 'rejected', failure: { status: 403, code: 'QUOTA_EXCEEDED' } });
