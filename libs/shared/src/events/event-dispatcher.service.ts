@@ -9,8 +9,7 @@ import { type DeadLetterReason, EventsMetrics } from './events.metrics';
 import { InboxRepository } from './inbox.repository';
 import { topicPatternMatches } from './topic-pattern';
 import { UnprocessableEventError } from './unprocessable-event.error';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuidText } from './uuid-text';
 
 const DEAD_LETTER_LOG_MESSAGES = {
   invalid_payload: 'event payload breaks its schema; moved to the dead-letter queue',
@@ -148,7 +147,7 @@ function parseEnvelope(content: Buffer): EventEnvelope | null {
   const event = value as Partial<EventEnvelope>;
   const valid =
     typeof event.id === 'string' &&
-    UUID.test(event.id) &&
+    isUuidText(event.id) &&
     typeof event.type === 'string' &&
     EVENT_TYPE_PATTERN.test(event.type) &&
     Number.isInteger(event.version) &&

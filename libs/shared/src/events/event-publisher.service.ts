@@ -6,8 +6,7 @@ import { EventPayloadCatalog } from './event-payload-catalog';
 import type { OutgoingEvent } from './outgoing-event';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuidText } from './uuid-text';
 
 /**
  * The one way services publish events: `publish(event)` writes outbox rows in the caller's
@@ -38,7 +37,7 @@ export class EventPublisher {
       if (typeof event.aggregateId !== 'string' || event.aggregateId.length === 0) {
         throw new Error(`Event ${event.type} needs a non-empty aggregateId`);
       }
-      if (event.id !== undefined && !UUID.test(event.id))
+      if (event.id !== undefined && !isUuidText(event.id))
         throw new Error(`Event id "${event.id}" is not a uuid`);
       const version = event.version ?? 1;
       if (!Number.isInteger(version) || version < 1) throw new Error(`Event version must be an integer >= 1`);

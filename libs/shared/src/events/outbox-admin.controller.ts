@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AllowServiceTokens, RequireRoles } from '../auth/access.decorators';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { actorOf } from '../auth/acting-for.policy';
 import { ADMIN_ROLE, type Principal } from '../auth/principal';
 import { OutboxAdminService, type OutboxListParameters } from './outbox-admin.service';
 
@@ -36,7 +37,6 @@ export class OutboxAdminController {
     summary: 'Make a pending or rejected row due now (404 OUTBOX_ROW_NOT_FOUND if sent or unknown)',
   })
   retry(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    const by = principal.kind === 'service' ? `service:${principal.service}` : `user:${principal.userId}`;
-    return this.outbox.retry(id, by);
+    return this.outbox.retry(id, actorOf(principal));
   }
 }

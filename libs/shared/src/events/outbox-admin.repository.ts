@@ -20,15 +20,6 @@ export interface OutboxRowView {
   rejectedAt: Date | null;
 }
 
-/** Per destination: pending rows, those failing, those rejected, and the oldest pending one's age. */
-export interface OutboxDestinationSummary {
-  destination: string;
-  pending: number;
-  failing: number;
-  rejected: number;
-  oldestPendingAgeSeconds: number;
-}
-
 const ROWS = new TableMap<OutboxRowView>('outbox', {
   id: 'id',
   messageId: 'event_id',
@@ -53,30 +44,6 @@ const STATE_CONDITION: Record<OutboxRowState, string> = {
 @Injectable()
 export class OutboxAdminRepository {
   constructor(private readonly sql: SqlClient) {}
-
-  async summary(): Promise<OutboxDestinationSummary[]> {
-    const rows = await this.sql.rows<{
-      destination: string;
-      pending: string;
-      failing: string;
-      rejected: string;
-      oldest: number;
-    }>(
-      `SELECT destination,
-              count(*) FILTER (WHERE rejected_at IS NULL) AS pending,
-              count(*) FILTER (WHERE rejected_at IS NULL AND attempts > 0) AS failing,
-              count(*) FILTER (WHERE rejected_at IS NOT NULL) AS rejected,
-              COALESCE(GREATEST(0, EXTRACT(EPOCH FROM now() - min(occurred_at) FILTER (WHERE rejected_at IS NULL))), 0)::float8 AS oldest
-       FROM outbox WHERE sent_at IS NULL GROUP BY destination ORDER BY destination`,
-    );
-    return rows.map((row) => ({
-      destination: row.destination,
-      pending: Number(row.pending),
-      failing: Number(row.failing),
-      rejected: Number(row.rejected),
-      oldestPendingAgeSeconds: row.oldest,
-    }));
-  }
 
   /** Up to `limit` rows in `state` (oldest first), of one destination or all. */
   list(state: OutboxRowState, destination: string | null, limit: number): Promise<OutboxRowView[]> {

@@ -1,16 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../errors/app-error';
 import { CommonErrors } from '../errors/common.errors';
-import {
-  OutboxAdminRepository,
-  type OutboxDestinationSummary,
-  type OutboxRowState,
-  type OutboxRowView,
-} from './outbox-admin.repository';
+import { OutboxAdminRepository, type OutboxRowState, type OutboxRowView } from './outbox-admin.repository';
+import { type OutboxBacklog, OutboxMessagesRepository } from './outbox-messages.repository';
+import { OUTBOX_DESTINATION_NAME } from './outbox-message';
 import { OutboxRelay } from './outbox-relay.service';
 
 const STATES: readonly OutboxRowState[] = ['pending', 'failing', 'rejected'];
-const DESTINATION = /^[a-z][a-z0-9-]{0,62}$/;
 const ROW_ID = /^[1-9][0-9]{0,18}$/;
 const MAX_ROW_ID = 9_223_372_036_854_775_807n;
 const DEFAULT_LIMIT = 50;
@@ -33,11 +29,12 @@ export class OutboxAdminService {
 
   constructor(
     private readonly rows: OutboxAdminRepository,
+    private readonly messages: OutboxMessagesRepository,
     private readonly relay: OutboxRelay,
   ) {}
 
-  summary(): Promise<{ destinations: OutboxDestinationSummary[] }> {
-    return this.rows.summary().then((destinations) => ({ destinations }));
+  async summary(): Promise<{ destinations: OutboxBacklog[] }> {
+    return { destinations: await this.messages.backlog() };
   }
 
   async list(parameters: OutboxListParameters): Promise<{ items: OutboxRowView[] }> {
@@ -46,7 +43,10 @@ export class OutboxAdminService {
     if (typeof state !== 'string' || !STATES.includes(state as OutboxRowState))
       problems.push({ field: 'state', reasons: [`must be one of ${STATES.join(', ')}`] });
     const destination = parameters.destination ?? null;
-    if (destination !== null && (typeof destination !== 'string' || !DESTINATION.test(destination)))
+    if (
+      destination !== null &&
+      (typeof destination !== 'string' || !OUTBOX_DESTINATION_NAME.test(destination))
+    )
       problems.push({ field: 'destination', reasons: ['must be a destination name such as events'] });
     const limitText = parameters.limit ?? String(DEFAULT_LIMIT);
     const limit = typeof limitText === 'string' && /^[0-9]{1,4}$/.test(limitText) ? Number(limitText) : NaN;

@@ -2,20 +2,20 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_TYPE_PATTERN } from '@cloudphone/contracts';
 import { EventsConfig } from './events.config';
 import { EventsMetrics } from './events.metrics';
-import type {
-  DeliverySummary,
-  DeliveryVerdict,
-  NewOutboxMessage,
-  OutboxDestination,
-  OutboxMessage,
+import {
+  type DeliverySummary,
+  type DeliveryVerdict,
+  type NewOutboxMessage,
+  OUTBOX_DESTINATION_NAME,
+  type OutboxDestination,
+  type OutboxMessage,
 } from './outbox-message';
 import { OutboxMessagesRepository } from './outbox-messages.repository';
 import { retryDelayMs } from './retry-backoff';
+import { isUuidText } from './uuid-text';
 
 /** A claimed message stays reserved for this long while its delivery is attempted. */
 const DELIVERY_LEASE_MS = 60_000;
-const DESTINATION_NAME = /^[a-z][a-z0-9-]{0,62}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Outbox messages for HTTP destinations: `store` writes them in the caller's transaction; right
@@ -38,7 +38,7 @@ export class OutboxDeliveries implements OnApplicationShutdown {
 
   /** Makes `destination` deliverable; its name is what messages carry in `destination`. */
   register(destination: OutboxDestination): void {
-    if (!DESTINATION_NAME.test(destination.name) || destination.name === 'events') {
+    if (!OUTBOX_DESTINATION_NAME.test(destination.name) || destination.name === 'events') {
       throw new Error(`Invalid outbox destination name "${destination.name}"`);
     }
     if (this.destinations.has(destination.name)) {
@@ -63,7 +63,7 @@ export class OutboxDeliveries implements OnApplicationShutdown {
       if (!this.destinations.has(message.destination))
         throw new Error(`Unknown outbox destination "${message.destination}"`);
       if (!EVENT_TYPE_PATTERN.test(message.type)) throw new Error(`Invalid message type "${message.type}"`);
-      if (!UUID.test(message.id)) throw new Error(`Message id "${message.id}" is not a uuid`);
+      if (!isUuidText(message.id)) throw new Error(`Message id "${message.id}" is not a uuid`);
     }
     return this.messages.store(messages, DELIVERY_LEASE_MS);
   }

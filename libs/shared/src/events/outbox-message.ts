@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DeliveryOutcome } from '../http/service-client';
 
+/** A destination's name, as the outbox's CHECK constraint allows it (`events` is RabbitMQ's). */
+export const OUTBOX_DESTINATION_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
 /**
  * A message for a destination other than RabbitMQ (an HTTP target such as billing-service), kept in
  * the outbox until its destination has answered for good. `id` makes the store idempotent: a

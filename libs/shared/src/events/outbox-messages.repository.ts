@@ -16,11 +16,16 @@ const MESSAGES = new TableMap<OutboxMessage>('outbox', {
 
 const PENDING = 'sent_at IS NULL AND rejected_at IS NULL';
 
-/** Pending rows of one destination and the age of the oldest, for the gauges and the admin view. */
+/**
+ * Per destination with unsettled rows: pending rows (failing: at least one attempt failed), rows
+ * rejected for good, and the age of the oldest pending one. For the gauges and the admin view.
+ */
 export interface OutboxBacklog {
   destination: string;
   pending: number;
-  oldestAgeSeconds: number;
+  failing: number;
+  rejected: number;
+  oldestPendingAgeSeconds: number;
 }
 
 /**
@@ -111,17 +116,28 @@ export class OutboxMessagesRepository {
     );
   }
 
-  /** Pending rows per destination (events included). */
+  /** The backlog of every destination (events included) that has unsettled rows. */
   async backlog(): Promise<OutboxBacklog[]> {
-    const rows = await this.sql.rows<{ destination: string; pending: string; oldest: number }>(
-      `SELECT destination, count(*) AS pending,
-              GREATEST(0, EXTRACT(EPOCH FROM now() - min(occurred_at)))::float8 AS oldest
-       FROM outbox WHERE ${PENDING} GROUP BY destination`,
+    const rows = await this.sql.rows<{
+      destination: string;
+      pending: string;
+      failing: string;
+      rejected: string;
+      oldest: number;
+    }>(
+      `SELECT destination,
+              count(*) FILTER (WHERE rejected_at IS NULL) AS pending,
+              count(*) FILTER (WHERE rejected_at IS NULL AND attempts > 0) AS failing,
+              count(*) FILTER (WHERE rejected_at IS NOT NULL) AS rejected,
+              COALESCE(GREATEST(0, EXTRACT(EPOCH FROM now() - min(occurred_at) FILTER (WHERE rejected_at IS NULL))), 0)::float8 AS oldest
+       FROM outbox WHERE sent_at IS NULL GROUP BY destination ORDER BY destination`,
     );
     return rows.map((row) => ({
       destination: row.destination,
       pending: Number(row.pending),
-      oldestAgeSeconds: row.oldest,
+      failing: Number(row.failing),
+      rejected: Number(row.rejected),
+      oldestPendingAgeSeconds: row.oldest,
     }));
   }
 }

@@ -271,7 +271,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       for (const destination of ['events', ...this.deliveries.destinationNames()]) {
         const entry = backlog.find((row) => row.destination === destination);
         this.metrics.outboxBacklog.set({ destination }, entry?.pending ?? 0);
-        this.metrics.outboxLagSeconds.set({ destination }, entry?.oldestAgeSeconds ?? 0);
+        this.metrics.outboxLagSeconds.set({ destination }, entry?.oldestPendingAgeSeconds ?? 0);
       }
     } catch (error) {
       this.logger.warn({ msg: 'outbox backlog query failed', error: (error as Error).message });

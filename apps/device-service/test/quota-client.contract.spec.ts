@@ -1,16 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import {
-  Body,
-  Controller,
-  Headers,
-  HttpCode,
-  type INestApplication,
-  Logger,
-  Module,
-  Post,
-} from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, NestFactory } from '@nestjs/core';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import {
   type QuotaChangeResponse,
   QuotaRestoreRequest,
@@ -18,25 +7,13 @@ import {
   QuotaUsageRequest,
   USER_ROUTES,
 } from '@cloudphone/contracts';
-import {
-  AllExceptionsFilter,
-  AppError,
-  AuthenticationGuard,
-  createValidationPipe,
-  type HttpClientPolicy,
-  HttpClientRegistry,
-  MetricsService,
-  requestIdMiddleware,
-  ServiceTokenOnly,
-  TokenService,
-} from '@cloudphone/shared';
-import { TcpProxy } from '@cloudphone/shared/testing';
-import { QuotaClient } from './quota.client';
+import { AppError, type HttpClientRegistry, MetricsService, ServiceTokenOnly } from '@cloudphone/shared';
+import { ContractCallee, degradedCount } from './contract-callee';
+import { QuotaClient } from '../src/integrations/platform-services/quota.client';
 
 // QuotaClient against a real NestJS callee speaking the user-service contract (same DTOs, the real
 // validation pipe, guard and error filter), reached through a TCP proxy the tests cut or blackhole.
 
-const SECRETS = { jwt: 'j'.repeat(32), service: 's'.repeat(32) };
 const KNOWN_USER = randomUUID();
 const LIMITS: QuotaResources = { devices: 2, cpuCores: 8, memoryMb: 16384, storageGb: 128 };
 
@@ -84,78 +61,31 @@ class FakeUserServiceController {
   }
 }
 
-@Module({
-  controllers: [FakeUserServiceController],
-  providers: [
-    { provide: TokenService, useValue: new TokenService(SECRETS.jwt, SECRETS.service, 'fake-callee') },
-    { provide: APP_GUARD, useClass: AuthenticationGuard },
-    { provide: APP_FILTER, useClass: AllExceptionsFilter },
-    { provide: APP_PIPE, useFactory: createValidationPipe },
-  ],
-})
-class FakeCalleeModule {}
-
-const TEST_POLICY: HttpClientPolicy = {
-  deadlineMs: 1500,
-  attemptTimeoutMs: 250,
-  maxRetries: 1,
-  backoffBaseMs: 10,
-  backoffMaxMs: 50,
-  retryBudgetRatio: 0.2,
-  retryBudgetMinRetries: 100,
-  retryBudgetWindowMs: 10_000,
-  breakerErrorPercent: 50,
-  breakerMinRequests: 1000,
-  breakerResetMs: 5000,
-  breakerWindowMs: 10_000,
-};
-
 describe('QuotaClient against a contract-speaking callee', () => {
-  let app: INestApplication;
-  let userProxy: TcpProxy;
+  let callee: ContractCallee<FakeUserServiceController>;
   let registry: HttpClientRegistry;
   let metrics: MetricsService;
   let users: FakeUserServiceController;
 
   function quotaClient(): QuotaClient {
-    const http = registry.client({ name: 'user-service', baseUrl: userProxy.wrap('http://127.0.0.1/') });
-    return new QuotaClient(http, metrics);
-  }
-
-  async function degradedCount(operation: string, result: string): Promise<number> {
-    const metric = metrics.registry.getSingleMetric('cloudphone_http_client_degraded_calls_total');
-    const values = metric ? (await metric.get()).values : [];
-    return (
-      values.find((value) => value.labels.operation === operation && value.labels.result === result)?.value ??
-      0
-    );
+    return new QuotaClient(registry.client({ name: 'user-service', baseUrl: callee.baseUrl }), metrics);
   }
 
   beforeAll(async () => {
-    Logger.overrideLogger(false);
-    app = await NestFactory.create(FakeCalleeModule, { logger: false });
-    app.use(requestIdMiddleware);
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    userProxy = await new TcpProxy('127.0.0.1', port).start();
-    users = app.get(FakeUserServiceController);
+    callee = await ContractCallee.start(FakeUserServiceController);
+    users = callee.controller;
   });
 
   beforeEach(() => {
     metrics = new MetricsService('device-service', 'test');
-    const tokens = new TokenService(SECRETS.jwt, SECRETS.service, 'device-service');
-    registry = new HttpClientRegistry(TEST_POLICY, { metrics, serviceToken: () => tokens.serviceToken() });
-    userProxy.restore();
+    registry = callee.callerRegistry(metrics);
     users.counted.clear();
     users.idempotencyKeys.length = 0;
   });
 
   afterEach(() => registry.onApplicationShutdown());
 
-  afterAll(async () => {
-    await userProxy.close();
-    await app.close();
-  });
+  afterAll(() => callee.stop());
 
   describe('calls', () => {
     it('reports usage once per allocation with an Idempotency-Key, and restores it idempotently', async () => {
@@ -205,13 +135,13 @@ describe('QuotaClient against a contract-speaking callee', () => {
         storageGb: 8,
       };
 
-      userProxy.cut();
+      callee.proxy.cut();
       const deferred = await quota.reportUsage(report);
       expect(deferred).toMatchObject({ status: 'deferred', failure: { outcome: 'network_error' } });
       expect(users.counted.size).toBe(0);
-      expect(await degradedCount('quota.usage', 'deferred')).toBe(1);
+      expect(await degradedCount(metrics, 'quota.usage', 'deferred')).toBe(1);
 
-      userProxy.restore();
+      callee.proxy.restore();
       expect(await quota.reportUsage(report)).toMatchObject({
         status: 'delivered',
         response: { applied: true },

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { Body, Controller, HttpCode, type INestApplication, Logger, Module, Post } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, NestFactory } from '@nestjs/core';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   BalanceCheckRequest,
   type BalanceCheckResponse,
@@ -12,26 +10,19 @@ import {
   type UsageRecordResponse,
 } from '@cloudphone/contracts';
 import {
-  AllExceptionsFilter,
-  AuthenticationGuard,
   CommonErrors,
-  createValidationPipe,
   DependencyUnavailableError,
   HttpClientError,
-  type HttpClientPolicy,
-  HttpClientRegistry,
+  type HttpClientRegistry,
   MetricsService,
-  requestIdMiddleware,
   ServiceTokenOnly,
-  TokenService,
 } from '@cloudphone/shared';
-import { TcpProxy } from '@cloudphone/shared/testing';
-import { BillingClient } from './billing.client';
+import { ContractCallee, degradedCount } from './contract-callee';
+import { BillingClient } from '../src/integrations/platform-services/billing.client';
 
 // BillingClient against a real NestJS callee speaking the billing-service contract (same DTOs, the real
 // validation pipe, guard and error filter), reached through a TCP proxy the tests cut or blackhole.
 
-const SECRETS = { jwt: 'j'.repeat(32), service: 's'.repeat(32) };
 const KNOWN_USER = randomUUID();
 
 @Controller()
@@ -86,32 +77,6 @@ class FakeBillingServiceController {
   }
 }
 
-@Module({
-  controllers: [FakeBillingServiceController],
-  providers: [
-    { provide: TokenService, useValue: new TokenService(SECRETS.jwt, SECRETS.service, 'fake-callee') },
-    { provide: APP_GUARD, useClass: AuthenticationGuard },
-    { provide: APP_FILTER, useClass: AllExceptionsFilter },
-    { provide: APP_PIPE, useFactory: createValidationPipe },
-  ],
-})
-class FakeCalleeModule {}
-
-const TEST_POLICY: HttpClientPolicy = {
-  deadlineMs: 1500,
-  attemptTimeoutMs: 250,
-  maxRetries: 1,
-  backoffBaseMs: 10,
-  backoffMaxMs: 50,
-  retryBudgetRatio: 0.2,
-  retryBudgetMinRetries: 100,
-  retryBudgetWindowMs: 10_000,
-  breakerErrorPercent: 50,
-  breakerMinRequests: 1000,
-  breakerResetMs: 5000,
-  breakerWindowMs: 10_000,
-};
-
 function usageRecord(overrides: Partial<UsageRecordRequest> = {}): UsageRecordRequest {
   return {
     allocationId: randomUUID(),
@@ -129,52 +94,29 @@ function usageRecord(overrides: Partial<UsageRecordRequest> = {}): UsageRecordRe
 }
 
 describe('BillingClient against a contract-speaking callee', () => {
-  let app: INestApplication;
-  let billingProxy: TcpProxy;
+  let callee: ContractCallee<FakeBillingServiceController>;
   let registry: HttpClientRegistry;
   let metrics: MetricsService;
   let billing: FakeBillingServiceController;
 
   function billingClient(checkWhenUnavailable: 'deny' | 'allow'): BillingClient {
-    const http = registry.client({
-      name: 'billing-service',
-      baseUrl: billingProxy.wrap('http://127.0.0.1/'),
-    });
+    const http = registry.client({ name: 'billing-service', baseUrl: callee.baseUrl });
     return new BillingClient(http, metrics, { checkWhenUnavailable });
   }
 
-  async function degradedCount(operation: string, result: string): Promise<number> {
-    const metric = metrics.registry.getSingleMetric('cloudphone_http_client_degraded_calls_total');
-    const values = metric ? (await metric.get()).values : [];
-    return (
-      values.find((value) => value.labels.operation === operation && value.labels.result === result)?.value ??
-      0
-    );
-  }
-
   beforeAll(async () => {
-    Logger.overrideLogger(false);
-    app = await NestFactory.create(FakeCalleeModule, { logger: false });
-    app.use(requestIdMiddleware);
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as AddressInfo;
-    billingProxy = await new TcpProxy('127.0.0.1', port).start();
-    billing = app.get(FakeBillingServiceController);
+    callee = await ContractCallee.start(FakeBillingServiceController);
+    billing = callee.controller;
   });
 
   beforeEach(() => {
     metrics = new MetricsService('device-service', 'test');
-    const tokens = new TokenService(SECRETS.jwt, SECRETS.service, 'device-service');
-    registry = new HttpClientRegistry(TEST_POLICY, { metrics, serviceToken: () => tokens.serviceToken() });
-    billingProxy.restore();
+    registry = callee.callerRegistry(metrics);
   });
 
   afterEach(() => registry.onApplicationShutdown());
 
-  afterAll(async () => {
-    await billingProxy.close();
-    await app.close();
-  });
+  afterAll(() => callee.stop());
 
   describe('calls', () => {
     const balanceRequest = {
@@ -209,7 +151,7 @@ describe('BillingClient against a contract-speaking callee', () => {
     });
 
     it('denies with a 503 DependencyUnavailableError when billing-service is down and the policy is deny', async () => {
-      billingProxy.cut();
+      callee.proxy.cut();
       const error = await billingClient('deny')
         .checkBalance(balanceRequest)
         .catch((caught: unknown) => caught);
@@ -223,11 +165,11 @@ describe('BillingClient against a contract-speaking callee', () => {
           reason: 'network_error',
         },
       });
-      expect(await degradedCount('billing.balance_check', 'denied')).toBe(1);
+      expect(await degradedCount(metrics, 'billing.balance_check', 'denied')).toBe(1);
     });
 
     it('follows BALANCE_CHECK_WHEN_UNAVAILABLE when billing-service hangs', async () => {
-      billingProxy.blackhole();
+      callee.proxy.blackhole();
       await expect(billingClient('deny').checkBalance(balanceRequest)).rejects.toMatchObject({
         code: 'DEPENDENCY_UNAVAILABLE',
         details: { dependency: 'billing-service', operation: 'billing.balance_check', reason: 'timeout' },
@@ -237,25 +179,25 @@ describe('BillingClient against a contract-speaking callee', () => {
         sufficient: true,
         failure: { outcome: 'timeout' },
       });
-      expect(await degradedCount('billing.balance_check', 'allowed')).toBe(1);
+      expect(await degradedCount(metrics, 'billing.balance_check', 'allowed')).toBe(1);
     });
 
     it('answers 503 with Retry-After while the breaker of billing-service is open', async () => {
-      const tokens = new TokenService(SECRETS.jwt, SECRETS.service, 'device-service');
-      const tight = new HttpClientRegistry(
-        { ...TEST_POLICY, maxRetries: 0, breakerMinRequests: 2, breakerResetMs: 3000 },
-        { metrics, serviceToken: () => tokens.serviceToken() },
-      );
+      const tight = callee.callerRegistry(metrics, {
+        maxRetries: 0,
+        breakerMinRequests: 2,
+        breakerResetMs: 3000,
+      });
       const bills = new BillingClient(
-        tight.client({ name: 'billing-service-tight', baseUrl: billingProxy.wrap('http://127.0.0.1/') }),
+        tight.client({ name: 'billing-service-tight', baseUrl: callee.baseUrl }),
         metrics,
         { checkWhenUnavailable: 'deny' },
       );
-      billingProxy.cut();
+      callee.proxy.cut();
       for (let call = 0; call < 2; call += 1) {
         await expect(bills.checkBalance(balanceRequest)).rejects.toBeInstanceOf(DependencyUnavailableError);
       }
-      billingProxy.restore();
+      callee.proxy.restore();
 
       const error = (await bills.checkBalance(balanceRequest).catch((caught: unknown) => caught)) as
         DependencyUnavailableError | undefined;
@@ -297,14 +239,14 @@ describe('BillingClient against a contract-speaking callee', () => {
       const single = usageRecord();
       const batch = { items: [usageRecord(), usageRecord({ billedSeconds: 50 })] };
 
-      billingProxy.cut();
+      callee.proxy.cut();
       expect(await bills.recordUsage(single)).toMatchObject({ status: 'deferred' });
       expect(await bills.recordUsageBatch(batch)).toMatchObject({ status: 'deferred' });
       expect(billing.balanceMinor).toBe(10_000n);
-      expect(await degradedCount('billing.usage', 'deferred')).toBe(1);
-      expect(await degradedCount('billing.usage_batch', 'deferred')).toBe(1);
+      expect(await degradedCount(metrics, 'billing.usage', 'deferred')).toBe(1);
+      expect(await degradedCount(metrics, 'billing.usage_batch', 'deferred')).toBe(1);
 
-      billingProxy.restore();
+      callee.proxy.restore();
       expect(await bills.recordUsage(single)).toMatchObject({
         status: 'delivered',
         response: { duplicate: false },
