@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseActivityRepository } from './database-activity.repository';
+import { DatabaseWorkMetrics } from './database-work.metrics';
 import { PostgresHealthIndicator } from './postgres.health-indicator';
 import { SqlClient } from './sql-client';
 import { TransactionRunner } from './transaction-runner';
@@ -38,7 +39,13 @@ export class DatabaseModule {
           retryDelay: 1000,
         }),
       ],
-      providers: [SqlClient, TransactionRunner, PostgresHealthIndicator, DatabaseActivityRepository],
+      providers: [
+        SqlClient,
+        TransactionRunner,
+        PostgresHealthIndicator,
+        DatabaseActivityRepository,
+        DatabaseWorkMetrics,
+      ],
       exports: [SqlClient, TransactionRunner, PostgresHealthIndicator, DatabaseActivityRepository],
     };
   }

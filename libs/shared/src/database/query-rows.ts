@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type EntityManager, QueryFailedError, type QueryRunner } from 'typeorm';
+import { databaseWork } from './database-work';
 
 interface PreparingClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
@@ -47,6 +48,7 @@ export async function runnerRows<T>(
   parameters: unknown[] = [],
 ): Promise<T[]> {
   const client = (await runner.connect()) as PreparingClient;
+  databaseWork.statements += 1;
   try {
     const result = await client.query({ name: statementName(sql), text: sql, values: parameters });
     return result.rows as T[];

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { databaseWork } from './database-work';
 import { queryRows } from './query-rows';
 import { currentTransactionManager } from './transaction-context';
 
@@ -30,6 +31,7 @@ export class SqlClient {
    * unprepared so the connection does not keep a plan for every combination.
    */
   async rowsOnce<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    databaseWork.statements += 1;
     return (await this.manager().query(sql, parameters)) as T[];
   }
 

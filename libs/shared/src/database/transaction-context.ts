@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { databaseWork } from './database-work';
 
 /** The isolation levels a transaction may ask for (Postgres's default is READ COMMITTED). */
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
@@ -37,8 +38,14 @@ export async function runInTransaction<T>(
     return storage.run(frame, work);
   };
   let result: T;
+  // START TRANSACTION, [SET TRANSACTION ISOLATION LEVEL,] COMMIT or ROLLBACK.
+  databaseWork.transactions += 1;
+  databaseWork.statements += isolation ? 3 : 2;
   try {
     result = isolation ? await dataSource.transaction(isolation, run) : await dataSource.transaction(run);
+  } catch (error) {
+    databaseWork.rollbacks += 1;
+    throw error;
   } finally {
     frame.ended = true;
   }

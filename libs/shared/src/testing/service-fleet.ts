@@ -21,6 +21,8 @@ export interface ServiceFleetOptions {
   serviceEnvironment?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Routing patterns an observer queue binds before any service starts: those events are recorded. */
   observe?: string[];
+  /** Node options for every process (see ServiceProcessOptions.nodeArguments). */
+  nodeArguments?: string[];
   /** Services other services reach through a TcpProxy the test can cut (`fleet.proxy(service)`). */
   proxied?: ServiceName[];
 }
@@ -130,6 +132,7 @@ export class ServiceFleet {
         ServiceProcess.start({
           service,
           env: { ...this.environmentFor(service), INSTANCE_ID: `${service}-${index + 1}` },
+          nodeArguments: this.options.nodeArguments,
           startTimeoutMs: 60_000,
         }),
       ),

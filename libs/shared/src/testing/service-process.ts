@@ -17,6 +17,8 @@ export interface ServiceProcessOptions {
   /** Compiled entry point relative to the repository root (default dist/apps/<service>/src/main.js). */
   entry?: string;
   env: Record<string, string>;
+  /** Node options that NODE_OPTIONS may not carry, e.g. `--cpu-prof` for a profile of the run. */
+  nodeArguments?: string[];
   /** Wait for `/health/ready` to answer 200 (default) or only for the port to open. */
   waitUntil?: 'ready' | 'listening';
   startTimeoutMs?: number;
@@ -65,7 +67,10 @@ export class ServiceProcess {
     main: string,
     options: Omit<ServiceProcessOptions, 'service'>,
   ): Promise<ServiceProcess> {
-    const child = spawn(process.execPath, [main], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.nodeArguments ?? []), main], {
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const service = new ServiceProcess(child);
     // A process that dies while starting fails the start at once (waitFor would keep polling), with
     // its stderr read to the end ('close' comes after the pipes drain).

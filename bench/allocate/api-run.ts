@@ -1,0 +1,113 @@
+// The API side of the allocate benchmark: user-service, billing-service and N device-service
+// processes as built, a seeded device pool, one funded enterprise user per worker; allocate →
+// release pairs over HTTP at the given concurrency, then one worker alone for the idle latency.
+import { SERVICE_CATALOG } from '@cloudphone/contracts';
+import { ServiceFleet, TEST_SERVERS, uniqueTestId } from '@cloudphone/shared/testing';
+import { seedDevicePool } from '../../tools/seed/device-pool.seed';
+import { call, drive, type Pair, report, type RunFigures } from './load-driver';
+import { reportWork, type WorkSnapshot, WorkMeter } from './work-meter';
+
+const USER = SERVICE_CATALOG.user.name;
+const BILLING = SERVICE_CATALOG.billing.name;
+const DEVICE = SERVICE_CATALOG.device.name;
+
+export interface ApiRunOptions {
+  pool: number;
+  concurrency: number;
+  deviceProcesses: number;
+  warmupMs: number;
+  durationMs: number;
+  /** Directory for `--cpu-prof` profiles of every service process (none when undefined). */
+  profileDirectory?: string;
+}
+
+export interface ApiFigures {
+  loaded: RunFigures;
+  alone: RunFigures;
+  cpuMsPerPair: number;
+}
+
+export async function benchmarkApi(options: ApiRunOptions): Promise<ApiFigures> {
+  const fleet = await ServiceFleet.start({
+    processes: { [USER]: 1, [BILLING]: 1, [DEVICE]: options.deviceProcesses },
+    observe: ['device.#', 'allocation.#', 'billing.#'],
+    environment: { RATE_LIMIT_WRITE_POINTS: '0' },
+    nodeArguments: options.profileDirectory
+      ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDirectory}`]
+      : [],
+  });
+  const meter = await WorkMeter.open(fleet, TEST_SERVERS.postgresUrl);
+  try {
+    for (const processes of Object.values(fleet.processes))
+      processes?.forEach((process) => process.stopCollectingLogs());
+    await seedDevicePool(fleet.databases[DEVICE]!.url, { count: options.pool, seed: 7 });
+    const users = await fundedUsers(fleet, options.concurrency);
+    const replicas = Array.from({ length: options.deviceProcesses }, (_, index) => fleet.url(DEVICE, index));
+    let turn = 0;
+    const pair: Pair = async (worker) => {
+      const base = replicas[turn++ % replicas.length];
+      const started = performance.now();
+      const allocated = await call(`${base}/scheduler/devices/allocate`, users[worker], {
+        durationMinutes: 30,
+      });
+      const allocateMs = performance.now() - started;
+      if (allocated.status === 201) {
+        const released = await call(`${base}/scheduler/devices/release`, users[worker], {
+          allocationId: allocated.body.id,
+        });
+        if (released.status !== 200) return { allocateMs, status: `release ${released.status}` };
+      }
+      return { allocateMs, status: String(allocated.status) };
+    };
+    let before: WorkSnapshot | undefined;
+    let after: WorkSnapshot | undefined;
+    let driverStart = process.cpuUsage();
+    let driverCpuMs = 0;
+    const loadedRun = await drive(
+      options.concurrency,
+      {
+        warmupMs: options.warmupMs,
+        durationMs: options.durationMs,
+        onStart: async () => {
+          before = await meter.snapshot();
+          driverStart = process.cpuUsage();
+        },
+        onEnd: async () => {
+          const used = process.cpuUsage(driverStart);
+          driverCpuMs = (used.user + used.system) / 1000;
+          after = await meter.snapshot();
+        },
+      },
+      pair,
+    );
+    const loaded = report(`API c=${options.concurrency}`, loadedRun);
+    const cpuMsPerPair = reportWork(before!, after!, loadedRun.pairs, driverCpuMs);
+    const alone = report('API c=1', await drive(1, { warmupMs: 1000, durationMs: 5000 }, pair));
+    return { loaded, alone, cpuMsPerPair };
+  } finally {
+    await meter.close();
+    // A graceful stop first, so a profiled process writes its profile (fleet.stop kills).
+    await Promise.all(Object.values(fleet.processes).flatMap((processes) => processes?.map((p) => p.stop())));
+    await fleet.stop();
+  }
+}
+
+async function fundedUsers(fleet: ServiceFleet, count: number): Promise<string[]> {
+  const admin = fleet.tokens.admin();
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const created = await call(`${fleet.url(USER)}/users`, admin, {
+        email: `${uniqueTestId('bench')}@example.com`,
+        password: 'a-long-enough-password',
+        displayName: 'Benchmark',
+        tier: 'enterprise',
+      });
+      const id = created.body.id as string;
+      await call(`${fleet.url(BILLING)}/billing/accounts/${id}/top-up`, admin, {
+        amountMinor: '100000000000',
+        reference: uniqueTestId('bench'),
+      });
+      return fleet.tokens.user({ userId: id });
+    }),
+  );
+}

@@ -1,0 +1,80 @@
+// "The same transactions through pg", for information beside the fixed ceiling: the service's own
+// repository statements for claim, activation with its event, and release with its reports and
+// event, driven straight through the pg driver: no HTTP, no other service, no relay.
+import { randomUUID } from 'node:crypto';
+import { SERVICE_CATALOG } from '@cloudphone/contracts';
+import { SqlClient, TransactionRunner } from '@cloudphone/shared';
+import { createTestDatabase } from '@cloudphone/shared/testing';
+import { DataSource } from 'typeorm';
+import { toAllocationResponse } from '../../apps/device-service/src/modules/allocations/allocation-record';
+import { AllocationsRepository } from '../../apps/device-service/src/modules/allocations/allocations.repository';
+import { endingReports } from '../../apps/device-service/src/modules/allocations/allocation-usage-reports';
+import { usageReportMessage } from '../../apps/device-service/src/modules/usage-reports/usage-report';
+import { OutboxMessagesRepository } from '../../libs/shared/src/events/outbox-messages.repository';
+import { seedDevicePool } from '../../tools/seed/device-pool.seed';
+import { drive, report, type RunFigures } from './load-driver';
+
+/** The outbox row the publisher would write, inline (this run has no relay and no broker). */
+async function insertEvent(sql: SqlClient, type: string, aggregateId: string, data: unknown): Promise<void> {
+  await sql.rows(`INSERT INTO outbox (event_id, event_type, aggregate_key, data) VALUES ($1, $2, $3, $4)`, [
+    randomUUID(),
+    type,
+    `${type.split('.')[0]}:${aggregateId}`,
+    JSON.stringify(data),
+  ]);
+}
+
+export async function benchmarkRaw(options: {
+  pool: number;
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+}): Promise<RunFigures> {
+  const database = await createTestDatabase(SERVICE_CATALOG.device.name);
+  const dataSource = await new DataSource({ type: 'postgres', url: database.url, poolSize: 20 }).initialize();
+  try {
+    await seedDevicePool(database.url, { count: options.pool, seed: 7 });
+    const sql = new SqlClient(dataSource);
+    const transactions = new TransactionRunner(dataSource);
+    const allocations = new AllocationsRepository(sql);
+    const reports = new OutboxMessagesRepository(sql);
+    const userIds = Array.from({ length: options.concurrency }, () => randomUUID());
+    const run = await drive(options.concurrency, options, async (worker) => {
+      const started = performance.now();
+      const claimed = await allocations.claimDevice({
+        allocationId: randomUUID(),
+        userId: userIds[worker],
+        tenantId: 'default',
+        durationMinutes: 30,
+        cpuCores: 1,
+        memoryMb: 0,
+        storageGb: 0,
+        region: null,
+        androidVersion: null,
+        idempotencyKey: null,
+        requestHash: null,
+      });
+      if (claimed.kind !== 'claimed') return { allocateMs: performance.now() - started, status: '409' };
+      const claim = claimed.claim;
+      const active = await transactions.run(async () => {
+        const record = await allocations.activate(claim, await allocations.now(), (startedAt, expiresAt) =>
+          toAllocationResponse({ ...claim, status: 'active', startedAt, expiresAt }),
+        );
+        await insertEvent(sql, 'device.allocated', claim.deviceId, record?.response);
+        return record;
+      });
+      const allocateMs = performance.now() - started;
+      await transactions.run(async () => {
+        const ended = await allocations.end(claim.id, 'released', await allocations.now());
+        if (!ended || !active) throw new Error('release failed');
+        await reports.store(endingReports(ended).map(usageReportMessage), 60_000);
+        await insertEvent(sql, 'device.released', ended.deviceId, { allocationId: ended.id });
+      });
+      return { allocateMs, status: '201' };
+    });
+    return report('same-through-pg', run);
+  } finally {
+    await dataSource.destroy();
+    await database.drop();
+  }
+}
