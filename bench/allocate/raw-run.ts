@@ -57,15 +57,17 @@ export async function benchmarkRaw(options: {
       if (claimed.kind !== 'claimed') return { allocateMs: performance.now() - started, status: '409' };
       const claim = claimed.claim;
       const active = await transactions.run(async () => {
-        const record = await allocations.activate(claim, await allocations.now(), (startedAt, expiresAt) =>
-          toAllocationResponse({ ...claim, status: 'active', startedAt, expiresAt }),
+        const record = await allocations.activate(
+          claim,
+          null,
+          toAllocationResponse({ ...claim, status: 'active' }),
         );
         await insertEvent(sql, 'device.allocated', claim.deviceId, record?.response);
         return record;
       });
       const allocateMs = performance.now() - started;
       await transactions.run(async () => {
-        const ended = await allocations.end(claim.id, 'released', await allocations.now());
+        const ended = await allocations.end(claim.id, 'released', null);
         if (!ended || !active) throw new Error('release failed');
         await reports.store(endingReports(ended).map(usageReportMessage), 60_000);
         await insertEvent(sql, 'device.released', ended.deviceId, { allocationId: ended.id });

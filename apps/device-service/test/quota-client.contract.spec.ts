@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import {
   type QuotaChangeResponse,
+  QuotaRestoreBatchRequest,
+  type QuotaRestoreBatchResponse,
   QuotaRestoreRequest,
   type QuotaResources,
   QuotaUsageRequest,
@@ -46,6 +48,22 @@ class FakeUserServiceController {
   restore(@Body() request: QuotaRestoreRequest): QuotaChangeResponse {
     const applied = this.counted.delete(request.allocationId);
     return { userId: request.userId, allocationId: request.allocationId, applied, usage: this.usage() };
+  }
+
+  @Post(USER_ROUTES.quotaRestoreBatch)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  restoreBatch(@Body() request: QuotaRestoreBatchRequest): QuotaRestoreBatchResponse {
+    return {
+      results: request.items.map((item) => {
+        const applied = this.counted.delete(item.allocationId);
+        return {
+          allocationId: item.allocationId,
+          status: applied ? 'applied' : 'replayed',
+          usage: this.usage(),
+        };
+      }),
+    };
   }
 
   private usage(): QuotaResources {
@@ -122,6 +140,37 @@ describe('QuotaClient against a contract-speaking callee', () => {
       expect(await quota.restore(restore)).toMatchObject({
         status: 'delivered',
         response: { applied: false, usage: { devices: 0 } },
+      });
+    });
+
+    it('restores a batch in one call, answered per item; a batch the contract refuses is rejected', async () => {
+      const quota = quotaClient();
+      const reports = Array.from({ length: 2 }, () => ({
+        userId: KNOWN_USER,
+        allocationId: randomUUID(),
+        cpuCores: 1,
+        memoryMb: 1024,
+        storageGb: 8,
+      }));
+      for (const report of reports) await quota.reportUsage(report);
+      const items = [...reports, reports[0]].map(({ userId, allocationId }) => ({ userId, allocationId }));
+
+      const outcome = await quota.restoreBatch({ items });
+
+      expect(outcome).toMatchObject({
+        status: 'delivered',
+        response: {
+          results: [
+            { allocationId: items[0].allocationId, status: 'applied' },
+            { allocationId: items[1].allocationId, status: 'applied', usage: { devices: 0 } },
+            { allocationId: items[0].allocationId, status: 'replayed' },
+          ],
+        },
+      });
+      const tooMany = await quota.restoreBatch({ items: Array.from({ length: 101 }, () => items[0]) });
+      expect(tooMany).toMatchObject({
+        status: 'rejected',
+        failure: { status: 400, code: 'VALIDATION_FAILED' },
       });
     });
 

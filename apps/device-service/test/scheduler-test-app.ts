@@ -18,6 +18,10 @@ export class ManualClock extends SchedulerClock {
     return new Date(this.current);
   }
 
+  timeToRecord(): Date {
+    return new Date(this.current);
+  }
+
   set(at: Date): void {
     this.current = new Date(at);
   }

@@ -60,6 +60,7 @@ describe('device-service migration 0004: usage reports into the outbox (real Pos
     expect(result.applied).toEqual([
       '0002_add_outbox_destinations.sql',
       '0004_move_usage_reports_to_outbox.sql',
+      '0005_index_live_allocations_per_device.sql',
     ]);
 
     const rows = await database.query<Record<string, unknown>>(

@@ -48,6 +48,14 @@ export { QuotaCheckResponse } from './user/quota-check-response.dto';
 export { QuotaLimitsRequest } from './user/quota-limits-request.dto';
 export { QUOTA_RESOURCE_NAMES, QuotaResources } from './user/quota-resources.dto';
 export type { QuotaResourceName } from './user/quota-resources.dto';
+export {
+  QUOTA_RESTORE_BATCH_MAX_ITEMS,
+  QUOTA_RESTORE_ITEM_STATUSES,
+  QuotaRestoreBatchRequest,
+  QuotaRestoreBatchResponse,
+  QuotaRestoreItemResult,
+} from './user/quota-restore-batch.dto';
+export type { QuotaRestoreItemStatus } from './user/quota-restore-batch.dto';
 export { QuotaRestoreRequest } from './user/quota-restore-request.dto';
 export { QuotaUsageRequest } from './user/quota-usage-request.dto';
 export { UpdateUserRequest } from './user/update-user-request.dto';

@@ -13,6 +13,8 @@ export const USER_ROUTES = {
   quotaUsage: 'quotas/usage',
   /** POST: give an allocation's resources back; idempotent per allocationId. */
   quotaRestore: 'quotas/restore',
+  /** POST: up to 100 restores in one call and one transaction; each idempotent per allocationId. */
+  quotaRestoreBatch: 'quotas/restore/batch',
   /** GET: a user's limits and current usage. */
   quota: 'quotas/:userId',
   /** PUT (admin): set a user's limits. */

@@ -17,6 +17,8 @@ class ScriptedDestination implements OutboxDestination, OnModuleInit {
   readonly name = DESTINATION;
   behaviour: Behaviour = 'deliver';
   readonly received: OutboxMessage[] = [];
+  /** The messages of each call, in call order. */
+  readonly calls: OutboxMessage[][] = [];
 
   constructor(private readonly deliveries: OutboxDeliveries) {}
 
@@ -26,6 +28,7 @@ class ScriptedDestination implements OutboxDestination, OnModuleInit {
 
   async deliver(messages: OutboxMessage[]): Promise<DeliveryVerdict[]> {
     this.received.push(...messages);
+    this.calls.push(messages);
     // A little latency, so two relays polling together really overlap.
     await new Promise((resolve) => setTimeout(resolve, 5));
     return messages.map((): DeliveryVerdict => {
@@ -109,6 +112,37 @@ describe('outbox deliveries to an HTTP-style destination (real Postgres)', () =>
     );
     expect(await deliveries(first).deliver(stored)).toEqual({ delivered: 1, deferred: 0, rejected: 0 });
     expect(await row(key)).toMatchObject({ attempts: 1, sent: true, rejected: false });
+  });
+
+  it('batches background deliveries per destination: what arrives during a request rides in the next', async () => {
+    const keys: string[] = Array.from({ length: 21 }, () => randomUUID());
+    const stored = await first.transactions.run(() => deliveries(first).store(keys.map(message)));
+    // One message alone leaves at once; the twenty queued while it is in flight go in one request.
+    for (const single of stored) deliveries(first).deliverInBackground([single]);
+    await waitFor(async () => (await Promise.all(keys.map(row))).every((state) => state.sent), {
+      description: 'all 21 messages delivered',
+    });
+    const ours = destination(first).calls.filter((call) => keys.includes(call[0].key));
+    expect(ours.map((call) => call.length)).toEqual([1, 20]);
+    expect(ours.flat().map((sent) => sent.key)).toEqual(keys);
+    expect((await Promise.all(keys.map(row))).map((state) => state.attempts)).toEqual(keys.map(() => 1));
+
+    // Callers who wait share batches too, and each hears about its own messages only.
+    const more: string[] = [randomUUID(), randomUUID(), randomUUID()];
+    const [alone, pair] = await first.transactions.run(async () => {
+      const rows = await deliveries(first).store(more.map(message));
+      return [rows.slice(0, 1), rows.slice(1)];
+    });
+    const summaries = await Promise.all([
+      deliveries(first).deliverBatched(alone),
+      deliveries(first).deliverBatched(pair),
+    ]);
+    expect(summaries).toEqual([
+      { delivered: 1, deferred: 0, rejected: 0 },
+      { delivered: 2, deferred: 0, rejected: 0 },
+    ]);
+    const batches = destination(first).calls.filter((call) => more.includes(call[0].key));
+    expect(batches.map((call) => call.map((sent) => sent.key))).toEqual([[more[0]], [more[1], more[2]]]);
   });
 
   it('refuses what nobody could deliver: an unknown destination, a bad type or id', async () => {

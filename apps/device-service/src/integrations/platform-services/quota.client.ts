@@ -1,6 +1,8 @@
 import {
   deviceSpecOf,
   type QuotaChangeResponse,
+  type QuotaRestoreBatchRequest,
+  type QuotaRestoreBatchResponse,
   type QuotaRestoreRequest,
   type QuotaUsageRequest,
   USER_ROUTES,
@@ -43,6 +45,16 @@ export class QuotaClient extends ServiceClient {
       this.http.post<QuotaChangeResponse>(USER_ROUTES.quotaRestore, body, {
         idempotencyKey: `quota-restore:${request.allocationId}`,
       }),
+    );
+  }
+
+  /** Gives several allocations' resources back in one call (one result per item, in order). */
+  restoreBatch(request: QuotaRestoreBatchRequest): Promise<DeliveryOutcome<QuotaRestoreBatchResponse>> {
+    const body: QuotaRestoreBatchRequest = {
+      items: request.items.map(({ userId, allocationId }) => ({ userId, allocationId })),
+    };
+    return this.lenientCall('quota.restore_batch', () =>
+      this.http.post<QuotaRestoreBatchResponse>(USER_ROUTES.quotaRestoreBatch, body, { idempotent: true }),
     );
   }
 }

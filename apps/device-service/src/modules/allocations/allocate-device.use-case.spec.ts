@@ -91,7 +91,7 @@ function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: En
       async (
         pending: AllocationRecord,
         now: Date,
-        response: (startedAt: Date, expiresAt: Date) => ReturnType<typeof toAllocationResponse>,
+        response: ReturnType<typeof toAllocationResponse>,
       ): Promise<AllocationRecord | null> => {
         const expiresAt = new Date(now.getTime() + pending.durationMinutes * 60_000);
         return {
@@ -99,7 +99,7 @@ function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: En
           status: 'active',
           startedAt: now,
           expiresAt,
-          response: response(now, expiresAt),
+          response: { ...response, startedAt: now.toISOString(), expiresAt: expiresAt.toISOString() },
         };
       },
     ),
@@ -126,7 +126,7 @@ function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: En
     dispatcher as unknown as UsageReportDispatcher,
     publisher as unknown as AllocationEventsPublisher,
     cache as unknown as CacheService,
-    { now: async () => NOW } as SchedulerClock,
+    { now: async () => NOW, timeToRecord: () => NOW } as SchedulerClock,
     { allocationMaxDurationMinutes: 1440 } as DeviceServiceConfig,
     metrics,
   );
@@ -252,7 +252,7 @@ describe('AllocateDeviceUseCase', () => {
     expect(allocations.activate).toHaveBeenCalledWith(
       expect.objectContaining({ status: 'pending' }),
       NOW,
-      expect.any(Function),
+      expect.objectContaining({ status: 'active', id: expect.any(String) }),
     );
     expect(outcome).toEqual({ allocation: toAllocationResponse(active), replayed: false });
     expect(outcome.allocation).toMatchObject({ status: 'active', deviceId: DEVICE, userId: USER });

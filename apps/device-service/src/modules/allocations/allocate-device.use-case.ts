@@ -176,9 +176,10 @@ export class AllocateDeviceUseCase {
 
   private async activate(claim: AllocationRecord, quotaDeferred: boolean): Promise<AllocationResponse> {
     const { active, reports } = await this.transactions.run(async () => {
-      const now = await this.clock.now();
-      const record = await this.allocations.activate(claim, now, (startedAt, expiresAt) =>
-        toAllocationResponse({ ...claim, status: 'active', startedAt, expiresAt }),
+      const record = await this.allocations.activate(
+        claim,
+        this.clock.timeToRecord(),
+        toAllocationResponse({ ...claim, status: 'active' }),
       );
       if (!record) return { active: null, reports: [] };
       const stored = quotaDeferred ? await this.dispatcher.store([quotaUsageReport(record)]) : [];

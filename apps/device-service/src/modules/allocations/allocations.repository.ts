@@ -80,9 +80,17 @@ const FREE_ENDED_DEVICES = `freed AS (
     RETURNING d.id
   )`;
 
+// A time to record: $n when the caller gives one (a test clock), else the database's clock.
+const recordedTime = (parameter: string) =>
+  `COALESCE(${parameter}::timestamptz, date_trunc('milliseconds', now()))`;
+
 // A release with reason $2 at time $3 (or at the expiry if that came first), billed to the second.
-const RELEASE_AT_PARAMETERS = `status = 'released', end_reason = $2, ended_at = LEAST($3::timestamptz, expires_at),
-  billed_seconds = ${billedSecondsUntil('LEAST($3::timestamptz, expires_at)')}, updated_at = now()`;
+const RELEASE_END = `LEAST(${recordedTime('$3')}, expires_at)`;
+const RELEASE_AT_PARAMETERS = `status = 'released', end_reason = $2, ended_at = ${RELEASE_END},
+  billed_seconds = ${billedSecondsUntil(RELEASE_END)}, updated_at = now()`;
+
+// How Date.toISOString() writes a time, so answers built in SQL read like those built in Node.
+const isoText = (time: string) => `to_char((${time}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * SQL of the allocation scheduler. Every state change is one conditional statement on the row's
@@ -152,11 +160,14 @@ export class AllocationsRepository {
              AND d.cpu_cores >= $5 AND d.memory_mb >= $6 AND d.storage_gb >= $7
              AND ($8::text IS NULL OR d.region = $8) AND ($9::text IS NULL OR d.android_version = $9)
              -- No live claim (a holder, a future reservation) overlaps the requested time; the same
-             -- test as the exclusion constraint, so its index answers it.
+             -- test as the exclusion constraint. OFFSET 0 keeps it a probe per device, answered by
+             -- device_allocations_live_idx (migration 0005): as an anti-join the planner (without
+             -- fresh statistics) scanned every live period of every device instead.
              AND NOT EXISTS (
                SELECT 1 FROM device_allocations a
                WHERE a.device_id = d.id AND a.ended_at IS NULL
                  AND a.period && tstzrange(now(), now() + make_interval(mins => $4))
+               OFFSET 0
              )
            ORDER BY d.cpu_cores, d.memory_mb, d.storage_gb, d.id
            LIMIT 1
@@ -198,21 +209,27 @@ export class AllocationsRepository {
   }
 
   /**
-   * Turns a pending claim into an active allocation starting at `now`, storing the answer to replay
-   * for its idempotency key. Null when it is no longer pending (failed by the recovery job).
+   * Turns a pending claim into an active allocation starting at `at` (null: the database's clock),
+   * storing `response` with that start and its expiry filled in, as the answer to replay for its
+   * idempotency key. Null when it is no longer pending (failed by the recovery job).
    */
   async activate(
     pending: AllocationRecord,
-    now: Date,
-    response: (startedAt: Date, expiresAt: Date) => AllocationResponse,
+    at: Date | null,
+    response: AllocationResponse,
   ): Promise<AllocationRecord | null> {
-    const expiresAt = new Date(now.getTime() + pending.durationMinutes * 60_000);
     return this.sql.one<AllocationRecord>(
-      `UPDATE device_allocations
-       SET status = 'active', started_at = $2, expires_at = $3, response = $4, updated_at = now()
-       WHERE id = $1 AND status = 'pending'
-       RETURNING ${ALLOCATIONS.select()}`,
-      [pending.id, now.toISOString(), expiresAt.toISOString(), JSON.stringify(response(now, expiresAt))],
+      `WITH start AS (
+         SELECT ${recordedTime('$2')} AS at, make_interval(mins => $4) AS length
+       )
+       UPDATE device_allocations a
+       SET status = 'active', started_at = s.at, expires_at = s.at + s.length, updated_at = now(),
+           response = $3::jsonb || jsonb_build_object(
+             'startedAt', ${isoText('s.at')}, 'expiresAt', ${isoText('s.at + s.length')})
+       FROM start s
+       WHERE a.id = $1 AND a.status = 'pending'
+       RETURNING ${ALLOCATIONS.select('a')}`,
+      [pending.id, at?.toISOString() ?? null, JSON.stringify(response), pending.durationMinutes],
     );
   }
 
@@ -234,13 +251,14 @@ export class AllocationsRepository {
   }
 
   /**
-   * Ends one active allocation at `now` (or at its expiry if that came first) and bills it to the
-   * second. With `fencingToken`, only that claim is ended. Null when it is not active (any more).
+   * Ends one active allocation at `at` (null: the database's clock; or at its expiry if that came
+   * first) and bills it to the second. With `fencingToken`, only that claim is ended. Null when it
+   * is not active (any more).
    */
   async end(
     id: string,
     reason: AllocationEndReason,
-    now: Date,
+    at: Date | null,
     fencingToken?: string,
   ): Promise<AllocationRecord | null> {
     return this.sql.one<AllocationRecord>(
@@ -251,12 +269,16 @@ export class AllocationsRepository {
          RETURNING ${ALLOCATIONS.select()}
        ), ${FREE_ENDED_DEVICES}
        SELECT * FROM ended`,
-      [id, reason, now.toISOString(), fencingToken ?? null],
+      [id, reason, at?.toISOString() ?? null, fencingToken ?? null],
     );
   }
 
-  /** Ends every active allocation of a user (account overdue, user deleted). */
-  async endAllOfUser(userId: string, reason: AllocationEndReason, now: Date): Promise<AllocationRecord[]> {
+  /** Ends every active allocation of a user (account overdue, user deleted) at `at` (as `end`). */
+  async endAllOfUser(
+    userId: string,
+    reason: AllocationEndReason,
+    at: Date | null,
+  ): Promise<AllocationRecord[]> {
     return this.sql.rows<AllocationRecord>(
       `WITH ended AS (
          UPDATE device_allocations
@@ -265,7 +287,7 @@ export class AllocationsRepository {
          RETURNING ${ALLOCATIONS.select()}
        ), ${FREE_ENDED_DEVICES}
        SELECT * FROM ended`,
-      [userId, reason, now.toISOString()],
+      [userId, reason, at?.toISOString() ?? null],
     );
   }
 

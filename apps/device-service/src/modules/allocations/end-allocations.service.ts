@@ -51,7 +51,7 @@ export class EndAllocations {
    */
   endOne(id: string, reason: AllocationEndReason, fencingToken?: string): Promise<AllocationRecord | null> {
     return this.transactions.run(async () => {
-      const ended = await this.allocations.end(id, reason, await this.clock.now(), fencingToken);
+      const ended = await this.allocations.end(id, reason, this.clock.timeToRecord(), fencingToken);
       if (!ended) return null;
       await this.settle([ended], 'wait-for-quota');
       return ended;
@@ -60,7 +60,7 @@ export class EndAllocations {
 
   /** Ends every active allocation of a user inside the caller's transaction (an event handler's). */
   async endAllOfUser(userId: string, reason: AllocationEndReason): Promise<AllocationRecord[]> {
-    const ended = await this.allocations.endAllOfUser(userId, reason, await this.clock.now());
+    const ended = await this.allocations.endAllOfUser(userId, reason, this.clock.timeToRecord());
     await this.settle(ended, 'background');
     return ended;
   }

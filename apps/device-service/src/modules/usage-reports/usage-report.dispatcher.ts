@@ -20,9 +20,13 @@ export class UsageReportDispatcher {
     return stored.map((message) => ({ ...message, kind: usageReportKind(message) }));
   }
 
-  /** Sends reports `store` returned, once their transaction committed; returns when each was answered. */
+  /**
+   * Sends reports `store` returned, once their transaction committed, in one request with other
+   * callers' reports for the same service (a burst of releases is one call); returns when each
+   * was answered.
+   */
   deliver(reports: UsageReport[]): Promise<DeliverySummary> {
-    return this.deliveries.deliver(reports);
+    return this.deliveries.deliverBatched(reports);
   }
 
   /** Like `deliver`, without making the caller wait; shutdown waits for these to finish. */

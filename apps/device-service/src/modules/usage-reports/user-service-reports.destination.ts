@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { QuotaRestoreRequest, QuotaUsageRequest } from '@cloudphone/contracts';
+import {
+  QUOTA_RESTORE_BATCH_MAX_ITEMS,
+  type QuotaRestoreRequest,
+  type QuotaUsageRequest,
+} from '@cloudphone/contracts';
 import {
   type DeliveryOutcome,
   type DeliveryVerdict,
   deliverInSlices,
+  deliveryVerdictOf,
   type OutboxDestination,
   type OutboxMessage,
   verdictOfCall,
@@ -11,12 +16,16 @@ import {
 import { QuotaClient } from '../../integrations/platform-services/quota.client';
 import { USAGE_REPORT_DESTINATIONS, usageReportKind } from './usage-report';
 
-/** Quota reports sent at once (user-service has no batch call); more wait for a free slot. */
+/** Usage reports sent at once (each may be refused on its own, so no batch call); more wait. */
 const CONCURRENCY = 10;
 
+/** Restore refusals no resend can fix (the user is gone, the allocation is another user's). */
+const PERMANENT_RESTORE_ERRORS = new Set(['USER_NOT_FOUND', 'ALLOCATION_MISMATCH', 'VALIDATION_FAILED']);
+
 /**
- * Quota usage reports and restores for user-service, delivered from the outbox. user-service
- * deduplicates both per allocation, so a report sent twice is harmless.
+ * Quota usage reports and restores for user-service, delivered from the outbox: usage reports one
+ * call each, restores in batch calls (a burst of releases is one request and one transaction).
+ * user-service deduplicates both per allocation, so a report sent twice is harmless.
  */
 @Injectable()
 export class UserServiceReportsDestination implements OutboxDestination {
@@ -24,10 +33,38 @@ export class UserServiceReportsDestination implements OutboxDestination {
 
   constructor(private readonly quota: QuotaClient) {}
 
-  deliver(messages: OutboxMessage[]): Promise<DeliveryVerdict[]> {
-    return deliverInSlices(messages, CONCURRENCY, (slice) =>
-      Promise.all(slice.map((message) => verdictOfCall(() => this.call(message)))),
-    );
+  async deliver(messages: OutboxMessage[]): Promise<DeliveryVerdict[]> {
+    const verdicts = new Map<OutboxMessage, DeliveryVerdict>();
+    const restores = messages.filter((message) => usageReportKind(message) === 'quota_restore');
+    const others = messages.filter((message) => usageReportKind(message) !== 'quota_restore');
+    const [restoreVerdicts, otherVerdicts] = await Promise.all([
+      deliverInSlices(restores, QUOTA_RESTORE_BATCH_MAX_ITEMS, (batch) => this.restoreBatch(batch)),
+      deliverInSlices(others, CONCURRENCY, (slice) =>
+        Promise.all(slice.map((message) => verdictOfCall(() => this.call(message)))),
+      ),
+    ]);
+    restores.forEach((message, index) => verdicts.set(message, restoreVerdicts[index]));
+    others.forEach((message, index) => verdicts.set(message, otherVerdicts[index]));
+    return messages.map((message) => verdicts.get(message) as DeliveryVerdict);
+  }
+
+  private async restoreBatch(batch: OutboxMessage[]): Promise<DeliveryVerdict[]> {
+    if (batch.length === 1) return [await verdictOfCall(() => this.call(batch[0]))];
+    const items = batch.map((message) => message.data as QuotaRestoreRequest);
+    const outcome = await this.quota.restoreBatch({ items });
+    if (outcome.status === 'rejected') {
+      // A refused batch (one malformed item) is retried item by item, so the others still get through.
+      return Promise.all(batch.map((message) => verdictOfCall(() => this.call(message))));
+    }
+    if (outcome.status !== 'delivered') return batch.map(() => deliveryVerdictOf(outcome));
+    return items.map((item, index): DeliveryVerdict => {
+      const result = outcome.response.results[index];
+      if (result && result.allocationId === item.allocationId && result.status !== 'failed')
+        return { result: 'delivered' };
+      const error = result ? `${result.errorCode}: ${result.errorMessage}` : 'missing from the batch answer';
+      const permanent = result?.errorCode !== undefined && PERMANENT_RESTORE_ERRORS.has(result.errorCode);
+      return { result: permanent ? 'rejected' : 'deferred', error };
+    });
   }
 
   private call(message: OutboxMessage): Promise<DeliveryOutcome<unknown>> {

@@ -5,6 +5,8 @@ import {
   QuotaCheckRequest,
   QuotaCheckResponse,
   QuotaLimitsRequest,
+  QuotaRestoreBatchRequest,
+  QuotaRestoreBatchResponse,
   QuotaRestoreRequest,
   QuotaUsageRequest,
   USER_ROUTES,
@@ -53,6 +55,15 @@ export class QuotasController {
   @ApiOkResponse({ type: QuotaChangeResponse })
   restore(@Body() request: QuotaRestoreRequest): Promise<QuotaChangeResponse> {
     return this.quotas.restore(request);
+  }
+
+  @Post(USER_ROUTES.quotaRestoreBatch)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  @ApiOperation({ summary: 'Up to 100 restores in one transaction, answered per item (services)' })
+  @ApiOkResponse({ type: QuotaRestoreBatchResponse })
+  restoreBatch(@Body() request: QuotaRestoreBatchRequest): Promise<QuotaRestoreBatchResponse> {
+    return this.quotas.restoreBatch(request);
   }
 
   @Get(USER_ROUTES.quota)

@@ -6,12 +6,21 @@ import {
   type QuotaCheckResponse,
   type QuotaLimitsRequest,
   type QuotaResources,
+  type QuotaRestoreBatchRequest,
+  type QuotaRestoreBatchResponse,
+  type QuotaRestoreItemResult,
   type QuotaRestoreRequest,
   type QuotaUsageRequest,
   type UserQuotaResponse,
   type UserTier,
 } from '@cloudphone/contracts';
-import { assertMayActFor, MetricsService, type Principal, TransactionRunner } from '@cloudphone/shared';
+import {
+  AppError,
+  assertMayActFor,
+  MetricsService,
+  type Principal,
+  TransactionRunner,
+} from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { firstExceeded, limitsBelowUsage } from './quota-arithmetic';
 import type { QuotaState } from './quota-state';
@@ -122,6 +131,43 @@ export class QuotasService {
     this.changes.inc({ operation: 'restore', result: response.applied ? 'applied' : 'replayed' });
     if (response.applied) this.logger.log({ msg: 'quota usage restored', userId, allocationId });
     return response;
+  }
+
+  /**
+   * Several restores in one transaction (device-service batches them when releases come in
+   * bursts), each exactly as `restore`, answered per item in request order. An item refused
+   * (unknown user, another user's allocation) changes nothing and does not stop the others. Items
+   * run in (user, allocation) order, so two batches locking the same usage records and quota rows
+   * take the locks in the same order and cannot deadlock.
+   */
+  async restoreBatch(request: QuotaRestoreBatchRequest): Promise<QuotaRestoreBatchResponse> {
+    const order = request.items
+      .map((item, index) => ({ item, index }))
+      .sort(
+        (a, b) =>
+          a.item.userId.localeCompare(b.item.userId) ||
+          a.item.allocationId.localeCompare(b.item.allocationId) ||
+          a.index - b.index,
+      );
+    const results = new Array<QuotaRestoreItemResult>(request.items.length);
+    await this.transactions.run(async () => {
+      for (const { item, index } of order) {
+        try {
+          const answer = await this.restore(item);
+          const status = answer.applied ? 'applied' : 'replayed';
+          results[index] = { allocationId: item.allocationId, status, usage: answer.usage };
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          results[index] = {
+            allocationId: item.allocationId,
+            status: 'failed',
+            errorCode: error.code,
+            errorMessage: error.message,
+          };
+        }
+      }
+    });
+    return { results };
   }
 
   /** A user's limits and usage: services, admins, or the user themself. */
