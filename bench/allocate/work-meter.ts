@@ -2,7 +2,7 @@
 // the measured window: CPU from each service's own process.cpuUsage (prom-client's
 // process_cpu_seconds_total on /metrics) and from /proc for the Postgres processes, plus the
 // statements, transactions, HTTP requests and outbox deliveries behind it.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { ServiceFleet } from '@cloudphone/shared/testing';
 import { Client } from 'pg';
 import { request } from 'undici';
@@ -22,6 +22,8 @@ export interface WorkSnapshot {
   transactions: Map<string, number>;
   /** CPU seconds per Postgres pid: the fleet's backends and the server's background processes. */
   postgresCpu: Map<number, { seconds: number; background: boolean }>;
+  /** CPU seconds of the Redis and RabbitMQ servers (shared, but only this run uses them meanwhile). */
+  brokerCpu: { redis: number; rabbitmq: number };
 }
 
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -72,7 +74,8 @@ export class WorkMeter {
     const postgresCpu = new Map(
       pids.map(({ pid, background }) => [pid, { seconds: cpuSecondsOf(pid), background }]),
     );
-    return { processes, transactions, postgresCpu };
+    const brokerCpu = { redis: serverCpuSeconds('redis-server'), rabbitmq: serverCpuSeconds('beam.smp') };
+    return { processes, transactions, postgresCpu, brokerCpu };
   }
 
   /** Reads a fresh snapshot once Postgres has flushed its statistics (it does so about every second). */
@@ -103,15 +106,25 @@ export function reportWork(
     postgres[end.background ? 'background' : 'backends'] += perPair(delta * 1000);
   }
   totalMs += postgres.backends + postgres.background;
+  const redisMs = perPair((after.brokerCpu.redis - before.brokerCpu.redis) * 1000);
+  const rabbitmqMs = perPair((after.brokerCpu.rabbitmq - before.brokerCpu.rabbitmq) * 1000);
   console.log(
     `  CPU ms per pair: ${cpu.join('  ')}  postgres ${postgres.backends.toFixed(2)} (+${postgres.background.toFixed(2)} background)` +
+      `  [redis ${redisMs.toFixed(2)}, rabbitmq ${rabbitmqMs.toFixed(2)}: shared servers, not counted]` +
       `  total ${totalMs.toFixed(2)}  [load driver ${perPair(driverCpuMs).toFixed(2)}, not counted]`,
   );
-  const sum = (pick: (counters: ProcessCounters) => number) =>
+  // Summed over every process, or the processes of one service.
+  const sum = (pick: (counters: ProcessCounters) => number, service = '') =>
     [...after.processes].reduce((total, [label, end]) => {
+      if (!label.startsWith(service)) return total;
       const start = before.processes.get(label);
       return total + pick(end) - (start ? pick(start) : 0);
     }, 0);
+  const services = [...new Set([...after.processes.keys()].map((label) => label.split('#')[0]))];
+  const statements = services.map(
+    (service) =>
+      `${service.replace('-service', '')} ${perPair(sum((counters) => counters.statements, service)).toFixed(1)}`,
+  );
   const transactions = [...after.transactions].map(
     ([service, end]) =>
       `${service.replace('-service', '')} ${perPair(end - (before.transactions.get(service) ?? 0)).toFixed(2)}`,
@@ -124,7 +137,7 @@ export function reportWork(
       `${destination} ${perPair(sum((counters) => counters.deliveries.get(destination) ?? 0)).toFixed(2)}`,
   );
   console.log(
-    `  per pair: ${perPair(sum((counters) => counters.statements)).toFixed(1)} statements,` +
+    `  per pair: ${perPair(sum((counters) => counters.statements)).toFixed(1)} statements (${statements.join(', ')}),` +
       ` transactions (${transactions.join(', ')}), ${perPair(sum((counters) => counters.requests)).toFixed(2)} HTTP requests served,` +
       ` events ${perPair(sum((counters) => counters.eventsPublished)).toFixed(2)} published` +
       ` ${perPair(sum((counters) => counters.eventsConsumed)).toFixed(2)} consumed, HTTP deliveries (${deliveries.join(', ')})`,
@@ -157,6 +170,20 @@ async function scrape(url: string): Promise<ProcessCounters> {
     }
   }
   return counters;
+}
+
+/** CPU seconds of every process whose command name is `name` (from /proc). */
+function serverCpuSeconds(name: string): number {
+  let seconds = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) seconds += cpuSecondsOf(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return seconds;
 }
 
 function cpuSecondsOf(pid: number): number {

@@ -233,6 +233,62 @@ describe('billing-service usage', () => {
     });
   });
 
+  describe('batch in one transaction', () => {
+    const transactionsOf = async (allocationIds: string[]) =>
+      Number(
+        (
+          await app.db.query<{ count: string }>(
+            'SELECT count(DISTINCT xmin::text) AS count FROM usage_records WHERE allocation_id = ANY($1::uuid[])',
+            [allocationIds],
+          )
+        )[0].count,
+      );
+
+    it('records the new items of a clean batch in one transaction, charging each exactly', async () => {
+      const users = [randomUUID(), randomUUID()];
+      for (const userId of users) await app.topUp(userId, '1000');
+      const items = [0, 1, 0, 1, 0].map((user) => usageLasting(3600, { userId: users[user] })); // 13 each
+
+      const response = await app.postAsService(BILLING_ROUTES.usageBatch, { items }).expect(200);
+
+      const { results } = response.body as UsageBatchResponse;
+      expect(results.map((result) => [result.allocationId, result.status])).toEqual(
+        items.map((item) => [item.allocationId, 'recorded']),
+      );
+      expect(await transactionsOf(items.map((item) => item.allocationId))).toBe(1);
+      expect(await app.balanceOf(users[0])).toBe(1000n - 3n * 13n);
+      expect(await app.balanceOf(users[1])).toBe(1000n - 2n * 13n);
+      for (const userId of users) expect((await app.ledgerOf(userId)).sum).toBe(await app.balanceOf(userId));
+    });
+
+    it('rolls the shared transaction back when an item fails inside it, then records item by item', async () => {
+      const good = [randomUUID(), randomUUID()];
+      for (const userId of good) await app.topUp(userId, '1000');
+      // An account in a currency without a price plan: its item fails after the account lock.
+      const unpriced = randomUUID();
+      await app.db.query(`INSERT INTO accounts (user_id, currency) VALUES ($1, 'XTS')`, [unpriced]);
+      const items = [
+        usageLasting(3600, { userId: good[0] }),
+        usageLasting(3600, { userId: unpriced }),
+        usageLasting(3600, { userId: good[1] }),
+      ];
+
+      const response = await app.postAsService(BILLING_ROUTES.usageBatch, { items }).expect(200);
+
+      const { results } = response.body as UsageBatchResponse;
+      expect(results.map((result) => [result.status, result.errorCode])).toEqual([
+        ['recorded', undefined],
+        ['failed', 'PRICING_NOT_CONFIGURED'],
+        ['recorded', undefined],
+      ]);
+      // Nothing of the failed item, and each good one in a transaction of its own.
+      expect(await transactionsOf([items[0].allocationId, items[2].allocationId])).toBe(2);
+      expect(await transactionsOf([items[1].allocationId])).toBe(0);
+      expect((await app.ledgerOf(unpriced)).entries).toBe(0);
+      for (const userId of good) expect(await app.balanceOf(userId)).toBe(1000n - 13n);
+    });
+  });
+
   describe('price plan versions', () => {
     it('prices usage with the plan in force when it started and checks balances at today’s plan', async () => {
       const admin = app.tokens.admin();

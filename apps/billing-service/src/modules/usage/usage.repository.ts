@@ -33,6 +33,15 @@ export class UsageRepository {
     return row ? USAGE_RECORDS.decode(row) : null;
   }
 
+  /** The records of those allocations that have one (any order). */
+  async findByAllocationIds(allocationIds: string[]): Promise<UsageRecord[]> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `SELECT ${USAGE_RECORDS.select()} FROM usage_records WHERE allocation_id = ANY($1::uuid[])`,
+      [allocationIds],
+    );
+    return rows.map((row) => USAGE_RECORDS.decode(row));
+  }
+
   /**
    * Inserts the record unless its allocation already has one (then returns false). A concurrent
    * insert of the same allocation makes this wait for that transaction and then do nothing, so

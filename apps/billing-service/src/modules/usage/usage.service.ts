@@ -10,7 +10,7 @@ import {
   type UsageRecordRequest,
   type UsageRecordResponse,
 } from '@cloudphone/contracts';
-import { AppError, EventPublisher, MetricsService, TransactionRunner } from '@cloudphone/shared';
+import { afterCommit, AppError, EventPublisher, MetricsService, TransactionRunner } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { BillingServiceConfig } from '../../config/billing-service.config';
 import { AccountBalanceService } from '../accounts';
@@ -63,16 +63,63 @@ export class UsageService {
     return result;
   }
 
-  /** Records each item on its own (one failing item leaves the others recorded), in request order. */
+  /**
+   * Records a batch (a burst of releases device-service sends together), answered per item in
+   * request order. Resends are answered from one look-up; the new items are recorded in one
+   * transaction, each exactly as `record` would, in (user, allocation) order so that two batches
+   * lock the same accounts in the same order. If any of them fails, that transaction is rolled back
+   * whole and the new items are recorded one by one, each in its own transaction, so one bad item
+   * never blocks or half-records the others.
+   */
   async recordBatch(request: UsageBatchRequest): Promise<UsageBatchResponse> {
-    const results: UsageBatchItemResult[] = [];
-    for (const item of request.items) results.push(await this.recordItem(item));
+    const results = new Array<UsageBatchItemResult>(request.items.length);
+    const known = await this.usage.findByAllocationIds(request.items.map((item) => item.allocationId));
+    const earlier = new Map(known.map((record) => [record.allocationId, record]));
+    const fresh: Array<{ item: UsageRecordRequest; index: number }> = [];
+    for (const [index, item] of request.items.entries()) {
+      const record = earlier.get(item.allocationId);
+      if (record) results[index] = await this.recordItem(item, () => this.answerResend(record, item));
+      else if (!hasBillablePeriod(item))
+        results[index] = await this.recordItem(item, () => this.record(item));
+      else fresh.push({ item, index });
+    }
+    if (fresh.length === 0) return { results };
+    fresh.sort(
+      (a, b) =>
+        a.item.userId.localeCompare(b.item.userId) || a.item.allocationId.localeCompare(b.item.allocationId),
+    );
+    try {
+      await this.transactions.run(async () => {
+        for (const { item, index } of fresh) {
+          const usage = await this.recordOnce(item, billablePeriod(item));
+          results[index] = {
+            allocationId: item.allocationId,
+            status: usage.duplicate ? 'duplicate' : 'recorded',
+            usage,
+          };
+        }
+      });
+      for (const { index } of fresh) this.outcomes.inc({ outcome: results[index].status });
+    } catch (error) {
+      if (!(error instanceof AppError)) {
+        this.logger.warn({
+          msg: 'Usage batch failed as one transaction; recording item by item',
+          err: error,
+        });
+      }
+      for (const { item, index } of fresh)
+        results[index] = await this.recordItem(item, () => this.record(item));
+    }
     return { results };
   }
 
-  private async recordItem(item: UsageRecordRequest): Promise<UsageBatchItemResult> {
+  /** One item's answer: its usage, or `failed` with the error's code (never throws). */
+  private async recordItem(
+    item: UsageRecordRequest,
+    record: () => Promise<UsageRecordResponse> | UsageRecordResponse,
+  ): Promise<UsageBatchItemResult> {
     try {
-      const usage = await this.record(item);
+      const usage = await record();
       return { allocationId: item.allocationId, status: usage.duplicate ? 'duplicate' : 'recorded', usage };
     } catch (error) {
       if (error instanceof AppError) {
@@ -93,6 +140,13 @@ export class UsageService {
         errorMessage: 'Internal error; send the item again later',
       };
     }
+  }
+
+  /** A resend of a recorded allocation: the first answer again (counted as a duplicate). */
+  private answerResend(earlier: UsageRecord, request: UsageRecordRequest): UsageRecordResponse {
+    const answer = this.replay(earlier, request, billablePeriod(request));
+    this.outcomes.inc({ outcome: 'duplicate' });
+    return answer;
   }
 
   private async recordOnce(
@@ -150,15 +204,18 @@ export class UsageService {
       aggregateId: `usage:${record.allocationId}`,
       data,
     });
-    this.charged.inc({ currency: account.currency }, Number(amount));
-    this.logger.log({
-      msg: 'Usage recorded',
-      allocationId: record.allocationId,
-      userId: record.userId,
-      billedSeconds: record.billedSeconds,
-      amountMinor: data.amountMinor,
-      balanceMinor: data.balanceMinor,
-      pricePlanId: plan.id,
+    // Counted and logged once committed: a batch rolled back and redone item by item counts once.
+    await afterCommit(() => {
+      this.charged.inc({ currency: account.currency }, Number(amount));
+      this.logger.log({
+        msg: 'Usage recorded',
+        allocationId: record.allocationId,
+        userId: record.userId,
+        billedSeconds: record.billedSeconds,
+        amountMinor: data.amountMinor,
+        balanceMinor: data.balanceMinor,
+        pricePlanId: plan.id,
+      });
     });
     return {
       usageId: record.id,
@@ -186,5 +243,15 @@ export class UsageService {
       balanceMinor: earlier.balanceAfterMinor.toString(),
       duplicate: true,
     };
+  }
+}
+
+/** Whether `billablePeriod` accepts the report (an invalid one is answered on its own, not in the batch). */
+function hasBillablePeriod(request: UsageRecordRequest): boolean {
+  try {
+    billablePeriod(request);
+    return true;
+  } catch {
+    return false;
   }
 }
