@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { databaseWork } from '../database/database-work';
 import { runnerRows } from '../database/query-rows';
 import { SqlClient } from '../database/sql-client';
 
@@ -100,6 +101,9 @@ export class OutboxRepository {
     await runner.connect();
     try {
       await runner.startTransaction();
+      // START TRANSACTION and COMMIT/ROLLBACK of this hand-held transaction (see databaseWork).
+      databaseWork.transactions += 1;
+      databaseWork.statements += 2;
       const heads = await runnerRows<{ id: string; aggregate_key: string }>(runner, CLAIM_HEADS, [headLimit]);
       if (heads.length === 0) {
         await runner.commitTransaction();
@@ -118,6 +122,7 @@ export class OutboxRepository {
         ]);
       }
       for (const failure of result.failures) {
+        databaseWork.statements += 1;
         await runner.query(
           `UPDATE outbox SET attempts = attempts + 1, last_error = left($2, 2000),
              next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
