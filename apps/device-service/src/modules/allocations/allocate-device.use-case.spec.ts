@@ -14,7 +14,8 @@ import type { AllocationEntitlements, Entitlement } from './allocation-entitleme
 import type { AllocationEventsPublisher } from './allocation-events.publisher';
 import { type AllocationRecord, toAllocationResponse } from './allocation-record';
 import { requestHashOf } from './allocation-request';
-import type { AllocationsRepository, ClaimOutcome, ClaimRequest } from './allocations.repository';
+import type { ClaimOutcome, ClaimRequest } from './allocation-claim';
+import type { AllocationsRepository } from './allocations.repository';
 import type { SchedulerClock } from './scheduler-clock';
 
 // The allocate use case with its repository and collaborators faked as plain objects: no database,

@@ -18,7 +18,8 @@ import { type AllocationRecord, toAllocationResponse } from './allocation-record
 import { allocationSubject, idempotencyKeyOf, requestHashOf } from './allocation-request';
 import { quotaRestoreReport, quotaUsageReport } from './allocation-usage-reports';
 import { AllocationErrors } from './allocations.errors';
-import { AllocationsRepository, type ClaimRequest } from './allocations.repository';
+import type { ClaimRequest } from './allocation-claim';
+import { AllocationsRepository } from './allocations.repository';
 import { SchedulerClock } from './scheduler-clock';
 
 /** The answer of an allocate call; `replayed` when it repeats an earlier answer for the same key. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AllocationEndReason, AllocationResponse, DeviceSpec } from '@cloudphone/contracts';
+import type { AllocationEndReason, AllocationResponse } from '@cloudphone/contracts';
 import {
   findPage,
   type ListQuery,
@@ -8,6 +8,7 @@ import {
   TableMap,
   violatedUniqueConstraint,
 } from '@cloudphone/shared';
+import type { ClaimOutcome, ClaimRequest } from './allocation-claim';
 import type { AllocationRecord } from './allocation-record';
 
 // pg hands bigint columns (fencing_token, charged_amount_minor) over as decimal text, which is what
@@ -42,33 +43,6 @@ const ALLOCATIONS = new TableMap<AllocationRecord>('device_allocations', {
 
 /** The unique index that holds one allocation per user and idempotency key (migration 0003). */
 const IDEMPOTENCY_INDEX = 'device_allocations_idempotency_key';
-
-/**
- * What a new claim asks for: the device filters and who it is for. The spec is a minimum (the
- * claimed device has at least as much of each); the allocation records the device's own spec.
- */
-export interface ClaimRequest extends DeviceSpec {
-  allocationId: string;
-  userId: string;
-  tenantId: string;
-  durationMinutes: number;
-  region: string | null;
-  androidVersion: string | null;
-  idempotencyKey: string | null;
-  requestHash: string | null;
-}
-
-/**
- * How a claim attempt ended. `none`: no free device matches. `key-taken`: another allocation holds
- * the request's idempotency key. `lost-race`: a concurrent claim took the device first and the
- * database refused a second holder; worth retrying, and `error` is that refusal, for the caller to
- * throw once it gives up.
- */
-export type ClaimOutcome =
-  | { kind: 'claimed'; claim: AllocationRecord }
-  | { kind: 'none' }
-  | { kind: 'key-taken' }
-  | { kind: 'lost-race'; error: unknown };
 
 const HOLDING = `('pending', 'active')`;
 
@@ -252,24 +226,26 @@ export class AllocationsRepository {
 
   /**
    * Ends one active allocation at `at` (null: the database's clock; or at its expiry if that came
-   * first) and bills it to the second. With `fencingToken`, only that claim is ended. Null when it
-   * is not active (any more).
+   * first) and bills it to the second. With `fencingToken`, only that claim is ended; with
+   * `ownerId`, only if it is that user's. Null when it is not active (any more), or not theirs.
    */
   async end(
     id: string,
     reason: AllocationEndReason,
     at: Date | null,
     fencingToken?: string,
+    ownerId?: string,
   ): Promise<AllocationRecord | null> {
     return this.sql.one<AllocationRecord>(
       `WITH ended AS (
          UPDATE device_allocations
          SET ${RELEASE_AT_PARAMETERS}
          WHERE id = $1 AND status = 'active' AND ($4::bigint IS NULL OR fencing_token = $4)
+           AND ($5::uuid IS NULL OR user_id = $5)
          RETURNING ${ALLOCATIONS.select()}
        ), ${FREE_ENDED_DEVICES}
        SELECT * FROM ended`,
-      [id, reason, at?.toISOString() ?? null, fencingToken ?? null],
+      [id, reason, at?.toISOString() ?? null, fencingToken ?? null, ownerId ?? null],
     );
   }
 

@@ -47,11 +47,17 @@ export class EndAllocations {
 
   /**
    * Ends one active allocation now, in its own transaction, and waits for its quota to be back;
-   * null when it was not active (already ended, or `fencingToken` names an older claim).
+   * null when it was not active (already ended, or `fencingToken` names an older claim) or, with
+   * `ownerId`, not that user's.
    */
-  endOne(id: string, reason: AllocationEndReason, fencingToken?: string): Promise<AllocationRecord | null> {
+  endOne(
+    id: string,
+    reason: AllocationEndReason,
+    fencingToken?: string,
+    ownerId?: string,
+  ): Promise<AllocationRecord | null> {
     return this.transactions.run(async () => {
-      const ended = await this.allocations.end(id, reason, this.clock.timeToRecord(), fencingToken);
+      const ended = await this.allocations.end(id, reason, this.clock.timeToRecord(), fencingToken, ownerId);
       if (!ended) return null;
       await this.settle([ended], 'wait-for-quota');
       return ended;

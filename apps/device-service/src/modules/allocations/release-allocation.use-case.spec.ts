@@ -61,8 +61,21 @@ function setUp(current: AllocationRecord | null = allocation()) {
     findById: jest.fn(async (): Promise<AllocationRecord | null> => current),
     findCurrentOfDevice: jest.fn(async (): Promise<AllocationRecord | null> => current),
   };
+  // Ends as the conditional statement would: only the active allocation, of that owner and claim.
   const endings = {
-    endOne: jest.fn(async (_id: string, reason: 'released' | 'admin') => released(reason)),
+    endOne: jest.fn(
+      async (
+        _id: string,
+        reason: 'released' | 'admin',
+        fencingToken?: string,
+        ownerId?: string,
+      ): Promise<AllocationRecord | null> =>
+        current?.status === 'active' &&
+        (fencingToken === undefined || fencingToken === current.fencingToken) &&
+        (ownerId === undefined || ownerId === current.userId)
+          ? released(reason)
+          : null,
+    ),
     endAllOfUser: jest.fn(async () => [] as AllocationRecord[]),
   };
   const useCase = new ReleaseAllocationUseCase(
@@ -72,13 +85,20 @@ function setUp(current: AllocationRecord | null = allocation()) {
   return { useCase, allocations, endings };
 }
 
+/** How many endOne calls really ended an allocation. */
+async function endedCount(endings: ReturnType<typeof setUp>['endings']): Promise<number> {
+  const answers = await Promise.all(endings.endOne.mock.results.map((result) => result.value));
+  return answers.filter((answer) => answer !== null).length;
+}
+
 describe('ReleaseAllocationUseCase', () => {
-  it("ends the owner's active allocation with its fencing token and answers it ended", async () => {
-    const { useCase, endings } = setUp();
+  it("ends the owner's active allocation in one step, without a look-up first, and answers it ended", async () => {
+    const { useCase, allocations, endings } = setUp();
 
-    const answer = await useCase.release(owner, { allocationId: ALLOCATION });
+    const answer = await useCase.release(owner, { allocationId: ALLOCATION, fencingToken: '7' });
 
-    expect(endings.endOne).toHaveBeenCalledWith(ALLOCATION, 'released', '7');
+    expect(endings.endOne).toHaveBeenCalledWith(ALLOCATION, 'released', '7', OWNER);
+    expect(allocations.findById).not.toHaveBeenCalled();
     expect(answer).toEqual(toAllocationResponse(released('released')));
   });
 
@@ -115,7 +135,7 @@ describe('ReleaseAllocationUseCase', () => {
       code: 'STALE_FENCING_TOKEN',
       details: { given: '6', current: '7' },
     });
-    expect(endings.endOne).not.toHaveBeenCalled();
+    expect(await endedCount(endings)).toBe(0);
   });
 
   it('answers REQUEST_IN_PROGRESS for a pending claim and the ended allocation for a repeat', async () => {
@@ -127,7 +147,7 @@ describe('ReleaseAllocationUseCase', () => {
     expect(await useCase.release(owner, { allocationId: ALLOCATION })).toEqual(
       toAllocationResponse(released('released')),
     );
-    expect(endings.endOne).not.toHaveBeenCalled();
+    expect(await endedCount(endings)).toBe(0);
   });
 
   it('answers what happened when the allocation ended meanwhile (expiry job, concurrent release)', async () => {
@@ -138,7 +158,8 @@ describe('ReleaseAllocationUseCase', () => {
       endedAt: START,
       billedSeconds: 1800,
     });
-    endings.endOne.mockResolvedValueOnce(null as unknown as AllocationRecord);
+    // Neither the owner's one-step end nor the checked one finds it active any more.
+    endings.endOne.mockResolvedValueOnce(null).mockResolvedValueOnce(null);
     allocations.findById.mockResolvedValueOnce(allocation()).mockResolvedValueOnce(expired);
 
     expect(await useCase.release(owner, { allocationId: ALLOCATION })).toEqual(toAllocationResponse(expired));

@@ -30,6 +30,18 @@ export class ReleaseAllocationUseCase {
     if ((request.allocationId === undefined) === (request.deviceId === undefined)) {
       throw AllocationErrors.invalidRequest('allocationId', 'give exactly one of allocationId or deviceId');
     }
+    if (request.allocationId !== undefined && principal.kind === 'user') {
+      // The common case in one transaction, without a look-up first: the caller's own active
+      // allocation, which the checks below would let them end as `released`. Anything else (not
+      // theirs, not active, a stale fencing token) ends nothing here and takes the long way.
+      const ended = await this.endings.endOne(
+        request.allocationId,
+        'released',
+        request.fencingToken,
+        principal.userId,
+      );
+      if (ended) return this.answerEnded(ended, 'released');
+    }
     const current = request.allocationId
       ? await this.allocations.findById(request.allocationId)
       : await this.allocations.findCurrentOfDevice(request.deviceId as string);
@@ -43,19 +55,21 @@ export class ReleaseAllocationUseCase {
 
     const reason = standingToward(principal, current.userId) === 'admin' ? 'admin' : 'released';
     const ended = await this.endings.endOne(current.id, reason, current.fencingToken);
-    if (ended) {
-      this.logger.log({
-        msg: 'allocation released',
-        allocationId: ended.id,
-        deviceId: ended.deviceId,
-        billedSeconds: ended.billedSeconds,
-        reason,
-      });
-      return toAllocationResponse(ended);
-    }
+    if (ended) return this.answerEnded(ended, reason);
     // Ended meanwhile by a concurrent release or the expiry job: answer what happened.
     const settled = await this.allocations.findById(current.id);
     return toAllocationResponse(settled ?? current);
+  }
+
+  private answerEnded(ended: AllocationRecord, reason: AllocationEndReason): AllocationResponse {
+    this.logger.log({
+      msg: 'allocation released',
+      allocationId: ended.id,
+      deviceId: ended.deviceId,
+      billedSeconds: ended.billedSeconds,
+      reason,
+    });
+    return toAllocationResponse(ended);
   }
 
   /**
