@@ -84,10 +84,13 @@ describe('allocate and release', () => {
         ),
       { description: 'device.allocated' },
     );
+    // Written by the activation statement itself: the times are the ones it recorded.
     expect(event.envelope.data).toMatchObject({
       deviceId: large,
       userId: user.id,
       fencingToken: answer.body.fencingToken,
+      startedAt: answer.body.startedAt,
+      expiresAt: answer.body.expiresAt,
     });
     const availableAfter = await app.request<{ items: Array<{ id: string }> }>(
       'GET',

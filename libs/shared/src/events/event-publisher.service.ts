@@ -5,7 +5,7 @@ import { afterCommit } from '../database/transaction-context';
 import { EventPayloadCatalog } from './event-payload-catalog';
 import type { OutgoingEvent } from './outgoing-event';
 import { OutboxRelay } from './outbox-relay.service';
-import { OutboxRepository } from './outbox.repository';
+import { type NewOutboxRow, OutboxRepository } from './outbox.repository';
 import { isUuidText } from './uuid-text';
 
 /**
@@ -28,31 +28,42 @@ export class EventPublisher {
    * catalog does not know): consumers would dead-letter such an event.
    */
   async publish(events: OutgoingEvent | OutgoingEvent[]): Promise<string[]> {
-    const list = Array.isArray(events) ? events : [events];
-    if (list.length === 0) return [];
-    const rows = list.map((event) => {
-      if (!EVENT_TYPE_PATTERN.test(event.type)) {
-        throw new Error(`Invalid event type "${event.type}": expected <aggregate>.<event> in lower case`);
-      }
-      if (typeof event.aggregateId !== 'string' || event.aggregateId.length === 0) {
-        throw new Error(`Event ${event.type} needs a non-empty aggregateId`);
-      }
-      if (event.id !== undefined && !isUuidText(event.id))
-        throw new Error(`Event id "${event.id}" is not a uuid`);
-      const version = event.version ?? 1;
-      if (!Number.isInteger(version) || version < 1) throw new Error(`Event version must be an integer >= 1`);
-      const checked = this.payloads.check(event.type, version, event.data);
-      if (!checked.valid) throw new Error(`Invalid event payload: ${checked.error}`);
-      return {
-        eventId: event.id ?? randomUUID(),
-        type: event.type,
-        version,
-        aggregateKey: `${event.type.slice(0, event.type.indexOf('.'))}:${event.aggregateId}`,
-        data: event.data,
-      };
-    });
+    const rows = (Array.isArray(events) ? events : [events]).map((event) => this.prepare(event));
+    if (rows.length === 0) return [];
     await this.outbox.insert(rows);
     await afterCommit(() => this.relay.wake());
     return rows.map((row) => row.eventId);
+  }
+
+  /**
+   * The outbox row of `event`, checked as `publish` checks it, for a repository that writes it in
+   * the same statement as the change it announces (see `outboxEventInsertSql`): one round trip and
+   * no transaction around it. Call `written()` once that statement committed.
+   */
+  prepare(event: OutgoingEvent): NewOutboxRow {
+    if (!EVENT_TYPE_PATTERN.test(event.type)) {
+      throw new Error(`Invalid event type "${event.type}": expected <aggregate>.<event> in lower case`);
+    }
+    if (typeof event.aggregateId !== 'string' || event.aggregateId.length === 0) {
+      throw new Error(`Event ${event.type} needs a non-empty aggregateId`);
+    }
+    if (event.id !== undefined && !isUuidText(event.id))
+      throw new Error(`Event id "${event.id}" is not a uuid`);
+    const version = event.version ?? 1;
+    if (!Number.isInteger(version) || version < 1) throw new Error(`Event version must be an integer >= 1`);
+    const checked = this.payloads.check(event.type, version, event.data);
+    if (!checked.valid) throw new Error(`Invalid event payload: ${checked.error}`);
+    return {
+      eventId: event.id ?? randomUUID(),
+      type: event.type,
+      version,
+      aggregateKey: `${event.type.slice(0, event.type.indexOf('.'))}:${event.aggregateId}`,
+      data: event.data,
+    };
+  }
+
+  /** Wakes the relay for rows a repository wrote itself (after `prepare`), once they committed. */
+  written(): Promise<void> {
+    return afterCommit(() => this.relay.wake());
   }
 }

@@ -1,5 +1,6 @@
 export { EventPublisher } from './event-publisher.service';
 export type { OutgoingEvent } from './outgoing-event';
+export { type NewOutboxRow, outboxEventInsertSql, outboxEventParameters } from './outbox.repository';
 export { OnEvent } from './on-event.decorator';
 export { UnprocessableEventError } from './unprocessable-event.error';
 export { OutboxDeliveries } from './outbox-deliveries.service';

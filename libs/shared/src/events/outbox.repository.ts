@@ -64,6 +64,25 @@ const READ_AGGREGATE_RUNS = `
   ) r
   ORDER BY r.id`;
 
+/**
+ * For a writer that announces a change in the statement that makes it: a data-modifying CTE body
+ * inserting one event prepared by `EventPublisher.prepare`, once per row of `source` (none when the
+ * change did not happen), its `data` merged with `dataOverrides` (a jsonb expression over `source`,
+ * e.g. times the statement itself took from the database clock). Its five parameters, from
+ * `$first`, are `outboxEventParameters(row)`.
+ */
+export function outboxEventInsertSql(first: number, source: string, dataOverrides: string): string {
+  const [id, type, version, key, data] = [0, 1, 2, 3, 4].map((offset) => `$${first + offset}`);
+  return `INSERT INTO outbox (event_id, event_type, event_version, aggregate_key, data)
+    SELECT ${id}::uuid, ${type}::text, ${version}::int, ${key}::text, ${data}::jsonb || ${dataOverrides}
+    FROM ${source}`;
+}
+
+/** The parameters `outboxEventInsertSql` expects, in order. */
+export function outboxEventParameters(row: NewOutboxRow): unknown[] {
+  return [row.eventId, row.type, row.version, row.aggregateKey, JSON.stringify(row.data ?? null)];
+}
+
 /** SQL of the `outbox` table: written in callers' transactions, read and updated by the relay. */
 @Injectable()
 export class OutboxRepository {

@@ -117,7 +117,11 @@ function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: En
     deliver: jest.fn(async () => ({ delivered: 1, deferred: 0, rejected: 0 })),
     deliverInBackground: jest.fn(),
   };
-  const publisher = { allocated: jest.fn(async () => undefined) };
+  const publisher = {
+    allocated: jest.fn(async () => undefined),
+    allocatedRow: jest.fn((claim: AllocationRecord) => ({ type: 'device.allocated', claimId: claim.id })),
+    written: jest.fn(async () => undefined),
+  };
   const cache = { invalidateTags: jest.fn(async () => undefined) };
   const metrics = new MetricsService('device-service', 'spec');
   const useCase = new AllocateDeviceUseCase(
@@ -238,8 +242,27 @@ describe('AllocateDeviceUseCase', () => {
       code: 'ALLOCATION_ABANDONED',
       httpStatus: 503,
     });
-    expect(publisher.allocated).not.toHaveBeenCalled();
+    expect(publisher.written).not.toHaveBeenCalled();
     expect(dispatcher.deliverInBackground).not.toHaveBeenCalled();
+  });
+
+  it('activates the claim and writes its device.allocated in the same statement when nothing is owed', async () => {
+    const { useCase, allocations, publisher, dispatcher } = setUp();
+
+    const outcome = await useCase.allocate(principal, request);
+
+    const claim = await allocations.claimDevice.mock.results[0].value;
+    expect(publisher.allocatedRow).toHaveBeenCalledWith(claim.claim);
+    expect(allocations.activate).toHaveBeenCalledWith(
+      claim.claim,
+      NOW,
+      expect.objectContaining({ status: 'active' }),
+      { type: 'device.allocated', claimId: claim.claim.id },
+    );
+    expect(publisher.written).toHaveBeenCalledTimes(1);
+    expect(publisher.allocated).not.toHaveBeenCalled();
+    expect(dispatcher.store).not.toHaveBeenCalled();
+    expect(outcome.allocation).toMatchObject({ status: 'active', deviceId: DEVICE });
   });
 
   it('activates the claim, publishes device.allocated through the publisher and sends the report', async () => {

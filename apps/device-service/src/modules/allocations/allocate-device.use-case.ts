@@ -11,7 +11,7 @@ import {
 import type { Counter, Histogram } from 'prom-client';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices';
-import { UsageReportDispatcher } from '../usage-reports';
+import { type UsageReport, UsageReportDispatcher } from '../usage-reports';
 import { AllocationEntitlements, type Entitlement } from './allocation-entitlements.service';
 import { AllocationEventsPublisher } from './allocation-events.publisher';
 import { type AllocationRecord, toAllocationResponse } from './allocation-record';
@@ -176,17 +176,24 @@ export class AllocateDeviceUseCase {
   }
 
   private async activate(claim: AllocationRecord, quotaDeferred: boolean): Promise<AllocationResponse> {
-    const { active, reports } = await this.transactions.run(async () => {
-      const record = await this.allocations.activate(
-        claim,
-        this.clock.timeToRecord(),
-        toAllocationResponse({ ...claim, status: 'active' }),
-      );
-      if (!record) return { active: null, reports: [] };
-      const stored = quotaDeferred ? await this.dispatcher.store([quotaUsageReport(record)]) : [];
-      await this.publisher.allocated(record);
-      return { active: record, reports: stored };
-    });
+    const response = toAllocationResponse({ ...claim, status: 'active' });
+    const at = this.clock.timeToRecord();
+    let active: AllocationRecord | null;
+    let reports: UsageReport[] = [];
+    if (quotaDeferred) {
+      // The owed quota report joins the activation and its event in one transaction.
+      ({ active, reports } = await this.transactions.run(async () => {
+        const record = await this.allocations.activate(claim, at, response);
+        if (!record) return { active: null, reports: [] };
+        const stored = await this.dispatcher.store([quotaUsageReport(record)]);
+        await this.publisher.allocated(record);
+        return { active: record, reports: stored };
+      }));
+    } else {
+      // The common case: the activation writes its own event, in one statement and no transaction.
+      active = await this.allocations.activate(claim, at, response, this.publisher.allocatedRow(claim));
+      if (active) await this.publisher.written();
+    }
     // The recovery job failed this claim meanwhile (and queued its quota restore).
     if (!active?.response) throw AllocationErrors.claimAbandoned(claim.id);
     await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);

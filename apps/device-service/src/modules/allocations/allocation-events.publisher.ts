@@ -7,7 +7,7 @@ import {
   type DeviceReleasedEventData,
   deviceSpecOf,
 } from '@cloudphone/contracts';
-import { EventPublisher, type OutgoingEvent } from '@cloudphone/shared';
+import { EventPublisher, type NewOutboxRow, type OutgoingEvent } from '@cloudphone/shared';
 import type { AllocationRecord } from './allocation-record';
 
 /**
@@ -27,6 +27,24 @@ export class AllocationEventsPublisher {
       aggregateId: allocation.deviceId,
       data: allocatedData(allocation),
     });
+  }
+
+  /**
+   * `device.allocated` for a claim about to be activated, as the outbox row its activation statement
+   * writes itself (one round trip; the statement merges in the start and expiry it records). Call
+   * `written()` once that statement committed.
+   */
+  allocatedRow(claim: AllocationRecord): NewOutboxRow {
+    return this.events.prepare({
+      type: DOMAIN_EVENTS.deviceAllocated,
+      aggregateId: claim.deviceId,
+      data: allocatedData(claim),
+    });
+  }
+
+  /** Wakes the relay for an event a statement wrote itself (`allocatedRow`). */
+  written(): Promise<void> {
+    return this.events.written();
   }
 
   /** `allocation.expired` for each expiry, `device.released` (with its reason) for every other end. */

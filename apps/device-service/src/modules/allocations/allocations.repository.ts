@@ -3,6 +3,9 @@ import type { AllocationEndReason, AllocationResponse } from '@cloudphone/contra
 import {
   findPage,
   type ListQuery,
+  type NewOutboxRow,
+  outboxEventInsertSql,
+  outboxEventParameters,
   type Page,
   SqlClient,
   TableMap,
@@ -185,25 +188,41 @@ export class AllocationsRepository {
   /**
    * Turns a pending claim into an active allocation starting at `at` (null: the database's clock),
    * storing `response` with that start and its expiry filled in, as the answer to replay for its
-   * idempotency key. Null when it is no longer pending (failed by the recovery job).
+   * idempotency key; with `event` (EventPublisher.prepare), writes that event to the outbox in the
+   * same statement, its `startedAt`/`expiresAt` the recorded ones. Null when it is no longer pending
+   * (failed by the recovery job), and then no event is written.
    */
   async activate(
     pending: AllocationRecord,
     at: Date | null,
     response: AllocationResponse,
+    event?: NewOutboxRow,
   ): Promise<AllocationRecord | null> {
+    const times = (row: string) =>
+      `jsonb_build_object('startedAt', ${isoText(`${row}."startedAt"`)}, 'expiresAt', ${isoText(`${row}."expiresAt"`)})`;
+    const announced = event
+      ? `, announced AS (${outboxEventInsertSql(5, 'activated', times('activated'))})`
+      : '';
     return this.sql.one<AllocationRecord>(
       `WITH start AS (
          SELECT ${recordedTime('$2')} AS at, make_interval(mins => $4) AS length
-       )
-       UPDATE device_allocations a
-       SET status = 'active', started_at = s.at, expires_at = s.at + s.length, updated_at = now(),
-           response = $3::jsonb || jsonb_build_object(
-             'startedAt', ${isoText('s.at')}, 'expiresAt', ${isoText('s.at + s.length')})
-       FROM start s
-       WHERE a.id = $1 AND a.status = 'pending'
-       RETURNING ${ALLOCATIONS.select('a')}`,
-      [pending.id, at?.toISOString() ?? null, JSON.stringify(response), pending.durationMinutes],
+       ), activated AS (
+         UPDATE device_allocations a
+         SET status = 'active', started_at = s.at, expires_at = s.at + s.length, updated_at = now(),
+             response = $3::jsonb || jsonb_build_object(
+               'startedAt', ${isoText('s.at')}, 'expiresAt', ${isoText('s.at + s.length')})
+         FROM start s
+         WHERE a.id = $1 AND a.status = 'pending'
+         RETURNING ${ALLOCATIONS.select('a')}
+       )${announced}
+       SELECT * FROM activated`,
+      [
+        pending.id,
+        at?.toISOString() ?? null,
+        JSON.stringify(response),
+        pending.durationMinutes,
+        ...(event ? outboxEventParameters(event) : []),
+      ],
     );
   }
 
