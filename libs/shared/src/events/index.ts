@@ -5,6 +5,9 @@ export { OnEvent } from './on-event.decorator';
 export { UnprocessableEventError } from './unprocessable-event.error';
 export { OutboxDeliveries } from './outbox-deliveries.service';
 export {
+  type BatchCall,
+  type BatchItemAnswer,
+  deliverAsBatch,
   type DeliverySummary,
   type DeliveryVerdict,
   deliverInSlices,

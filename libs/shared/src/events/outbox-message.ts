@@ -90,3 +90,43 @@ export async function deliverInSlices(
   }
   return verdicts;
 }
+
+/** One item of a batch endpoint's answer (`POST /billing/usage/batch`, `POST /quotas/restore/batch`). */
+export interface BatchItemAnswer {
+  allocationId: string;
+  /** `failed`, or any status that means the item was taken. */
+  status: string;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** How a destination sends one batch call, and sends a message alone. */
+export interface BatchCall {
+  /** The allocation id a message's item carries (checked against the answer's, item by item). */
+  idOf: (message: OutboxMessage) => string;
+  send: (batch: OutboxMessage[]) => Promise<DeliveryOutcome<{ results: BatchItemAnswer[] }>>;
+  sendOne: (message: OutboxMessage) => Promise<DeliveryVerdict>;
+  /** Error codes of failed items no resend can fix: those are rejected, the others deferred. */
+  permanentErrors: ReadonlySet<string>;
+}
+
+/**
+ * Delivers `batch` in one batch call (a single message alone). A batch refused whole (one malformed
+ * item) is sent again message by message, so the others still get through; a batch the target
+ * cannot take now is deferred whole; otherwise each message gets its item's verdict, and an answer
+ * out of step with the request (another allocation id) is never taken as delivered.
+ */
+export async function deliverAsBatch(batch: OutboxMessage[], call: BatchCall): Promise<DeliveryVerdict[]> {
+  if (batch.length === 1) return [await call.sendOne(batch[0])];
+  const outcome = await call.send(batch);
+  if (outcome.status === 'rejected') return Promise.all(batch.map((message) => call.sendOne(message)));
+  if (outcome.status !== 'delivered') return batch.map(() => deliveryVerdictOf(outcome));
+  return batch.map((message, index): DeliveryVerdict => {
+    const item = outcome.response.results[index];
+    if (item && item.allocationId === call.idOf(message) && item.status !== 'failed')
+      return { result: 'delivered' };
+    const error = item ? `${item.errorCode}: ${item.errorMessage}` : 'missing from the batch answer';
+    const permanent = item?.errorCode !== undefined && call.permanentErrors.has(item.errorCode);
+    return { result: permanent ? 'rejected' : 'deferred', error };
+  });
+}

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { USAGE_BATCH_MAX_ITEMS, type UsageRecordRequest } from '@cloudphone/contracts';
 import {
+  deliverAsBatch,
   type DeliveryVerdict,
   deliverInSlices,
-  deliveryVerdictOf,
   type OutboxDestination,
   type OutboxMessage,
   verdictOfCall,
@@ -28,22 +28,15 @@ export class BillingServiceReportsDestination implements OutboxDestination {
     return deliverInSlices(messages, USAGE_BATCH_MAX_ITEMS, (batch) => this.deliverBatch(batch));
   }
 
-  private async deliverBatch(batch: OutboxMessage[]): Promise<DeliveryVerdict[]> {
-    if (batch.length === 1) return [await this.deliverOne(batch[0])];
-    const records = batch.map((message) => message.data as UsageRecordRequest);
-    const outcome = await this.billing.recordUsageBatch({ items: records });
-    if (outcome.status === 'rejected') {
-      // A refused batch (one malformed item) is retried item by item, so the others still get through.
-      return Promise.all(batch.map((message) => this.deliverOne(message)));
-    }
-    if (outcome.status !== 'delivered') return batch.map(() => deliveryVerdictOf(outcome));
-    return records.map((record, index): DeliveryVerdict => {
-      const item = outcome.response.results[index];
-      if (item && item.allocationId === record.allocationId && item.status !== 'failed')
-        return { result: 'delivered' };
-      const error = item ? `${item.errorCode}: ${item.errorMessage}` : 'missing from the batch answer';
-      const permanent = item?.errorCode !== undefined && PERMANENT_BILLING_ERRORS.has(item.errorCode);
-      return { result: permanent ? 'rejected' : 'deferred', error };
+  private deliverBatch(batch: OutboxMessage[]): Promise<DeliveryVerdict[]> {
+    return deliverAsBatch(batch, {
+      idOf: (message) => (message.data as UsageRecordRequest).allocationId,
+      send: (messages) =>
+        this.billing.recordUsageBatch({
+          items: messages.map((message) => message.data as UsageRecordRequest),
+        }),
+      sendOne: (message) => this.deliverOne(message),
+      permanentErrors: PERMANENT_BILLING_ERRORS,
     });
   }
 

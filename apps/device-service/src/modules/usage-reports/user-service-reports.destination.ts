@@ -6,9 +6,9 @@ import {
 } from '@cloudphone/contracts';
 import {
   type DeliveryOutcome,
+  deliverAsBatch,
   type DeliveryVerdict,
   deliverInSlices,
-  deliveryVerdictOf,
   type OutboxDestination,
   type OutboxMessage,
   verdictOfCall,
@@ -48,22 +48,13 @@ export class UserServiceReportsDestination implements OutboxDestination {
     return messages.map((message) => verdicts.get(message) as DeliveryVerdict);
   }
 
-  private async restoreBatch(batch: OutboxMessage[]): Promise<DeliveryVerdict[]> {
-    if (batch.length === 1) return [await verdictOfCall(() => this.call(batch[0]))];
-    const items = batch.map((message) => message.data as QuotaRestoreRequest);
-    const outcome = await this.quota.restoreBatch({ items });
-    if (outcome.status === 'rejected') {
-      // A refused batch (one malformed item) is retried item by item, so the others still get through.
-      return Promise.all(batch.map((message) => verdictOfCall(() => this.call(message))));
-    }
-    if (outcome.status !== 'delivered') return batch.map(() => deliveryVerdictOf(outcome));
-    return items.map((item, index): DeliveryVerdict => {
-      const result = outcome.response.results[index];
-      if (result && result.allocationId === item.allocationId && result.status !== 'failed')
-        return { result: 'delivered' };
-      const error = result ? `${result.errorCode}: ${result.errorMessage}` : 'missing from the batch answer';
-      const permanent = result?.errorCode !== undefined && PERMANENT_RESTORE_ERRORS.has(result.errorCode);
-      return { result: permanent ? 'rejected' : 'deferred', error };
+  private restoreBatch(batch: OutboxMessage[]): Promise<DeliveryVerdict[]> {
+    return deliverAsBatch(batch, {
+      idOf: (message) => (message.data as QuotaRestoreRequest).allocationId,
+      send: (messages) =>
+        this.quota.restoreBatch({ items: messages.map((message) => message.data as QuotaRestoreRequest) }),
+      sendOne: (message) => verdictOfCall(() => this.call(message)),
+      permanentErrors: PERMANENT_RESTORE_ERRORS,
     });
   }
 
