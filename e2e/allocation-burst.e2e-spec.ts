@@ -13,7 +13,8 @@ const USER = SERVICE_CATALOG.user.name;
 const BILLING = SERVICE_CATALOG.billing.name;
 const DEVICE = SERVICE_CATALOG.device.name;
 const SERVICES: ServiceName[] = [USER, BILLING, DEVICE];
-const PAIRS = 2000;
+// The issue asks for a burst "for example 2,000 pairs"; 1,200 keeps the suite well inside its 20 minutes.
+const PAIRS = 1200;
 const WORKERS = 32;
 const POOL = 300;
 
@@ -157,7 +158,7 @@ describe('a burst of allocate → release pairs through two device-service repli
     return Number(row.count);
   }
 
-  it('answers 2,000 allocate → release pairs at concurrency 32, then one kept allocation per renter', async () => {
+  it('answers 1,200 allocate → release pairs at concurrency 32, then one kept allocation per renter', async () => {
     const replicas = [fleet.url(DEVICE, 0), fleet.url(DEVICE, 1)];
     let taken = 0;
     let turn = 0;
@@ -165,7 +166,7 @@ describe('a burst of allocate → release pairs through two device-service repli
     const started = performance.now();
     await Promise.all(
       renters.map(async (renter) => {
-        // Pairs are handed out one at a time, so the burst is 2,000 pairs whoever is faster.
+        // Pairs are handed out one at a time, so the burst is exactly PAIRS pairs whoever is faster.
         while (!failed && taken < PAIRS) {
           taken += 1;
           const base = replicas[turn++ % replicas.length];
