@@ -1,6 +1,6 @@
 // "The same transactions through pg", for information beside the fixed ceiling: the service's own
-// repository statements for claim, activation with its event, and release with its reports and
-// event, driven straight through the pg driver: no HTTP, no other service, no relay.
+// repository statements for claim, activation with its event (one statement), and release with its
+// reports and event, driven straight through the pg driver: no HTTP, no other service, no relay.
 import { randomUUID } from 'node:crypto';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
 import { SqlClient, TransactionRunner } from '@cloudphone/shared';
@@ -11,18 +11,9 @@ import { AllocationsRepository } from '../../apps/device-service/src/modules/all
 import { endingReports } from '../../apps/device-service/src/modules/allocations/allocation-usage-reports';
 import { usageReportMessage } from '../../apps/device-service/src/modules/usage-reports/usage-report';
 import { OutboxMessagesRepository } from '../../libs/shared/src/events/outbox-messages.repository';
+import { OutboxRepository } from '../../libs/shared/src/events/outbox.repository';
 import { seedDevicePool } from '../../tools/seed/device-pool.seed';
 import { drive, report, type RunFigures } from './load-driver';
-
-/** The outbox row the publisher would write, inline (this run has no relay and no broker). */
-async function insertEvent(sql: SqlClient, type: string, aggregateId: string, data: unknown): Promise<void> {
-  await sql.rows(`INSERT INTO outbox (event_id, event_type, aggregate_key, data) VALUES ($1, $2, $3, $4)`, [
-    randomUUID(),
-    type,
-    `${type.split('.')[0]}:${aggregateId}`,
-    JSON.stringify(data),
-  ]);
-}
 
 export async function benchmarkRaw(options: {
   pool: number;
@@ -38,6 +29,7 @@ export async function benchmarkRaw(options: {
     const transactions = new TransactionRunner(dataSource);
     const allocations = new AllocationsRepository(sql);
     const reports = new OutboxMessagesRepository(sql);
+    const events = new OutboxRepository(dataSource, sql);
     const userIds = Array.from({ length: options.concurrency }, () => randomUUID());
     const run = await drive(options.concurrency, options, async (worker) => {
       const started = performance.now();
@@ -56,21 +48,33 @@ export async function benchmarkRaw(options: {
       });
       if (claimed.kind !== 'claimed') return { allocateMs: performance.now() - started, status: '409' };
       const claim = claimed.claim;
-      const active = await transactions.run(async () => {
-        const record = await allocations.activate(
-          claim,
-          null,
-          toAllocationResponse({ ...claim, status: 'active' }),
-        );
-        await insertEvent(sql, 'device.allocated', claim.deviceId, record?.response);
-        return record;
-      });
+      // As the service does: the activation writes its own event in the same statement.
+      const active = await allocations.activate(
+        claim,
+        null,
+        toAllocationResponse({ ...claim, status: 'active' }),
+        {
+          eventId: randomUUID(),
+          type: 'device.allocated',
+          version: 1,
+          aggregateKey: `device:${claim.deviceId}`,
+          data: toAllocationResponse({ ...claim, status: 'active' }),
+        },
+      );
       const allocateMs = performance.now() - started;
       await transactions.run(async () => {
         const ended = await allocations.end(claim.id, 'released', null);
         if (!ended || !active) throw new Error('release failed');
         await reports.store(endingReports(ended).map(usageReportMessage), 60_000);
-        await insertEvent(sql, 'device.released', ended.deviceId, { allocationId: ended.id });
+        await events.insert([
+          {
+            eventId: randomUUID(),
+            type: 'device.released',
+            version: 1,
+            aggregateKey: `device:${ended.deviceId}`,
+            data: { allocationId: ended.id },
+          },
+        ]);
       });
       return { allocateMs, status: '201' };
     });

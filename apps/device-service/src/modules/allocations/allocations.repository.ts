@@ -69,6 +69,28 @@ const RELEASE_AT_PARAMETERS = `status = 'released', end_reason = $2, ended_at = 
 // How Date.toISOString() writes a time, so answers built in SQL read like those built in Node.
 const isoText = (time: string) => `to_char((${time}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+// Activation, built once: from $2 (or now) for $4 minutes, answer $3; the announcing one adds $5–$9.
+const activation = (announced: string) => `WITH start AS (
+    SELECT ${recordedTime('$2')} AS at, make_interval(mins => $4) AS length
+  ), activated AS (
+    UPDATE device_allocations a
+    SET status = 'active', started_at = s.at, expires_at = s.at + s.length, updated_at = now(),
+        response = $3::jsonb || jsonb_build_object(
+          'startedAt', ${isoText('s.at')}, 'expiresAt', ${isoText('s.at + s.length')})
+    FROM start s
+    WHERE a.id = $1 AND a.status = 'pending'
+    RETURNING ${ALLOCATIONS.select('a')}
+  )${announced}
+  SELECT * FROM activated`;
+const ACTIVATE = activation('');
+const ACTIVATE_ANNOUNCING = activation(
+  `, announced AS (${outboxEventInsertSql(
+    5,
+    'activated',
+    `jsonb_build_object('startedAt', ${isoText('activated."startedAt"')}, 'expiresAt', ${isoText('activated."expiresAt"')})`,
+  )})`,
+);
+
 /**
  * SQL of the allocation scheduler. Every state change is one conditional statement on the row's
  * current status, so racing requests, jobs and replicas cannot apply the same change twice; the
@@ -186,11 +208,9 @@ export class AllocationsRepository {
   }
 
   /**
-   * Turns a pending claim into an active allocation starting at `at` (null: the database's clock),
-   * storing `response` with that start and its expiry filled in, as the answer to replay for its
-   * idempotency key; with `event` (EventPublisher.prepare), writes that event to the outbox in the
-   * same statement, its `startedAt`/`expiresAt` the recorded ones. Null when it is no longer pending
-   * (failed by the recovery job), and then no event is written.
+   * Activates a pending claim from `at` (null: the database's clock), storing `response` with the
+   * recorded times as the answer to replay; with `event` (EventPublisher.prepare) that event too, in
+   * the same statement. Null, and no event, when it is no longer pending (failed by recovery).
    */
   async activate(
     pending: AllocationRecord,
@@ -198,32 +218,13 @@ export class AllocationsRepository {
     response: AllocationResponse,
     event?: NewOutboxRow,
   ): Promise<AllocationRecord | null> {
-    const times = (row: string) =>
-      `jsonb_build_object('startedAt', ${isoText(`${row}."startedAt"`)}, 'expiresAt', ${isoText(`${row}."expiresAt"`)})`;
-    const announced = event
-      ? `, announced AS (${outboxEventInsertSql(5, 'activated', times('activated'))})`
-      : '';
-    return this.sql.one<AllocationRecord>(
-      `WITH start AS (
-         SELECT ${recordedTime('$2')} AS at, make_interval(mins => $4) AS length
-       ), activated AS (
-         UPDATE device_allocations a
-         SET status = 'active', started_at = s.at, expires_at = s.at + s.length, updated_at = now(),
-             response = $3::jsonb || jsonb_build_object(
-               'startedAt', ${isoText('s.at')}, 'expiresAt', ${isoText('s.at + s.length')})
-         FROM start s
-         WHERE a.id = $1 AND a.status = 'pending'
-         RETURNING ${ALLOCATIONS.select('a')}
-       )${announced}
-       SELECT * FROM activated`,
-      [
-        pending.id,
-        at?.toISOString() ?? null,
-        JSON.stringify(response),
-        pending.durationMinutes,
-        ...(event ? outboxEventParameters(event) : []),
-      ],
-    );
+    return this.sql.one<AllocationRecord>(event ? ACTIVATE_ANNOUNCING : ACTIVATE, [
+      pending.id,
+      at?.toISOString() ?? null,
+      JSON.stringify(response),
+      pending.durationMinutes,
+      ...(event ? outboxEventParameters(event) : []),
+    ]);
   }
 
   /**
