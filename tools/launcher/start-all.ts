@@ -1,85 +1,28 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { SERVICE_CATALOG } from '@cloudphone/contracts';
-import { MigrationRunner } from '@cloudphone/shared';
-import { serviceDatabases } from '../migrate/service-databases';
+import { runStandalone } from '../standalone/standalone';
+import { runWithServers } from './start-servers';
 
-// `npm start`: migrate every database, then run all six services in the foreground against the
-// local Postgres/Redis/RabbitMQ (or the URLs in the environment). Ctrl-C stops them gracefully.
-const LOCAL_DEFAULTS: Record<string, string> = {
-  REDIS_URL: 'redis://127.0.0.1:6379',
-  RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
-};
+// `npm start`: standalone (embedded PostgreSQL, everything in one process, nothing to install)
+// unless a server is named: POSTGRES_URL, REDIS_URL, RABBITMQ_URL, a <SERVICE>_DATABASE_URL, or
+// `--servers` (`npm run start:servers`). Then the six services run against those servers.
+const SERVER_VARIABLES = ['POSTGRES_URL', 'REDIS_URL', 'RABBITMQ_URL'];
 
-async function main(): Promise<void> {
-  const repositoryRoot = join(__dirname, '..', '..', '..');
-  const environment: Record<string, string | undefined> = { ...LOCAL_DEFAULTS, ...process.env };
-  for (const secret of ['JWT_SECRET', 'SERVICE_TOKEN_SECRET']) {
-    if (!environment[secret]) {
-      environment[secret] = randomBytes(32).toString('hex');
-      console.log(`[start] ${secret} not set: generated a random one for this run (tokens end with it)`);
-    }
-  }
-
-  const databases = serviceDatabases(environment, repositoryRoot);
-  for (const target of databases) {
-    const result = await new MigrationRunner({
-      databaseUrl: target.databaseUrl,
-      directory: target.migrationsDirectory,
-      sharedDirectory: target.sharedMigrationsDirectory,
-    }).run();
-    console.log(
-      `[start] ${target.service}: migrations ${result.applied.length} applied, ${result.alreadyApplied} up to date`,
-    );
-  }
-
-  const children = new Map<string, ChildProcess>();
-  let stopping = false;
-  const stopAll = (exitCode: number) => {
-    if (stopping) return;
-    stopping = true;
-    console.log('[start] stopping all services');
-    for (const child of children.values()) child.kill('SIGTERM');
-    const finish = () => children.size === 0 && process.exit(exitCode);
-    for (const [name, child] of children) child.once('exit', () => (children.delete(name), finish()));
-    finish();
-  };
-
-  for (const target of databases) {
-    const service = Object.values(SERVICE_CATALOG).find((entry) => entry.name === target.service)!;
-    const child = spawn(
-      process.execPath,
-      [join(repositoryRoot, 'dist', 'apps', target.service, 'src', 'main.js')],
-      {
-        env: {
-          ...environment,
-          DATABASE_URL: target.databaseUrl,
-          PORT: environment[`${envName(target.service)}_PORT`] ?? String(service.port),
-        },
-        stdio: 'inherit',
-      },
-    );
-    children.set(target.service, child);
-    child.once('exit', (code, signal) => {
-      if (stopping) return;
-      console.error(`[start] ${target.service} exited (code ${code}, signal ${signal}); stopping the others`);
-      children.delete(target.service);
-      stopAll(1);
-    });
-  }
-  console.log(
-    `[start] started ${children.size} services: ${databases.map((target) => target.service).join(', ')}`,
+/** Why the servers mode was chosen, or null for standalone. */
+function serversRequested(environment: NodeJS.ProcessEnv, argv: string[]): string | null {
+  if (argv.includes('--servers')) return '--servers';
+  const named = Object.keys(environment).filter(
+    (variable) =>
+      Boolean(environment[variable]) &&
+      (SERVER_VARIABLES.includes(variable) || /^[A-Z_]+_SERVICE_DATABASE_URL$/.test(variable)),
   );
-  process.on('SIGINT', () => stopAll(0));
-  process.on('SIGTERM', () => stopAll(0));
+  return named.length > 0 ? named.sort().join(', ') : null;
 }
 
-function envName(service: string): string {
-  return service.toUpperCase().replace(/-/g, '_');
-}
-
-main().catch((error: unknown) => {
+const repositoryRoot = join(__dirname, '..', '..', '..');
+const reason = serversRequested(process.env, process.argv.slice(2));
+if (reason !== null) console.log(`[start] servers mode (${reason} set)`);
+const run = reason === null ? runStandalone : runWithServers;
+run(process.env, repositoryRoot).catch((error: unknown) => {
   console.error(`[start] failed: ${(error as Error).message}`);
   process.exit(1);
 });

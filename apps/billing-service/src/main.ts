@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { bootstrapService, loadConfigOrExit } from '@cloudphone/shared';
-import { AppModule } from './app.module';
-import { BillingServiceConfig } from './config/billing-service.config';
+import { serviceEntry } from './service-entry';
 
-const config = loadConfigOrExit(BillingServiceConfig, process.env);
+const config = loadConfigOrExit(serviceEntry.configClass, process.env);
 void bootstrapService({
-  rootModule: AppModule.forRoot(config),
+  rootModule: serviceEntry.rootModule(config),
   config,
   port: config.port,
-  description: 'Usage metering, accounts and balances, pricing, invoices and payments',
+  description: serviceEntry.description,
 });

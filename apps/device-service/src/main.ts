@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { bootstrapService, loadConfigOrExit } from '@cloudphone/shared';
-import { AppModule } from './app.module';
-import { DeviceServiceConfig } from './config/device-service.config';
+import { serviceEntry } from './service-entry';
 
-const config = loadConfigOrExit(DeviceServiceConfig, process.env);
+const config = loadConfigOrExit(serviceEntry.configClass, process.env);
 void bootstrapService({
-  rootModule: AppModule.forRoot(config),
+  rootModule: serviceEntry.rootModule(config),
   config,
   port: config.port,
-  description: 'Device inventory and lifecycle, provider adapters and the allocation scheduler',
+  description: serviceEntry.description,
 });

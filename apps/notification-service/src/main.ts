@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { bootstrapService, loadConfigOrExit } from '@cloudphone/shared';
-import { AppModule } from './app.module';
-import { NotificationServiceConfig } from './config/notification-service.config';
+import { serviceEntry } from './service-entry';
 
-const config = loadConfigOrExit(NotificationServiceConfig, process.env);
+const config = loadConfigOrExit(serviceEntry.configClass, process.env);
 void bootstrapService({
-  rootModule: AppModule.forRoot(config),
+  rootModule: serviceEntry.rootModule(config),
   config,
   port: config.port,
-  description: 'In-app inbox, WebSocket push, email and webhooks fed by domain events',
+  description: serviceEntry.description,
 });

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { bootstrapService, loadConfigOrExit } from '@cloudphone/shared';
-import { AppModule } from './app.module';
-import { ProxyServiceConfig } from './config/proxy-service.config';
+import { serviceEntry } from './service-entry';
 
-const config = loadConfigOrExit(ProxyServiceConfig, process.env);
+const config = loadConfigOrExit(serviceEntry.configClass, process.env);
 void bootstrapService({
-  rootModule: AppModule.forRoot(config),
+  rootModule: serviceEntry.rootModule(config),
   config,
   port: config.port,
-  description: 'Proxy pool, assignment to devices, sticky sessions and quality scoring',
+  description: serviceEntry.description,
 });

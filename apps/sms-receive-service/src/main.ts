@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { bootstrapService, loadConfigOrExit } from '@cloudphone/shared';
-import { AppModule } from './app.module';
-import { SmsReceiveServiceConfig } from './config/sms-receive-service.config';
+import { serviceEntry } from './service-entry';
 
-const config = loadConfigOrExit(SmsReceiveServiceConfig, process.env);
+const config = loadConfigOrExit(serviceEntry.configClass, process.env);
 void bootstrapService({
-  rootModule: AppModule.forRoot(config),
+  rootModule: serviceEntry.rootModule(config),
   config,
   port: config.port,
-  description: 'Virtual numbers for receiving SMS codes',
+  description: serviceEntry.description,
 });

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { bootstrapService, loadConfigOrExit } from '@cloudphone/shared';
-import { AppModule } from './app.module';
-import { UserServiceConfig } from './config/user-service.config';
+import { serviceEntry } from './service-entry';
 
-const config = loadConfigOrExit(UserServiceConfig, process.env);
+const config = loadConfigOrExit(serviceEntry.configClass, process.env);
 void bootstrapService({
-  rootModule: AppModule.forRoot(config),
+  rootModule: serviceEntry.rootModule(config),
   config,
   port: config.port,
-  description: 'Users, login, roles, service tokens and quotas',
+  description: serviceEntry.description,
 });

@@ -3,3 +3,4 @@ export type { RunningService } from './bootstrap-service';
 export { InfrastructureModule } from './infrastructure.module';
 export { loadConfigOrExit } from './load-config-or-exit';
 export { PlatformServiceConfig } from './platform-service.config';
+export type { ServiceEntry } from './service-entry';

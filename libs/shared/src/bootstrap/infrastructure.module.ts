@@ -57,19 +57,24 @@ export class InfrastructureModule {
         provide: TokenService,
         useFactory: () => new TokenService(config.jwtSecret, config.serviceTokenSecret, config.serviceName),
       },
+      // Null when the process coordinates in memory or publishes on the in-process bus (standalone):
+      // then nothing connects to Redis or RabbitMQ at all.
       {
         provide: RedisConnectionManager,
         useFactory: () =>
-          new RedisConnectionManager({
-            url: config.redisUrl,
-            keyPrefix: config.redisKeyPrefix,
-            commandTimeoutMs: config.redisCommandTimeoutMs,
-            connectionName: `${config.serviceName}:${config.instanceId}`,
-          }),
+          config.coordinationDriver === 'memory' || config.redisUrl === undefined
+            ? null
+            : new RedisConnectionManager({
+                url: config.redisUrl,
+                keyPrefix: config.redisKeyPrefix,
+                commandTimeoutMs: config.redisCommandTimeoutMs,
+                connectionName: `${config.serviceName}:${config.instanceId}`,
+              }),
       },
       {
         provide: RabbitMqConnectionManager,
         useFactory: () => {
+          if (config.eventsTransport === 'memory' || config.rabbitmqUrl === undefined) return null;
           const manager = new RabbitMqConnectionManager({
             url: config.rabbitmqUrl,
             connectionName: `${config.serviceName}:${config.instanceId}`,

@@ -22,7 +22,7 @@ import { CacheService } from './cache.service';
         service: BaseServiceConfig,
         config: CacheConfig,
         redisConfig: RedisConfig,
-        redis: RedisConnectionManager,
+        redis: RedisConnectionManager | null,
         metrics: MetricsService,
       ) =>
         new CacheService({

@@ -1,5 +1,5 @@
 import { ConfigValidationError } from './config-validation.error';
-import { envVariableSpecs } from './env-variable.decorators';
+import { type EnvVariableSpec, envVariableSpecs } from './env-variable.decorators';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -13,7 +13,10 @@ export function loadConfig<T extends object>(configClass: new () => T, environme
   for (const spec of envVariableSpecs(configClass)) {
     const raw = environment[spec.variable]?.trim();
     if (raw === undefined || raw === '') {
-      if (spec.required) problems.push(`${spec.variable} is required (expected ${spec.expected})`);
+      const exempt =
+        spec.requiredUnless !== undefined &&
+        environment[spec.requiredUnless.variable]?.trim() === spec.requiredUnless.value;
+      if (spec.required && !exempt) problems.push(requiredProblem(spec));
       else (config as Record<string, unknown>)[spec.property] = spec.defaultValue;
       continue;
     }
@@ -28,6 +31,12 @@ export function loadConfig<T extends object>(configClass: new () => T, environme
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;
+}
+
+function requiredProblem(spec: EnvVariableSpec): string {
+  const unless = spec.requiredUnless;
+  const exemption = unless === undefined ? '' : ` unless ${unless.variable}=${unless.value}`;
+  return `${spec.variable} is required${exemption} (expected ${spec.expected})`;
 }
 
 function redact(variable: string, raw: string): string {

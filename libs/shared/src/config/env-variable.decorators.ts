@@ -6,6 +6,8 @@ export interface EnvVariableSpec {
   variable: string;
   expected: string;
   required: boolean;
+  /** Not required after all when this other variable has this value (e.g. a driver that needs no URL). */
+  requiredUnless?: { variable: string; value: string };
   defaultValue?: unknown;
   /** `problem` says what is wrong when the format allows a more precise answer than `expected`. */
   parse(raw: string): { ok: true; value: unknown } | { ok: false; problem?: string };
@@ -18,6 +20,8 @@ interface CommonOptions<T> {
   default?: T;
   /** Optional variables without a default stay undefined. */
   optional?: boolean;
+  /** Required unless `variable` is set to `value`; then it may stay undefined. */
+  requiredUnless?: { variable: string; value: string };
 }
 
 function register(spec: Omit<EnvVariableSpec, 'property' | 'required'>, options: CommonOptions<unknown>) {
@@ -26,6 +30,7 @@ function register(spec: Omit<EnvVariableSpec, 'property' | 'required'>, options:
       ...spec,
       property: String(property),
       required: options.default === undefined && !options.optional,
+      requiredUnless: options.requiredUnless,
       defaultValue: options.default,
     });
 }

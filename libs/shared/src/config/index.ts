@@ -1,5 +1,5 @@
 export { BaseServiceConfig } from './base-service.config';
-export { loadConfig } from './config-loader';
+export { type Environment, loadConfig } from './config-loader';
 export {
   EnvBoolean,
   EnvEnum,

@@ -1,30 +1,19 @@
 import { once } from 'node:events';
-import { Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { EventsConfig } from './events.config';
-import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
+import type { EventsConfig } from './events.config';
+import type { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
 import { closeChannel } from './close-channel';
-
-export interface BrokerMessage {
-  routingKey: string;
-  messageId: string;
-  content: Buffer;
-  headers?: Record<string, unknown>;
-}
+import type { BrokerMessage, PublishOutcome } from './event-transport';
 
 /**
- * `confirmed`: the broker routed the message to at least one queue and confirmed it. `unroutable`:
- * confirmed but returned because no queue is bound (mandatory). `nacked`: refused by the broker.
- * `unknown`: the channel closed or the confirm timed out, so the message may or may not have been taken.
- */
-export type PublishOutcome = 'confirmed' | 'unroutable' | 'nacked' | 'unknown';
-
-/**
+ * RabbitMQ's outcomes: `unroutable` is a message confirmed but returned because no queue is bound
+ * (mandatory), `nacked` one the broker refused.
+ *
  * Publishes events to the topic exchange on one confirm channel of the shared connection, with
  * `mandatory` set, and reports one outcome per message. The channel is opened lazily and again
  * after it closes.
  */
-@Injectable()
 export class EventBrokerClient {
   private readonly logger = new Logger('EventBrokerClient');
   private channel: ConfirmChannel | null = null;

@@ -6,11 +6,10 @@ import {
 } from '@nestjs/common';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { EventsConfig } from './events.config';
-import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
 import { consumerTopology } from './consumer-topology';
 import { EventDispatcher } from './event-dispatcher.service';
 import { EventHandlerRegistry } from './event-handler.registry';
-import { EventQueueConsumer } from './event-queue.consumer';
+import { type EventSubscription, EventTransport } from './event-transport';
 
 const DRAIN_TIMEOUT_MS = 5000;
 
@@ -21,12 +20,12 @@ const DRAIN_TIMEOUT_MS = 5000;
 @Injectable()
 export class EventConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EventConsumerService');
-  private consumer: EventQueueConsumer | null = null;
+  private consumer: EventSubscription | null = null;
 
   constructor(
     private readonly registry: EventHandlerRegistry,
     private readonly dispatcher: EventDispatcher,
-    private readonly rabbitmq: RabbitMqConnectionManager,
+    private readonly transport: EventTransport,
     private readonly service: BaseServiceConfig,
     private readonly config: EventsConfig,
   ) {}
@@ -41,13 +40,11 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
       handlers.flatMap((handler) => handler.patterns),
     );
     this.logger.log({ msg: 'event consumer configured', queue: topology.queue, handlers: handlers.length });
-    this.consumer = new EventQueueConsumer(
-      this.rabbitmq,
+    this.consumer = this.transport.subscribe(
       topology,
       this.config.eventsConsumerPrefetch,
       (content, attempt) => this.dispatcher.dispatch(content, attempt),
     );
-    this.consumer.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,7 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { EventPayloadClasses } from '@cloudphone/contracts';
-import { EventBrokerClient } from './event-broker.client';
 import { EventConsumerService } from './event-consumer.service';
 import { EventDispatcher } from './event-dispatcher.service';
 import { EventHandlerRegistry } from './event-handler.registry';
@@ -9,6 +8,7 @@ import { EventPayloadCatalog } from './event-payload-catalog';
 import { EventPublisher } from './event-publisher.service';
 import { EventsHousekeepingJob } from './events-housekeeping.job';
 import { EventsMaintenanceService } from './events-maintenance.service';
+import { eventTransportProvider } from './event-transport.provider';
 import { EventsMetrics } from './events.metrics';
 import { InboxRepository } from './inbox.repository';
 import { OutboxAdminController } from './outbox-admin.controller';
@@ -41,7 +41,6 @@ export interface EventsModuleOptions {
     OutboxDeliveries,
     InboxRepository,
     EventsMetrics,
-    EventBrokerClient,
     OutboxRelay,
     EventPublisher,
     EventHandlerRegistry,
@@ -57,7 +56,10 @@ export class EventsModule {
   static forRoot({ payloads }: EventsModuleOptions = {}): DynamicModule {
     return {
       module: EventsModule,
-      providers: [{ provide: EventPayloadCatalog, useValue: new EventPayloadCatalog(payloads) }],
+      providers: [
+        { provide: EventPayloadCatalog, useValue: new EventPayloadCatalog(payloads) },
+        eventTransportProvider,
+      ],
     };
   }
 }

@@ -6,8 +6,7 @@ import {
 } from '@nestjs/common';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { EventsConfig } from './events.config';
-import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
-import { type BrokerMessage, EventBrokerClient } from './event-broker.client';
+import { type BrokerMessage, EventTransport } from './event-transport';
 import { EventsMetrics } from './events.metrics';
 import { OutboxDeliveries } from './outbox-deliveries.service';
 import { OutboxMessagesRepository } from './outbox-messages.repository';
@@ -21,9 +20,10 @@ const DELIVERY_BATCH = 500;
 
 /**
  * Moves committed outbox rows to their destination. Every replica runs one; they share the work
- * safely. Two loops: events go to RabbitMQ in order per aggregate (below); messages for HTTP
- * destinations (OutboxDeliveries) are claimed with a lease and sent unordered, so a slow HTTP target
- * never holds up events and no transaction stays open while it answers. Both retry with the one
+ * safely. Two loops: events go to the event transport (RabbitMQ, or the standalone bus) in order
+ * per aggregate (below); messages for HTTP destinations (OutboxDeliveries) are claimed with a lease
+ * and sent unordered, so a slow HTTP target never holds up events and no transaction stays open
+ * while it answers. Both retry with the one
  * outbox backoff (retry-backoff.ts) and report one backlog gauge per destination.
  *
  *
@@ -63,8 +63,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly outbox: OutboxRepository,
     private readonly messages: OutboxMessagesRepository,
     private readonly deliveries: OutboxDeliveries,
-    private readonly broker: EventBrokerClient,
-    private readonly rabbitmq: RabbitMqConnectionManager,
+    private readonly transport: EventTransport,
     private readonly metrics: EventsMetrics,
     private readonly service: BaseServiceConfig,
     private readonly config: EventsConfig,
@@ -82,7 +81,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   start(): void {
     if (this.loop) return;
     this.stopping = false;
-    this.rabbitmq.on('connected', this.onConnected);
+    this.transport.onAvailable(this.onConnected);
     this.loop = this.run();
     this.deliveryLoop = this.runDeliveries();
   }
@@ -90,7 +89,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Finishes the batch in progress and stops. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.rabbitmq.off('connected', this.onConnected);
+    this.transport.offAvailable(this.onConnected);
     this.interruptSleep?.();
     if (this.deliveryTimer) {
       clearTimeout(this.deliveryTimer.timer);
@@ -99,7 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await Promise.all([this.loop, this.deliveryLoop]);
     this.loop = null;
     this.deliveryLoop = null;
-    await this.broker.close();
+    await this.transport.close();
   }
 
   /** Asks the loop to look for rows now instead of at the next poll (called after a commit). */
@@ -128,7 +127,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     while (!this.stopping) {
       let pauseMs = this.config.eventsRelayPollIntervalMs;
       let wakeable = true;
-      if (this.rabbitmq.isConnected()) {
+      if (this.transport.isAvailable()) {
         try {
           const handled = await this.relayBatch();
           this.brokerFailures = 0;
@@ -194,7 +193,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (waveRows.length === 0) break;
       let outcomes;
       try {
-        outcomes = await this.broker.publishAll(waveRows.map((row) => this.toMessage(row)));
+        outcomes = await this.transport.publishAll(waveRows.map((row) => this.toMessage(row)));
       } catch (error) {
         this.metrics.publishFailures.inc({ reason: 'broker_unavailable' }, waveRows.length);
         return { result, error: error as Error };
@@ -219,11 +218,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         const error =
           outcome === 'unroutable'
             ? `unroutable: no queue is bound to ${row.type} on exchange ${this.config.eventsExchange}`
-            : 'nacked by RabbitMQ';
+            : 'nacked by the event transport';
         result.failures.push({ id: row.id, error, retryInMs });
         this.metrics.publishFailures.inc({ reason: outcome });
         this.logger.error({
-          msg: 'event refused by RabbitMQ; it stays in the outbox and will be retried',
+          msg: 'event refused by the event transport; it stays in the outbox and will be retried',
           eventId: row.eventId,
           type: row.type,
           aggregateKey: row.aggregateKey,

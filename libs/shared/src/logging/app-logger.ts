@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger as PinoLogger } from 'pino';
 import type { LogLevel } from '../config/base-service.config';
 import { RequestContext } from './request-context';
+import { ServiceContext } from './service-context';
 
 export interface AppLoggerOptions {
   serviceName: string;
@@ -12,8 +13,8 @@ export interface AppLoggerOptions {
 }
 
 /**
- * JSON logger for the whole process: every line carries service, instance id and, inside a request,
- * the request id. Installed as Nest's logger so `new Logger(Context)` in any class writes through it.
+ * JSON logger for the whole process: every line carries service (ServiceContext's, when the process
+ * hosts several), instance id and, inside a request, the request id. Installed as Nest's logger so `new Logger(Context)` in any class writes through it.
  */
 export class AppLogger implements LoggerService {
   readonly pino: PinoLogger;
@@ -22,12 +23,13 @@ export class AppLogger implements LoggerService {
     this.pino = pino(
       {
         level: options.level,
-        base: { service: options.serviceName, instanceId: options.instanceId, pid: process.pid },
+        base: { instanceId: options.instanceId, pid: process.pid },
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
         mixin: () => {
+          const service = ServiceContext.current() ?? options.serviceName;
           const requestId = RequestContext.requestId();
-          return requestId ? { requestId } : {};
+          return requestId ? { service, requestId } : { service };
         },
       },
       options.destination ?? pino.destination({ sync: false }),

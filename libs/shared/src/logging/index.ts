@@ -1,1 +1,3 @@
 export { requestIdMiddleware } from './request-id.middleware';
+export { ServiceContext } from './service-context';
+export { AppLogger } from './app-logger';

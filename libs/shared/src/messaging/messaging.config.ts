@@ -1,7 +1,17 @@
-import { EnvUrl } from '../config/env-variable.decorators';
+import { EnvEnum, EnvUrl } from '../config/env-variable.decorators';
 
-/** Settings of the RabbitMQ connection (config slice of src/messaging). */
+/** How events travel (config slice of src/messaging): RabbitMQ, or a bus inside this process. */
 export class MessagingConfig {
-  @EnvUrl('RABBITMQ_URL', { protocols: ['amqp', 'amqps'] })
-  rabbitmqUrl!: string;
+  /**
+   * `memory` is the standalone mode's bus: every service of the process shares it, and it refuses
+   * to run as one of several instances (it could not reach the others).
+   */
+  @EnvEnum('EVENTS_TRANSPORT', ['rabbitmq', 'memory'] as const, { default: 'rabbitmq' })
+  eventsTransport!: 'rabbitmq' | 'memory';
+
+  @EnvUrl('RABBITMQ_URL', {
+    protocols: ['amqp', 'amqps'],
+    requiredUnless: { variable: 'EVENTS_TRANSPORT', value: 'memory' },
+  })
+  rabbitmqUrl?: string;
 }

@@ -21,7 +21,7 @@ import { RedisRateLimitStore } from './redis-rate-limit.store';
         service: BaseServiceConfig,
         config: RateLimitConfig,
         redisConfig: RedisConfig,
-        redis: RedisConnectionManager,
+        redis: RedisConnectionManager | null,
         metrics: MetricsService,
       ) => {
         const multiInstance = service.multiInstanceSignal();
@@ -34,7 +34,7 @@ import { RedisRateLimitStore } from './redis-rate-limit.store';
         return new RateLimitService({
           serviceName: service.serviceName,
           store:
-            redisConfig.coordinationDriver === 'redis'
+            redisConfig.coordinationDriver === 'redis' && redis !== null
               ? new RedisRateLimitStore(redis)
               : new MemoryRateLimitStore(),
           metrics,

@@ -5,8 +5,12 @@ import { EnvEnum, EnvInteger, EnvString, EnvUrl } from '../config/env-variable.d
  * single instance, the Redis connection, and the breaker the cache and rate limiter put in front of it.
  */
 export class RedisConfig {
-  @EnvUrl('REDIS_URL', { protocols: ['redis', 'rediss'] })
-  redisUrl!: string;
+  /** Not needed when COORDINATION_DRIVER=memory (standalone): nothing then connects to Redis. */
+  @EnvUrl('REDIS_URL', {
+    protocols: ['redis', 'rediss'],
+    requiredUnless: { variable: 'COORDINATION_DRIVER', value: 'memory' },
+  })
+  redisUrl?: string;
 
   @EnvString('REDIS_KEY_PREFIX', { default: 'cloudphone:', pattern: /^[\w:.-]{1,64}$/ })
   redisKeyPrefix!: string;

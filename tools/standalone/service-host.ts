@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { DataSourceNameRegistry } from '@nestjs/typeorm/dist/data-source-name.registry';
+import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
+import {
+  type AppLogger,
+  bootstrapService,
+  type Environment,
+  loadConfig,
+  type PlatformServiceConfig,
+  type RunningService,
+  type ServiceEntry,
+  ServiceContext,
+} from '@cloudphone/shared';
+
+export interface HostedService {
+  name: ServiceName;
+  running: RunningService;
+}
+
+/** `device-service` → `DEVICE_SERVICE`, the prefix of its per-service variables. */
+export function variablePrefix(service: string): string {
+  return service.toUpperCase().replace(/-/g, '_');
+}
+
+/** The port of each service: `<SERVICE>_PORT`, else its catalog port. */
+export function servicePorts(environment: Environment): Record<ServiceName, number> {
+  return Object.fromEntries(
+    Object.values(SERVICE_CATALOG).map((service) => [
+      service.name,
+      Number(environment[`${variablePrefix(service.name)}_PORT`] || service.port),
+    ]),
+  ) as Record<ServiceName, number>;
+}
+
+/**
+ * Runs the six services inside this process, each a Nest app with its own config, database pool,
+ * HTTP listener and jobs, exactly as its main.ts would (the same ServiceEntry). They share the
+ * process's in-process event bus and one logger; ServiceContext tags each line with its service.
+ * The apps are loaded from dist by path: tools may not import apps (Nx tags), and this is the
+ * build `npm start` runs anyway.
+ */
+export async function startServices(
+  repositoryRoot: string,
+  environments: Record<ServiceName, Environment>,
+  logger: AppLogger,
+): Promise<HostedService[]> {
+  const hosted: HostedService[] = [];
+  try {
+    for (const service of Object.values(SERVICE_CATALOG)) {
+      const file = join(repositoryRoot, 'dist', 'apps', service.name, 'src', 'service-entry.js');
+      const { serviceEntry } = (await import(file)) as {
+        serviceEntry: ServiceEntry<PlatformServiceConfig & { port: number }>;
+      };
+      const config = loadConfig(serviceEntry.configClass, environments[service.name]);
+      const running = await ServiceContext.run(service.name, () =>
+        bootstrapService({
+          rootModule: serviceEntry.rootModule(config),
+          config,
+          port: config.port,
+          description: serviceEntry.description,
+          logger,
+          ownsProcess: false,
+        }),
+      );
+      hosted.push({ name: service.name, running });
+      // Each app has its own container and its own default DataSource; @nestjs/typeorm's registry
+      // of names is process-wide and would only warn that the next app's "default" overrides this
+      // one, which it does not.
+      DataSourceNameRegistry.unregister('default');
+    }
+    return hosted;
+  } catch (error) {
+    await stopServices(hosted, 'start failed');
+    throw error;
+  }
+}
+
+/** Graceful shutdown of every hosted service at once (each drains its requests, jobs and consumer). */
+export async function stopServices(hosted: HostedService[], reason: string): Promise<void> {
+  await Promise.allSettled(
+    hosted.map((service) => ServiceContext.run(service.name, () => service.running.shutdown(reason))),
+  );
+}

@@ -1,0 +1,147 @@
+import { join } from 'node:path';
+import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
+import { AppLogger, type Environment, MigrationRunner } from '@cloudphone/shared';
+import { serviceDatabases } from '../migrate/service-databases';
+import { EmbeddedPostgresServer } from './embedded-postgres.server';
+import { allocateExample, prepareDemo } from './first-run';
+import {
+  type HostedService,
+  servicePorts,
+  startServices,
+  stopServices,
+  variablePrefix,
+} from './service-host';
+import { StandaloneHome, type StandaloneSecrets } from './standalone-home';
+
+/**
+ * `npm start` with no server URLs: an embedded PostgreSQL, the six services in this process with
+ * in-process coordination (locks, cron, cache, rate limits) and the in-process event bus, and the
+ * first-run admin, demo user and device pool. Ctrl-C or SIGTERM stops the services, then Postgres.
+ */
+export async function runStandalone(environment: Environment, repositoryRoot: string): Promise<void> {
+  const home = new StandaloneHome(environment.CLOUDPHONE_HOME || join(repositoryRoot, '.cloudphone'));
+  home.prepare();
+  home.claim();
+  const { secrets, created } = home.secrets();
+  const say = (message: string) => console.log(`[standalone] ${message}`);
+  const postgres = new EmbeddedPostgresServer({
+    dataDirectory: home.postgresDirectory,
+    password: secrets.postgresPassword,
+    logFile: home.postgresLogFile,
+    log: say,
+  });
+  let hosted: HostedService[] = [];
+  let stopping: Promise<void> | null = null;
+  const stop = (reason: string, exitCode: number) => {
+    stopping ??= (async () => {
+      say(`stopping (${reason})`);
+      await stopServices(hosted, reason);
+      await postgres.stop();
+      home.release();
+      process.exit(exitCode);
+    })();
+    return stopping;
+  };
+  process.once('SIGINT', () => void stop('SIGINT', 0));
+  process.once('SIGTERM', () => void stop('SIGTERM', 0));
+  try {
+    await postgres.start();
+    say(`PostgreSQL listening on 127.0.0.1:${postgres.port} (data in ${home.postgresDirectory})`);
+    const databases = serviceDatabases({ POSTGRES_URL: postgres.url('postgres') }, repositoryRoot);
+    for (const target of databases) {
+      const result = await new MigrationRunner({
+        databaseUrl: target.databaseUrl,
+        directory: target.migrationsDirectory,
+        sharedDirectory: target.sharedMigrationsDirectory,
+      }).run();
+      say(
+        `${target.service}: migrations ${result.applied.length} applied, ${result.alreadyApplied} up to date`,
+      );
+    }
+    const ports = servicePorts(environment);
+    const base = standaloneEnvironment(environment, secrets, ports);
+    const environments = {} as Record<ServiceName, Environment>;
+    for (const target of databases) {
+      environments[target.service] = {
+        ...base,
+        DATABASE_URL: target.databaseUrl,
+        PORT: String(ports[target.service]),
+      };
+    }
+    Object.assign(environments[SERVICE_CATALOG.user.name], {
+      ADMIN_EMAIL: secrets.adminEmail,
+      ADMIN_PASSWORD: secrets.adminPassword,
+    });
+    const logger = new AppLogger({
+      serviceName: 'standalone',
+      instanceId: base.INSTANCE_ID ?? `standalone-${process.pid}`,
+      level: (base.LOG_LEVEL as 'info') ?? 'info',
+    });
+    hosted = await startServices(repositoryRoot, environments, logger);
+    const urls = Object.fromEntries(hosted.map((service) => [service.name, service.running.url])) as Record<
+      ServiceName,
+      string
+    >;
+    const demo = await prepareDemo(
+      urls,
+      environments[SERVICE_CATALOG.device.name].DATABASE_URL ?? '',
+      secrets,
+    );
+    console.log(banner(home, postgres.port, urls, secrets, created, demo.devicesAdded));
+  } catch (error) {
+    console.error(`[standalone] failed: ${(error as Error).message}`);
+    await stop('start failed', 1);
+  }
+}
+
+function standaloneEnvironment(
+  environment: Environment,
+  secrets: StandaloneSecrets,
+  ports: Record<ServiceName, number>,
+): Environment {
+  return {
+    ...environment,
+    NODE_ENV: environment.NODE_ENV || 'development',
+    // Loopback unless asked otherwise: a development box should not serve its network by default.
+    HOST: environment.HOST || '127.0.0.1',
+    COORDINATION_DRIVER: 'memory',
+    EVENTS_TRANSPORT: 'memory',
+    JWT_SECRET: environment.JWT_SECRET || secrets.jwtSecret,
+    SERVICE_TOKEN_SECRET: environment.SERVICE_TOKEN_SECRET || secrets.serviceTokenSecret,
+    ...Object.fromEntries(
+      [SERVICE_CATALOG.user, SERVICE_CATALOG.billing].map((service) => [
+        `${variablePrefix(service.name)}_URL`,
+        `http://127.0.0.1:${ports[service.name]}`,
+      ]),
+    ),
+  };
+}
+
+function banner(
+  home: StandaloneHome,
+  postgresPort: number,
+  urls: Record<ServiceName, string>,
+  secrets: StandaloneSecrets,
+  firstRun: boolean,
+  devicesAdded: number,
+): string {
+  const line = '─'.repeat(78);
+  return [
+    line,
+    'Cloudphone is running STANDALONE: nothing else is installed or contacted.',
+    `  PostgreSQL 17 (embedded) on 127.0.0.1:${postgresPort}, data in ${home.postgresDirectory}`,
+    '  the six services in this process; locks, cron, cache, rate limits and events in-process',
+    ...Object.entries(urls).map(([name, url]) => `  ${name.padEnd(21)} ${url}  (API docs: ${url}/docs)`),
+    firstRun
+      ? `First run: admin ${secrets.adminEmail} / ${secrets.adminPassword} (shown once; kept in ${home.credentialsFile})`
+      : `Logins (admin and demo user) are in ${home.credentialsFile}`,
+    devicesAdded > 0 ? `Seeded ${devicesAdded} simulated devices and a demo user with a balance.` : '',
+    'Allocate a device as the demo user:',
+    allocateExample(urls, secrets),
+    'For your own PostgreSQL, Redis and RabbitMQ: set POSTGRES_URL, REDIS_URL and RABBITMQ_URL,',
+    'or run `npm run start:servers`. Standalone is for development, demos and one box, never replicas.',
+    line,
+  ]
+    .filter((text) => text !== '')
+    .join('\n');
+}
