@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
-import { AppLogger, type Environment, MigrationRunner } from '@cloudphone/shared';
+import {
+  AppLogger,
+  BaseServiceConfig,
+  type Environment,
+  loadConfig,
+  MigrationRunner,
+} from '@cloudphone/shared';
 import { serviceDatabases } from '../migrate/service-databases';
 import { EmbeddedPostgresServer } from './embedded-postgres.server';
 import { allocateExample, prepareDemo } from './first-run';
@@ -19,6 +25,7 @@ import { StandaloneHome, type StandaloneSecrets } from './standalone-home';
  * first-run admin, demo user and device pool. Ctrl-C or SIGTERM stops the services, then Postgres.
  */
 export async function runStandalone(environment: Environment, repositoryRoot: string): Promise<void> {
+  refuseSeveralInstances(environment);
   const home = new StandaloneHome(environment.CLOUDPHONE_HOME || join(repositoryRoot, '.cloudphone'));
   home.prepare();
   home.claim();
@@ -62,10 +69,13 @@ export async function runStandalone(environment: Environment, repositoryRoot: st
     const base = standaloneEnvironment(environment, secrets, ports);
     const environments = {} as Record<ServiceName, Environment>;
     for (const target of databases) {
+      // As under PM2 (ecosystem.config.js): one service's own schedule overrides.
+      const cronOverrides = environment[`${variablePrefix(target.service)}_CRON_SCHEDULE_OVERRIDES`];
       environments[target.service] = {
         ...base,
         DATABASE_URL: target.databaseUrl,
         PORT: String(ports[target.service]),
+        ...(cronOverrides ? { CRON_SCHEDULE_OVERRIDES: cronOverrides } : {}),
       };
     }
     Object.assign(environments[SERVICE_CATALOG.user.name], {
@@ -91,6 +101,26 @@ export async function runStandalone(environment: Environment, repositoryRoot: st
   } catch (error) {
     console.error(`[standalone] failed: ${(error as Error).message}`);
     await stop('start failed', 1);
+  }
+}
+
+/** The process settings every service reads (CLUSTER_MODE, PM2's and Kubernetes' variables). */
+class HostSettings extends BaseServiceConfig {
+  readonly serviceName = 'standalone';
+}
+
+/**
+ * Standalone keeps locks, cron claims, rate limits and events inside one process: a second copy
+ * would run every job again and never see the first one's events. The services would refuse one
+ * by one; this says so before anything starts.
+ */
+function refuseSeveralInstances(environment: Environment): void {
+  const signal = loadConfig(HostSettings, environment).multiInstanceSignal();
+  if (signal !== null) {
+    throw new Error(
+      `standalone mode runs one instance of everything and refuses to run as one of several (${signal}); ` +
+        'for replicas set POSTGRES_URL, REDIS_URL and RABBITMQ_URL (see docs/deployment.md)',
+    );
   }
 }
 
