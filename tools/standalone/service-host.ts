@@ -5,6 +5,7 @@ import {
   type AppLogger,
   bootstrapService,
   type Environment,
+  InProcessEventBus,
   loadConfig,
   type PlatformServiceConfig,
   type RunningService,
@@ -45,13 +46,20 @@ export async function startServices(
   logger: AppLogger,
 ): Promise<HostedService[]> {
   const hosted: HostedService[] = [];
+  // No event is routed until every service has declared its queue (see InProcessEventBus.hold).
+  const buses = new Set<InProcessEventBus>();
+  let current: ServiceName = SERVICE_CATALOG.user.name;
   try {
     for (const service of Object.values(SERVICE_CATALOG)) {
+      current = service.name;
       const file = join(repositoryRoot, 'dist', 'apps', service.name, 'src', 'service-entry.js');
       const { serviceEntry } = (await import(file)) as {
         serviceEntry: ServiceEntry<PlatformServiceConfig & { port: number }>;
       };
       const config = loadConfig(serviceEntry.configClass, environments[service.name]);
+      const bus = InProcessEventBus.forExchange(config.eventsExchange);
+      bus.hold();
+      buses.add(bus);
       const running = await ServiceContext.run(service.name, () =>
         bootstrapService({
           rootModule: serviceEntry.rootModule(config),
@@ -68,9 +76,17 @@ export async function startServices(
       // one, which it does not.
       DataSourceNameRegistry.unregister('default');
     }
+    for (const bus of buses) bus.open();
     return hosted;
   } catch (error) {
+    // Open first: a relay stopping mid-publish must not wait on the gate.
+    for (const bus of buses) bus.open();
     await stopServices(hosted, 'start failed');
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `${current} cannot listen: ${(error as Error).message}; set ${variablePrefix(current)}_PORT to a free port`,
+      );
+    }
     throw error;
   }
 }

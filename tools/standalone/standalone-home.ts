@@ -52,6 +52,20 @@ export class StandaloneHome {
     return join(this.directory, 'secrets.json');
   }
 
+  private get announcedFile(): string {
+    return join(this.directory, 'admin-announced');
+  }
+
+  /** True until the first run got as far as printing the admin's password (see `announced`). */
+  adminUnannounced(): boolean {
+    return !existsSync(this.announcedFile);
+  }
+
+  /** The admin's password was printed; later runs only point to the credentials file. */
+  announced(): void {
+    writeFileSync(this.announcedFile, `${new Date().toISOString()}\n`, { mode: 0o600 });
+  }
+
   private get hostLockFile(): string {
     return join(this.directory, 'host.pid');
   }
@@ -83,17 +97,24 @@ export class StandaloneHome {
     rmSync(this.hostLockFile, { force: true });
   }
 
-  /** The secrets, generated and written (mode 0600) when missing; `created` is true then. */
-  secrets(): { secrets: StandaloneSecrets; created: boolean } {
+  /** The secrets, generated and written (mode 0600) when missing. */
+  secrets(): StandaloneSecrets {
     if (existsSync(this.secretsFile)) {
-      const stored = JSON.parse(readFileSync(this.secretsFile, 'utf8')) as Partial<StandaloneSecrets>;
+      let stored: Partial<StandaloneSecrets>;
+      try {
+        stored = JSON.parse(readFileSync(this.secretsFile, 'utf8')) as Partial<StandaloneSecrets>;
+      } catch (error) {
+        throw new Error(
+          `${this.secretsFile} cannot be read (${(error as Error).message}); restore it or delete ${this.directory}`,
+        );
+      }
       const missing = SECRET_KEYS.filter((key) => typeof stored[key] !== 'string' || stored[key] === '');
       if (missing.length > 0) {
         throw new Error(
           `${this.secretsFile} lacks ${missing.join(', ')}; restore it or delete ${this.directory}`,
         );
       }
-      return { secrets: stored as StandaloneSecrets, created: false };
+      return stored as StandaloneSecrets;
     }
     const secrets: StandaloneSecrets = {
       jwtSecret: randomBytes(32).toString('hex'),
@@ -117,7 +138,7 @@ export class StandaloneHome {
     );
     // Last: the secrets file is what marks the first run as done.
     writePrivate(this.secretsFile, `${JSON.stringify(secrets, null, 2)}\n`);
-    return { secrets, created: true };
+    return secrets;
   }
 }
 

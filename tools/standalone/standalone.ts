@@ -29,7 +29,7 @@ export async function runStandalone(environment: Environment, repositoryRoot: st
   const home = new StandaloneHome(environment.CLOUDPHONE_HOME || join(repositoryRoot, '.cloudphone'));
   home.prepare();
   home.claim();
-  const { secrets, created } = home.secrets();
+  const secrets = home.secrets();
   const say = (message: string) => console.log(`[standalone] ${message}`);
   const postgres = new EmbeddedPostgresServer({
     dataDirectory: home.postgresDirectory,
@@ -97,7 +97,10 @@ export async function runStandalone(environment: Environment, repositoryRoot: st
       environments[SERVICE_CATALOG.device.name].DATABASE_URL ?? '',
       secrets,
     );
-    console.log(banner(home, postgres.port, urls, secrets, created, demo.devicesAdded));
+    // A first run cut short before this point shows the password on the next start instead.
+    const firstRun = home.adminUnannounced();
+    console.log(banner(home, postgres.port, urls, secrets, firstRun, demo.devicesAdded));
+    if (firstRun) home.announced();
   } catch (error) {
     console.error(`[standalone] failed: ${(error as Error).message}`);
     await stop('start failed', 1);

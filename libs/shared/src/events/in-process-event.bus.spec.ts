@@ -58,6 +58,13 @@ async function waitFor(condition: () => boolean, timeoutMs = 1000): Promise<void
   }
 }
 
+/** A consumer queue `name` on `device.*` that acks everything; the mock records its calls. */
+function ackingQueue(bus: InProcessEventBus, name: string): jest.Mock {
+  const handler = jest.fn(async () => ACK);
+  bus.subscribe(topology(name, ['device.*']), 1, handler);
+  return handler;
+}
+
 describe('InProcessEventBus', () => {
   let gates: Deferred<void>[];
 
@@ -187,6 +194,34 @@ describe('InProcessEventBus', () => {
     await expect(bus.publish(message('device.allocated'))).resolves.toBe('confirmed');
     expect(attempts).toEqual([1, 2]);
     expect(bus.deadLetters()).toEqual([]);
+  });
+
+  it('dead-letters a handler that keeps throwing, even synchronously, at the delivery limit', async () => {
+    const bus = InProcessEventBus.forExchange(uniqueExchange());
+    const attempts: number[] = [];
+    bus.subscribe(topology('q', ['device.*'], [1, 2]), 1, ((_content: Buffer, attempt: number) => {
+      attempts.push(attempt);
+      throw new Error('handler bug');
+    }) as unknown as DeliveryHandler);
+
+    await expect(bus.publish(message('device.allocated'))).resolves.toBe('confirmed');
+    expect(attempts).toEqual([1, 2, 3, 4, 5]);
+    expect(bus.deadLetters()).toEqual([
+      expect.objectContaining({ reason: 'handler_failed', attempts: 5, error: 'handler bug' }),
+    ]);
+  });
+
+  it('holds publishes until open(), so a queue declared meanwhile still gets them', async () => {
+    const bus = InProcessEventBus.forExchange(uniqueExchange());
+    bus.hold();
+    const early = ackingQueue(bus, 'first');
+    const published = bus.publish(message('device.allocated'));
+    const late = ackingQueue(bus, 'second');
+    expect(await isPending(published)).toBe(true);
+    bus.open();
+    await expect(published).resolves.toBe('confirmed');
+    expect(early).toHaveBeenCalledTimes(1);
+    expect(late).toHaveBeenCalledTimes(1);
   });
 
   it('handles a message published again while still unsettled only once', async () => {

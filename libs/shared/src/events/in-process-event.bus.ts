@@ -28,6 +28,8 @@ interface Delivery {
 interface Consumer {
   handler: DeliveryHandler;
   prefetch: number;
+  /** Attempts after which a delivery whose handler keeps failing is dead-lettered. */
+  deliveryLimit: number;
   retryDelaysMs: number[];
   running: Set<Promise<void>>;
 }
@@ -48,6 +50,7 @@ export class InProcessEventBus {
   private readonly logger = new Logger('InProcessEventBus');
   private readonly queues = new Map<string, BusQueue>();
   private readonly deadLettered: InProcessDeadLetter[] = [];
+  private gate: { opened: Promise<void>; open(): void } | null = null;
 
   /** The bus of `exchange` in this process (EVENTS_EXCHANGE), created on first use. */
   static forExchange(exchange: string): InProcessEventBus {
@@ -56,8 +59,26 @@ export class InProcessEventBus {
     return bus;
   }
 
+  /**
+   * Holds every publish until `open()`: a host starting several services calls it first, so no
+   * event is routed before every consumer has declared its queue (a queue declared later would
+   * never see it, where RabbitMQ's durable queue would have kept it).
+   */
+  hold(): void {
+    if (this.gate) return;
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    this.gate = { opened, open };
+  }
+
+  open(): void {
+    this.gate?.open();
+    this.gate = null;
+  }
+
   /** Resolves once every queue bound to the message's type has finished with it. */
   async publish(message: BrokerMessage): Promise<PublishOutcome> {
+    if (this.gate) await this.gate.opened;
     const bound = [...this.queues.values()].filter((queue) => queue.binds(message.routingKey));
     if (bound.length === 0) return 'unroutable';
     await Promise.all(bound.map((queue) => queue.offer(message)));
@@ -76,6 +97,7 @@ export class InProcessEventBus {
       // Handlers run in the consumer's async context, not the publisher's (its logs are its own).
       handler: AsyncResource.bind(handler),
       prefetch,
+      deliveryLimit: topology.deliveryLimit,
       retryDelaysMs: topology.retryQueues.map((retry) => retry.delayMs),
       running: new Set(),
     });
@@ -144,14 +166,12 @@ class BusQueue {
     while (consumer && consumer === this.consumer && consumer.running.size < consumer.prefetch) {
       const delivery = this.waiting.shift();
       if (!delivery) return;
-      const work = consumer
-        .handler(delivery.message.content, delivery.attempt)
-        .catch((error: Error): DeliveryDecision => ({
-          action: 'retry',
-          retryIndex: 0,
-          nextAttempt: delivery.attempt + 1,
-          error: error.message,
-        }))
+      // The dispatcher answers every failure with a decision; a handler that throws anyway (even
+      // synchronously) is retried like a failure, up to the delivery limit, as RabbitMQ's
+      // x-delivery-limit would, so no message can loop for ever.
+      const work = Promise.resolve()
+        .then(() => consumer.handler(delivery.message.content, delivery.attempt))
+        .catch((error: unknown): DeliveryDecision => failedDelivery(delivery.attempt, consumer, error))
         .then((decision) => this.carryOut(delivery, decision, consumer.retryDelaysMs))
         .finally(() => {
           consumer.running.delete(work);
@@ -185,4 +205,13 @@ class BusQueue {
     this.unsettled.delete(delivery.message.messageId);
     delivery.settle();
   }
+}
+
+function failedDelivery(attempt: number, consumer: Consumer, error: unknown): DeliveryDecision {
+  const message = error instanceof Error ? error.message : String(error);
+  if (attempt >= consumer.deliveryLimit) {
+    return { action: 'dead-letter', reason: 'handler_failed', attempts: attempt, error: message };
+  }
+  const retryIndex = Math.min(attempt - 1, consumer.retryDelaysMs.length - 1);
+  return { action: 'retry', retryIndex: Math.max(retryIndex, 0), nextAttempt: attempt + 1, error: message };
 }

@@ -18,3 +18,4 @@ export {
   outboxMessageId,
   verdictOfCall,
 } from './outbox-message';
+export { InProcessEventBus } from './in-process-event.bus';
