@@ -256,6 +256,27 @@ describe('npm start standalone (nothing installed)', () => {
   });
 });
 
+describe.each([
+  ['CLUSTER_MODE', 'on'],
+  ['KUBERNETES_SERVICE_HOST', '10.0.0.1'],
+  ['exec_mode', 'cluster_mode'],
+])('npm start standalone with %s=%s', (variable, value) => {
+  it('refuses before it starts anything, naming the signal and the way out', async () => {
+    const home = join(tmpdir(), `cloudphone-refused-${process.pid}-${variable}`);
+    const launched = launchStandalone({
+      PATH: process.env.PATH ?? '',
+      CLOUDPHONE_HOME: home,
+      [variable]: value,
+    });
+    const exit = await launched.exited;
+    expect(exit.code).toBe(1);
+    const output = launched.output.join('\n');
+    expect(output).toContain('refuses to run as one of several');
+    expect(output).toContain('POSTGRES_URL, REDIS_URL and RABBITMQ_URL');
+    expect(existsSync(home)).toBe(false);
+  });
+});
+
 /** The pid of a postgres server running on this home's data directory, or null. */
 async function findPostgresOn(home: string): Promise<number | null> {
   const { execFileSync } = await import('node:child_process');

@@ -17,6 +17,7 @@ import { Client } from 'pg';
 import { processCommandLine, processIsAlive } from './process-probe';
 
 const READY_TIMEOUT_MS = 60_000;
+const START_ATTEMPTS = 3;
 const STOP_TIMEOUT_MS = 20_000;
 const TAKEN_PORT = 5432;
 
@@ -70,6 +71,20 @@ export class EmbeddedPostgresServer {
     const owner = runAsUser();
     if (!existsSync(join(this.options.dataDirectory, 'PG_VERSION'))) this.initialise(binaries, owner);
     await this.clearStaleLock();
+    // After a kill -9 of the old server its backends may still hold its shared memory for a moment
+    // (PostgreSQL then refuses to start), and the free port may be taken meanwhile: try again.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.launch(binaries, owner);
+      } catch (error) {
+        if (this.child || attempt >= START_ATTEMPTS) throw error;
+        this.options.log(`PostgreSQL did not start (attempt ${attempt}); trying again`);
+        await delay(1000);
+      }
+    }
+  }
+
+  private async launch(binaries: Binaries, owner: SystemUser | null): Promise<void> {
     this.port = await freePort();
     const logFd = openSync(this.options.logFile, 'a');
     const child = spawn(

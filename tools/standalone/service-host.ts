@@ -16,6 +16,8 @@ import {
 export interface HostedService {
   name: ServiceName;
   running: RunningService;
+  /** The in-process bus of its EVENTS_EXCHANGE. */
+  bus: InProcessEventBus;
 }
 
 /** `device-service` → `DEVICE_SERVICE`, the prefix of its per-service variables. */
@@ -70,7 +72,7 @@ export async function startServices(
           ownsProcess: false,
         }),
       );
-      hosted.push({ name: service.name, running });
+      hosted.push({ name: service.name, running, bus });
       // Each app has its own container and its own default DataSource; @nestjs/typeorm's registry
       // of names is process-wide and would only warn that the next app's "default" overrides this
       // one, which it does not.
@@ -93,6 +95,7 @@ export async function startServices(
 
 /** Graceful shutdown of every hosted service at once (each drains its requests, jobs and consumer). */
 export async function stopServices(hosted: HostedService[], reason: string): Promise<void> {
+  for (const service of hosted) service.bus.stopRouting();
   await Promise.allSettled(
     hosted.map((service) => ServiceContext.run(service.name, () => service.running.shutdown(reason))),
   );

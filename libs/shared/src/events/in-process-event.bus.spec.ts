@@ -1,62 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import type { ConsumerTopology } from './consumer-topology';
-import type { DeliveryDecision } from './event-dispatcher.service';
-import type { BrokerMessage, DeliveryHandler, PublishOutcome } from './event-transport';
+import type { DeliveryHandler } from './event-transport';
 import { InProcessEventBus } from './in-process-event.bus';
-import { InProcessEventTransport } from './in-process-event.transport';
-
-const ACK: DeliveryDecision = { action: 'ack' };
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-}
-
-function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((done) => (resolve = done));
-  return { promise, resolve };
-}
-
-function uniqueExchange(): string {
-  return `test.${Math.random()}`;
-}
-
-function topology(queue: string, patterns: string[], retryDelaysMs: number[] = [5]): ConsumerTopology {
-  return {
-    exchange: 'test',
-    queue,
-    deadLetterQueue: `${queue}.dlq`,
-    retryQueues: retryDelaysMs.map((delayMs) => ({ name: `${queue}.retry.${delayMs}ms`, delayMs })),
-    patterns,
-    deliveryLimit: 5,
-  };
-}
-
-function message(routingKey: string, messageId: string = randomUUID()): BrokerMessage {
-  return { routingKey, messageId, content: Buffer.from(JSON.stringify({ id: messageId, type: routingKey })) };
-}
-
-function typeOf(content: Buffer): string {
-  return (JSON.parse(content.toString()) as { type: string }).type;
-}
-
-/** True when `promise` has not settled once every pending microtask (and I/O callback) has run. */
-async function isPending(promise: Promise<unknown>): Promise<boolean> {
-  const marker = Symbol('pending');
-  const winner = await Promise.race([promise, new Promise((resolve) => setImmediate(() => resolve(marker)))]);
-  return winner === marker;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 1000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import {
+  ACK,
+  type Deferred,
+  deferred,
+  isPending,
+  message,
+  topology,
+  typeOf,
+  uniqueExchange,
+  waitFor,
+} from '../testing/in-process-bus.fixtures';
 
 /** A consumer queue `name` on `device.*` that acks everything; the mock records its calls. */
 function ackingQueue(bus: InProcessEventBus, name: string): jest.Mock {
@@ -321,72 +277,5 @@ describe('InProcessEventBus', () => {
 
     release.resolve();
     await expect(published).resolves.toBe('confirmed');
-  });
-});
-
-describe('InProcessEventTransport', () => {
-  it('refuses to start as one of several instances', () => {
-    expect(() => new InProcessEventTransport(uniqueExchange(), 'PM2 cluster mode', 30)).toThrow(
-      /EVENTS_TRANSPORT=memory/,
-    );
-  });
-
-  it('is always available and shares the bus of its exchange', async () => {
-    const exchange = uniqueExchange();
-    const transport = new InProcessEventTransport(exchange, null, 30);
-    expect(transport.isAvailable()).toBe(true);
-    const handled: string[] = [];
-    transport.subscribe(topology('q', ['device.*']), 1, async (content) => {
-      handled.push(typeOf(content));
-      return ACK;
-    });
-
-    await expect(InProcessEventBus.forExchange(exchange).publish(message('device.allocated'))).resolves.toBe(
-      'confirmed',
-    );
-    expect(handled).toEqual(['device.allocated']);
-    await expect(transport.close()).resolves.toBeUndefined();
-  });
-
-  it('answers one outcome per message in order, unknown for a handler busy past the confirm timeout', async () => {
-    const transport = new InProcessEventTransport(uniqueExchange(), null, 30);
-    const release = deferred();
-    transport.subscribe(topology('q', ['device.*']), 5, async (content) => {
-      if (typeOf(content) === 'device.stuck') await release.promise;
-      return ACK;
-    });
-
-    try {
-      const outcomes: PublishOutcome[] = await transport.publishAll([
-        message('device.allocated'),
-        message('device.stuck'),
-        message('billing.charged'),
-        message('device.released'),
-      ]);
-      expect(outcomes).toEqual(['confirmed', 'unknown', 'unroutable', 'confirmed']);
-    } finally {
-      release.resolve();
-    }
-  });
-
-  it('does not queue a message sent again after an unknown outcome twice', async () => {
-    const transport = new InProcessEventTransport(uniqueExchange(), null, 30);
-    const release = deferred();
-    const handler = jest.fn<ReturnType<DeliveryHandler>, Parameters<DeliveryHandler>>(async () => {
-      await release.promise;
-      return ACK;
-    });
-    transport.subscribe(topology('q', ['device.*']), 5, handler);
-    const sent = message('device.allocated');
-
-    try {
-      await expect(transport.publishAll([sent])).resolves.toEqual(['unknown']);
-      const again = transport.publishAll([sent]);
-      release.resolve();
-      await expect(again).resolves.toEqual(['confirmed']);
-      expect(handler).toHaveBeenCalledTimes(1);
-    } finally {
-      release.resolve();
-    }
   });
 });

@@ -51,6 +51,9 @@ export class InProcessEventBus {
   private readonly queues = new Map<string, BusQueue>();
   private readonly deadLettered: InProcessDeadLetter[] = [];
   private gate: { opened: Promise<void>; open(): void } | null = null;
+  private stopped = false;
+  private stop!: () => void;
+  private readonly stopping = new Promise<'unknown'>((resolve) => (this.stop = () => resolve('unknown')));
 
   /** The bus of `exchange` in this process (EVENTS_EXCHANGE), created on first use. */
   static forExchange(exchange: string): InProcessEventBus {
@@ -76,13 +79,27 @@ export class InProcessEventBus {
     this.gate = null;
   }
 
+  /**
+   * The process is stopping: every publish still waiting on a consumer, and every later one, is
+   * answered `unknown` at once, so the relays stop without waiting out their confirm timeout while
+   * the consumers stop too. Their outbox rows stay unsent and go out after the restart.
+   */
+  stopRouting(): void {
+    this.stopped = true;
+    this.stop();
+    this.open();
+  }
+
   /** Resolves once every queue bound to the message's type has finished with it. */
   async publish(message: BrokerMessage): Promise<PublishOutcome> {
     if (this.gate) await this.gate.opened;
+    if (this.stopped) return 'unknown';
     const bound = [...this.queues.values()].filter((queue) => queue.binds(message.routingKey));
     if (bound.length === 0) return 'unroutable';
-    await Promise.all(bound.map((queue) => queue.offer(message)));
-    return 'confirmed';
+    return Promise.race([
+      Promise.all(bound.map((queue) => queue.offer(message))).then((): PublishOutcome => 'confirmed'),
+      this.stopping,
+    ]);
   }
 
   /** Declares (or re-binds) the topology's queue and attaches `handler` as its one consumer. */
