@@ -1,4 +1,4 @@
-import type { PublishOutcome } from './event-transport';
+import type { DeliveryHandler, PublishOutcome } from './event-transport';
 import { InProcessEventBus } from './in-process-event.bus';
 import { InProcessEventTransport } from './in-process-event.transport';
 import {
