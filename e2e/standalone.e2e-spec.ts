@@ -32,6 +32,14 @@ jest.setTimeout(300_000);
 
 const prefixOf = (service: ServiceName) => service.toUpperCase().replace(/-/g, '_');
 
+/** Whether notification-service's inbox holds the event (its handler ran exactly once for it). */
+async function inboxHolds(home: string, port: number, eventId: string): Promise<boolean> {
+  const rows = await queryEmbedded(home, port, NOTIFICATION_DB, 'SELECT 1 FROM inbox WHERE event_id = $1', [
+    eventId,
+  ]);
+  return rows.length === 1;
+}
+
 describe('npm start standalone (nothing installed)', () => {
   const home = mkdtempSync(join(tmpdir(), 'cloudphone-standalone-'));
   let environment: Record<string, string>;
@@ -127,19 +135,9 @@ describe('npm start standalone (nothing installed)', () => {
       { description: 'device.allocated in the outbox' },
     );
     allocatedEventId = outboxRow.event_id;
-    await waitFor(
-      async () =>
-        (
-          await queryEmbedded(
-            home,
-            running.postgresPort(),
-            NOTIFICATION_DB,
-            'SELECT 1 FROM inbox WHERE event_id = $1',
-            [allocatedEventId],
-          )
-        ).length === 1,
-      { description: 'device.allocated in notification-service inbox' },
-    );
+    await waitFor(() => inboxHolds(home, running.postgresPort(), allocatedEventId), {
+      description: 'device.allocated in notification-service inbox',
+    });
 
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const released = await call(`${urls[SERVICE_CATALOG.device.name]}/${DEVICE_ROUTES.release}`, demo, {
@@ -226,22 +224,10 @@ describe('npm start standalone (nothing installed)', () => {
 
     const running = await start();
     expect(running.output.join('\n')).toMatch(/stale postmaster\.pid|left running/);
-    await waitFor(
-      async () =>
-        (
-          await queryEmbedded(
-            home,
-            running.postgresPort(),
-            NOTIFICATION_DB,
-            'SELECT 1 FROM inbox WHERE event_id = $1',
-            [copiedEventId],
-          )
-        ).length === 1,
-      {
-        timeoutMs: 30_000,
-        description: 'the event committed before the crash, in notification-service inbox',
-      },
-    );
+    await waitFor(() => inboxHolds(home, running.postgresPort(), copiedEventId), {
+      timeoutMs: 30_000,
+      description: 'the event committed before the crash, in notification-service inbox',
+    });
     const [usage] = await queryEmbedded<{ count: string }>(
       home,
       running.postgresPort(),

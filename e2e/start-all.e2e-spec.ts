@@ -145,7 +145,7 @@ describe.each([
       expect(launched.lines).toContainEqual(
         expect.objectContaining({
           msg: expect.stringMatching(
-            new RegExp(`^\\[start\\] ${service}: migrations [1-9]\\d* applied, 0 up to date$`),
+            new RegExp(`^\\[start\\] ${service} \\(\\w+\\): [1-9]\\d* applied, 0 already applied$`),
           ),
         }),
       );

@@ -2,8 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
-import { MigrationRunner } from '@cloudphone/shared';
-import { serviceDatabases } from '../migrate/service-databases';
+import { migrateServiceDatabases, serviceDatabases } from '../migrate/service-databases';
 
 // `npm run start:servers` (or `npm start` with a server URL set): migrate every database, then run
 // all six services in the foreground, one process each, against the local Postgres/Redis/RabbitMQ
@@ -26,16 +25,7 @@ export async function runWithServers(
   }
 
   const databases = serviceDatabases(environment, repositoryRoot);
-  for (const target of databases) {
-    const result = await new MigrationRunner({
-      databaseUrl: target.databaseUrl,
-      directory: target.migrationsDirectory,
-      sharedDirectory: target.sharedMigrationsDirectory,
-    }).run();
-    console.log(
-      `[start] ${target.service}: migrations ${result.applied.length} applied, ${result.alreadyApplied} up to date`,
-    );
-  }
+  await migrateServiceDatabases(databases, (line) => console.log(`[start] ${line}`));
 
   const children = new Map<string, ChildProcess>();
   let stopping = false;

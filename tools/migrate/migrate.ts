@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { MigrationRunner } from '@cloudphone/shared';
-import { serviceDatabases } from './service-databases';
+import { migrateServiceDatabases, serviceDatabases } from './service-databases';
 
 // Applies pending SQL migrations to every service database (or those named as arguments).
 async function main(): Promise<void> {
@@ -12,18 +11,11 @@ async function main(): Promise<void> {
   if (only.length > 0 && targets.length !== only.length) {
     throw new Error(`Unknown service in ${only.join(', ')}`);
   }
-  for (const target of targets) {
-    const runner = new MigrationRunner({
-      databaseUrl: target.databaseUrl,
-      directory: target.migrationsDirectory,
-      sharedDirectory: target.sharedMigrationsDirectory,
-      log: (message) => console.log(`[migrate] ${message}`),
-    });
-    const result = await runner.run();
-    console.log(
-      `[migrate] ${target.service} (${result.database}): ${result.applied.length} applied, ${result.alreadyApplied} already applied`,
-    );
-  }
+  await migrateServiceDatabases(
+    targets,
+    (line) => console.log(`[migrate] ${line}`),
+    (message) => console.log(`[migrate] ${message}`),
+  );
 }
 
 main().catch((error: unknown) => {

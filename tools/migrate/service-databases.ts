@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
-import { withDatabaseName } from '@cloudphone/shared';
+import { MigrationRunner, withDatabaseName } from '@cloudphone/shared';
 
 export interface ServiceDatabase {
   service: ServiceName;
@@ -30,4 +30,27 @@ export function serviceDatabases(
       sharedMigrationsDirectory: join(repositoryRoot, 'migrations', 'shared'),
     };
   });
+}
+
+/**
+ * Applies pending migrations to each database in turn (`npm run migrate`, both `npm start` modes);
+ * `say` gets one line per service, `detail` each migration the runner applies.
+ */
+export async function migrateServiceDatabases(
+  targets: ServiceDatabase[],
+  say: (line: string) => void,
+  detail?: (message: string) => void,
+): Promise<void> {
+  for (const target of targets) {
+    const result = await new MigrationRunner({
+      databaseUrl: target.databaseUrl,
+      directory: target.migrationsDirectory,
+      sharedDirectory: target.sharedMigrationsDirectory,
+      log: detail,
+    }).run();
+    say(
+      `${target.service} (${result.database}): ${result.applied.length} applied, ` +
+        `${result.alreadyApplied} already applied`,
+    );
+  }
 }

@@ -1,13 +1,7 @@
 import { join } from 'node:path';
 import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
-import {
-  AppLogger,
-  BaseServiceConfig,
-  type Environment,
-  loadConfig,
-  MigrationRunner,
-} from '@cloudphone/shared';
-import { serviceDatabases } from '../migrate/service-databases';
+import { AppLogger, BaseServiceConfig, type Environment, loadConfig } from '@cloudphone/shared';
+import { migrateServiceDatabases, serviceDatabases } from '../migrate/service-databases';
 import { EmbeddedPostgresServer } from './embedded-postgres.server';
 import { allocateExample, prepareDemo } from './first-run';
 import {
@@ -55,16 +49,7 @@ export async function runStandalone(environment: Environment, repositoryRoot: st
     await postgres.start();
     say(`PostgreSQL listening on 127.0.0.1:${postgres.port} (data in ${home.postgresDirectory})`);
     const databases = serviceDatabases({ POSTGRES_URL: postgres.url('postgres') }, repositoryRoot);
-    for (const target of databases) {
-      const result = await new MigrationRunner({
-        databaseUrl: target.databaseUrl,
-        directory: target.migrationsDirectory,
-        sharedDirectory: target.sharedMigrationsDirectory,
-      }).run();
-      say(
-        `${target.service}: migrations ${result.applied.length} applied, ${result.alreadyApplied} up to date`,
-      );
-    }
+    await migrateServiceDatabases(databases, say);
     const ports = servicePorts(environment);
     const base = standaloneEnvironment(environment, secrets, ports);
     const environments = {} as Record<ServiceName, Environment>;
