@@ -135,17 +135,19 @@ export class EmbeddedPostgresServer {
         chownSync(passwordFile, owner.uid, owner.gid);
       }
       this.options.log(`creating the PostgreSQL cluster in ${target} (first run)`);
-      execFileSync(
-        binaries.initdb,
-        [
-          `--pgdata=${scratch}`,
-          '--username=postgres',
-          `--pwfile=${passwordFile}`,
-          '--auth=scram-sha-256',
-          '--encoding=UTF8',
-          '--no-locale',
-        ],
-        { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
+      runInitdb(owner, () =>
+        execFileSync(
+          binaries.initdb,
+          [
+            `--pgdata=${scratch}`,
+            '--username=postgres',
+            `--pwfile=${passwordFile}`,
+            '--auth=scram-sha-256',
+            '--encoding=UTF8',
+            '--no-locale',
+          ],
+          { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
+        ),
       );
     } finally {
       rmSync(passwordFile, { force: true });
@@ -201,6 +203,23 @@ export class EmbeddedPostgresServer {
         await client.end().catch(() => undefined);
       }
     }
+  }
+}
+
+/** Runs initdb; a permission error as the postgres user gets the reason and the way out. */
+function runInitdb(owner: SystemUser | null, initdb: () => void): void {
+  try {
+    initdb();
+  } catch (error) {
+    const message = `${(error as Error).message}`;
+    if (owner && /Permission denied|EACCES/.test(message)) {
+      throw new Error(
+        `${message.trim()}\nRunning as root, PostgreSQL runs as the postgres system user, which must be ` +
+          'able to reach CLOUDPHONE_HOME and node_modules (no 0700 directory such as /root on the way): ' +
+          'set CLOUDPHONE_HOME to a directory it can reach, or run npm start as a normal user',
+      );
+    }
+    throw error;
   }
 }
 
