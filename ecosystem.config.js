@@ -8,7 +8,7 @@ const catalogFile = join(__dirname, 'dist', 'libs', 'contracts', 'src', 'common'
 if (!existsSync(catalogFile)) {
   throw new Error('ecosystem.config.js: the apps are not built; run `npm run build` first');
 }
-const { SERVICE_CATALOG } = require(catalogFile);
+const { SERVICE_CATALOG, serviceVariablePrefix: variablePrefix } = require(catalogFile);
 
 const DEFAULT_INSTANCES = 2;
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -30,11 +30,6 @@ const shutdownTimeoutMs = integerVariable('SHUTDOWN_TIMEOUT_MS', 10000, 1000);
 // During the delay a stopping worker still serves but answers `Connection: close`, so clients drop
 // their keep-alive connections to it before it closes the idle ones (no reset mid-request on reload).
 const shutdownDelayMs = integerVariable('SHUTDOWN_DELAY_MS', 1000, 0);
-
-/** `device-service` → `DEVICE_SERVICE`, the prefix of its per-service variables. */
-function variablePrefix(serviceName) {
-  return serviceName.toUpperCase().replace(/-/g, '_');
-}
 
 function integerVariable(variable, fallback, min) {
   const raw = environment[variable];

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import {
   SERVICE_CATALOG,
   SERVICE_NAMES,
   type ServiceName,
+  serviceVariablePrefix,
   USER_ROUTES,
 } from '@cloudphone/contracts';
 import { waitFor } from '@cloudphone/shared/testing';
@@ -29,8 +31,6 @@ const BILLING_DB = SERVICE_CATALOG.billing.database;
 const NOTIFICATION_DB = SERVICE_CATALOG.notification.database;
 
 jest.setTimeout(300_000);
-
-const prefixOf = (service: ServiceName) => service.toUpperCase().replace(/-/g, '_');
 
 /** Whether notification-service's inbox holds the event (its handler ran exactly once for it). */
 async function inboxHolds(home: string, port: number, eventId: string): Promise<boolean> {
@@ -87,7 +87,10 @@ describe('npm start standalone (nothing installed)', () => {
       CLOUDPHONE_HOME: home,
       LOG_LEVEL: 'warn',
       ...Object.fromEntries(
-        SERVICE_NAMES.map((service, index) => [`${prefixOf(service)}_PORT`, String(ports[index])]),
+        SERVICE_NAMES.map((service, index) => [
+          `${serviceVariablePrefix(service)}_PORT`,
+          String(ports[index]),
+        ]),
       ),
       // A job that fires every two seconds, so "a cron job ran" needs no minute boundary.
       DEVICE_SERVICE_CRON_SCHEDULE_OVERRIDES: JSON.stringify({
@@ -265,7 +268,6 @@ describe.each([
 
 /** The pid of a postgres server running on this home's data directory, or null. */
 async function findPostgresOn(home: string): Promise<number | null> {
-  const { execFileSync } = await import('node:child_process');
   const listing = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
   const line = listing
     .split('\n')

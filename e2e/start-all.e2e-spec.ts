@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Logger } from '@nestjs/common';
-import { SERVICE_NAMES, type ServiceName } from '@cloudphone/contracts';
+import { SERVICE_NAMES, type ServiceName, serviceVariablePrefix } from '@cloudphone/contracts';
 import { RedisConnectionManager } from '@cloudphone/shared';
 import {
   consumerQueueNames,
@@ -71,8 +71,6 @@ function isRunning(pid: number): boolean {
   }
 }
 
-const environmentName = (service: ServiceName) => service.toUpperCase().replace(/-/g, '_');
-
 describe.each([
   ['SIGINT', 'sent to its process group, as Ctrl-C in a terminal does'],
   ['SIGTERM', 'sent to the launcher alone, as a process manager does'],
@@ -97,7 +95,7 @@ describe.each([
       POSTGRES_URL: 'postgres://postgres@127.0.0.1:1/postgres',
       ...databases.environment,
       ...Object.fromEntries(
-        SERVICE_NAMES.map((service) => [`${environmentName(service)}_PORT`, String(ports[service])]),
+        SERVICE_NAMES.map((service) => [`${serviceVariablePrefix(service)}_PORT`, String(ports[service])]),
       ),
       REDIS_URL: TEST_SERVERS.redisUrl,
       RABBITMQ_URL: TEST_SERVERS.rabbitmqUrl,

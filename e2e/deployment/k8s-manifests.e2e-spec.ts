@@ -17,6 +17,7 @@ import {
   NOTIFICATION_ROUTES,
   PROXY_ROUTES,
   SERVICE_CATALOG,
+  serviceVariablePrefix,
   SMS_RECEIVE_ROUTES,
   USER_ROUTES,
   type ServiceName,
@@ -47,10 +48,6 @@ const OWNED_PREFIXES: Array<[string, ServiceName]> = [
   ),
   ['/scheduler', SERVICE_CATALOG.device.name],
 ];
-
-function variablePrefix(service: string): string {
-  return service.toUpperCase().replace(/-/g, '_');
-}
 
 const secretTemplate = parse(
   readFileSync(join(repositoryRoot(), 'k8s', 'base', 'secret.template.yaml'), 'utf8'),
@@ -204,7 +201,7 @@ describe.each([
       const migrate = pod.initContainers?.find((container) => container.name === 'migrate');
       expect(migrate?.command).toEqual(['node', 'dist/tools/migrate/migrate.js', service.name]);
       const migrateEnvironment = containerEnvironment(rendered, migrate!, service.name);
-      expect(migrateEnvironment[`${variablePrefix(service.name)}_DATABASE_URL`]).toBe(
+      expect(migrateEnvironment[`${serviceVariablePrefix(service.name)}_DATABASE_URL`]).toBe(
         environment.DATABASE_URL,
       );
     },
@@ -257,7 +254,7 @@ describe.each([
     expect(container.command).toEqual(['node', 'dist/tools/migrate/migrate.js']);
     const environment = containerEnvironment(rendered, container, 'cloudphone-migrate-abcde');
     for (const service of SERVICES) {
-      expect(new URL(environment[`${variablePrefix(service.name)}_DATABASE_URL`]).pathname).toBe(
+      expect(new URL(environment[`${serviceVariablePrefix(service.name)}_DATABASE_URL`]).pathname).toBe(
         `/${service.database}`,
       );
     }
@@ -271,7 +268,9 @@ describe.each([
       expect(new URL(secrets.REDIS_URL).hostname).toBe('redis');
       expect(new URL(secrets.RABBITMQ_URL).hostname).toBe('rabbitmq');
       for (const service of SERVICES) {
-        expect(new URL(secrets[`${variablePrefix(service.name)}_DATABASE_URL`]).hostname).toBe('postgres');
+        expect(new URL(secrets[`${serviceVariablePrefix(service.name)}_DATABASE_URL`]).hostname).toBe(
+          'postgres',
+        );
       }
       const [init] = rendered
         .of<IConfigMap>('ConfigMap')

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connect as connectAmqp } from 'amqplib';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
+import { SERVICE_CATALOG, type ServiceName, serviceVariablePrefix } from '@cloudphone/contracts';
 import type { CronRunRecord } from '@cloudphone/shared';
 import {
   createTestSecrets,
@@ -34,11 +34,6 @@ export interface PlatformService {
   url: string;
   databaseUrl: string;
   databaseName: string;
-}
-
-/** `device-service` → `DEVICE_SERVICE`, the prefix ecosystem.config.js and the migrate tool use. */
-function variablePrefix(service: ServiceName): string {
-  return service.toUpperCase().replace(/-/g, '_');
 }
 
 /**
@@ -100,9 +95,9 @@ export class ClusterPlatform {
         databaseUrl: databaseUrl.toString(),
         databaseName,
       };
-      environment[`${variablePrefix(name)}_DATABASE_URL`] = databaseUrl.toString();
-      environment[`${variablePrefix(name)}_PORT`] = String(ports[index]);
-      environment[`${variablePrefix(name)}_INSTANCES`] = String(options.instancesPerService);
+      environment[`${serviceVariablePrefix(name)}_DATABASE_URL`] = databaseUrl.toString();
+      environment[`${serviceVariablePrefix(name)}_PORT`] = String(ports[index]);
+      environment[`${serviceVariablePrefix(name)}_INSTANCES`] = String(options.instancesPerService);
     });
 
     const pm2 = new Pm2Cli(join(workDirectory, 'pm2'), environment);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { SERVICE_CATALOG } from '@cloudphone/contracts';
+import { SERVICE_CATALOG, serviceVariablePrefix } from '@cloudphone/contracts';
 import { migrateServiceDatabases, serviceDatabases } from '../migrate/service-databases';
 
 // `npm run start:servers` (or `npm start` with a server URL set): migrate every database, then run
@@ -48,7 +48,7 @@ export async function runWithServers(
         env: {
           ...environment,
           DATABASE_URL: target.databaseUrl,
-          PORT: environment[`${envName(target.service)}_PORT`] ?? String(service.port),
+          PORT: environment[`${serviceVariablePrefix(target.service)}_PORT`] ?? String(service.port),
         },
         stdio: 'inherit',
       },
@@ -66,8 +66,4 @@ export async function runWithServers(
   );
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
-}
-
-function envName(service: string): string {
-  return service.toUpperCase().replace(/-/g, '_');
 }

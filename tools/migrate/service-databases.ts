@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
+import { SERVICE_CATALOG, type ServiceName, serviceVariablePrefix } from '@cloudphone/contracts';
 import { MigrationRunner, withDatabaseName } from '@cloudphone/shared';
 
 export interface ServiceDatabase {
@@ -22,7 +22,7 @@ export function serviceDatabases(
 ): ServiceDatabase[] {
   const server = environment.POSTGRES_URL || DEFAULT_POSTGRES_URL;
   return Object.values(SERVICE_CATALOG).map((service) => {
-    const variable = `${service.name.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
+    const variable = `${serviceVariablePrefix(service.name)}_DATABASE_URL`;
     return {
       service: service.name,
       databaseUrl: environment[variable] || withDatabaseName(server, service.database),

@@ -15,21 +15,17 @@ const DEMO_BALANCE_MINOR = '10000';
 const DEMO_TOP_UP_REFERENCE = 'standalone-demo-welcome';
 const ACCOUNT_WAIT_MS = 15_000;
 
-export interface DemoSetup {
-  devicesAdded: number;
-  demoUserId: string;
-}
-
 /**
- * What a newcomer needs to try the platform at once, made idempotently on every start (a first
- * run interrupted half-way is completed by the next): a small simulated device pool, and a demo
- * user with a balance. The admin itself is created by user-service from ADMIN_EMAIL/ADMIN_PASSWORD.
+ * What a newcomer needs to try the platform at once, made idempotently (a first run interrupted
+ * half-way is completed by the next): a small simulated device pool, and a demo user with a
+ * balance. Answers the number of devices added. The admin itself is created by user-service from
+ * ADMIN_EMAIL/ADMIN_PASSWORD.
  */
 export async function prepareDemo(
   urls: Record<ServiceName, string>,
   deviceDatabaseUrl: string,
   secrets: StandaloneSecrets,
-): Promise<DemoSetup> {
+): Promise<number> {
   const pool = await seedDevicePool(deviceDatabaseUrl, { count: DEMO_POOL_SIZE, seed: DEMO_POOL_SEED });
   const userService = urls[SERVICE_CATALOG.user.name];
   const admin = await login(userService, secrets.adminEmail, secrets.adminPassword);
@@ -58,7 +54,7 @@ export async function prepareDemo(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { devicesAdded: pool.added, demoUserId };
+  return pool.added;
 }
 
 /** Two commands to paste: log in as the demo user, then allocate a device for 30 minutes. */

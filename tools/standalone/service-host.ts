@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DataSourceNameRegistry } from '@nestjs/typeorm/dist/data-source-name.registry';
-import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
+import { SERVICE_CATALOG, type ServiceName, serviceVariablePrefix } from '@cloudphone/contracts';
 import {
   type AppLogger,
   bootstrapService,
@@ -20,17 +20,12 @@ export interface HostedService {
   bus: InProcessEventBus;
 }
 
-/** `device-service` → `DEVICE_SERVICE`, the prefix of its per-service variables. */
-export function variablePrefix(service: string): string {
-  return service.toUpperCase().replace(/-/g, '_');
-}
-
 /** The port of each service: `<SERVICE>_PORT`, else its catalog port. */
 export function servicePorts(environment: Environment): Record<ServiceName, number> {
   return Object.fromEntries(
     Object.values(SERVICE_CATALOG).map((service) => [
       service.name,
-      Number(environment[`${variablePrefix(service.name)}_PORT`] || service.port),
+      Number(environment[`${serviceVariablePrefix(service.name)}_PORT`] || service.port),
     ]),
   ) as Record<ServiceName, number>;
 }
@@ -86,7 +81,7 @@ export async function startServices(
     await stopServices(hosted, 'start failed');
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
-        `${current} cannot listen: ${(error as Error).message}; set ${variablePrefix(current)}_PORT to a free port`,
+        `${current} cannot listen: ${(error as Error).message}; set ${serviceVariablePrefix(current)}_PORT to a free port`,
       );
     }
     throw error;

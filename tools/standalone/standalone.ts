@@ -1,16 +1,10 @@
 import { join } from 'node:path';
-import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
+import { SERVICE_CATALOG, type ServiceName, serviceVariablePrefix } from '@cloudphone/contracts';
 import { AppLogger, BaseServiceConfig, type Environment, loadConfig } from '@cloudphone/shared';
 import { migrateServiceDatabases, serviceDatabases } from '../migrate/service-databases';
 import { EmbeddedPostgresServer } from './embedded-postgres.server';
 import { allocateExample, prepareDemo } from './first-run';
-import {
-  type HostedService,
-  servicePorts,
-  startServices,
-  stopServices,
-  variablePrefix,
-} from './service-host';
+import { type HostedService, servicePorts, startServices, stopServices } from './service-host';
 import { StandaloneHome, type StandaloneSecrets } from './standalone-home';
 
 /**
@@ -55,7 +49,7 @@ export async function runStandalone(environment: Environment, repositoryRoot: st
     const environments = {} as Record<ServiceName, Environment>;
     for (const target of databases) {
       // As under PM2 (ecosystem.config.js): one service's own schedule overrides.
-      const cronOverrides = environment[`${variablePrefix(target.service)}_CRON_SCHEDULE_OVERRIDES`];
+      const cronOverrides = environment[`${serviceVariablePrefix(target.service)}_CRON_SCHEDULE_OVERRIDES`];
       environments[target.service] = {
         ...base,
         DATABASE_URL: target.databaseUrl,
@@ -77,14 +71,14 @@ export async function runStandalone(environment: Environment, repositoryRoot: st
       ServiceName,
       string
     >;
-    const demo = await prepareDemo(
-      urls,
-      environments[SERVICE_CATALOG.device.name].DATABASE_URL ?? '',
-      secrets,
-    );
-    // A first run cut short before this point shows the password on the next start instead.
+    // Until a first run got as far as the banner (it may have been cut short), the demo is
+    // prepared and the admin's password shown. Later starts skip both: they need no login, which
+    // the admin may have changed since.
     const firstRun = home.adminUnannounced();
-    console.log(banner(home, postgres.port, urls, secrets, firstRun, demo.devicesAdded));
+    const devicesAdded = firstRun
+      ? await prepareDemo(urls, environments[SERVICE_CATALOG.device.name].DATABASE_URL ?? '', secrets)
+      : 0;
+    console.log(banner(home, postgres.port, urls, secrets, firstRun, devicesAdded));
     if (firstRun) home.announced();
   } catch (error) {
     console.error(`[standalone] failed: ${(error as Error).message}`);
@@ -128,7 +122,7 @@ function standaloneEnvironment(
     SERVICE_TOKEN_SECRET: environment.SERVICE_TOKEN_SECRET || secrets.serviceTokenSecret,
     ...Object.fromEntries(
       [SERVICE_CATALOG.user, SERVICE_CATALOG.billing].map((service) => [
-        `${variablePrefix(service.name)}_URL`,
+        `${serviceVariablePrefix(service.name)}_URL`,
         `http://127.0.0.1:${ports[service.name]}`,
       ]),
     ),

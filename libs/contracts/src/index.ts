@@ -16,7 +16,7 @@ export { UsageRecordResponse } from './billing/usage-record-response.dto';
 export { HTTP_HEADERS } from './common/http-headers';
 export { CURRENCY_PATTERN } from './common/money';
 export type { PageResponse } from './common/page.response';
-export { SERVICE_CATALOG, SERVICE_NAMES } from './common/service-catalog';
+export { SERVICE_CATALOG, SERVICE_NAMES, serviceVariablePrefix } from './common/service-catalog';
 export type { ServiceName } from './common/service-catalog';
 export { AllocateDeviceRequest } from './device/allocate-device-request.dto';
 export { ALLOCATION_LIMITS, ALLOCATION_STATUSES } from './device/allocation-attributes';

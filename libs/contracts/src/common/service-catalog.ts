@@ -12,3 +12,12 @@ export type ServiceKey = keyof typeof SERVICE_CATALOG;
 export type ServiceName = (typeof SERVICE_CATALOG)[ServiceKey]['name'];
 
 export const SERVICE_NAMES: ServiceName[] = Object.values(SERVICE_CATALOG).map((service) => service.name);
+
+/**
+ * `device-service` → `DEVICE_SERVICE`: the prefix of a service's own variables wherever one
+ * environment feeds every service (`<SERVICE>_PORT`, `<SERVICE>_DATABASE_URL`, `_INSTANCES`,
+ * `_CRON_SCHEDULE_OVERRIDES`): ecosystem.config.js, `npm run migrate`, both `npm start` modes.
+ */
+export function serviceVariablePrefix(service: string): string {
+  return service.toUpperCase().replace(/-/g, '_');
+}
