@@ -57,7 +57,8 @@ describe('device-service migration 0004: usage reports into the outbox (real Pos
       directory: migrations('device-service'),
       sharedDirectory: migrations('shared'),
     }).run();
-    expect(result.applied).toEqual([
+    // The migrations after 0003, in order (later ones follow them).
+    expect(result.applied.slice(0, 3)).toEqual([
       '0002_add_outbox_destinations.sql',
       '0004_move_usage_reports_to_outbox.sql',
       '0005_index_live_allocations_per_device.sql',

@@ -22,6 +22,14 @@ export { AllocateDeviceRequest } from './device/allocate-device-request.dto';
 export { ALLOCATION_LIMITS, ALLOCATION_STATUSES } from './device/allocation-attributes';
 export type { AllocationStatus } from './device/allocation-attributes';
 export { AllocationResponse } from './device/allocation-response.dto';
+export { AllocationExtension, AllocationExtensionResponse } from './device/allocation-extension-response.dto';
+export { ExtendAllocationRequest, EXTENSION_REASON_MAX_LENGTH } from './device/extend-allocation-request.dto';
+export {
+  ExtendInfoResponse,
+  ExtensionLimitingClaim,
+  ExtensionRefusal,
+} from './device/extend-info-response.dto';
+export { EXTENSION_POLICY_FIELDS, ExtensionPolicy } from './device/extension-policy.dto';
 export { AllocationStatsResponse } from './device/allocation-stats-response.dto';
 export { CreateDeviceRequest } from './device/create-device-request.dto';
 export { DEVICE_HEALTH_STATES, DEVICE_STATUSES } from './device/device-attributes';

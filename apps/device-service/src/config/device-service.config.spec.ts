@@ -54,3 +54,42 @@ describe('DeviceServiceConfig: platform services', () => {
     expect(message).toContain('BALANCE_CHECK_WHEN_UNAVAILABLE');
   });
 });
+
+describe('DeviceServiceConfig: EXTENSION_POLICIES', () => {
+  const load = (raw: string) => loadConfig(DeviceServiceConfig, { ...REQUIRED, EXTENSION_POLICIES: raw });
+  const refusal = (raw: string) => {
+    try {
+      load(raw);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error(`${raw} was accepted`);
+  };
+
+  it('defaults every tier, and replaces only the fields given', () => {
+    const defaults = loadConfig(DeviceServiceConfig, REQUIRED).extensionPolicies;
+    expect(defaults.free).toEqual({
+      maxExtensions: 1,
+      maxMinutesPerExtension: 30,
+      maxTotalMinutes: 30,
+      cooldownMinutes: 10,
+      windowMinutes: 15,
+    });
+    const tuned = load('{"free":{"maxExtensions":2},"enterprise":{"cooldownMinutes":3}}').extensionPolicies;
+    expect(tuned.free).toEqual({ ...defaults.free, maxExtensions: 2 });
+    expect(tuned.enterprise).toEqual({ ...defaults.enterprise, cooldownMinutes: 3 });
+    expect(tuned.pro).toEqual(defaults.pro);
+  });
+
+  it('refuses what is not a policy, naming the variable and the problem', () => {
+    expect(refusal('{"free":')).toMatch(/EXTENSION_POLICIES.*not valid JSON/s);
+    expect(refusal('[]')).toContain('must be a JSON object keyed by tier');
+    expect(refusal('{"gold":{}}')).toContain('"gold" is not a tier');
+    expect(refusal('{"__proto__":{"maxExtensions":1}}')).toContain('"__proto__" is not a tier');
+    expect(refusal('{"free":{"constructor":1}}')).toContain('free.constructor is not a policy field');
+    expect(refusal('{"free":{"maxExtensions":1.5}}')).toContain('free.maxExtensions must be a whole number');
+    expect(refusal('{"free":{"windowMinutes":0}}')).toContain('from 1 to');
+    expect(refusal('{"pro":{"maxTotalMinutes":1e12}}')).toContain('pro.maxTotalMinutes');
+    expect(refusal('{"pro":null}')).toContain('pro must be an object');
+  });
+});

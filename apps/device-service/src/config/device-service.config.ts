@@ -1,5 +1,11 @@
 import { ALLOCATION_LIMITS, SERVICE_CATALOG } from '@cloudphone/contracts';
-import { PlatformServiceConfig, EnvEnum, EnvInteger, EnvUrl } from '@cloudphone/shared';
+import { PlatformServiceConfig, EnvEnum, EnvInteger, EnvParsed, EnvUrl } from '@cloudphone/shared';
+import {
+  DEFAULT_EXTENSION_POLICIES,
+  EXTENSION_POLICIES_FORMAT,
+  type ExtensionPolicies,
+  parseExtensionPolicies,
+} from './extension-policies.setting';
 
 export const DEVICE_PROVIDER_KINDS = ['simulated'] as const;
 export type DeviceProviderKind = (typeof DEVICE_PROVIDER_KINDS)[number];
@@ -70,6 +76,17 @@ export class DeviceServiceConfig extends PlatformServiceConfig {
   /** `allocation.expiring` is published this many minutes before an allocation ends. */
   @EnvInteger('ALLOCATION_EXPIRY_WARNING_MINUTES', { default: 5, min: 1, max: 1440 })
   allocationExpiryWarningMinutes!: number;
+
+  /**
+   * Per-tier extension rules (max extensions, minutes per extension and in all, cooldown, how
+   * close to the expiry), as overrides of DEFAULT_EXTENSION_POLICIES.
+   */
+  @EnvParsed('EXTENSION_POLICIES', {
+    default: DEFAULT_EXTENSION_POLICIES,
+    description: EXTENSION_POLICIES_FORMAT,
+    parse: parseExtensionPolicies,
+  })
+  extensionPolicies!: ExtensionPolicies;
 
   /** Ended allocations older than this move to `device_allocations_history` (daily job). */
   @EnvInteger('ALLOCATION_HISTORY_RETENTION_DAYS', { default: 30, min: 1, max: 3650 })

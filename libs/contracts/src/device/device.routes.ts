@@ -16,4 +16,8 @@ export const DEVICE_ROUTES = {
   allocationStats: 'scheduler/allocations/stats',
   /** GET: one allocation (its owner, an admin or a service). */
   allocation: 'scheduler/allocations/:id',
+  /** PUT (owner, admin, service; Idempotency-Key required): move an active allocation's end later. */
+  extend: 'scheduler/allocations/:id/extend',
+  /** GET (owner, admin, service): whether, how far and why not an allocation can be extended now. */
+  extendInfo: 'scheduler/allocations/:id/extend-info',
 } as const;

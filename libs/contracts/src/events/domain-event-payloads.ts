@@ -2,6 +2,7 @@ import { DOMAIN_EVENTS, type DomainEventType, type EventType } from './domain-ev
 import {
   AllocationExpiredEventData,
   AllocationExpiringEventData,
+  AllocationExtendedEventData,
   BillingBalanceLowEventData,
   BillingOverdueEventData,
   BillingUsageRecordedEventData,
@@ -31,6 +32,7 @@ export const DOMAIN_EVENT_PAYLOADS = {
   [DOMAIN_EVENTS.deviceFailed]: { 1: DeviceFailedEventData },
   [DOMAIN_EVENTS.allocationExpiring]: { 1: AllocationExpiringEventData },
   [DOMAIN_EVENTS.allocationExpired]: { 1: AllocationExpiredEventData },
+  [DOMAIN_EVENTS.allocationExtended]: { 1: AllocationExtendedEventData },
   [DOMAIN_EVENTS.billingUsageRecorded]: { 1: BillingUsageRecordedEventData },
   [DOMAIN_EVENTS.billingBalanceLow]: { 1: BillingBalanceLowEventData },
   [DOMAIN_EVENTS.billingOverdue]: { 1: BillingOverdueEventData },

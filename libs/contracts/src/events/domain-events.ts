@@ -14,6 +14,7 @@ export const DOMAIN_EVENTS = {
   deviceFailed: 'device.failed',
   allocationExpiring: 'allocation.expiring',
   allocationExpired: 'allocation.expired',
+  allocationExtended: 'allocation.extended',
   billingUsageRecorded: 'billing.usage_recorded',
   billingBalanceLow: 'billing.balance_low',
   billingOverdue: 'billing.overdue',

@@ -61,6 +61,17 @@ const VALID: { [T in DomainEventType]: PayloadOf<T, 1> } = {
     expiredAt: '2026-03-01T13:00:00.000Z',
     billedSeconds: 3600,
   },
+  'allocation.extended': {
+    allocationId,
+    deviceId,
+    userId,
+    tenantId,
+    extensionId: usageId,
+    additionalMinutes: 30,
+    previousExpiresAt: '2026-03-01T13:00:00.000Z',
+    expiresAt: '2026-03-01T13:30:00.000Z',
+    sequence: 1,
+  },
   'billing.usage_recorded': {
     usageId,
     allocationId,

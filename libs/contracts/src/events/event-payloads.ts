@@ -111,6 +111,29 @@ export class AllocationExpiringEventData extends AllocationEventData {
   minutesLeft!: number;
 }
 
+/** `allocation.extended` v1: an active allocation's end moved later (billed to the second as ever). */
+export class AllocationExtendedEventData extends AllocationEventData {
+  @IsUUID()
+  extensionId!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(ALLOCATION_LIMITS.maxDurationMinutes)
+  additionalMinutes!: number;
+
+  @IsEventTime()
+  previousExpiresAt!: string;
+
+  @IsEventTime()
+  expiresAt!: string;
+
+  /** How many times the allocation has been extended, this one included. */
+  @IsInt()
+  @Min(1)
+  @Max(EVENT_FIELD_LIMITS.intMax)
+  sequence!: number;
+}
+
 /** `allocation.expired` v1: an allocation reached its end and was billed. */
 export class AllocationExpiredEventData extends AllocationEventData {
   @IsEventTime()

@@ -8,6 +8,7 @@ export { isEventTime } from './event-payload-fields';
 export {
   AllocationExpiredEventData,
   AllocationExpiringEventData,
+  AllocationExtendedEventData,
   BillingBalanceLowEventData,
   BillingOverdueEventData,
   BillingUsageRecordedEventData,

@@ -4,6 +4,7 @@ export {
   EnvBoolean,
   EnvEnum,
   EnvInteger,
+  EnvParsed,
   EnvString,
   EnvUrl,
   envVariableSpecs,

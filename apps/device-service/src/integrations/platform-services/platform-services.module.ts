@@ -4,9 +4,10 @@ import { HttpClientRegistry, MetricsService } from '@cloudphone/shared';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { BillingClient } from './billing.client';
 import { QuotaClient } from './quota.client';
+import { UserDirectoryClient } from './user-directory.client';
 
 /**
- * device-service's clients of user-service (QuotaClient) and billing-service (BillingClient), built
+ * device-service's clients of user-service (QuotaClient, UserDirectoryClient) and billing-service (BillingClient), built
  * on the shared HttpClientRegistry from USER_SERVICE_URL, BILLING_SERVICE_URL and
  * BALANCE_CHECK_WHEN_UNAVAILABLE. The allocations and usage-reports modules import it.
  */
@@ -31,7 +32,17 @@ import { QuotaClient } from './quota.client';
           { checkWhenUnavailable: config.balanceCheckWhenUnavailable },
         ),
     },
+    {
+      provide: UserDirectoryClient,
+      inject: [HttpClientRegistry, MetricsService, DeviceServiceConfig],
+      useFactory: (registry: HttpClientRegistry, metrics: MetricsService, config: DeviceServiceConfig) =>
+        new UserDirectoryClient(
+          registry.client({ name: SERVICE_CATALOG.user.name, baseUrl: config.userServiceUrl }),
+          metrics,
+          config.quotaCheckWhenUnavailable,
+        ),
+    },
   ],
-  exports: [QuotaClient, BillingClient],
+  exports: [QuotaClient, BillingClient, UserDirectoryClient],
 })
 export class PlatformServicesModule {}

@@ -54,6 +54,9 @@ function claimOf(claim: ClaimRequest): AllocationRecord {
     response: null,
     chargedAmountMinor: null,
     chargedCurrency: null,
+    extensionCount: 0,
+    extendedMinutes: 0,
+    lastExtendedAt: null,
     createdAt: NOW,
   };
 }

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import {
   type AllocationExpiredEventData,
   type AllocationExpiringEventData,
+  type AllocationExtendedEventData,
   DOMAIN_EVENTS,
   type DeviceAllocatedEventData,
   type DeviceReleasedEventData,
   deviceSpecOf,
 } from '@cloudphone/contracts';
 import { EventPublisher, type NewOutboxRow, type OutgoingEvent } from '@cloudphone/shared';
+import type { ExtensionRecord } from './allocation-extension';
 import type { AllocationRecord } from './allocation-record';
 
 /**
@@ -42,7 +44,23 @@ export class AllocationEventsPublisher {
     });
   }
 
-  /** Wakes the relay for an event a statement wrote itself (`allocatedRow`). */
+  /** `allocation.extended`, as the outbox row the extend statement writes itself (then `written()`). */
+  extendedRow(allocation: AllocationRecord, extension: ExtensionRecord): NewOutboxRow {
+    const data: AllocationExtendedEventData = {
+      allocationId: allocation.id,
+      deviceId: allocation.deviceId,
+      userId: allocation.userId,
+      tenantId: allocation.tenantId,
+      extensionId: extension.id,
+      additionalMinutes: extension.additionalMinutes,
+      previousExpiresAt: extension.previousExpiresAt.toISOString(),
+      expiresAt: extension.expiresAt.toISOString(),
+      sequence: extension.sequence,
+    };
+    return this.events.prepare({ type: DOMAIN_EVENTS.allocationExtended, aggregateId: allocation.id, data });
+  }
+
+  /** Wakes the relay for an event a statement wrote itself (`allocatedRow`, `extendedRow`). */
   written(): Promise<void> {
     return this.events.written();
   }

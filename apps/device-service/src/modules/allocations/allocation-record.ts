@@ -31,6 +31,10 @@ export interface AllocationRecord extends DeviceSpec {
   response: AllocationResponse | null;
   chargedAmountMinor: string | null;
   chargedCurrency: string | null;
+  /** Extensions so far and their minutes together; durationMinutes already includes them. */
+  extensionCount: number;
+  extendedMinutes: number;
+  lastExtendedAt: Date | null;
   createdAt: Date;
 }
 

@@ -37,7 +37,7 @@ import { AllocationIdParams } from './dto/allocation-id.params';
 import { ReleaseAllocationUseCase } from './release-allocation.use-case';
 
 /** Tells a client that the answer repeats the one given for the same Idempotency-Key (as Stripe does). */
-const REPLAYED_HEADER = 'Idempotent-Replayed';
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
 @ApiTags('scheduler')
 @ApiBearerAuth()

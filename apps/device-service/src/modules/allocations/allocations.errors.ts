@@ -1,4 +1,5 @@
 import { AppError, CommonErrors } from '@cloudphone/shared';
+import type { ExtensionRuleRefusal } from './extension-policy';
 
 export const AllocationErrors = {
   noDeviceAvailable: (requirements: Record<string, unknown>) =>
@@ -39,6 +40,32 @@ export const AllocationErrors = {
       'The device has been claimed again since; this release names an older claim',
       { given, current },
     ),
+  idempotencyKeyRequired: () =>
+    new AppError('IDEMPOTENCY_KEY_REQUIRED', 400, 'This request needs an Idempotency-Key header', {
+      header: 'Idempotency-Key',
+    }),
+  /** A per-tier extension rule (403) or the allocation's state (409) refused, naming the rule. */
+  extensionRefused: (refusal: ExtensionRuleRefusal, tier: string) =>
+    new AppError(refusal.code, refusal.status, refusal.message, {
+      tier,
+      ...(refusal.rule && { rule: refusal.rule.name, limit: refusal.rule.limit }),
+      ...(refusal.retryAt && { retryAt: refusal.retryAt.toISOString() }),
+    }),
+  extensionConflict: (claim: { id: string; startsAt: Date }, expiresAt: Date) =>
+    CommonErrors.conflict(
+      'EXTENSION_CONFLICT',
+      'The device is reserved from before the requested end; extend at most to the latest end given',
+      {
+        conflictingReservationId: claim.id,
+        latestEnd: claim.startsAt.toISOString(),
+        maxAdditionalMinutes: Math.max(
+          0,
+          Math.floor((claim.startsAt.getTime() - expiresAt.getTime()) / 60_000),
+        ),
+      },
+    ),
+  userNotActive: (userId: string) =>
+    new AppError('USER_NOT_ACTIVE', 403, 'The user is suspended, deleted or unknown', { userId }),
   invalidRequest: (field: string, reason: string) =>
     CommonErrors.validationFailed(`${field}: ${reason}`, [{ field, reasons: [reason] }]),
 };

@@ -9,11 +9,14 @@ import { AllocationHistory } from './allocation-history.service';
 import { AllocationQueryService } from './allocation-query.service';
 import { AllocationStatistics } from './allocation-statistics.service';
 import { AllocationStatsRepository } from './allocation-stats.repository';
+import { AllocationExtensionsController } from './allocation-extensions.controller';
+import { AllocationExtensionsRepository } from './allocation-extensions.repository';
 import { AllocationsController } from './allocations.controller';
 import { AllocationsRepository } from './allocations.repository';
 import { EndAllocations } from './end-allocations.service';
 import { BillingEventsHandler } from './events/billing-events.handler';
 import { ExpireAllocationsUseCase } from './expire-allocations.use-case';
+import { ExtendAllocationUseCase } from './extend-allocation.use-case';
 import { AllocationHistoryCleanupJob } from './jobs/allocation-history-cleanup.job';
 import { AllocationMetricsJob } from './jobs/allocation-metrics.job';
 import { AllocationStatsSnapshotJob } from './jobs/allocation-stats-snapshot.job';
@@ -32,21 +35,23 @@ export interface AllocationsModuleOptions {
 
 /**
  * The allocation scheduler (§5). One `*.use-case.ts` per thing it does — allocate, release,
- * expire, recover stale claims, record charges — called by the controller, the jobs and the event
+ * extend, expire, recover stale claims, record charges — called by the controller, the jobs and the event
  * handler; the steps they share (EndAllocations, AllocationEventsPublisher, AllocationEntitlements)
  * and the upkeep (AllocationStatistics, AllocationHistory) beside them.
  */
 @Module({
   imports: [DevicesModule, UsageReportsModule, PlatformServicesModule],
-  controllers: [AllocationsController],
+  controllers: [AllocationsController, AllocationExtensionsController],
   providers: [
     AllocationsRepository,
+    AllocationExtensionsRepository,
     AllocationStatsRepository,
     AllocationEventsPublisher,
     AllocationEntitlements,
     EndAllocations,
     AllocateDeviceUseCase,
     ReleaseAllocationUseCase,
+    ExtendAllocationUseCase,
     ExpireAllocationsUseCase,
     RecoverStaleClaimsUseCase,
     RecordAllocationChargeUseCase,

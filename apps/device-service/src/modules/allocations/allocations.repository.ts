@@ -13,10 +13,11 @@ import {
 } from '@cloudphone/shared';
 import type { ClaimOutcome, ClaimRequest } from './allocation-claim';
 import type { AllocationRecord } from './allocation-record';
+import { billedSecondsUntil, FREE_ENDED_DEVICES, HOLDING, isoText, recordedTime } from './allocation-sql';
 
 // pg hands bigint columns (fencing_token, charged_amount_minor) over as decimal text, which is what
 // the record keeps, and jsonb (response) parsed: no column needs a decoder.
-const ALLOCATIONS = new TableMap<AllocationRecord>('device_allocations', {
+export const ALLOCATIONS = new TableMap<AllocationRecord>('device_allocations', {
   id: 'id',
   deviceId: 'device_id',
   userId: 'user_id',
@@ -41,33 +42,19 @@ const ALLOCATIONS = new TableMap<AllocationRecord>('device_allocations', {
   response: 'response',
   chargedAmountMinor: 'charged_amount_minor',
   chargedCurrency: 'charged_currency',
+  extensionCount: 'extension_count',
+  extendedMinutes: 'extended_minutes',
+  lastExtendedAt: 'last_extended_at',
   createdAt: 'created_at',
 });
 
 /** The unique index that holds one allocation per user and idempotency key (migration 0003). */
 const IDEMPOTENCY_INDEX = 'device_allocations_idempotency_key';
 
-const HOLDING = `('pending', 'active')`;
-
-// Frees the devices of the allocations a statement just ended (CTE `ended`, which returns
-// ALLOCATIONS.select()'s property names), in the same statement.
-const FREE_ENDED_DEVICES = `freed AS (
-    UPDATE devices d SET held_by = NULL, updated_at = now()
-    FROM ended e WHERE d.id = e."deviceId" AND d.held_by = e.id
-    RETURNING d.id
-  )`;
-
-// A time to record: $n when the caller gives one (a test clock), else the database's clock.
-const recordedTime = (parameter: string) =>
-  `COALESCE(${parameter}::timestamptz, date_trunc('milliseconds', now()))`;
-
 // A release with reason $2 at time $3 (or at the expiry if that came first), billed to the second.
 const RELEASE_END = `LEAST(${recordedTime('$3')}, expires_at)`;
 const RELEASE_AT_PARAMETERS = `status = 'released', end_reason = $2, ended_at = ${RELEASE_END},
   billed_seconds = ${billedSecondsUntil(RELEASE_END)}, updated_at = now()`;
-
-// How Date.toISOString() writes a time, so answers built in SQL read like those built in Node.
-const isoText = (time: string) => `to_char((${time}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 // Activation, built once: from $2 (or now) for $4 minutes, answer $3; the announcing one adds $5–$9.
 const activation = (announced: string) => `WITH start AS (
@@ -392,9 +379,4 @@ export class AllocationsRepository {
     );
     return rows.length;
   }
-}
-
-/** Whole seconds from started_at to `end`, rounded up (times are millisecond-precise). */
-function billedSecondsUntil(end: string): string {
-  return `GREATEST(0, CEIL(EXTRACT(EPOCH FROM (${end} - started_at))))::integer`;
 }

@@ -43,6 +43,9 @@ function allocation(overrides: Partial<AllocationRecord> = {}): AllocationRecord
     response: null,
     chargedAmountMinor: null,
     chargedCurrency: null,
+    extensionCount: 0,
+    extendedMinutes: 0,
+    lastExtendedAt: null,
     createdAt: START,
     ...overrides,
   };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   type AllocationExpiredEventData,
   type AllocationExpiringEventData,
+  type AllocationExtendedEventData,
   type DeviceAllocatedEventData,
   type DeviceReleasedEventData,
   DOMAIN_EVENTS,
@@ -10,6 +11,7 @@ import {
 import { OnEvent } from '@cloudphone/shared';
 import { ALLOCATION_EXPIRED_NOTIFICATION } from './allocation-expired.notification';
 import { ALLOCATION_EXPIRING_NOTIFICATION } from './allocation-expiring.notification';
+import { ALLOCATION_EXTENDED_NOTIFICATION } from './allocation-extended.notification';
 import { DEVICE_ALLOCATED_NOTIFICATION } from './device-allocated.notification';
 import { DEVICE_RELEASED_NOTIFICATION } from './device-released.notification';
 import { EventNotificationsService } from './event-notifications.service';
@@ -37,5 +39,10 @@ export class AllocationEventsHandler {
   @OnEvent(DOMAIN_EVENTS.allocationExpired)
   onAllocationExpired(event: EventEnvelope<AllocationExpiredEventData>): Promise<void> {
     return this.notifications.record(event, ALLOCATION_EXPIRED_NOTIFICATION);
+  }
+
+  @OnEvent(DOMAIN_EVENTS.allocationExtended)
+  onAllocationExtended(event: EventEnvelope<AllocationExtendedEventData>): Promise<void> {
+    return this.notifications.record(event, ALLOCATION_EXTENDED_NOTIFICATION);
   }
 }

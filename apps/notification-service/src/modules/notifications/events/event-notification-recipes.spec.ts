@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@cloudphone/contracts';
 import { ALLOCATION_EXPIRED_NOTIFICATION } from './allocation-expired.notification';
 import { ALLOCATION_EXPIRING_NOTIFICATION } from './allocation-expiring.notification';
+import { ALLOCATION_EXTENDED_NOTIFICATION } from './allocation-extended.notification';
 import { BALANCE_LOW_NOTIFICATION } from './balance-low.notification';
 import { DEVICE_ALLOCATED_NOTIFICATION } from './device-allocated.notification';
 import { DEVICE_RELEASED_NOTIFICATION } from './device-released.notification';
@@ -50,6 +51,26 @@ describe('event notification recipes', () => {
       title: 'Device allocated',
       body: 'Your 4-core device (8192 MB memory, 64 GB storage) in eu-west is ready until 2026-03-01 13:00 UTC.',
       sourceKey: `device.allocated:${allocationId}`,
+    });
+  });
+
+  it('allocation.extended: says how much longer and the new end, one per extension', () => {
+    const extensionId = '7e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b';
+    const extended = {
+      allocationId,
+      deviceId,
+      userId,
+      tenantId: 'default',
+      extensionId,
+      additionalMinutes: 90,
+      previousExpiresAt: '2026-03-01T13:00:00Z',
+      expiresAt: '2026-03-01T14:30:00Z',
+      sequence: 2,
+    };
+    expect(render(ALLOCATION_EXTENDED_NOTIFICATION, envelope('allocation.extended', extended))).toEqual({
+      title: 'Allocation extended',
+      body: 'Your device is yours 90 minutes longer, until 2026-03-01 14:30 UTC.',
+      sourceKey: `allocation.extended:${extensionId}`,
     });
   });
 

@@ -1,0 +1,25 @@
+// SQL fragments that several statements of allocations.repository.ts are built from (the
+// allocate, release and expiry statements): each written once, so the statements cannot drift apart.
+
+export const HOLDING = `('pending', 'active')`;
+
+// Frees the devices of the allocations a statement just ended (CTE `ended`, which returns
+// ALLOCATIONS.select()'s property names), in the same statement.
+export const FREE_ENDED_DEVICES = `freed AS (
+    UPDATE devices d SET held_by = NULL, updated_at = now()
+    FROM ended e WHERE d.id = e."deviceId" AND d.held_by = e.id
+    RETURNING d.id
+  )`;
+
+// A time to record: $n when the caller gives one (a test clock), else the database's clock.
+export const recordedTime = (parameter: string) =>
+  `COALESCE(${parameter}::timestamptz, date_trunc('milliseconds', now()))`;
+
+// How Date.toISOString() writes a time, so answers built in SQL read like those built in Node.
+export const isoText = (time: string) =>
+  `to_char((${time}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** Whole seconds from started_at to `end`, rounded up (times are millisecond-precise). */
+export function billedSecondsUntil(end: string): string {
+  return `GREATEST(0, CEIL(EXTRACT(EPOCH FROM (${end} - started_at))))::integer`;
+}
