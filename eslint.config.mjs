@@ -41,6 +41,24 @@ const leaveModuleBan = {
   message: 'Do not climb out of a module folder with ../../; import through a library entry point.',
 };
 
+// The same two rules one folder deeper, for a module's sub-folders (jobs/, events/, and a
+// sub-domain such as allocations/reservations/): the app's config and integrations are three levels
+// up, sibling modules two, and those still only through their index.ts.
+const subfolderLeaveModuleBan = {
+  group: [
+    '../../../*',
+    '!../../../config',
+    '!../../../config/*',
+    '!../../../integrations',
+    '!../../../integrations/**',
+  ],
+  message: 'Do not climb out of a module folder; import through a library entry point.',
+};
+const subfolderSiblingModuleBan = {
+  group: ['../../*/*', '!../../../**'],
+  message: "Import a sibling module through its index.ts ('../../<module>'), not its internal files.",
+};
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -148,6 +166,31 @@ export default [
       'no-restricted-imports': [
         'error',
         { paths: [scheduleBan, testingBan, ...typeormBans], patterns: [leaveModuleBan, siblingModuleBan] },
+      ],
+    },
+  },
+  {
+    files: ['apps/*/src/modules/*/*/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [scheduleBan, testingBan, ...typeormBans, sqlBan],
+          patterns: [subfolderLeaveModuleBan, subfolderSiblingModuleBan],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/*/src/modules/*/*/*.repository.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [scheduleBan, testingBan, ...typeormBans],
+          patterns: [subfolderLeaveModuleBan, subfolderSiblingModuleBan],
+        },
       ],
     },
   },

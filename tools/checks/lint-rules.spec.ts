@@ -132,6 +132,33 @@ const SNIPPETS: Snippet[] = [
     code: "import { AccountBalanceService } from '../accounts';\nexport const probe = AccountBalanceService;\n",
   },
   {
+    name: 'a module sub-folder importing a sibling module internal file',
+    filePath: 'apps/device-service/src/modules/allocations/reservations/probe.service.ts',
+    code: "import { DevicesRepository } from '../../devices/devices.repository';\nexport const probe = DevicesRepository;\n",
+  },
+  {
+    name: 'a module sub-folder climbing out of the app',
+    filePath: 'apps/device-service/src/modules/allocations/reservations/probe.service.ts',
+    code: "import { AppModule } from '../../../app.module';\nexport const probe = AppModule;\n",
+  },
+  {
+    name: 'SqlClient in a module sub-folder service',
+    filePath: 'apps/device-service/src/modules/allocations/reservations/probe.service.ts',
+    code: "import { SqlClient } from '@cloudphone/shared';\nexport const probe = SqlClient;\n",
+  },
+  {
+    name: 'a module sub-folder reaching config, integrations, its module and a sibling index (allowed)',
+    filePath: 'apps/device-service/src/modules/allocations/reservations/probe.service.ts',
+    code: [
+      "import { DeviceServiceConfig } from '../../../config/device-service.config';",
+      "import { BillingClient } from '../../../integrations/platform-services/billing.client';",
+      "import { AllocationsRepository } from '../allocations.repository';",
+      "import { DevicesService } from '../../devices';",
+      'export const probe = [DeviceServiceConfig, BillingClient, AllocationsRepository, DevicesService];',
+      '',
+    ].join('\n'),
+  },
+  {
     name: 'contracts importing the shared runtime library',
     filePath: 'libs/contracts/src/common/probe.ts',
     code: "import { SqlClient } from '@cloudphone/shared';\nexport const probe = SqlClient;\n",
@@ -234,6 +261,24 @@ describe('ESLint rules of the workspace', () => {
     expect(errorsOf('a module importing a sibling module internal file')).toEqual([
       { ruleId: 'no-restricted-imports', message: expect.stringContaining('through its index.ts') },
     ]);
+  });
+
+  it('applies the same rules in a module sub-folder, one level deeper', () => {
+    expect(errorsOf('a module sub-folder importing a sibling module internal file')).toEqual([
+      { ruleId: 'no-restricted-imports', message: expect.stringContaining('through its index.ts') },
+    ]);
+    expect(errorsOf('a module sub-folder climbing out of the app')).toEqual([
+      {
+        ruleId: 'no-restricted-imports',
+        message: expect.stringContaining('Do not climb out of a module folder'),
+      },
+    ]);
+    expect(errorsOf('SqlClient in a module sub-folder service')).toEqual([
+      { ruleId: 'no-restricted-imports', message: expect.stringContaining('Only repositories') },
+    ]);
+    expect(
+      errorsOf('a module sub-folder reaching config, integrations, its module and a sibling index (allowed)'),
+    ).toEqual([]);
   });
 
   it('keeps runtime libraries out of contracts (type:contracts)', () => {

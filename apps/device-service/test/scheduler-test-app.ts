@@ -12,22 +12,27 @@ const DEVICE = SERVICE_CATALOG.device.name;
 
 /** A settable clock: starts at the real time, moves only when the test says so. */
 export class ManualClock extends SchedulerClock {
-  private current = new Date(Math.floor(Date.now() / 1000) * 1000);
+  private shown = new Date(Math.floor(Date.now() / 1000) * 1000);
 
   async now(): Promise<Date> {
-    return new Date(this.current);
+    return new Date(this.shown);
   }
 
   timeToRecord(): Date {
-    return new Date(this.current);
+    return new Date(this.shown);
+  }
+
+  /** The time it shows, without a round trip. */
+  current(): Date {
+    return new Date(this.shown);
   }
 
   set(at: Date): void {
-    this.current = new Date(at);
+    this.shown = new Date(at);
   }
 
   advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
+    this.shown = new Date(this.shown.getTime() + ms);
   }
 }
 
@@ -58,7 +63,7 @@ export class SchedulerTestApp {
   static async start(environment: Record<string, string> = {}): Promise<SchedulerTestApp> {
     const fleet = await ServiceFleet.start({
       processes: { [USER]: 1, [BILLING]: 1, [DEVICE]: 0 },
-      observe: ['device.#', 'allocation.#', 'billing.#'],
+      observe: ['device.#', 'allocation.#', 'billing.#', 'reservation.#'],
       environment: { RATE_LIMIT_WRITE_POINTS: '0' },
     });
     try {

@@ -31,8 +31,20 @@ export {
 } from './device/extend-info-response.dto';
 export { EXTENSION_POLICY_FIELDS, ExtensionPolicy } from './device/extension-policy.dto';
 export { AllocationStatsResponse } from './device/allocation-stats-response.dto';
+export { CancelReservationRequest } from './device/cancel-reservation-request.dto';
 export { CreateDeviceRequest } from './device/create-device-request.dto';
+export { CreateReservationRequest } from './device/create-reservation-request.dto';
+export {
+  CheckReservationConflictRequest,
+  CheckReservationConflictResponse,
+  ReservationConflict,
+} from './device/reservation-conflict.dto';
+export { RESERVATION_STATUSES, RESERVATION_TEXT_MAX_LENGTH } from './device/reservation-attributes';
+export type { ReservationStatus } from './device/reservation-attributes';
+export { ReservationResponse, ReservationStatsResponse } from './device/reservation-response.dto';
+export { UpdateReservationRequest } from './device/update-reservation-request.dto';
 export { DEVICE_HEALTH_STATES, DEVICE_STATUSES } from './device/device-attributes';
+export { DeviceRequirements } from './device/device-requirements.dto';
 export type { DeviceHealth, DeviceStatus } from './device/device-attributes';
 export { DeviceResponse } from './device/device-response.dto';
 export { DEVICE_SPEC_BOUNDS, deviceSpecOf } from './device/device-spec';

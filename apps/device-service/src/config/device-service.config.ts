@@ -88,6 +88,31 @@ export class DeviceServiceConfig extends PlatformServiceConfig {
   })
   extensionPolicies!: ExtensionPolicies;
 
+  // Reservations (src/modules/allocations/reservations).
+  /** How far ahead a slot may be booked. */
+  @EnvInteger('RESERVATION_MAX_ADVANCE_DAYS', { default: 30, min: 1, max: 365 })
+  reservationMaxAdvanceDays!: number;
+
+  /** A slot must start at least this many minutes after the booking (0: any future start). */
+  @EnvInteger('RESERVATION_MIN_LEAD_MINUTES', { default: 1, min: 0, max: 10_080 })
+  reservationMinLeadMinutes!: number;
+
+  /** `reservation.reminder` is published this many minutes before a slot starts. */
+  @EnvInteger('RESERVATION_REMINDER_MINUTES', { default: 15, min: 1, max: 10_080 })
+  reservationReminderMinutes!: number;
+
+  /** A confirmed reservation not activated this long after its start is a no-show (`missed`). */
+  @EnvInteger('RESERVATION_NO_SHOW_MINUTES', { default: 10, min: 1, max: 1440 })
+  reservationNoShowMinutes!: number;
+
+  /** Share of the slot billed when it is cancelled late (0: cancelling is always free). */
+  @EnvInteger('RESERVATION_CANCELLATION_FEE_PERCENT', { default: 0, min: 0, max: 100 })
+  reservationCancellationFeePercent!: number;
+
+  /** Cancelling at least this many minutes before the start is free whatever the fee. */
+  @EnvInteger('RESERVATION_FREE_CANCELLATION_MINUTES', { default: 60, min: 0, max: 525_600 })
+  reservationFreeCancellationMinutes!: number;
+
   /** Ended allocations older than this move to `device_allocations_history` (daily job). */
   @EnvInteger('ALLOCATION_HISTORY_RETENTION_DAYS', { default: 30, min: 1, max: 3650 })
   allocationHistoryRetentionDays!: number;

@@ -20,4 +20,14 @@ export const DEVICE_ROUTES = {
   extend: 'scheduler/allocations/:id/extend',
   /** GET (owner, admin, service): whether, how far and why not an allocation can be extended now. */
   extendInfo: 'scheduler/allocations/:id/extend-info',
+  /** POST: book a device or a spec for a future slot; GET: reservations, paginated (a user sees their own). */
+  reservations: 'scheduler/reservations',
+  /** GET: one reservation; PUT: move or resize its slot (owner, admin, service). */
+  reservation: 'scheduler/reservations/:id',
+  /** POST: cancel a reservation; its slot is free and its quota back (owner, admin, service). */
+  reservationCancel: 'scheduler/reservations/:id/cancel',
+  /** POST: would a booking of this slot fit? Holds nothing. */
+  reservationCheckConflict: 'scheduler/reservations/check-conflict',
+  /** GET: reservations per status and what is coming (a user's own; admins and services everyone's). */
+  reservationStats: 'scheduler/reservations/stats/summary',
 } as const;

@@ -9,6 +9,10 @@ import {
   DeviceAllocatedEventData,
   DeviceFailedEventData,
   DeviceReleasedEventData,
+  ReservationCancelledEventData,
+  ReservationConfirmedEventData,
+  ReservationMissedEventData,
+  ReservationReminderEventData,
   UserDeletedEventData,
 } from './event-payloads';
 
@@ -33,6 +37,10 @@ export const DOMAIN_EVENT_PAYLOADS = {
   [DOMAIN_EVENTS.allocationExpiring]: { 1: AllocationExpiringEventData },
   [DOMAIN_EVENTS.allocationExpired]: { 1: AllocationExpiredEventData },
   [DOMAIN_EVENTS.allocationExtended]: { 1: AllocationExtendedEventData },
+  [DOMAIN_EVENTS.reservationConfirmed]: { 1: ReservationConfirmedEventData },
+  [DOMAIN_EVENTS.reservationReminder]: { 1: ReservationReminderEventData },
+  [DOMAIN_EVENTS.reservationCancelled]: { 1: ReservationCancelledEventData },
+  [DOMAIN_EVENTS.reservationMissed]: { 1: ReservationMissedEventData },
   [DOMAIN_EVENTS.billingUsageRecorded]: { 1: BillingUsageRecordedEventData },
   [DOMAIN_EVENTS.billingBalanceLow]: { 1: BillingBalanceLowEventData },
   [DOMAIN_EVENTS.billingOverdue]: { 1: BillingOverdueEventData },

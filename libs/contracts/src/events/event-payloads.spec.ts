@@ -17,6 +17,17 @@ const userId = '9c1f2e3d-4b5a-4c6d-8e7f-0a1b2c3d4e5f';
 const usageId = '0d4c2b1a-9f8e-4d7c-a6b5-4c3d2e1f0a9b';
 const tenantId = 'default';
 
+function slot() {
+  return {
+    reservationId: usageId,
+    deviceId,
+    userId,
+    tenantId,
+    startAt: '2026-03-02T09:00:00.000Z',
+    endAt: '2026-03-02T11:00:00.000Z',
+  };
+}
+
 // Typed by the catalog: a sample that drifts from its class fails to compile.
 const VALID: { [T in DomainEventType]: PayloadOf<T, 1> } = {
   'device.allocated': {
@@ -72,6 +83,10 @@ const VALID: { [T in DomainEventType]: PayloadOf<T, 1> } = {
     expiresAt: '2026-03-01T13:30:00.000Z',
     sequence: 1,
   },
+  'reservation.confirmed': { ...slot() },
+  'reservation.reminder': { ...slot(), minutesLeft: 15 },
+  'reservation.cancelled': { ...slot(), feeSeconds: 0 },
+  'reservation.missed': { ...slot(), reason: 'DEVICE_UNAVAILABLE' },
   'billing.usage_recorded': {
     usageId,
     allocationId,

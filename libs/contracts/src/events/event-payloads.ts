@@ -148,6 +148,49 @@ export class AllocationExpiredEventData extends AllocationEventData {
   billedSeconds!: number;
 }
 
+/** Which reservation an event is about: its slot on its device (plus whose it is). */
+abstract class ReservationEventData extends UserEventData {
+  @IsUUID()
+  reservationId!: string;
+
+  @IsUUID()
+  deviceId!: string;
+
+  @IsEventTime()
+  startAt!: string;
+
+  @IsEventTime()
+  endAt!: string;
+}
+
+/** `reservation.confirmed` v1: a slot was booked (quota reserved, balance checked). */
+export class ReservationConfirmedEventData extends ReservationEventData {}
+
+/** `reservation.reminder` v1: a confirmed reservation starts in `minutesLeft` minutes. */
+export class ReservationReminderEventData extends ReservationEventData {
+  @IsInt()
+  @Min(0)
+  @Max(ALLOCATION_LIMITS.maxDurationMinutes)
+  minutesLeft!: number;
+}
+
+/** `reservation.cancelled` v1: a reservation was cancelled; its slot is free and its quota back. */
+export class ReservationCancelledEventData extends ReservationEventData {
+  /** Seconds of the slot billed for cancelling late (0 when free). */
+  @IsInt()
+  @Min(0)
+  @Max(EVENT_FIELD_LIMITS.intMax)
+  feeSeconds!: number;
+}
+
+/** `reservation.missed` v1: a reservation could not start in time (no-show); what it held is released. */
+export class ReservationMissedEventData extends ReservationEventData {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  reason!: string;
+}
+
 /** `device.failed` v1: a device stopped working. */
 export class DeviceFailedEventData {
   @IsUUID()

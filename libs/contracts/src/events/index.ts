@@ -14,5 +14,9 @@ export {
   BillingUsageRecordedEventData,
   DeviceAllocatedEventData,
   DeviceReleasedEventData,
+  ReservationCancelledEventData,
+  ReservationConfirmedEventData,
+  ReservationMissedEventData,
+  ReservationReminderEventData,
 } from './event-payloads';
 export type { AllocationEndReason } from './event-payloads';

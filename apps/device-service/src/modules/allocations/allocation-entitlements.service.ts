@@ -5,7 +5,7 @@ import {
   DependencyUnavailableError,
   HttpRequestError,
 } from '@cloudphone/shared';
-import { deviceSpecOf, type QuotaChangeResponse } from '@cloudphone/contracts';
+import { type DeviceSpec, deviceSpecOf, type QuotaChangeResponse } from '@cloudphone/contracts';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { BillingClient } from '../../integrations/platform-services/billing.client';
 import { QuotaClient } from '../../integrations/platform-services/quota.client';
@@ -20,6 +20,9 @@ import { AllocationErrors } from './allocations.errors';
 export type Entitlement =
   { granted: true; quotaDeferred: boolean } | { granted: false; refusal: AppError; quotaTaken: boolean };
 
+/** What is being entitled: an allocation's (or a reservation's slot's) id, owner, length and device spec. */
+export type EntitlementRequest = Pick<AllocationRecord, 'id' | 'userId' | 'durationMinutes'> & DeviceSpec;
+
 /**
  * Quota and balance for one claimed device, asked in parallel for its exact spec. The quota side
  * is the usage report itself — user-service's check-and-increment is one conditional statement —
@@ -33,7 +36,7 @@ export class AllocationEntitlements {
     private readonly config: DeviceServiceConfig,
   ) {}
 
-  async confirm(claim: AllocationRecord): Promise<Entitlement> {
+  async confirm(claim: EntitlementRequest): Promise<Entitlement> {
     const [quota, balance] = await Promise.allSettled([
       this.quota.reportUsage({
         userId: claim.userId,

@@ -11,7 +11,10 @@ export interface AllocationSubject {
 
 const DEFAULT_TENANT = 'default';
 
-export function allocationSubject(principal: Principal, request: AllocateDeviceRequest): AllocationSubject {
+export function allocationSubject(
+  principal: Principal,
+  request: { userId?: string; tenantId?: string },
+): AllocationSubject {
   if (principal.kind === 'service') {
     if (!request.userId) throw AllocationErrors.invalidRequest('userId', 'is required with a service token');
     return { userId: request.userId, tenantId: request.tenantId ?? DEFAULT_TENANT };
@@ -25,14 +28,20 @@ export function allocationSubject(principal: Principal, request: AllocateDeviceR
   return { userId, tenantId };
 }
 
-/** The idempotency key from the header or the body (equal when both are given), or null. */
-export function idempotencyKeyOf(header: string | undefined, request: AllocateDeviceRequest): string | null {
+/** The `Idempotency-Key` header, checked, or null when it was not sent. */
+export function idempotencyHeaderOf(header: string | undefined): string | null {
   if (header !== undefined && !ALLOCATION_LIMITS.idempotencyKeyPattern.test(header)) {
     throw AllocationErrors.invalidRequest(
       'Idempotency-Key',
       'must be 1-255 visible ASCII characters without spaces',
     );
   }
+  return header ?? null;
+}
+
+/** The idempotency key from the header or the body (equal when both are given), or null. */
+export function idempotencyKeyOf(header: string | undefined, request: AllocateDeviceRequest): string | null {
+  idempotencyHeaderOf(header);
   if (header !== undefined && request.idempotencyKey !== undefined && header !== request.idempotencyKey) {
     throw AllocationErrors.invalidRequest('idempotencyKey', 'differs from the Idempotency-Key header');
   }

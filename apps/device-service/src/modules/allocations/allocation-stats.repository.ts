@@ -28,7 +28,8 @@ export class AllocationStatsRepository {
 
   async poolLoad(): Promise<PoolLoad> {
     const statusRows = await this.sql.rows<{ status: string; count: string }>(
-      `SELECT status, count(*) AS count FROM device_allocations GROUP BY status`,
+      `SELECT status, count(*) AS count FROM device_allocations
+       WHERE status NOT IN ('reserved', 'cancelled') GROUP BY status`,
     );
     const regionRows = await this.sql.rows<{ region: string; rentable: string; active: string }>(
       `SELECT d.region,
@@ -58,7 +59,7 @@ export class AllocationStatsRepository {
     const [row] = await this.sql.rows<{ started: string; ended: string; billed: string | null }>(
       `SELECT
          (SELECT count(*) FROM device_allocations
-          WHERE status <> 'failed' AND started_at >= $1 AND started_at < $2) AS started,
+          WHERE status NOT IN ('failed', 'reserved', 'cancelled') AND started_at >= $1 AND started_at < $2) AS started,
          (SELECT count(*) FROM device_allocations WHERE ended_at >= $1 AND ended_at < $2
             AND status IN ('released', 'expired')) AS ended,
          (SELECT sum(billed_seconds) FROM device_allocations WHERE ended_at >= $1 AND ended_at < $2

@@ -26,6 +26,7 @@ import { WarnExpiringAllocationsJob } from './jobs/warn-expiring-allocations.job
 import { RecordAllocationChargeUseCase } from './record-allocation-charge.use-case';
 import { RecoverStaleClaimsUseCase } from './recover-stale-claims.use-case';
 import { ReleaseAllocationUseCase } from './release-allocation.use-case';
+import { RESERVATION_CONTROLLERS, RESERVATION_PROVIDERS } from './reservations/reservation.providers';
 import { DatabaseClock, SchedulerClock } from './scheduler-clock';
 
 export interface AllocationsModuleOptions {
@@ -37,11 +38,12 @@ export interface AllocationsModuleOptions {
  * The allocation scheduler (§5). One `*.use-case.ts` per thing it does — allocate, release,
  * extend, expire, recover stale claims, record charges — called by the controller, the jobs and the event
  * handler; the steps they share (EndAllocations, AllocationEventsPublisher, AllocationEntitlements)
- * and the upkeep (AllocationStatistics, AllocationHistory) beside them.
+ * and the upkeep (AllocationStatistics, AllocationHistory) beside them. Reservations (reservations/)
+ * belong here too: their slots are rows of the same table, under the same constraint.
  */
 @Module({
   imports: [DevicesModule, UsageReportsModule, PlatformServicesModule],
-  controllers: [AllocationsController, AllocationExtensionsController],
+  controllers: [AllocationsController, AllocationExtensionsController, ...RESERVATION_CONTROLLERS],
   providers: [
     AllocationsRepository,
     AllocationExtensionsRepository,
@@ -65,6 +67,7 @@ export interface AllocationsModuleOptions {
     AllocationStatsSnapshotJob,
     AllocationHistoryCleanupJob,
     AllocationMetricsJob,
+    ...RESERVATION_PROVIDERS,
   ],
 })
 export class AllocationsModule {

@@ -48,6 +48,10 @@ export const ALLOCATIONS = new TableMap<AllocationRecord>('device_allocations', 
   createdAt: 'created_at',
 });
 
+// Rows that are rentals: a reservation's slot row (`reserved`, or `cancelled` if it never started)
+// is a reservation until it becomes the `active` allocation (reservations/, migration 0007).
+const RENTAL = `status NOT IN ('reserved', 'cancelled')`;
+
 /** The unique index that holds one allocation per user and idempotency key (migration 0003). */
 const IDEMPOTENCY_INDEX = 'device_allocations_idempotency_key';
 
@@ -93,7 +97,9 @@ export class AllocationsRepository {
       this.sql,
       ALLOCATIONS,
       query,
-      userId ? { where: 'user_id = $1', parameters: [userId] } : undefined,
+      userId
+        ? { where: `user_id = $1 AND ${RENTAL}`, parameters: [userId] }
+        : { where: RENTAL, parameters: [] },
     );
   }
 
@@ -105,7 +111,7 @@ export class AllocationsRepository {
 
   async findById(id: string): Promise<AllocationRecord | null> {
     return this.sql.one<AllocationRecord>(
-      `SELECT ${ALLOCATIONS.select()} FROM device_allocations WHERE id = $1`,
+      `SELECT ${ALLOCATIONS.select()} FROM device_allocations WHERE id = $1 AND ${RENTAL}`,
       [id],
     );
   }
@@ -121,7 +127,7 @@ export class AllocationsRepository {
   async findCurrentOfDevice(deviceId: string): Promise<AllocationRecord | null> {
     return this.sql.one<AllocationRecord>(
       `SELECT ${ALLOCATIONS.select()} FROM device_allocations
-       WHERE device_id = $1 AND status <> 'failed'
+       WHERE device_id = $1 AND status <> 'failed' AND ${RENTAL}
        ORDER BY (status IN ${HOLDING}) DESC, created_at DESC
        LIMIT 1`,
       [deviceId],

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  ALLOCATION_LIMITS,
   type AllocationExtensionResponse,
   deviceSpecOf,
   type ExtendAllocationRequest,
@@ -19,6 +18,7 @@ import { type ExtensionRecord, toExtensionResponse } from './allocation-extensio
 import { AllocationExtensionsRepository } from './allocation-extensions.repository';
 import { AllocationEventsPublisher } from './allocation-events.publisher';
 import { type AllocationRecord, toAllocationResponse } from './allocation-record';
+import { idempotencyHeaderOf } from './allocation-request';
 import { AllocationErrors } from './allocations.errors';
 import { AllocationsRepository } from './allocations.repository';
 import { type ExtensionState, extensionRefusal, extensionVerdict } from './extension-policy';
@@ -289,13 +289,7 @@ export function extensionStateOf(allocation: AllocationRecord): ExtensionState {
 
 function requiredIdempotencyKey(header: string | undefined): string {
   if (header === undefined || header === '') throw AllocationErrors.idempotencyKeyRequired();
-  if (!ALLOCATION_LIMITS.idempotencyKeyPattern.test(header)) {
-    throw AllocationErrors.invalidRequest(
-      'Idempotency-Key',
-      'must be 1-255 visible ASCII characters without spaces',
-    );
-  }
-  return header;
+  return idempotencyHeaderOf(header) as string;
 }
 
 /** What the extension asks for (the key is not part of it): a resent key with another request is refused. */

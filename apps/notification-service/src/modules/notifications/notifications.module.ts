@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AllocationEventsHandler } from './events/allocation-events.handler';
+import { ReservationEventsHandler } from './events/reservation-events.handler';
 import { BillingEventsHandler } from './events/billing-events.handler';
 import { EventNotificationsService } from './events/event-notifications.service';
 import { UnreadNotificationsMetricsJob } from './jobs/unread-notifications-metrics.job';
@@ -16,6 +17,7 @@ import { NotificationsService } from './notifications.service';
     NotificationsMetrics,
     EventNotificationsService,
     AllocationEventsHandler,
+    ReservationEventsHandler,
     BillingEventsHandler,
     UnreadNotificationsMetricsJob,
   ],

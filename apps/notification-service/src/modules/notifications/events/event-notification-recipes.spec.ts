@@ -7,6 +7,12 @@ import { BALANCE_LOW_NOTIFICATION } from './balance-low.notification';
 import { DEVICE_ALLOCATED_NOTIFICATION } from './device-allocated.notification';
 import { DEVICE_RELEASED_NOTIFICATION } from './device-released.notification';
 import type { EventNotificationRecipe } from './event-notification-recipe';
+import {
+  RESERVATION_CANCELLED_NOTIFICATION,
+  RESERVATION_CONFIRMED_NOTIFICATION,
+  RESERVATION_MISSED_NOTIFICATION,
+  RESERVATION_REMINDER_NOTIFICATION,
+} from './reservation.notifications';
 
 const allocationId = '4f6b3c1e-1b6d-4f0e-9a51-0c2d7f3e8a10';
 const userId = '9c1f2e3d-4b5a-4c6d-8e7f-0a1b2c3d4e5f';
@@ -72,6 +78,50 @@ describe('event notification recipes', () => {
       body: 'Your device is yours 90 minutes longer, until 2026-03-01 14:30 UTC.',
       sourceKey: `allocation.extended:${extensionId}`,
     });
+  });
+
+  it('reservation.*: the slot, the reminder lead, the fee, the reason', () => {
+    const slot = {
+      reservationId: allocationId,
+      deviceId,
+      userId,
+      tenantId: 'default',
+      startAt: '2026-03-02T09:00:00Z',
+      endAt: '2026-03-02T11:00:00Z',
+    };
+    const window = 'from 2026-03-02 09:00 UTC to 2026-03-02 11:00 UTC';
+    expect(render(RESERVATION_CONFIRMED_NOTIFICATION, envelope('reservation.confirmed', slot))).toEqual({
+      title: 'Reservation confirmed',
+      body: `Your device is booked ${window}.`,
+      sourceKey: `reservation.confirmed:${allocationId}`,
+    });
+    const reminder = render(
+      RESERVATION_REMINDER_NOTIFICATION,
+      envelope('reservation.reminder', { ...slot, minutesLeft: 15 }),
+    );
+    expect(reminder.body).toBe(`Your reserved device is yours in 15 minutes, ${window}.`);
+    expect(reminder.sourceKey).toBe(`reservation.reminder:${allocationId}:2026-03-02T09:00:00.000Z`);
+    expect(RESERVATION_REMINDER_NOTIFICATION.supersededBy?.(slot as never)).toEqual([
+      `reservation.cancelled:${allocationId}`,
+      `reservation.missed:${allocationId}`,
+    ]);
+    const free = render(
+      RESERVATION_CANCELLED_NOTIFICATION,
+      envelope('reservation.cancelled', { ...slot, feeSeconds: 0 }),
+    );
+    expect(free.body).toBe(`Your reservation ${window} is cancelled.`);
+    const late = render(
+      RESERVATION_CANCELLED_NOTIFICATION,
+      envelope('reservation.cancelled', { ...slot, feeSeconds: 3600 }),
+    );
+    expect(late.body).toContain('A late-cancellation fee of 3600 s of use is billed.');
+    const missed = render(
+      RESERVATION_MISSED_NOTIFICATION,
+      envelope('reservation.missed', { ...slot, reason: 'NOT_ACTIVATED' }),
+    );
+    expect(missed.body).toBe(
+      `Your reservation ${window} could not start (NOT_ACTIVATED); it was released and not billed.`,
+    );
   });
 
   it('device.released: says why, with the billed time', () => {
