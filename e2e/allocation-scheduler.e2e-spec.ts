@@ -1,4 +1,4 @@
-import { SERVICE_CATALOG, type AllocationResponse } from '@cloudphone/contracts';
+import { SERVICE_CATALOG, type AllocationResponse, type ReservationResponse } from '@cloudphone/contracts';
 import { ServiceFleet, uniqueTestId, waitFor } from '@cloudphone/shared/testing';
 
 const USER = SERVICE_CATALOG.user.name;
@@ -11,8 +11,8 @@ interface Answer<T> {
   body: T;
 }
 
-// The allocation scheduler across replicas (issue 5): two device-service processes sharing one
-// database, with real user-service and billing-service processes (billing behind a cuttable proxy).
+// The allocation scheduler across replicas (issues 5 and 13): two device-service processes sharing
+// one database, with real user-service and billing-service processes (billing behind a cuttable proxy).
 describe('allocation scheduler across two device-service processes', () => {
   let fleet: ServiceFleet;
 
@@ -29,6 +29,13 @@ describe('allocation scheduler across two device-service processes', () => {
           HTTP_CLIENT_TIMEOUT_MS: '20000',
           EVENTS_RELAY_RETRY_INITIAL_DELAY_MS: '200',
           EVENTS_RELAY_RETRY_MAX_DELAY_MS: '1000',
+          // Reservations: slots may start at once, and the activation runs every 2 s in small
+          // batches, so a replica killed during a run is killed half-way through it.
+          RESERVATION_MIN_LEAD_MINUTES: '0',
+          ALLOCATION_JOB_BATCH_SIZE: '10',
+          CRON_SCHEDULE_OVERRIDES: JSON.stringify({
+            'activate-reservations': { expression: '*/2 * * * * *', maxRunMs: 3000 },
+          }),
         },
       },
     });
@@ -267,4 +274,314 @@ describe('allocation scheduler across two device-service processes', () => {
     );
     expect(BigInt(account.balance_minor)).toBe(INITIAL_BALANCE - BigInt(ledger[0].charged));
   }, 120_000);
+
+  it('lets exactly the disjoint bookings of 200 concurrent ones win, across both replicas', async () => {
+    const region = 'race-res';
+    await addDevices(4, region);
+    const devices = (
+      await fleet.databases[DEVICE]!.query<{ id: string }>(
+        `SELECT id FROM devices WHERE region = $1 ORDER BY id`,
+        [region],
+      )
+    ).map((row) => row.id);
+    const users = await createUsers(20);
+    const base = Date.now() + 3_600_000;
+    const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
+    // Per device, 49 bookings over five overlapping windows of 30 minutes starting 10 minutes apart,
+    // and one window (at 200 minutes) that nothing else overlaps: it must always win.
+    const requests = Array.from({ length: 200 }, (_, index) => {
+      const window = index < 4 ? 20 : index % 5;
+      return { deviceId: devices[index % 4], startAt: at(window * 10), endAt: at(window * 10 + 30) };
+    });
+    const answers = await Promise.all(
+      requests.map((body, index) =>
+        call<ReservationResponse & { code?: string }>(
+          fleet.url(DEVICE, index % 2),
+          'POST',
+          'scheduler/reservations',
+          users[index % 20].token,
+          body,
+        ),
+      ),
+    );
+    const refusals = answers.filter((answer) => answer.status !== 201).map((answer) => answer.body.code);
+    expect(new Set(refusals)).toEqual(new Set(['RESERVATION_CONFLICT']));
+    const won = answers.filter((answer) => answer.status === 201).map((answer) => answer.body);
+    for (const device of devices) {
+      const slots = won
+        .filter((reservation) => reservation.deviceId === device)
+        .map((reservation) => [Date.parse(reservation.startAt), Date.parse(reservation.endAt)])
+        .sort(([left], [right]) => left - right);
+      // The lone window, plus one or two of the five overlapping ones, never overlapping each other.
+      expect(slots.some(([start]) => start === Date.parse(at(200)))).toBe(true);
+      expect(slots.length).toBeGreaterThanOrEqual(2);
+      for (let index = 1; index < slots.length; index++)
+        expect(slots[index][0]).toBeGreaterThanOrEqual(slots[index - 1][1]);
+    }
+    const [{ overlaps }] = await fleet.databases[DEVICE]!.query<{ overlaps: string }>(
+      `SELECT count(*) AS overlaps FROM device_allocations a JOIN device_allocations b
+         ON a.device_id = b.device_id AND a.id < b.id AND a.period && b.period
+       WHERE a.ended_at IS NULL AND b.ended_at IS NULL`,
+    );
+    expect(overlaps).toBe('0');
+    // Every booking holds exactly one quota unit, and only the winners do.
+    const usage = await Promise.all(users.map((user) => quotaUsage(user.id)));
+    expect(usage.reduce((sum, devicesUsed) => sum + devicesUsed, 0)).toBe(won.length);
+  });
+
+  it('decides an allocation against a reservation, and an extension against one, by the constraint alone', async () => {
+    const deviceOf = async (region: string) => {
+      await addDevices(1, region);
+      const [row] = await fleet.databases[DEVICE]!.query<{ id: string }>(
+        `SELECT id FROM devices WHERE region = $1`,
+        [region],
+      );
+      return row.id;
+    };
+    const users = await createUsers(10);
+    const codes = (answers: Array<Answer<{ code?: string }>>) =>
+      new Set(answers.map((answer) => answer.body.code));
+
+    // 50 allocations of the only device for 60 minutes against 50 bookings of it from minute 30.
+    const allocRegion = 'race-alloc';
+    const allocDevice = await deviceOf(allocRegion);
+    const slot = { startAt: new Date(Date.now() + 30 * 60_000), endAt: new Date(Date.now() + 90 * 60_000) };
+    const mixed = await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        index % 2 === 0
+          ? call<{ code?: string }>(
+              fleet.url(DEVICE, index % 4 < 2 ? 0 : 1),
+              'POST',
+              'scheduler/devices/allocate',
+              users[index % 10].token,
+              {
+                durationMinutes: 60,
+                requirements: { region: allocRegion },
+              },
+            )
+          : call<{ code?: string }>(
+              fleet.url(DEVICE, index % 4 < 2 ? 0 : 1),
+              'POST',
+              'scheduler/reservations',
+              users[index % 10].token,
+              {
+                deviceId: allocDevice,
+                startAt: slot.startAt.toISOString(),
+                endAt: slot.endAt.toISOString(),
+              },
+            ),
+      ),
+    );
+    const allocated = mixed.filter((answer, index) => index % 2 === 0 && answer.status === 201);
+    const booked = mixed.filter((answer, index) => index % 2 === 1 && answer.status === 201);
+    expect(allocated.length + booked.length).toBe(1);
+    const lost = mixed.filter((answer) => answer.status !== 201);
+    expect(codes(lost)).toEqual(new Set(['NO_DEVICE_AVAILABLE', 'RESERVATION_CONFLICT']));
+
+    // 50 extensions of a 30-minute allocation by an hour against 50 bookings from 10 minutes after its end.
+    const extendRegion = 'race-extend';
+    const extendDevice = await deviceOf(extendRegion);
+    const holder = users[0];
+    const held = await call<AllocationResponse>(
+      fleet.url(DEVICE),
+      'POST',
+      'scheduler/devices/allocate',
+      holder.token,
+      {
+        durationMinutes: 30,
+        requirements: { region: extendRegion },
+      },
+    );
+    expect(held.status).toBe(201);
+    const end = Date.parse(held.body.expiresAt);
+    const raced = await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        index % 2 === 0
+          ? fetch(
+              `${fleet.url(DEVICE, index % 4 < 2 ? 0 : 1)}/scheduler/allocations/${held.body.id}/extend`,
+              {
+                method: 'PUT',
+                headers: {
+                  'content-type': 'application/json',
+                  authorization: `Bearer ${holder.token}`,
+                  'idempotency-key': `race-extend-${index}`,
+                },
+                body: JSON.stringify({ additionalMinutes: 60 }),
+              },
+            ).then(async (response) => ({
+              status: response.status,
+              body: (await response.json()) as { code?: string },
+            }))
+          : call<{ code?: string }>(
+              fleet.url(DEVICE, index % 4 < 2 ? 0 : 1),
+              'POST',
+              'scheduler/reservations',
+              users[index % 10].token,
+              {
+                deviceId: extendDevice,
+                startAt: new Date(end + 10 * 60_000).toISOString(),
+                endAt: new Date(end + 40 * 60_000).toISOString(),
+              },
+            ),
+      ),
+    );
+    const extended = raced.filter((answer, index) => index % 2 === 0 && answer.status === 200);
+    const reserved = raced.filter((answer, index) => index % 2 === 1 && answer.status === 201);
+    // One extension (the pro cooldown allows one a minute) or one booking: never both.
+    expect(extended.length + reserved.length).toBe(1);
+    for (const answer of raced.filter((candidate, index) => index % 2 === 0 && candidate.status !== 200)) {
+      expect(['EXTENSION_CONFLICT', 'EXTENSION_COOLDOWN', 'REQUEST_IN_PROGRESS']).toContain(answer.body.code);
+    }
+    const [{ overlaps }] = await fleet.databases[DEVICE]!.query<{ overlaps: string }>(
+      `SELECT count(*) AS overlaps FROM device_allocations a JOIN device_allocations b
+         ON a.device_id = b.device_id AND a.id < b.id AND a.period && b.period
+       WHERE a.ended_at IS NULL AND b.ended_at IS NULL AND a.device_id = ANY($1::uuid[])`,
+      [[allocDevice, extendDevice]],
+    );
+    expect(overlaps).toBe('0');
+  });
+
+  it('gives each freed device to one queue entry and each entry one device, across both replicas', async () => {
+    const region = 'queue-race';
+    await addDevices(20, region);
+    // Two holders: a pro quota holds ten devices.
+    const holders = await createUsers(2);
+    const held = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        call<AllocationResponse>(
+          fleet.url(DEVICE, index % 2),
+          'POST',
+          'scheduler/devices/allocate',
+          holders[index % 2].token,
+          {
+            durationMinutes: 60,
+            requirements: { region },
+          },
+        ),
+      ),
+    );
+    expect(held.map((answer) => answer.status)).toEqual(Array(20).fill(201));
+    const waiters = await createUsers(30);
+    const joined = await Promise.all(
+      waiters.map((user, index) =>
+        call<{ id: string; status: string }>(
+          fleet.url(DEVICE, index % 2),
+          'POST',
+          'scheduler/queue/join',
+          user.token,
+          {
+            durationMinutes: 10,
+            requirements: { region },
+          },
+        ),
+      ),
+    );
+    expect(joined.map((answer) => answer.status)).toEqual(Array(30).fill(201));
+    const entryIds = joined.map((answer) => answer.body.id);
+
+    // Both replicas free devices at once, and both serve the queue as they do.
+    await Promise.all(
+      held.map((answer, index) =>
+        call(fleet.url(DEVICE, index % 2), 'POST', 'scheduler/devices/release', holders[index % 2].token, {
+          allocationId: answer.body.id,
+        }),
+      ),
+    );
+    const fulfilled = await waitFor(
+      async () => {
+        const rows = await fleet.databases[DEVICE]!.query<{ id: string; allocation_id: string }>(
+          `SELECT id, allocation_id FROM device_queue_entries WHERE id = ANY($1::uuid[]) AND status = 'fulfilled'`,
+          [entryIds],
+        );
+        return rows.length === 20 && rows;
+      },
+      { timeoutMs: 30_000, description: '20 entries fulfilled' },
+    );
+    const allocations = await fleet.databases[DEVICE]!.query<{
+      key: string;
+      device_id: string;
+      status: string;
+    }>(
+      `SELECT idempotency_key AS key, device_id, status FROM device_allocations WHERE idempotency_key = ANY($1::text[])`,
+      [entryIds.map((id) => `queue:${id}`)],
+    );
+    // One allocation per fulfilled entry, none for the others, and never one device twice.
+    expect(allocations).toHaveLength(20);
+    expect(new Set(allocations.map((row) => row.key)).size).toBe(20);
+    expect(new Set(allocations.map((row) => row.device_id)).size).toBe(20);
+    expect(allocations.every((row) => row.status === 'active')).toBe(true);
+    expect(new Set(fulfilled.map((row) => row.allocation_id)).size).toBe(20);
+    const [{ waiting }] = await fleet.databases[DEVICE]!.query<{ waiting: string }>(
+      `SELECT count(*) AS waiting FROM device_queue_entries WHERE id = ANY($1::uuid[]) AND status IN ('waiting', 'serving')`,
+      [entryIds],
+    );
+    expect(waiting).toBe('10');
+  });
+
+  // Last: it kills a replica.
+  it('activates every due reservation exactly once while a replica is killed (kill -9) mid-run', async () => {
+    const region = 'activate-kill';
+    await addDevices(100, region);
+    const users = await createUsers(10);
+    const startAt = new Date(Date.now() + 15_000);
+    const booked = await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        call<ReservationResponse>(
+          fleet.url(DEVICE, index % 2),
+          'POST',
+          'scheduler/reservations',
+          users[index % 10].token,
+          {
+            requirements: { region },
+            startAt: startAt.toISOString(),
+            endAt: new Date(startAt.getTime() + 30 * 60_000).toISOString(),
+          },
+        ),
+      ),
+    );
+    expect(booked.map((answer) => answer.status)).toEqual(Array(100).fill(201));
+    const ids = booked.map((answer) => answer.body.id);
+
+    // Both replicas activate every 2 s, 10 reservations per transaction: kill one as the first run
+    // after the start is under way.
+    const victim = fleet.processes[DEVICE]![0];
+    await waitFor(
+      async () =>
+        (
+          await fleet.databases[DEVICE]!.query(
+            `SELECT 1 FROM device_reservations WHERE id = ANY($1::uuid[]) AND status = 'active' LIMIT 1`,
+            [ids],
+          )
+        ).length > 0,
+      { timeoutMs: 20_000, intervalMs: 20, description: 'the first activation' },
+    );
+    await victim.stop('SIGKILL');
+
+    await waitFor(
+      async () =>
+        (
+          await fleet.databases[DEVICE]!.query(
+            `SELECT 1 FROM device_reservations WHERE id = ANY($1::uuid[]) AND status = 'active'`,
+            [ids],
+          )
+        ).length === 100,
+      { timeoutMs: 30_000, description: 'all 100 reservations activated by the surviving replica' },
+    );
+    const rows = await fleet.databases[DEVICE]!.query<{ status: string; held: boolean; announced: string }>(
+      `SELECT a.status, d.held_by = a.id AS held,
+              (SELECT count(*) FROM outbox o WHERE o.event_type = 'device.allocated'
+                 AND o.data->>'allocationId' = a.id::text) AS announced
+       FROM device_allocations a JOIN devices d ON d.id = a.device_id
+       WHERE a.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(rows).toHaveLength(100);
+    expect(rows.every((row) => row.status === 'active' && row.held && row.announced === '1')).toBe(true);
+    const activeOnDevices = await fleet.databases[DEVICE]!.query<{ holders: string }>(
+      `SELECT count(*) AS holders FROM device_allocations a JOIN devices d ON d.id = a.device_id
+       WHERE d.region = $1 AND a.status IN ('pending', 'active')`,
+      [region],
+    );
+    expect(activeOnDevices[0].holders).toBe('100');
+  });
 });

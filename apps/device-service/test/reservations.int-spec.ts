@@ -436,4 +436,63 @@ describe('reservations', () => {
       ).status,
     ).toBe(403);
   });
+
+  it.each(['suspended', 'deleted'])(
+    "ends a %s user's allocations, billed to that moment, and cancels their reservations",
+    async (status) => {
+      const place = region('s');
+      await app.addDevices(2, { region: place });
+      const user = await app.createUser({ tier: 'pro' });
+      const held = await app.request<AllocationResponse>('POST', 'scheduler/devices/allocate', {
+        token: user.token,
+        body: { durationMinutes: 30, requirements: { region: place } },
+      });
+      const booked = await book(user.token, {
+        requirements: { region: place },
+        startAt: inMinutes(120),
+        endAt: inMinutes(180),
+      });
+      expect([held.status, booked.status]).toEqual([201, 201]);
+      expect((await app.quotaUsage(user.id)).devices).toBe(2);
+
+      app.clock.advance(90_000);
+      const suspended = await app.request(
+        'PATCH',
+        `users/${user.id}`,
+        { token: app.tokens.admin(), body: { status } },
+        'user',
+      );
+      expect(suspended.status).toBe(200);
+      const ended = await waitFor(
+        async () => {
+          const [row] = await app.query<{ status: string; end_reason: string; billed_seconds: number }>(
+            'SELECT status, end_reason, billed_seconds FROM device_allocations WHERE id = $1',
+            [held.body.id],
+          );
+          return row.status !== 'active' && row;
+        },
+        { description: `the allocation ended by user.${status}` },
+      );
+      expect(ended).toEqual({ status: 'released', end_reason: `user_${status}`, billed_seconds: 90 });
+      const reservation = await app.request<ReservationResponse>(
+        'GET',
+        `scheduler/reservations/${booked.body.id}`,
+        {
+          token: app.tokens.admin(),
+        },
+      );
+      expect(reservation.body).toMatchObject({
+        status: 'cancelled',
+        cancelReason: `user_${status}`,
+        cancellationFeeSeconds: 0,
+      });
+      await waitFor(async () => (await app.quotaUsage(user.id)).devices === 0, {
+        description: 'quota given back',
+      });
+      await waitFor(
+        async () => (await app.billingRecords(user.id)).some((record) => record.billed_seconds === 90),
+        { description: 'the 90 s billed' },
+      );
+    },
+  );
 });

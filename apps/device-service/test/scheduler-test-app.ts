@@ -63,7 +63,7 @@ export class SchedulerTestApp {
   static async start(environment: Record<string, string> = {}): Promise<SchedulerTestApp> {
     const fleet = await ServiceFleet.start({
       processes: { [USER]: 1, [BILLING]: 1, [DEVICE]: 0 },
-      observe: ['device.#', 'allocation.#', 'billing.#', 'reservation.#'],
+      observe: ['device.#', 'allocation.#', 'billing.#', 'reservation.#', 'queue.#'],
       environment: { RATE_LIMIT_WRITE_POINTS: '0' },
     });
     try {

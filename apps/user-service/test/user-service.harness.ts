@@ -1,6 +1,7 @@
 import {
   createTestDatabase,
   createTestSecrets,
+  EventObserver,
   serviceEnvironment,
   ServiceProcess,
   TestTokens,
@@ -33,26 +34,35 @@ export class UserServiceHarness {
     readonly secrets: TestSecrets,
     readonly process: ServiceProcess,
     readonly tokens: TestTokens,
+    /** Records the `user.*` events the service publishes (and gives them a queue to be routed to). */
+    readonly events: EventObserver,
   ) {}
 
   static async start(overrides: Record<string, string> = {}): Promise<UserServiceHarness> {
     const database = await createTestDatabase('user-service');
     const secrets = createTestSecrets();
+    const env = serviceEnvironment({
+      databaseUrl: database.url,
+      secrets,
+      overrides: {
+        ADMIN_EMAIL: BOOTSTRAP_ADMIN.email,
+        ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
+        ...overrides,
+      },
+    });
+    const events = await EventObserver.connect(env.EVENTS_EXCHANGE);
     try {
-      const process = await ServiceProcess.start({
-        service: 'user-service',
-        env: serviceEnvironment({
-          databaseUrl: database.url,
-          secrets,
-          overrides: {
-            ADMIN_EMAIL: BOOTSTRAP_ADMIN.email,
-            ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
-            ...overrides,
-          },
-        }),
-      });
-      return new UserServiceHarness(database, secrets, process, new TestTokens(secrets, 'device-service'));
+      await events.observe('user.#');
+      const process = await ServiceProcess.start({ service: 'user-service', env });
+      return new UserServiceHarness(
+        database,
+        secrets,
+        process,
+        new TestTokens(secrets, 'device-service'),
+        events,
+      );
     } catch (error) {
+      await events.cleanUp([]);
       await database.drop();
       throw error;
     }
@@ -105,6 +115,7 @@ export class UserServiceHarness {
 
   async close(): Promise<void> {
     await this.process.stop('SIGKILL');
+    await this.events.cleanUp([]);
     await this.database.drop();
   }
 }

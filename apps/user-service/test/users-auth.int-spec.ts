@@ -7,6 +7,7 @@ import {
   repositoryRoot,
   serviceEnvironment,
   ServiceProcess,
+  waitFor,
 } from '@cloudphone/shared/testing';
 import { BOOTSTRAP_ADMIN, UserServiceHarness } from './user-service.harness';
 
@@ -35,6 +36,11 @@ describe('user-service users and login', () => {
   afterEach(() => {
     expect(service.errorLogs()).toEqual([]);
   });
+
+  const eventsOf = (userId: string) =>
+    service.events.received
+      .filter(({ envelope }) => (envelope.data as { userId?: string }).userId === userId)
+      .map(({ envelope }) => [envelope.type, envelope.data]);
 
   describe('bootstrap admin', () => {
     it('logs in right after boot, with the email in any case, and gets an admin JWT', async () => {
@@ -292,6 +298,18 @@ describe('user-service users and login', () => {
       });
       expect((await patch(userId, { tier: 'standard' })).status).toBe(200);
       expect((await quota()).body).toMatchObject({ limits: custom, usage: { devices: 3 } });
+
+      // Each committed tier change was announced once, in order; the refused downgrade was not.
+      expect((await patch(userId, { status: 'suspended' })).status).toBe(200);
+      expect((await patch(userId, { status: 'deleted' })).status).toBe(200);
+      await waitFor(() => eventsOf(userId).length === 5, { description: 'five user events' });
+      expect(eventsOf(userId)).toEqual([
+        ['user.tier_changed', { userId, tenantId: 'default', previousTier: 'free', tier: 'pro' }],
+        ['user.tier_changed', { userId, tenantId: 'default', previousTier: 'pro', tier: 'enterprise' }],
+        ['user.tier_changed', { userId, tenantId: 'default', previousTier: 'enterprise', tier: 'standard' }],
+        ['user.suspended', { userId, tenantId: 'default' }],
+        ['user.deleted', { userId, tenantId: 'default' }],
+      ]);
     });
 
     it('refuses PATCH from non-admins, empty changes, and an admin locking themself out', async () => {

@@ -22,6 +22,19 @@ export { AllocateDeviceRequest } from './device/allocate-device-request.dto';
 export { ALLOCATION_LIMITS, ALLOCATION_STATUSES } from './device/allocation-attributes';
 export type { AllocationStatus } from './device/allocation-attributes';
 export { AllocationResponse } from './device/allocation-response.dto';
+export {
+  ALLOCATION_BATCH_LIMITS,
+  BatchAllocateRequest,
+  BatchExtendItem,
+  BatchExtendRequest,
+  BatchItemError,
+  BatchItemResult,
+  BatchQueryRequest,
+  BatchQueryResponse,
+  BatchReleaseRequest,
+  BatchResponse,
+  UserAllocations,
+} from './device/allocation-batch.dto';
 export { AllocationExtension, AllocationExtensionResponse } from './device/allocation-extension-response.dto';
 export { ExtendAllocationRequest, EXTENSION_REASON_MAX_LENGTH } from './device/extend-allocation-request.dto';
 export {
@@ -50,6 +63,15 @@ export { DeviceResponse } from './device/device-response.dto';
 export { DEVICE_SPEC_BOUNDS, deviceSpecOf } from './device/device-spec';
 export type { DeviceSpec } from './device/device-spec';
 export { DEVICE_ROUTES } from './device/device.routes';
+export {
+  JoinQueueRequest,
+  QUEUE_ENTRY_STATUSES,
+  QUEUE_MAX_WAIT_MINUTES,
+  QueueEntryResponse,
+  QueuePositionResponse,
+  QueueStatsResponse,
+} from './device/queue.dto';
+export type { QueueEntryStatus } from './device/queue.dto';
 export { ReleaseDeviceRequest } from './device/release-device-request.dto';
 export { UpdateDeviceRequest } from './device/update-device-request.dto';
 export * from './events';

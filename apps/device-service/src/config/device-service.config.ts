@@ -113,6 +113,19 @@ export class DeviceServiceConfig extends PlatformServiceConfig {
   @EnvInteger('RESERVATION_FREE_CANCELLATION_MINUTES', { default: 60, min: 0, max: 525_600 })
   reservationFreeCancellationMinutes!: number;
 
+  // Priority queue (src/modules/allocations/queue).
+  /** How long an entry waits when the request gives no maxWaitMinutes. */
+  @EnvInteger('QUEUE_DEFAULT_MAX_WAIT_MINUTES', { default: 60, min: 1, max: 1440 })
+  queueDefaultMaxWaitMinutes!: number;
+
+  /** Priority an entry gains per minute waited (tiers start 10 points apart). */
+  @EnvInteger('QUEUE_AGING_PER_MINUTE', { default: 1, min: 0, max: 1000 })
+  queueAgingPerMinute!: number;
+
+  /** Entries one serving pass tries, highest priority first. */
+  @EnvInteger('QUEUE_SERVE_BATCH', { default: 50, min: 1, max: 1000 })
+  queueServeBatch!: number;
+
   /** Ended allocations older than this move to `device_allocations_history` (daily job). */
   @EnvInteger('ALLOCATION_HISTORY_RETENTION_DAYS', { default: 30, min: 1, max: 3650 })
   allocationHistoryRetentionDays!: number;

@@ -14,6 +14,7 @@ export const ALLOCATION_END_REASONS = [
   'released',
   'expired',
   'user_deleted',
+  'user_suspended',
   'account_overdue',
   'device_failed',
   'admin',

@@ -14,6 +14,14 @@ export const DEVICE_ROUTES = {
   allocations: 'scheduler/allocations',
   /** GET (admin, service): allocation counts by status and region, and pool utilisation. */
   allocationStats: 'scheduler/allocations/stats',
+  /** POST: 1–50 allocations, one result per item (Idempotency-Key: per item, the key plus its index). */
+  allocateBatch: 'scheduler/allocations/batch',
+  /** POST: 1–100 releases, one result per item. */
+  releaseBatch: 'scheduler/allocations/batch/release',
+  /** POST: 1–50 extensions, one result per item (Idempotency-Key required: the key plus the index). */
+  extendBatch: 'scheduler/allocations/batch/extend',
+  /** POST: the live allocations of 1–100 users (admin, service; a user only themself). */
+  queryBatch: 'scheduler/allocations/batch/query',
   /** GET: one allocation (its owner, an admin or a service). */
   allocation: 'scheduler/allocations/:id',
   /** PUT (owner, admin, service; Idempotency-Key required): move an active allocation's end later. */
@@ -30,4 +38,16 @@ export const DEVICE_ROUTES = {
   reservationCheckConflict: 'scheduler/reservations/check-conflict',
   /** GET: reservations per status and what is coming (a user's own; admins and services everyone's). */
   reservationStats: 'scheduler/reservations/stats/summary',
+  /** POST: wait for a device when none matching is free (user; admin or service for a userId). */
+  queueJoin: 'scheduler/queue/join',
+  /** GET: queue entries, paginated (a user sees their own). */
+  queue: 'scheduler/queue',
+  /** GET: waiting entries per tier, the oldest wait, and what ended in the last hour. */
+  queueStats: 'scheduler/queue/stats',
+  /** GET: one entry (its owner, an admin or a service). */
+  queueEntry: 'scheduler/queue/:id',
+  /** GET: an entry's place in the queue and estimated wait. */
+  queuePosition: 'scheduler/queue/:id/position',
+  /** POST: leave the queue; repeatable. */
+  queueCancel: 'scheduler/queue/:id/cancel',
 } as const;

@@ -3,17 +3,23 @@ import {
   AllocationExpiredEventData,
   AllocationExpiringEventData,
   AllocationExtendedEventData,
+  AllocationFailedEventData,
   BillingBalanceLowEventData,
   BillingOverdueEventData,
   BillingUsageRecordedEventData,
   DeviceAllocatedEventData,
   DeviceFailedEventData,
   DeviceReleasedEventData,
+  QueueExpiredEventData,
+  QueueFulfilledEventData,
+  QueueRefusedEventData,
   ReservationCancelledEventData,
   ReservationConfirmedEventData,
   ReservationMissedEventData,
   ReservationReminderEventData,
   UserDeletedEventData,
+  UserSuspendedEventData,
+  UserTierChangedEventData,
 } from './event-payloads';
 
 /** A class-validator class describing an event's `data`. */
@@ -41,10 +47,16 @@ export const DOMAIN_EVENT_PAYLOADS = {
   [DOMAIN_EVENTS.reservationReminder]: { 1: ReservationReminderEventData },
   [DOMAIN_EVENTS.reservationCancelled]: { 1: ReservationCancelledEventData },
   [DOMAIN_EVENTS.reservationMissed]: { 1: ReservationMissedEventData },
+  [DOMAIN_EVENTS.queueFulfilled]: { 1: QueueFulfilledEventData },
+  [DOMAIN_EVENTS.queueExpired]: { 1: QueueExpiredEventData },
+  [DOMAIN_EVENTS.queueRefused]: { 1: QueueRefusedEventData },
   [DOMAIN_EVENTS.billingUsageRecorded]: { 1: BillingUsageRecordedEventData },
   [DOMAIN_EVENTS.billingBalanceLow]: { 1: BillingBalanceLowEventData },
   [DOMAIN_EVENTS.billingOverdue]: { 1: BillingOverdueEventData },
   [DOMAIN_EVENTS.userDeleted]: { 1: UserDeletedEventData },
+  [DOMAIN_EVENTS.userSuspended]: { 1: UserSuspendedEventData },
+  [DOMAIN_EVENTS.userTierChanged]: { 1: UserTierChangedEventData },
+  [DOMAIN_EVENTS.allocationFailed]: { 1: AllocationFailedEventData },
 } as const satisfies Record<DomainEventType, EventPayloadVersions>;
 
 type DomainEventPayloads = typeof DOMAIN_EVENT_PAYLOADS;

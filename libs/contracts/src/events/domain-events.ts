@@ -19,10 +19,16 @@ export const DOMAIN_EVENTS = {
   reservationReminder: 'reservation.reminder',
   reservationCancelled: 'reservation.cancelled',
   reservationMissed: 'reservation.missed',
+  queueFulfilled: 'queue.fulfilled',
+  queueExpired: 'queue.expired',
+  queueRefused: 'queue.refused',
   billingUsageRecorded: 'billing.usage_recorded',
   billingBalanceLow: 'billing.balance_low',
   billingOverdue: 'billing.overdue',
   userDeleted: 'user.deleted',
+  userSuspended: 'user.suspended',
+  userTierChanged: 'user.tier_changed',
+  allocationFailed: 'allocation.failed',
 } as const;
 
 export type DomainEventType = (typeof DOMAIN_EVENTS)[keyof typeof DOMAIN_EVENTS];

@@ -87,6 +87,9 @@ const VALID: { [T in DomainEventType]: PayloadOf<T, 1> } = {
   'reservation.reminder': { ...slot(), minutesLeft: 15 },
   'reservation.cancelled': { ...slot(), feeSeconds: 0 },
   'reservation.missed': { ...slot(), reason: 'DEVICE_UNAVAILABLE' },
+  'queue.fulfilled': { entryId: usageId, userId, tenantId, waitedSeconds: 95, allocationId, deviceId },
+  'queue.expired': { entryId: usageId, userId, tenantId, waitedSeconds: 3600 },
+  'queue.refused': { entryId: usageId, userId, tenantId, waitedSeconds: 12, code: 'INSUFFICIENT_BALANCE' },
   'billing.usage_recorded': {
     usageId,
     allocationId,
@@ -100,6 +103,9 @@ const VALID: { [T in DomainEventType]: PayloadOf<T, 1> } = {
   'billing.balance_low': { userId, tenantId, balanceMinor: '420', thresholdMinor: '500', currency: 'EUR' },
   'billing.overdue': { userId, tenantId, balanceMinor: '-5', currency: 'JPY' },
   'user.deleted': { userId, tenantId },
+  'user.suspended': { userId, tenantId },
+  'user.tier_changed': { userId, tenantId, previousTier: 'free', tier: 'pro' },
+  'allocation.failed': { allocationId, deviceId, userId, tenantId, code: 'QUOTA_EXCEEDED' },
 };
 
 /** Each invalid field of `data` under `payloadClass`, with its messages. */

@@ -13,6 +13,7 @@ import {
 import { CURRENCY_PATTERN, MINOR_UNITS_PATTERN } from '../common/money';
 import { ALLOCATION_END_REASONS, ALLOCATION_LIMITS } from '../device/allocation-attributes';
 import { type DeviceSpec, IsDeviceSpecValue } from '../device/device-spec';
+import { USER_TIERS, type UserTier } from '../user/user-attributes';
 import { EVENT_FIELD_LIMITS, IsEventTime } from './event-payload-fields';
 
 /*
@@ -78,7 +79,7 @@ export class DeviceAllocatedEventData extends AllocationEventData implements Dev
 
 /** Why an allocation ended (the `reason` of `device.released`; ALLOCATION_END_REASONS lists them). */
 export type AllocationEndReason =
-  'released' | 'expired' | 'user_deleted' | 'account_overdue' | 'device_failed' | 'admin';
+  'released' | 'expired' | 'user_deleted' | 'user_suspended' | 'account_overdue' | 'device_failed' | 'admin';
 
 /** `device.released` v1: an allocation ended other than by expiry, billed to the second. */
 export class DeviceReleasedEventData extends AllocationEventData {
@@ -191,6 +192,36 @@ export class ReservationMissedEventData extends ReservationEventData {
   reason!: string;
 }
 
+/** Which queue entry an event is about (plus whose it is). */
+abstract class QueueEventData extends UserEventData {
+  @IsUUID()
+  entryId!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(EVENT_FIELD_LIMITS.intMax)
+  waitedSeconds!: number;
+}
+
+/** `queue.fulfilled` v1: a queue entry got its device: the allocation is active. */
+export class QueueFulfilledEventData extends QueueEventData {
+  @IsUUID()
+  allocationId!: string;
+
+  @IsUUID()
+  deviceId!: string;
+}
+
+/** `queue.expired` v1: a queue entry waited its maxWaitMinutes without a device. */
+export class QueueExpiredEventData extends QueueEventData {}
+
+/** `queue.refused` v1: a device was free for the entry, but quota, balance or the account said no. */
+export class QueueRefusedEventData extends QueueEventData {
+  @Matches(/^[A-Z][A-Z0-9_]*$/, { message: '$property must be an error code' })
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  code!: string;
+}
+
 /** `device.failed` v1: a device stopped working. */
 export class DeviceFailedEventData {
   @IsUUID()
@@ -254,3 +285,22 @@ export class BillingOverdueEventData extends UserEventData {
 
 /** `user.deleted` v1: a user account was deleted. */
 export class UserDeletedEventData extends UserEventData {}
+
+/** `user.suspended` v1: a user account was suspended; it may not hold devices or bookings. */
+export class UserSuspendedEventData extends UserEventData {}
+
+/** `user.tier_changed` v1: a user's tier (extension policy, queue priority, quota defaults) changed. */
+export class UserTierChangedEventData extends UserEventData {
+  @IsIn(USER_TIERS)
+  previousTier!: UserTier;
+
+  @IsIn(USER_TIERS)
+  tier!: UserTier;
+}
+
+/** `allocation.failed` v1: a claimed device was not handed over (quota, balance, a dependency down). */
+export class AllocationFailedEventData extends AllocationEventData {
+  @Matches(/^[A-Z][A-Z0-9_]*$/, { message: '$property must be an error code' })
+  @MaxLength(EVENT_FIELD_LIMITS.nameMaxLength)
+  code!: string;
+}

@@ -11,4 +11,4 @@ export {
 export type { HttpClientPolicy } from './http-client.policy';
 export { HttpClientRegistry } from './http-client.registry';
 export { ServiceClient } from './service-client';
-export type { DeliveryOutcome, UnavailabilityPolicy } from './service-client';
+export type { CheckResult, DeliveryOutcome, UnavailabilityPolicy } from './service-client';

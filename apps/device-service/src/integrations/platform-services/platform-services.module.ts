@@ -20,6 +20,7 @@ import { UserDirectoryClient } from './user-directory.client';
         new QuotaClient(
           registry.client({ name: SERVICE_CATALOG.user.name, baseUrl: config.userServiceUrl }),
           metrics,
+          config.quotaCheckWhenUnavailable,
         ),
     },
     {

@@ -1,6 +1,8 @@
 import {
   deviceSpecOf,
   type QuotaChangeResponse,
+  type QuotaCheckRequest,
+  type QuotaCheckResponse,
   type QuotaRestoreBatchRequest,
   type QuotaRestoreBatchResponse,
   type QuotaRestoreRequest,
@@ -10,8 +12,10 @@ import {
 import {
   type DeliveryOutcome,
   type HttpClient,
+  type CheckResult,
   type MetricsService,
   ServiceClient,
+  type UnavailabilityPolicy,
 } from '@cloudphone/shared';
 
 /**
@@ -20,8 +24,27 @@ import {
  * (both are idempotent per allocationId).
  */
 export class QuotaClient extends ServiceClient {
-  constructor(http: HttpClient, metrics: MetricsService) {
+  constructor(
+    http: HttpClient,
+    metrics: MetricsService,
+    /** QUOTA_CHECK_WHEN_UNAVAILABLE, for the read-only `check`. */
+    private readonly checkWhenUnavailable: UnavailabilityPolicy = 'deny',
+  ) {
     super(http, metrics);
+  }
+
+  /** Would adding `request` keep the user within every limit? Read-only; nothing is taken. */
+  check(request: QuotaCheckRequest): Promise<CheckResult<QuotaCheckResponse>> {
+    const body: QuotaCheckRequest = {
+      userId: request.userId,
+      devices: request.devices,
+      cpuCores: request.cpuCores,
+      memoryMb: request.memoryMb,
+      storageGb: request.storageGb,
+    };
+    return this.policyCheck('quota.check', this.checkWhenUnavailable, () =>
+      this.http.post<QuotaCheckResponse>(USER_ROUTES.quotaCheck, body, { idempotent: true }),
+    );
   }
 
   /** Counts an allocation against the quota (403 QUOTA_EXCEEDED → `rejected`). */

@@ -124,6 +124,7 @@ function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: En
     allocated: jest.fn(async () => undefined),
     allocatedRow: jest.fn((claim: AllocationRecord) => ({ type: 'device.allocated', claimId: claim.id })),
     written: jest.fn(async () => undefined),
+    failed: jest.fn(async () => undefined),
   };
   const cache = { invalidateTags: jest.fn(async () => undefined) };
   const metrics = new MetricsService('device-service', 'spec');
@@ -235,6 +236,7 @@ describe('AllocateDeviceUseCase', () => {
     expect(cache.invalidateTags).toHaveBeenCalled();
     expect(allocations.activate).not.toHaveBeenCalled();
     expect(publisher.allocated).not.toHaveBeenCalled();
+    expect(publisher.failed).toHaveBeenCalledWith(expect.objectContaining({ id: claimId }), 'QUOTA_EXCEEDED');
   });
 
   it('answers ALLOCATION_ABANDONED when the claim was failed before its activation', async () => {

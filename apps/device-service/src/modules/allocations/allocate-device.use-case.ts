@@ -215,8 +215,9 @@ export class AllocateDeviceUseCase {
     try {
       const reports = await this.transactions.run(async () => {
         const failed = await this.allocations.failClaim(claim.id, code);
-        if (!failed || !restoreQuota) return [];
-        return this.dispatcher.store([quotaRestoreReport(claim)]);
+        if (!failed) return [];
+        await this.publisher.failed(claim, code);
+        return restoreQuota ? this.dispatcher.store([quotaRestoreReport(claim)]) : [];
       });
       await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
       // Waited for, so the quota is back before the caller hears "no" and tries again.

@@ -3,6 +3,7 @@ import {
   type AllocationExpiredEventData,
   type AllocationExpiringEventData,
   type AllocationExtendedEventData,
+  type AllocationFailedEventData,
   DOMAIN_EVENTS,
   type DeviceAllocatedEventData,
   type DeviceReleasedEventData,
@@ -68,6 +69,18 @@ export class AllocationEventsPublisher {
   /** `allocation.expired` for each expiry, `device.released` (with its reason) for every other end. */
   async ended(allocations: AllocationRecord[]): Promise<void> {
     await this.events.publish(allocations.map(endedEvent));
+  }
+
+  /** `allocation.failed`: a claimed device was not handed over, and why (the refusal's code). */
+  async failed(claim: AllocationRecord, code: string): Promise<void> {
+    const data: AllocationFailedEventData = {
+      allocationId: claim.id,
+      deviceId: claim.deviceId,
+      userId: claim.userId,
+      tenantId: claim.tenantId,
+      code,
+    };
+    await this.events.publish({ type: DOMAIN_EVENTS.allocationFailed, aggregateId: claim.id, data });
   }
 
   /** `allocation.expiring` for each allocation just marked as warned for its current end. */

@@ -64,6 +64,17 @@ export const AllocationErrors = {
         ),
       },
     ),
+  queueEntryNotFound: (entryId: string) =>
+    new AppError('QUEUE_ENTRY_NOT_FOUND', 404, 'Queue entry not found', { entryId }),
+  queueEntryEnded: (entryId: string, status: string) =>
+    CommonErrors.conflict(
+      'QUEUE_ENTRY_ENDED',
+      `The entry is ${status} already; it can no longer be cancelled`,
+      {
+        entryId,
+        status,
+      },
+    ),
   userNotActive: (userId: string) =>
     new AppError('USER_NOT_ACTIVE', 403, 'The user is suspended, deleted or unknown', { userId }),
   invalidRequest: (field: string, reason: string) =>

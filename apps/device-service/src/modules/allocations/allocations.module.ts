@@ -9,12 +9,15 @@ import { AllocationHistory } from './allocation-history.service';
 import { AllocationQueryService } from './allocation-query.service';
 import { AllocationStatistics } from './allocation-statistics.service';
 import { AllocationStatsRepository } from './allocation-stats.repository';
+import { AllocationBatchController } from './allocation-batch.controller';
+import { AllocationBatchUseCase } from './allocation-batch.use-case';
 import { AllocationExtensionsController } from './allocation-extensions.controller';
 import { AllocationExtensionsRepository } from './allocation-extensions.repository';
 import { AllocationsController } from './allocations.controller';
 import { AllocationsRepository } from './allocations.repository';
 import { EndAllocations } from './end-allocations.service';
 import { BillingEventsHandler } from './events/billing-events.handler';
+import { UserEventsHandler } from './events/user-events.handler';
 import { ExpireAllocationsUseCase } from './expire-allocations.use-case';
 import { ExtendAllocationUseCase } from './extend-allocation.use-case';
 import { AllocationHistoryCleanupJob } from './jobs/allocation-history-cleanup.job';
@@ -26,8 +29,10 @@ import { WarnExpiringAllocationsJob } from './jobs/warn-expiring-allocations.job
 import { RecordAllocationChargeUseCase } from './record-allocation-charge.use-case';
 import { RecoverStaleClaimsUseCase } from './recover-stale-claims.use-case';
 import { ReleaseAllocationUseCase } from './release-allocation.use-case';
+import { QUEUE_CONTROLLERS, QUEUE_PROVIDERS } from './queue/queue.providers';
 import { RESERVATION_CONTROLLERS, RESERVATION_PROVIDERS } from './reservations/reservation.providers';
 import { DatabaseClock, SchedulerClock } from './scheduler-clock';
+import { UserTiers } from './user-tiers.service';
 
 export interface AllocationsModuleOptions {
   /** Where allocation times come from (default: the database clock); tests pass their own. */
@@ -39,11 +44,18 @@ export interface AllocationsModuleOptions {
  * extend, expire, recover stale claims, record charges — called by the controller, the jobs and the event
  * handler; the steps they share (EndAllocations, AllocationEventsPublisher, AllocationEntitlements)
  * and the upkeep (AllocationStatistics, AllocationHistory) beside them. Reservations (reservations/)
- * belong here too: their slots are rows of the same table, under the same constraint.
+ * belong here too: their slots are rows of the same table, under the same constraint; and so does the
+ * priority queue (queue/), whose entries become allocations through the allocate use case.
  */
 @Module({
   imports: [DevicesModule, UsageReportsModule, PlatformServicesModule],
-  controllers: [AllocationsController, AllocationExtensionsController, ...RESERVATION_CONTROLLERS],
+  controllers: [
+    AllocationsController,
+    AllocationExtensionsController,
+    AllocationBatchController,
+    ...RESERVATION_CONTROLLERS,
+    ...QUEUE_CONTROLLERS,
+  ],
   providers: [
     AllocationsRepository,
     AllocationExtensionsRepository,
@@ -53,7 +65,9 @@ export interface AllocationsModuleOptions {
     EndAllocations,
     AllocateDeviceUseCase,
     ReleaseAllocationUseCase,
+    UserTiers,
     ExtendAllocationUseCase,
+    AllocationBatchUseCase,
     ExpireAllocationsUseCase,
     RecoverStaleClaimsUseCase,
     RecordAllocationChargeUseCase,
@@ -61,6 +75,7 @@ export interface AllocationsModuleOptions {
     AllocationHistory,
     AllocationQueryService,
     BillingEventsHandler,
+    UserEventsHandler,
     ExpireAllocationsJob,
     WarnExpiringAllocationsJob,
     RecoverStaleClaimsJob,
@@ -68,6 +83,7 @@ export interface AllocationsModuleOptions {
     AllocationHistoryCleanupJob,
     AllocationMetricsJob,
     ...RESERVATION_PROVIDERS,
+    ...QUEUE_PROVIDERS,
   ],
 })
 export class AllocationsModule {

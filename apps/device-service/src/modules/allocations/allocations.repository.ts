@@ -123,6 +123,16 @@ export class AllocationsRepository {
     );
   }
 
+  /** The live (pending or active) allocations of these users, oldest first. */
+  liveOfUsers(userIds: string[]): Promise<AllocationRecord[]> {
+    return this.sql.rows<AllocationRecord>(
+      `SELECT ${ALLOCATIONS.select()} FROM device_allocations
+       WHERE user_id = ANY($1::uuid[]) AND status IN ${HOLDING}
+       ORDER BY created_at, id`,
+      [userIds],
+    );
+  }
+
   /** The allocation holding the device now, else its most recent one (for a repeated release). */
   async findCurrentOfDevice(deviceId: string): Promise<AllocationRecord | null> {
     return this.sql.one<AllocationRecord>(

@@ -8,6 +8,7 @@ import { AllocationEventsPublisher } from './allocation-events.publisher';
 import type { AllocationRecord } from './allocation-record';
 import { endingReports } from './allocation-usage-reports';
 import { AllocationsRepository } from './allocations.repository';
+import { DeviceFreedSignal } from './queue/device-freed.signal';
 import { SchedulerClock } from './scheduler-clock';
 
 /**
@@ -36,6 +37,7 @@ export class EndAllocations {
     private readonly publisher: AllocationEventsPublisher,
     private readonly cache: CacheService,
     private readonly clock: SchedulerClock,
+    private readonly freed: DeviceFreedSignal,
     metrics: MetricsService,
   ) {
     this.ended = metrics.counter({
@@ -88,6 +90,7 @@ export class EndAllocations {
     const quota = stored.filter((report) => report.kind === 'quota_restore');
     const billing = stored.filter((report) => report.kind === 'billing_usage');
     await afterCommit(async () => {
+      this.freed.raise();
       await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
       if (delivery === 'background') {
         this.dispatcher.deliverInBackground(stored);

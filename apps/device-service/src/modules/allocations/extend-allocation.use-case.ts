@@ -13,7 +13,6 @@ import { actorOf, AppError, mayActFor, MetricsService, type Principal } from '@c
 import type { Counter } from 'prom-client';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { BillingClient } from '../../integrations/platform-services/billing.client';
-import { UserDirectoryClient } from '../../integrations/platform-services/user-directory.client';
 import { type ExtensionRecord, toExtensionResponse } from './allocation-extension';
 import { AllocationExtensionsRepository } from './allocation-extensions.repository';
 import { AllocationEventsPublisher } from './allocation-events.publisher';
@@ -23,6 +22,7 @@ import { AllocationErrors } from './allocations.errors';
 import { AllocationsRepository } from './allocations.repository';
 import { type ExtensionState, extensionRefusal, extensionVerdict } from './extension-policy';
 import { SchedulerClock } from './scheduler-clock';
+import { UserTiers } from './user-tiers.service';
 
 /** The answer of an extend call; `replayed` when it repeats an earlier answer for the same key. */
 export interface ExtensionOutcome {
@@ -48,7 +48,7 @@ export class ExtendAllocationUseCase {
   constructor(
     private readonly allocations: AllocationsRepository,
     private readonly extensions: AllocationExtensionsRepository,
-    private readonly users: UserDirectoryClient,
+    private readonly tiers: UserTiers,
     private readonly billing: BillingClient,
     private readonly publisher: AllocationEventsPublisher,
     private readonly clock: SchedulerClock,
@@ -81,14 +81,6 @@ export class ExtendAllocationUseCase {
     }
   }
 
-  /** The tier whose policy applies to the user now (the most restrictive when user-service is down under `allow`). */
-  async tierOf(userId: string): Promise<UserTier> {
-    const standing = await this.users.standing(userId);
-    if (standing.degraded) return 'free';
-    if (!standing.found || standing.status !== 'active') throw AllocationErrors.userNotActive(userId);
-    return standing.tier;
-  }
-
   private async extendOnce(
     principal: Principal,
     allocationId: string,
@@ -101,7 +93,7 @@ export class ExtendAllocationUseCase {
     const earlier = await this.extensions.findByIdempotencyKey(allocation.userId, key);
     if (earlier) return this.replay(earlier, allocation, key, hash);
 
-    const tier = await this.tierOf(allocation.userId);
+    const tier = await this.tiers.tierOf(allocation.userId);
     const policy = this.config.extensionPolicies[tier];
     for (let attempt = 1; ; attempt++) {
       const now = await this.clock.now();
@@ -167,7 +159,7 @@ export class ExtendAllocationUseCase {
     const allocation = await this.visibleAllocation(principal, allocationId);
     let tier: UserTier;
     try {
-      tier = await this.tierOf(allocation.userId);
+      tier = await this.tiers.tierOf(allocation.userId);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'USER_NOT_ACTIVE') throw error;
       return extendInfo(allocation, 'free', this.config.extensionPolicies.free, 0, refusalOf(error), null);

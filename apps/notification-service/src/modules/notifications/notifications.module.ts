@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AllocationEventsHandler } from './events/allocation-events.handler';
+import { QueueEventsHandler } from './events/queue-events.handler';
 import { ReservationEventsHandler } from './events/reservation-events.handler';
+import { UserEventsHandler } from './events/user-events.handler';
 import { BillingEventsHandler } from './events/billing-events.handler';
 import { EventNotificationsService } from './events/event-notifications.service';
 import { UnreadNotificationsMetricsJob } from './jobs/unread-notifications-metrics.job';
@@ -18,6 +20,8 @@ import { NotificationsService } from './notifications.service';
     EventNotificationsService,
     AllocationEventsHandler,
     ReservationEventsHandler,
+    QueueEventsHandler,
+    UserEventsHandler,
     BillingEventsHandler,
     UnreadNotificationsMetricsJob,
   ],

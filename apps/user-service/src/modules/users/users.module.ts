@@ -5,6 +5,7 @@ import { PasswordHasher } from './password-hasher.service';
 import { UserMetricsJob } from './jobs/user-metrics.job';
 import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
+import { UsersEventsPublisher } from './users-events.publisher';
 import { UsersService } from './users.service';
 
 @Module({
@@ -13,6 +14,7 @@ import { UsersService } from './users.service';
   providers: [
     UsersService,
     UsersRepository,
+    UsersEventsPublisher,
     AdminBootstrapService,
     UserMetricsJob,
     { provide: PasswordHasher, useFactory: () => new PasswordHasher() },

@@ -3,6 +3,7 @@ import type { AppError, Principal, TransactionRunner } from '@cloudphone/shared'
 import type { QuotasService } from '../quotas/quotas.service';
 import type { PasswordHasher } from './password-hasher.service';
 import type { UsersRepository } from './users.repository';
+import type { UsersEventsPublisher } from './users-events.publisher';
 import { UsersService } from './users.service';
 
 // The checks UsersService makes before touching the database; the database paths are covered by
@@ -19,6 +20,7 @@ describe('UsersService access rules', () => {
     repository as unknown as UsersRepository,
     {} as PasswordHasher,
     {} as QuotasService,
+    {} as UsersEventsPublisher,
   );
   const adminId = randomUUID();
   const admin: Principal = { kind: 'user', userId: adminId, roles: ['admin', 'user'], tenantId: 'default' };

@@ -15,6 +15,7 @@ import { PasswordHasher } from './password-hasher.service';
 import type { UserRecord, UserWithPasswordHash } from './user-record';
 import { toUserResponse } from './user-response.mapper';
 import { UserErrors } from './users.errors';
+import { UsersEventsPublisher } from './users-events.publisher';
 import { type NewUser, UsersRepository } from './users.repository';
 
 const DEFAULT_TENANT = 'default';
@@ -28,6 +29,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly passwords: PasswordHasher,
     private readonly quotas: QuotasService,
+    private readonly publisher: UsersEventsPublisher,
   ) {}
 
   async list(query: ListQuery): Promise<Page<UserResponse>> {
@@ -92,7 +94,9 @@ export class UsersService {
       if (changes.tier !== undefined && changes.tier !== current.tier) {
         await this.quotas.applyTierDefaults(id, changes.tier);
       }
-      return this.require(id);
+      const after = await this.require(id);
+      await this.publisher.changed(current, after);
+      return after;
     });
     this.logger.log({
       msg: 'user updated',

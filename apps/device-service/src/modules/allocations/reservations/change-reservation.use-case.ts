@@ -4,13 +4,14 @@ import type {
   ReservationResponse,
   UpdateReservationRequest,
 } from '@cloudphone/contracts';
-import { CacheService, mayActFor, type Principal, TransactionRunner } from '@cloudphone/shared';
+import { afterCommit, CacheService, mayActFor, type Principal, TransactionRunner } from '@cloudphone/shared';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
 import { BillingClient } from '../../../integrations/platform-services/billing.client';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../../devices';
 import { UsageReportDispatcher } from '../../usage-reports';
 import { cancellationFeeReport, quotaRestoreReport } from '../allocation-usage-reports';
 import { AllocationErrors } from '../allocations.errors';
+import { DeviceFreedSignal } from '../queue/device-freed.signal';
 import { SchedulerClock } from '../scheduler-clock';
 import { ReservationChangesRepository } from './reservation-changes.repository';
 import { ReservationEventsPublisher } from './reservation-events.publisher';
@@ -40,6 +41,7 @@ export class ChangeReservationUseCase {
     private readonly publisher: ReservationEventsPublisher,
     private readonly cache: CacheService,
     private readonly clock: SchedulerClock,
+    private readonly freed: DeviceFreedSignal,
     private readonly config: DeviceServiceConfig,
   ) {}
 
@@ -77,6 +79,7 @@ export class ChangeReservationUseCase {
     for (let attempt = 1; attempt <= MAX_MOVE_ATTEMPTS; attempt++) {
       const outcome = await this.changes.move(id, startAt, endAt);
       if (outcome === 'moved') {
+        this.freed.raise();
         await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
         const moved = await this.visible(principal, id);
         this.logger.log({ msg: 'reservation moved', reservationId: id, deviceId: moved.deviceId });
@@ -128,11 +131,35 @@ export class ChangeReservationUseCase {
       if (current.status === 'cancelled') return toReservationResponse(current);
       throw ReservationErrors.notChangeable(id, current.status);
     }
+    this.freed.raise();
     await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
     // Waited for, so the quota is back before the caller books again.
     await this.dispatcher.deliver(reports);
     this.logger.log({ msg: 'reservation cancelled', reservationId: id, feeSeconds });
     return toReservationResponse(await this.visible(principal, id));
+  }
+
+  /**
+   * Cancels every confirmed reservation of a user who may no longer hold any (suspended, deleted),
+   * free of charge, inside the caller's transaction (an event handler's: once per event). Their
+   * quota restores are sent after the commit.
+   */
+  async cancelAllOfUser(userId: string, reason: string): Promise<ReservationRecord[]> {
+    const now = await this.clock.now();
+    const cancelled: ReservationRecord[] = [];
+    for (const reservation of await this.reservations.confirmedOfUser(userId)) {
+      if (!(await this.changes.cancel(reservation.id, now, reason, 0))) continue;
+      await this.publisher.cancelled(reservation, 0);
+      cancelled.push(reservation);
+    }
+    if (cancelled.length === 0) return cancelled;
+    const reports = await this.dispatcher.store(cancelled.map(quotaRestoreReport));
+    await afterCommit(async () => {
+      this.dispatcher.deliverInBackground(reports);
+      this.freed.raise();
+      await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
+    });
+    return cancelled;
   }
 
   private async checkBalance(reservation: ReservationRecord, startAt: Date, endAt: Date): Promise<void> {

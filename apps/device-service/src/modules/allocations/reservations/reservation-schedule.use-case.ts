@@ -9,6 +9,7 @@ import { quotaRestoreReport } from '../allocation-usage-reports';
 import { AllocationsRepository } from '../allocations.repository';
 import { ExpireAllocationsUseCase } from '../expire-allocations.use-case';
 import { inBatches } from '../in-batches';
+import { DeviceFreedSignal } from '../queue/device-freed.signal';
 import { SchedulerClock } from '../scheduler-clock';
 import { ReservationChangesRepository } from './reservation-changes.repository';
 import { ReservationEventsPublisher } from './reservation-events.publisher';
@@ -36,6 +37,7 @@ export class ReservationScheduleUseCase {
     private readonly dispatcher: UsageReportDispatcher,
     private readonly cache: CacheService,
     private readonly clock: SchedulerClock,
+    private readonly freed: DeviceFreedSignal,
     private readonly config: DeviceServiceConfig,
   ) {}
 
@@ -116,6 +118,7 @@ export class ReservationScheduleUseCase {
     });
     if (reports === null) return false;
     this.dispatcher.deliverInBackground(reports);
+    this.freed.raise();
     await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
     this.logger.warn({ msg: `reservation ${status}`, reservationId: reservation.id, reason });
     return true;

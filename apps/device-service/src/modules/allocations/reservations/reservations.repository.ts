@@ -134,6 +134,15 @@ export class ReservationsRepository {
     return this.sql.one<SlotDevice>(`SELECT ${SLOT_DEVICE} FROM device_allocations s WHERE s.id = $1`, [id]);
   }
 
+  /** The user's confirmed reservations (not started yet), to cancel when they may hold none. */
+  confirmedOfUser(userId: string): Promise<ReservationRecord[]> {
+    return this.sql.rows<ReservationRecord>(
+      `SELECT ${RESERVATIONS.select()} FROM device_reservation_states WHERE user_id = $1 AND status = 'confirmed'
+       ORDER BY start_at`,
+      [userId],
+    );
+  }
+
   /** A page of reservations; with `userId`, only that user's. */
   list(query: ListQuery, userId?: string): Promise<Page<ReservationRecord>> {
     return findPage(

@@ -7,6 +7,7 @@ const REASON_TEXT: Record<AllocationEndReason, string> = {
   released: 'Your device was released',
   expired: 'Your device reached the end of its allocation and was released',
   user_deleted: 'Your device was released because your account was deleted',
+  user_suspended: 'Your device was released because your account was suspended',
   account_overdue: 'Your device was released because your account is overdue',
   device_failed: 'Your device was released because it failed',
   admin: 'An administrator released your device',

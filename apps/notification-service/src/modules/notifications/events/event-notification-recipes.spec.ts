@@ -3,6 +3,13 @@ import type { EventEnvelope } from '@cloudphone/contracts';
 import { ALLOCATION_EXPIRED_NOTIFICATION } from './allocation-expired.notification';
 import { ALLOCATION_EXPIRING_NOTIFICATION } from './allocation-expiring.notification';
 import { ALLOCATION_EXTENDED_NOTIFICATION } from './allocation-extended.notification';
+import { ALLOCATION_FAILED_NOTIFICATION } from './allocation-failed.notification';
+import {
+  QUEUE_EXPIRED_NOTIFICATION,
+  QUEUE_FULFILLED_NOTIFICATION,
+  QUEUE_REFUSED_NOTIFICATION,
+} from './queue.notifications';
+import { TIER_CHANGED_NOTIFICATION } from './tier-changed.notification';
 import { BALANCE_LOW_NOTIFICATION } from './balance-low.notification';
 import { DEVICE_ALLOCATED_NOTIFICATION } from './device-allocated.notification';
 import { DEVICE_RELEASED_NOTIFICATION } from './device-released.notification';
@@ -121,6 +128,57 @@ describe('event notification recipes', () => {
     );
     expect(missed.body).toBe(
       `Your reservation ${window} could not start (NOT_ACTIVATED); it was released and not billed.`,
+    );
+  });
+
+  it('allocation.failed: says why in words for the known codes, by code otherwise', () => {
+    const failed = { allocationId, deviceId, userId, tenantId: 'default', code: 'INSUFFICIENT_BALANCE' };
+    expect(render(ALLOCATION_FAILED_NOTIFICATION, envelope('allocation.failed', failed))).toEqual({
+      title: 'Allocation failed',
+      body: 'Your device could not be allocated: your balance does not cover it. Nothing was billed.',
+      sourceKey: `allocation.failed:${allocationId}`,
+    });
+    const odd = render(
+      ALLOCATION_FAILED_NOTIFICATION,
+      envelope('allocation.failed', { ...failed, code: 'CLAIM_LOST' }),
+    );
+    expect(odd.body).toBe('Your device could not be allocated: refused (CLAIM_LOST). Nothing was billed.');
+  });
+
+  it('user.tier_changed: names both tiers, one per change event', () => {
+    const event = envelope('user.tier_changed', {
+      userId,
+      tenantId: 'default',
+      previousTier: 'free',
+      tier: 'pro',
+    });
+    expect(render(TIER_CHANGED_NOTIFICATION, event)).toEqual({
+      title: 'Plan changed',
+      body: 'Your plan changed from free to pro. Its quota, extension rules and queue priority apply from now on.',
+      sourceKey: `user.tier_changed:${event.id}`,
+    });
+  });
+
+  it('queue.*: how long it waited, and why it was refused', () => {
+    const entryId = '5d1c2b3a-4f5e-4a6b-9c7d-8e9f0a1b2c3d';
+    const base = { entryId, userId, tenantId: 'default', waitedSeconds: 754 };
+    const fulfilled = render(
+      QUEUE_FULFILLED_NOTIFICATION,
+      envelope('queue.fulfilled', { ...base, allocationId, deviceId }),
+    );
+    expect(fulfilled).toMatchObject({
+      title: 'Your device is ready',
+      sourceKey: `queue.fulfilled:${entryId}`,
+    });
+    expect(fulfilled.body).toContain('in the queue, a device was allocated to you');
+    expect(render(QUEUE_EXPIRED_NOTIFICATION, envelope('queue.expired', base)).sourceKey).toBe(
+      `queue.expired:${entryId}`,
+    );
+    expect(
+      render(QUEUE_REFUSED_NOTIFICATION, envelope('queue.refused', { ...base, code: 'INSUFFICIENT_BALANCE' }))
+        .body,
+    ).toBe(
+      'A device was free for you, but the allocation was refused (INSUFFICIENT_BALANCE); you left the queue.',
     );
   });
 
