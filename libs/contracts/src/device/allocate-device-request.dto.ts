@@ -1,41 +1,24 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
+import { ActingForUserFields } from './acting-for-user.fields';
 import { ALLOCATION_LIMITS } from './allocation-attributes';
-import { DeviceRequirements } from './device-requirements.dto';
+import { DeviceRequirements, RequirementsField } from './device-requirements.dto';
 
 /**
  * Body of `POST /scheduler/devices/allocate`. The user is the caller; only an admin or a service may
  * name another `userId` (and `tenantId`). The idempotency key may come as the `Idempotency-Key`
  * header or as `idempotencyKey` here (both: they must be equal).
  */
-export class AllocateDeviceRequest {
+export class AllocateDeviceRequest extends ActingForUserFields {
   @ApiProperty({ example: 30, minimum: 1, maximum: ALLOCATION_LIMITS.maxDurationMinutes })
   @IsInt()
   @Min(1)
   @Max(ALLOCATION_LIMITS.maxDurationMinutes)
   durationMinutes!: number;
 
-  @ApiPropertyOptional({ type: DeviceRequirements })
-  @OptionalField()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DeviceRequirements)
+  @RequirementsField()
   requirements?: DeviceRequirements;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'Admin or service token only' })
-  @OptionalField()
-  @IsUUID()
-  userId?: string;
-
-  @ApiPropertyOptional({ example: 'default', description: 'Admin or service token only' })
-  @OptionalField()
-  @IsString()
-  @Matches(ALLOCATION_LIMITS.tenantIdPattern, {
-    message: 'tenantId must be lower-case letters, digits and -',
-  })
-  tenantId?: string;
 
   @ApiPropertyOptional({ example: 'order-7f3a', description: 'Same as the Idempotency-Key header' })
   @OptionalField()

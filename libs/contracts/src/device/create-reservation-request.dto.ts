@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsISO8601, IsObject, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsISO8601, IsString, IsUUID, MaxLength } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
-import { ALLOCATION_LIMITS } from './allocation-attributes';
-import { DeviceRequirements } from './device-requirements.dto';
+import { ActingForUserFields } from './acting-for-user.fields';
+import { DeviceRequirements, RequirementsField } from './device-requirements.dto';
 import { RESERVATION_TEXT_MAX_LENGTH } from './reservation-attributes';
 
 /**
@@ -11,17 +10,13 @@ import { RESERVATION_TEXT_MAX_LENGTH } from './reservation-attributes';
  * that meets it is picked at booking), for the slot [startAt, endAt). The user is the caller; only an
  * admin or a service may name another `userId` (and `tenantId`).
  */
-export class CreateReservationRequest {
+export class CreateReservationRequest extends ActingForUserFields {
   @ApiPropertyOptional({ format: 'uuid', description: 'Book this device (or give requirements)' })
   @OptionalField()
   @IsUUID()
   deviceId?: string;
 
-  @ApiPropertyOptional({ type: DeviceRequirements, description: 'Book any device that meets these' })
-  @OptionalField()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DeviceRequirements)
+  @RequirementsField('Book any device that meets these')
   requirements?: DeviceRequirements;
 
   @ApiProperty({ format: 'date-time', example: '2026-12-05T09:00:00.000Z' })
@@ -37,17 +32,4 @@ export class CreateReservationRequest {
   @IsString()
   @MaxLength(RESERVATION_TEXT_MAX_LENGTH)
   note?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'Admin or service token only' })
-  @OptionalField()
-  @IsUUID()
-  userId?: string;
-
-  @ApiPropertyOptional({ example: 'default', description: 'Admin or service token only' })
-  @OptionalField()
-  @IsString()
-  @Matches(ALLOCATION_LIMITS.tenantIdPattern, {
-    message: 'tenantId must be lower-case letters, digits and -',
-  })
-  tenantId?: string;
 }

@@ -1,5 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsObject, IsString, Matches, ValidateNested } from 'class-validator';
+import { composed } from '../common/composed.decorator';
 import { OptionalField } from '../common/optional-field.decorator';
 import { DEVICE_FIELD_LIMITS } from './device-attributes';
 import { type DeviceSpec, DeviceSpecProperty } from './device-spec';
@@ -26,4 +28,15 @@ export class DeviceRequirements implements Partial<DeviceSpec> {
   @IsString()
   @Matches(DEVICE_FIELD_LIMITS.androidVersionPattern, { message: 'androidVersion must look like 13 or 12.1' })
   androidVersion?: string;
+}
+
+/** An optional `requirements` object of a request body, validated as DeviceRequirements. */
+export function RequirementsField(description?: string): PropertyDecorator {
+  return composed([
+    ApiPropertyOptional({ type: DeviceRequirements, description }),
+    OptionalField(),
+    IsObject(),
+    ValidateNested(),
+    Type(() => DeviceRequirements),
+  ]);
 }

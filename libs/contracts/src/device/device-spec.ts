@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
+import { composed } from '../common/composed.decorator';
 import { OptionalField } from '../common/optional-field.decorator';
 
 /**
@@ -40,12 +41,6 @@ export interface DeviceSpecPropertyOptions {
 }
 
 /** Decorators applied as if stacked above a property in this order (TypeScript applies them bottom-up). */
-function composed(decorators: PropertyDecorator[]): PropertyDecorator {
-  return (target, propertyKey) => {
-    for (const decorator of [...decorators].reverse()) decorator(target, propertyKey);
-  };
-}
-
 /** The OpenAPI side of a spec field alone (example and bounds), for responses. */
 export function DeviceSpecApiProperty(
   field: DeviceSpecField,

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
 import { USER_TIERS, type UserTier } from '../user/user-attributes';
+import { ActingForUserFields } from './acting-for-user.fields';
 import { ALLOCATION_LIMITS } from './allocation-attributes';
-import { DeviceRequirements } from './device-requirements.dto';
+import { DeviceRequirements, RequirementsField } from './device-requirements.dto';
 
 /** Where a queue entry stands. */
 export const QUEUE_ENTRY_STATUSES = [
@@ -25,18 +25,14 @@ export const QUEUE_MAX_WAIT_MINUTES = 1440;
  * `durationMinutes` once one is free. The user is the caller; only an admin or a service may name
  * another `userId` (and `tenantId`).
  */
-export class JoinQueueRequest {
+export class JoinQueueRequest extends ActingForUserFields {
   @ApiProperty({ example: 30, minimum: 1, maximum: ALLOCATION_LIMITS.maxDurationMinutes })
   @IsInt()
   @Min(1)
   @Max(ALLOCATION_LIMITS.maxDurationMinutes)
   durationMinutes!: number;
 
-  @ApiPropertyOptional({ type: DeviceRequirements })
-  @OptionalField()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DeviceRequirements)
+  @RequirementsField()
   requirements?: DeviceRequirements;
 
   @ApiPropertyOptional({ example: 30, minimum: 1, maximum: QUEUE_MAX_WAIT_MINUTES })
@@ -45,19 +41,6 @@ export class JoinQueueRequest {
   @Min(1)
   @Max(QUEUE_MAX_WAIT_MINUTES)
   maxWaitMinutes?: number;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'Admin or service token only' })
-  @OptionalField()
-  @IsUUID()
-  userId?: string;
-
-  @ApiPropertyOptional({ example: 'default', description: 'Admin or service token only' })
-  @OptionalField()
-  @IsString()
-  @Matches(ALLOCATION_LIMITS.tenantIdPattern, {
-    message: 'tenantId must be lower-case letters, digits and -',
-  })
-  tenantId?: string;
 }
 
 /** A queue entry as every queue endpoint returns it. */

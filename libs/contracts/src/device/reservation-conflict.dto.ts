@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsISO8601, IsObject, IsUUID, ValidateNested } from 'class-validator';
+import { IsISO8601, IsUUID } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
-import { DeviceRequirements } from './device-requirements.dto';
+import { DeviceRequirements, RequirementsField } from './device-requirements.dto';
 
 /** Body of `POST /scheduler/reservations/check-conflict`: would this booking fit? Nothing is held. */
 export class CheckReservationConflictRequest {
@@ -11,11 +10,7 @@ export class CheckReservationConflictRequest {
   @IsUUID()
   deviceId?: string;
 
-  @ApiPropertyOptional({ type: DeviceRequirements })
-  @OptionalField()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DeviceRequirements)
+  @RequirementsField()
   requirements?: DeviceRequirements;
 
   @ApiProperty({ format: 'date-time' })

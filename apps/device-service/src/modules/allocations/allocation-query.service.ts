@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AllocationResponse, DeviceResponse } from '@cloudphone/contracts';
 import {
-  listOwnerFor,
   mayActFor,
   cacheKey,
   CacheService,
@@ -13,6 +12,7 @@ import {
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG, DevicesService } from '../devices';
 import { toAllocationResponse } from './allocation-record';
+import { listOwnerOf } from './allocation-request';
 import { AllocationErrors } from './allocations.errors';
 import { AllocationsRepository } from './allocations.repository';
 
@@ -28,12 +28,7 @@ export class AllocationQueryService {
 
   /** A user sees their own allocations; admins and services anyone's (filter `userId`). */
   async list(principal: Principal, query: ListQuery): Promise<Page<AllocationResponse>> {
-    const asked = query.filters.find((filter) => filter.name === 'userId')?.value;
-    const owner = listOwnerFor(
-      principal,
-      asked === undefined ? undefined : String(asked),
-      AllocationErrors.actingForOthers,
-    );
+    const owner = listOwnerOf(principal, query);
     const page = await this.allocations.list(query, owner);
     return { ...page, items: page.items.map(toAllocationResponse) };
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ALLOCATION_LIMITS, type AllocateDeviceRequest } from '@cloudphone/contracts';
-import { actsForEveryone, mayActFor, type Principal } from '@cloudphone/shared';
+import { actsForEveryone, type ListQuery, listOwnerFor, mayActFor, type Principal } from '@cloudphone/shared';
 import { AllocationErrors } from './allocations.errors';
 
 /** Who an allocation is for, decided from the token (a body `userId` only counts for admins and services). */
@@ -26,6 +26,19 @@ export function allocationSubject(
     throw AllocationErrors.actingForOthers();
   }
   return { userId, tenantId };
+}
+
+/**
+ * Whose records a scheduler list shows: a user's own (naming another user is a 403), or for an
+ * admin or a service everyone's or the one user its `userId` filter names.
+ */
+export function listOwnerOf(principal: Principal, query: ListQuery): string | undefined {
+  const asked = query.filters.find((filter) => filter.name === 'userId')?.value;
+  return listOwnerFor(
+    principal,
+    asked === undefined ? undefined : String(asked),
+    AllocationErrors.actingForOthers,
+  );
 }
 
 /** The `Idempotency-Key` header, checked, or null when it was not sent. */

@@ -6,16 +6,9 @@ import type {
   QueuePositionResponse,
   QueueStatsResponse,
 } from '@cloudphone/contracts';
-import {
-  afterCommit,
-  listOwnerFor,
-  type ListQuery,
-  mayActFor,
-  type Page,
-  type Principal,
-} from '@cloudphone/shared';
+import { afterCommit, type ListQuery, mayActFor, type Page, type Principal } from '@cloudphone/shared';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
-import { allocationSubject, idempotencyHeaderOf } from '../allocation-request';
+import { allocationSubject, idempotencyHeaderOf, listOwnerOf } from '../allocation-request';
 import { AllocationErrors } from '../allocations.errors';
 import { SchedulerClock } from '../scheduler-clock';
 import { UserTiers } from '../user-tiers.service';
@@ -119,12 +112,7 @@ export class QueueUseCase {
   }
 
   async list(principal: Principal, query: ListQuery): Promise<Page<QueueEntryResponse>> {
-    const asked = query.filters.find((filter) => filter.name === 'userId')?.value;
-    const owner = listOwnerFor(
-      principal,
-      asked === undefined ? undefined : String(asked),
-      AllocationErrors.actingForOthers,
-    );
+    const owner = listOwnerOf(principal, query);
     const page = await this.queue.list(query, owner);
     const now = await this.clock.now();
     return {

@@ -19,7 +19,7 @@ import {
   slotMinutes,
   toReservationResponse,
 } from './reservation-record';
-import { slotProblem } from './reservation-slot';
+import { slotProblem, slotRulesOf } from './reservation-slot';
 import { ReservationErrors } from './reservations.errors';
 import { ReservationsRepository } from './reservations.repository';
 
@@ -71,16 +71,7 @@ export class BookReservationUseCase {
     }
     const startAt = new Date(request.startAt);
     const endAt = new Date(request.endAt);
-    const problem = slotProblem(
-      {
-        minLeadMinutes: this.config.reservationMinLeadMinutes,
-        maxAdvanceDays: this.config.reservationMaxAdvanceDays,
-        maxDurationMinutes: this.config.allocationMaxDurationMinutes,
-      },
-      startAt,
-      endAt,
-      await this.clock.now(),
-    );
+    const problem = slotProblem(slotRulesOf(this.config), startAt, endAt, await this.clock.now());
     if (problem) throw ReservationErrors.badSlot(problem);
 
     const slot: SlotRequest = {

@@ -16,7 +16,7 @@ import { SchedulerClock } from '../scheduler-clock';
 import { ReservationChangesRepository } from './reservation-changes.repository';
 import { ReservationEventsPublisher } from './reservation-events.publisher';
 import { type ReservationRecord, toReservationResponse } from './reservation-record';
-import { cancellationFeeSeconds, slotProblem } from './reservation-slot';
+import { cancellationFeeSeconds, slotProblem, slotRulesOf } from './reservation-slot';
 import { ReservationErrors } from './reservations.errors';
 import { ReservationsRepository } from './reservations.repository';
 
@@ -64,16 +64,7 @@ export class ChangeReservationUseCase {
     if (reservation.status !== 'confirmed') throw ReservationErrors.notChangeable(id, reservation.status);
     const startAt = request.startAt === undefined ? reservation.startAt : new Date(request.startAt);
     const endAt = request.endAt === undefined ? reservation.endAt : new Date(request.endAt);
-    const problem = slotProblem(
-      {
-        minLeadMinutes: this.config.reservationMinLeadMinutes,
-        maxAdvanceDays: this.config.reservationMaxAdvanceDays,
-        maxDurationMinutes: this.config.allocationMaxDurationMinutes,
-      },
-      startAt,
-      endAt,
-      await this.clock.now(),
-    );
+    const problem = slotProblem(slotRulesOf(this.config), startAt, endAt, await this.clock.now());
     if (problem) throw ReservationErrors.badSlot(problem);
     await this.checkBalance(reservation, startAt, endAt);
     for (let attempt = 1; attempt <= MAX_MOVE_ATTEMPTS; attempt++) {

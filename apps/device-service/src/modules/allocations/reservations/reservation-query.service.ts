@@ -5,12 +5,12 @@ import type {
   ReservationResponse,
   ReservationStatsResponse,
 } from '@cloudphone/contracts';
-import { actsForEveryone, listOwnerFor, type ListQuery, type Page, type Principal } from '@cloudphone/shared';
+import { actsForEveryone, type ListQuery, type Page, type Principal } from '@cloudphone/shared';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
-import { AllocationErrors } from '../allocations.errors';
+import { listOwnerOf } from '../allocation-request';
 import { SchedulerClock } from '../scheduler-clock';
 import { toReservationResponse } from './reservation-record';
-import { slotProblem } from './reservation-slot';
+import { slotProblem, slotRulesOf } from './reservation-slot';
 import { ReservationErrors } from './reservations.errors';
 import { ReservationsRepository } from './reservations.repository';
 
@@ -24,12 +24,7 @@ export class ReservationQueryService {
   ) {}
 
   async list(principal: Principal, query: ListQuery): Promise<Page<ReservationResponse>> {
-    const asked = query.filters.find((filter) => filter.name === 'userId')?.value;
-    const owner = listOwnerFor(
-      principal,
-      asked === undefined ? undefined : String(asked),
-      AllocationErrors.actingForOthers,
-    );
+    const owner = listOwnerOf(principal, query);
     const page = await this.reservations.list(query, owner);
     return { ...page, items: page.items.map(toReservationResponse) };
   }
@@ -40,16 +35,7 @@ export class ReservationQueryService {
     }
     const startAt = new Date(request.startAt);
     const endAt = new Date(request.endAt);
-    const problem = slotProblem(
-      {
-        minLeadMinutes: this.config.reservationMinLeadMinutes,
-        maxAdvanceDays: this.config.reservationMaxAdvanceDays,
-        maxDurationMinutes: this.config.allocationMaxDurationMinutes,
-      },
-      startAt,
-      endAt,
-      await this.clock.now(),
-    );
+    const problem = slotProblem(slotRulesOf(this.config), startAt, endAt, await this.clock.now());
     if (problem?.code === 'INVALID_SLOT') throw ReservationErrors.badSlot(problem);
     const found = await this.reservations.conflicts(
       request.deviceId ?? null,

@@ -7,6 +7,19 @@ export interface SlotRules {
   maxDurationMinutes: number;
 }
 
+/** The slot rules of a configuration (RESERVATION_* and ALLOCATION_MAX_DURATION_MINUTES). */
+export function slotRulesOf(config: {
+  reservationMinLeadMinutes: number;
+  reservationMaxAdvanceDays: number;
+  allocationMaxDurationMinutes: number;
+}): SlotRules {
+  return {
+    minLeadMinutes: config.reservationMinLeadMinutes,
+    maxAdvanceDays: config.reservationMaxAdvanceDays,
+    maxDurationMinutes: config.allocationMaxDurationMinutes,
+  };
+}
+
 /** Why a slot cannot be booked: a stable code and what to tell the caller. */
 export interface SlotProblem {
   code: 'INVALID_SLOT' | 'SLOT_TOO_SOON' | 'SLOT_TOO_FAR_AHEAD' | 'SLOT_TOO_LONG';
