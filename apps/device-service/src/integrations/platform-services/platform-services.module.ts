@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type Provider } from '@nestjs/common';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
-import { HttpClientRegistry, MetricsService } from '@cloudphone/shared';
+import { type HttpClient, HttpClientRegistry, MetricsService } from '@cloudphone/shared';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { BillingClient } from './billing.client';
 import { QuotaClient } from './quota.client';
@@ -9,40 +9,47 @@ import { UserDirectoryClient } from './user-directory.client';
 /**
  * device-service's clients of user-service (QuotaClient, UserDirectoryClient) and billing-service (BillingClient), built
  * on the shared HttpClientRegistry from USER_SERVICE_URL, BILLING_SERVICE_URL and
- * BALANCE_CHECK_WHEN_UNAVAILABLE. The allocations and usage-reports modules import it.
+ * QUOTA_CHECK_WHEN_UNAVAILABLE and BALANCE_CHECK_WHEN_UNAVAILABLE. The allocations and usage-reports modules import it.
  */
+/** A provider of one client, built from the shared registry's client of `target` and the config. */
+function platformClient<T>(
+  provide: new (...args: never[]) => T,
+  target: 'user' | 'billing',
+  build: (http: HttpClient, metrics: MetricsService, config: DeviceServiceConfig) => T,
+): Provider {
+  return {
+    provide,
+    inject: [HttpClientRegistry, MetricsService, DeviceServiceConfig],
+    useFactory: (registry: HttpClientRegistry, metrics: MetricsService, config: DeviceServiceConfig) =>
+      build(
+        registry.client({
+          name: SERVICE_CATALOG[target].name,
+          baseUrl: target === 'user' ? config.userServiceUrl : config.billingServiceUrl,
+        }),
+        metrics,
+        config,
+      ),
+  };
+}
+
 @Module({
   providers: [
-    {
-      provide: QuotaClient,
-      inject: [HttpClientRegistry, MetricsService, DeviceServiceConfig],
-      useFactory: (registry: HttpClientRegistry, metrics: MetricsService, config: DeviceServiceConfig) =>
-        new QuotaClient(
-          registry.client({ name: SERVICE_CATALOG.user.name, baseUrl: config.userServiceUrl }),
-          metrics,
-          config.quotaCheckWhenUnavailable,
-        ),
-    },
-    {
-      provide: BillingClient,
-      inject: [HttpClientRegistry, MetricsService, DeviceServiceConfig],
-      useFactory: (registry: HttpClientRegistry, metrics: MetricsService, config: DeviceServiceConfig) =>
-        new BillingClient(
-          registry.client({ name: SERVICE_CATALOG.billing.name, baseUrl: config.billingServiceUrl }),
-          metrics,
-          { checkWhenUnavailable: config.balanceCheckWhenUnavailable },
-        ),
-    },
-    {
-      provide: UserDirectoryClient,
-      inject: [HttpClientRegistry, MetricsService, DeviceServiceConfig],
-      useFactory: (registry: HttpClientRegistry, metrics: MetricsService, config: DeviceServiceConfig) =>
-        new UserDirectoryClient(
-          registry.client({ name: SERVICE_CATALOG.user.name, baseUrl: config.userServiceUrl }),
-          metrics,
-          config.quotaCheckWhenUnavailable,
-        ),
-    },
+    platformClient(
+      QuotaClient,
+      'user',
+      (http, metrics, config) => new QuotaClient(http, metrics, config.quotaCheckWhenUnavailable),
+    ),
+    platformClient(
+      UserDirectoryClient,
+      'user',
+      (http, metrics, config) => new UserDirectoryClient(http, metrics, config.quotaCheckWhenUnavailable),
+    ),
+    platformClient(
+      BillingClient,
+      'billing',
+      (http, metrics, config) =>
+        new BillingClient(http, metrics, { checkWhenUnavailable: config.balanceCheckWhenUnavailable }),
+    ),
   ],
   exports: [QuotaClient, BillingClient, UserDirectoryClient],
 })

@@ -127,7 +127,13 @@ export class ChangeReservationUseCase {
     // Waited for, so the quota is back before the caller books again.
     await this.dispatcher.deliver(reports);
     this.logger.log({ msg: 'reservation cancelled', reservationId: id, feeSeconds });
-    return toReservationResponse(await this.visible(principal, id));
+    return toReservationResponse({
+      ...reservation,
+      status: 'cancelled',
+      cancelledAt: now,
+      cancelReason: request.reason ?? null,
+      cancellationFeeSeconds: feeSeconds,
+    });
   }
 
   /**

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@cloudphone/shared';
+import type { AllocationRecord } from '../allocation-record';
+import { ALLOCATIONS } from '../allocations.repository';
 import type { ReservationRecord } from './reservation-record';
 import { RESERVATIONS } from './reservations.repository';
 
@@ -26,21 +28,21 @@ const ACTIVATE_DUE = `WITH due AS (
     SET status = 'active', fencing_token = h.claim_sequence, started_at = GREATEST(a.started_at, $1::timestamptz),
         updated_at = now()
     FROM held h WHERE a.id = h.held_by AND a.status = 'reserved'
-    RETURNING a.id
+    RETURNING ${ALLOCATIONS.select('a')}
+  ), marked AS (
+    UPDATE device_reservations r SET status = 'active', activated_at = $1, updated_at = now()
+    FROM activated WHERE r.id = activated.id
   )
-  UPDATE device_reservations r SET status = 'active', activated_at = $1, updated_at = now()
-  FROM activated WHERE r.id = activated.id
-  RETURNING r.id`;
+  SELECT * FROM activated`;
 
 /** SQL of the reservation jobs: activation, reminders, no-shows and abandoned bookings. */
 @Injectable()
 export class ReservationJobsRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  /** Activates up to `limit` due reservations; answers their ids (= their allocations' ids). */
-  async activateDue(now: Date, limit: number): Promise<string[]> {
-    const rows = await this.sql.rows<{ id: string }>(ACTIVATE_DUE, [now.toISOString(), limit]);
-    return rows.map((row) => row.id);
+  /** Activates up to `limit` due reservations; answers the allocations they became (same ids). */
+  activateDue(now: Date, limit: number): Promise<AllocationRecord[]> {
+    return this.sql.rows<AllocationRecord>(ACTIVATE_DUE, [now.toISOString(), limit]);
   }
 
   /** Marks up to `limit` confirmed reservations starting within `minutes` of `now` as reminded. */

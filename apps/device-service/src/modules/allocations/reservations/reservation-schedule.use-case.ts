@@ -4,9 +4,7 @@ import { DeviceServiceConfig } from '../../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../../devices';
 import { UsageReportDispatcher } from '../../usage-reports';
 import { AllocationEventsPublisher } from '../allocation-events.publisher';
-import type { AllocationRecord } from '../allocation-record';
 import { quotaRestoreReport } from '../allocation-usage-reports';
-import { AllocationsRepository } from '../allocations.repository';
 import { ExpireAllocationsUseCase } from '../expire-allocations.use-case';
 import { inBatches } from '../in-batches';
 import { DeviceFreedSignal } from '../queue/device-freed.signal';
@@ -30,7 +28,6 @@ export class ReservationScheduleUseCase {
     private readonly transactions: TransactionRunner,
     private readonly jobs: ReservationJobsRepository,
     private readonly changes: ReservationChangesRepository,
-    private readonly allocations: AllocationsRepository,
     private readonly expiry: ExpireAllocationsUseCase,
     private readonly allocationEvents: AllocationEventsPublisher,
     private readonly publisher: ReservationEventsPublisher,
@@ -51,13 +48,12 @@ export class ReservationScheduleUseCase {
     return inBatches(
       () =>
         this.transactions.run(async () => {
-          const ids = await this.jobs.activateDue(await this.clock.now(), batch);
-          const active = (await Promise.all(ids.map((id) => this.allocations.findById(id)))).filter(
-            (allocation): allocation is AllocationRecord => allocation !== null,
-          );
+          const active = await this.jobs.activateDue(await this.clock.now(), batch);
           for (const allocation of active) await this.allocationEvents.allocated(allocation);
-          if (ids.length > 0) this.logger.log({ msg: 'reservations activated', reservationIds: ids });
-          return ids.length;
+          if (active.length > 0) {
+            this.logger.log({ msg: 'reservations activated', reservationIds: active.map(({ id }) => id) });
+          }
+          return active.length;
         }),
       batch,
       signal,
