@@ -88,6 +88,7 @@ describe('allocation jobs and events', () => {
     );
     expect(expired).toMatchObject({ billedSeconds: 600, expiredAt: row.expires_at.toISOString() });
     expect(eventsOf('allocation.expired', allocation.id)).toHaveLength(1);
+    await app.wipeReleasedDevices();
     const available = await app.request<{ total: number }>(
       'GET',
       'scheduler/devices/available?region=exp-1',
@@ -124,7 +125,8 @@ describe('allocation jobs and events', () => {
     // What a request killed between its claim and its confirmation leaves behind, quota counted.
     const claimId = randomUUID();
     await app.query(
-      `WITH claimed AS (UPDATE devices SET claim_sequence = claim_sequence + 1, held_by = $1 WHERE id = $2
+      `WITH claimed AS (UPDATE devices SET claim_sequence = claim_sequence + 1, held_by = $1, status = 'allocated'
+                        WHERE id = $2
                         RETURNING claim_sequence)
        INSERT INTO device_allocations (id, device_id, user_id, tenant_id, status, fencing_token, region,
          android_version, cpu_cores, memory_mb, storage_gb, duration_minutes, started_at, expires_at, claimed_at)

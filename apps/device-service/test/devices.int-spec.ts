@@ -46,6 +46,8 @@ describe('device inventory (admin CRUD)', () => {
         ...NEW_DEVICE,
         status: 'available',
         health: 'healthy',
+        powerState: 'on',
+        statusReason: null,
         createdAt: expect.stringMatching(ISO_DATE),
         updatedAt: expect.stringMatching(ISO_DATE),
       });
@@ -147,7 +149,11 @@ describe('device inventory (admin CRUD)', () => {
         .patch(`/devices/${device.id}`)
         .set('Authorization', `Bearer ${app.admin()}`)
         .send({ status: 'available' });
-      expect(back.body).toMatchObject({ status: 'available', health: 'degraded' });
+      // Back to the pool through a wipe: `resetting` until the provider confirms it.
+      expect(back.body).toMatchObject({ status: 'resetting', health: 'degraded' });
+      await waitFor(async () => (await app.device(device.id))?.status === 'available', {
+        description: 'the wiped device back in the pool',
+      });
     });
 
     it('refuses an empty body with 400, an unknown device with 404 and a retired one with 409', async () => {

@@ -128,6 +128,7 @@ describe('priority queue', () => {
 
     const statusOf = async (token: string, id: string) => (await entry(token, id)).status;
     await release(holder.token, holder.held[0]);
+    await app.wipeReleasedDevices();
     await app.get(QueueServer).serve();
     await waitFor(async () => (await statusOf(pro.token, proEntry.id)) === 'fulfilled', {
       description: 'the pro entry served first',
@@ -135,6 +136,7 @@ describe('priority queue', () => {
     expect(['waiting', 'serving']).toContain(await statusOf(free.token, freeEntry.id));
 
     await release(holder.token, holder.held[1]);
+    await app.wipeReleasedDevices();
     await app.get(QueueServer).serve();
     await waitFor(async () => (await statusOf(free.token, freeEntry.id)) === 'fulfilled', {
       description: 'the free entry served past the unservable one',
@@ -169,6 +171,7 @@ describe('priority queue', () => {
       await join(pro.token, { durationMinutes: 10, requirements: { region: place } });
       app.clock.advance(5 * MINUTE);
       await release(holder.token, holder.held[step]);
+      await app.wipeReleasedDevices();
       await app.get(QueueServer).serve();
       if ((await entry(freeUser.token, freeEntry.id)).status === 'fulfilled') servedAtStep = step;
     }
@@ -187,6 +190,7 @@ describe('priority queue', () => {
     const paidEntry = (await join(payer.token, { durationMinutes: 10, requirements: { region: place } }))
       .body;
     await release(holder.token, holder.held[0]);
+    await app.wipeReleasedDevices();
     await app.get(QueueServer).serve();
     expect(await entry(broke.token, brokeEntry.id)).toMatchObject({
       status: 'refused',

@@ -5,6 +5,7 @@ import { ServiceFleet, uniqueTestId } from '@cloudphone/shared/testing';
 import { AppModule } from '../src/app.module';
 import { DeviceServiceConfig } from '../src/config/device-service.config';
 import { SchedulerClock } from '../src/modules/allocations/scheduler-clock';
+import { DeviceHandOver } from '../src/modules/devices';
 
 const USER = SERVICE_CATALOG.user.name;
 const BILLING = SERVICE_CATALOG.billing.name;
@@ -168,6 +169,11 @@ export class SchedulerTestApp {
   }
 
   /** The user's quota usage in user-service. */
+  /** Wipes every device waiting in `resetting` now (a release hands devices over for a wipe first). */
+  async wipeReleasedDevices(): Promise<void> {
+    await this.get(DeviceHandOver).runPass();
+  }
+
   async quotaUsage(userId: string): Promise<{ devices: number; cpuCores: number }> {
     const answer = await this.request<{ usage: { devices: number; cpuCores: number } }>(
       'GET',

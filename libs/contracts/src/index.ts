@@ -56,9 +56,26 @@ export { RESERVATION_STATUSES, RESERVATION_TEXT_MAX_LENGTH } from './device/rese
 export type { ReservationStatus } from './device/reservation-attributes';
 export { ReservationResponse, ReservationStatsResponse } from './device/reservation-response.dto';
 export { UpdateReservationRequest } from './device/update-reservation-request.dto';
-export { DEVICE_HEALTH_STATES, DEVICE_STATUSES } from './device/device-attributes';
+export {
+  DEVICE_HEALTH_STATES,
+  DEVICE_POWER_ACTIONS,
+  DEVICE_POWER_STATES,
+  DEVICE_STATUSES,
+} from './device/device-attributes';
+export { DeviceAccessResponse } from './device/device-access-response.dto';
+export {
+  DEVICE_POWER_BATCH_LIMIT,
+  DevicePowerBatchRequest,
+  DevicePowerBatchResponse,
+  DevicePowerItemResult,
+} from './device/device-power.dto';
 export { DeviceRequirements } from './device/device-requirements.dto';
-export type { DeviceHealth, DeviceStatus } from './device/device-attributes';
+export type {
+  DeviceHealth,
+  DevicePowerAction,
+  DevicePowerState,
+  DeviceStatus,
+} from './device/device-attributes';
 export { DeviceResponse } from './device/device-response.dto';
 export { DEVICE_SPEC_BOUNDS, deviceSpecOf } from './device/device-spec';
 export type { DeviceSpec } from './device/device-spec';

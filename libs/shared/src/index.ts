@@ -1,6 +1,7 @@
 export * from './auth';
 export * from './bootstrap';
 export * from './cache';
+export * from './concurrency';
 export * from './config';
 export * from './cron';
 export * from './database';

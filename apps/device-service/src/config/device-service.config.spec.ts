@@ -93,3 +93,86 @@ describe('DeviceServiceConfig: EXTENSION_POLICIES', () => {
     expect(refusal('{"pro":null}')).toContain('pro must be an object');
   });
 });
+
+describe('DeviceServiceConfig: Redroid provider', () => {
+  const refusal = (environment: Record<string, string>) => {
+    try {
+      loadConfig(DeviceServiceConfig, { ...REQUIRED, ...environment });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error(`${JSON.stringify(environment)} was accepted`);
+  };
+
+  it('defaults everything but the Docker URL, which the simulated provider does without', () => {
+    const config = loadConfig(DeviceServiceConfig, REQUIRED);
+    expect(config).toMatchObject({
+      deviceProvider: 'simulated',
+      redroidApiVersion: '1.44',
+      redroidImage: 'redroid/redroid:13.0.0-latest',
+      redroidBootArgs:
+        'androidboot.redroid_width=720 androidboot.redroid_height=1280 androidboot.redroid_dpi=320 androidboot.redroid_gpu_mode=guest',
+      redroidAdvertisedHost: '127.0.0.1',
+      redroidAdbBindIp: '127.0.0.1',
+      redroidTimeoutMs: 30_000,
+    });
+    expect(config.redroidDockerUrl).toBeUndefined();
+  });
+
+  it('reads the variables', () => {
+    const config = loadConfig(DeviceServiceConfig, {
+      ...REQUIRED,
+      DEVICE_PROVIDER: 'redroid',
+      REDROID_DOCKER_URL: 'https://docker-proxy.internal:8443',
+      REDROID_API_VERSION: '1.47',
+      REDROID_IMAGE: 'registry.internal:5000/redroid/redroid:14.0.0_64only-latest',
+      REDROID_BOOT_ARGS: 'androidboot.redroid_width=1080 androidboot.redroid_fps=30',
+      REDROID_ADVERTISED_HOST: 'docker-host-1.internal',
+      REDROID_ADB_BIND_IP: '10.0.0.5',
+      REDROID_TIMEOUT_MS: '5000',
+    });
+    expect(config).toMatchObject({
+      deviceProvider: 'redroid',
+      redroidDockerUrl: 'https://docker-proxy.internal:8443',
+      redroidApiVersion: '1.47',
+      redroidImage: 'registry.internal:5000/redroid/redroid:14.0.0_64only-latest',
+      redroidBootArgs: 'androidboot.redroid_width=1080 androidboot.redroid_fps=30',
+      redroidAdvertisedHost: 'docker-host-1.internal',
+      redroidAdbBindIp: '10.0.0.5',
+      redroidTimeoutMs: 5000,
+    });
+    expect(config.requiredRedroidDockerUrl()).toBe('https://docker-proxy.internal:8443');
+  });
+
+  it('stops the start without REDROID_DOCKER_URL when DEVICE_PROVIDER=redroid, naming the variable', () => {
+    const config = loadConfig(DeviceServiceConfig, { ...REQUIRED, DEVICE_PROVIDER: 'redroid' });
+    expect(() => config.requiredRedroidDockerUrl()).toThrow(
+      'REDROID_DOCKER_URL is required when DEVICE_PROVIDER=redroid',
+    );
+  });
+
+  it('refuses malformed values, naming each variable', () => {
+    const message = refusal({
+      DEVICE_PROVIDER: 'docker',
+      REDROID_DOCKER_URL: 'unix:///var/run/docker.sock',
+      REDROID_API_VERSION: 'v1.44',
+      REDROID_IMAGE: 'redroid image',
+      REDROID_BOOT_ARGS: 'androidboot.redroid_width',
+      REDROID_ADVERTISED_HOST: 'host/path',
+      REDROID_ADB_BIND_IP: 'any',
+      REDROID_TIMEOUT_MS: '10',
+    });
+    for (const variable of [
+      'DEVICE_PROVIDER',
+      'REDROID_DOCKER_URL',
+      'REDROID_API_VERSION',
+      'REDROID_IMAGE',
+      'REDROID_BOOT_ARGS',
+      'REDROID_ADVERTISED_HOST',
+      'REDROID_ADB_BIND_IP',
+      'REDROID_TIMEOUT_MS',
+    ]) {
+      expect(message).toContain(`${variable} is malformed`);
+    }
+  });
+});

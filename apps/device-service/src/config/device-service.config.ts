@@ -1,5 +1,5 @@
 import { ALLOCATION_LIMITS, SERVICE_CATALOG } from '@cloudphone/contracts';
-import { PlatformServiceConfig, EnvEnum, EnvInteger, EnvParsed, EnvUrl } from '@cloudphone/shared';
+import { PlatformServiceConfig, EnvEnum, EnvInteger, EnvParsed, EnvString, EnvUrl } from '@cloudphone/shared';
 import {
   DEFAULT_EXTENSION_POLICIES,
   EXTENSION_POLICIES_FORMAT,
@@ -7,7 +7,7 @@ import {
   parseExtensionPolicies,
 } from './extension-policies.setting';
 
-export const DEVICE_PROVIDER_KINDS = ['simulated'] as const;
+export const DEVICE_PROVIDER_KINDS = ['simulated', 'redroid'] as const;
 export type DeviceProviderKind = (typeof DEVICE_PROVIDER_KINDS)[number];
 
 export class DeviceServiceConfig extends PlatformServiceConfig {
@@ -35,9 +35,101 @@ export class DeviceServiceConfig extends PlatformServiceConfig {
   @EnvInteger('SIMULATED_PROVIDER_FAILURE_PERCENT', { default: 0, min: 0, max: 100 })
   simulatedProviderFailurePercent!: number;
 
+  // Redroid provider (DEVICE_PROVIDER=redroid, redroid-device.provider.ts): Android containers on
+  // one Docker host, driven through its Engine API.
+  /**
+   * The Docker Engine API of the device host, e.g. `http://10.0.0.5:2375` or a socket proxy in
+   * front of it. Whoever reaches it is root on that host, so it belongs on a private network.
+   * Required when DEVICE_PROVIDER=redroid (see requiredRedroidDockerUrl).
+   */
+  @EnvUrl('REDROID_DOCKER_URL', { protocols: ['http', 'https'], optional: true })
+  redroidDockerUrl?: string;
+
+  /**
+   * Engine API version in every path (`/v1.44/...`): 1.44 is Docker 25 and the oldest Docker 29
+   * accepts. Lower it for an older Docker: every call and field used exists since 1.25.
+   */
+  @EnvString('REDROID_API_VERSION', {
+    default: '1.44',
+    pattern: /^1\.\d{2}$/,
+    description: 'an API version like 1.44',
+  })
+  redroidApiVersion!: string;
+
+  /** Image of new devices; its tag decides their Android version. It must be pulled on the host beforehand. */
+  @EnvString('REDROID_IMAGE', { default: 'redroid/redroid:13.0.0-latest', pattern: /^\w[\w.:@/-]{0,254}$/ })
+  redroidImage!: string;
+
+  /** Redroid boot arguments, space-separated `key=value` (screen size, density, GPU mode). */
+  @EnvString('REDROID_BOOT_ARGS', {
+    default:
+      'androidboot.redroid_width=720 androidboot.redroid_height=1280 androidboot.redroid_dpi=320 androidboot.redroid_gpu_mode=guest',
+    pattern: /^[\w.]+=\S*( +[\w.]+=\S*)*$/,
+    description: 'space-separated key=value boot arguments',
+  })
+  redroidBootArgs!: string;
+
+  /** Host the access gateway connects to for a device's mapped ADB port (the Docker host as this service sees it). */
+  @EnvString('REDROID_ADVERTISED_HOST', { default: '127.0.0.1', pattern: /^[\w.:-]{1,253}$/ })
+  redroidAdvertisedHost!: string;
+
+  /**
+   * Host address Docker publishes each device's ADB port on. Redroid's ADB asks for no key, so only
+   * the gateway may reach it: 127.0.0.1 when the gateway runs on the Docker host, else a private address.
+   */
+  @EnvString('REDROID_ADB_BIND_IP', { default: '127.0.0.1', pattern: /^[\da-fA-F.:]{2,45}$/ })
+  redroidAdbBindIp!: string;
+
+  /** Deadline of one Docker call; a stop or reboot also gets the 10 s Android has to shut down. */
+  @EnvInteger('REDROID_TIMEOUT_MS', { default: 30_000, min: 100, max: 300_000 })
+  redroidTimeoutMs!: number;
+
+  /**
+   * REDROID_DOCKER_URL, which DEVICE_PROVIDER=redroid needs; the driver's factory asks for it, so
+   * without it the start stops naming the variable. `requiredUnless` cannot say "required when":
+   * it exempts one named value, and an unset DEVICE_PROVIDER (meaning `simulated`) is not that value.
+   */
+  requiredRedroidDockerUrl(): string {
+    if (this.redroidDockerUrl === undefined) {
+      throw new Error(
+        'REDROID_DOCKER_URL is required when DEVICE_PROVIDER=redroid (expected a URL starting with http:// or https://)',
+      );
+    }
+    return this.redroidDockerUrl;
+  }
+
   /** `POST /devices` waits this long for a new device to boot; one that does not is destroyed again. */
   @EnvInteger('DEVICE_PROVIDER_READY_TIMEOUT_MS', { default: 60_000, min: 1, max: 600_000 })
   deviceProviderReadyTimeoutMs!: number;
+
+  /** A released device must be wiped by its provider and run again within this time, or it is `failed`. */
+  @EnvInteger('DEVICE_RESET_TIMEOUT_MS', { default: 120_000, min: 1000, max: 1_800_000 })
+  deviceResetTimeoutMs!: number;
+
+  /** Wipes one replica runs at once: what a burst of releases may ask of the provider together. */
+  @EnvInteger('DEVICE_RESET_CONCURRENCY', { default: 32, min: 1, max: 500 })
+  deviceResetConcurrency!: number;
+
+  // Access gateway (src/modules/access): how renters reach their device while they rent it.
+  /** Host renters connect to (in `access.adbEndpoint`); the address of this host as they see it. */
+  @EnvString('ACCESS_GATEWAY_PUBLIC_HOST', { default: '127.0.0.1', pattern: /^[\w.:-]{1,253}$/ })
+  accessGatewayPublicHost!: string;
+
+  /** Interface the gateway's per-device ADB ports listen on. */
+  @EnvString('ACCESS_GATEWAY_BIND_HOST', { default: '0.0.0.0', pattern: /^[\w.:-]{1,253}$/ })
+  accessGatewayBindHost!: string;
+
+  /** A device's ADB port is this plus its access slot (1, 2, …); slots past 65535 get no port. */
+  @EnvInteger('ACCESS_GATEWAY_PORT_BASE', { default: 40_000, min: 1024, max: 65_000 })
+  accessGatewayPortBase!: number;
+
+  /** How often each replica matches its listeners and open sessions to the live allocations. */
+  @EnvInteger('ACCESS_GATEWAY_SYNC_MS', { default: 2000, min: 100, max: 60_000 })
+  accessGatewaySyncMs!: number;
+
+  /** Base of `access.streamUrl`: this service as renters reach it (through the ingress in production). */
+  @EnvUrl('ACCESS_PUBLIC_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30002' })
+  accessPublicUrl!: string;
 
   // Platform services (src/integrations/platform-services): where the typed domain clients call
   // and what a check does when its target is unavailable.

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { AllocationEndReason } from '../events/event-payloads';
 import { ALLOCATION_END_REASONS, ALLOCATION_STATUSES, type AllocationStatus } from './allocation-attributes';
+import { DeviceAccessResponse } from './device-access-response.dto';
 import { type DeviceSpec, DeviceSpecApiProperty } from './device-spec';
 
 /** An allocation as every scheduler endpoint returns it. Times are ISO-8601 from the database clock. */
@@ -72,4 +73,10 @@ export class AllocationResponse implements DeviceSpec {
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
+
+  @ApiPropertyOptional({
+    type: DeviceAccessResponse,
+    description: 'How to reach the device: in the answers of allocate and GET one allocation, while active',
+  })
+  access?: DeviceAccessResponse;
 }

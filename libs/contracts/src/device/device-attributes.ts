@@ -1,8 +1,28 @@
 import { DEVICE_SPEC_BOUNDS } from './device-spec';
 
-/** Lifecycle of a device in the pool; only `available` devices can be allocated. */
-export const DEVICE_STATUSES = ['provisioning', 'available', 'maintenance', 'failed', 'retired'] as const;
+/**
+ * Lifecycle of a device in the pool: provisioning → available → allocated → resetting → available,
+ * plus maintenance, failed and retired. Only `available` devices can be allocated, and a device
+ * becomes `available` only when new or once its provider confirmed a wipe.
+ */
+export const DEVICE_STATUSES = [
+  'provisioning',
+  'available',
+  'allocated',
+  'resetting',
+  'maintenance',
+  'failed',
+  'retired',
+] as const;
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+/** Power as last set through the platform. */
+export const DEVICE_POWER_STATES = ['on', 'off'] as const;
+export type DevicePowerState = (typeof DEVICE_POWER_STATES)[number];
+
+/** Power actions of `POST /devices/:id/{start,stop,reboot}` and their batch form. */
+export const DEVICE_POWER_ACTIONS = ['start', 'stop', 'reboot'] as const;
+export type DevicePowerAction = (typeof DEVICE_POWER_ACTIONS)[number];
 
 /** Last known health; allocation picks `healthy` devices only. */
 export const DEVICE_HEALTH_STATES = ['healthy', 'degraded', 'unhealthy', 'unknown'] as const;

@@ -1,8 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import {
   DEVICE_HEALTH_STATES,
+  DEVICE_POWER_STATES,
   DEVICE_STATUSES,
   type DeviceHealth,
+  type DevicePowerState,
   type DeviceStatus,
 } from './device-attributes';
 import { type DeviceSpec, DeviceSpecApiProperty } from './device-spec';
@@ -38,6 +40,16 @@ export class DeviceResponse implements DeviceSpec {
 
   @ApiProperty({ enum: DEVICE_HEALTH_STATES })
   health!: DeviceHealth;
+
+  @ApiProperty({ enum: DEVICE_POWER_STATES, description: 'As last set through the platform' })
+  powerState!: DevicePowerState;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Why it is failed or under maintenance, e.g. a failed wipe',
+  })
+  statusReason!: string | null;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;

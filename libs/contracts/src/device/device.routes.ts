@@ -4,6 +4,18 @@ export const DEVICE_ROUTES = {
   devices: 'devices',
   /** GET (admin, service), PATCH (admin): one device; DELETE (admin): retire it. */
   device: 'devices/:id',
+  /** POST (the renter holding it, admin): power the device on, off, or restart it. */
+  deviceStart: 'devices/:id/start',
+  deviceStop: 'devices/:id/stop',
+  deviceReboot: 'devices/:id/reboot',
+  /** POST (admin): the same for 1–100 devices, one result per device. */
+  devicesBatchStart: 'devices/batch/start',
+  devicesBatchStop: 'devices/batch/stop',
+  devicesBatchReboot: 'devices/batch/reboot',
+  /** GET (the renter holding it, admin): how to reach the device now (its allocation's access). */
+  deviceConnection: 'devices/:id/connection',
+  /** GET (public, with `?token=` from an allocation's access): the device's screen stream. */
+  deviceStream: 'devices/:id/stream',
   /** POST: rent a free device matching the requirements (user; admin or service for a `userId`). */
   allocate: 'scheduler/devices/allocate',
   /** POST: end an allocation, by `allocationId` or by `deviceId`; a second release is a no-op. */
@@ -28,6 +40,8 @@ export const DEVICE_ROUTES = {
   extend: 'scheduler/allocations/:id/extend',
   /** GET (owner, admin, service): whether, how far and why not an allocation can be extended now. */
   extendInfo: 'scheduler/allocations/:id/extend-info',
+  /** GET (owner, admin): how to reach the allocated device (ADB endpoint, stream, token) while active. */
+  allocationAccess: 'scheduler/allocations/:id/access',
   /** POST: book a device or a spec for a future slot; GET: reservations, paginated (a user sees their own). */
   reservations: 'scheduler/reservations',
   /** GET: one reservation; PUT: move or resize its slot (owner, admin, service). */

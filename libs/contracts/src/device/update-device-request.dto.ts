@@ -3,7 +3,10 @@ import { IsIn } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
 import { DEVICE_HEALTH_STATES, type DeviceHealth } from './device-attributes';
 
-/** Statuses an admin may set by hand; `retired` goes through `DELETE /devices/:id`. */
+/**
+ * Statuses an admin may set by hand; `retired` goes through `DELETE /devices/:id`. `available` on a
+ * device under maintenance or failed returns it to the pool through a wipe (`resetting`).
+ */
 export const ADMIN_SETTABLE_DEVICE_STATUSES = ['available', 'maintenance', 'failed'] as const;
 export type AdminSettableDeviceStatus = (typeof ADMIN_SETTABLE_DEVICE_STATUSES)[number];
 

@@ -30,6 +30,11 @@ export interface HttpTarget {
   baseUrl: string;
   /** Overrides of the shared policy for this target only. */
   policy?: Partial<HttpClientPolicy>;
+  /**
+   * A vendor's API rather than a platform service: the platform's service token is never sent to it
+   * (a Docker host or proxy vendor has no use for it, and must not be handed one).
+   */
+  external?: boolean;
 }
 
 const ROLLING_WINDOW_MS = 10_000;

@@ -28,7 +28,7 @@ export class HttpClientRegistry implements OnApplicationShutdown {
       target.name,
       normalise(target.baseUrl),
       { ...this.defaultPolicy, ...target.policy },
-      this.dependencies,
+      target.external ? { ...this.dependencies, serviceToken: undefined } : this.dependencies,
     );
     this.clients.set(target.name, client);
     return client;

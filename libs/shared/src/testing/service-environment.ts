@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { TEST_SERVERS } from './test-servers';
 import { uniqueTestId } from './unique-test-id';
 
@@ -44,6 +44,10 @@ export function serviceEnvironment(options: ServiceEnvironmentOptions): Record<s
     JWT_SECRET: secrets.jwtSecret,
     SERVICE_TOKEN_SECRET: secrets.serviceTokenSecret,
     DOCS_ENABLED: 'true',
+    // device-service's access gateway listens on base + a device's slot: a range of its own per
+    // environment, on loopback, so test fleets running side by side never want the same ports.
+    ACCESS_GATEWAY_BIND_HOST: '127.0.0.1',
+    ACCESS_GATEWAY_PORT_BASE: String(20_000 + randomInt(0, 35) * 1000),
     ...options.overrides,
   };
 }

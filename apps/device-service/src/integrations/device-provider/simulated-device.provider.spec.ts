@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { decodeAdbMessage, hostConnectMessage } from './adb-wire';
 import type { ProvisionSpec } from './device-provider';
 import { DeviceProviderError } from './device-provider.error';
 import { SimulatedDeviceProvider, type SimulatedDeviceProviderOptions } from './simulated-device.provider';
@@ -108,3 +110,44 @@ describe('SimulatedDeviceProvider', () => {
     expect(await simulated.getDeviceState('sim-42-17')).toBe('destroyed');
   });
 });
+
+describe('SimulatedDeviceProvider: wipes, power and access', () => {
+  it('answers the ADB handshake on its endpoint while it runs, and counts wipes', async () => {
+    const simulated = provider();
+    const { providerDeviceId } = await simulated.createDevice(SPEC);
+    const connection = await simulated.getConnection(providerDeviceId);
+    expect(connection.stream).toMatchObject({ host: '127.0.0.1', path: '/screen' });
+    expect(await banner(connection.adb.port)).toContain('ro.cloudphone.wipes=0');
+    await simulated.resetDevice(providerDeviceId);
+    const after = await simulated.getConnection(providerDeviceId);
+    expect(await banner(after.adb.port)).toContain('ro.cloudphone.wipes=1');
+    simulated.close();
+  });
+
+  it('stops (endpoint closed, state stopped), starts again, and lists what it holds', async () => {
+    const simulated = provider();
+    const { providerDeviceId } = await simulated.createDevice(SPEC);
+    await simulated.powerDevice(providerDeviceId, 'stop');
+    expect(await simulated.getDeviceState(providerDeviceId)).toBe('stopped');
+    await expect(simulated.getConnection(providerDeviceId)).rejects.toMatchObject({ operation: 'connect' });
+    await simulated.powerDevice(providerDeviceId, 'start');
+    expect(await simulated.getDeviceState(providerDeviceId)).toBe('running');
+    expect(await simulated.listDevices()).toEqual([{ providerDeviceId, state: 'running' }]);
+    await simulated.destroyDevice(providerDeviceId);
+    expect(await simulated.listDevices()).toEqual([]);
+    await expect(simulated.resetDevice(providerDeviceId)).rejects.toMatchObject({ operation: 'reset' });
+  });
+});
+
+/** The banner a device answers a host CNXN with. */
+function banner(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(hostConnectMessage()));
+    socket.once('data', (chunk: Buffer) => {
+      socket.destroy();
+      const decoded = decodeAdbMessage(chunk);
+      resolve(decoded.kind === 'message' ? decoded.message.data.toString() : decoded.kind);
+    });
+    socket.once('error', reject);
+  });
+}

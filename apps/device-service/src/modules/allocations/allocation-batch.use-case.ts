@@ -11,7 +11,13 @@ import {
   type BatchResponse,
   type QuotaCheckRequest,
 } from '@cloudphone/contracts';
-import { actsForEveryone, AppError, HttpClientError, type Principal } from '@cloudphone/shared';
+import {
+  actsForEveryone,
+  AppError,
+  HttpClientError,
+  mapInParallel,
+  type Principal,
+} from '@cloudphone/shared';
 import { QuotaClient } from '../../integrations/platform-services/quota.client';
 import { AllocateDeviceUseCase } from './allocate-device.use-case';
 import { toAllocationResponse } from './allocation-record';
@@ -143,19 +149,13 @@ export class AllocationBatchUseCase {
     items: T[],
     handle: (item: T, index: number) => Promise<Omit<BatchItemResult, 'index'>>,
   ): Promise<BatchResponse> {
-    const results: BatchItemResult[] = new Array<BatchItemResult>(items.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < items.length) {
-        const index = next++;
-        try {
-          results[index] = { index, ...(await handle(items[index], index)) };
-        } catch (error) {
-          results[index] = { index, ...this.failure(error) };
-        }
+    const results = await mapInParallel(items, ITEMS_IN_FLIGHT, async (item, index) => {
+      try {
+        return { index, ...(await handle(item, index)) };
+      } catch (error) {
+        return { index, ...this.failure(error) };
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(ITEMS_IN_FLIGHT, items.length) }, worker));
+    });
     const succeeded = results.filter((result) => result.error === undefined).length;
     return { results, succeeded, failed: results.length - succeeded };
   }

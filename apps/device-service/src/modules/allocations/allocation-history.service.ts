@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@cloudphone/shared';
 import { DeviceServiceConfig } from '../../config/device-service.config';
-import { AllocationsRepository } from './allocations.repository';
+import { AllocationHistoryRepository } from './allocation-history.repository';
 import { inBatches } from './in-batches';
 
 /**
@@ -12,7 +12,7 @@ import { inBatches } from './in-batches';
 export class AllocationHistory {
   constructor(
     private readonly transactions: TransactionRunner,
-    private readonly allocations: AllocationsRepository,
+    private readonly history: AllocationHistoryRepository,
     private readonly config: DeviceServiceConfig,
   ) {}
 
@@ -24,7 +24,7 @@ export class AllocationHistory {
   async cleanUp(signal: AbortSignal): Promise<{ archived: number }> {
     const { allocationHistoryRetentionDays: retentionDays, allocationJobBatchSize: batchSize } = this.config;
     const archived = await inBatches(
-      () => this.transactions.run(() => this.allocations.archiveEnded(retentionDays, batchSize)),
+      () => this.transactions.run(() => this.history.archiveEnded(retentionDays, batchSize)),
       batchSize,
       signal,
     );

@@ -3,10 +3,23 @@
 
 export const HOLDING = `('pending', 'active')`;
 
-// Frees the devices of the allocations a statement just ended (CTE `ended`, which returns
-// ALLOCATIONS.select()'s property names), in the same statement.
-export const FREE_ENDED_DEVICES = `freed AS (
-    UPDATE devices d SET held_by = NULL, updated_at = now()
+// Hands back the devices of the allocations a statement just ended (CTE `ended`, which returns
+// ALLOCATIONS.select()'s property names), in the same statement: a device a renter had goes to
+// `resetting`, and only a confirmed wipe makes it `available` again (devices/hand-over). A device
+// marked failed or under maintenance while held keeps that status.
+export const HAND_BACK_ENDED_DEVICES = `freed AS (
+    UPDATE devices d SET held_by = NULL, updated_at = now(),
+      status = CASE WHEN d.status = 'allocated' THEN 'resetting' ELSE d.status END,
+      reset_started_at = NULL, reset_attempts = 0
+    FROM ended e WHERE d.id = e."deviceId" AND d.held_by = e.id
+    RETURNING d.id
+  )`;
+
+// Frees the devices of claims that never started (CTE `ended`): nobody got access to them, so they
+// are `available` again at once, unwiped, and the next claim records the same wipe.
+export const FREE_UNSTARTED_DEVICES = `freed AS (
+    UPDATE devices d SET held_by = NULL, updated_at = now(),
+      status = CASE WHEN d.status = 'allocated' THEN 'available' ELSE d.status END
     FROM ended e WHERE d.id = e."deviceId" AND d.held_by = e.id
     RETURNING d.id
   )`;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient } from '@cloudphone/shared';
+import { IN_SERVICE_SQL } from '../devices';
 
 export interface RegionLoad {
   region: string;
@@ -33,7 +34,7 @@ export class AllocationStatsRepository {
     );
     const regionRows = await this.sql.rows<{ region: string; rentable: string; active: string }>(
       `SELECT d.region,
-              count(*) FILTER (WHERE d.status = 'available') AS rentable,
+              count(*) FILTER (WHERE ${IN_SERVICE_SQL}) AS rentable,
               count(a.id) AS active
        FROM devices d
        LEFT JOIN device_allocations a ON a.device_id = d.id AND a.status IN ('pending', 'active')

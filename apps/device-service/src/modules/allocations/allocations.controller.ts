@@ -12,6 +12,7 @@ import {
   AllocationResponse,
   AllocationStatsResponse,
   DEVICE_ROUTES,
+  DeviceAccessResponse,
   type DeviceResponse,
   HTTP_HEADERS,
   ReleaseDeviceRequest,
@@ -28,6 +29,7 @@ import {
   RequireRoles,
 } from '@cloudphone/shared';
 import type { Response } from 'express';
+import { DeviceAccess } from '../access';
 import { AllocateDeviceUseCase } from './allocate-device.use-case';
 import { AllocationQueryService } from './allocation-query.service';
 import { AllocationStatistics } from './allocation-statistics.service';
@@ -48,6 +50,7 @@ export class AllocationsController {
     private readonly releaseAllocation: ReleaseAllocationUseCase,
     private readonly queries: AllocationQueryService,
     private readonly stats: AllocationStatistics,
+    private readonly access: DeviceAccess,
   ) {}
 
   @Post(DEVICE_ROUTES.allocate)
@@ -66,7 +69,7 @@ export class AllocationsController {
   ): Promise<AllocationResponse> {
     const outcome = await this.allocateDevice.allocate(principal, request, idempotencyKey);
     if (outcome.replayed) response.setHeader(REPLAYED_HEADER, 'true');
-    return outcome.allocation;
+    return this.withAccess(outcome.allocation);
   }
 
   @Post(DEVICE_ROUTES.release)
@@ -111,10 +114,30 @@ export class AllocationsController {
   @Get(DEVICE_ROUTES.allocation)
   @ApiOperation({ summary: 'One allocation (its owner, an admin or a service)' })
   @ApiOkResponse({ type: AllocationResponse })
-  get(
+  async get(
     @CurrentPrincipal() principal: Principal,
     @Param() params: AllocationIdParams,
   ): Promise<AllocationResponse> {
-    return this.queries.get(principal, params.id);
+    return this.withAccess(await this.queries.get(principal, params.id));
+  }
+
+  @Get(DEVICE_ROUTES.allocationAccess)
+  @ApiOperation({
+    summary: "How to reach an allocated device: ADB endpoint, stream URL, token (the renter's own)",
+    description: '404 ACCESS_NOT_AVAILABLE when the allocation is not active or not yours',
+  })
+  @ApiOkResponse({ type: DeviceAccessResponse })
+  accessOf(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: AllocationIdParams,
+  ): Promise<DeviceAccessResponse> {
+    return this.access.forAllocation(principal, params.id);
+  }
+
+  // Access is built per answer, not stored with the idempotent replay: it follows the claim's
+  // current state (an ended allocation answers without it).
+  private async withAccess(allocation: AllocationResponse): Promise<AllocationResponse> {
+    const access = await this.access.describe(allocation);
+    return access ? { ...allocation, access } : allocation;
   }
 }

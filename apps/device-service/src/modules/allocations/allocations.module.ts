@@ -1,10 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformServicesModule } from '../../integrations/platform-services/platform-services.module';
+import { AccessModule } from '../access';
 import { DevicesModule } from '../devices';
 import { UsageReportsModule } from '../usage-reports';
 import { AllocateDeviceUseCase } from './allocate-device.use-case';
 import { AllocationEntitlements } from './allocation-entitlements.service';
 import { AllocationEventsPublisher } from './allocation-events.publisher';
+import { AllocationHistoryRepository } from './allocation-history.repository';
 import { AllocationHistory } from './allocation-history.service';
 import { AllocationQueryService } from './allocation-query.service';
 import { AllocationStatistics } from './allocation-statistics.service';
@@ -48,7 +50,7 @@ export interface AllocationsModuleOptions {
  * priority queue (queue/), whose entries become allocations through the allocate use case.
  */
 @Module({
-  imports: [DevicesModule, UsageReportsModule, PlatformServicesModule],
+  imports: [DevicesModule, AccessModule, UsageReportsModule, PlatformServicesModule],
   controllers: [
     AllocationsController,
     AllocationExtensionsController,
@@ -58,6 +60,7 @@ export interface AllocationsModuleOptions {
   ],
   providers: [
     AllocationsRepository,
+    AllocationHistoryRepository,
     AllocationExtensionsRepository,
     AllocationStatsRepository,
     AllocationEventsPublisher,

@@ -13,7 +13,14 @@ import {
 } from '@cloudphone/shared';
 import type { ClaimOutcome, ClaimRequest } from './allocation-claim';
 import type { AllocationRecord } from './allocation-record';
-import { billedSecondsUntil, FREE_ENDED_DEVICES, HOLDING, isoText, recordedTime } from './allocation-sql';
+import {
+  billedSecondsUntil,
+  FREE_UNSTARTED_DEVICES,
+  HAND_BACK_ENDED_DEVICES,
+  HOLDING,
+  isoText,
+  recordedTime,
+} from './allocation-sql';
 
 // pg hands bigint columns (fencing_token, charged_amount_minor) over as decimal text, which is what
 // the record keeps, and jsonb (response) parsed: no column needs a decoder.
@@ -175,16 +182,18 @@ export class AllocationsRepository {
            LIMIT 1
            FOR UPDATE OF d SKIP LOCKED
          ), claimed AS (
-           UPDATE devices d SET claim_sequence = d.claim_sequence + 1, held_by = $1, updated_at = now()
+           UPDATE devices d SET claim_sequence = d.claim_sequence + 1, held_by = $1, status = 'allocated',
+             updated_at = now()
            FROM candidate c WHERE d.id = c.id
-           RETURNING d.id, d.claim_sequence, d.region, d.android_version, d.cpu_cores, d.memory_mb, d.storage_gb
+           RETURNING d.id, d.claim_sequence, d.wipe_count, d.region, d.android_version, d.cpu_cores,
+             d.memory_mb, d.storage_gb
          )
          INSERT INTO device_allocations (id, device_id, user_id, tenant_id, status, fencing_token, region,
            android_version, cpu_cores, memory_mb, storage_gb, duration_minutes, started_at, expires_at,
-           idempotency_key, request_hash)
+           idempotency_key, request_hash, device_wipe)
          SELECT $1, c.id, $2, $3, 'pending', c.claim_sequence, c.region, c.android_version, c.cpu_cores,
            c.memory_mb, c.storage_gb, $4, date_trunc('milliseconds', now()),
-           date_trunc('milliseconds', now()) + make_interval(mins => $4), $10, $11
+           date_trunc('milliseconds', now()) + make_interval(mins => $4), $10, $11, c.wipe_count
          FROM claimed c
          RETURNING ${ALLOCATIONS.select()}`,
         [
@@ -241,7 +250,7 @@ export class AllocationsRepository {
          SET status = 'failed', failure_code = $2, ended_at = now(), idempotency_key = NULL, updated_at = now()
          WHERE id = $1 AND status = 'pending'
          RETURNING ${ALLOCATIONS.select()}
-       ), ${FREE_ENDED_DEVICES}
+       ), ${FREE_UNSTARTED_DEVICES}
        SELECT * FROM ended`,
       [id, failureCode],
     );
@@ -266,7 +275,7 @@ export class AllocationsRepository {
          WHERE id = $1 AND status = 'active' AND ($4::bigint IS NULL OR fencing_token = $4)
            AND ($5::uuid IS NULL OR user_id = $5)
          RETURNING ${ALLOCATIONS.select()}
-       ), ${FREE_ENDED_DEVICES}
+       ), ${HAND_BACK_ENDED_DEVICES}
        SELECT * FROM ended`,
       [id, reason, at?.toISOString() ?? null, fencingToken ?? null, ownerId ?? null],
     );
@@ -284,7 +293,7 @@ export class AllocationsRepository {
          SET ${RELEASE_AT_PARAMETERS}
          WHERE user_id = $1 AND status = 'active'
          RETURNING ${ALLOCATIONS.select()}
-       ), ${FREE_ENDED_DEVICES}
+       ), ${HAND_BACK_ENDED_DEVICES}
        SELECT * FROM ended`,
       [userId, reason, at?.toISOString() ?? null],
     );
@@ -307,7 +316,7 @@ export class AllocationsRepository {
              billed_seconds = ${billedSecondsUntil('a.expires_at')}, updated_at = now()
          FROM due WHERE a.id = due.id AND a.status = 'active'
          RETURNING ${ALLOCATIONS.select('a')}
-       ), ${FREE_ENDED_DEVICES}
+       ), ${HAND_BACK_ENDED_DEVICES}
        SELECT * FROM ended`,
       [now.toISOString(), limit],
     );
@@ -345,7 +354,7 @@ export class AllocationsRepository {
              updated_at = now()
          FROM stale WHERE a.id = stale.id AND a.status = 'pending'
          RETURNING ${ALLOCATIONS.select('a')}
-       ), ${FREE_ENDED_DEVICES}
+       ), ${FREE_UNSTARTED_DEVICES}
        SELECT * FROM ended`,
       [timeoutMs, limit],
     );
@@ -368,31 +377,5 @@ export class AllocationsRepository {
       [allocationId, amountMinor, currency],
     );
     return row.found;
-  }
-
-  /** Moves up to `limit` allocations that ended more than `retentionDays` ago to the history table. */
-  async archiveEnded(retentionDays: number, limit: number): Promise<number> {
-    const rows = await this.sql.rows(
-      `WITH old AS (
-         SELECT id FROM device_allocations
-         WHERE ended_at < now() - make_interval(days => $1)
-         ORDER BY ended_at LIMIT $2
-         FOR UPDATE SKIP LOCKED
-       ), moved AS (
-         DELETE FROM device_allocations a USING old WHERE a.id = old.id
-         RETURNING a.*
-       )
-       INSERT INTO device_allocations_history (id, device_id, user_id, tenant_id, status, fencing_token,
-         region, android_version, cpu_cores, memory_mb, storage_gb, duration_minutes, claimed_at, started_at,
-         expires_at, ended_at, end_reason, billed_seconds, failure_code, charged_amount_minor, charged_currency,
-         created_at)
-       SELECT id, device_id, user_id, tenant_id, status, fencing_token, region, android_version, cpu_cores,
-         memory_mb, storage_gb, duration_minutes, claimed_at, started_at, expires_at, ended_at, end_reason,
-         billed_seconds, failure_code, charged_amount_minor, charged_currency, created_at
-       FROM moved
-       RETURNING id`,
-      [retentionDays, limit],
-    );
-    return rows.length;
   }
 }

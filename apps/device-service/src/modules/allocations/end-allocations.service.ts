@@ -2,13 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AllocationEndReason } from '@cloudphone/contracts';
 import { afterCommit, CacheService, MetricsService, TransactionRunner } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
-import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices';
+import { AdbGateway } from '../access';
+import { AVAILABLE_DEVICES_CACHE_TAG, DeviceHandOver } from '../devices';
 import { UsageReportDispatcher } from '../usage-reports';
 import { AllocationEventsPublisher } from './allocation-events.publisher';
 import type { AllocationRecord } from './allocation-record';
 import { endingReports } from './allocation-usage-reports';
 import { AllocationsRepository } from './allocations.repository';
-import { DeviceFreedSignal } from './queue/device-freed.signal';
 import { SchedulerClock } from './scheduler-clock';
 
 /**
@@ -37,7 +37,8 @@ export class EndAllocations {
     private readonly publisher: AllocationEventsPublisher,
     private readonly cache: CacheService,
     private readonly clock: SchedulerClock,
-    private readonly freed: DeviceFreedSignal,
+    private readonly handOver: DeviceHandOver,
+    private readonly gateway: AdbGateway,
     metrics: MetricsService,
   ) {
     this.ended = metrics.counter({
@@ -89,8 +90,11 @@ export class EndAllocations {
     for (const allocation of ended) this.ended.inc({ reason: allocation.endReason ?? 'unknown' });
     const quota = stored.filter((report) => report.kind === 'quota_restore');
     const billing = stored.filter((report) => report.kind === 'billing_usage');
+    // The devices are `resetting`: the hand-over wipes them, then wakes the queue.
+    await this.handOver.kick();
     await afterCommit(async () => {
-      this.freed.raise();
+      // Cuts this replica's sessions to the ended claims now; other replicas at their next sync.
+      void this.gateway.sync();
       await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
       if (delivery === 'background') {
         this.dispatcher.deliverInBackground(stored);

@@ -3,9 +3,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import {
   DEVICE_PROVIDER,
+  type DeviceConnection,
   type DeviceProvider,
   type DeviceProviderOperation,
-  type ProvisionedDevice,
+  type PowerAction,
+  type ProviderDeviceState,
   type ProvisionSpec,
 } from '../../integrations/device-provider/device-provider';
 import { DeviceProviderError } from '../../integrations/device-provider/device-provider.error';
@@ -38,7 +40,12 @@ export class DeviceProvisioner {
   async provision(spec: ProvisionSpec): Promise<string> {
     const created = await this.call('create', () => this.provider.createDevice(spec));
     try {
-      await this.awaitRunning(created);
+      await this.awaitRunning(
+        created.providerDeviceId,
+        created.state,
+        'create',
+        this.config.deviceProviderReadyTimeoutMs,
+      );
     } catch (error) {
       await this.destroyAbandoned(created.providerDeviceId);
       throw error;
@@ -48,6 +55,22 @@ export class DeviceProvisioner {
 
   async destroy(providerDeviceId: string): Promise<void> {
     await this.call('destroy', () => this.provider.destroyDevice(providerDeviceId));
+  }
+
+  /** Wipes a device and resolves once it runs again (DEVICE_RESET_TIMEOUT_MS at most). */
+  async reset(providerDeviceId: string): Promise<void> {
+    await this.call('reset', () => this.provider.resetDevice(providerDeviceId));
+    await this.awaitRunning(providerDeviceId, 'provisioning', 'reset', this.config.deviceResetTimeoutMs);
+  }
+
+  /** Starts, stops or reboots a device; resolves once the provider took the order. */
+  async power(providerDeviceId: string, action: PowerAction): Promise<void> {
+    await this.call(action, () => this.provider.powerDevice(providerDeviceId, action));
+  }
+
+  /** Where the access gateway reaches the device now. */
+  connection(providerDeviceId: string): Promise<DeviceConnection> {
+    return this.call('connect', () => this.provider.getConnection(providerDeviceId));
   }
 
   /** Best effort for a device the pool will not keep: a failure is logged for an operator, not thrown. */
@@ -64,22 +87,26 @@ export class DeviceProvisioner {
     }
   }
 
-  private async awaitRunning(created: ProvisionedDevice): Promise<void> {
-    const timeoutMs = this.config.deviceProviderReadyTimeoutMs;
+  private async awaitRunning(
+    providerDeviceId: string,
+    initial: ProviderDeviceState,
+    operation: 'create' | 'reset',
+    timeoutMs: number,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    let state = created.state;
+    let state = initial;
     let pollMs = FIRST_POLL_MS;
     while (state !== 'running') {
-      if (state === 'error' || state === 'destroyed') {
-        throw DeviceErrors.providerFailed(this.provider.name, 'create', `the new device is ${state}`);
+      if (state === 'error' || state === 'destroyed' || state === 'stopped') {
+        throw DeviceErrors.providerFailed(this.provider.name, operation, `the device is ${state}`);
       }
       const remainingMs = deadline - Date.now();
-      if (remainingMs <= 0) throw DeviceErrors.providerTimeout(this.provider.name, timeoutMs);
+      if (remainingMs <= 0) throw DeviceErrors.providerTimeout(this.provider.name, operation, timeoutMs);
       await sleep(Math.min(pollMs, remainingMs));
       pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
       const previous = state;
       // A failed status read says nothing about the device; the deadline bounds the retries.
-      state = await this.provider.getDeviceState(created.providerDeviceId).catch((error: unknown) => {
+      state = await this.provider.getDeviceState(providerDeviceId).catch((error: unknown) => {
         this.logger.warn({ msg: 'device state read failed', provider: this.provider.name, err: error });
         return previous;
       });

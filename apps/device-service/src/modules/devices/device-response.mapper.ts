@@ -12,6 +12,8 @@ export function toDeviceResponse(device: DeviceRecord): DeviceResponse {
     ...deviceSpecOf(device),
     status: device.status,
     health: device.health,
+    powerState: device.powerState,
+    statusReason: device.statusReason,
     createdAt: device.createdAt.toISOString(),
     updatedAt: device.updatedAt.toISOString(),
   };

@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CreateDeviceRequest,
   DEVICE_ROUTES,
+  DevicePowerBatchRequest,
+  DevicePowerBatchResponse,
   DeviceResponse,
   UpdateDeviceRequest,
 } from '@cloudphone/contracts';
@@ -17,6 +19,7 @@ import {
   type Page,
   type Principal,
 } from '@cloudphone/shared';
+import { DevicePowerUseCase } from './device-power.use-case';
 import { DeviceIdParams } from './dto/device-id.params';
 import { DEVICES_LIST_QUERY } from './devices.list-query';
 import { DevicesService } from './devices.service';
@@ -25,7 +28,66 @@ import { DevicesService } from './devices.service';
 @ApiBearerAuth()
 @Controller()
 export class DevicesController {
-  constructor(private readonly devices: DevicesService) {}
+  constructor(
+    private readonly devices: DevicesService,
+    private readonly powerControl: DevicePowerUseCase,
+  ) {}
+
+  // The batch routes come before `devices/:id/…`, so `batch` is never read as a device id.
+  @Post(DEVICE_ROUTES.devicesBatchStart)
+  @HttpCode(200)
+  @RequireRoles(ADMIN_ROLE)
+  @ApiOperation({ summary: 'Start 1–100 devices (admin); one result per device' })
+  @ApiOkResponse({ type: DevicePowerBatchResponse })
+  startMany(@CurrentPrincipal() principal: Principal, @Body() request: DevicePowerBatchRequest) {
+    return this.powerControl.powerMany(principal, request.deviceIds, 'start');
+  }
+
+  @Post(DEVICE_ROUTES.devicesBatchStop)
+  @HttpCode(200)
+  @RequireRoles(ADMIN_ROLE)
+  @ApiOperation({ summary: 'Stop 1–100 devices (admin); an available device stopped leaves the pool' })
+  @ApiOkResponse({ type: DevicePowerBatchResponse })
+  stopMany(@CurrentPrincipal() principal: Principal, @Body() request: DevicePowerBatchRequest) {
+    return this.powerControl.powerMany(principal, request.deviceIds, 'stop');
+  }
+
+  @Post(DEVICE_ROUTES.devicesBatchReboot)
+  @HttpCode(200)
+  @RequireRoles(ADMIN_ROLE)
+  @ApiOperation({ summary: 'Reboot 1–100 devices (admin); one result per device' })
+  @ApiOkResponse({ type: DevicePowerBatchResponse })
+  rebootMany(@CurrentPrincipal() principal: Principal, @Body() request: DevicePowerBatchRequest) {
+    return this.powerControl.powerMany(principal, request.deviceIds, 'reboot');
+  }
+
+  @Post(DEVICE_ROUTES.deviceStart)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Power on (the renter holding it, admin)',
+    description:
+      '404 DEVICE_NOT_FOUND for anyone else; 409 DEVICE_NOT_OPERABLE while provisioning, resetting or retired',
+  })
+  @ApiOkResponse({ type: DeviceResponse })
+  start(@CurrentPrincipal() principal: Principal, @Param() params: DeviceIdParams): Promise<DeviceResponse> {
+    return this.powerControl.power(principal, params.id, 'start');
+  }
+
+  @Post(DEVICE_ROUTES.deviceStop)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Power off (the renter holding it, admin); the allocation keeps running' })
+  @ApiOkResponse({ type: DeviceResponse })
+  stop(@CurrentPrincipal() principal: Principal, @Param() params: DeviceIdParams): Promise<DeviceResponse> {
+    return this.powerControl.power(principal, params.id, 'stop');
+  }
+
+  @Post(DEVICE_ROUTES.deviceReboot)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Restart (the renter holding it, admin)' })
+  @ApiOkResponse({ type: DeviceResponse })
+  reboot(@CurrentPrincipal() principal: Principal, @Param() params: DeviceIdParams): Promise<DeviceResponse> {
+    return this.powerControl.power(principal, params.id, 'reboot');
+  }
 
   @Get(DEVICE_ROUTES.devices)
   @RequireRoles(ADMIN_ROLE)
@@ -61,7 +123,11 @@ export class DevicesController {
 
   @Patch(DEVICE_ROUTES.device)
   @RequireRoles(ADMIN_ROLE)
-  @ApiOperation({ summary: 'Set status and/or health (admin); 409 DEVICE_RETIRED' })
+  @ApiOperation({
+    summary: 'Set status and/or health (admin)',
+    description:
+      '409 DEVICE_ILLEGAL_TRANSITION names both states; `available` from maintenance or failed goes through a wipe (`resetting`); 409 DEVICE_RETIRED',
+  })
   @ApiOkResponse({ type: DeviceResponse })
   update(
     @CurrentPrincipal() principal: Principal,

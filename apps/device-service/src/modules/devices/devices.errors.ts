@@ -1,3 +1,4 @@
+import type { DeviceStatus } from '@cloudphone/contracts';
 import { AppError, CommonErrors } from '@cloudphone/shared';
 import type { DeviceProviderOperation } from '../../integrations/device-provider/device-provider';
 
@@ -26,11 +27,22 @@ export const DeviceErrors = {
       provider,
       operation,
     }),
-  providerTimeout: (provider: string, timeoutMs: number) =>
+  providerTimeout: (provider: string, operation: 'create' | 'reset', timeoutMs: number) =>
     new AppError(
       'DEVICE_PROVIDER_TIMEOUT',
       504,
-      `Device provider ${provider} did not boot the device within ${timeoutMs} ms`,
-      { provider, timeoutMs },
+      `Device provider ${provider} did not ${operation === 'create' ? 'boot' : 'wipe'} the device within ${timeoutMs} ms`,
+      { provider, operation, timeoutMs },
     ),
+  illegalTransition: (deviceId: string, from: DeviceStatus, to: DeviceStatus) =>
+    CommonErrors.conflict('DEVICE_ILLEGAL_TRANSITION', `A device cannot go from ${from} to ${to}`, {
+      deviceId,
+      from,
+      to,
+    }),
+  notOperable: (deviceId: string, status: DeviceStatus) =>
+    CommonErrors.conflict('DEVICE_NOT_OPERABLE', `A ${status} device takes no power orders`, {
+      deviceId,
+      status,
+    }),
 };

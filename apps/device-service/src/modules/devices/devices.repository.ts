@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { findPage, type ListQuery, type Page, SqlClient, TableMap } from '@cloudphone/shared';
-import type { DeviceHealth, DeviceSpec, DeviceStatus } from '@cloudphone/contracts';
+import type { DeviceHealth, DevicePowerState, DeviceSpec, DeviceStatus } from '@cloudphone/contracts';
 import type { DeviceRecord } from './device-record';
 
-/** devices as the pool's records; the scheduler's claim columns (claim_sequence, held_by) stay unmapped. */
+/** devices as the pool's records; the scheduler's and hand-over's bookkeeping columns stay unmapped. */
 const DEVICES = new TableMap<DeviceRecord>('devices', {
   id: 'id',
   provider: 'provider',
@@ -15,6 +15,10 @@ const DEVICES = new TableMap<DeviceRecord>('devices', {
   storageGb: 'storage_gb',
   status: 'status',
   health: 'health',
+  powerState: 'power_state',
+  statusReason: 'status_reason',
+  accessSlot: 'access_slot',
+  heldBy: 'held_by',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 });
@@ -30,6 +34,8 @@ export interface NewDevice extends DeviceSpec {
 export interface DeviceChanges {
   status?: DeviceStatus;
   health?: DeviceHealth;
+  /** With a status: why (null clears it). */
+  statusReason?: string | null;
 }
 
 @Injectable()
@@ -86,12 +92,35 @@ export class DevicesRepository {
     return row?.id ?? null;
   }
 
-  /** Sets the given status and/or health (only those columns) and stamps updated_at. */
+  /**
+   * Sets the given status and/or health (only those columns) and stamps updated_at; a new status
+   * also sets its reason and restarts the reset bookkeeping. Callers hold the row lock.
+   */
   async update(id: string, changes: DeviceChanges): Promise<void> {
     await this.sql.rows(
-      `UPDATE devices SET status = COALESCE($2, status), health = COALESCE($3, health), updated_at = now()
+      `UPDATE devices SET status = COALESCE($2, status), health = COALESCE($3, health),
+         status_reason = CASE WHEN $2::text IS NULL THEN status_reason ELSE $4 END,
+         reset_started_at = CASE WHEN $2::text IS NULL THEN reset_started_at ELSE NULL END,
+         reset_attempts = CASE WHEN $2::text IS NULL THEN reset_attempts ELSE 0 END,
+         updated_at = now()
        WHERE id = $1`,
-      [id, changes.status ?? null, changes.health ?? null],
+      [id, changes.status ?? null, changes.health ?? null, changes.statusReason ?? null],
+    );
+  }
+
+  /**
+   * Records a power order the provider took, unless the device moved meanwhile to a state where
+   * power is not its renter's or admin's to set (being wiped, retired). A stop takes an available
+   * device out of the pool (maintenance): nobody is handed a device that is off.
+   */
+  async recordPower(id: string, powerState: DevicePowerState): Promise<DeviceRecord | null> {
+    return this.sql.one<DeviceRecord>(
+      `UPDATE devices SET power_state = $2, updated_at = now(),
+         status = CASE WHEN $2 = 'off' AND status = 'available' THEN 'maintenance' ELSE status END,
+         status_reason = CASE WHEN $2 = 'off' AND status = 'available' THEN 'stopped by an admin' ELSE status_reason END
+       WHERE id = $1 AND status IN ('available', 'allocated', 'maintenance', 'failed')
+       RETURNING ${DEVICES.select()}`,
+      [id, powerState],
     );
   }
 
@@ -102,6 +131,16 @@ export class DevicesRepository {
       [deviceId],
     );
     return row?.id ?? null;
+  }
+
+  /** The active allocation holding the device (its renter), if any. */
+  findRenter(deviceId: string): Promise<{ allocationId: string; userId: string } | null> {
+    return this.sql.one(
+      `SELECT a.id AS "allocationId", a.user_id AS "userId"
+       FROM devices d JOIN device_allocations a ON a.id = d.held_by AND a.status = 'active'
+       WHERE d.id = $1`,
+      [deviceId],
+    );
   }
 
   /** Devices per status, health and region, for the device-metrics job. */

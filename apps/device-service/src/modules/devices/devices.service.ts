@@ -17,6 +17,8 @@ import {
 import { AVAILABLE_DEVICES_CACHE_TAG } from './device-pool.cache';
 import type { DeviceRecord } from './device-record';
 import { DeviceProvisioner } from './device-provisioner.service';
+import { canMove, returnToPoolTarget } from './device-state-machine';
+import { DeviceHandOver } from './hand-over/device-hand-over.service';
 import { toDeviceResponse } from './device-response.mapper';
 import { DeviceErrors } from './devices.errors';
 import { type DeviceChanges, DevicesRepository } from './devices.repository';
@@ -31,6 +33,7 @@ export class DevicesService {
     private readonly devices: DevicesRepository,
     private readonly provisioner: DeviceProvisioner,
     private readonly cache: CacheService,
+    private readonly handOver: DeviceHandOver,
   ) {}
 
   /** Devices free to allocate now (the scheduler's `GET /scheduler/devices/available`). */
@@ -84,20 +87,31 @@ export class DevicesService {
     return toDeviceResponse(await this.require(id));
   }
 
-  /** Sets status (available, maintenance, failed) and/or health; a retired device stays retired. */
+  /**
+   * Sets status and/or health. A status change follows the state machine (409
+   * DEVICE_ILLEGAL_TRANSITION names both states); `available` from maintenance or failed means
+   * "back to the pool", which goes through a wipe (`resetting`) first.
+   */
   async update(id: string, request: UpdateDeviceRequest, principal: Principal): Promise<DeviceResponse> {
-    const changes: DeviceChanges = {
-      ...(request.status !== undefined && { status: request.status }),
-      ...(request.health !== undefined && { health: request.health }),
-    };
-    if (Object.keys(changes).length === 0) throw DeviceErrors.emptyUpdate();
-    const device = await this.transactions.run(async () => {
+    if (request.status === undefined && request.health === undefined) throw DeviceErrors.emptyUpdate();
+    const { device, changes } = await this.transactions.run(async () => {
       const current = await this.devices.findByIdForUpdate(id);
       if (!current) throw DeviceErrors.notFound(id);
       if (current.status === 'retired') throw DeviceErrors.retired(id);
-      await this.devices.update(id, changes);
+      const changes: DeviceChanges = { ...(request.health !== undefined && { health: request.health }) };
+      if (request.status !== undefined && request.status !== current.status) {
+        const target = request.status === 'available' ? returnToPoolTarget(current.status) : request.status;
+        if (target !== current.status) {
+          if (!canMove(current.status, target))
+            throw DeviceErrors.illegalTransition(id, current.status, target);
+          changes.status = target;
+          changes.statusReason = target === 'available' || target === 'resetting' ? null : `set by an admin`;
+        }
+      }
+      if (Object.keys(changes).length > 0) await this.devices.update(id, changes);
+      if (changes.status === 'resetting') await this.handOver.kick();
       await this.evictAvailableDevices();
-      return this.require(id);
+      return { device: await this.require(id), changes };
     });
     this.logger.log({ msg: 'device updated', deviceId: id, ...changes, by: actorOf(principal) });
     return toDeviceResponse(device);
@@ -119,6 +133,8 @@ export class DevicesService {
       if (current.provider !== this.provisioner.providerName) {
         throw DeviceErrors.providerNotConfigured(id, current.provider);
       }
+      if (!canMove(current.status, 'retired'))
+        throw DeviceErrors.illegalTransition(id, current.status, 'retired');
       // Still under the lock: a provider failure rolls back to the device as it was, still rentable.
       await this.provisioner.destroy(current.providerDeviceId);
       await this.devices.update(id, { status: 'retired' });

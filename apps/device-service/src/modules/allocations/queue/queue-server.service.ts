@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppError, type Principal, TransactionRunner } from '@cloudphone/shared';
+import { DeviceFreedSignal } from '../../devices';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
 import { AllocateDeviceUseCase } from '../allocate-device.use-case';
 import { SchedulerClock } from '../scheduler-clock';
-import { DeviceFreedSignal } from './device-freed.signal';
 import { QueueEventsPublisher } from './queue-events.publisher';
 import type { QueueEntryRecord } from './queue-entry-record';
 import { requirementsImply } from './queue-priority';

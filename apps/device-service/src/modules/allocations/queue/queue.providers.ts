@@ -1,4 +1,3 @@
-import { DeviceFreedSignal } from './device-freed.signal';
 import { ExpireQueueEntriesJob } from './jobs/expire-queue-entries.job';
 import { ProcessQueueJob } from './jobs/process-queue.job';
 import { RefreshQueuePositionsJob } from './jobs/refresh-queue-positions.job';
@@ -15,7 +14,6 @@ import { QueueUseCase } from './queue.use-case';
  */
 export const QUEUE_CONTROLLERS = [QueueController];
 export const QUEUE_PROVIDERS = [
-  DeviceFreedSignal,
   QueueRepository,
   QueueEventsPublisher,
   QueueUseCase,

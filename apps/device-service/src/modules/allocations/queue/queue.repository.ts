@@ -9,6 +9,7 @@ import {
   violatedUniqueConstraint,
 } from '@cloudphone/shared';
 import type { QueueEntryRecord, QueuePlace } from './queue-entry-record';
+import { IN_SERVICE_SQL } from '../../devices';
 import { effectivePrioritySql } from './queue-priority';
 
 const ENTRIES = new TableMap<QueueEntryRecord>('device_queue_entries', {
@@ -99,7 +100,7 @@ export class QueueRepository {
        )
        SELECT r.position::integer AS position,
          COALESCE((SELECT avg(duration_minutes) FROM device_allocations WHERE status = 'active'), 30)::float AS "averageMinutes",
-         (SELECT count(*) FROM devices WHERE status = 'available' AND health = 'healthy')::integer AS "rentableDevices"
+         (SELECT count(*) FROM devices d WHERE ${IN_SERVICE_SQL} AND d.health = 'healthy')::integer AS "rentableDevices"
        FROM ranked r WHERE r.id = $1`,
       [id, now.toISOString(), aging],
     );

@@ -7,12 +7,12 @@ import type {
   QueueStatsResponse,
 } from '@cloudphone/contracts';
 import { afterCommit, type ListQuery, mayActFor, type Page, type Principal } from '@cloudphone/shared';
+import { DeviceFreedSignal } from '../../devices';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
 import { allocationSubject, idempotencyHeaderOf, listOwnerOf } from '../allocation-request';
 import { AllocationErrors } from '../allocations.errors';
 import { SchedulerClock } from '../scheduler-clock';
 import { UserTiers } from '../user-tiers.service';
-import { DeviceFreedSignal } from './device-freed.signal';
 import { isWaiting, type QueueEntryRecord, toQueueEntryResponse } from './queue-entry-record';
 import { effectivePriority, estimatedWaitMinutes, TIER_BASE_PRIORITY } from './queue-priority';
 import { QueueRepository } from './queue.repository';

@@ -7,11 +7,10 @@ import type {
 import { afterCommit, CacheService, mayActFor, type Principal, TransactionRunner } from '@cloudphone/shared';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
 import { BillingClient } from '../../../integrations/platform-services/billing.client';
-import { AVAILABLE_DEVICES_CACHE_TAG } from '../../devices';
+import { AVAILABLE_DEVICES_CACHE_TAG, DeviceFreedSignal } from '../../devices';
 import { UsageReportDispatcher } from '../../usage-reports';
 import { cancellationFeeReport, quotaRestoreReport } from '../allocation-usage-reports';
 import { AllocationErrors } from '../allocations.errors';
-import { DeviceFreedSignal } from '../queue/device-freed.signal';
 import { SchedulerClock } from '../scheduler-clock';
 import { ReservationChangesRepository } from './reservation-changes.repository';
 import { ReservationEventsPublisher } from './reservation-events.publisher';

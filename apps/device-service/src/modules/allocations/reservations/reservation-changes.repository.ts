@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SqlClient, violatedUniqueConstraint } from '@cloudphone/shared';
+import { IN_SERVICE_SQL } from '../../devices';
 import { SLOT_CONSTRAINTS, slotFree } from './reservation-sql';
 
 /** How a reservation and its slot row end together (statuses of migration 0007). */
@@ -36,7 +37,7 @@ const MOVE = `WITH r AS (
     SELECT d.* FROM devices d JOIN r ON d.id = r.device_id
   ), candidate AS (
     SELECT d.id FROM devices d, r, current_device c
-    WHERE (d.id = r.device_id OR (r.requested_device_id IS NULL AND d.status = 'available' AND d.health = 'healthy'
+    WHERE (d.id = r.device_id OR (r.requested_device_id IS NULL AND ${IN_SERVICE_SQL} AND d.health = 'healthy'
         AND d.cpu_cores = c.cpu_cores AND d.memory_mb = c.memory_mb AND d.storage_gb = c.storage_gb
         AND d.region = c.region AND d.android_version = c.android_version))
       AND ${slotFree('$2', '$3', '$1')}

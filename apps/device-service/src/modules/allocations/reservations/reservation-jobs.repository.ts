@@ -5,7 +5,7 @@ import { ALLOCATIONS } from '../allocations.repository';
 import type { ReservationRecord } from './reservation-record';
 import { RESERVATIONS } from './reservations.repository';
 
-// Activation: due bookings whose device is rentable and held by nobody (an allocation ending at the
+// Activation: due bookings whose device is available (held by nobody, wiped after its last renter) (an allocation ending at the
 // slot's start is expired by the same job first). The slot row itself becomes the `active`
 // allocation, holding the device with a new fencing token; it starts at the slot's start, or now
 // if the activation came late, and ends at the slot's end. The row is `reserved` exactly once, so
@@ -20,12 +20,13 @@ const ACTIVATE_DUE = `WITH due AS (
     ORDER BY r.start_at LIMIT $2
     FOR UPDATE OF r, d SKIP LOCKED
   ), held AS (
-    UPDATE devices d SET claim_sequence = d.claim_sequence + 1, held_by = due.id, updated_at = now()
+    UPDATE devices d SET claim_sequence = d.claim_sequence + 1, held_by = due.id, status = 'allocated',
+      updated_at = now()
     FROM due WHERE d.id = due.device_id
-    RETURNING d.claim_sequence, d.held_by
+    RETURNING d.claim_sequence, d.held_by, d.wipe_count
   ), activated AS (
     UPDATE device_allocations a
-    SET status = 'active', fencing_token = h.claim_sequence, started_at = GREATEST(a.started_at, $1::timestamptz),
+    SET status = 'active', fencing_token = h.claim_sequence, device_wipe = h.wipe_count, started_at = GREATEST(a.started_at, $1::timestamptz),
         updated_at = now()
     FROM held h WHERE a.id = h.held_by AND a.status = 'reserved'
     RETURNING ${ALLOCATIONS.select('a')}

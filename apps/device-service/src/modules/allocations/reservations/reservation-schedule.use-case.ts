@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CacheService, TransactionRunner } from '@cloudphone/shared';
+import { DeviceFreedSignal } from '../../devices';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../../devices';
 import { UsageReportDispatcher } from '../../usage-reports';
@@ -7,7 +8,6 @@ import { AllocationEventsPublisher } from '../allocation-events.publisher';
 import { quotaRestoreReport } from '../allocation-usage-reports';
 import { ExpireAllocationsUseCase } from '../expire-allocations.use-case';
 import { inBatches } from '../in-batches';
-import { DeviceFreedSignal } from '../queue/device-freed.signal';
 import { SchedulerClock } from '../scheduler-clock';
 import { ReservationChangesRepository } from './reservation-changes.repository';
 import { ReservationEventsPublisher } from './reservation-events.publisher';

@@ -4,8 +4,8 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 const DEBOUNCE_MS = 50;
 
 /**
- * "A device may have become free" (a release, an expiry, a cancelled or missed reservation): the
- * steps that free devices raise it after their commit, and the queue server listens, so a freed
+ * "A device may have become free" (a wiped device back in the pool, a cancelled or missed
+ * reservation): the steps that free devices raise it after their commit, and the queue server listens, so a freed
  * device goes to the head of the queue at once instead of at the next `process-queue` tick. In
  * process only: on another replica the job is the safety net.
  */

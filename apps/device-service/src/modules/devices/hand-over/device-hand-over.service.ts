@@ -1,0 +1,142 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { afterCommit, CacheService, mapInParallel, MetricsService } from '@cloudphone/shared';
+import type { Counter, Histogram } from 'prom-client';
+import { DeviceServiceConfig } from '../../../config/device-service.config';
+import { AVAILABLE_DEVICES_CACHE_TAG } from '../device-pool.cache';
+import { DeviceFreedSignal } from '../device-freed.signal';
+import { DeviceProvisioner } from '../device-provisioner.service';
+import { DeviceResetsRepository, type ResetTask } from './device-resets.repository';
+
+/** A reset taken over this many times (its runners died) is failed rather than tried again. */
+const MAX_ATTEMPTS = 3;
+/** Releases in a burst share one pass. */
+const KICK_DEBOUNCE_MS = 10;
+
+export interface HandOverOutcome {
+  wiped: number;
+  failed: number;
+}
+
+/**
+ * The clean hand-over: a device whose allocation ended is `resetting`, the provider wipes it, and
+ * only a confirmed wipe makes it `available` (a failed one makes it `failed`). Passes run right
+ * after a release on the releasing replica (`kick`) and every few seconds on one replica
+ * (`reset-devices`), which also picks up resets whose runner died.
+ */
+@Injectable()
+export class DeviceHandOver implements OnModuleDestroy {
+  private readonly logger = new Logger(DeviceHandOver.name);
+  private readonly resets: Counter<'outcome'>;
+  private readonly duration: Histogram;
+  private running: Promise<HandOverOutcome> | null = null;
+  private again = false;
+  private kickTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly repository: DeviceResetsRepository,
+    private readonly provisioner: DeviceProvisioner,
+    private readonly freed: DeviceFreedSignal,
+    private readonly cache: CacheService,
+    private readonly config: DeviceServiceConfig,
+    metrics: MetricsService,
+  ) {
+    this.resets = metrics.counter({
+      name: 'cloudphone_device_resets_total',
+      help: 'Device wipes between renters, by outcome (wiped, failed)',
+      labelNames: ['outcome'],
+    });
+    this.duration = metrics.histogram({
+      name: 'cloudphone_device_reset_seconds',
+      help: 'Time from taking a device to wipe until the provider confirmed it runs again',
+      buckets: [0.05, 0.25, 1, 5, 15, 60, 180],
+    });
+  }
+
+  /** A device may be waiting for a wipe: run a pass soon (after the caller's commit). */
+  kick(): Promise<void> {
+    return afterCommit(() => {
+      if (this.kickTimer || this.stopped) return;
+      this.kickTimer = setTimeout(() => {
+        this.kickTimer = null;
+        this.runPass().catch((error: unknown) =>
+          this.logger.error({ msg: 'hand-over pass failed; reset-devices retries', err: error }),
+        );
+      }, KICK_DEBOUNCE_MS);
+      this.kickTimer.unref();
+    });
+  }
+
+  /** Wipes what is due until nothing is; a pass asked for while one runs follows it. */
+  async runPass(): Promise<HandOverOutcome> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.drain();
+    try {
+      return await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    if (this.kickTimer) clearTimeout(this.kickTimer);
+  }
+
+  private async drain(): Promise<HandOverOutcome> {
+    const total: HandOverOutcome = { wiped: 0, failed: 0 };
+    do {
+      this.again = false;
+      for (;;) {
+        // One lease per lane: a batch is wiped all at once, and the next leased when it is done.
+        const lanes = this.config.deviceResetConcurrency;
+        const tasks = await this.repository.takeDue(lanes, this.config.deviceResetTimeoutMs);
+        if (tasks.length === 0) break;
+        const outcomes = await mapInParallel(tasks, lanes, (task) => this.wipe(task));
+        total.wiped += outcomes.filter((outcome) => outcome === 'wiped').length;
+        total.failed += outcomes.filter((outcome) => outcome === 'failed').length;
+        if (this.stopped) return total;
+      }
+    } while (this.again && !this.stopped);
+    if (total.wiped > 0) {
+      await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
+      this.freed.raise();
+    }
+    return total;
+  }
+
+  private async wipe(task: ResetTask): Promise<'wiped' | 'failed' | 'fenced'> {
+    const started = performance.now();
+    let failure: string | null = null;
+    if (task.attempt > MAX_ATTEMPTS) {
+      failure = `the wipe was taken over ${MAX_ATTEMPTS} times without an outcome`;
+    } else if (task.provider !== this.provisioner.providerName) {
+      failure = `provider ${task.provider} is not configured in this deployment`;
+    } else {
+      try {
+        await this.provisioner.reset(task.providerDeviceId);
+      } catch (error) {
+        failure = error instanceof Error ? error.message : String(error);
+      }
+    }
+    const settled =
+      failure === null
+        ? await this.repository.complete(task)
+        : await this.repository.fail(task, `reset failed: ${failure}`.slice(0, 500));
+    if (!settled) return 'fenced';
+    const outcome = failure === null ? 'wiped' : 'failed';
+    this.resets.inc({ outcome });
+    this.duration.observe((performance.now() - started) / 1000);
+    if (failure !== null) {
+      this.logger.error({
+        msg: 'device wipe failed; the device is failed',
+        deviceId: task.id,
+        reason: failure,
+      });
+    }
+    return outcome;
+  }
+}

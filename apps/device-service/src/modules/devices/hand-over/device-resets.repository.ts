@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { SqlClient } from '@cloudphone/shared';
+
+/** A `resetting` device one runner took: the wipe count and attempt fence its outcome. */
+export interface ResetTask {
+  id: string;
+  provider: string;
+  providerDeviceId: string;
+  wipeCount: string;
+  attempt: number;
+}
+
+const TASK_COLUMNS = `d.id, d.provider, d.provider_device_id AS "providerDeviceId", d.wipe_count AS "wipeCount",
+  d.reset_attempts AS attempt`;
+
+// Both outcomes apply only to the reset this runner took: same wipe count (no reset completed since)
+// and same attempt (no other runner took it over after this one's lease ran out).
+const FENCE = `id = $1 AND status = 'resetting' AND wipe_count = $2 AND reset_attempts = $3`;
+
+/**
+ * SQL of the hand-over: devices whose allocation ended wait in `resetting` until a runner wipes them.
+ * A runner leases a batch (SKIP LOCKED, so replicas share the work), and only a lease older than
+ * the reset timeout is taken again (its runner died); each outcome is one fenced statement.
+ */
+@Injectable()
+export class DeviceResetsRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  /** Leases up to `limit` devices waiting for a wipe, or whose last runner's lease ran out. */
+  takeDue(limit: number, leaseMs: number): Promise<ResetTask[]> {
+    return this.sql.rows<ResetTask>(
+      `WITH due AS (
+         SELECT id FROM devices
+         WHERE status = 'resetting'
+           AND (reset_started_at IS NULL
+             OR reset_started_at < now() - make_interval(secs => $2::double precision / 1000))
+         ORDER BY updated_at, id LIMIT $1
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE devices d SET reset_started_at = now(), reset_attempts = d.reset_attempts + 1
+       FROM due WHERE d.id = due.id
+       RETURNING ${TASK_COLUMNS}`,
+      [limit, leaseMs],
+    );
+  }
+
+  /** The wipe is confirmed: the device is `available`, one wipe further. False when fenced off. */
+  async complete(task: ResetTask): Promise<boolean> {
+    const rows = await this.sql.rows(
+      `UPDATE devices SET status = 'available', wipe_count = wipe_count + 1, reset_started_at = NULL,
+         reset_attempts = 0, power_state = 'on', status_reason = NULL, updated_at = now()
+       WHERE ${FENCE}
+       RETURNING id`,
+      [task.id, task.wipeCount, task.attempt],
+    );
+    return rows.length > 0;
+  }
+
+  /** The wipe failed: the device is `failed`, out of the pool until an operator acts. */
+  async fail(task: ResetTask, reason: string): Promise<boolean> {
+    const rows = await this.sql.rows(
+      `UPDATE devices SET status = 'failed', reset_started_at = NULL, status_reason = $4, updated_at = now()
+       WHERE ${FENCE}
+       RETURNING id`,
+      [task.id, task.wipeCount, task.attempt, reason],
+    );
+    return rows.length > 0;
+  }
+}

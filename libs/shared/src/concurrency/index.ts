@@ -1,0 +1,1 @@
+export { mapInParallel } from './map-in-parallel';
