@@ -110,6 +110,14 @@ export class DeviceServiceConfig extends PlatformServiceConfig {
   @EnvInteger('DEVICE_RESET_CONCURRENCY', { default: 32, min: 1, max: 500 })
   deviceResetConcurrency!: number;
 
+  /** Failed health probes in a row after which a device is `failed` (and its allocation moved). */
+  @EnvInteger('DEVICE_HEALTH_FAILURE_THRESHOLD', { default: 3, min: 1, max: 100 })
+  deviceHealthFailureThreshold!: number;
+
+  /** Health probes one replica sends its provider at once. */
+  @EnvInteger('DEVICE_HEALTH_CONCURRENCY', { default: 16, min: 1, max: 500 })
+  deviceHealthConcurrency!: number;
+
   // Access gateway (src/modules/access): how renters reach their device while they rent it.
   /** Host renters connect to (in `access.adbEndpoint`); the address of this host as they see it. */
   @EnvString('ACCESS_GATEWAY_PUBLIC_HOST', { default: '127.0.0.1', pattern: /^[\w.:-]{1,253}$/ })

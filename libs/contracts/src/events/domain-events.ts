@@ -15,6 +15,7 @@ export const DOMAIN_EVENTS = {
   allocationExpiring: 'allocation.expiring',
   allocationExpired: 'allocation.expired',
   allocationExtended: 'allocation.extended',
+  allocationMoved: 'allocation.moved',
   reservationConfirmed: 'reservation.confirmed',
   reservationReminder: 'reservation.reminder',
   reservationCancelled: 'reservation.cancelled',

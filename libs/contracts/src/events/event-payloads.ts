@@ -135,6 +135,23 @@ export class AllocationExtendedEventData extends AllocationEventData {
   sequence!: number;
 }
 
+/**
+ * `allocation.moved` v1: the allocation's device failed and the allocation moved to `deviceId` (a
+ * healthy device of the same spec or the nearest larger), same allocation, same times, same bill; a
+ * new fencing token and new access.
+ */
+export class AllocationMovedEventData extends AllocationEventData {
+  @IsUUID()
+  fromDeviceId!: string;
+
+  /** The new claim's fencing token: access of the old one no longer works. */
+  @Matches(EVENT_FIELD_LIMITS.fencingTokenPattern, FENCING_TOKEN)
+  fencingToken!: string;
+
+  @IsEventTime()
+  expiresAt!: string;
+}
+
 /** `allocation.expired` v1: an allocation reached its end and was billed. */
 export class AllocationExpiredEventData extends AllocationEventData {
   @IsEventTime()

@@ -4,6 +4,7 @@ import {
   type AllocationExpiringEventData,
   type AllocationExtendedEventData,
   type AllocationFailedEventData,
+  type AllocationMovedEventData,
   DOMAIN_EVENTS,
   type DeviceAllocatedEventData,
   type DeviceReleasedEventData,
@@ -59,6 +60,20 @@ export class AllocationEventsPublisher {
       sequence: extension.sequence,
     };
     return this.events.prepare({ type: DOMAIN_EVENTS.allocationExtended, aggregateId: allocation.id, data });
+  }
+
+  /** `allocation.moved`: failover put the allocation on another device (new fencing token, new access). */
+  async moved(allocation: AllocationRecord, fromDeviceId: string): Promise<void> {
+    const data: AllocationMovedEventData = {
+      allocationId: allocation.id,
+      deviceId: allocation.deviceId,
+      userId: allocation.userId,
+      tenantId: allocation.tenantId,
+      fromDeviceId,
+      fencingToken: allocation.fencingToken,
+      expiresAt: allocation.expiresAt.toISOString(),
+    };
+    await this.events.publish({ type: DOMAIN_EVENTS.allocationMoved, aggregateId: allocation.id, data });
   }
 
   /** Wakes the relay for an event a statement wrote itself (`allocatedRow`, `extendedRow`). */

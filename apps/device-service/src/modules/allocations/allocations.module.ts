@@ -18,10 +18,13 @@ import { AllocationExtensionsRepository } from './allocation-extensions.reposito
 import { AllocationsController } from './allocations.controller';
 import { AllocationsRepository } from './allocations.repository';
 import { EndAllocations } from './end-allocations.service';
+import { AllocationFailoverRepository } from './allocation-failover.repository';
 import { BillingEventsHandler } from './events/billing-events.handler';
+import { DeviceEventsHandler } from './events/device-events.handler';
 import { UserEventsHandler } from './events/user-events.handler';
 import { ExpireAllocationsUseCase } from './expire-allocations.use-case';
 import { ExtendAllocationUseCase } from './extend-allocation.use-case';
+import { FailoverAllocationUseCase } from './failover-allocation.use-case';
 import { AllocationHistoryCleanupJob } from './jobs/allocation-history-cleanup.job';
 import { AllocationMetricsJob } from './jobs/allocation-metrics.job';
 import { AllocationStatsSnapshotJob } from './jobs/allocation-stats-snapshot.job';
@@ -78,6 +81,9 @@ export interface AllocationsModuleOptions {
     AllocationHistory,
     AllocationQueryService,
     BillingEventsHandler,
+    DeviceEventsHandler,
+    AllocationFailoverRepository,
+    FailoverAllocationUseCase,
     UserEventsHandler,
     ExpireAllocationsJob,
     WarnExpiringAllocationsJob,

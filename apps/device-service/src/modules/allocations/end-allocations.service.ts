@@ -74,6 +74,21 @@ export class EndAllocations {
     return ended;
   }
 
+  /**
+   * Ends an allocation whose device failed, billed to the failure (or its end, if that came first),
+   * inside the caller's transaction; null when that claim is no longer active.
+   */
+  async endFailed(allocation: AllocationRecord, failedAt: Date): Promise<AllocationRecord | null> {
+    const ended = await this.allocations.end(
+      allocation.id,
+      'device_failed',
+      failedAt,
+      allocation.fencingToken,
+    );
+    if (ended) await this.settle([ended], 'background');
+    return ended;
+  }
+
   /** Expires up to `limit` allocations that are due, billed to their scheduled end. */
   expireDue(limit: number): Promise<AllocationRecord[]> {
     return this.transactions.run(async () => {

@@ -1,7 +1,14 @@
 import { Module } from '@nestjs/common';
 import { DeviceProviderModule } from '../../integrations/device-provider/device-provider.module';
 import { DeviceFreedSignal } from './device-freed.signal';
+import { DeviceEventsPublisher } from './device-events.publisher';
 import { DevicePowerUseCase } from './device-power.use-case';
+import { DeviceHealthCheckUseCase } from './health/device-health-check.use-case';
+import { DeviceHealthRepository } from './health/device-health.repository';
+import { DeviceHealthCheckJob } from './health/jobs/device-health-check.job';
+import { ReconcileProviderStateJob } from './reconciliation/jobs/reconcile-provider-state.job';
+import { ProviderReconciliationRepository } from './reconciliation/provider-reconciliation.repository';
+import { ProviderReconciliationUseCase } from './reconciliation/provider-reconciliation.use-case';
 import { DeviceResetsRepository } from './hand-over/device-resets.repository';
 import { DeviceHandOver } from './hand-over/device-hand-over.service';
 import { ResetDevicesJob } from './hand-over/jobs/reset-devices.job';
@@ -24,6 +31,13 @@ import { DevicesService } from './devices.service';
     DeviceResetsRepository,
     DeviceHandOver,
     ResetDevicesJob,
+    DeviceEventsPublisher,
+    DeviceHealthRepository,
+    DeviceHealthCheckUseCase,
+    DeviceHealthCheckJob,
+    ProviderReconciliationRepository,
+    ProviderReconciliationUseCase,
+    ReconcileProviderStateJob,
   ],
   exports: [DevicesService, DeviceFreedSignal, DeviceHandOver, DeviceProvisioner],
 })

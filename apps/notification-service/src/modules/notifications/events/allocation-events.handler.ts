@@ -3,6 +3,7 @@ import {
   type AllocationExpiredEventData,
   type AllocationExpiringEventData,
   type AllocationExtendedEventData,
+  type AllocationMovedEventData,
   type AllocationFailedEventData,
   type DeviceAllocatedEventData,
   type DeviceReleasedEventData,
@@ -13,6 +14,7 @@ import { OnEvent } from '@cloudphone/shared';
 import { ALLOCATION_EXPIRED_NOTIFICATION } from './allocation-expired.notification';
 import { ALLOCATION_EXPIRING_NOTIFICATION } from './allocation-expiring.notification';
 import { ALLOCATION_EXTENDED_NOTIFICATION } from './allocation-extended.notification';
+import { ALLOCATION_MOVED_NOTIFICATION } from './allocation-moved.notification';
 import { ALLOCATION_FAILED_NOTIFICATION } from './allocation-failed.notification';
 import { DEVICE_ALLOCATED_NOTIFICATION } from './device-allocated.notification';
 import { DEVICE_RELEASED_NOTIFICATION } from './device-released.notification';
@@ -46,6 +48,11 @@ export class AllocationEventsHandler {
   @OnEvent(DOMAIN_EVENTS.allocationExtended)
   onAllocationExtended(event: EventEnvelope<AllocationExtendedEventData>): Promise<void> {
     return this.notifications.record(event, ALLOCATION_EXTENDED_NOTIFICATION);
+  }
+
+  @OnEvent(DOMAIN_EVENTS.allocationMoved)
+  onAllocationMoved(event: EventEnvelope<AllocationMovedEventData>): Promise<void> {
+    return this.notifications.record(event, ALLOCATION_MOVED_NOTIFICATION);
   }
 
   @OnEvent(DOMAIN_EVENTS.allocationFailed)

@@ -4,6 +4,7 @@ import { ALLOCATION_EXPIRED_NOTIFICATION } from './allocation-expired.notificati
 import { ALLOCATION_EXPIRING_NOTIFICATION } from './allocation-expiring.notification';
 import { ALLOCATION_EXTENDED_NOTIFICATION } from './allocation-extended.notification';
 import { ALLOCATION_FAILED_NOTIFICATION } from './allocation-failed.notification';
+import { ALLOCATION_MOVED_NOTIFICATION } from './allocation-moved.notification';
 import {
   QUEUE_EXPIRED_NOTIFICATION,
   QUEUE_FULFILLED_NOTIFICATION,
@@ -84,6 +85,25 @@ describe('event notification recipes', () => {
       title: 'Allocation extended',
       body: 'Your device is yours 90 minutes longer, until 2026-03-01 14:30 UTC.',
       sourceKey: `allocation.extended:${extensionId}`,
+    });
+  });
+
+  it('allocation.moved: says the device was replaced, the end unchanged, one per new claim', () => {
+    const moved = {
+      allocationId,
+      deviceId,
+      userId,
+      tenantId: 'default',
+      fromDeviceId: '7e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b',
+      fencingToken: '12',
+      expiresAt: '2026-03-01T14:30:00Z',
+    };
+    expect(render(ALLOCATION_MOVED_NOTIFICATION, envelope('allocation.moved', moved))).toEqual({
+      title: 'Device replaced',
+      body:
+        'Your device failed, so your rental moved to a healthy one, until 2026-03-01 14:30 UTC as before and ' +
+        'billed as one rental. Fetch its new access: the old ADB endpoint and token no longer work.',
+      sourceKey: `allocation.moved:${allocationId}:12`,
     });
   });
 

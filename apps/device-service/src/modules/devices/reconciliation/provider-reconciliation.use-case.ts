@@ -1,0 +1,146 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CacheService, mapInParallel, MetricsService, TransactionRunner } from '@cloudphone/shared';
+import type { Counter } from 'prom-client';
+import { DeviceServiceConfig } from '../../../config/device-service.config';
+import {
+  DEVICE_PROVIDER,
+  type DeviceProvider,
+  type ProviderDeviceState,
+} from '../../../integrations/device-provider/device-provider';
+import { DeviceEventsPublisher } from '../device-events.publisher';
+import { AVAILABLE_DEVICES_CACHE_TAG } from '../device-pool.cache';
+import { type PoolDevice, ProviderReconciliationRepository } from './provider-reconciliation.repository';
+
+/** Provider calls the reconciler makes at once (confirmations, destroys). */
+const IN_FLIGHT = 8;
+/** Pool statuses whose device must exist and work at the provider. */
+const IN_SERVICE = new Set(['available', 'allocated', 'maintenance']);
+
+export type DriftKind = 'missing' | 'error_state' | 'stopped_unexpectedly' | 'orphan' | 'orphan_destroyed';
+export type ReconcileOutcome = Record<DriftKind, number>;
+
+/**
+ * reconcile-provider-state (§6 "cloud device sync", "state recovery"): compares the pool with what
+ * the provider holds and repairs or flags each difference, counted in
+ * `cloudphone_provider_drift_total{kind}`:
+ *   - missing: a device in service the provider no longer has → `failed` (`device.failed`, so its
+ *     allocation moves). A device absent from the listing is asked for directly before it counts,
+ *     since a listing may lag or page.
+ *   - error_state: the provider says `error` → `failed`.
+ *   - stopped_unexpectedly: stopped while the platform powered it on → flagged (the health check
+ *     fails it if it stays so).
+ *   - orphan: the provider holds a device the pool does not (or holds only as retired) → destroyed
+ *     once seen for longer than a creation may take, so a device being created now is never touched.
+ */
+@Injectable()
+export class ProviderReconciliationUseCase {
+  private readonly logger = new Logger(ProviderReconciliationUseCase.name);
+  private readonly drift: Counter<'kind'>;
+
+  constructor(
+    private readonly repository: ProviderReconciliationRepository,
+    private readonly publisher: DeviceEventsPublisher,
+    private readonly transactions: TransactionRunner,
+    private readonly cache: CacheService,
+    private readonly config: DeviceServiceConfig,
+    @Inject(DEVICE_PROVIDER) private readonly provider: DeviceProvider,
+    metrics: MetricsService,
+  ) {
+    this.drift = metrics.counter({
+      name: 'cloudphone_provider_drift_total',
+      help: 'Differences between the pool and its provider found by reconcile-provider-state, by kind',
+      labelNames: ['kind'],
+    });
+  }
+
+  async reconcile(): Promise<ReconcileOutcome> {
+    const outcome: ReconcileOutcome = {
+      missing: 0,
+      error_state: 0,
+      stopped_unexpectedly: 0,
+      orphan: 0,
+      orphan_destroyed: 0,
+    };
+    const listed = new Map(
+      (await this.provider.listDevices()).map((device) => [device.providerDeviceId, device.state]),
+    );
+    const pool = await this.repository.devicesOf(this.provider.name);
+    const failures: Array<{ id: string; reason: string }> = [];
+    await mapInParallel(
+      pool.filter((device) => IN_SERVICE.has(device.status)),
+      IN_FLIGHT,
+      async (device) => {
+        const state = listed.get(device.providerDeviceId) ?? (await this.confirm(device));
+        const kind = driftOf(state, device);
+        if (kind === null) return;
+        this.count(outcome, kind);
+        if (kind === 'stopped_unexpectedly') return;
+        failures.push({ id: device.id, reason: `reconciliation: the provider reports it ${state}` });
+      },
+    );
+    if (failures.length > 0) await this.failDevices(failures);
+    await this.destroyOrphans(listed, pool, outcome);
+    return outcome;
+  }
+
+  private async confirm(device: PoolDevice): Promise<ProviderDeviceState | null> {
+    return this.provider.getDeviceState(device.providerDeviceId).catch(() => null);
+  }
+
+  private async failDevices(failures: Array<{ id: string; reason: string }>): Promise<void> {
+    const failed = await this.transactions.run(async () => {
+      const devices = await this.repository.fail(failures);
+      await this.publisher.failed(devices);
+      return devices;
+    });
+    if (failed.length === 0) return;
+    this.logger.error({ msg: 'reconciliation failed devices the provider lost', devices: failed });
+    await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
+  }
+
+  private async destroyOrphans(
+    listed: Map<string, ProviderDeviceState>,
+    pool: PoolDevice[],
+    outcome: ReconcileOutcome,
+  ): Promise<void> {
+    const kept = new Set(
+      pool.filter((device) => device.status !== 'retired').map((device) => device.providerDeviceId),
+    );
+    const orphans = [...listed.keys()].filter((id) => !kept.has(id));
+    outcome.orphan += orphans.length;
+    if (orphans.length > 0) this.drift.inc({ kind: 'orphan' }, orphans.length);
+    // Creation may take DEVICE_PROVIDER_READY_TIMEOUT_MS before the device is recorded: twice that is
+    // past any creation still in progress.
+    const grace = this.config.deviceProviderReadyTimeoutMs * 2;
+    const due = await this.repository.noteOrphans(this.provider.name, orphans, grace);
+    await mapInParallel(due, IN_FLIGHT, async (providerDeviceId) => {
+      try {
+        await this.provider.destroyDevice(providerDeviceId);
+        await this.repository.forgetOrphan(this.provider.name, providerDeviceId);
+        this.count(outcome, 'orphan_destroyed');
+        this.logger.warn({ msg: 'destroyed a device the pool does not know', providerDeviceId });
+      } catch (error) {
+        this.logger.warn({
+          msg: 'could not destroy an orphaned device; retried next run',
+          providerDeviceId,
+          err: error,
+        });
+      }
+    });
+  }
+
+  private count(outcome: ReconcileOutcome, kind: DriftKind): void {
+    outcome[kind] += 1;
+    this.drift.inc({ kind });
+  }
+}
+
+/** What is wrong with a pool device given its provider state (null: unreadable, so nothing to say). */
+export function driftOf(state: ProviderDeviceState | null, device: PoolDevice): DriftKind | null {
+  if (state === 'destroyed') return 'missing';
+  if (state === 'error') return 'error_state';
+  if (state === 'stopped' && device.powerState === 'on' && device.status !== 'maintenance') {
+    return 'stopped_unexpectedly';
+  }
+  return null;
+}
