@@ -8,6 +8,7 @@ import { createTestDatabase } from '@cloudphone/shared/testing';
 import { DataSource } from 'typeorm';
 import { toAllocationResponse } from '../../apps/device-service/src/modules/allocations/allocation-record';
 import { AllocationsRepository } from '../../apps/device-service/src/modules/allocations/allocations.repository';
+import { PLAIN } from '../../apps/device-service/src/modules/allocations/placement-choice';
 import { endingReports } from '../../apps/device-service/src/modules/allocations/allocation-usage-reports';
 import { usageReportMessage } from '../../apps/device-service/src/modules/usage-reports/usage-report';
 import { OutboxMessagesRepository } from '../../libs/shared/src/events/outbox-messages.repository';
@@ -33,19 +34,23 @@ export async function benchmarkRaw(options: {
     const userIds = Array.from({ length: options.concurrency }, () => randomUUID());
     const run = await drive(options.concurrency, options, async (worker) => {
       const started = performance.now();
-      const claimed = await allocations.claimDevice({
-        allocationId: randomUUID(),
-        userId: userIds[worker],
-        tenantId: 'default',
-        durationMinutes: 30,
-        cpuCores: 1,
-        memoryMb: 0,
-        storageGb: 0,
-        region: null,
-        androidVersion: null,
-        idempotencyKey: null,
-        requestHash: null,
-      });
+      const claimed = await allocations.claimDevice(
+        {
+          allocationId: randomUUID(),
+          userId: userIds[worker],
+          tenantId: 'default',
+          durationMinutes: 30,
+          cpuCores: 1,
+          memoryMb: 0,
+          storageGb: 0,
+          region: null,
+          androidVersion: null,
+          idempotencyKey: null,
+          requestHash: null,
+          tolerations: [],
+        },
+        PLAIN,
+      );
       if (claimed.kind !== 'claimed') return { allocateMs: performance.now() - started, status: '409' };
       const claim = claimed.claim;
       // As the service does: the activation writes its own event in the same statement.

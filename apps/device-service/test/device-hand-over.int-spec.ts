@@ -158,7 +158,7 @@ describe('device hand-over and state machine', () => {
     const retire = await app.request<Answer<object>>('DELETE', `devices/${deviceId}`, {
       token: app.tokens.admin(),
     });
-    expect(retire).toMatchObject({ status: 409, body: { code: 'DEVICE_ILLEGAL_TRANSITION' } });
+    expect(retire).toMatchObject({ status: 409, body: { code: 'DEVICE_RESETTING' } });
     for (const status of ['retired', 'allocated', 'resetting', 'constructor', '']) {
       expect((await patch(deviceId, { status })).status).toBe(400);
     }

@@ -4,6 +4,7 @@ import {
   type DeviceProvider,
   type ProviderDeviceState,
 } from '../src/integrations/device-provider/device-provider';
+import { DeviceLifecycleCleanupUseCase } from '../src/modules/devices/lifecycle/device-lifecycle-cleanup.use-case';
 import { ProviderReconciliationUseCase } from '../src/modules/devices/reconciliation/provider-reconciliation.use-case';
 import { SchedulerTestApp } from './scheduler-test-app';
 
@@ -98,5 +99,30 @@ describe('provider reconciliation', () => {
     expect(await provider.getDeviceState(leftover.providerDeviceId)).toBe('destroyed');
     expect(await app.query(`SELECT * FROM provider_orphans`)).toEqual([]);
     expect(await app.get(ProviderReconciliationUseCase).reconcile()).toMatchObject({ orphan: 0 });
+  });
+
+  it('destroys once more what retired devices left at the provider, once each', async () => {
+    const leftover = await provider.createDevice({
+      region: 'eu-west-1',
+      androidVersion: '13',
+      cpuCores: 2,
+      memoryMb: 2048,
+      storageGb: 16,
+    });
+    const [retired] = await app.addDevices(1, { region: region() });
+    await app.query(`UPDATE devices SET status = 'retired', provider_device_id = $2 WHERE id = $1`, [
+      retired,
+      leftover.providerDeviceId,
+    ]);
+    const cleanup = app.get(DeviceLifecycleCleanupUseCase);
+    const first = await cleanup.cleanUp(new AbortController().signal);
+    expect(first.cleared).toBeGreaterThanOrEqual(1);
+    expect(await provider.getDeviceState(leftover.providerDeviceId)).toBe('destroyed');
+    expect(
+      await app.query(`SELECT leftovers_cleared_at IS NOT NULL AS cleared FROM devices WHERE id = $1`, [
+        retired,
+      ]),
+    ).toEqual([{ cleared: true }]);
+    expect(await cleanup.cleanUp(new AbortController().signal)).toEqual({ cleared: 0, failed: 0 });
   });
 });

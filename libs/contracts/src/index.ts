@@ -57,12 +57,37 @@ export type { ReservationStatus } from './device/reservation-attributes';
 export { ReservationResponse, ReservationStatsResponse } from './device/reservation-response.dto';
 export { UpdateReservationRequest } from './device/update-reservation-request.dto';
 export {
+  DEVICE_FIELD_LIMITS,
   DEVICE_HEALTH_STATES,
   DEVICE_POWER_ACTIONS,
   DEVICE_POWER_STATES,
   DEVICE_STATUSES,
 } from './device/device-attributes';
 export { DeviceAccessResponse } from './device/device-access-response.dto';
+export {
+  ClusterStatsResponse,
+  CreateNodeRequest,
+  NODE_LIMITS,
+  NODE_STATES,
+  NODE_TAINT_EFFECTS,
+  NodeResponse,
+  NodeTaint,
+  NodeUsage,
+  NodeUsageSample,
+  RegionCapacity,
+  UpdateNodeRequest,
+  UsageTrendResponse,
+} from './device/node.dto';
+export type { NodeState, NodeTaintEffect } from './device/node.dto';
+export {
+  CreateStrategyRequest,
+  PlacementCandidate,
+  PlacementExplanation,
+  SCHEDULING_POLICIES,
+  StrategyResponse,
+  UpdateStrategyRequest,
+} from './device/strategy.dto';
+export type { SchedulingPolicy } from './device/strategy.dto';
 export {
   DEVICE_POWER_BATCH_LIMIT,
   DevicePowerBatchRequest,

@@ -6,6 +6,7 @@ import {
   type ExtensionPolicies,
   parseExtensionPolicies,
 } from './extension-policies.setting';
+import { parsePoolAutoscale, POOL_AUTOSCALE_FORMAT, type PoolTarget } from './pool-autoscale.setting';
 
 export const DEVICE_PROVIDER_KINDS = ['simulated', 'redroid'] as const;
 export type DeviceProviderKind = (typeof DEVICE_PROVIDER_KINDS)[number];
@@ -117,6 +118,10 @@ export class DeviceServiceConfig extends PlatformServiceConfig {
   /** Health probes one replica sends its provider at once. */
   @EnvInteger('DEVICE_HEALTH_CONCURRENCY', { default: 16, min: 1, max: 500 })
   deviceHealthConcurrency!: number;
+
+  /** Pools autoscale-pool keeps between a minimum and a maximum of free devices ([]: off). */
+  @EnvParsed('POOL_AUTOSCALE', { default: [], description: POOL_AUTOSCALE_FORMAT, parse: parsePoolAutoscale })
+  poolAutoscale!: PoolTarget[];
 
   // Access gateway (src/modules/access): how renters reach their device while they rent it.
   /** Host renters connect to (in `access.adbEndpoint`); the address of this host as they see it. */

@@ -1,9 +1,10 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
 import { ActingForUserFields } from './acting-for-user.fields';
 import { ALLOCATION_LIMITS } from './allocation-attributes';
 import { DeviceRequirements, RequirementsField } from './device-requirements.dto';
+import { NODE_LIMITS } from './node.dto';
 
 /**
  * Body of `POST /scheduler/devices/allocate`. The user is the caller; only an admin or a service may
@@ -27,4 +28,18 @@ export class AllocateDeviceRequest extends ActingForUserFields {
     message: 'idempotencyKey must be 1-255 visible ASCII characters without spaces',
   })
   idempotencyKey?: string;
+
+  @ApiPropertyOptional({
+    example: ['gpu', 'dedicated=team-a'],
+    description: 'Node taints this allocation tolerates: a taint key, or key=value',
+  })
+  @OptionalField()
+  @IsArray()
+  @ArrayMaxSize(NODE_LIMITS.maxTaints)
+  @IsString({ each: true })
+  @Matches(/^[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?(=[\w.-]{0,63})?$/, {
+    each: true,
+    message: 'each toleration must be a taint key or key=value',
+  })
+  tolerations?: string[];
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import { IsString, IsUUID, Matches } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
 import { DEVICE_FIELD_LIMITS } from './device-attributes';
 import { DeviceSpecFields } from './device-spec';
@@ -23,4 +23,12 @@ export class CreateDeviceRequest extends DeviceSpecFields {
   @IsString()
   @Matches(DEVICE_FIELD_LIMITS.androidVersionPattern, { message: 'androidVersion must look like 13 or 12.1' })
   androidVersion!: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The node (host) it runs on: same region, schedulable, with room',
+  })
+  @OptionalField()
+  @IsUUID()
+  nodeId?: string;
 }

@@ -42,6 +42,30 @@ export const DEVICE_ROUTES = {
   extendInfo: 'scheduler/allocations/:id/extend-info',
   /** GET (owner, admin): how to reach the allocated device (ADB endpoint, stream, token) while active. */
   allocationAccess: 'scheduler/allocations/:id/access',
+  /** GET (admin, service): nodes, paginated; POST (admin): add a node (a host devices run on). */
+  nodes: 'scheduler/nodes',
+  /** GET (admin, service), PUT (admin): one node; DELETE (admin): remove a node without devices. */
+  node: 'scheduler/nodes/:id',
+  /** POST (admin): take no new allocations and retire its devices as their allocations end. */
+  nodeDrain: 'scheduler/nodes/:id/drain',
+  /** POST (admin): take no new allocations, keep the devices. */
+  nodeMaintenance: 'scheduler/nodes/:id/maintenance',
+  /** POST (admin): schedulable again (undoes drain or maintenance). */
+  nodeUncordon: 'scheduler/nodes/:id/uncordon',
+  /** GET (admin, service): the node's usage samples (node-resource-monitor), oldest first. */
+  nodeUsageTrend: 'scheduler/nodes/:id/usage-trend',
+  /** GET (admin, service): usage samples summed over all nodes. */
+  clusterUsageTrend: 'scheduler/cluster/usage-trend',
+  /** GET (admin, service): nodes by state, devices by status, capacity by region. */
+  clusterStats: 'scheduler/resources/cluster-stats',
+  /** GET (admin, service): placement strategies; POST (admin): add one. */
+  strategies: 'scheduler/strategies',
+  /** GET (admin, service): the active strategy (spread when none is). */
+  activeStrategy: 'scheduler/strategies/active',
+  /** PUT, DELETE (admin): one strategy (the active one cannot be deleted). */
+  strategy: 'scheduler/strategies/:id',
+  /** POST (admin): make this strategy the one placement uses. */
+  strategyActivate: 'scheduler/strategies/:id/activate',
   /** POST: book a device or a spec for a future slot; GET: reservations, paginated (a user sees their own). */
   reservations: 'scheduler/reservations',
   /** GET: one reservation; PUT: move or resize its slot (owner, admin, service). */

@@ -10,6 +10,7 @@ import type { Counter } from 'prom-client';
 import type { DeviceServiceConfig } from '../../config/device-service.config';
 import type { NewUsageReport, UsageReportDispatcher } from '../usage-reports';
 import { AllocateDeviceUseCase } from './allocate-device.use-case';
+import { PLAIN, type PlacementChoices } from './placement-choice';
 import type { AllocationEntitlements, Entitlement } from './allocation-entitlements.service';
 import type { AllocationEventsPublisher } from './allocation-events.publisher';
 import { type AllocationRecord, toAllocationResponse } from './allocation-record';
@@ -75,6 +76,7 @@ function earlierAllocation(key: string, requestHash: string): AllocationRecord {
     androidVersion: null,
     idempotencyKey: key,
     requestHash,
+    tolerations: [],
   });
   return { ...earlier, status: 'released', response: toAllocationResponse({ ...earlier, status: 'active' }) };
 }
@@ -137,6 +139,7 @@ function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: En
     cache as unknown as CacheService,
     { now: async () => NOW, timeToRecord: () => NOW } as SchedulerClock,
     { allocationMaxDurationMinutes: 1440 } as DeviceServiceConfig,
+    { choice: async () => PLAIN } as PlacementChoices,
     metrics,
   );
   /** The value of a counter for one label set (0 when never incremented). */
@@ -192,6 +195,7 @@ describe('AllocateDeviceUseCase', () => {
       expect(allocations.claimDevice).toHaveBeenCalledTimes(1);
       expect(allocations.claimDevice).toHaveBeenCalledWith(
         expect.objectContaining({ idempotencyKey: 'key-2', requestHash: hashOfRequest }),
+        PLAIN,
       );
       expect(entitlements.confirm).not.toHaveBeenCalled();
     });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AllocateDeviceRequest, AllocationResponse } from '@cloudphone/contracts';
 import {
@@ -15,7 +14,8 @@ import { type UsageReport, UsageReportDispatcher } from '../usage-reports';
 import { AllocationEntitlements, type Entitlement } from './allocation-entitlements.service';
 import { AllocationEventsPublisher } from './allocation-events.publisher';
 import { type AllocationRecord, toAllocationResponse } from './allocation-record';
-import { allocationSubject, idempotencyKeyOf, requestHashOf } from './allocation-request';
+import { PLAIN, PlacementChoices } from './placement-choice';
+import { allocationSubject, claimRequestOf, idempotencyKeyOf, requestHashOf } from './allocation-request';
 import { quotaRestoreReport, quotaUsageReport } from './allocation-usage-reports';
 import { AllocationErrors } from './allocations.errors';
 import type { ClaimRequest } from './allocation-claim';
@@ -53,6 +53,7 @@ export class AllocateDeviceUseCase {
     private readonly cache: CacheService,
     private readonly clock: SchedulerClock,
     private readonly config: DeviceServiceConfig,
+    private readonly placement: PlacementChoices,
     metrics: MetricsService,
   ) {
     this.requests = metrics.counter({
@@ -117,20 +118,7 @@ export class AllocateDeviceUseCase {
       const earlier = await this.allocations.findByIdempotencyKey(subject.userId, key);
       if (earlier) return replay(earlier, key, hash);
     }
-    const requirements = request.requirements ?? {};
-    const claimed = await this.claim({
-      allocationId: randomUUID(),
-      userId: subject.userId,
-      tenantId: subject.tenantId,
-      durationMinutes: request.durationMinutes,
-      cpuCores: requirements.cpuCores ?? 1,
-      memoryMb: requirements.memoryMb ?? 0,
-      storageGb: requirements.storageGb ?? 0,
-      region: requirements.region ?? null,
-      androidVersion: requirements.androidVersion ?? null,
-      idempotencyKey: key,
-      requestHash: hash,
-    });
+    const claimed = await this.claim(claimRequestOf(subject, request, key, hash));
     if ('earlier' in claimed) return replay(claimed.earlier, key as string, hash);
 
     let entitlement: Entitlement;
@@ -151,8 +139,13 @@ export class AllocateDeviceUseCase {
   private async claim(
     request: ClaimRequest,
   ): Promise<{ claim: AllocationRecord } | { earlier: AllocationRecord }> {
+    const choice = await this.placement.choice();
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.allocations.claimDevice(request);
+      let outcome = await this.allocations.claimDevice(request, choice);
+      // The scored claim looks at the first free devices of each node; when all it saw were taken
+      // by concurrent claims, the plain claim walks on past them.
+      if (outcome.kind === 'none' && choice.scored)
+        outcome = await this.allocations.claimDevice(request, PLAIN);
       switch (outcome.kind) {
         case 'claimed':
           return { claim: outcome.claim };

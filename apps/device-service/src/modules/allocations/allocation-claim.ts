@@ -14,6 +14,8 @@ export interface ClaimRequest extends DeviceSpec {
   androidVersion: string | null;
   idempotencyKey: string | null;
   requestHash: string | null;
+  /** Node taints it tolerates (`key` or `key=value`). */
+  tolerations: string[];
 }
 
 /**

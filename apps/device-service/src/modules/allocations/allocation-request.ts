@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ALLOCATION_LIMITS, type AllocateDeviceRequest } from '@cloudphone/contracts';
 import { actsForEveryone, type ListQuery, listOwnerFor, mayActFor, type Principal } from '@cloudphone/shared';
+import type { ClaimRequest } from './allocation-claim';
 import { AllocationErrors } from './allocations.errors';
 
 /** Who an allocation is for, decided from the token (a body `userId` only counts for admins and services). */
@@ -76,6 +77,32 @@ export function requestHashOf(subject: AllocationSubject, request: AllocateDevic
     requirements.storageGb ?? null,
     requirements.region ?? null,
     requirements.androidVersion ?? null,
+    // Appended only when given, so digests of requests from before tolerations existed still match.
+    ...(request.tolerations?.length ? [[...new Set(request.tolerations)].sort()] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The claim an allocate request makes for `subject` (a fresh allocation id; spec minimums default low). */
+export function claimRequestOf(
+  subject: AllocationSubject,
+  request: AllocateDeviceRequest,
+  idempotencyKey: string | null,
+  requestHash: string | null,
+): ClaimRequest {
+  const requirements = request.requirements ?? {};
+  return {
+    allocationId: randomUUID(),
+    userId: subject.userId,
+    tenantId: subject.tenantId,
+    durationMinutes: request.durationMinutes,
+    cpuCores: requirements.cpuCores ?? 1,
+    memoryMb: requirements.memoryMb ?? 0,
+    storageGb: requirements.storageGb ?? 0,
+    region: requirements.region ?? null,
+    androidVersion: requirements.androidVersion ?? null,
+    idempotencyKey,
+    requestHash,
+    tolerations: request.tolerations ?? [],
+  };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -15,6 +15,7 @@ import {
   DeviceAccessResponse,
   type DeviceResponse,
   HTTP_HEADERS,
+  type PlacementExplanation,
   ReleaseDeviceRequest,
 } from '@cloudphone/contracts';
 import {
@@ -33,6 +34,7 @@ import { DeviceAccess } from '../access';
 import { AllocateDeviceUseCase } from './allocate-device.use-case';
 import { AllocationQueryService } from './allocation-query.service';
 import { AllocationStatistics } from './allocation-statistics.service';
+import { ExplainPlacementUseCase } from './explain-placement.use-case';
 import { ALLOCATIONS_LIST_QUERY } from './allocations.list-query';
 import { AVAILABLE_DEVICES_QUERY } from './available-devices.list-query';
 import { AllocationIdParams } from './dto/allocation-id.params';
@@ -51,6 +53,7 @@ export class AllocationsController {
     private readonly queries: AllocationQueryService,
     private readonly stats: AllocationStatistics,
     private readonly access: DeviceAccess,
+    private readonly explainPlacement: ExplainPlacementUseCase,
   ) {}
 
   @Post(DEVICE_ROUTES.allocate)
@@ -66,7 +69,12 @@ export class AllocationsController {
     @Body() request: AllocateDeviceRequest,
     @Headers(HTTP_HEADERS.idempotencyKey) idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<AllocationResponse> {
+    @Query('explain') explain: unknown,
+  ): Promise<AllocationResponse | PlacementExplanation> {
+    if (explain === 'true') {
+      response.status(200);
+      return this.explainPlacement.explain(principal, request);
+    }
     const outcome = await this.allocateDevice.allocate(principal, request, idempotencyKey);
     if (outcome.replayed) response.setHeader(REPLAYED_HEADER, 'true');
     return this.withAccess(outcome.allocation);

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformServicesModule } from '../../integrations/platform-services/platform-services.module';
 import { AccessModule } from '../access';
 import { DevicesModule } from '../devices';
+import { NodesModule } from '../nodes';
 import { UsageReportsModule } from '../usage-reports';
 import { AllocateDeviceUseCase } from './allocate-device.use-case';
 import { AllocationEntitlements } from './allocation-entitlements.service';
@@ -23,6 +24,7 @@ import { BillingEventsHandler } from './events/billing-events.handler';
 import { DeviceEventsHandler } from './events/device-events.handler';
 import { UserEventsHandler } from './events/user-events.handler';
 import { ExpireAllocationsUseCase } from './expire-allocations.use-case';
+import { ExplainPlacementUseCase } from './explain-placement.use-case';
 import { ExtendAllocationUseCase } from './extend-allocation.use-case';
 import { FailoverAllocationUseCase } from './failover-allocation.use-case';
 import { AllocationHistoryCleanupJob } from './jobs/allocation-history-cleanup.job';
@@ -33,6 +35,8 @@ import { RecoverStaleClaimsJob } from './jobs/recover-stale-claims.job';
 import { WarnExpiringAllocationsJob } from './jobs/warn-expiring-allocations.job';
 import { RecordAllocationChargeUseCase } from './record-allocation-charge.use-case';
 import { RecoverStaleClaimsUseCase } from './recover-stale-claims.use-case';
+import { PlacementChoices } from './placement-choice';
+import { PlacementRepository } from './placement.repository';
 import { ReleaseAllocationUseCase } from './release-allocation.use-case';
 import { QUEUE_CONTROLLERS, QUEUE_PROVIDERS } from './queue/queue.providers';
 import { RESERVATION_CONTROLLERS, RESERVATION_PROVIDERS } from './reservations/reservation.providers';
@@ -53,7 +57,7 @@ export interface AllocationsModuleOptions {
  * priority queue (queue/), whose entries become allocations through the allocate use case.
  */
 @Module({
-  imports: [DevicesModule, AccessModule, UsageReportsModule, PlatformServicesModule],
+  imports: [DevicesModule, NodesModule, AccessModule, UsageReportsModule, PlatformServicesModule],
   controllers: [
     AllocationsController,
     AllocationExtensionsController,
@@ -70,6 +74,9 @@ export interface AllocationsModuleOptions {
     AllocationEntitlements,
     EndAllocations,
     AllocateDeviceUseCase,
+    PlacementChoices,
+    PlacementRepository,
+    ExplainPlacementUseCase,
     ReleaseAllocationUseCase,
     UserTiers,
     ExtendAllocationUseCase,

@@ -13,6 +13,8 @@ import {
 } from '@cloudphone/shared';
 import type { ClaimOutcome, ClaimRequest } from './allocation-claim';
 import type { AllocationRecord } from './allocation-record';
+import type { PlacementChoice } from './placement-choice';
+import { claimTail, PLAIN_CANDIDATE, SCORED_CANDIDATE } from './placement-sql';
 import {
   billedSecondsUntil,
   FREE_UNSTARTED_DEVICES,
@@ -89,6 +91,29 @@ const ACTIVATE_ANNOUNCING = activation(
   )})`,
 );
 
+// The claim, as placement chooses (placement-sql.ts): plainly, or by node scores.
+const PLAIN_CLAIM = `WITH ${PLAIN_CANDIDATE}${claimTail(ALLOCATIONS.select())}`;
+const SCORED_CLAIM = `WITH ${SCORED_CANDIDATE}${claimTail(ALLOCATIONS.select())}`;
+
+/** The parameters of a claim statement (and of placement's explanation), $1–$14. */
+export function claimParameters(claim: ClaimRequest, choice: PlacementChoice): unknown[] {
+  return [
+    claim.allocationId,
+    claim.userId,
+    claim.tenantId,
+    claim.durationMinutes,
+    claim.cpuCores,
+    claim.memoryMb,
+    claim.storageGb,
+    claim.region,
+    claim.androidVersion,
+    claim.idempotencyKey,
+    claim.requestHash,
+    claim.tolerations,
+    ...(choice.scored ? [choice.policy, choice.affinityWeight] : []),
+  ];
+}
+
 /**
  * SQL of the allocation scheduler. Every state change is one conditional statement on the row's
  * current status, so racing requests, jobs and replicas cannot apply the same change twice; the
@@ -152,63 +177,19 @@ export class AllocationsRepository {
   }
 
   /**
-   * Claims the first free device matching the request (smallest adequate spec first) as a
-   * `pending` allocation, in one statement: the device row is locked with SKIP LOCKED so
+   * Claims a free device matching the request as a `pending` allocation, in one statement: the
+   * first (smallest adequate spec first), or with `choice.scored` the best by placement's scores; the device row is locked with SKIP LOCKED so
    * concurrent claims spread over different devices instead of queueing. `none` when no device is
    * free. A race the snapshot could not see ends in a unique violation: `lost-race`, which the
    * caller retries, or `key-taken` when it is the request's idempotency key that is held already.
    * Any other error is thrown.
    */
-  async claimDevice(claim: ClaimRequest): Promise<ClaimOutcome> {
+  async claimDevice(claim: ClaimRequest, choice: PlacementChoice): Promise<ClaimOutcome> {
     let claimed: AllocationRecord | null;
     try {
       claimed = await this.sql.one<AllocationRecord>(
-        `WITH candidate AS (
-           SELECT d.id FROM devices d
-           WHERE d.status = 'available' AND d.health = 'healthy' AND d.held_by IS NULL
-             AND d.cpu_cores >= $5 AND d.memory_mb >= $6 AND d.storage_gb >= $7
-             AND ($8::text IS NULL OR d.region = $8) AND ($9::text IS NULL OR d.android_version = $9)
-             -- No live claim (a holder, a future reservation) overlaps the requested time; the same
-             -- test as the exclusion constraint. OFFSET 0 keeps it a probe per device, answered by
-             -- device_allocations_live_idx (migration 0005): as an anti-join the planner (without
-             -- fresh statistics) scanned every live period of every device instead.
-             AND NOT EXISTS (
-               SELECT 1 FROM device_allocations a
-               WHERE a.device_id = d.id AND a.ended_at IS NULL
-                 AND a.period && tstzrange(now(), now() + make_interval(mins => $4))
-               OFFSET 0
-             )
-           ORDER BY d.cpu_cores, d.memory_mb, d.storage_gb, d.id
-           LIMIT 1
-           FOR UPDATE OF d SKIP LOCKED
-         ), claimed AS (
-           UPDATE devices d SET claim_sequence = d.claim_sequence + 1, held_by = $1, status = 'allocated',
-             updated_at = now()
-           FROM candidate c WHERE d.id = c.id
-           RETURNING d.id, d.claim_sequence, d.wipe_count, d.region, d.android_version, d.cpu_cores,
-             d.memory_mb, d.storage_gb
-         )
-         INSERT INTO device_allocations (id, device_id, user_id, tenant_id, status, fencing_token, region,
-           android_version, cpu_cores, memory_mb, storage_gb, duration_minutes, started_at, expires_at,
-           idempotency_key, request_hash, device_wipe)
-         SELECT $1, c.id, $2, $3, 'pending', c.claim_sequence, c.region, c.android_version, c.cpu_cores,
-           c.memory_mb, c.storage_gb, $4, date_trunc('milliseconds', now()),
-           date_trunc('milliseconds', now()) + make_interval(mins => $4), $10, $11, c.wipe_count
-         FROM claimed c
-         RETURNING ${ALLOCATIONS.select()}`,
-        [
-          claim.allocationId,
-          claim.userId,
-          claim.tenantId,
-          claim.durationMinutes,
-          claim.cpuCores,
-          claim.memoryMb,
-          claim.storageGb,
-          claim.region,
-          claim.androidVersion,
-          claim.idempotencyKey,
-          claim.requestHash,
-        ],
+        choice.scored ? SCORED_CLAIM : PLAIN_CLAIM,
+        claimParameters(claim, choice),
       );
     } catch (error) {
       const constraint = violatedUniqueConstraint(error);

@@ -14,7 +14,8 @@ export const DEVICE_TRANSITIONS: Readonly<Record<DeviceStatus, readonly DeviceSt
   provisioning: ['available', 'failed', 'retired'],
   available: ['allocated', 'maintenance', 'failed', 'retired'],
   allocated: ['resetting', 'failed', 'maintenance'],
-  resetting: ['available', 'failed'],
+  // retired: released on a draining node, it leaves instead of being wiped for the next renter.
+  resetting: ['available', 'failed', 'retired'],
   maintenance: ['resetting', 'failed', 'retired'],
   failed: ['resetting', 'maintenance', 'retired'],
   retired: [],

@@ -10,7 +10,7 @@ export const DeviceErrors = {
       { field: 'provider', reasons: [`must be ${configured} (got ${requested})`] },
     ]),
   inUse: (deviceId: string, allocationId: string) =>
-    CommonErrors.conflict('DEVICE_IN_USE', 'The device is allocated; release it before retiring it', {
+    CommonErrors.conflict('DEVICE_IN_USE', 'The device is allocated or booked; release or cancel first', {
       deviceId,
       allocationId,
     }),
@@ -39,6 +39,12 @@ export const DeviceErrors = {
       deviceId,
       from,
       to,
+    }),
+  nodeNotUsable: (nodeId: string, reason: string) =>
+    CommonErrors.conflict('NODE_NOT_USABLE', `The device cannot join this node: ${reason}`, { nodeId }),
+  beingWiped: (deviceId: string) =>
+    CommonErrors.conflict('DEVICE_RESETTING', 'The device is being wiped; retire it once it is back', {
+      deviceId,
     }),
   notOperable: (deviceId: string, status: DeviceStatus) =>
     CommonErrors.conflict('DEVICE_NOT_OPERABLE', `A ${status} device takes no power orders`, {

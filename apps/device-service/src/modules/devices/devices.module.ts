@@ -13,6 +13,9 @@ import { DeviceResetsRepository } from './hand-over/device-resets.repository';
 import { DeviceHandOver } from './hand-over/device-hand-over.service';
 import { ResetDevicesJob } from './hand-over/jobs/reset-devices.job';
 import { DeviceMetricsJob } from './jobs/device-metrics.job';
+import { DeviceLifecycleCleanupUseCase } from './lifecycle/device-lifecycle-cleanup.use-case';
+import { DeviceLifecycleRepository } from './lifecycle/device-lifecycle.repository';
+import { DeviceLifecycleCleanupJob } from './lifecycle/jobs/device-lifecycle-cleanup.job';
 import { DeviceProvisioner } from './device-provisioner.service';
 import { DevicesController } from './devices.controller';
 import { DevicesRepository } from './devices.repository';
@@ -38,6 +41,9 @@ import { DevicesService } from './devices.service';
     ProviderReconciliationRepository,
     ProviderReconciliationUseCase,
     ReconcileProviderStateJob,
+    DeviceLifecycleRepository,
+    DeviceLifecycleCleanupUseCase,
+    DeviceLifecycleCleanupJob,
   ],
   exports: [DevicesService, DeviceFreedSignal, DeviceHandOver, DeviceProvisioner],
 })

@@ -25,6 +25,7 @@ const DEVICES = new TableMap<DeviceRecord>('devices', {
 
 /** A device to add to the pool. */
 export interface NewDevice extends DeviceSpec {
+  nodeId: string | null;
   provider: string;
   providerDeviceId: string;
   region: string;
@@ -75,8 +76,8 @@ export class DevicesRepository {
   async insert(device: NewDevice): Promise<string | null> {
     const row = await this.sql.one<{ id: string }>(
       `INSERT INTO devices (provider, provider_device_id, region, android_version, cpu_cores, memory_mb,
-         storage_gb, status, health)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'available', 'healthy')
+         storage_gb, status, health, node_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'available', 'healthy', $8)
        ON CONFLICT DO NOTHING
        RETURNING id`,
       [
@@ -87,9 +88,23 @@ export class DevicesRepository {
         device.cpuCores,
         device.memoryMb,
         device.storageGb,
+        device.nodeId,
       ],
     );
     return row?.id ?? null;
+  }
+
+  /**
+   * Locks node `nodeId` until the transaction ends (devices join it one at a time, so its capacity
+   * holds) and answers its region, state and room; null when there is no such node.
+   */
+  lockNode(nodeId: string): Promise<{ region: string; state: string; room: number } | null> {
+    return this.sql.one(
+      `SELECT n.region, n.state,
+         n.max_devices - (SELECT count(*) FROM devices d WHERE d.node_id = n.id AND d.status <> 'retired')::int AS room
+       FROM device_nodes n WHERE n.id = $1 FOR UPDATE`,
+      [nodeId],
+    );
   }
 
   /**
@@ -124,10 +139,11 @@ export class DevicesRepository {
     );
   }
 
-  /** The allocation holding the device (pending or active), if any. */
+  /** A live claim of the device (an allocation holding it, or a booked slot), if any. */
   async findHoldingAllocationId(deviceId: string): Promise<string | null> {
     const row = await this.sql.one<{ id: string }>(
-      `SELECT id FROM device_allocations WHERE device_id = $1 AND status IN ('pending', 'active') LIMIT 1`,
+      `SELECT id FROM device_allocations WHERE device_id = $1 AND ended_at IS NULL
+       ORDER BY (status IN ('pending', 'active')) DESC LIMIT 1`,
       [deviceId],
     );
     return row?.id ?? null;

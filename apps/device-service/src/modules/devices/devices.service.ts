@@ -65,10 +65,16 @@ export class DevicesService {
       androidVersion: request.androidVersion,
       ...deviceSpecOf(request),
     };
+    if (request.nodeId)
+      await this.transactions.run(() => this.checkNode(request.nodeId as string, spec.region));
     const providerDeviceId = await this.provisioner.provision(spec);
     let id: string | null;
     try {
-      id = await this.devices.insert({ provider, providerDeviceId, ...spec });
+      id = await this.transactions.run(async () => {
+        // Checked again under the node's lock: it may have filled up or left service meanwhile.
+        if (request.nodeId) await this.checkNode(request.nodeId, spec.region);
+        return this.devices.insert({ provider, providerDeviceId, nodeId: request.nodeId ?? null, ...spec });
+      });
     } catch (error) {
       await this.provisioner.destroyAbandoned(providerDeviceId);
       throw error;
@@ -133,8 +139,11 @@ export class DevicesService {
       if (current.provider !== this.provisioner.providerName) {
         throw DeviceErrors.providerNotConfigured(id, current.provider);
       }
-      if (!canMove(current.status, 'retired'))
+      // A wipe in progress ends first (its node draining retires it then); a retirement now would race it.
+      if (current.status === 'resetting') throw DeviceErrors.beingWiped(id);
+      if (!canMove(current.status, 'retired')) {
         throw DeviceErrors.illegalTransition(id, current.status, 'retired');
+      }
       // Still under the lock: a provider failure rolls back to the device as it was, still rentable.
       await this.provisioner.destroy(current.providerDeviceId);
       await this.devices.update(id, { status: 'retired' });
@@ -143,6 +152,14 @@ export class DevicesService {
     });
     if (retiredNow) this.logger.log({ msg: 'device retired', deviceId: id, by: actorOf(principal) });
     return toDeviceResponse(device);
+  }
+
+  private async checkNode(nodeId: string, region: string): Promise<void> {
+    const node = await this.devices.lockNode(nodeId);
+    if (!node) throw DeviceErrors.nodeNotUsable(nodeId, 'there is no such node');
+    if (node.region !== region) throw DeviceErrors.nodeNotUsable(nodeId, `the node is in ${node.region}`);
+    if (node.state !== 'schedulable') throw DeviceErrors.nodeNotUsable(nodeId, `the node is ${node.state}`);
+    if (node.room <= 0) throw DeviceErrors.nodeNotUsable(nodeId, 'the node is full (maxDevices)');
   }
 
   private async require(id: string): Promise<DeviceRecord> {

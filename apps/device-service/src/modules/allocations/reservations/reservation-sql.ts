@@ -1,10 +1,11 @@
 // SQL fragments the reservation repositories share: each written once, so booking, moving and
 // checking a slot cannot disagree about which devices qualify or what overlaps.
 import { IN_SERVICE_SQL } from '../../devices';
+import { nodeAdmits } from '../placement-sql';
 
 /**
  * Devices `d` that may hold a slot: in service (held or being wiped is fine: a device in maintenance or
- * failed takes no new bookings) and, with $spec parameters, meeting the spec. `cpu`, `memory`, `storage`, `region` and
+ * failed takes no new bookings) on no node or a schedulable untainted one and, with $spec parameters, meeting the spec. `cpu`, `memory`, `storage`, `region` and
  * `android` name the parameters.
  */
 export const qualifyingDevice = (p: {
@@ -14,7 +15,7 @@ export const qualifyingDevice = (p: {
   region: string;
   android: string;
 }) =>
-  `${IN_SERVICE_SQL} AND d.health = 'healthy'
+  `${IN_SERVICE_SQL} AND d.health = 'healthy' AND ${nodeAdmits(`'{}'::text[]`)}
    AND d.cpu_cores >= ${p.cpu} AND d.memory_mb >= ${p.memory} AND d.storage_gb >= ${p.storage}
    AND (${p.region}::text IS NULL OR d.region = ${p.region}) AND (${p.android}::text IS NULL OR d.android_version = ${p.android})`;
 

@@ -43,7 +43,7 @@ export class DeviceHandOver implements OnModuleDestroy {
   ) {
     this.resets = metrics.counter({
       name: 'cloudphone_device_resets_total',
-      help: 'Device wipes between renters, by outcome (wiped, failed)',
+      help: 'Device hand-overs between renters, by outcome (wiped, failed; retired: its node drains)',
       labelNames: ['outcome'],
     });
     this.duration = metrics.histogram({
@@ -108,7 +108,7 @@ export class DeviceHandOver implements OnModuleDestroy {
     return total;
   }
 
-  private async wipe(task: ResetTask): Promise<'wiped' | 'failed' | 'fenced'> {
+  private async wipe(task: ResetTask): Promise<'wiped' | 'retired' | 'failed' | 'fenced'> {
     const started = performance.now();
     let failure: string | null = null;
     if (task.attempt > MAX_ATTEMPTS) {
@@ -117,17 +117,20 @@ export class DeviceHandOver implements OnModuleDestroy {
       failure = `provider ${task.provider} is not configured in this deployment`;
     } else {
       try {
-        await this.provisioner.reset(task.providerDeviceId);
+        if (task.leaving) await this.provisioner.destroy(task.providerDeviceId);
+        else await this.provisioner.reset(task.providerDeviceId);
       } catch (error) {
         failure = error instanceof Error ? error.message : String(error);
       }
     }
     const settled =
-      failure === null
-        ? await this.repository.complete(task)
-        : await this.repository.fail(task, `reset failed: ${failure}`.slice(0, 500));
+      failure !== null
+        ? await this.repository.fail(task, `reset failed: ${failure}`.slice(0, 500))
+        : task.leaving
+          ? await this.repository.retire(task)
+          : await this.repository.complete(task);
     if (!settled) return 'fenced';
-    const outcome = failure === null ? 'wiped' : 'failed';
+    const outcome = failure !== null ? 'failed' : task.leaving ? 'retired' : 'wiped';
     this.resets.inc({ outcome });
     this.duration.observe((performance.now() - started) / 1000);
     if (failure !== null) {

@@ -8,10 +8,13 @@ export interface ResetTask {
   providerDeviceId: string;
   wipeCount: string;
   attempt: number;
+  /** Its node is draining: the device leaves (destroyed, retired) instead of being wiped. */
+  leaving: boolean;
 }
 
 const TASK_COLUMNS = `d.id, d.provider, d.provider_device_id AS "providerDeviceId", d.wipe_count AS "wipeCount",
-  d.reset_attempts AS attempt`;
+  d.reset_attempts AS attempt,
+  EXISTS (SELECT 1 FROM device_nodes n WHERE n.id = d.node_id AND n.state = 'draining') AS leaving`;
 
 // Both outcomes apply only to the reset this runner took: same wipe count (no reset completed since)
 // and same attempt (no other runner took it over after this one's lease ran out).
@@ -49,6 +52,18 @@ export class DeviceResetsRepository {
     const rows = await this.sql.rows(
       `UPDATE devices SET status = 'available', wipe_count = wipe_count + 1, reset_started_at = NULL,
          reset_attempts = 0, power_state = 'on', status_reason = NULL, updated_at = now()
+       WHERE ${FENCE}
+       RETURNING id`,
+      [task.id, task.wipeCount, task.attempt],
+    );
+    return rows.length > 0;
+  }
+
+  /** The device was destroyed at its provider (its node drains): `retired`. False when fenced off. */
+  async retire(task: ResetTask): Promise<boolean> {
+    const rows = await this.sql.rows(
+      `UPDATE devices SET status = 'retired', reset_started_at = NULL, status_reason = 'its node was drained',
+         updated_at = now()
        WHERE ${FENCE}
        RETURNING id`,
       [task.id, task.wipeCount, task.attempt],
