@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { toAllocationResponse } from '../../apps/device-service/src/modules/allocations/allocation-record';
 import { AllocationsRepository } from '../../apps/device-service/src/modules/allocations/allocations.repository';
 import { PLAIN } from '../../apps/device-service/src/modules/allocations/placement-choice';
+import { DeviceResetsRepository } from '../../apps/device-service/src/modules/devices/hand-over/device-resets.repository';
 import { endingReports } from '../../apps/device-service/src/modules/allocations/allocation-usage-reports';
 import { usageReportMessage } from '../../apps/device-service/src/modules/usage-reports/usage-report';
 import { OutboxMessagesRepository } from '../../libs/shared/src/events/outbox-messages.repository';
@@ -31,6 +32,7 @@ export async function benchmarkRaw(options: {
     const allocations = new AllocationsRepository(sql);
     const reports = new OutboxMessagesRepository(sql);
     const events = new OutboxRepository(dataSource, sql);
+    const resets = new DeviceResetsRepository(sql);
     const userIds = Array.from({ length: options.concurrency }, () => randomUUID());
     const run = await drive(options.concurrency, options, async (worker) => {
       const started = performance.now();
@@ -81,6 +83,9 @@ export async function benchmarkRaw(options: {
           },
         ]);
       });
+      // As the hand-over does once the provider confirmed the wipe (the simulated one at once): the
+      // device is leased, then made available again, one wipe further.
+      for (const task of await resets.takeDue(1, 60_000)) await resets.complete(task);
       return { allocateMs, status: '201' };
     });
     return report('same-through-pg', run);
