@@ -9,6 +9,8 @@ import { ProviderReconciliationUseCase } from '../src/modules/devices/reconcilia
 import { SchedulerTestApp } from './scheduler-test-app';
 
 const region = () => uniqueTestId('rc').replace(/_/g, '-');
+/** A device made at the provider only, as a leftover or an orphan is. */
+const SPEC = { region: 'eu-west-1', androidVersion: '13', cpuCores: 2, memoryMb: 2048, storageGb: 16 };
 
 // reconcile-provider-state (issue 14) against injected drift between the pool and the provider.
 describe('provider reconciliation', () => {
@@ -68,21 +70,9 @@ describe('provider reconciliation', () => {
   });
 
   it('destroys devices only the provider knows once past the creation grace, retired leftovers included', async () => {
-    const orphan = await provider.createDevice({
-      region: 'eu-west-1',
-      androidVersion: '13',
-      cpuCores: 2,
-      memoryMb: 2048,
-      storageGb: 16,
-    });
+    const orphan = await provider.createDevice(SPEC);
     const [retired] = await app.addDevices(1, { region: region() });
-    const leftover = await provider.createDevice({
-      region: 'eu-west-1',
-      androidVersion: '13',
-      cpuCores: 2,
-      memoryMb: 2048,
-      storageGb: 16,
-    });
+    const leftover = await provider.createDevice(SPEC);
     await app.query(`UPDATE devices SET status = 'retired', provider_device_id = $2 WHERE id = $1`, [
       retired,
       leftover.providerDeviceId,
@@ -102,13 +92,7 @@ describe('provider reconciliation', () => {
   });
 
   it('destroys once more what retired devices left at the provider, once each', async () => {
-    const leftover = await provider.createDevice({
-      region: 'eu-west-1',
-      androidVersion: '13',
-      cpuCores: 2,
-      memoryMb: 2048,
-      storageGb: 16,
-    });
+    const leftover = await provider.createDevice(SPEC);
     const [retired] = await app.addDevices(1, { region: region() });
     await app.query(`UPDATE devices SET status = 'retired', provider_device_id = $2 WHERE id = $1`, [
       retired,

@@ -37,6 +37,16 @@ const NODES = new TableMap<NodeRecord>('device_nodes', {
   updatedAt: 'updated_at',
 });
 
+/** Capacity and use of one region, for cluster stats. */
+type RegionRow = {
+  region: string;
+  nodes: number;
+  maxDevices: number;
+  devices: number;
+  allocated: number;
+  available: number;
+};
+
 /** SQL of nodes: CRUD, state moves, usage and its samples. */
 @Injectable()
 export class NodesRepository {
@@ -170,14 +180,7 @@ export class NodesRepository {
   async clusterStats(): Promise<{
     nodesByState: Array<{ state: NodeState; count: number }>;
     devicesByStatus: Array<{ status: string; count: number }>;
-    byRegion: Array<{
-      region: string;
-      nodes: number;
-      maxDevices: number;
-      devices: number;
-      allocated: number;
-      available: number;
-    }>;
+    byRegion: RegionRow[];
   }> {
     const nodesByState = await this.sql.rows<{ state: NodeState; count: number }>(
       `SELECT state, count(*)::int AS count FROM device_nodes GROUP BY state`,
@@ -185,14 +188,7 @@ export class NodesRepository {
     const devicesByStatus = await this.sql.rows<{ status: string; count: number }>(
       `SELECT status, count(*)::int AS count FROM devices GROUP BY status`,
     );
-    const byRegion = await this.sql.rows<{
-      region: string;
-      nodes: number;
-      maxDevices: number;
-      devices: number;
-      allocated: number;
-      available: number;
-    }>(
+    const byRegion = await this.sql.rows<RegionRow>(
       `SELECT r.region, COALESCE(n.nodes, 0)::int AS nodes, COALESCE(n.max_devices, 0)::int AS "maxDevices",
          COALESCE(d.devices, 0)::int AS devices, COALESCE(d.allocated, 0)::int AS allocated,
          COALESCE(d.available, 0)::int AS available

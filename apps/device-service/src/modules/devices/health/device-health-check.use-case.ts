@@ -1,16 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  afterCommit,
-  CacheService,
-  mapInParallel,
-  MetricsService,
-  TransactionRunner,
-} from '@cloudphone/shared';
+import { Inject, Injectable } from '@nestjs/common';
+import { mapInParallel, MetricsService } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
 import { DEVICE_PROVIDER, type DeviceProvider } from '../../../integrations/device-provider/device-provider';
 import { DeviceEventsPublisher } from '../device-events.publisher';
-import { AVAILABLE_DEVICES_CACHE_TAG } from '../device-pool.cache';
 import { DeviceHealthRepository, type ProbeResult, type ProbeTarget } from './device-health.repository';
 import { probeHealthy } from './probe-verdict';
 
@@ -31,14 +24,11 @@ export interface HealthCheckOutcome {
  */
 @Injectable()
 export class DeviceHealthCheckUseCase {
-  private readonly logger = new Logger(DeviceHealthCheckUseCase.name);
   private readonly probes: Counter<'outcome'>;
 
   constructor(
     private readonly repository: DeviceHealthRepository,
     private readonly publisher: DeviceEventsPublisher,
-    private readonly transactions: TransactionRunner,
-    private readonly cache: CacheService,
     private readonly config: DeviceServiceConfig,
     @Inject(DEVICE_PROVIDER) private readonly provider: DeviceProvider,
     metrics: MetricsService,
@@ -61,15 +51,10 @@ export class DeviceHealthCheckUseCase {
       const results = await mapInParallel(targets, this.config.deviceHealthConcurrency, (target) =>
         this.probe(target),
       );
-      const failed = await this.transactions.run(async () => {
-        const devices = await this.repository.record(results, this.config.deviceHealthFailureThreshold);
-        await this.publisher.failed(devices);
-        return devices;
-      });
-      if (failed.length > 0) {
-        this.logger.error({ msg: 'devices failed their health check', devices: failed });
-        await afterCommit(() => this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG));
-      }
+      const threshold = this.config.deviceHealthFailureThreshold;
+      const failed = await this.publisher.failing('devices failed their health check', () =>
+        this.repository.record(results, threshold),
+      );
       outcome.probed += results.length;
       outcome.unhealthy += results.filter((result) => !result.healthy).length;
       outcome.failed += failed.length;

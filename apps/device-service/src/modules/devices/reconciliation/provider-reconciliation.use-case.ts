@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CacheService, mapInParallel, MetricsService, TransactionRunner } from '@cloudphone/shared';
+import { mapInParallel, MetricsService } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
 import {
@@ -8,7 +8,6 @@ import {
   type ProviderDeviceState,
 } from '../../../integrations/device-provider/device-provider';
 import { DeviceEventsPublisher } from '../device-events.publisher';
-import { AVAILABLE_DEVICES_CACHE_TAG } from '../device-pool.cache';
 import { type PoolDevice, ProviderReconciliationRepository } from './provider-reconciliation.repository';
 
 /** Provider calls the reconciler makes at once (confirmations, destroys). */
@@ -40,8 +39,6 @@ export class ProviderReconciliationUseCase {
   constructor(
     private readonly repository: ProviderReconciliationRepository,
     private readonly publisher: DeviceEventsPublisher,
-    private readonly transactions: TransactionRunner,
-    private readonly cache: CacheService,
     private readonly config: DeviceServiceConfig,
     @Inject(DEVICE_PROVIDER) private readonly provider: DeviceProvider,
     metrics: MetricsService,
@@ -78,24 +75,17 @@ export class ProviderReconciliationUseCase {
         failures.push({ id: device.id, reason: `reconciliation: the provider reports it ${state}` });
       },
     );
-    if (failures.length > 0) await this.failDevices(failures);
+    if (failures.length > 0) {
+      await this.publisher.failing('reconciliation failed devices the provider lost', () =>
+        this.repository.fail(failures),
+      );
+    }
     await this.destroyOrphans(listed, pool, outcome);
     return outcome;
   }
 
   private async confirm(device: PoolDevice): Promise<ProviderDeviceState | null> {
     return this.provider.getDeviceState(device.providerDeviceId).catch(() => null);
-  }
-
-  private async failDevices(failures: Array<{ id: string; reason: string }>): Promise<void> {
-    const failed = await this.transactions.run(async () => {
-      const devices = await this.repository.fail(failures);
-      await this.publisher.failed(devices);
-      return devices;
-    });
-    if (failed.length === 0) return;
-    this.logger.error({ msg: 'reconciliation failed devices the provider lost', devices: failed });
-    await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
   }
 
   private async destroyOrphans(
