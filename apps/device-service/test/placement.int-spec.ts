@@ -121,6 +121,29 @@ describe('nodes and placement', () => {
     expect(notAdmin.status).toBe(403);
   });
 
+  it("prefers the user's previous device, then its node", async () => {
+    const place = region();
+    const first = await node(place, 'aff-a');
+    const second = await node(place, 'aff-b');
+    const [small] = await devicesOn(first.id, place, 1);
+    const [big] = await app.addDevices(1, { region: place, cpuCores: 8 });
+    await app.query(`UPDATE devices SET node_id = $1 WHERE id = $2`, [first.id, big]);
+    await devicesOn(second.id, place, 2);
+    await useStrategy('spread', 1);
+    const user = await app.createUser();
+    const before = await allocate(user.token, place, { requirements: { region: place, cpuCores: 8 } });
+    expect(before.body.deviceId).toBe(big);
+    await app.request('POST', 'scheduler/devices/release', {
+      token: user.token,
+      body: { allocationId: before.body.id },
+    });
+    await app.wipeReleasedDevices();
+    // A smaller device would do, and `small` shares the node; the previous device still comes first.
+    const again = await allocate(user.token, place);
+    expect(again.body.deviceId).toBe(big);
+    expect(small).toBeDefined();
+  });
+
   it('keeps off tainted, drained and maintained nodes unless tolerated', async () => {
     const place = region();
     const tainted = await node(place, 'gpu', { taints: [{ key: 'gpu', effect: 'NoSchedule' }] });

@@ -49,11 +49,12 @@ const PER_NODE = 16;
 /**
  * Placement's candidates, each with its score parts: for every schedulable node of the region that
  * the request tolerates, its first free devices; the node's policy score (spread: 1 − load, binpack:
- * load, cost: 1 − cost ÷ the dearest node's), +$14 on the node of the user's previous allocation,
- * −0.5 for an untolerated PreferNoSchedule taint. Devices on no node take part at 0.5.
+ * load, cost: 1 − cost ÷ the dearest node's), +$14 on the node of the user's previous allocation and
+ * half as much again on that very device, −0.5 for an untolerated PreferNoSchedule taint. Devices on
+ * no node take part at 0.5.
  */
 export const SCORED_CANDIDATES = `prev AS (
-    SELECT d.node_id FROM device_allocations a JOIN devices d ON d.id = a.device_id
+    SELECT d.node_id, a.device_id FROM device_allocations a JOIN devices d ON d.id = a.device_id
     WHERE a.user_id = $2 ORDER BY a.created_at DESC LIMIT 1
   ), nodes AS (
     SELECT n.id, n.name, n.cost_per_hour_minor::float8 AS cost,
@@ -69,7 +70,7 @@ export const SCORED_CANDIDATES = `prev AS (
         WHEN 'cost' THEN 1 - cost / GREATEST(max(cost) OVER (), 1)
         ELSE 1 - LEAST(load, 1) END AS policy_score
     FROM nodes
-  ), candidates AS (
+  ), offered AS (
     SELECT c.id, c.cpu_cores, c.memory_mb, c.storage_gb, s.id AS node_id, s.name AS node_name,
       s.policy_score, s.affinity, s.penalty, s.load, s.cost
     FROM scored s CROSS JOIN LATERAL (
@@ -82,6 +83,17 @@ export const SCORED_CANDIDATES = `prev AS (
        0::float8, 0::float8, 0::float8
      FROM devices d WHERE d.node_id IS NULL AND ${FREE_FOR_REQUEST}
      ORDER BY d.cpu_cores, d.memory_mb, d.storage_gb, d.id LIMIT ${PER_NODE})
+    UNION ALL
+    -- The user's previous device, when it is free and admitted, even past its node's first few.
+    (SELECT d.id, d.cpu_cores, d.memory_mb, d.storage_gb, s.id, s.name, COALESCE(s.policy_score, 0.5),
+       COALESCE(s.affinity, 0), COALESCE(s.penalty, 0), COALESCE(s.load, 0), COALESCE(s.cost, 0)
+     FROM prev p JOIN devices d ON d.id = p.device_id LEFT JOIN scored s ON s.id = d.node_id
+     WHERE ${FREE_FOR_REQUEST} AND (d.node_id IS NULL OR s.id IS NOT NULL))
+  ), candidates AS (
+    SELECT DISTINCT ON (o.id) o.id, o.cpu_cores, o.memory_mb, o.storage_gb, o.node_id, o.node_name,
+      o.policy_score, o.penalty, o.load, o.cost,
+      o.affinity + CASE WHEN o.id = (SELECT device_id FROM prev) THEN $14::float8 / 2 ELSE 0 END AS affinity
+    FROM offered o ORDER BY o.id
   )`;
 
 /** The score and tie-break order of placement: best score, then the smallest adequate spec. */
