@@ -43,7 +43,18 @@ describe('events-housekeeping job (real Postgres, Redis and RabbitMQ)', () => {
   });
 
   it('is registered in every app, daily at 03:30 UTC', async () => {
-    const { jobs } = await app.app.get(CronAdminService).describe();
+    // Right after the start the store's Redis command connection may still be connecting (no offline
+    // queue: a command then fails rather than waits), as a request to /internal/cron would be told.
+    const { jobs } = await waitFor(
+      () =>
+        app.app
+          .get(CronAdminService)
+          .describe()
+          .catch(() => undefined),
+      {
+        description: 'the cron state store reachable',
+      },
+    );
     expect(jobs).toEqual([
       expect.objectContaining({
         name: 'events-housekeeping',
