@@ -1,5 +1,6 @@
 import type { AllocationResponse, DeviceAccessResponse } from '@cloudphone/contracts';
 import { uniqueTestId, waitFor } from '@cloudphone/shared/testing';
+import { AccessRepository } from '../src/modules/access/access.repository';
 import { AdbGateway } from '../src/modules/access';
 import { adbHandshake } from './adb-handshake';
 import { SchedulerTestApp } from './scheduler-test-app';
@@ -103,6 +104,31 @@ describe('device access', () => {
     );
     await app.get(AdbGateway).sync();
     await closed;
+  });
+
+  it('keeps the port of a claim newer than a sync that read the leases before it', async () => {
+    const place = region();
+    await app.addDevices(1, { region: place });
+    const user = await app.createUser();
+    const gateway = app.get(AdbGateway);
+    const repository = app.get(AccessRepository);
+    // A sync reads the leases, then (as a slow query would) answers only after a new rental opened
+    // its port: that sync must not close the port it never saw.
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const read = repository.liveLeases.bind(repository);
+    const spy = jest.spyOn(repository, 'liveLeases').mockImplementationOnce(async () => {
+      const leases = await read();
+      await held;
+      return leases;
+    });
+    const stale = gateway.sync();
+    await waitFor(() => spy.mock.calls.length === 1, { description: 'the sync to read the leases' });
+    const allocation = await rent(place, user.token);
+    answer();
+    await stale;
+    spy.mockRestore();
+    expect(await adbHandshake(allocation.access!.adbEndpoint)).toMatchObject({ kind: 'connected' });
   });
 
   it('shows access to its renter only, and refuses forged or malformed tokens', async () => {

@@ -1,4 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { MetricsService } from '@cloudphone/shared';
 import type { Counter, Gauge } from 'prom-client';
@@ -18,14 +19,19 @@ const claimKey = (lease: Pick<AccessLease, 'allocationId' | 'fencingToken'>) =>
  *     so access ends the moment its allocation does, whatever replica ended it;
  *   - every ACCESS_GATEWAY_SYNC_MS (and right after a local release) closes the ports of devices
  *     no longer allocated and cuts the sessions of claims that ended.
+ * A sync acts only on what is older than its own read of the leases: a port opened, or a session
+ * admitted, after that read belongs to a claim the read may not have seen yet (a failover, a new
+ * allocation), and the next sync judges it.
  */
 @Injectable()
 export class AdbGateway implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AdbGateway.name);
-  private readonly listeners = new Map<number, Server>();
+  // By slot: the server and when it started listening (performance.now()).
+  private readonly listeners = new Map<number, { server: Server; since: number; ready: Promise<void> }>();
   // Ports another process holds (a second replica outside PM2's cluster): noted once, retried quietly.
   private readonly busy = new Set<number>();
-  private readonly sessions = new Map<string, Set<Socket>>();
+  // By claim: each socket and when its claim was checked (performance.now()).
+  private readonly sessions = new Map<string, Map<Socket, number>>();
   private readonly connections: Counter<'outcome'>;
   private timer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
@@ -70,7 +76,7 @@ export class AdbGateway implements OnApplicationBootstrap, OnApplicationShutdown
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.syncing;
-    for (const sockets of this.sessions.values()) for (const socket of sockets) socket.destroy();
+    for (const sockets of this.sessions.values()) for (const socket of sockets.keys()) socket.destroy();
     this.sessions.clear();
     await Promise.all([...this.listeners.keys()].map((slot) => this.close(slot)));
   }
@@ -78,22 +84,31 @@ export class AdbGateway implements OnApplicationBootstrap, OnApplicationShutdown
   /** Listens on a slot's port now (before an allocation's answer names it). */
   async listen(slot: number): Promise<void> {
     const port = this.portOf(slot);
-    if (port === null || this.listeners.has(slot) || this.stopped) return;
-    const server = createServer((socket) => void this.accept(slot, socket));
-    this.listeners.set(slot, server);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, this.config.accessGatewayBindHost, () => resolve());
-      });
-      server.on('error', (error) => this.logger.warn({ msg: 'access port error', port, err: error }));
-      this.busy.delete(port);
-    } catch (error) {
-      this.listeners.delete(slot);
-      if (this.busy.has(port)) return;
-      this.busy.add(port);
-      this.logger.warn({ msg: 'access port not available here; retried at every sync', port, err: error });
+    if (port === null || this.stopped) return;
+    const open = this.listeners.get(slot);
+    if (open) {
+      // Renewed, so a sync that read the leases before this claim does not close it.
+      open.since = performance.now();
+      return open.ready;
     }
+    const server = createServer((socket) => void this.accept(slot, socket));
+    const ready = new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.config.accessGatewayBindHost, () => resolve());
+    }).then(
+      () => {
+        server.on('error', (error) => this.logger.warn({ msg: 'access port error', port, err: error }));
+        this.busy.delete(port);
+      },
+      (error: unknown) => {
+        if (this.listeners.get(slot)?.server === server) this.listeners.delete(slot);
+        if (this.busy.has(port)) return;
+        this.busy.add(port);
+        this.logger.warn({ msg: 'access port not available here; retried at every sync', port, err: error });
+      },
+    );
+    this.listeners.set(slot, { server, since: performance.now(), ready });
+    return ready;
   }
 
   /** Matches listeners and sessions to the live leases; concurrent calls share one run. */
@@ -105,23 +120,25 @@ export class AdbGateway implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async reconcile(): Promise<void> {
+    const readAt = performance.now();
     const leases = await this.repository.liveLeases();
     if (this.stopped) return;
     const slots = new Set(leases.map((lease) => lease.slot));
     const claims = new Set(leases.map(claimKey));
     for (const [key, sockets] of this.sessions) {
       if (claims.has(key)) continue;
-      for (const socket of sockets) socket.destroy();
-      this.sessions.delete(key);
+      for (const [socket, checkedAt] of sockets) if (checkedAt < readAt) socket.destroy();
     }
     // Stops accepting without waiting for the close: a connection still being checked closes itself
     // (or is cut by the next sync), and a sync that waited for it would hold up the one that cuts it.
-    for (const slot of [...this.listeners.keys()].filter((known) => !slots.has(known))) void this.close(slot);
+    for (const [slot, { since }] of this.listeners) {
+      if (!slots.has(slot) && since < readAt) void this.close(slot);
+    }
     await Promise.all([...slots].map((slot) => this.listen(slot)));
   }
 
   private close(slot: number): Promise<void> {
-    const server = this.listeners.get(slot);
+    const server = this.listeners.get(slot)?.server;
     this.listeners.delete(slot);
     return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
@@ -129,6 +146,7 @@ export class AdbGateway implements OnApplicationBootstrap, OnApplicationShutdown
   private async accept(slot: number, client: Socket): Promise<void> {
     client.on('error', () => client.destroy());
     client.pause();
+    const checkedAt = performance.now();
     try {
       const lease = await this.repository.leaseOfSlot(slot);
       if (!lease || this.stopped) {
@@ -141,7 +159,7 @@ export class AdbGateway implements OnApplicationBootstrap, OnApplicationShutdown
       upstream.on('error', () => client.destroy());
       upstream.on('close', () => client.destroy());
       client.on('close', () => upstream.destroy());
-      this.track(claimKey(lease), client);
+      this.track(claimKey(lease), client, checkedAt);
       upstream.once('connect', () => {
         client.pipe(upstream);
         upstream.pipe(client);
@@ -155,10 +173,10 @@ export class AdbGateway implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
-  private track(key: string, socket: Socket): void {
-    const sockets = this.sessions.get(key) ?? new Set<Socket>();
+  private track(key: string, socket: Socket, checkedAt: number): void {
+    const sockets = this.sessions.get(key) ?? new Map<Socket, number>();
     this.sessions.set(key, sockets);
-    sockets.add(socket);
+    sockets.set(socket, checkedAt);
     socket.on('close', () => {
       sockets.delete(socket);
       if (sockets.size === 0 && this.sessions.get(key) === sockets) this.sessions.delete(key);
