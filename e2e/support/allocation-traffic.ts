@@ -1,4 +1,5 @@
 import { SERVICE_CATALOG, type AllocationResponse } from '@cloudphone/contracts';
+import { randomUUID } from 'node:crypto';
 import { uniqueTestId } from '@cloudphone/shared/testing';
 import type { ClusterPlatform } from './cluster-platform';
 
@@ -11,14 +12,21 @@ export interface AllocationTrafficReport {
   allocated: AllocationResponse[];
   released: AllocationResponse[];
   /** Answers that are neither a success nor an expected refusal (409 NO_DEVICE_AVAILABLE). */
-  failures: Array<{ at: number; path: string; status?: number; body?: string; error?: string }>;
+  failures: Array<{
+    at: number;
+    path: string;
+    requestId: string;
+    status?: number;
+    body?: string;
+    error?: string;
+  }>;
   /**
    * Requests whose connection closed before any answer and that were sent again, as a client
    * should: the same allocate with its Idempotency-Key, the same (repeatable) release. An idle
    * keep-alive connection closed by a stopping worker at the instant the client reuses it is a
    * race of HTTP/1.1 itself (RFC 9112 §9.3.1); what must hold is that the repeat is answered.
    */
-  transportRetries: Array<{ at: number; path: string; cause: string }>;
+  transportRetries: Array<{ at: number; path: string; requestId: string; cause: string; waitedMs: number }>;
 }
 
 /** Adds `count` available 4-core devices in `region` straight into device-service's database. */
@@ -119,13 +127,24 @@ export class AllocationTraffic {
 
   private async call(renter: Renter, path: string, body: unknown): Promise<AllocationResponse | null> {
     const idempotencyKey = uniqueTestId('allocate');
+    // Each send has its own request id, so a failure can be matched with what the workers logged.
+    let requestId = randomUUID();
     const send = () =>
       post<AllocationResponse & { code?: string }>(`${this.baseUrl}${path}`, renter.token, body, {
         'idempotency-key': idempotencyKey,
+        'x-request-id': requestId,
       });
+    const sentAt = Date.now();
     try {
       const answer = await send().catch(async (error: Error) => {
-        this.report.transportRetries.push({ at: Date.now(), path, cause: describeTransportError(error) });
+        this.report.transportRetries.push({
+          at: Date.now(),
+          path,
+          requestId,
+          cause: describeTransportError(error),
+          waitedMs: Date.now() - sentAt,
+        });
+        requestId = randomUUID();
         return send();
       });
       if (answer.status === 200 || answer.status === 201) return answer.body;
@@ -133,12 +152,18 @@ export class AllocationTraffic {
         this.report.failures.push({
           at: Date.now(),
           path,
+          requestId,
           status: answer.status,
           body: JSON.stringify(answer.body),
         });
       }
     } catch (error) {
-      this.report.failures.push({ at: Date.now(), path, error: describeTransportError(error as Error) });
+      this.report.failures.push({
+        at: Date.now(),
+        path,
+        requestId,
+        error: describeTransportError(error as Error),
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
     return null;
