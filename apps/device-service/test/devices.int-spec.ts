@@ -43,6 +43,7 @@ describe('device inventory (admin CRUD)', () => {
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         provider: 'simulated',
         providerDeviceId: expect.stringMatching(/^sim-[0-9a-f]{12}-\d+$/),
+        nodeId: null,
         ...NEW_DEVICE,
         status: 'available',
         health: 'healthy',

@@ -68,6 +68,7 @@ export {
   ClusterStatsResponse,
   CreateNodeRequest,
   NODE_LIMITS,
+  NODE_PROVIDERS,
   NODE_STATES,
   NODE_TAINT_EFFECTS,
   NodeResponse,
@@ -78,7 +79,7 @@ export {
   UpdateNodeRequest,
   UsageTrendResponse,
 } from './device/node.dto';
-export type { NodeState, NodeTaintEffect } from './device/node.dto';
+export type { NodeProvider, NodeState, NodeTaintEffect } from './device/node.dto';
 export {
   CreateStrategyRequest,
   PlacementCandidate,

@@ -1,4 +1,4 @@
-import { ALLOCATION_LIMITS, SERVICE_CATALOG } from '@cloudphone/contracts';
+import { ALLOCATION_LIMITS, NODE_PROVIDERS, SERVICE_CATALOG } from '@cloudphone/contracts';
 import { PlatformServiceConfig, EnvEnum, EnvInteger, EnvParsed, EnvString, EnvUrl } from '@cloudphone/shared';
 import {
   DEFAULT_EXTENSION_POLICIES,
@@ -8,7 +8,8 @@ import {
 } from './extension-policies.setting';
 import { parsePoolAutoscale, POOL_AUTOSCALE_FORMAT, type PoolTarget } from './pool-autoscale.setting';
 
-export const DEVICE_PROVIDER_KINDS = ['simulated', 'redroid'] as const;
+/** The drivers there are (the same list nodes may name for their own provider). */
+export const DEVICE_PROVIDER_KINDS = NODE_PROVIDERS;
 export type DeviceProviderKind = (typeof DEVICE_PROVIDER_KINDS)[number];
 
 export class DeviceServiceConfig extends PlatformServiceConfig {

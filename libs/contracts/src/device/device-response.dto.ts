@@ -20,6 +20,9 @@ export class DeviceResponse implements DeviceSpec {
   @ApiProperty({ example: 'sim-00a1f3' })
   providerDeviceId!: string;
 
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The node it runs on' })
+  nodeId!: string | null;
+
   @ApiProperty({ example: 'eu-west-1' })
   region!: string;
 

@@ -11,6 +11,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { composed } from '../common/composed.decorator';
@@ -20,6 +21,10 @@ import { DEVICE_FIELD_LIMITS } from './device-attributes';
 /** schedulable: takes allocations; maintenance: takes none; draining: takes none and empties. */
 export const NODE_STATES = ['schedulable', 'maintenance', 'draining'] as const;
 export type NodeState = (typeof NODE_STATES)[number];
+
+/** Providers a node may run its devices at instead of the deployment's DEVICE_PROVIDER. */
+export const NODE_PROVIDERS = ['simulated', 'redroid'] as const;
+export type NodeProvider = (typeof NODE_PROVIDERS)[number];
 
 export const NODE_TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule'] as const;
 export type NodeTaintEffect = (typeof NODE_TAINT_EFFECTS)[number];
@@ -95,10 +100,30 @@ class NodeExtrasFields {
   @Min(0)
   @Max(NODE_LIMITS.maxCostPerHourMinor)
   costPerHourMinor?: number;
+
+  @ApiPropertyOptional({
+    type: Object,
+    example: { dockerUrl: 'http://10.0.0.5:2375', advertisedHost: '10.0.0.5' },
+    description:
+      "Settings of the node's provider (redroid: dockerUrl, apiVersion, image, bootArgs, advertisedHost, adbBindIp, timeoutMs; simulated: none). Unset ones come from the REDROID_* settings.",
+  })
+  @OptionalField()
+  @IsObject()
+  providerSettings?: Record<string, unknown>;
 }
 
-/** Body of admin `PUT /scheduler/nodes/:id`: any of capacity, labels, taints, cost. */
+/** Body of admin `PUT /scheduler/nodes/:id`: any of capacity, labels, taints, cost, provider. */
 export class UpdateNodeRequest extends NodeExtrasFields {
+  @ApiPropertyOptional({
+    enum: NODE_PROVIDERS,
+    nullable: true,
+    description:
+      "null: back to the deployment's DEVICE_PROVIDER. Only a node without devices changes provider.",
+  })
+  @ValidateIf((_node: object, value: unknown) => value !== undefined && value !== null)
+  @IsIn(NODE_PROVIDERS)
+  provider?: NodeProvider | null;
+
   @CapacityField(64, 1, NODE_LIMITS.maxCpuCores, true)
   cpuCores?: number;
 
@@ -114,6 +139,14 @@ export class UpdateNodeRequest extends NodeExtrasFields {
 
 /** Body of admin `POST /scheduler/nodes`. */
 export class CreateNodeRequest extends NodeExtrasFields {
+  @ApiPropertyOptional({
+    enum: NODE_PROVIDERS,
+    description: "Where the node's devices are created; default: the deployment's DEVICE_PROVIDER",
+  })
+  @OptionalField()
+  @IsIn(NODE_PROVIDERS)
+  provider?: NodeProvider;
+
   @ApiProperty({ example: 'host-eu-1' })
   @IsString()
   @Matches(NODE_LIMITS.namePattern, { message: 'name must be lower-case letters, digits, . and -' })
@@ -159,6 +192,13 @@ export class NodeResponse {
   @ApiProperty({ type: Object }) labels!: Record<string, string>;
   @ApiProperty({ type: [NodeTaint] }) taints!: NodeTaint[];
   @ApiProperty() costPerHourMinor!: number;
+  @ApiProperty({
+    enum: NODE_PROVIDERS,
+    nullable: true,
+    description: "null: the deployment's DEVICE_PROVIDER",
+  })
+  provider!: NodeProvider | null;
+  @ApiProperty({ type: Object }) providerSettings!: Record<string, string | number>;
   @ApiProperty({ type: NodeUsage }) usage!: NodeUsage;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

@@ -80,11 +80,13 @@ describe('SimulatedDeviceProvider', () => {
       await simulated.getDeviceState('sim-1-1');
       durations.push(performance.now() - started);
     }
-    // Timers may fire up to a millisecond early and, on a busy machine, somewhat late.
-    expect(Math.min(...durations)).toBeGreaterThanOrEqual(latencyMs * 0.5 - 1);
-    expect(Math.max(...durations)).toBeLessThan(latencyMs * 1.5 + 25);
-    expect(Math.min(...durations)).toBeLessThan(latencyMs * 0.8);
-    expect(Math.max(...durations)).toBeGreaterThan(latencyMs * 1.2);
+    // Timers may fire up to a millisecond early and, on a busy machine, late: a call held up by
+    // another process says nothing of the draw, so the upper bound is on the 90th percentile.
+    durations.sort((a, b) => a - b);
+    expect(durations[0]).toBeGreaterThanOrEqual(latencyMs * 0.5 - 1);
+    expect(durations[Math.floor(durations.length * 0.9)]).toBeLessThan(latencyMs * 1.5 + 25);
+    expect(durations[0]).toBeLessThan(latencyMs * 0.8);
+    expect(durations[durations.length - 1]).toBeGreaterThan(latencyMs * 1.2);
   });
 
   it('boots a new device, runs it, then destroys it (twice is fine)', async () => {

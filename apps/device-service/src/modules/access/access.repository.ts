@@ -7,6 +7,7 @@ export interface AccessLease {
   deviceId: string;
   provider: string;
   providerDeviceId: string;
+  nodeId: string | null;
   allocationId: string;
   userId: string;
   fencingToken: string;
@@ -17,7 +18,8 @@ export interface AccessLease {
 // the rental rows, so a release, an expiry or a failover ends it in the statement that ends the
 // rental, with nothing of its own to revoke or forget.
 const LEASES = `SELECT d.access_slot AS slot, d.id AS "deviceId", d.provider,
-    d.provider_device_id AS "providerDeviceId", a.id AS "allocationId", a.user_id AS "userId",
+    d.provider_device_id AS "providerDeviceId", d.node_id AS "nodeId", a.id AS "allocationId",
+    a.user_id AS "userId",
     a.fencing_token AS "fencingToken", a.expires_at AS "expiresAt"
   FROM devices d
   JOIN device_allocations a ON a.id = d.held_by AND a.status = 'active' AND a.expires_at > now()

@@ -154,7 +154,7 @@ export class AdbGateway implements OnApplicationBootstrap, OnApplicationShutdown
         client.destroy();
         return;
       }
-      const { adb } = await this.provisioner.connection(lease.providerDeviceId);
+      const { adb } = await this.provisioner.connection(lease);
       const upstream = connect(adb.port, adb.host);
       upstream.on('error', () => client.destroy());
       upstream.on('close', () => client.destroy());

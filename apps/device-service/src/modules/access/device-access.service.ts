@@ -93,7 +93,7 @@ export class DeviceAccess {
     if (!subject || !lease || lease.deviceId !== deviceId || lease.fencingToken !== subject.fencingToken) {
       throw AccessErrors.invalidToken();
     }
-    const { stream } = await this.provisioner.connection(lease.providerDeviceId);
+    const { stream } = await this.provisioner.connection(lease);
     if (!stream) throw AccessErrors.noStream(lease.provider);
     return new Promise((resolve, reject) => {
       const upstream = httpRequest({

@@ -49,10 +49,10 @@ export class DevicePowerUseCase {
     if (!['available', 'allocated', 'maintenance', 'failed'].includes(device.status)) {
       throw DeviceErrors.notOperable(id, device.status);
     }
-    if (device.provider !== this.provisioner.providerName) {
+    if (!(await this.provisioner.serves(device))) {
       throw DeviceErrors.providerNotConfigured(id, device.provider);
     }
-    await this.provisioner.power(device.providerDeviceId, action);
+    await this.provisioner.power(device, action);
     const recorded = await this.devices.recordPower(id, action === 'stop' ? 'off' : 'on');
     if (!recorded) {
       const now = await this.devices.findById(id);

@@ -6,6 +6,7 @@ import {
   type SimulatedDeviceProviderOptions,
 } from '../../integrations/device-provider/simulated-device.provider';
 import { DeviceProvisioner } from './device-provisioner.service';
+import type { DeviceDrivers } from './providers/device-drivers.service';
 
 const SPEC: ProvisionSpec = {
   region: 'eu-west-1',
@@ -34,27 +35,32 @@ function setUp(
     SERVICE_TOKEN_SECRET: 's'.repeat(32),
     DEVICE_PROVIDER_READY_TIMEOUT_MS: String(readyTimeoutMs),
   });
-  return { simulated, provisioner: new DeviceProvisioner(simulated, config) };
+  // One driver for every device of its provider, as a deployment without per-node providers has.
+  const drivers = {
+    of: async (device: { provider: string }) => (device.provider === simulated.name ? simulated : null),
+    forNode: async () => simulated,
+  } as unknown as DeviceDrivers;
+  return { simulated, provisioner: new DeviceProvisioner(drivers, config) };
 }
 
 describe('DeviceProvisioner', () => {
   it('answers with the id of a device that runs at once', async () => {
     const { simulated, provisioner } = setUp({});
-    const id = await provisioner.provision(SPEC);
-    expect(id).toBe('sim-test-1');
-    expect(await simulated.getDeviceState(id)).toBe('running');
+    const device = await provisioner.provision(SPEC, null);
+    expect(device).toEqual({ provider: 'simulated', nodeId: null, providerDeviceId: 'sim-test-1' });
+    expect(await simulated.getDeviceState(device.providerDeviceId)).toBe('running');
   });
 
   it('waits for a booting device to run', async () => {
     // Seed 11 boots its first device in 3× the latency, longer than the first state read.
     const { simulated, provisioner } = setUp({ seed: 11, latencyMs: 20 });
-    const id = await provisioner.provision(SPEC);
-    expect(await simulated.getDeviceState(id)).toBe('running');
+    const device = await provisioner.provision(SPEC, null);
+    expect(await simulated.getDeviceState(device.providerDeviceId)).toBe('running');
   });
 
   it('turns a failed create into 502 DEVICE_PROVIDER_FAILED', async () => {
     const { provisioner } = setUp({ failurePercent: 100 });
-    await expect(provisioner.provision(SPEC)).rejects.toMatchObject({
+    await expect(provisioner.provision(SPEC, null)).rejects.toMatchObject({
       code: 'DEVICE_PROVIDER_FAILED',
       httpStatus: 502,
       details: { provider: 'simulated', operation: 'create' },
@@ -63,7 +69,7 @@ describe('DeviceProvisioner', () => {
 
   it('destroys a device that does not boot in time and answers 504 DEVICE_PROVIDER_TIMEOUT', async () => {
     const { simulated, provisioner } = setUp({ seed: 11, latencyMs: 50 }, 1);
-    await expect(provisioner.provision(SPEC)).rejects.toMatchObject({
+    await expect(provisioner.provision(SPEC, null)).rejects.toMatchObject({
       code: 'DEVICE_PROVIDER_TIMEOUT',
       httpStatus: 504,
     });
@@ -72,15 +78,26 @@ describe('DeviceProvisioner', () => {
 
   it('turns a failed destroy into 502 and treats a repeated destroy as done', async () => {
     const { simulated, provisioner } = setUp({});
-    const id = await provisioner.provision(SPEC);
-    await provisioner.destroy(id);
-    await provisioner.destroy(id);
-    expect(await simulated.getDeviceState(id)).toBe('destroyed');
+    const device = await provisioner.provision(SPEC, null);
+    await provisioner.destroy(device);
+    await provisioner.destroy(device);
+    expect(await simulated.getDeviceState(device.providerDeviceId)).toBe('destroyed');
 
     const failing = setUp({ failurePercent: 100 });
-    await expect(failing.provisioner.destroy('sim-42-1')).rejects.toMatchObject({
+    const known = { provider: 'simulated', nodeId: null, providerDeviceId: 'sim-42-1' };
+    await expect(failing.provisioner.destroy(known)).rejects.toMatchObject({
       code: 'DEVICE_PROVIDER_FAILED',
       details: { operation: 'destroy' },
+    });
+  });
+
+  it('refuses to drive a device of a provider no driver here serves, naming it', async () => {
+    const { provisioner } = setUp({});
+    const foreign = { provider: 'redroid', nodeId: null, providerDeviceId: 'cloudphone-abc' };
+    expect(await provisioner.serves(foreign)).toBe(false);
+    await expect(provisioner.reset(foreign)).rejects.toMatchObject({
+      code: 'DEVICE_PROVIDER_FAILED',
+      details: { provider: 'redroid', operation: 'reset' },
     });
   });
 });

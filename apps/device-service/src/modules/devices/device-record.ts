@@ -5,6 +5,8 @@ export interface DeviceRecord extends DeviceSpec {
   id: string;
   provider: string;
   providerDeviceId: string;
+  /** The node it runs on (null: a provider without nodes). */
+  nodeId: string | null;
   region: string;
   androidVersion: string;
   status: DeviceStatus;

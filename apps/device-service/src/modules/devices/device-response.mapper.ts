@@ -7,6 +7,7 @@ export function toDeviceResponse(device: DeviceRecord): DeviceResponse {
     id: device.id,
     provider: device.provider,
     providerDeviceId: device.providerDeviceId,
+    nodeId: device.nodeId,
     region: device.region,
     androidVersion: device.androidVersion,
     ...deviceSpecOf(device),

@@ -20,6 +20,8 @@ import { DeviceProvisioner } from './device-provisioner.service';
 import { DevicesController } from './devices.controller';
 import { DevicesRepository } from './devices.repository';
 import { DevicesService } from './devices.service';
+import { DeviceDrivers } from './providers/device-drivers.service';
+import { NodeProvidersRepository } from './providers/node-providers.repository';
 
 @Module({
   imports: [DeviceProviderModule],
@@ -28,6 +30,8 @@ import { DevicesService } from './devices.service';
     DevicesService,
     DevicesRepository,
     DeviceProvisioner,
+    NodeProvidersRepository,
+    DeviceDrivers,
     DevicePowerUseCase,
     DeviceMetricsJob,
     DeviceFreedSignal,
@@ -45,6 +49,6 @@ import { DevicesService } from './devices.service';
     DeviceLifecycleCleanupUseCase,
     DeviceLifecycleCleanupJob,
   ],
-  exports: [DevicesService, DeviceFreedSignal, DeviceHandOver, DeviceProvisioner],
+  exports: [DevicesService, DeviceFreedSignal, DeviceHandOver, DeviceProvisioner, DeviceDrivers],
 })
 export class DevicesModule {}

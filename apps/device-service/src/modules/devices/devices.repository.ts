@@ -8,6 +8,7 @@ const DEVICES = new TableMap<DeviceRecord>('devices', {
   id: 'id',
   provider: 'provider',
   providerDeviceId: 'provider_device_id',
+  nodeId: 'node_id',
   region: 'region',
   androidVersion: 'android_version',
   cpuCores: 'cpu_cores',
@@ -96,11 +97,13 @@ export class DevicesRepository {
 
   /**
    * Locks node `nodeId` until the transaction ends (devices join it one at a time, so its capacity
-   * holds) and answers its region, state and room; null when there is no such node.
+   * holds) and answers its region, state, room and own provider; null when there is no such node.
    */
-  lockNode(nodeId: string): Promise<{ region: string; state: string; room: number } | null> {
+  lockNode(
+    nodeId: string,
+  ): Promise<{ region: string; state: string; room: number; provider: string | null } | null> {
     return this.sql.one(
-      `SELECT n.region, n.state,
+      `SELECT n.region, n.state, n.provider,
          n.max_devices - (SELECT count(*) FROM devices d WHERE d.node_id = n.id AND d.status <> 'retired')::int AS room
        FROM device_nodes n WHERE n.id = $1 FOR UPDATE`,
       [nodeId],

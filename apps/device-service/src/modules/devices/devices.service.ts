@@ -56,7 +56,8 @@ export class DevicesService {
    * the provider fails; a device created but not recorded is destroyed again.
    */
   async create(request: CreateDeviceRequest, principal: Principal): Promise<DeviceResponse> {
-    const provider = this.provisioner.providerName;
+    const nodeId = request.nodeId ?? null;
+    const provider = await this.provisioner.providerFor(nodeId);
     if (request.provider !== undefined && request.provider !== provider) {
       throw DeviceErrors.unknownProvider(request.provider, provider);
     }
@@ -66,17 +67,18 @@ export class DevicesService {
       ...deviceSpecOf(request),
     };
     if (request.nodeId)
-      await this.transactions.run(() => this.checkNode(request.nodeId as string, spec.region));
-    const providerDeviceId = await this.provisioner.provision(spec);
+      await this.transactions.run(() => this.checkNode(request.nodeId as string, spec.region, provider));
+    const created = await this.provisioner.provision(spec, nodeId);
+    const { providerDeviceId } = created;
     let id: string | null;
     try {
       id = await this.transactions.run(async () => {
         // Checked again under the node's lock: it may have filled up or left service meanwhile.
-        if (request.nodeId) await this.checkNode(request.nodeId, spec.region);
-        return this.devices.insert({ provider, providerDeviceId, nodeId: request.nodeId ?? null, ...spec });
+        if (request.nodeId) await this.checkNode(request.nodeId, spec.region, provider);
+        return this.devices.insert({ provider, providerDeviceId, nodeId, ...spec });
       });
     } catch (error) {
-      await this.provisioner.destroyAbandoned(providerDeviceId);
+      await this.provisioner.destroyAbandoned(created);
       throw error;
     }
     // Not destroyed: that provider id belongs to a device already in the pool.
@@ -136,7 +138,7 @@ export class DevicesService {
       if (current.status === 'retired') return { device: current, retiredNow: false };
       const holder = await this.devices.findHoldingAllocationId(id);
       if (holder) throw DeviceErrors.inUse(id, holder);
-      if (current.provider !== this.provisioner.providerName) {
+      if (!(await this.provisioner.serves(current))) {
         throw DeviceErrors.providerNotConfigured(id, current.provider);
       }
       // A wipe in progress ends first (its node draining retires it then); a retirement now would race it.
@@ -145,7 +147,7 @@ export class DevicesService {
         throw DeviceErrors.illegalTransition(id, current.status, 'retired');
       }
       // Still under the lock: a provider failure rolls back to the device as it was, still rentable.
-      await this.provisioner.destroy(current.providerDeviceId);
+      await this.provisioner.destroy(current);
       await this.devices.update(id, { status: 'retired' });
       await this.evictAvailableDevices();
       return { device: await this.require(id), retiredNow: true };
@@ -154,12 +156,15 @@ export class DevicesService {
     return toDeviceResponse(device);
   }
 
-  private async checkNode(nodeId: string, region: string): Promise<void> {
+  private async checkNode(nodeId: string, region: string, provider: string): Promise<void> {
     const node = await this.devices.lockNode(nodeId);
     if (!node) throw DeviceErrors.nodeNotUsable(nodeId, 'there is no such node');
     if (node.region !== region) throw DeviceErrors.nodeNotUsable(nodeId, `the node is in ${node.region}`);
     if (node.state !== 'schedulable') throw DeviceErrors.nodeNotUsable(nodeId, `the node is ${node.state}`);
     if (node.room <= 0) throw DeviceErrors.nodeNotUsable(nodeId, 'the node is full (maxDevices)');
+    // The node may have switched providers while the device was created at the one it had.
+    const now = node.provider ?? (await this.provisioner.providerFor(null));
+    if (now !== provider) throw DeviceErrors.nodeNotUsable(nodeId, `the node changed provider to ${now}`);
   }
 
   private async require(id: string): Promise<DeviceRecord> {

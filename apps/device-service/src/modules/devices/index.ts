@@ -7,3 +7,4 @@ export { DeviceFreedSignal } from './device-freed.signal';
 export { DeviceHandOver } from './hand-over/device-hand-over.service';
 export { DeviceIdParams } from './dto/device-id.params';
 export { DeviceProvisioner } from './device-provisioner.service';
+export { DeviceDrivers } from './providers/device-drivers.service';

@@ -1,4 +1,4 @@
-import type { NodeResponse, NodeState, NodeTaint, NodeUsage } from '@cloudphone/contracts';
+import type { NodeProvider, NodeResponse, NodeState, NodeTaint, NodeUsage } from '@cloudphone/contracts';
 
 /** A node as stored, with what it holds now. */
 export interface NodeRecord {
@@ -13,6 +13,8 @@ export interface NodeRecord {
   labels: Record<string, string>;
   taints: NodeTaint[];
   costPerHourMinor: string;
+  provider: NodeProvider | null;
+  providerSettings: Record<string, string | number>;
   usage: NodeUsage;
   createdAt: Date;
   updatedAt: Date;
@@ -31,6 +33,8 @@ export function toNodeResponse(node: NodeRecord): NodeResponse {
     labels: node.labels,
     taints: node.taints,
     costPerHourMinor: Number(node.costPerHourMinor),
+    provider: node.provider,
+    providerSettings: node.providerSettings,
     usage: node.usage,
     createdAt: node.createdAt.toISOString(),
     updatedAt: node.updatedAt.toISOString(),

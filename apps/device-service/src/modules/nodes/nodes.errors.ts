@@ -6,6 +6,12 @@ export const NodeErrors = {
     CommonErrors.conflict('NODE_NAME_TAKEN', 'A node has this name already', { name }),
   inUse: (nodeId: string) =>
     CommonErrors.conflict('NODE_IN_USE', 'Devices are on this node: drain it, then delete it', { nodeId }),
+  providerInUse: (nodeId: string, provider: string | null) =>
+    CommonErrors.conflict(
+      'NODE_HAS_DEVICES',
+      "Devices live at this node's provider: drain the node before it changes provider",
+      { nodeId, provider: provider ?? 'deployment' },
+    ),
   invalid: (field: string, reason: string) =>
     CommonErrors.validationFailed(`${field}: ${reason}`, [{ field, reasons: [reason] }]),
   strategyNotFound: (strategyId: string) =>

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { CreateNodeRequest, NodeState, UpdateNodeRequest, NodeUsageSample } from '@cloudphone/contracts';
+import type {
+  CreateNodeRequest,
+  NodeProvider,
+  NodeState,
+  UpdateNodeRequest,
+  NodeUsageSample,
+} from '@cloudphone/contracts';
 import {
   findPage,
   type ListQuery,
@@ -32,6 +38,8 @@ const NODES = new TableMap<NodeRecord>('device_nodes', {
   labels: 'labels',
   taints: 'taints',
   costPerHourMinor: 'cost_per_hour_minor',
+  provider: 'provider',
+  providerSettings: 'provider_settings',
   usage: USAGE,
   createdAt: 'created_at',
   updatedAt: 'updated_at',
@@ -60,13 +68,13 @@ export class NodesRepository {
     return this.sql.one<NodeRecord>(`SELECT ${NODES.select()} FROM device_nodes WHERE id = $1`, [id]);
   }
 
-  /** The new node's id, or null when the name is taken. */
-  async insert(node: CreateNodeRequest): Promise<string | null> {
+  /** The new node's id, or null when the name is taken (provider settings already checked). */
+  async insert(node: CreateNodeRequest & { providerSettings: object }): Promise<string | null> {
     try {
       const row = await this.sql.one<{ id: string }>(
         `INSERT INTO device_nodes (name, region, cpu_cores, memory_mb, storage_gb, max_devices, labels, taints,
-           cost_per_hour_minor)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9) RETURNING id`,
+           cost_per_hour_minor, provider, provider_settings)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11::jsonb) RETURNING id`,
         [
           node.name,
           node.region,
@@ -77,6 +85,8 @@ export class NodesRepository {
           JSON.stringify(node.labels ?? {}),
           JSON.stringify(node.taints ?? []),
           node.costPerHourMinor ?? 0,
+          node.provider ?? null,
+          JSON.stringify(node.providerSettings),
         ],
       );
       return row?.id ?? null;
@@ -84,6 +94,27 @@ export class NodesRepository {
       if (violatedUniqueConstraint(error) === 'device_nodes_name_key') return null;
       throw error;
     }
+  }
+
+  /**
+   * Locks the node until the transaction ends (POST /devices {nodeId} takes the same lock) and
+   * answers its provider and whether devices (retired ones aside) are on it; null: no such node.
+   */
+  lockProvider(id: string): Promise<{ provider: NodeProvider | null; holdsDevices: boolean } | null> {
+    return this.sql.one(
+      `SELECT provider,
+         EXISTS (SELECT 1 FROM devices d WHERE d.node_id = n.id AND d.status <> 'retired') AS "holdsDevices"
+       FROM device_nodes n WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+  }
+
+  /** Sets the node's provider and its settings (checked already). */
+  async setProvider(id: string, provider: NodeProvider | null, settings: object): Promise<void> {
+    await this.sql.rows(
+      `UPDATE device_nodes SET provider = $2, provider_settings = $3::jsonb, updated_at = now() WHERE id = $1`,
+      [id, provider, JSON.stringify(settings)],
+    );
   }
 
   /** Sets the given fields only; false when there is no such node. */

@@ -3,6 +3,7 @@ import type {
   ClusterStatsResponse,
   CreateNodeRequest,
   NodeResponse,
+  NodeProvider,
   NodeState,
   UpdateNodeRequest,
   UsageTrendResponse,
@@ -14,8 +15,10 @@ import {
   mapInParallel,
   type Page,
   type Principal,
+  TransactionRunner,
 } from '@cloudphone/shared';
-import { DevicesService } from '../devices';
+import { DeviceDrivers, DevicesService } from '../devices';
+import { providerChangeOf, type ProviderRequest } from './node-provider-change';
 import { toNodeResponse } from './node-record';
 import { labelsProblem, taintsProblem } from './node-rules';
 import { NodeErrors } from './nodes.errors';
@@ -40,6 +43,8 @@ export class NodesService {
     private readonly nodes: NodesRepository,
     private readonly devices: DevicesService,
     private readonly settings: PlacementSettingsService,
+    private readonly drivers: DeviceDrivers,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   async list(query: ListQuery): Promise<Page<NodeResponse>> {
@@ -55,7 +60,9 @@ export class NodesService {
 
   async create(request: CreateNodeRequest, principal: Principal): Promise<NodeResponse> {
     checkShape(request);
-    const id = await this.nodes.insert(request);
+    const change = checkedProvider(null, request);
+    const providerSettings = change.kind === 'set' ? change.settings : {};
+    const id = await this.nodes.insert({ ...request, providerSettings });
     if (!id) throw NodeErrors.nameTaken(request.name);
     await this.settings.changed();
     this.logger.log({ msg: 'node created', nodeId: id, name: request.name, by: actorOf(principal) });
@@ -64,10 +71,27 @@ export class NodesService {
 
   async update(id: string, request: UpdateNodeRequest, principal: Principal): Promise<NodeResponse> {
     checkShape(request);
-    if (!(await this.nodes.update(id, request))) throw NodeErrors.notFound(id);
+    await this.transactions.run(async () => {
+      if (!(await this.nodes.update(id, request))) throw NodeErrors.notFound(id);
+      await this.changeProvider(id, request);
+    });
     await this.settings.changed();
+    await this.drivers.changed();
     this.logger.log({ msg: 'node updated', nodeId: id, by: actorOf(principal) });
     return this.get(id);
+  }
+
+  /**
+   * Under the node's lock (which adding a device to it takes too): a node holding devices keeps its
+   * provider, since they live there; its settings may change (a Docker host's new address).
+   */
+  private async changeProvider(id: string, request: ProviderRequest): Promise<void> {
+    const current = await this.nodes.lockProvider(id);
+    if (!current) throw NodeErrors.notFound(id);
+    const change = checkedProvider(current.provider, request);
+    if (change.kind !== 'set') return;
+    if (change.switches && current.holdsDevices) throw NodeErrors.providerInUse(id, current.provider);
+    await this.nodes.setProvider(id, change.provider, change.settings);
   }
 
   async delete(id: string, principal: Principal): Promise<void> {
@@ -130,6 +154,12 @@ export class NodesService {
       utilisation: inService === 0 ? 0 : Number(((devicesByStatus.allocated ?? 0) / inService).toFixed(4)),
     };
   }
+}
+
+function checkedProvider(current: NodeProvider | null, request: ProviderRequest) {
+  const change = providerChangeOf(current, request);
+  if (change.kind === 'invalid') throw NodeErrors.invalid('providerSettings', change.reason);
+  return change;
 }
 
 function checkShape(request: UpdateNodeRequest): void {

@@ -113,12 +113,12 @@ export class DeviceHandOver implements OnModuleDestroy {
     let failure: string | null = null;
     if (task.attempt > MAX_ATTEMPTS) {
       failure = `the wipe was taken over ${MAX_ATTEMPTS} times without an outcome`;
-    } else if (task.provider !== this.provisioner.providerName) {
+    } else if (!(await this.provisioner.serves(task))) {
       failure = `provider ${task.provider} is not configured in this deployment`;
     } else {
       try {
-        if (task.leaving) await this.provisioner.destroy(task.providerDeviceId);
-        else await this.provisioner.reset(task.providerDeviceId);
+        if (task.leaving) await this.provisioner.destroy(task);
+        else await this.provisioner.reset(task);
       } catch (error) {
         failure = error instanceof Error ? error.message : String(error);
       }

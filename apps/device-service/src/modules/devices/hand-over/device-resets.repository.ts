@@ -6,13 +6,15 @@ export interface ResetTask {
   id: string;
   provider: string;
   providerDeviceId: string;
+  nodeId: string | null;
   wipeCount: string;
   attempt: number;
   /** Its node is draining: the device leaves (destroyed, retired) instead of being wiped. */
   leaving: boolean;
 }
 
-const TASK_COLUMNS = `d.id, d.provider, d.provider_device_id AS "providerDeviceId", d.wipe_count AS "wipeCount",
+const TASK_COLUMNS = `d.id, d.provider, d.provider_device_id AS "providerDeviceId", d.node_id AS "nodeId",
+  d.wipe_count AS "wipeCount",
   d.reset_attempts AS attempt,
   EXISTS (SELECT 1 FROM device_nodes n WHERE n.id = d.node_id AND n.state = 'draining') AS leaving`;
 

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { mapInParallel, MetricsService } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
-import { DEVICE_PROVIDER, type DeviceProvider } from '../../../integrations/device-provider/device-provider';
 import { DeviceEventsPublisher } from '../device-events.publisher';
+import { DeviceProvisioner } from '../device-provisioner.service';
 import { DeviceHealthRepository, type ProbeResult, type ProbeTarget } from './device-health.repository';
 import { probeHealthy } from './probe-verdict';
 
@@ -30,7 +30,7 @@ export class DeviceHealthCheckUseCase {
     private readonly repository: DeviceHealthRepository,
     private readonly publisher: DeviceEventsPublisher,
     private readonly config: DeviceServiceConfig,
-    @Inject(DEVICE_PROVIDER) private readonly provider: DeviceProvider,
+    private readonly provisioner: DeviceProvisioner,
     metrics: MetricsService,
   ) {
     this.probes = metrics.counter({
@@ -63,8 +63,8 @@ export class DeviceHealthCheckUseCase {
 
   private async probe(target: ProbeTarget): Promise<ProbeResult> {
     // A device of a provider this deployment does not run cannot be asked: not a failure of the device.
-    if (target.provider !== this.provider.name) return { id: target.id, healthy: true };
-    const state = await this.provider.getDeviceState(target.providerDeviceId).catch(() => null);
+    if (!(await this.provisioner.serves(target))) return { id: target.id, healthy: true };
+    const state = await this.provisioner.state(target).catch(() => null);
     const healthy = probeHealthy(state, target.powerState);
     this.probes.inc({ outcome: healthy ? 'healthy' : 'unhealthy' });
     return { id: target.id, healthy };

@@ -7,6 +7,7 @@ export interface ProbeTarget {
   id: string;
   provider: string;
   providerDeviceId: string;
+  nodeId: string | null;
   powerState: 'on' | 'off';
 }
 
@@ -30,7 +31,7 @@ export class DeviceHealthRepository {
   /** Up to `limit` devices to probe after `afterId` (null: from the start), by id. */
   targets(afterId: string | null, limit: number): Promise<ProbeTarget[]> {
     return this.sql.rows<ProbeTarget>(
-      `SELECT id, provider, provider_device_id AS "providerDeviceId", power_state AS "powerState"
+      `SELECT id, provider, provider_device_id AS "providerDeviceId", node_id AS "nodeId", power_state AS "powerState"
        FROM devices
        WHERE status IN ('available', 'allocated') AND ($1::uuid IS NULL OR id > $1)
        ORDER BY id LIMIT $2`,

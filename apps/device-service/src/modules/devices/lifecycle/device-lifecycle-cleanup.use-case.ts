@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { mapInParallel } from '@cloudphone/shared';
-import { DEVICE_PROVIDER, type DeviceProvider } from '../../../integrations/device-provider/device-provider';
+import { DeviceProvisioner } from '../device-provisioner.service';
 import { DeviceLifecycleRepository } from './device-lifecycle.repository';
 
 const BATCH = 100;
@@ -19,20 +19,20 @@ export class DeviceLifecycleCleanupUseCase {
 
   constructor(
     private readonly repository: DeviceLifecycleRepository,
-    @Inject(DEVICE_PROVIDER) private readonly provider: DeviceProvider,
+    private readonly provisioner: DeviceProvisioner,
   ) {}
 
   async cleanUp(signal: AbortSignal): Promise<{ cleared: number; failed: number }> {
     const outcome = { cleared: 0, failed: 0 };
     for (;;) {
       signal.throwIfAborted();
-      const retired = (await this.repository.uncleared(BATCH)).filter(
-        (device) => device.provider === this.provider.name,
-      );
+      const batch = await this.repository.uncleared(BATCH);
+      const served = await Promise.all(batch.map((device) => this.provisioner.serves(device)));
+      const retired = batch.filter((_device, index) => served[index]);
       if (retired.length === 0) return outcome;
       const cleared = await mapInParallel(retired, IN_FLIGHT, async (device) => {
         try {
-          await this.provider.destroyDevice(device.providerDeviceId);
+          await this.provisioner.destroy(device);
           return device.id;
         } catch (error) {
           this.logger.warn({

@@ -6,6 +6,7 @@ export interface RetiredDevice {
   id: string;
   provider: string;
   providerDeviceId: string;
+  nodeId: string | null;
 }
 
 /** SQL of device-lifecycle-cleanup: retired devices to clear, and marking them cleared. */
@@ -16,7 +17,7 @@ export class DeviceLifecycleRepository {
   /** Up to `limit` retired devices not cleared yet, oldest retirement first. */
   uncleared(limit: number): Promise<RetiredDevice[]> {
     return this.sql.rows<RetiredDevice>(
-      `SELECT id, provider, provider_device_id AS "providerDeviceId" FROM devices
+      `SELECT id, provider, provider_device_id AS "providerDeviceId", node_id AS "nodeId" FROM devices
        WHERE status = 'retired' AND leftovers_cleared_at IS NULL
        ORDER BY updated_at, id LIMIT $1`,
       [limit],

@@ -16,12 +16,17 @@ export interface PoolDevice {
 export class ProviderReconciliationRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  /** Every device of `provider`, retired ones included (their leftovers at the provider are orphans). */
-  devicesOf(provider: string): Promise<PoolDevice[]> {
+  /**
+   * Every device of `provider` that lives at one place: on these nodes, or (with `deployment`) on
+   * the deployment's provider (no node, or a node without a provider of its own). Retired ones are
+   * included: their leftovers at the provider are orphans.
+   */
+  devicesAt(provider: string, nodeIds: string[], deployment: boolean): Promise<PoolDevice[]> {
     return this.sql.rows<PoolDevice>(
-      `SELECT id, provider_device_id AS "providerDeviceId", status, power_state AS "powerState"
-       FROM devices WHERE provider = $1`,
-      [provider],
+      `SELECT d.id, d.provider_device_id AS "providerDeviceId", d.status, d.power_state AS "powerState"
+       FROM devices d LEFT JOIN device_nodes n ON n.id = d.node_id
+       WHERE d.provider = $1 AND (d.node_id = ANY($2::uuid[]) OR ($3 AND n.provider IS NULL))`,
+      [provider, nodeIds, deployment],
     );
   }
 
@@ -40,13 +45,14 @@ export class ProviderReconciliationRepository {
   }
 
   /**
-   * Notes the provider ids seen without a device (keeping when each was first seen), forgets the
-   * ones no longer listed, and answers those first seen more than `graceMs` ago.
+   * Notes the provider ids seen without a device at a place (`provider_orphans.provider` holds the
+   * place's identity; migration 0013), keeping when each was first seen, forgets the ones no longer
+   * listed there, and answers those first seen more than `graceMs` ago.
    */
-  async noteOrphans(provider: string, providerDeviceIds: string[], graceMs: number): Promise<string[]> {
+  async noteOrphans(place: string, providerDeviceIds: string[], graceMs: number): Promise<string[]> {
     await this.sql.rows(
       `DELETE FROM provider_orphans WHERE provider = $1 AND NOT (provider_device_id = ANY($2::text[]))`,
-      [provider, providerDeviceIds],
+      [place, providerDeviceIds],
     );
     const rows = await this.sql.rows<{ id: string }>(
       `INSERT INTO provider_orphans (provider, provider_device_id)
@@ -54,15 +60,15 @@ export class ProviderReconciliationRepository {
        ON CONFLICT (provider, provider_device_id) DO UPDATE SET last_seen_at = now()
        RETURNING provider_device_id AS id,
          first_seen_at < now() - make_interval(secs => $3::double precision / 1000) AS due`,
-      [provider, providerDeviceIds, graceMs],
+      [place, providerDeviceIds, graceMs],
     );
     return (rows as Array<{ id: string; due: boolean }>).filter((row) => row.due).map((row) => row.id);
   }
 
   /** Forgets an orphan once destroyed. */
-  async forgetOrphan(provider: string, providerDeviceId: string): Promise<void> {
+  async forgetOrphan(place: string, providerDeviceId: string): Promise<void> {
     await this.sql.rows(`DELETE FROM provider_orphans WHERE provider = $1 AND provider_device_id = $2`, [
-      provider,
+      place,
       providerDeviceId,
     ]);
   }

@@ -1,13 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { mapInParallel, MetricsService } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
-import {
-  DEVICE_PROVIDER,
-  type DeviceProvider,
-  type ProviderDeviceState,
-} from '../../../integrations/device-provider/device-provider';
+import type { ProviderDeviceState } from '../../../integrations/device-provider/device-provider';
 import { DeviceEventsPublisher } from '../device-events.publisher';
+import { DeviceDrivers, type ProviderPlace } from '../providers/device-drivers.service';
 import { type PoolDevice, ProviderReconciliationRepository } from './provider-reconciliation.repository';
 
 /** Provider calls the reconciler makes at once (confirmations, destroys). */
@@ -30,6 +27,8 @@ export type ReconcileOutcome = Record<DriftKind, number>;
  *     fails it if it stays so).
  *   - orphan: the provider holds a device the pool does not (or holds only as retired) → destroyed
  *     once seen for longer than a creation may take, so a device being created now is never touched.
+ * Each place devices live (the deployment's provider, each Docker host nodes name) is listed once
+ * and compared with all the devices that live there; one place failing does not stop the others.
  */
 @Injectable()
 export class ProviderReconciliationUseCase {
@@ -40,7 +39,7 @@ export class ProviderReconciliationUseCase {
     private readonly repository: ProviderReconciliationRepository,
     private readonly publisher: DeviceEventsPublisher,
     private readonly config: DeviceServiceConfig,
-    @Inject(DEVICE_PROVIDER) private readonly provider: DeviceProvider,
+    private readonly drivers: DeviceDrivers,
     metrics: MetricsService,
   ) {
     this.drift = metrics.counter({
@@ -58,16 +57,37 @@ export class ProviderReconciliationUseCase {
       orphan: 0,
       orphan_destroyed: 0,
     };
+    let firstError: unknown = null;
+    for (const place of await this.drivers.places()) {
+      try {
+        await this.reconcilePlace(place, outcome);
+      } catch (error) {
+        this.logger.warn({
+          msg: 'could not reconcile a provider; next run retries',
+          place: place.identity,
+          err: error,
+        });
+        firstError ??= error;
+      }
+    }
+    // The run counts as failed (and alerts) when a place could not be compared.
+    if (firstError !== null) throw firstError;
+    return outcome;
+  }
+
+  private async reconcilePlace(place: ProviderPlace, outcome: ReconcileOutcome): Promise<void> {
     const listed = new Map(
-      (await this.provider.listDevices()).map((device) => [device.providerDeviceId, device.state]),
+      (await place.driver.listDevices()).map((device) => [device.providerDeviceId, device.state]),
     );
-    const pool = await this.repository.devicesOf(this.provider.name);
+    const pool = await this.repository.devicesAt(place.driver.name, place.nodeIds, place.includesDeployment);
     const failures: Array<{ id: string; reason: string }> = [];
     await mapInParallel(
       pool.filter((device) => IN_SERVICE.has(device.status)),
       IN_FLIGHT,
       async (device) => {
-        const state = listed.get(device.providerDeviceId) ?? (await this.confirm(device));
+        const state =
+          listed.get(device.providerDeviceId) ??
+          (await place.driver.getDeviceState(device.providerDeviceId).catch(() => null));
         const kind = driftOf(state, device);
         if (kind === null) return;
         this.count(outcome, kind);
@@ -80,15 +100,11 @@ export class ProviderReconciliationUseCase {
         this.repository.fail(failures),
       );
     }
-    await this.destroyOrphans(listed, pool, outcome);
-    return outcome;
-  }
-
-  private async confirm(device: PoolDevice): Promise<ProviderDeviceState | null> {
-    return this.provider.getDeviceState(device.providerDeviceId).catch(() => null);
+    await this.destroyOrphans(place, listed, pool, outcome);
   }
 
   private async destroyOrphans(
+    place: ProviderPlace,
     listed: Map<string, ProviderDeviceState>,
     pool: PoolDevice[],
     outcome: ReconcileOutcome,
@@ -102,13 +118,17 @@ export class ProviderReconciliationUseCase {
     // Creation may take DEVICE_PROVIDER_READY_TIMEOUT_MS before the device is recorded: twice that is
     // past any creation still in progress.
     const grace = this.config.deviceProviderReadyTimeoutMs * 2;
-    const due = await this.repository.noteOrphans(this.provider.name, orphans, grace);
+    const due = await this.repository.noteOrphans(place.identity, orphans, grace);
     await mapInParallel(due, IN_FLIGHT, async (providerDeviceId) => {
       try {
-        await this.provider.destroyDevice(providerDeviceId);
-        await this.repository.forgetOrphan(this.provider.name, providerDeviceId);
+        await place.driver.destroyDevice(providerDeviceId);
+        await this.repository.forgetOrphan(place.identity, providerDeviceId);
         this.count(outcome, 'orphan_destroyed');
-        this.logger.warn({ msg: 'destroyed a device the pool does not know', providerDeviceId });
+        this.logger.warn({
+          msg: 'destroyed a device the pool does not know',
+          place: place.identity,
+          providerDeviceId,
+        });
       } catch (error) {
         this.logger.warn({
           msg: 'could not destroy an orphaned device; retried next run',
