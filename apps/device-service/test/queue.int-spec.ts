@@ -157,6 +157,27 @@ describe('priority queue', () => {
     ).toBe(200);
   });
 
+  it('cancels an entry a serving pass holds once the pass lets go of it', async () => {
+    const place = region('c');
+    await occupied(place, 1);
+    const user = await app.createUser({ tier: 'pro' });
+    const joined = (await join(user.token, { durationMinutes: 10, requirements: { region: place } })).body;
+    // As a pass trying it (and finding nothing free) would: held, then back to waiting.
+    await app.query(
+      `UPDATE device_queue_entries SET status = 'serving', serving_since = now() WHERE id = $1`,
+      [joined.id],
+    );
+    const cancel = app.request<QueueEntryResponse>('POST', `scheduler/queue/${joined.id}/cancel`, {
+      token: user.token,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await app.query(
+      `UPDATE device_queue_entries SET status = 'waiting', serving_since = NULL WHERE id = $1`,
+      [joined.id],
+    );
+    expect(await cancel).toMatchObject({ status: 200, body: { status: 'cancelled', position: null } });
+  });
+
   it('serves a free-tier entry in bounded time under a steady stream of pro entries (aging)', async () => {
     const place = region('a');
     const steps = 8;

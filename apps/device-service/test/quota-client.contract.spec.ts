@@ -106,6 +106,13 @@ describe('QuotaClient against a contract-speaking callee', () => {
   afterAll(() => callee.stop());
 
   describe('calls', () => {
+    // What these show is the contract, not timing: a first call slowed by a busy machine must not
+    // time out, be resent, and read as a replay. The failure tests below keep the quick policy.
+    beforeEach(async () => {
+      await registry.onApplicationShutdown();
+      registry = callee.callerRegistry(metrics, { attemptTimeoutMs: 3000, deadlineMs: 6000 });
+    });
+
     it('reports usage once per allocation with an Idempotency-Key, and restores it idempotently', async () => {
       const quota = quotaClient();
       const report = {

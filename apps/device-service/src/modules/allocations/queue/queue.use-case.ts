@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type {
   JoinQueueRequest,
@@ -16,6 +17,10 @@ import { UserTiers } from '../user-tiers.service';
 import { isWaiting, type QueueEntryRecord, toQueueEntryResponse } from './queue-entry-record';
 import { effectivePriority, estimatedWaitMinutes, TIER_BASE_PRIORITY } from './queue-priority';
 import { QueueRepository } from './queue.repository';
+
+/** How long a cancel waits for a serving pass to let go of the entry, and how often it looks. */
+const CANCEL_WAIT_MS = 3000;
+const CANCEL_POLL_MS = 25;
 
 /** Joining, leaving and reading the queue (§5); serving it is QueueServer's. */
 @Injectable()
@@ -121,16 +126,24 @@ export class QueueUseCase {
     };
   }
 
-  /** Leaves the queue; a repeat answers the cancelled entry. 409 once it was served or ended otherwise. */
+  /**
+   * Leaves the queue; a repeat answers the cancelled entry. An entry a serving pass holds right now
+   * is waited for (most passes find nothing and put it back within milliseconds), up to
+   * CANCEL_WAIT_MS; 409 once it was served or ended otherwise.
+   */
   async cancel(principal: Principal, id: string): Promise<QueueEntryResponse> {
     const entry = await this.visible(principal, id);
-    if (entry.status === 'cancelled') return this.describe(entry);
-    const cancelled = await this.queue.end(id, 'cancelled', await this.clock.now());
-    if (cancelled) return this.describe(cancelled);
-    const now = (await this.queue.findById(id)) ?? entry;
-    if (now.status === 'serving') throw AllocationErrors.requestInProgress(id);
-    if (now.status === 'cancelled') return this.describe(now);
-    throw AllocationErrors.queueEntryEnded(id, now.status);
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    for (;;) {
+      const cancelled = await this.queue.end(id, 'cancelled', await this.clock.now());
+      if (cancelled) return this.describe(cancelled);
+      const now = (await this.queue.findById(id)) ?? entry;
+      if (now.status === 'cancelled') return this.describe(now);
+      if (now.status !== 'serving' && now.status !== 'waiting')
+        throw AllocationErrors.queueEntryEnded(id, now.status);
+      if (Date.now() >= deadline) throw AllocationErrors.requestInProgress(id);
+      await sleep(CANCEL_POLL_MS);
+    }
   }
 
   /** Cancels a user's waiting entries (suspended, deleted), in the caller's transaction. */
