@@ -1,8 +1,8 @@
 import type { AllocationResponse, BatchQueryResponse, BatchResponse } from '@cloudphone/contracts';
 import { uniqueTestId } from '@cloudphone/shared/testing';
-import { SchedulerTestApp } from './scheduler-test-app';
+import { SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
-const region = (label: string) => uniqueTestId(`batch-${label}`).replace(/_/g, '-');
+const region = (label: string) => uniqueRegion(`batch-${label}`);
 
 // The batch calls (§5) against real user-service, billing-service and servers.
 describe('allocation batches', () => {

@@ -7,12 +7,12 @@ import type {
 } from '@cloudphone/contracts';
 import { manualCronRunContext, uniqueTestId, waitFor } from '@cloudphone/shared/testing';
 import { ExpireAllocationsJob } from '../src/modules/allocations/jobs/expire-allocations.job';
-import { SchedulerTestApp } from './scheduler-test-app';
+import { SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
 const MINUTE = 60_000;
 
 /** A region of its own per test (lower-case, as regions must be), so tests never share a device. */
-const region = (label: string) => uniqueTestId(`ext-${label}`).replace(/_/g, '-');
+const region = (label: string) => uniqueRegion(`ext-${label}`);
 
 // Extend and extend-info (§5) against real user-service, billing-service and servers, with the
 // test's clock. pro: 3 extensions of up to 240 minutes, no cooldown; free: the defaults.

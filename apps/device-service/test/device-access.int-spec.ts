@@ -1,12 +1,11 @@
 import type { AllocationResponse, DeviceAccessResponse } from '@cloudphone/contracts';
-import { uniqueTestId, waitFor } from '@cloudphone/shared/testing';
+import { waitFor } from '@cloudphone/shared/testing';
 import { AccessRepository } from '../src/modules/access/access.repository';
 import { AdbGateway } from '../src/modules/access';
 import { adbHandshake } from './adb-handshake';
-import { SchedulerTestApp } from './scheduler-test-app';
+import { type Answer, SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
-type Answer<T> = T & { code?: string };
-const region = () => uniqueTestId('acc').replace(/_/g, '-');
+const region = () => uniqueRegion('acc');
 
 // Access (issue 14): the ADB gateway and the screen stream, against real user-service,
 // billing-service and servers; the simulated provider's devices answer the ADB handshake.

@@ -1,11 +1,11 @@
 import type { AllocationResponse } from '@cloudphone/contracts';
-import { uniqueTestId, waitFor } from '@cloudphone/shared/testing';
+import { waitFor } from '@cloudphone/shared/testing';
 import { DEVICE_PROVIDER, type DeviceProvider } from '../src/integrations/device-provider/device-provider';
 import { DeviceHealthCheckUseCase } from '../src/modules/devices/health/device-health-check.use-case';
 import { adbHandshake } from './adb-handshake';
-import { SchedulerTestApp } from './scheduler-test-app';
+import { SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
-const region = () => uniqueTestId('fo').replace(/_/g, '-');
+const region = () => uniqueRegion('fo');
 
 // Health and failover (issue 14): a device that stops answering mid-rental fails after
 // DEVICE_HEALTH_FAILURE_THRESHOLD probes, device.failed goes through RabbitMQ back to

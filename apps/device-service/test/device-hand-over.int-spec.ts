@@ -1,13 +1,12 @@
 import type { AllocationResponse, DeviceResponse } from '@cloudphone/contracts';
-import { uniqueTestId, waitFor } from '@cloudphone/shared/testing';
+import { waitFor } from '@cloudphone/shared/testing';
 import { DEVICE_PROVIDER, type DeviceProvider } from '../src/integrations/device-provider/device-provider';
 import { DeviceProviderError } from '../src/integrations/device-provider/device-provider.error';
 import { DeviceHandOver } from '../src/modules/devices';
 import { adbHandshake } from './adb-handshake';
-import { SchedulerTestApp } from './scheduler-test-app';
+import { type Answer, SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
-type Answer<T> = T & { code?: string; details?: Record<string, unknown> };
-const region = () => uniqueTestId('ho').replace(/_/g, '-');
+const region = () => uniqueRegion('ho');
 
 // The clean hand-over and the device state machine (issue 14), against real user-service,
 // billing-service and servers. The simulated provider wipes with its configured latency.

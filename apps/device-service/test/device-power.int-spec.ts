@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AllocationResponse, DevicePowerBatchResponse, DeviceResponse } from '@cloudphone/contracts';
-import { uniqueTestId, waitFor } from '@cloudphone/shared/testing';
+import { waitFor } from '@cloudphone/shared/testing';
 import { adbHandshake } from './adb-handshake';
-import { SchedulerTestApp } from './scheduler-test-app';
+import { type Answer, SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
-type Answer<T> = T & { code?: string };
-const region = () => uniqueTestId('pw').replace(/_/g, '-');
+const region = () => uniqueRegion('pw');
 
 // Power control (issue 14): the renter holding a device and admins, one device or a batch.
 describe('device power', () => {

@@ -1,13 +1,12 @@
 import { connect } from 'node:net';
 import type { AllocationResponse, DeviceResponse, NodeResponse } from '@cloudphone/contracts';
-import { uniqueTestId, waitFor } from '@cloudphone/shared/testing';
+import { waitFor } from '@cloudphone/shared/testing';
 import { DeviceHealthCheckUseCase } from '../src/modules/devices/health/device-health-check.use-case';
 import { ProviderReconciliationUseCase } from '../src/modules/devices/reconciliation/provider-reconciliation.use-case';
 import { DockerEngineApiServer } from './docker-engine-api.server';
-import { SchedulerTestApp } from './scheduler-test-app';
+import { type Answer, SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
-type Answer<T> = T & { code?: string; message?: string };
-const region = () => uniqueTestId('np').replace(/_/g, '-');
+const region = () => uniqueRegion('np');
 
 /** What the stub's published port echoes back through the access gateway. */
 function echoThrough(endpoint: string): Promise<string> {
@@ -50,7 +49,7 @@ describe('providers per node', () => {
   const send = <T>(method: string, path: string, body?: unknown) =>
     app.request<Answer<T>>(method, path, { token: admin(), body });
   const nodeBody = (place: string, extra: Record<string, unknown>) => ({
-    name: uniqueTestId('host').replace(/_/g, '-').slice(0, 60),
+    name: uniqueRegion('host').slice(0, 60),
     region: place,
     cpuCores: 64,
     memoryMb: 262144,

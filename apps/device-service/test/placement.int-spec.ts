@@ -5,10 +5,9 @@ import type {
   StrategyResponse,
 } from '@cloudphone/contracts';
 import { uniqueTestId, waitFor } from '@cloudphone/shared/testing';
-import { SchedulerTestApp } from './scheduler-test-app';
+import { type Answer, SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
-type Answer<T> = T & { code?: string };
-const region = () => uniqueTestId('pl').replace(/_/g, '-');
+const region = () => uniqueRegion('pl');
 
 // Nodes and placement (issue 14): filter (schedulable, taints), score (spread, binpack, cost,
 // affinity), explain, drain — on crafted pools against real servers.
@@ -198,36 +197,13 @@ describe('nodes and placement', () => {
 
   it('refuses bad nodes and strategies with 4xx and a stable code', async () => {
     const place = region();
+    const valid = { name: 'x', region: place, cpuCores: 1, memoryMb: 256, storageGb: 1, maxDevices: 1 };
     for (const body of [
-      { name: 'Bad Name', region: place, cpuCores: 1, memoryMb: 256, storageGb: 1, maxDevices: 1 },
-      { name: 'x', region: place, cpuCores: 1, memoryMb: 256, storageGb: 1, maxDevices: 2_147_483_648 },
-      {
-        name: 'x',
-        region: place,
-        cpuCores: 1,
-        memoryMb: 256,
-        storageGb: 1,
-        maxDevices: 1,
-        labels: { 'a\u0000': 'b' },
-      },
-      {
-        name: 'x',
-        region: place,
-        cpuCores: 1,
-        memoryMb: 256,
-        storageGb: 1,
-        maxDevices: 1,
-        labels: JSON.parse('{"__proto__":"x"}'),
-      },
-      {
-        name: 'x',
-        region: place,
-        cpuCores: 1,
-        memoryMb: 256,
-        storageGb: 1,
-        maxDevices: 1,
-        taints: [{ key: 'k', effect: 'Evict' }],
-      },
+      { ...valid, name: 'Bad Name' },
+      { ...valid, maxDevices: 2_147_483_648 },
+      { ...valid, labels: { 'a\u0000': 'b' } },
+      { ...valid, labels: JSON.parse('{"__proto__":"x"}') },
+      { ...valid, taints: [{ key: 'k', effect: 'Evict' }] },
     ]) {
       const answer = await post<object>('scheduler/nodes', body);
       expect(answer.status).toBe(400);

@@ -1,4 +1,4 @@
-import { uniqueTestId, waitFor } from '@cloudphone/shared/testing';
+import { waitFor } from '@cloudphone/shared/testing';
 import {
   DEVICE_PROVIDER,
   type DeviceProvider,
@@ -6,9 +6,9 @@ import {
 } from '../src/integrations/device-provider/device-provider';
 import { DeviceLifecycleCleanupUseCase } from '../src/modules/devices/lifecycle/device-lifecycle-cleanup.use-case';
 import { ProviderReconciliationUseCase } from '../src/modules/devices/reconciliation/provider-reconciliation.use-case';
-import { SchedulerTestApp } from './scheduler-test-app';
+import { SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
-const region = () => uniqueTestId('rc').replace(/_/g, '-');
+const region = () => uniqueRegion('rc');
 /** A device made at the provider only, as a leftover or an orphan is. */
 const SPEC = { region: 'eu-west-1', androidVersion: '13', cpuCores: 2, memoryMb: 2048, storageGb: 16 };
 

@@ -4,15 +4,13 @@ import type {
   QueuePositionResponse,
   QueueStatsResponse,
 } from '@cloudphone/contracts';
-import { manualCronRunContext, uniqueTestId, waitFor } from '@cloudphone/shared/testing';
+import { manualCronRunContext, waitFor } from '@cloudphone/shared/testing';
 import { ExpireQueueEntriesJob } from '../src/modules/allocations/queue/jobs/expire-queue-entries.job';
 import { QueueServer } from '../src/modules/allocations/queue/queue-server.service';
-import { SchedulerTestApp } from './scheduler-test-app';
+import { type Answer, SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
 const MINUTE = 60_000;
-const region = (label: string) => uniqueTestId(`q-${label}`).replace(/_/g, '-');
-
-type Answer<T> = T & { code?: string };
+const region = (label: string) => uniqueRegion(`q-${label}`);
 
 // The priority queue (§5) against real user-service, billing-service and servers, with the test's
 // clock (the aging and the expiry follow it).

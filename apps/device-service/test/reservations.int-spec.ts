@@ -9,12 +9,10 @@ import { manualCronRunContext, uniqueTestId, waitFor } from '@cloudphone/shared/
 import { ActivateReservationsJob } from '../src/modules/allocations/reservations/jobs/activate-reservations.job';
 import { ExpireReservationsJob } from '../src/modules/allocations/reservations/jobs/expire-reservations.job';
 import { RemindReservationsJob } from '../src/modules/allocations/reservations/jobs/remind-reservations.job';
-import { SchedulerTestApp } from './scheduler-test-app';
+import { type Answer, SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
 const MINUTE = 60_000;
-const region = (label: string) => uniqueTestId(`res-${label}`).replace(/_/g, '-');
-
-type Answer<T> = T & { code?: string; details?: Record<string, unknown> };
+const region = (label: string) => uniqueRegion(`res-${label}`);
 
 // Reservations (§5) against real user-service, billing-service and servers, with the test's clock
 // (reset to the real time before each test: the allocate claim reads the database clock).

@@ -37,6 +37,12 @@ export class ManualClock extends SchedulerClock {
   }
 }
 
+/** A fresh name per call that devices and nodes accept as a region: lower-case letters, digits and `-`. */
+export const uniqueRegion = (label: string): string => uniqueTestId(label).replace(/_/g, '-');
+
+/** A body as the route answers it when it succeeds, with the error answer's fields besides. */
+export type Answer<T> = T & { code?: string; message?: string; details?: Record<string, unknown> };
+
 export interface HttpAnswer<T = Record<string, unknown>> {
   status: number;
   body: T;
