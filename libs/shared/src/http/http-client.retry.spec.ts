@@ -10,7 +10,9 @@ import type { HttpClientPolicy } from './http-client.policy';
 
 const BASE_POLICY: HttpClientPolicy = {
   deadlineMs: 5000,
-  attemptTimeoutMs: 300,
+  // Generous: a cold first request on a loaded machine must not time out; the tests about
+  // timeouts set their own.
+  attemptTimeoutMs: 2000,
   maxRetries: 2,
   backoffBaseMs: 20,
   backoffMaxMs: 200,
