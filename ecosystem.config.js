@@ -17,7 +17,7 @@ const LOCAL_DEFAULTS = {
   RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
 };
 // Every instance must share these, and they must survive restarts, so they are never generated here.
-const REQUIRED_SECRETS = ['JWT_SECRET', 'SERVICE_TOKEN_SECRET'];
+const REQUIRED_SECRETS = ['JWT_SECRET', 'SERVICE_TOKEN_SECRET', 'PROXY_CREDENTIALS_KEY'];
 
 const environment = process.env;
 const missing = REQUIRED_SECRETS.filter((variable) => !environment[variable]);

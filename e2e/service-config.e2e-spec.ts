@@ -29,9 +29,13 @@ function runMain(
   });
 }
 
-const cases = Object.values(SERVICE_CATALOG).flatMap((service) =>
-  REQUIRED.map((variable) => [service.name, variable] as const),
-);
+const cases = [
+  ...Object.values(SERVICE_CATALOG).flatMap((service) =>
+    REQUIRED.map((variable) => [service.name, variable] as const),
+  ),
+  // Only proxy-service stores third parties' credentials.
+  [SERVICE_CATALOG.proxy.name, 'PROXY_CREDENTIALS_KEY'] as const,
+];
 
 describe('service configuration at start', () => {
   const baseEnvironment = serviceEnvironment({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/unused' });

@@ -17,7 +17,11 @@ interface Pm2App {
   env: Record<string, string>;
 }
 
-const SECRETS = { JWT_SECRET: 'j'.repeat(40), SERVICE_TOKEN_SECRET: 's'.repeat(40) };
+const SECRETS = {
+  JWT_SECRET: 'j'.repeat(40),
+  SERVICE_TOKEN_SECRET: 's'.repeat(40),
+  PROXY_CREDENTIALS_KEY: 'p'.repeat(40),
+};
 
 /** Evaluates ecosystem.config.js as PM2 does, with `environment` as the shell's variables. */
 function loadEcosystem(environment: Record<string, string>): Pm2App[] {
@@ -113,7 +117,9 @@ describe('ecosystem.config.js', () => {
   });
 
   it('refuses to load without the shared secrets or with a malformed instance count, naming the variable', () => {
-    expect(() => loadEcosystem({})).toThrow(/JWT_SECRET, SERVICE_TOKEN_SECRET must be set/);
+    expect(() => loadEcosystem({})).toThrow(
+      /JWT_SECRET, SERVICE_TOKEN_SECRET, PROXY_CREDENTIALS_KEY must be set/,
+    );
     expect(() => loadEcosystem({ ...SECRETS, PROXY_SERVICE_INSTANCES: 'three' })).toThrow(
       /PROXY_SERVICE_INSTANCES must be an integer of at least 1, got "three"/,
     );

@@ -7,6 +7,8 @@ import { processCommandLine } from './process-probe';
 export interface StandaloneSecrets {
   jwtSecret: string;
   serviceTokenSecret: string;
+  /** PROXY_CREDENTIALS_KEY; homes made before it existed get one on their next start. */
+  credentialsKey: string;
   postgresPassword: string;
   adminEmail: string;
   adminPassword: string;
@@ -17,6 +19,7 @@ export interface StandaloneSecrets {
 const SECRET_KEYS: Array<keyof StandaloneSecrets> = [
   'jwtSecret',
   'serviceTokenSecret',
+  'credentialsKey',
   'postgresPassword',
   'adminEmail',
   'adminPassword',
@@ -108,6 +111,10 @@ export class StandaloneHome {
           `${this.secretsFile} cannot be read (${(error as Error).message}); restore it or delete ${this.directory}`,
         );
       }
+      if (typeof stored.credentialsKey !== 'string' || stored.credentialsKey === '') {
+        stored.credentialsKey = randomBytes(32).toString('hex');
+        writePrivate(this.secretsFile, `${JSON.stringify(stored, null, 2)}\n`);
+      }
       const missing = SECRET_KEYS.filter((key) => typeof stored[key] !== 'string' || stored[key] === '');
       if (missing.length > 0) {
         throw new Error(
@@ -119,6 +126,7 @@ export class StandaloneHome {
     const secrets: StandaloneSecrets = {
       jwtSecret: randomBytes(32).toString('hex'),
       serviceTokenSecret: randomBytes(32).toString('hex'),
+      credentialsKey: randomBytes(32).toString('hex'),
       postgresPassword: randomBytes(18).toString('base64url'),
       adminEmail: 'admin@cloudphone.local',
       adminPassword: randomBytes(18).toString('base64url'),

@@ -120,6 +120,7 @@ function standaloneEnvironment(
     EVENTS_TRANSPORT: 'memory',
     JWT_SECRET: environment.JWT_SECRET || secrets.jwtSecret,
     SERVICE_TOKEN_SECRET: environment.SERVICE_TOKEN_SECRET || secrets.serviceTokenSecret,
+    PROXY_CREDENTIALS_KEY: environment.PROXY_CREDENTIALS_KEY || secrets.credentialsKey,
     ...Object.fromEntries(
       [SERVICE_CATALOG.user, SERVICE_CATALOG.billing].map((service) => [
         `${serviceVariablePrefix(service.name)}_URL`,

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabasePoolMonitorJob, InfrastructureModule } from '@cloudphone/shared';
 import type { BillingServiceConfig } from './config/billing-service.config';
 import { AccountsModule } from './modules/accounts/accounts.module';
+import { ChargesModule } from './modules/charges/charges.module';
 import { PricingModule } from './modules/pricing/pricing.module';
 import { UsageModule } from './modules/usage/usage.module';
 
@@ -10,7 +11,13 @@ export class AppModule {
   static forRoot(config: BillingServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot({ config }), AccountsModule, PricingModule, UsageModule],
+      imports: [
+        InfrastructureModule.forRoot({ config }),
+        AccountsModule,
+        PricingModule,
+        UsageModule,
+        ChargesModule,
+      ],
       providers: [DatabasePoolMonitorJob],
     };
   }

@@ -1,14 +1,29 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DatabasePoolMonitorJob, InfrastructureModule } from '@cloudphone/shared';
+import { DatabasePoolMonitorJob, InfrastructureModule, ServiceChargesModule } from '@cloudphone/shared';
 import type { ProxyServiceConfig } from './config/proxy-service.config';
-import { ProxiesModule } from './modules/proxies/proxies.module';
+import { CredentialsModule } from './credentials/credentials.module';
+import { CostsModule } from './modules/proxies/costs/costs.module';
+import { PoolModule } from './modules/proxies/pool/pool.module';
+import { ProvidersModule } from './modules/proxies/providers/providers.module';
+import { QualityModule } from './modules/proxies/quality/quality.module';
+import { RentalsModule } from './modules/proxies/rentals/rentals.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: ProxyServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot({ config }), ProxiesModule],
+      imports: [
+        InfrastructureModule.forRoot({ config }),
+        CredentialsModule,
+        ServiceChargesModule.forRoot({ billingServiceUrl: config.billingServiceUrl }),
+        PoolModule,
+        ProvidersModule,
+        QualityModule,
+        CostsModule,
+        // Last: its `proxy/:id` routes must come after every static `proxy/<name>` route above.
+        RentalsModule,
+      ],
       providers: [DatabasePoolMonitorJob],
     };
   }

@@ -6,6 +6,21 @@ export { BILLING_FIELD_MAX, USAGE_BATCH_MAX_ITEMS } from './billing/billing-limi
 export { PricePlanQuery } from './billing/price-plan-query.dto';
 export { PricePlanResponse } from './billing/price-plan-response.dto';
 export { PricePlanUpdateRequest } from './billing/price-plan-update-request.dto';
+export {
+  isServiceChargeTime,
+  SERVICE_CHARGE_AMOUNT_PATTERN,
+  SERVICE_CHARGE_BATCH_MAX_ITEMS,
+  SERVICE_CHARGE_DESCRIPTION_PATTERN,
+  SERVICE_CHARGE_FIELD_LIMITS,
+  SERVICE_CHARGE_REFERENCE_PATTERN,
+  SERVICE_CHARGE_SOURCES,
+  ServiceChargeRequest,
+} from './billing/service-charge-request.dto';
+export type { ServiceChargeSource } from './billing/service-charge-request.dto';
+export { ServiceChargeResponse } from './billing/service-charge-response.dto';
+export { ServiceChargeBatchRequest } from './billing/service-charge-batch-request.dto';
+export { ServiceChargeBatchItemResult } from './billing/service-charge-batch-item-result.dto';
+export { ServiceChargeBatchResponse } from './billing/service-charge-batch-response.dto';
 export { TopUpRequest } from './billing/top-up-request.dto';
 export { TopUpResponse } from './billing/top-up-response.dto';
 export { UsageBatchRequest } from './billing/usage-batch-request.dto';
@@ -14,6 +29,7 @@ export { UsageBatchResponse } from './billing/usage-batch-response.dto';
 export { UsageRecordRequest } from './billing/usage-record-request.dto';
 export { UsageRecordResponse } from './billing/usage-record-response.dto';
 export { HTTP_HEADERS } from './common/http-headers';
+export { IdParams } from './common/id-params.dto';
 export { CURRENCY_PATTERN } from './common/money';
 export type { PageResponse } from './common/page.response';
 export { SERVICE_CATALOG, SERVICE_NAMES, serviceVariablePrefix } from './common/service-catalog';
@@ -122,7 +138,7 @@ export { MarkAllReadResponse } from './notification/mark-all-read-response.dto';
 export { NotificationResponse } from './notification/notification-response.dto';
 export { NOTIFICATION_ROUTES } from './notification/notification.routes';
 export { UnreadCountResponse } from './notification/unread-count-response.dto';
-export { PROXY_ROUTES } from './proxy/proxy.routes';
+export * from './proxy';
 export { SMS_RECEIVE_ROUTES } from './sms-receive/sms-receive.routes';
 export { CreateUserRequest } from './user/create-user-request.dto';
 export { LoginRequest } from './user/login-request.dto';

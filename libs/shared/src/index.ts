@@ -16,3 +16,5 @@ export * from './pagination';
 export * from './random';
 export * from './rate-limit';
 export * from './redis';
+export * from './secrets';
+export * from './service-charges';

@@ -9,6 +9,13 @@ export const BILLING_ROUTES = {
   usage: 'billing/usage',
   /** POST: the same for up to USAGE_BATCH_MAX_ITEMS allocations, with a result per item. */
   usageBatch: 'billing/usage/batch',
+  /**
+   * POST (service): charge a user's account for another service (a proxy rental, an SMS code),
+   * exactly once per `reference`.
+   */
+  charges: 'billing/charges',
+  /** POST (service): the same for up to SERVICE_CHARGE_BATCH_MAX_ITEMS charges, with a result per item. */
+  chargesBatch: 'billing/charges/batch',
   /** POST (admin): credit a user's account; idempotent per `reference`. */
   accountTopUp: 'billing/accounts/:userId/top-up',
   /** GET: the price plan in force for a currency; PUT (admin): a new version, in force from now. */

@@ -22,6 +22,7 @@ import {
   UserSuspendedEventData,
   UserTierChangedEventData,
 } from './event-payloads';
+import { ProxyAcquiredEventData, ProxyReleasedEventData } from './proxy-event-payloads';
 
 /** A class-validator class describing an event's `data`. */
 export type EventPayloadClass<T extends object = object> = new () => T;
@@ -59,6 +60,8 @@ export const DOMAIN_EVENT_PAYLOADS = {
   [DOMAIN_EVENTS.userSuspended]: { 1: UserSuspendedEventData },
   [DOMAIN_EVENTS.userTierChanged]: { 1: UserTierChangedEventData },
   [DOMAIN_EVENTS.allocationFailed]: { 1: AllocationFailedEventData },
+  [DOMAIN_EVENTS.proxyAcquired]: { 1: ProxyAcquiredEventData },
+  [DOMAIN_EVENTS.proxyReleased]: { 1: ProxyReleasedEventData },
 } as const satisfies Record<DomainEventType, EventPayloadVersions>;
 
 type DomainEventPayloads = typeof DOMAIN_EVENT_PAYLOADS;

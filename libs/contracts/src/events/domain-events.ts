@@ -30,6 +30,8 @@ export const DOMAIN_EVENTS = {
   userSuspended: 'user.suspended',
   userTierChanged: 'user.tier_changed',
   allocationFailed: 'allocation.failed',
+  proxyAcquired: 'proxy.acquired',
+  proxyReleased: 'proxy.released',
 } as const;
 
 export type DomainEventType = (typeof DOMAIN_EVENTS)[keyof typeof DOMAIN_EVENTS];

@@ -115,6 +115,29 @@ const VALID: { [T in DomainEventType]: PayloadOf<T, 1> } = {
   'user.suspended': { userId, tenantId },
   'user.tier_changed': { userId, tenantId, previousTier: 'free', tier: 'pro' },
   'allocation.failed': { allocationId, deviceId, userId, tenantId, code: 'QUOTA_EXCEEDED' },
+  'proxy.acquired': {
+    userId,
+    tenantId,
+    rentalId: usageId,
+    proxyId: deviceId,
+    allocationId: null,
+    countryCode: 'US',
+    type: 'residential',
+    startedAt: '2026-03-02T09:00:00.000Z',
+    expiresAt: '2026-03-02T09:30:00.000Z',
+  },
+  'proxy.released': {
+    userId,
+    tenantId,
+    rentalId: usageId,
+    proxyId: deviceId,
+    allocationId,
+    countryCode: 'DE',
+    type: 'datacenter',
+    startedAt: '2026-03-02T09:00:00.000Z',
+    endedAt: '2026-03-02T09:12:00.000Z',
+    reason: 'allocation_ended',
+  },
 };
 
 /** Each invalid field of `data` under `payloadClass`, with its messages. */

@@ -30,7 +30,7 @@ const CURRENCY = { message: '$property must be an ISO 4217 currency code' };
 const FENCING_TOKEN = { message: '$property must be a positive integer as a decimal string' };
 
 /** Whose event it is: the user and their tenant (fields every user-facing event carries). */
-abstract class UserEventData {
+export abstract class UserEventData {
   @IsUUID()
   userId!: string;
 

@@ -29,3 +29,4 @@ export {
   UserTierChangedEventData,
 } from './event-payloads';
 export type { AllocationEndReason } from './event-payloads';
+export { ProxyAcquiredEventData, ProxyReleasedEventData } from './proxy-event-payloads';

@@ -46,3 +46,34 @@ export function listOwnerFor(
 export function actorOf(principal: Principal): string {
   return principal.kind === 'user' ? principal.userId : `service:${principal.service}`;
 }
+
+/** The user (and tenant) a request is made for. */
+export interface ActingSubject {
+  userId: string;
+  tenantId: string;
+}
+
+const DEFAULT_TENANT = 'default';
+
+/**
+ * Who a request acts for, from the token: a user acts for themself in their tenant; an admin may
+ * name another user or tenant; a service must name the user. A body's `userId`/`tenantId` count
+ * only for admins and services (`refusals.actingForOthers` otherwise).
+ */
+export function actingSubject(
+  principal: Principal,
+  request: { userId?: string; tenantId?: string },
+  refusals: { userRequired: () => Error; actingForOthers: () => Error },
+): ActingSubject {
+  if (principal.kind === 'service') {
+    if (!request.userId) throw refusals.userRequired();
+    return { userId: request.userId, tenantId: request.tenantId ?? DEFAULT_TENANT };
+  }
+  const ownTenant = principal.tenantId ?? DEFAULT_TENANT;
+  const userId = request.userId ?? principal.userId;
+  const tenantId = request.tenantId ?? ownTenant;
+  if (!actsForEveryone(principal) && (!mayActFor(principal, userId) || tenantId !== ownTenant)) {
+    throw refusals.actingForOthers();
+  }
+  return { userId, tenantId };
+}

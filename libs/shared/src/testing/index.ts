@@ -3,6 +3,7 @@ export { consumerQueueNames } from './consumer-queue-names';
 export { createTestSecrets, serviceEnvironment } from './service-environment';
 export type { TestSecrets } from './service-environment';
 export { ScriptedHttpServer } from './scripted-http-server';
+export type { RecordedRequest, ScriptedReply } from './scripted-http-server';
 export { ServiceProcess } from './service-process';
 export type { LogLine } from './service-process';
 export { TcpProxy } from './tcp-proxy';

@@ -15,11 +15,17 @@ export interface ServiceEnvironmentOptions {
 export interface TestSecrets {
   jwtSecret: string;
   serviceTokenSecret: string;
+  /** PROXY_CREDENTIALS_KEY: replicas of proxy-service must share it to read each other's rows. */
+  credentialsKey: string;
 }
 
 /** Random secrets for one test run; pass the same pair to every process that must trust each other. */
 export function createTestSecrets(): TestSecrets {
-  return { jwtSecret: randomBytes(32).toString('hex'), serviceTokenSecret: randomBytes(32).toString('hex') };
+  return {
+    jwtSecret: randomBytes(32).toString('hex'),
+    serviceTokenSecret: randomBytes(32).toString('hex'),
+    credentialsKey: randomBytes(32).toString('hex'),
+  };
 }
 
 /**
@@ -43,6 +49,7 @@ export function serviceEnvironment(options: ServiceEnvironmentOptions): Record<s
     QUEUE_PREFIX: namespace,
     JWT_SECRET: secrets.jwtSecret,
     SERVICE_TOKEN_SECRET: secrets.serviceTokenSecret,
+    PROXY_CREDENTIALS_KEY: secrets.credentialsKey,
     DOCS_ENABLED: 'true',
     // device-service's access gateway listens on base + a device's slot: a range of its own per
     // environment, on loopback, so test fleets running side by side never want the same ports.

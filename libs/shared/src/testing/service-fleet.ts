@@ -30,6 +30,7 @@ export interface ServiceFleetOptions {
 const CALLEE_URL_VARIABLES: Partial<Record<ServiceName, string>> = {
   [SERVICE_CATALOG.user.name]: 'USER_SERVICE_URL',
   [SERVICE_CATALOG.billing.name]: 'BILLING_SERVICE_URL',
+  [SERVICE_CATALOG.device.name]: 'DEVICE_SERVICE_URL',
 };
 const DEFAULT_RETRY_DELAYS = [1000, 5000, 30000, 120000];
 
@@ -150,6 +151,8 @@ export class ServiceFleet {
 }
 
 /** Services others call start first. */
+/** Callees of callees first: device-service calls user- and billing-service, proxy-service calls it. */
 function rank(service: ServiceName): number {
-  return CALLEE_URL_VARIABLES[service] ? 0 : 1;
+  if (service === SERVICE_CATALOG.device.name) return 1;
+  return CALLEE_URL_VARIABLES[service] ? 0 : 2;
 }

@@ -20,6 +20,8 @@ export interface BalanceChange {
   /** Signed minor units: negative for a charge. */
   amountMinor: bigint;
   usageId?: string;
+  /** The charge a `service_charge` entry applies (modules/charges). */
+  serviceChargeId?: string;
   reference?: string;
   createdBy?: string;
 }
@@ -77,6 +79,7 @@ export class AccountBalanceService {
       amountMinor: change.amountMinor,
       balanceAfterMinor: transition.balanceMinor,
       usageId: change.usageId ?? null,
+      serviceChargeId: change.serviceChargeId ?? null,
       reference: change.reference ?? null,
       createdBy: change.createdBy ?? null,
     });

@@ -1,5 +1,5 @@
 /** Why a balance changed; `opening_balance` only comes from migration 0003. */
-export type LedgerEntryKind = 'opening_balance' | 'usage_charge' | 'top_up';
+export type LedgerEntryKind = 'opening_balance' | 'usage_charge' | 'top_up' | 'service_charge';
 
 /** A row of `ledger_entries`: one change of one account's balance and the balance it produced. */
 export interface LedgerEntry {
@@ -10,6 +10,8 @@ export interface LedgerEntry {
   amountMinor: bigint;
   balanceAfterMinor: bigint;
   usageId: string | null;
+  /** The `service_charges` row of a `service_charge` entry (migration 0004). */
+  serviceChargeId: string | null;
   reference: string | null;
 }
 

@@ -10,6 +10,7 @@ const LEDGER_ENTRIES = new TableMap<LedgerEntry>('ledger_entries', {
   amountMinor: { column: 'amount_minor', decode: decodeColumn.bigint },
   balanceAfterMinor: { column: 'balance_after_minor', decode: decodeColumn.bigint },
   usageId: 'usage_id',
+  serviceChargeId: 'service_charge_id',
   reference: 'reference',
 });
 
@@ -25,8 +26,9 @@ export class LedgerRepository {
     entry: Omit<LedgerEntry, 'id'> & { createdBy: string | null },
   ): Promise<string | null> {
     const row = await this.sql.one<{ id: string }>(
-      `INSERT INTO ledger_entries (account_id, kind, amount_minor, balance_after_minor, usage_id, reference, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO ledger_entries (account_id, kind, amount_minor, balance_after_minor, usage_id, service_charge_id,
+         reference, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT DO NOTHING
        RETURNING id`,
       [
@@ -35,6 +37,7 @@ export class LedgerRepository {
         entry.amountMinor.toString(),
         entry.balanceAfterMinor.toString(),
         entry.usageId,
+        entry.serviceChargeId,
         entry.reference,
         entry.createdBy,
       ],

@@ -1,32 +1,26 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ALLOCATION_LIMITS, type AllocateDeviceRequest } from '@cloudphone/contracts';
-import { actsForEveryone, type ListQuery, listOwnerFor, mayActFor, type Principal } from '@cloudphone/shared';
+import {
+  type ActingSubject,
+  actingSubject,
+  type ListQuery,
+  listOwnerFor,
+  type Principal,
+} from '@cloudphone/shared';
 import type { ClaimRequest } from './allocation-claim';
 import { AllocationErrors } from './allocations.errors';
 
 /** Who an allocation is for, decided from the token (a body `userId` only counts for admins and services). */
-export interface AllocationSubject {
-  userId: string;
-  tenantId: string;
-}
-
-const DEFAULT_TENANT = 'default';
+export type AllocationSubject = ActingSubject;
 
 export function allocationSubject(
   principal: Principal,
   request: { userId?: string; tenantId?: string },
 ): AllocationSubject {
-  if (principal.kind === 'service') {
-    if (!request.userId) throw AllocationErrors.invalidRequest('userId', 'is required with a service token');
-    return { userId: request.userId, tenantId: request.tenantId ?? DEFAULT_TENANT };
-  }
-  const ownTenant = principal.tenantId ?? DEFAULT_TENANT;
-  const userId = request.userId ?? principal.userId;
-  const tenantId = request.tenantId ?? ownTenant;
-  if (!actsForEveryone(principal) && (!mayActFor(principal, userId) || tenantId !== ownTenant)) {
-    throw AllocationErrors.actingForOthers();
-  }
-  return { userId, tenantId };
+  return actingSubject(principal, request, {
+    userRequired: () => AllocationErrors.invalidRequest('userId', 'is required with a service token'),
+    actingForOthers: AllocationErrors.actingForOthers,
+  });
 }
 
 /**

@@ -4,6 +4,7 @@ import { QueueEventsHandler } from './events/queue-events.handler';
 import { ReservationEventsHandler } from './events/reservation-events.handler';
 import { UserEventsHandler } from './events/user-events.handler';
 import { BillingEventsHandler } from './events/billing-events.handler';
+import { ProxyEventsHandler } from './events/proxy-events.handler';
 import { EventNotificationsService } from './events/event-notifications.service';
 import { UnreadNotificationsMetricsJob } from './jobs/unread-notifications-metrics.job';
 import { NotificationsController } from './notifications.controller';
@@ -23,6 +24,7 @@ import { NotificationsService } from './notifications.service';
     QueueEventsHandler,
     UserEventsHandler,
     BillingEventsHandler,
+    ProxyEventsHandler,
     UnreadNotificationsMetricsJob,
   ],
   exports: [NotificationsService],

@@ -1,0 +1,39 @@
+import {
+  type AllocationResponse,
+  type BatchQueryRequest,
+  type BatchQueryResponse,
+  DEVICE_ROUTES,
+} from '@cloudphone/contracts';
+import { type HttpClient, HttpClientError, type MetricsService, ServiceClient } from '@cloudphone/shared';
+
+/**
+ * device-service's allocations, read with the service token: whether a rental may be bound to an
+ * allocation (its owner's and active), and which bound allocations still live. Strict: while
+ * device-service is unavailable a binding is refused with 503, never guessed.
+ */
+export class DeviceAllocationsClient extends ServiceClient {
+  constructor(http: HttpClient, metrics: MetricsService) {
+    super(http, metrics);
+  }
+
+  /** The allocation, or null when device-service has none with this id. */
+  async find(allocationId: string): Promise<AllocationResponse | null> {
+    try {
+      return await this.strictCall('allocation.read', () =>
+        this.http.get<AllocationResponse>(DEVICE_ROUTES.allocation, { params: { id: allocationId } }),
+      );
+    } catch (error) {
+      if (error instanceof HttpClientError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** The ids of the live allocations of up to 100 users. */
+  async liveAllocationIds(userIds: string[]): Promise<Set<string>> {
+    const body: BatchQueryRequest = { userIds };
+    const answer = await this.strictCall('allocation.batch_query', () =>
+      this.http.post<BatchQueryResponse>(DEVICE_ROUTES.queryBatch, body, { idempotent: true }),
+    );
+    return new Set(answer.users.flatMap((user) => user.allocations.map((allocation) => allocation.id)));
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * A self-signed certificate for localhost, 127.0.0.1 and ::1 (P-256, valid 2024–2124), with its key:
+ * test-only material for TLS servers on loopback, trusted by a probe through its `extraCa` option.
+ * Checked in rather than generated per run because Node has no API to create a certificate.
+ */
+export const TEST_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIIBmTCCAT+gAwIBAgICEAAwCgYIKoZIzj0EAwIwFDESMBAGA1UEAwwJbG9jYWxo
+b3N0MCAXDTI0MDEwMTAwMDAwMFoYDzIxMjQwMTAxMDAwMDAwWjAUMRIwEAYDVQQD
+DAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAShhGAB/PNuYxEu
+PRjKzYTBu62BL5/QpKvN2UhChn0nL1yWFhEVMnTTK5J/KfAN6OpILwtHeAIcUNEk
+JrQ4oMGSo38wfTAsBgNVHREEJTAjgglsb2NhbGhvc3SHBH8AAAGHEAAAAAAAAAAA
+AAAAAAAAAAEwDAYDVR0TAQH/BAIwADALBgNVHQ8EBAMCB4AwEwYDVR0lBAwwCgYI
+KwYBBQUHAwEwHQYDVR0OBBYEFH57fABRcTv3WgnYEgdit0Lvxj+pMAoGCCqGSM49
+BAMCA0gAMEUCIGIo8V2x5axvYnDCKLCoiVup4gAbnnk0xAnjuYRmVcWSAiEA17Cu
+edXOrRMbiegFKWXVfhdqA+hCsB8IFa0ctDJVx4s=
+-----END CERTIFICATE-----
+`;
+
+export const TEST_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgxz+5iis/PCvS7w+U
+QYQy15yqN/lafQyM/iJfWEOdVrOhRANCAAShhGAB/PNuYxEuPRjKzYTBu62BL5/Q
+pKvN2UhChn0nL1yWFhEVMnTTK5J/KfAN6OpILwtHeAIcUNEkJrQ4oMGS
+-----END PRIVATE KEY-----
+`;

@@ -1,0 +1,1 @@
+export { CredentialsCipher } from './credentials-cipher';
