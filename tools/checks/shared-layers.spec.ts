@@ -11,6 +11,7 @@ const LAYERS: Record<string, number> = {
   // Primitives: typed settings, seeded randomness.
   config: 0,
   random: 0,
+  secrets: 0,
   // Connections and process-wide services.
   logging: 1,
   metrics: 1,
@@ -30,6 +31,8 @@ const LAYERS: Record<string, number> = {
   'rate-limit': 6,
   events: 6,
   monitoring: 6,
+  // Deliveries other services owe billing, through the outbox.
+  'service-charges': 7,
   // Composition: the module every app imports, its controllers and the process bootstrap.
   bootstrap: 7,
 };

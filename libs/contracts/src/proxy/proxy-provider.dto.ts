@@ -22,7 +22,8 @@ class ProxyProviderFields {
   @OptionalField()
   @IsString()
   @MaxLength(2048)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false, disallow_auth: true })
+  @Matches(/^[^?#]*$/, { message: 'apiUrl must not carry a query or a fragment' })
   apiUrl?: string;
 
   @ApiPropertyOptional({ description: 'The vendor API key; stored encrypted, never shown again' })

@@ -23,7 +23,7 @@ export class ProviderRankingJob {
     });
   }
 
-  @ClusterSafeCron('*/15 * * * *', { name: 'provider-ranking', maxRunMs: 60_000, jitterMs: 5000 })
+  @ClusterSafeCron('*/5 * * * *', { name: 'provider-ranking', maxRunMs: 60_000, jitterMs: 5000 })
   async rank(): Promise<void> {
     const { items } = await this.providers.storeRanking();
     this.rankGauge.reset();
