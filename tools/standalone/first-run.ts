@@ -1,6 +1,7 @@
 import {
   BILLING_ROUTES,
   DEVICE_ROUTES,
+  PROXY_ROUTES,
   SERVICE_CATALOG,
   type ServiceName,
   USER_ROUTES,
@@ -14,18 +15,26 @@ const DEMO_POOL_SEED = 7;
 const DEMO_BALANCE_MINOR = '10000';
 const DEMO_TOP_UP_REFERENCE = 'standalone-demo-welcome';
 const ACCOUNT_WAIT_MS = 15_000;
+// The simulated proxy vendor's pool (PROXY_SIMULATED_POOL_SIZE), imported under this provider.
+const DEMO_PROXY_PROVIDER = 'simulated';
+
+/** What the first run added. */
+export interface DemoSeeded {
+  devices: number;
+  proxies: number;
+}
 
 /**
  * What a newcomer needs to try the platform at once, made idempotently (a first run interrupted
  * half-way is completed by the next): a small simulated device pool, and a demo user with a
- * balance. Answers the number of devices added. The admin itself is created by user-service from
- * ADMIN_EMAIL/ADMIN_PASSWORD.
+ * balance, and the simulated vendor's proxies. Answers what it added. The admin itself is created by
+ * user-service from ADMIN_EMAIL/ADMIN_PASSWORD.
  */
 export async function prepareDemo(
   urls: Record<ServiceName, string>,
   deviceDatabaseUrl: string,
   secrets: StandaloneSecrets,
-): Promise<number> {
+): Promise<DemoSeeded> {
   const pool = await seedDevicePool(deviceDatabaseUrl, { count: DEMO_POOL_SIZE, seed: DEMO_POOL_SEED });
   const userService = urls[SERVICE_CATALOG.user.name];
   const admin = await login(userService, secrets.adminEmail, secrets.adminPassword);
@@ -54,7 +63,43 @@ export async function prepareDemo(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return pool.added;
+  return {
+    devices: pool.added,
+    proxies: await importSimulatedProxies(urls[SERVICE_CATALOG.proxy.name], admin),
+  };
+}
+
+/** Adds the simulated proxy provider (or finds it) and imports its pool; answers the proxies new to it. */
+async function importSimulatedProxies(proxyService: string, admin: string): Promise<number> {
+  const created = await call(`${proxyService}/${PROXY_ROUTES.providers}`, admin, {
+    name: DEMO_PROXY_PROVIDER,
+    kind: 'simulated',
+    defaultCostPerHourMicros: 1_000_000,
+    defaultCostPerGbMicros: 300_000_000,
+  });
+  let providerId = created.body.id;
+  if (created.status === 409) {
+    const listed = await fetch(`${proxyService}/${PROXY_ROUTES.providers}`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const providers = (await listed.json()) as Array<{ id: string; name: string }>;
+    providerId = providers.find((provider) => provider.name === DEMO_PROXY_PROVIDER)?.id;
+  } else if (created.status !== 201) {
+    throw new Error(
+      `adding the simulated proxy provider answered ${created.status}: ${JSON.stringify(created.body)}`,
+    );
+  }
+  const imported = await call(
+    `${proxyService}/${PROXY_ROUTES.providerImport.replace(':id', String(providerId))}`,
+    admin,
+    {},
+  );
+  if (imported.status !== 200) {
+    throw new Error(
+      `importing the simulated proxies answered ${imported.status}: ${JSON.stringify(imported.body)}`,
+    );
+  }
+  return Number(imported.body.imported);
 }
 
 /** Two commands to paste: log in as the demo user, then allocate a device for 30 minutes. */

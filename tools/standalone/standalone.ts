@@ -3,7 +3,7 @@ import { SERVICE_CATALOG, type ServiceName, serviceVariablePrefix } from '@cloud
 import { AppLogger, BaseServiceConfig, type Environment, loadConfig } from '@cloudphone/shared';
 import { migrateServiceDatabases, serviceDatabases } from '../migrate/service-databases';
 import { EmbeddedPostgresServer } from './embedded-postgres.server';
-import { allocateExample, prepareDemo } from './first-run';
+import { allocateExample, type DemoSeeded, prepareDemo } from './first-run';
 import { type HostedService, servicePorts, startServices, stopServices } from './service-host';
 import { StandaloneHome, type StandaloneSecrets } from './standalone-home';
 
@@ -75,10 +75,10 @@ export async function runStandalone(environment: Environment, repositoryRoot: st
     // prepared and the admin's password shown. Later starts skip both: they need no login, which
     // the admin may have changed since.
     const firstRun = home.adminUnannounced();
-    const devicesAdded = firstRun
+    const seeded = firstRun
       ? await prepareDemo(urls, environments[SERVICE_CATALOG.device.name].DATABASE_URL ?? '', secrets)
-      : 0;
-    console.log(banner(home, postgres.port, urls, secrets, firstRun, devicesAdded));
+      : { devices: 0, proxies: 0 };
+    console.log(banner(home, postgres.port, urls, secrets, firstRun, seeded));
     if (firstRun) home.announced();
   } catch (error) {
     console.error(`[standalone] failed: ${(error as Error).message}`);
@@ -136,7 +136,7 @@ function banner(
   urls: Record<ServiceName, string>,
   secrets: StandaloneSecrets,
   firstRun: boolean,
-  devicesAdded: number,
+  seeded: DemoSeeded,
 ): string {
   const line = '─'.repeat(78);
   return [
@@ -148,7 +148,9 @@ function banner(
     firstRun
       ? `First run: admin ${secrets.adminEmail} / ${secrets.adminPassword} (shown once; kept in ${home.credentialsFile})`
       : `Logins (admin and demo user) are in ${home.credentialsFile}`,
-    devicesAdded > 0 ? `Seeded ${devicesAdded} simulated devices and a demo user with a balance.` : '',
+    seeded.devices > 0
+      ? `Seeded ${seeded.devices} simulated devices, ${seeded.proxies} simulated proxies and a demo user with a balance.`
+      : '',
     'Allocate a device as the demo user:',
     allocateExample(urls, secrets),
     'For your own PostgreSQL, Redis and RabbitMQ: set POSTGRES_URL, REDIS_URL and RABBITMQ_URL,',
