@@ -17,7 +17,7 @@ const LOCAL_DEFAULTS = {
   RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
 };
 // Every instance must share these, and they must survive restarts, so they are never generated here.
-const REQUIRED_SECRETS = ['JWT_SECRET', 'SERVICE_TOKEN_SECRET', 'PROXY_CREDENTIALS_KEY'];
+const REQUIRED_SECRETS = ['JWT_SECRET', 'SERVICE_TOKEN_SECRET', 'VENDOR_CREDENTIALS_KEY'];
 
 const environment = process.env;
 const missing = REQUIRED_SECRETS.filter((variable) => !environment[variable]);
@@ -50,14 +50,27 @@ function portOf(service) {
   return environment[`${variablePrefix(service.name)}_PORT`] || String(service.port);
 }
 
-// Only device-service calls other services (its quota and billing clients); it alone gets these.
-// On one host the owners listen on their resolved ports; the config's defaults would miss a
-// <SERVICE>_PORT override.
+// Where a service's clients of other services call. On one host the owners listen on their
+// resolved ports; the config's defaults would miss a <SERVICE>_PORT override.
 const SERVICE_URLS = {
   USER_SERVICE_URL: environment.USER_SERVICE_URL || `http://127.0.0.1:${portOf(SERVICE_CATALOG.user)}`,
   BILLING_SERVICE_URL:
     environment.BILLING_SERVICE_URL || `http://127.0.0.1:${portOf(SERVICE_CATALOG.billing)}`,
+  DEVICE_SERVICE_URL:
+    environment.DEVICE_SERVICE_URL || `http://127.0.0.1:${portOf(SERVICE_CATALOG.device)}`,
 };
+// The services each one calls: device-service its quota and billing clients; proxy- and
+// sms-receive-service allocations, users and charges. Only those get the URLs.
+const RENTAL_CALLEES = ['DEVICE_SERVICE_URL', 'USER_SERVICE_URL', 'BILLING_SERVICE_URL'];
+const CALLEES = {
+  [SERVICE_CATALOG.device.name]: ['USER_SERVICE_URL', 'BILLING_SERVICE_URL'],
+  [SERVICE_CATALOG.proxy.name]: RENTAL_CALLEES,
+  [SERVICE_CATALOG.smsReceive.name]: RENTAL_CALLEES,
+};
+
+function serviceUrlsOf(service) {
+  return Object.fromEntries((CALLEES[service.name] || []).map((variable) => [variable, SERVICE_URLS[variable]]));
+}
 
 function databaseUrlOf(service) {
   const explicit = environment[`${variablePrefix(service.name)}_DATABASE_URL`];
@@ -93,7 +106,7 @@ function appOf(service) {
       NODE_ENV: environment.NODE_ENV || 'production',
       PORT: portOf(service),
       DATABASE_URL: databaseUrlOf(service),
-      ...(service.name === SERVICE_CATALOG.device.name ? SERVICE_URLS : {}),
+      ...serviceUrlsOf(service),
       REDIS_URL: environment.REDIS_URL || LOCAL_DEFAULTS.REDIS_URL,
       RABBITMQ_URL: environment.RABBITMQ_URL || LOCAL_DEFAULTS.RABBITMQ_URL,
       CLUSTER_MODE: 'on',

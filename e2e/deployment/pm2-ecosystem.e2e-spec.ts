@@ -20,7 +20,7 @@ interface Pm2App {
 const SECRETS = {
   JWT_SECRET: 'j'.repeat(40),
   SERVICE_TOKEN_SECRET: 's'.repeat(40),
-  PROXY_CREDENTIALS_KEY: 'p'.repeat(40),
+  VENDOR_CREDENTIALS_KEY: 'p'.repeat(40),
 };
 
 /** Evaluates ecosystem.config.js as PM2 does, with `environment` as the shell's variables. */
@@ -104,21 +104,28 @@ describe('ecosystem.config.js', () => {
     },
   );
 
-  it('keeps USER_SERVICE_URL and BILLING_SERVICE_URL from the shell, for services on other hosts, for device-service only', () => {
+  it('keeps the *_SERVICE_URL from the shell, for services on other hosts, for the services that call them only', () => {
     const urls = {
       USER_SERVICE_URL: 'https://users.internal',
       BILLING_SERVICE_URL: 'https://billing.internal',
+      DEVICE_SERVICE_URL: 'https://devices.internal',
+    };
+    const callees: Record<string, string[]> = {
+      [SERVICE_CATALOG.device.name]: ['BILLING_SERVICE_URL', 'USER_SERVICE_URL'],
+      [SERVICE_CATALOG.proxy.name]: ['BILLING_SERVICE_URL', 'DEVICE_SERVICE_URL', 'USER_SERVICE_URL'],
+      [SERVICE_CATALOG.smsReceive.name]: ['BILLING_SERVICE_URL', 'DEVICE_SERVICE_URL', 'USER_SERVICE_URL'],
     };
     for (const app of loadEcosystem({ ...SECRETS, ...urls, USER_SERVICE_PORT: '41001' })) {
-      if (app.name === SERVICE_CATALOG.device.name) expect(app.env).toMatchObject(urls);
-      // The other services have no client of another service: nothing to point anywhere.
-      else expect(Object.keys(app.env).filter((name) => name.endsWith('_SERVICE_URL'))).toEqual([]);
+      const given = Object.keys(app.env).filter((name) => name.endsWith('_SERVICE_URL'));
+      // A service without a client of another service gets nothing to point anywhere.
+      expect(`${app.name}: ${given.sort().join(',')}`).toBe(`${app.name}: ${(callees[app.name] ?? []).join(',')}`);
+      for (const variable of given) expect(app.env[variable]).toBe(urls[variable as keyof typeof urls]);
     }
   });
 
   it('refuses to load without the shared secrets or with a malformed instance count, naming the variable', () => {
     expect(() => loadEcosystem({})).toThrow(
-      /JWT_SECRET, SERVICE_TOKEN_SECRET, PROXY_CREDENTIALS_KEY must be set/,
+      /JWT_SECRET, SERVICE_TOKEN_SECRET, VENDOR_CREDENTIALS_KEY must be set/,
     );
     expect(() => loadEcosystem({ ...SECRETS, PROXY_SERVICE_INSTANCES: 'three' })).toThrow(
       /PROXY_SERVICE_INSTANCES must be an integer of at least 1, got "three"/,

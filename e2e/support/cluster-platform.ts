@@ -82,7 +82,7 @@ export class ClusterPlatform {
       QUEUE_PREFIX: id,
       JWT_SECRET: secrets.jwtSecret,
       SERVICE_TOKEN_SECRET: secrets.serviceTokenSecret,
-      PROXY_CREDENTIALS_KEY: secrets.credentialsKey,
+      VENDOR_CREDENTIALS_KEY: secrets.credentialsKey,
       CLUSTER_LOG_DIR: join(workDirectory, 'logs'),
       ...options.environment,
     };

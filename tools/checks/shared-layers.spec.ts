@@ -33,6 +33,8 @@ const LAYERS: Record<string, number> = {
   monitoring: 6,
   // Deliveries other services owe billing, through the outbox.
   'service-charges': 7,
+  // Clients of device- and user-service for services that rent alongside devices.
+  'platform-clients': 5,
   // Composition: the module every app imports, its controllers and the process bootstrap.
   bootstrap: 7,
 };

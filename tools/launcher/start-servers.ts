@@ -17,7 +17,7 @@ export async function runWithServers(
   repositoryRoot: string,
 ): Promise<void> {
   const environment: Record<string, string | undefined> = { ...LOCAL_DEFAULTS, ...processEnvironment };
-  for (const secret of ['JWT_SECRET', 'SERVICE_TOKEN_SECRET', 'PROXY_CREDENTIALS_KEY']) {
+  for (const secret of ['JWT_SECRET', 'SERVICE_TOKEN_SECRET', 'VENDOR_CREDENTIALS_KEY']) {
     if (!environment[secret]) {
       environment[secret] = randomBytes(32).toString('hex');
       console.log(`[start] ${secret} not set: generated a random one for this run (tokens end with it)`);

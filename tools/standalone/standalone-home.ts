@@ -7,7 +7,7 @@ import { processCommandLine } from './process-probe';
 export interface StandaloneSecrets {
   jwtSecret: string;
   serviceTokenSecret: string;
-  /** PROXY_CREDENTIALS_KEY; homes made before it existed get one on their next start. */
+  /** VENDOR_CREDENTIALS_KEY; homes made before it existed get one on their next start. */
   credentialsKey: string;
   postgresPassword: string;
   adminEmail: string;

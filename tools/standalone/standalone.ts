@@ -120,9 +120,9 @@ function standaloneEnvironment(
     EVENTS_TRANSPORT: 'memory',
     JWT_SECRET: environment.JWT_SECRET || secrets.jwtSecret,
     SERVICE_TOKEN_SECRET: environment.SERVICE_TOKEN_SECRET || secrets.serviceTokenSecret,
-    PROXY_CREDENTIALS_KEY: environment.PROXY_CREDENTIALS_KEY || secrets.credentialsKey,
+    VENDOR_CREDENTIALS_KEY: environment.VENDOR_CREDENTIALS_KEY || secrets.credentialsKey,
     ...Object.fromEntries(
-      [SERVICE_CATALOG.user, SERVICE_CATALOG.billing].map((service) => [
+      [SERVICE_CATALOG.user, SERVICE_CATALOG.billing, SERVICE_CATALOG.device].map((service) => [
         `${serviceVariablePrefix(service.name)}_URL`,
         `http://127.0.0.1:${ports[service.name]}`,
       ]),

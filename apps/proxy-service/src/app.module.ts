@@ -1,5 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DatabasePoolMonitorJob, InfrastructureModule, ServiceChargesModule } from '@cloudphone/shared';
+import {
+  DatabasePoolMonitorJob,
+  InfrastructureModule,
+  PlatformClientsModule,
+  ServiceChargesModule,
+} from '@cloudphone/shared';
 import type { ProxyServiceConfig } from './config/proxy-service.config';
 import { CredentialsModule } from './credentials/credentials.module';
 import { CostsModule } from './modules/proxies/costs/costs.module';
@@ -17,6 +22,7 @@ export class AppModule {
         InfrastructureModule.forRoot({ config }),
         CredentialsModule,
         ServiceChargesModule.forRoot({ billingServiceUrl: config.billingServiceUrl }),
+        PlatformClientsModule.forRoot(config),
         PoolModule,
         ProvidersModule,
         QualityModule,

@@ -76,7 +76,8 @@ describe('proxy rentals', () => {
     expect(stored.password_encrypted).not.toContain('secret-1');
     // Another user does not learn it exists; an admin sees it.
     await app.user(randomUUID()).get(path(PROXY_ROUTES.rental, rental.id)).expect(404);
-    await app.admin.get(path(PROXY_ROUTES.rental, rental.id)).expect(200);
+    const adminView = await app.admin.get(path(PROXY_ROUTES.rental, rental.id)).expect(200);
+    expect(adminView.body.connection).toBeUndefined();
     const event = await waitFor(
       () => app.observer.received.find(({ envelope }) => envelope.type === DOMAIN_EVENTS.proxyAcquired),
       { description: 'proxy.acquired' },

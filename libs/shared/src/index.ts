@@ -13,6 +13,7 @@ export * from './logging';
 export * from './metrics';
 export * from './monitoring';
 export * from './pagination';
+export * from './platform-clients';
 export * from './random';
 export * from './rate-limit';
 export * from './redis';

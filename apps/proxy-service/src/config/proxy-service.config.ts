@@ -21,7 +21,7 @@ export class ProxyServiceConfig extends PlatformServiceConfig {
    * The secret proxy and vendor credentials are encrypted with (AES-256-GCM under a key derived
    * from it). Changing it makes stored credentials unreadable: rotate by re-entering them.
    */
-  @EnvString('PROXY_CREDENTIALS_KEY', { minLength: 32, description: 'a secret of at least 32 characters' })
+  @EnvString('VENDOR_CREDENTIALS_KEY', { minLength: 32, description: 'a secret of at least 32 characters' })
   credentialsKey!: string;
 
   /** What renters pay above the platform's cost, in percent (30: cost × 1.3). */
@@ -32,7 +32,7 @@ export class ProxyServiceConfig extends PlatformServiceConfig {
   @EnvString('PROXY_CURRENCY', { default: 'USD', pattern: /^[A-Z]{3}$/, description: 'an ISO 4217 code' })
   currency!: string;
 
-  // Quality (src/modules/quality): probes, scores and quarantine.
+  // Quality (src/modules/proxies/quality): probes, scores and quarantine.
   /** What a probe fetches through each proxy: an address that answers quickly from anywhere. */
   @EnvUrl('PROXY_PROBE_TARGET_URL', {
     protocols: ['http', 'https'],
@@ -43,8 +43,11 @@ export class ProxyServiceConfig extends PlatformServiceConfig {
   @EnvInteger('PROXY_PROBE_TIMEOUT_MS', { default: 5000, min: 100, max: 60_000 })
   probeTimeoutMs!: number;
 
-  /** Proxies one proxy-health-probe run probes (the least recently probed first). */
-  @EnvInteger('PROXY_PROBE_BATCH_SIZE', { default: 200, min: 1, max: 10_000 })
+  /**
+   * Proxies one proxy-health-probe run probes (the least recently probed first). The default fits
+   * its 55 s limit even when every probe times out: 128 / 16 at a time × 5 s = 40 s.
+   */
+  @EnvInteger('PROXY_PROBE_BATCH_SIZE', { default: 128, min: 1, max: 10_000 })
   probeBatchSize!: number;
 
   @EnvInteger('PROXY_PROBE_CONCURRENCY', { default: 16, min: 1, max: 500 })
@@ -61,7 +64,7 @@ export class ProxyServiceConfig extends PlatformServiceConfig {
   @EnvInteger('PROXY_PROBE_RETENTION_HOURS', { default: 24, min: 1, max: 720 })
   probeRetentionHours!: number;
 
-  // Money (src/modules/costs): spend alerts.
+  // Money (src/modules/proxies/costs): spend alerts.
   /** Spend per provider per UTC day that raises an alert, for providers without a budget of their own (0: none). */
   @EnvInteger('PROXY_DAILY_BUDGET_MICROS', { default: 0, min: 0, max: 999_999_999_999_999 })
   dailyBudgetMicros!: number;

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ProxyServiceConfig } from '../config/proxy-service.config';
 import { CredentialsCipher } from '@cloudphone/shared';
 
-/** One cipher for the app, keyed from PROXY_CREDENTIALS_KEY. */
+/** One cipher for the app, keyed from VENDOR_CREDENTIALS_KEY. */
 @Global()
 @Module({
   providers: [

@@ -15,7 +15,7 @@ export interface ServiceEnvironmentOptions {
 export interface TestSecrets {
   jwtSecret: string;
   serviceTokenSecret: string;
-  /** PROXY_CREDENTIALS_KEY: replicas of proxy-service must share it to read each other's rows. */
+  /** VENDOR_CREDENTIALS_KEY: replicas must share it to read the credentials each other stored. */
   credentialsKey: string;
 }
 
@@ -49,7 +49,7 @@ export function serviceEnvironment(options: ServiceEnvironmentOptions): Record<s
     QUEUE_PREFIX: namespace,
     JWT_SECRET: secrets.jwtSecret,
     SERVICE_TOKEN_SECRET: secrets.serviceTokenSecret,
-    PROXY_CREDENTIALS_KEY: secrets.credentialsKey,
+    VENDOR_CREDENTIALS_KEY: secrets.credentialsKey,
     DOCS_ENABLED: 'true',
     // device-service's access gateway listens on base + a device's slot: a range of its own per
     // environment, on loopback, so test fleets running side by side never want the same ports.

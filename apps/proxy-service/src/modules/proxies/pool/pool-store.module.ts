@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AlertsRepository } from '../costs/alerts.repository';
+import { ProxyAlerts } from '../costs/proxy-alerts.service';
 import { ProvidersRepository } from '../providers/providers.repository';
 import { ProxiesRepository } from './proxies.repository';
 
@@ -8,7 +9,7 @@ import { ProxiesRepository } from './proxies.repository';
  * costs and rentals modules all read them; none of them has to import another's controllers.
  */
 @Module({
-  providers: [ProxiesRepository, ProvidersRepository, AlertsRepository],
-  exports: [ProxiesRepository, ProvidersRepository, AlertsRepository],
+  providers: [ProxiesRepository, ProvidersRepository, AlertsRepository, ProxyAlerts],
+  exports: [ProxiesRepository, ProvidersRepository, AlertsRepository, ProxyAlerts],
 })
 export class PoolStoreModule {}

@@ -19,11 +19,14 @@ export const ProviderErrors = {
     CommonErrors.validationFailed('apiKey: a webshare provider needs its API key', [
       { field: 'apiKey', reasons: ['is required for kind webshare'] },
     ]),
-  vendorFailed: (providerId: string, code: string, message: string) =>
-    new AppError('PROXY_VENDOR_FAILED', 502, `The provider's API failed: ${message}`, {
-      providerId,
-      vendorCode: code,
-    }),
+  vendorFailed: (providerId: string, code: string, message: string, retryAfterMs?: number) =>
+    new AppError(
+      'PROXY_VENDOR_FAILED',
+      502,
+      `The provider's API failed: ${message}`,
+      { providerId, vendorCode: code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+      retryAfterMs === undefined ? undefined : { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) },
+    ),
   emptyUpdate: () =>
     CommonErrors.validationFailed(
       'Nothing to update: send at least one of apiUrl, apiKey, defaultCostPerHourMicros, defaultCostPerGbMicros, dailyBudgetMicros',

@@ -114,7 +114,9 @@ export class ProvidersService {
     try {
       listed = await vendor.listProxies();
     } catch (error) {
-      if (error instanceof ProxyVendorError) throw ProviderErrors.vendorFailed(id, error.code, error.message);
+      if (error instanceof ProxyVendorError) {
+        throw ProviderErrors.vendorFailed(id, error.code, error.message, error.retryAfterMs);
+      }
       throw error;
     }
     const counts = await this.proxies.upsertImported(listed.map((proxy) => this.imported(provider, proxy)));

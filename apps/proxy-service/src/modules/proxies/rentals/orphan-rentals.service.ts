@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeviceAllocationsClient } from '../../../integrations/platform-services/device-allocations.client';
-import { UserDirectoryClient } from '../../../integrations/platform-services/user-directory.client';
+import { DeviceAllocationsClient, UserStandingClient } from '@cloudphone/shared';
 import { RentalEnding } from './rental-ending.service';
 import { RentalsRepository } from './rentals.repository';
 
@@ -21,7 +20,7 @@ export class OrphanRentals {
     private readonly rentals: RentalsRepository,
     private readonly ending: RentalEnding,
     private readonly allocations: DeviceAllocationsClient,
-    private readonly users: UserDirectoryClient,
+    private readonly users: UserStandingClient,
   ) {}
 
   async endOrphans(signal: AbortSignal): Promise<{ allocationEnded: number; userGone: number }> {

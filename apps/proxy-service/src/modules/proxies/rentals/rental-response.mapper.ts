@@ -1,13 +1,18 @@
 import type { ProxyRentalResponse } from '@cloudphone/contracts';
 import type { RentalRecord } from './rental-record';
-import type { CredentialsCipher } from '@cloudphone/shared';
+import { type CredentialsCipher, type Principal, standingToward } from '@cloudphone/shared';
 
 /**
- * A rental as its renter sees it. The connection (with the decrypted credentials) only while it is
- * live: an ended rental's proxy may belong to someone else now.
+ * A rental as the caller sees it. The connection (with the decrypted credentials) only for the
+ * renter (or a service acting for them), never an admin looking on, as device access is, and only
+ * while the rental is live: an ended rental's proxy may belong to someone else now.
  */
-export function rentalResponse(rental: RentalRecord, cipher: CredentialsCipher): ProxyRentalResponse {
-  const live = rental.endedAt === null;
+export function rentalResponse(
+  rental: RentalRecord,
+  cipher: CredentialsCipher,
+  principal: Principal,
+): ProxyRentalResponse {
+  const live = rental.endedAt === null && standingToward(principal, rental.userId) !== 'admin';
   return {
     id: rental.id,
     proxyId: rental.proxyId,
@@ -18,7 +23,7 @@ export function rentalResponse(rental: RentalRecord, cipher: CredentialsCipher):
     countryCode: rental.countryCode,
     city: rental.city,
     type: rental.type,
-    status: live ? 'active' : 'ended',
+    status: rental.endedAt === null ? 'active' : 'ended',
     startedAt: rental.startedAt.toISOString(),
     expiresAt: rental.expiresAt.toISOString(),
     endedAt: rental.endedAt?.toISOString() ?? null,

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { PlatformServicesModule } from '../../../integrations/platform-services/platform-services.module';
 import { PoolStoreModule } from '../pool/pool-store.module';
 import { ProviderVendorsModule } from '../providers/provider-vendors.module';
 import { AllocationEventsHandler } from './events/allocation-events.handler';
@@ -15,7 +14,7 @@ import { RentalsService } from './rentals.service';
 
 /** Renting proxies: the renter's routes, the allocation and user events, expiry, orphans and billing. */
 @Module({
-  imports: [RentalLifecycleModule, PlatformServicesModule, PoolStoreModule, ProviderVendorsModule],
+  imports: [RentalLifecycleModule, PoolStoreModule, ProviderVendorsModule],
   controllers: [RentalsController],
   providers: [
     RentalsService,

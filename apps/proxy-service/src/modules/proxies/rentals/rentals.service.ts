@@ -17,11 +17,11 @@ import {
   type Principal,
   TransactionRunner,
   CredentialsCipher,
+  DeviceAllocationsClient,
 } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { ProxyServiceConfig } from '../../../config/proxy-service.config';
-import { DeviceAllocationsClient } from '../../../integrations/platform-services/device-allocations.client';
-import { AlertsRepository } from '../costs/alerts.repository';
+import { ProxyAlerts } from '../costs/proxy-alerts.service';
 import { RentalEnding } from './rental-ending.service';
 import { RentalEventsPublisher } from './rental-events.publisher';
 import { rentalChargeMinor } from './rental-price';
@@ -41,7 +41,7 @@ export class RentalsService {
     private readonly ending: RentalEnding,
     private readonly events: RentalEventsPublisher,
     private readonly allocations: DeviceAllocationsClient,
-    private readonly alerts: AlertsRepository,
+    private readonly alerts: ProxyAlerts,
     private readonly transactions: TransactionRunner,
     private readonly cipher: CredentialsCipher,
     private readonly config: ProxyServiceConfig,
@@ -79,7 +79,12 @@ export class RentalsService {
     const outcome = rental ? 'acquired' : 'none_available';
     this.acquisitions.inc({ outcome, country: request.countryCode });
     if (!rental) {
-      await this.raisePoolExhausted(request.countryCode);
+      // Once per country and UTC day: renters asked for a country and found nothing free.
+      await this.alerts.raise(
+        'pool_exhausted',
+        request.countryCode,
+        `An acquire found no free proxy in ${request.countryCode}`,
+      );
       throw RentalErrors.noneAvailable(request.countryCode);
     }
     this.logger.log({
@@ -88,25 +93,25 @@ export class RentalsService {
       proxyId: rental.proxyId,
       userId: rental.userId,
     });
-    return rentalResponse(rental, this.cipher);
+    return rentalResponse(rental, this.cipher, principal);
   }
 
   async get(id: string, principal: Principal): Promise<ProxyRentalResponse> {
-    return rentalResponse(await this.owned(id, principal), this.cipher);
+    return rentalResponse(await this.owned(id, principal), this.cipher, principal);
   }
 
   async renew(id: string, stickyMinutes: number, principal: Principal): Promise<ProxyRentalResponse> {
     await this.owned(id, principal);
     const renewed = await this.rentals.renew(id, stickyMinutes);
     if (!renewed) throw RentalErrors.ended(id);
-    return rentalResponse(renewed, this.cipher);
+    return rentalResponse(renewed, this.cipher, principal);
   }
 
   /** Ends the rental; releasing an ended one answers it as it ended (a retried release is no error). */
   async release(id: string, principal: Principal): Promise<ProxyRentalResponse> {
     const rental = await this.owned(id, principal);
     const ended = await this.ending.endOne(id, 'released');
-    return rentalResponse(ended ?? (await this.rentals.findById(id)) ?? rental, this.cipher);
+    return rentalResponse(ended ?? (await this.rentals.findById(id)) ?? rental, this.cipher, principal);
   }
 
   async releaseBatch(ids: string[], principal: Principal): Promise<ProxyBatchReleaseResponse> {
@@ -152,24 +157,11 @@ export class RentalsService {
       RentalErrors.actingForOthers,
     );
     const page = await this.rentals.history(query, owner);
-    return { ...page, items: page.items.map((rental) => rentalResponse(rental, this.cipher)) };
+    return { ...page, items: page.items.map((rental) => rentalResponse(rental, this.cipher, principal)) };
   }
 
   async offers(free: boolean): Promise<ProxyOffersResponse> {
     return { items: await this.rentals.offers(free, this.config.priceMarkupPercent, this.config.currency) };
-  }
-
-  /** Once per country and UTC day: renters asked for a country and found nothing free. */
-  private async raisePoolExhausted(countryCode: string): Promise<void> {
-    if (
-      await this.alerts.raise(
-        'pool_exhausted',
-        countryCode,
-        `An acquire found no free proxy in ${countryCode}`,
-      )
-    ) {
-      this.logger.warn({ msg: 'proxy pool exhausted', countryCode });
-    }
   }
 
   /** The rental, when the caller may act for its renter; someone else's is as unknown as a missing one. */

@@ -1,8 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ClusterSafeCron, type CronRunContext, MetricsService } from '@cloudphone/shared';
-import type { Counter, Gauge } from 'prom-client';
+import type { Gauge } from 'prom-client';
 import { CostsService } from '../costs.service';
-import { AlertsRepository } from '../alerts.repository';
+import { ProxyAlerts } from '../proxy-alerts.service';
 import { SpendRepository } from '../spend.repository';
 
 /** A provider whose proxies score below this on average is failing. */
@@ -14,15 +14,13 @@ const FAILING_SCORE = 30;
  */
 @Injectable()
 export class ProxyCostMonitorJob {
-  private readonly logger = new Logger(ProxyCostMonitorJob.name);
   private readonly spendGauge: Gauge<'provider'>;
   private readonly budgetGauge: Gauge<'provider'>;
-  private readonly raised: Counter<'kind'>;
 
   constructor(
     private readonly costs: CostsService,
     private readonly spend: SpendRepository,
-    private readonly alerts: AlertsRepository,
+    private readonly alerts: ProxyAlerts,
     metrics: MetricsService,
   ) {
     this.spendGauge = metrics.gauge({
@@ -35,11 +33,6 @@ export class ProxyCostMonitorJob {
       help: 'Daily budget in force per provider (providers without one are absent)',
       labelNames: ['provider'],
     });
-    this.raised = metrics.counter({
-      name: 'cloudphone_proxy_alerts_raised_total',
-      help: 'Proxy alerts raised, by kind (budget_exceeded, provider_failing, pool_exhausted)',
-      labelNames: ['kind'],
-    });
   }
 
   @ClusterSafeCron('*/5 * * * *', { name: 'proxy-cost-monitor', maxRunMs: 120_000, jitterMs: 5000 })
@@ -50,32 +43,17 @@ export class ProxyCostMonitorJob {
     this.budgetGauge.reset();
     for (const item of items) {
       this.spendGauge.set({ provider: item.provider }, Number(item.todayMicros));
-      if (item.dailyBudgetMicros !== null)
+      if (item.dailyBudgetMicros !== null) {
         this.budgetGauge.set({ provider: item.provider }, Number(item.dailyBudgetMicros));
+      }
       if (item.overBudget) {
-        await this.raise(
-          'budget_exceeded',
-          item.provider,
-          `Spend ${item.todayMicros} µ over the daily budget ${item.dailyBudgetMicros} µ`,
-        );
+        const message = `Spend ${item.todayMicros} µ over the daily budget ${item.dailyBudgetMicros} µ`;
+        await this.alerts.raise('budget_exceeded', item.provider, message);
       }
     }
     for (const failing of await this.spend.failingProviders(FAILING_SCORE)) {
-      await this.raise(
-        'provider_failing',
-        failing.provider,
-        `Quality score ${failing.qualityScore} is below ${FAILING_SCORE}`,
-      );
+      const message = `Quality score ${failing.qualityScore} is below ${FAILING_SCORE}`;
+      await this.alerts.raise('provider_failing', failing.provider, message);
     }
-  }
-
-  private async raise(
-    kind: 'budget_exceeded' | 'provider_failing',
-    subject: string,
-    message: string,
-  ): Promise<void> {
-    if (!(await this.alerts.raise(kind, subject, message))) return;
-    this.raised.inc({ kind });
-    this.logger.warn({ msg: 'proxy alert raised', kind, subject, message });
   }
 }

@@ -4,11 +4,14 @@ import {
   type BatchQueryResponse,
   DEVICE_ROUTES,
 } from '@cloudphone/contracts';
-import { type HttpClient, HttpClientError, type MetricsService, ServiceClient } from '@cloudphone/shared';
+import type { HttpClient } from '../http/http-client';
+import { HttpClientError } from '../http/http-client.errors';
+import { ServiceClient } from '../http/service-client';
+import type { MetricsService } from '../metrics/metrics.service';
 
 /**
- * device-service's allocations, read with the service token: whether a rental may be bound to an
- * allocation (its owner's and active), and which bound allocations still live. Strict: while
+ * device-service's allocations, read with the service token: whether a rental (a proxy, a number)
+ * may be bound to an allocation (its owner's and active), and which bound allocations still live. Strict: while
  * device-service is unavailable a binding is refused with 503, never guessed.
  */
 export class DeviceAllocationsClient extends ServiceClient {

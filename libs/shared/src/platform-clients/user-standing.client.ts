@@ -1,8 +1,11 @@
 import { USER_ROUTES, type UserResponse } from '@cloudphone/contracts';
-import { type HttpClient, HttpClientError, type MetricsService, ServiceClient } from '@cloudphone/shared';
+import type { HttpClient } from '../http/http-client';
+import { HttpClientError } from '../http/http-client.errors';
+import { ServiceClient } from '../http/service-client';
+import type { MetricsService } from '../metrics/metrics.service';
 
 /** user-service's users, read with the service token: whether a renter still exists and is active. */
-export class UserDirectoryClient extends ServiceClient {
+export class UserStandingClient extends ServiceClient {
   constructor(http: HttpClient, metrics: MetricsService) {
     super(http, metrics);
   }

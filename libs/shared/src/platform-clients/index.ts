@@ -1,0 +1,3 @@
+export { DeviceAllocationsClient } from './device-allocations.client';
+export { PlatformClientsModule } from './platform-clients.module';
+export { UserStandingClient } from './user-standing.client';
