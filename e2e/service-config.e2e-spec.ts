@@ -33,8 +33,9 @@ const cases = [
   ...Object.values(SERVICE_CATALOG).flatMap((service) =>
     REQUIRED.map((variable) => [service.name, variable] as const),
   ),
-  // Only proxy-service stores third parties' credentials.
-  [SERVICE_CATALOG.proxy.name, 'PROXY_CREDENTIALS_KEY'] as const,
+  // Only the services that store vendors' credentials need the key.
+  [SERVICE_CATALOG.proxy.name, 'VENDOR_CREDENTIALS_KEY'] as const,
+  [SERVICE_CATALOG.smsReceive.name, 'VENDOR_CREDENTIALS_KEY'] as const,
 ];
 
 describe('service configuration at start', () => {

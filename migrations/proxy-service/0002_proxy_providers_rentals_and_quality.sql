@@ -4,7 +4,7 @@
 
 -- Where proxies come from. `kind` picks the driver (manual: added by hand, probed over the network;
 -- simulated: the seeded development vendor; webshare: Webshare's API). The API key is stored
--- encrypted (AES-256-GCM, key from PROXY_CREDENTIALS_KEY), never in clear.
+-- encrypted (AES-256-GCM, key from VENDOR_CREDENTIALS_KEY), never in clear.
 CREATE TABLE proxy_providers (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   name text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 64),

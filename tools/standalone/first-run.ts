@@ -2,6 +2,7 @@ import {
   BILLING_ROUTES,
   DEVICE_ROUTES,
   PROXY_ROUTES,
+  SMS_RECEIVE_ROUTES,
   SERVICE_CATALOG,
   type ServiceName,
   USER_ROUTES,
@@ -63,10 +64,24 @@ export async function prepareDemo(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  await addSimulatedSmsProvider(urls[SERVICE_CATALOG.smsReceive.name], admin);
   return {
     devices: pool.added,
     proxies: await importSimulatedProxies(urls[SERVICE_CATALOG.proxy.name], admin),
   };
+}
+
+/** Adds the simulated SMS provider (numbers on demand, codes within a minute); kept if it exists. */
+async function addSimulatedSmsProvider(smsService: string, admin: string): Promise<void> {
+  const created = await call(`${smsService}/${SMS_RECEIVE_ROUTES.providers}`, admin, {
+    name: 'simulated',
+    kind: 'simulated',
+  });
+  if (created.status !== 201 && created.status !== 409) {
+    throw new Error(
+      `adding the simulated SMS provider answered ${created.status}: ${JSON.stringify(created.body)}`,
+    );
+  }
 }
 
 /** Adds the simulated proxy provider (or finds it) and imports its pool; answers the proxies new to it. */

@@ -149,7 +149,7 @@ function banner(
       ? `First run: admin ${secrets.adminEmail} / ${secrets.adminPassword} (shown once; kept in ${home.credentialsFile})`
       : `Logins (admin and demo user) are in ${home.credentialsFile}`,
     seeded.devices > 0
-      ? `Seeded ${seeded.devices} simulated devices, ${seeded.proxies} simulated proxies and a demo user with a balance.`
+      ? `Seeded ${seeded.devices} simulated devices, ${seeded.proxies} simulated proxies, a simulated SMS provider and a demo user with a balance.`
       : '',
     'Allocate a device as the demo user:',
     allocateExample(urls, secrets),

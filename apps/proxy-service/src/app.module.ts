@@ -1,12 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import {
+  CredentialsModule,
   DatabasePoolMonitorJob,
   InfrastructureModule,
   PlatformClientsModule,
   ServiceChargesModule,
 } from '@cloudphone/shared';
 import type { ProxyServiceConfig } from './config/proxy-service.config';
-import { CredentialsModule } from './credentials/credentials.module';
 import { CostsModule } from './modules/proxies/costs/costs.module';
 import { PoolModule } from './modules/proxies/pool/pool.module';
 import { ProvidersModule } from './modules/proxies/providers/providers.module';
@@ -20,7 +20,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfrastructureModule.forRoot({ config }),
-        CredentialsModule,
+        CredentialsModule.forRoot(config.credentialsKey),
         ServiceChargesModule.forRoot({ billingServiceUrl: config.billingServiceUrl }),
         PlatformClientsModule.forRoot(config),
         PoolModule,

@@ -143,10 +143,10 @@ describe('proxy rentals', () => {
     const renter = randomUUID();
     const active = randomUUID();
     const ended = randomUUID();
-    app.allocations.set(active, { userId: renter, status: 'active' });
-    app.allocations.set(ended, { userId: renter, status: 'released' });
+    app.platform.allocations.set(active, { userId: renter, status: 'active' });
+    app.platform.allocations.set(ended, { userId: renter, status: 'released' });
     const someoneElses = randomUUID();
-    app.allocations.set(someoneElses, { userId: randomUUID(), status: 'active' });
+    app.platform.allocations.set(someoneElses, { userId: randomUUID(), status: 'active' });
 
     const bound = await acquire(renter, { countryCode: 'BR', allocationId: active });
     expect(bound.allocationId).toBe(active);
@@ -161,7 +161,7 @@ describe('proxy rentals', () => {
       '404 ALLOCATION_NOT_FOUND',
     ]);
 
-    const down = await app.whileDeviceServiceDown(() =>
+    const down = await app.platform.whileDeviceServiceDown(() =>
       app
         .user(renter)
         .post(PROXY_ROUTES.acquire, { countryCode: 'BR', stickyMinutes: 5, allocationId: active }),
@@ -178,8 +178,8 @@ describe('proxy rentals', () => {
     await app.seedProxies(2, { countryCode: 'US' });
     const renter = randomUUID();
     const [first, second] = [randomUUID(), randomUUID()];
-    app.allocations.set(first, { userId: renter, status: 'active' });
-    app.allocations.set(second, { userId: renter, status: 'active' });
+    app.platform.allocations.set(first, { userId: renter, status: 'active' });
+    app.platform.allocations.set(second, { userId: renter, status: 'active' });
     const byRelease = await acquire(renter, { countryCode: 'US', allocationId: first });
     const byExpiry = await acquire(renter, { countryCode: 'US', allocationId: second });
     const allocationEvent = (allocationId: string) => ({
@@ -228,7 +228,7 @@ describe('proxy rentals', () => {
 
     const renter = randomUUID();
     const allocationId = randomUUID();
-    app.allocations.set(allocationId, { userId: renter, status: 'active' });
+    app.platform.allocations.set(allocationId, { userId: renter, status: 'active' });
     const orphanByAllocation = await acquire(renter, { countryCode: 'NL', allocationId });
     const goneUser = randomUUID();
     const orphanByUser = await acquire(goneUser, { countryCode: 'NL' });
@@ -241,8 +241,8 @@ describe('proxy rentals', () => {
     expect((await app.admin.get(path(PROXY_ROUTES.rental, orphanByAllocation.id))).body.status).toBe(
       'active',
     );
-    app.allocations.set(allocationId, { userId: renter, status: 'expired' });
-    app.goneUsers.add(goneUser);
+    app.platform.allocations.set(allocationId, { userId: renter, status: 'expired' });
+    app.platform.goneUsers.add(goneUser);
     await app.get(OrphanProxyCleanupJob).clean(manualCronRunContext());
     expect((await app.admin.get(path(PROXY_ROUTES.rental, orphanByAllocation.id))).body.endReason).toBe(
       'allocation_ended',
@@ -264,7 +264,7 @@ describe('proxy rentals', () => {
     await Promise.all([job.report(manualCronRunContext()), job.report(manualCronRunContext())]);
     const reference = `proxy-rental:${rental.id}`;
     // 2 h at 1.3 dollars per hour (cost 1.00 plus 30 %): 260 cents.
-    await waitFor(() => app.chargesReceived().some((charge) => charge.reference === reference), {
+    await waitFor(() => app.platform.chargesReceived().some((charge) => charge.reference === reference), {
       description: 'the charge reached billing',
     });
     const usage = await app.user(renter).get(path(PROXY_ROUTES.rentalUsage, rental.id)).expect(200);
@@ -276,7 +276,7 @@ describe('proxy rentals', () => {
       [reference],
     );
     expect(messages).toBe(1);
-    expect(app.chargesReceived().filter((charge) => charge.reference === reference)).toHaveLength(1);
+    expect(app.platform.chargesReceived().filter((charge) => charge.reference === reference)).toHaveLength(1);
   });
 
   it('refuses hostile input with a stable code and writes nothing', async () => {

@@ -1,14 +1,26 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DatabasePoolMonitorJob, InfrastructureModule } from '@cloudphone/shared';
+import {
+  CredentialsModule,
+  DatabasePoolMonitorJob,
+  InfrastructureModule,
+  PlatformClientsModule,
+  ServiceChargesModule,
+} from '@cloudphone/shared';
 import type { SmsReceiveServiceConfig } from './config/sms-receive-service.config';
-import { NumbersModule } from './modules/numbers/numbers.module';
+import { SmsModule } from './modules/sms/sms.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: SmsReceiveServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot({ config }), NumbersModule],
+      imports: [
+        InfrastructureModule.forRoot({ config }),
+        CredentialsModule.forRoot(config.credentialsKey),
+        ServiceChargesModule.forRoot({ billingServiceUrl: config.billingServiceUrl }),
+        PlatformClientsModule.forRoot(config),
+        SmsModule,
+      ],
       providers: [DatabasePoolMonitorJob],
     };
   }

@@ -139,7 +139,7 @@ export { NotificationResponse } from './notification/notification-response.dto';
 export { NOTIFICATION_ROUTES } from './notification/notification.routes';
 export { UnreadCountResponse } from './notification/unread-count-response.dto';
 export * from './proxy';
-export { SMS_RECEIVE_ROUTES } from './sms-receive/sms-receive.routes';
+export * from './sms-receive';
 export { CreateUserRequest } from './user/create-user-request.dto';
 export { LoginRequest } from './user/login-request.dto';
 export { LoginResponse } from './user/login-response.dto';

@@ -23,6 +23,7 @@ import {
   UserTierChangedEventData,
 } from './event-payloads';
 import { ProxyAcquiredEventData, ProxyReleasedEventData } from './proxy-event-payloads';
+import { SmsCodeReceivedEventData, SmsNumberExpiredEventData } from './sms-event-payloads';
 
 /** A class-validator class describing an event's `data`. */
 export type EventPayloadClass<T extends object = object> = new () => T;
@@ -62,6 +63,8 @@ export const DOMAIN_EVENT_PAYLOADS = {
   [DOMAIN_EVENTS.allocationFailed]: { 1: AllocationFailedEventData },
   [DOMAIN_EVENTS.proxyAcquired]: { 1: ProxyAcquiredEventData },
   [DOMAIN_EVENTS.proxyReleased]: { 1: ProxyReleasedEventData },
+  [DOMAIN_EVENTS.smsCodeReceived]: { 1: SmsCodeReceivedEventData },
+  [DOMAIN_EVENTS.smsNumberExpired]: { 1: SmsNumberExpiredEventData },
 } as const satisfies Record<DomainEventType, EventPayloadVersions>;
 
 type DomainEventPayloads = typeof DOMAIN_EVENT_PAYLOADS;

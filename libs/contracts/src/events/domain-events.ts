@@ -32,6 +32,8 @@ export const DOMAIN_EVENTS = {
   allocationFailed: 'allocation.failed',
   proxyAcquired: 'proxy.acquired',
   proxyReleased: 'proxy.released',
+  smsCodeReceived: 'sms.code_received',
+  smsNumberExpired: 'sms.number_expired',
 } as const;
 
 export type DomainEventType = (typeof DOMAIN_EVENTS)[keyof typeof DOMAIN_EVENTS];

@@ -138,6 +138,28 @@ const VALID: { [T in DomainEventType]: PayloadOf<T, 1> } = {
     endedAt: '2026-03-02T09:12:00.000Z',
     reason: 'allocation_ended',
   },
+  'sms.code_received': {
+    userId,
+    tenantId,
+    numberId: usageId,
+    phoneNumber: '+447700900123',
+    service: 'telegram',
+    countryCode: 'GB',
+    allocationId: null,
+    code: '51234',
+    text: 'Telegram code: 51234',
+    receivedAt: '2026-03-02T09:01:00.000Z',
+  },
+  'sms.number_expired': {
+    userId,
+    tenantId,
+    numberId: usageId,
+    phoneNumber: '+447700900123',
+    service: 'whatsapp',
+    countryCode: 'GB',
+    allocationId,
+    expiredAt: '2026-03-02T09:20:00.000Z',
+  },
 };
 
 /** Each invalid field of `data` under `payloadClass`, with its messages. */

@@ -30,3 +30,4 @@ export {
 } from './event-payloads';
 export type { AllocationEndReason } from './event-payloads';
 export { ProxyAcquiredEventData, ProxyReleasedEventData } from './proxy-event-payloads';
+export { SmsCodeReceivedEventData, SmsNumberExpiredEventData } from './sms-event-payloads';

@@ -1,1 +1,2 @@
 export { CredentialsCipher } from './credentials-cipher';
+export { CredentialsModule } from './credentials.module';

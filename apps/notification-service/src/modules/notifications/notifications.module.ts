@@ -5,6 +5,7 @@ import { ReservationEventsHandler } from './events/reservation-events.handler';
 import { UserEventsHandler } from './events/user-events.handler';
 import { BillingEventsHandler } from './events/billing-events.handler';
 import { ProxyEventsHandler } from './events/proxy-events.handler';
+import { SmsEventsHandler } from './events/sms-events.handler';
 import { EventNotificationsService } from './events/event-notifications.service';
 import { UnreadNotificationsMetricsJob } from './jobs/unread-notifications-metrics.job';
 import { NotificationsController } from './notifications.controller';
@@ -25,6 +26,7 @@ import { NotificationsService } from './notifications.service';
     UserEventsHandler,
     BillingEventsHandler,
     ProxyEventsHandler,
+    SmsEventsHandler,
     UnreadNotificationsMetricsJob,
   ],
   exports: [NotificationsService],

@@ -1,0 +1,113 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  IdParams,
+  RentNumberRequest,
+  RentNumbersBatchRequest,
+  RentNumbersBatchResponse,
+  SMS_RECEIVE_ROUTES,
+  SmsCodeResponse,
+  SmsMessagesResponse,
+  SmsNumberResponse,
+  WaitForCodeQuery,
+} from '@cloudphone/contracts';
+import {
+  AllowServiceTokens,
+  ApiListQuery,
+  CurrentPrincipal,
+  type ListQuery,
+  ListQueryParam,
+  type Page,
+  type Principal,
+} from '@cloudphone/shared';
+import { NUMBERS_LIST_QUERY } from './numbers.list-query';
+import { NumbersService } from './numbers.service';
+
+@ApiTags('sms numbers')
+@ApiBearerAuth()
+@AllowServiceTokens()
+@Controller()
+export class NumbersController {
+  constructor(private readonly numbers: NumbersService) {}
+
+  @Get(SMS_RECEIVE_ROUTES.numbers)
+  @ApiOperation({ summary: "Numbers, newest first (a user's own; an admin or a service anyone's)" })
+  @ApiListQuery(NUMBERS_LIST_QUERY)
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @ListQueryParam(NUMBERS_LIST_QUERY) query: ListQuery,
+  ): Promise<Page<SmsNumberResponse>> {
+    return this.numbers.list(query, principal);
+  }
+
+  @Post(SMS_RECEIVE_ROUTES.numbers)
+  @ApiOperation({
+    summary:
+      'Rent a number for a service and country; charged only when a code arrives. 409 NO_NUMBER_AVAILABLE',
+  })
+  rent(
+    @CurrentPrincipal() principal: Principal,
+    @Body() request: RentNumberRequest,
+  ): Promise<SmsNumberResponse> {
+    return this.numbers.rent(request, principal);
+  }
+
+  @Post(SMS_RECEIVE_ROUTES.numbersBatch)
+  @HttpCode(200)
+  @ApiOkResponse({ type: RentNumbersBatchResponse })
+  rentBatch(
+    @CurrentPrincipal() principal: Principal,
+    @Body() request: RentNumbersBatchRequest,
+  ): Promise<RentNumbersBatchResponse> {
+    return this.numbers.rentBatch(request.items, principal);
+  }
+
+  @Get(SMS_RECEIVE_ROUTES.number)
+  @ApiOkResponse({ type: SmsNumberResponse })
+  get(@CurrentPrincipal() principal: Principal, @Param() params: IdParams): Promise<SmsNumberResponse> {
+    return this.numbers.get(params.id, principal);
+  }
+
+  @Delete(SMS_RECEIVE_ROUTES.number)
+  @ApiOperation({ summary: 'Cancel the number (as POST …/cancel)' })
+  @ApiOkResponse({ type: SmsNumberResponse })
+  remove(@CurrentPrincipal() principal: Principal, @Param() params: IdParams): Promise<SmsNumberResponse> {
+    return this.numbers.cancel(params.id, principal);
+  }
+
+  @Post(SMS_RECEIVE_ROUTES.numberCancel)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Give an unused number back: never charged. 409 SMS_NUMBER_HAS_CODE' })
+  @ApiOkResponse({ type: SmsNumberResponse })
+  cancel(@CurrentPrincipal() principal: Principal, @Param() params: IdParams): Promise<SmsNumberResponse> {
+    return this.numbers.cancel(params.id, principal);
+  }
+
+  @Post(SMS_RECEIVE_ROUTES.numberFinish)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Done with a number that got its code. 409 SMS_NUMBER_NO_CODE' })
+  @ApiOkResponse({ type: SmsNumberResponse })
+  finish(@CurrentPrincipal() principal: Principal, @Param() params: IdParams): Promise<SmsNumberResponse> {
+    return this.numbers.finish(params.id, principal);
+  }
+
+  @Get(SMS_RECEIVE_ROUTES.numberMessages)
+  @ApiOkResponse({ type: SmsMessagesResponse })
+  messages(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: IdParams,
+  ): Promise<SmsMessagesResponse> {
+    return this.numbers.messagesOf(params.id, principal);
+  }
+
+  @Get(SMS_RECEIVE_ROUTES.numberCode)
+  @ApiOperation({ summary: 'The code; waits up to waitSeconds (0–30) for it to arrive (long poll)' })
+  @ApiOkResponse({ type: SmsCodeResponse })
+  code(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: IdParams,
+    @Query() query: WaitForCodeQuery,
+  ): Promise<SmsCodeResponse> {
+    return this.numbers.code(params.id, query.waitSeconds ?? 0, principal);
+  }
+}
