@@ -190,6 +190,7 @@ describe('5sim SMS vendor against a local 5sim API', () => {
   it('prices from the cheapest operator with stock, counting every operator’s numbers', async () => {
     expect(await vendor.price('telegram', 'GB')).toEqual({ costMinor: 1250n, currency: 'RUB', available: 3 });
     expect(api.requests.at(-1)).toEqual({
+      receivedAt: expect.any(Number),
       path: '/v1/guest/prices',
       query: { country: 'england', product: 'telegram' },
       authorization: null,
