@@ -20,8 +20,8 @@ const LIST_PATHS: Record<ServiceName, string> = {
   'device-service': '/devices',
   'billing-service': '/billing/accounts',
   'notification-service': '/notifications',
-  'proxy-service': '/proxies',
-  'sms-receive-service': '/numbers',
+  'proxy-service': '/proxy/pool',
+  'sms-receive-service': '/sms/numbers',
 };
 
 describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s boot', (service) => {
