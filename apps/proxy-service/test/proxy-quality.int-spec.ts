@@ -5,13 +5,13 @@ import {
   type ProxyResponse,
   type ProxyRentalResponse,
 } from '@cloudphone/contracts';
-import { manualCronRunContext } from '@cloudphone/shared/testing';
+import { manualCronRunContext, type InProcessService } from '@cloudphone/shared/testing';
 import { Server as ProxyChainServer } from 'proxy-chain';
 import { ProxyCostMonitorJob } from '../src/modules/proxies/costs/jobs/proxy-cost-monitor.job';
 import { ProviderRankingJob } from '../src/modules/proxies/providers/jobs/provider-ranking.job';
 import { ProxyHealthProbeJob } from '../src/modules/proxies/quality/jobs/proxy-health-probe.job';
 import { ProxyQualityScoringJob } from '../src/modules/proxies/quality/jobs/proxy-quality-scoring.job';
-import { ProxyTestApp } from './proxy-test-app';
+import { startProxyService } from './proxy-test-app';
 import { TargetTestServer } from './support/target-test-server';
 import { WebshareApiServer, webshareProxy } from './support/webshare-api-server';
 
@@ -37,14 +37,14 @@ async function startProxy(port = 0): Promise<ProxyChainServer> {
 }
 
 describe('proxy quality, providers and costs', () => {
-  let app: ProxyTestApp;
+  let app: InProcessService;
   let target: TargetTestServer;
   let webshare: WebshareApiServer;
 
   beforeAll(async () => {
     target = await TargetTestServer.start();
     webshare = await WebshareApiServer.start('webshare-test-key');
-    app = await ProxyTestApp.start({
+    app = await startProxyService({
       PROXY_PROBE_TARGET_URL: target.url('/generate_204').toString(),
       PROXY_PROBE_TIMEOUT_MS: '1500',
       PROXY_QUARANTINE_AFTER_FAILURES: '2',

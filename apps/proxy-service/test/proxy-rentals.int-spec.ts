@@ -5,11 +5,11 @@ import {
   type ProxyRentalResponse,
   type ProxyReleasedEventData,
 } from '@cloudphone/contracts';
-import { manualCronRunContext, waitFor } from '@cloudphone/shared/testing';
+import { manualCronRunContext, waitFor, type InProcessService } from '@cloudphone/shared/testing';
 import { ProxyUsageReportJob } from '../src/modules/proxies/rentals/jobs/proxy-usage-report.job';
 import { StickySessionExpiryJob } from '../src/modules/proxies/rentals/jobs/sticky-session-expiry.job';
 import { OrphanProxyCleanupJob } from '../src/modules/proxies/rentals/jobs/orphan-proxy-cleanup.job';
-import { ProxyTestApp } from './proxy-test-app';
+import { seedProxies, startProxyService } from './proxy-test-app';
 
 // Renting proxies against real Postgres and RabbitMQ: acquire by requirements with the credentials
 // decrypted for the renter only, renew, release, the one-renter constraint, binding to an
@@ -19,10 +19,10 @@ import { ProxyTestApp } from './proxy-test-app';
 const path = (route: string, id: string) => route.replace(':id', id);
 
 describe('proxy rentals', () => {
-  let app: ProxyTestApp;
+  let app: InProcessService;
 
   beforeAll(async () => {
-    app = await ProxyTestApp.start();
+    app = await startProxyService();
   });
 
   afterAll(async () => {
@@ -56,7 +56,7 @@ describe('proxy rentals', () => {
   });
 
   it('rents the best free proxy with its credentials, stored encrypted, shown to the renter only', async () => {
-    const { proxies } = await app.seedProxies(2, { countryCode: 'FR' });
+    const { proxies } = await seedProxies(app, 2, { countryCode: 'FR' });
     await app.db.query(`UPDATE proxies SET quality_score = 50 WHERE id = $1`, [proxies[0].id]);
     const renter = randomUUID();
     const rental = await acquire(renter, { countryCode: 'FR' });
@@ -86,7 +86,7 @@ describe('proxy rentals', () => {
   });
 
   it('never rents one proxy twice: the second renter gets 409 NO_PROXY_AVAILABLE and an alert is raised', async () => {
-    await app.seedProxies(1, { countryCode: 'JP' });
+    await seedProxies(app, 1, { countryCode: 'JP' });
     await acquire(randomUUID(), { countryCode: 'JP' });
     const second = await app
       .user(randomUUID())
@@ -111,7 +111,7 @@ describe('proxy rentals', () => {
   });
 
   it('renews idempotently, releases once, and answers a second release with the ended rental', async () => {
-    await app.seedProxies(1, { countryCode: 'GB' });
+    await seedProxies(app, 1, { countryCode: 'GB' });
     const renter = randomUUID();
     const rental = await acquire(renter, { countryCode: 'GB', stickyMinutes: 10 });
     const renewed = await app
@@ -139,7 +139,7 @@ describe('proxy rentals', () => {
   });
 
   it('binds only to the renter’s active allocation, as device-service says; 503 while it is down', async () => {
-    await app.seedProxies(3, { countryCode: 'BR' });
+    await seedProxies(app, 3, { countryCode: 'BR' });
     const renter = randomUUID();
     const active = randomUUID();
     const ended = randomUUID();
@@ -175,7 +175,7 @@ describe('proxy rentals', () => {
   });
 
   it('ends rentals with their allocation (device.released, allocation.expired) once, however often the event comes', async () => {
-    await app.seedProxies(2, { countryCode: 'US' });
+    await seedProxies(app, 2, { countryCode: 'US' });
     const renter = randomUUID();
     const [first, second] = [randomUUID(), randomUUID()];
     app.platform.allocations.set(first, { userId: renter, status: 'active' });
@@ -216,7 +216,7 @@ describe('proxy rentals', () => {
   });
 
   it('expires sticky sessions and cleans up orphans whose allocation or user is gone', async () => {
-    await app.seedProxies(3, { countryCode: 'NL' });
+    await seedProxies(app, 3, { countryCode: 'NL' });
     const expiring = await acquire(randomUUID(), { countryCode: 'NL', stickyMinutes: 1 });
     await app.db.query(
       `UPDATE proxy_rentals SET started_at = now() - interval '2 minutes', expires_at = now() - interval '1 minute'
@@ -253,7 +253,7 @@ describe('proxy rentals', () => {
   });
 
   it('charges each ended rental exactly once through the outbox, even when two report runs race', async () => {
-    await app.seedProxies(1, { countryCode: 'IT', costPerHourMicros: 100_000_000 });
+    await seedProxies(app, 1, { countryCode: 'IT', costPerHourMicros: 100_000_000 });
     const renter = randomUUID();
     const rental = await acquire(renter, { countryCode: 'IT' });
     await app.db.query(`UPDATE proxy_rentals SET started_at = now() - interval '2 hours' WHERE id = $1`, [

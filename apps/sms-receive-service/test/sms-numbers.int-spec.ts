@@ -6,7 +6,7 @@ import {
   type SmsNumberExpiredEventData,
   type SmsNumberResponse,
 } from '@cloudphone/contracts';
-import { manualCronRunContext, waitFor } from '@cloudphone/shared/testing';
+import { manualCronRunContext, waitFor, type InProcessService } from '@cloudphone/shared/testing';
 import { BlacklistMaintenanceJob } from '../src/modules/sms/numbers/jobs/blacklist-maintenance.job';
 import { NumberExpiryJob } from '../src/modules/sms/numbers/jobs/number-expiry.job';
 import { NumberPoolRefillJob } from '../src/modules/sms/numbers/jobs/number-pool-refill.job';
@@ -14,7 +14,7 @@ import { NumberPoolReleaseJob } from '../src/modules/sms/numbers/jobs/number-poo
 import { SmsMessagePollingJob } from '../src/modules/sms/numbers/jobs/sms-message-polling.job';
 import { SmsProviderHealthJob } from '../src/modules/sms/providers/jobs/sms-provider-health.job';
 import { FivesimApiServer } from './support/fivesim-api-server';
-import { SmsTestApp } from './sms-test-app';
+import { startSmsService } from './sms-test-app';
 
 // Numbers for SMS codes against real Postgres and RabbitMQ, with the simulated vendor and a local
 // server speaking 5sim's API: a code arriving (extracted, stored once, charged once, announced), a
@@ -25,7 +25,7 @@ const path = (route: string, id: string) => route.replace(':id', id);
 const FIVESIM_KEY = 'fivesim-test-key';
 
 describe('sms numbers', () => {
-  let app: SmsTestApp;
+  let app: InProcessService;
   let fivesim: FivesimApiServer;
   let simulatedId: string;
   let fivesimId: string;
@@ -35,7 +35,7 @@ describe('sms numbers', () => {
     fivesim.reset();
     fivesim.balance = 1000;
     fivesim.prices = { england: { whatsapp: { virtual21: { cost: 12.5, count: 40 } } } };
-    app = await SmsTestApp.start({
+    app = await startSmsService({
       SMS_SIMULATED_SUCCESS_PERCENT: '100',
       SMS_SIMULATED_MIN_DELAY_MS: '0',
       SMS_SIMULATED_MAX_DELAY_MS: '200',
