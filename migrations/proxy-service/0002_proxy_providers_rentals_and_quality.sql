@@ -70,7 +70,7 @@ CREATE TABLE proxy_rentals (
   started_at timestamptz NOT NULL DEFAULT now(),
   expires_at timestamptz NOT NULL,
   ended_at timestamptz,
-  end_reason text CHECK (end_reason IN ('released', 'expired', 'allocation_ended', 'user_gone', 'proxy_retired')),
+  end_reason text CHECK (end_reason IN ('released', 'expired', 'allocation_ended', 'user_gone', 'account_overdue', 'proxy_retired')),
   -- What the renter pays (cost plus markup) and what the platform pays, copied at the start.
   price_per_hour_micros bigint NOT NULL CHECK (price_per_hour_micros BETWEEN 0 AND 999999999999),
   price_per_gb_micros bigint NOT NULL CHECK (price_per_gb_micros BETWEEN 0 AND 999999999999),

@@ -49,7 +49,7 @@ CREATE TABLE sms_numbers (
   code text CHECK (code IS NULL OR code ~ '^[A-Za-z0-9-]{1,32}$'),
   code_received_at timestamptz,
   ended_at timestamptz,
-  end_reason text CHECK (end_reason IN ('finished', 'cancelled', 'expired', 'allocation_ended', 'user_gone')),
+  end_reason text CHECK (end_reason IN ('finished', 'cancelled', 'expired', 'allocation_ended', 'user_gone', 'account_overdue')),
   -- Set in the transaction that stores the charge's outbox message: a code is charged once.
   charged_at timestamptz,
   -- The provider was told (cancel: refunded; finish: paid). Until then number-expiry tells it again.

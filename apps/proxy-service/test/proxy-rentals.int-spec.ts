@@ -215,6 +215,23 @@ describe('proxy rentals', () => {
     );
   });
 
+  it('ends an overdrawn renter’s rentals on billing.overdue, so they stop accruing charges', async () => {
+    await seedProxies(app, 1, { countryCode: 'AT' });
+    const renter = randomUUID();
+    const rental = await acquire(renter, { countryCode: 'AT' });
+    await app.publish(DOMAIN_EVENTS.billingOverdue, {
+      userId: renter,
+      tenantId: 'default',
+      balanceMinor: '-120',
+      currency: 'USD',
+    });
+    await waitFor(
+      async () =>
+        (await app.admin.get(path(PROXY_ROUTES.rental, rental.id))).body.endReason === 'account_overdue',
+      { description: 'rental ended for the overdue account' },
+    );
+  });
+
   it('expires sticky sessions and cleans up orphans whose allocation or user is gone', async () => {
     await seedProxies(app, 3, { countryCode: 'NL' });
     const expiring = await acquire(randomUUID(), { countryCode: 'NL', stickyMinutes: 1 });

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type TrackedHttpServer, trackedHttpServer } from '@cloudphone/shared/testing';
 
 /** A request as the fake API received it. */
 export interface WebshareApiRequest {
@@ -39,25 +39,20 @@ export class WebshareApiServer {
   readonly requests: WebshareApiRequest[] = [];
   proxies: unknown[] = [];
   fault: WebshareFault | null = null;
-  private readonly sockets = new Set<Socket>();
+
+  readonly baseUrl: string;
 
   private constructor(
-    private readonly server: Server,
-    readonly baseUrl: string,
+    private readonly http: TrackedHttpServer,
     private readonly apiKey: string,
-  ) {}
+  ) {
+    this.baseUrl = http.baseUrl;
+  }
 
   static async start(apiKey: string): Promise<WebshareApiServer> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('Webshare stub has no port');
-    const api = new WebshareApiServer(server, `http://127.0.0.1:${address.port}`, apiKey);
-    server.on('connection', (socket: Socket) => {
-      api.sockets.add(socket);
-      socket.once('close', () => api.sockets.delete(socket));
-    });
-    server.on('request', (request: IncomingMessage, response: ServerResponse) =>
+    const http = await trackedHttpServer();
+    const api = new WebshareApiServer(http, apiKey);
+    http.server.on('request', (request: IncomingMessage, response: ServerResponse) =>
       api.handle(request, response),
     );
     return api;
@@ -70,9 +65,8 @@ export class WebshareApiServer {
     this.fault = null;
   }
 
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {

@@ -22,6 +22,7 @@ export const PROXY_RENTAL_END_REASONS = [
   'expired',
   'allocation_ended',
   'user_gone',
+  'account_overdue',
   'proxy_retired',
 ] as const;
 export type ProxyRentalEndReason = (typeof PROXY_RENTAL_END_REASONS)[number];

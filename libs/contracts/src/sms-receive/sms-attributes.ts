@@ -23,6 +23,7 @@ export const SMS_NUMBER_END_REASONS = [
   'expired',
   'allocation_ended',
   'user_gone',
+  'account_overdue',
 ] as const;
 export type SmsNumberEndReason = (typeof SMS_NUMBER_END_REASONS)[number];
 

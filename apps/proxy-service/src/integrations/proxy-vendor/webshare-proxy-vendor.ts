@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { networkCode, parseJson, readBoundedText, retryAfterMs } from '@cloudphone/shared';
 import { performance } from 'node:perf_hooks';
 import type { ProxyVendor, VendorProxy } from './proxy-vendor';
 import { ProxyVendorError } from './proxy-vendor.error';
@@ -141,7 +142,7 @@ export class WebshareProxyVendor implements ProxyVendor {
     const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
     let status: number;
     let retryAfter: string | null;
-    let text: string;
+    let text: string | null;
     try {
       const response = await fetch(url, {
         headers: { Authorization: `Token ${this.options.apiKey}`, Accept: 'application/json' },
@@ -150,10 +151,9 @@ export class WebshareProxyVendor implements ProxyVendor {
       });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
-      text = await readText(response);
+      text = await readBoundedText(response, MAX_BODY_BYTES);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (error instanceof ProxyVendorError) throw error;
       if (timeout.signal.aborted) {
         throw new ProxyVendorError(
           'VENDOR_UNAVAILABLE',
@@ -167,6 +167,7 @@ export class WebshareProxyVendor implements ProxyVendor {
     } finally {
       clearTimeout(timer);
     }
+    if (text === null) throw new ProxyVendorError('VENDOR_BAD_RESPONSE', 'Webshare answered an oversized body');
     const body = parseJson(text);
     if (status === 200) {
       if (body === undefined) {
@@ -175,32 +176,6 @@ export class WebshareProxyVendor implements ProxyVendor {
       return body;
     }
     throw statusError(status, body, retryAfter);
-  }
-}
-
-/** Reads the body up to MAX_BODY_BYTES, refusing (and cancelling) anything longer. */
-async function readText(response: Response): Promise<string> {
-  const tooLarge = () => new ProxyVendorError('VENDOR_BAD_RESPONSE', 'Webshare answered an oversized body');
-  if (Number(response.headers.get('content-length')) > MAX_BODY_BYTES) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body ?? []) {
-    total += chunk.length;
-    if (total > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The JSON in `text`, or undefined when it is none. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }
 
@@ -219,7 +194,7 @@ function statusError(status: number, body: unknown, retryAfter: string | null): 
     return new ProxyVendorError(
       'VENDOR_RATE_LIMITED',
       `Webshare rate-limited us (429${said})`,
-      retryAfterMs(retryAfter),
+      retryAfterMs(retryAfter, MAX_RETRY_AFTER_MS),
     );
   }
   if (status >= 500) return new ProxyVendorError('VENDOR_UNAVAILABLE', `Webshare answered ${status}`);
@@ -230,17 +205,4 @@ function statusError(status: number, body: unknown, retryAfter: string | null): 
 function detailOf(body: unknown): string | null {
   const detail = (body as { detail?: unknown } | null)?.detail;
   return typeof detail === 'string' ? detail.replace(/\p{Cc}/gu, ' ').slice(0, 120) : null;
-}
-
-/** Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3), in ms; undefined when absent or unreadable. */
-function retryAfterMs(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - Date.now();
-  return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
-}
-
-/** The system error code under fetch's "fetch failed", e.g. ECONNREFUSED. */
-function networkCode(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return typeof cause?.code === 'string' ? cause.code : 'network error';
 }

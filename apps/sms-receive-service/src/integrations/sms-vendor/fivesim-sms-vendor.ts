@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { networkCode, parseJson, readBoundedText, retryAfterMs } from '@cloudphone/shared';
 import {
   type FivesimStatus,
   isExpiredRefusal,
@@ -245,7 +246,7 @@ export class FivesimSmsVendor implements SmsVendor {
     const timer = setTimeout(() => timeout.abort(), this.options.timeoutMs);
     let status: number;
     let retryAfter: string | null;
-    let text: string;
+    let text: string | null;
     try {
       const response = await fetch(this.url(path, query), {
         headers,
@@ -254,10 +255,9 @@ export class FivesimSmsVendor implements SmsVendor {
       });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
-      text = await readText(response);
+      text = await readBoundedText(response, MAX_BODY_BYTES);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (error instanceof SmsVendorError) throw error;
       if (timeout.signal.aborted) {
         throw new SmsVendorError(
           'VENDOR_UNAVAILABLE',
@@ -268,6 +268,7 @@ export class FivesimSmsVendor implements SmsVendor {
     } finally {
       clearTimeout(timer);
     }
+    if (text === null) throw new SmsVendorError('VENDOR_BAD_RESPONSE', '5sim answered an oversized body');
     return answerOf(status, text, retryAfter);
   }
 }
@@ -282,7 +283,7 @@ function answerOf(status: number, text: string, retryAfter: string | null): Answ
     return failWith('VENDOR_AUTH_FAILED', `5sim refused the API key (${status})`);
   }
   if (status === 429 || (status === 503 && /requests per second|limit/i.test(text))) {
-    return failWith('VENDOR_RATE_LIMITED', `5sim rate-limited us (${status})`, retryAfterMs(retryAfter));
+    return failWith('VENDOR_RATE_LIMITED', `5sim rate-limited us (${status})`, retryAfterMs(retryAfter, MAX_RETRY_AFTER_MS));
   }
   if (status >= 500) return failWith('VENDOR_UNAVAILABLE', `5sim answered ${status}`);
   if (status >= 300 && status < 400)
@@ -298,43 +299,4 @@ function answerOf(status: number, text: string, retryAfter: string | null): Answ
 
 function failWith(code: SmsVendorError['code'], message: string, retryAfter?: number): never {
   throw new SmsVendorError(code, message, retryAfter);
-}
-
-/** Reads the body up to MAX_BODY_BYTES, refusing (and cancelling) anything longer. */
-async function readText(response: Response): Promise<string> {
-  const tooLarge = () => new SmsVendorError('VENDOR_BAD_RESPONSE', '5sim answered an oversized body');
-  if (Number(response.headers.get('content-length')) > MAX_BODY_BYTES) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body ?? []) {
-    total += chunk.length;
-    if (total > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The JSON in `text`, or undefined when it is none. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3), in ms; undefined when absent or unreadable. */
-function retryAfterMs(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - Date.now();
-  return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
-}
-
-/** The system error code under fetch's "fetch failed", e.g. ECONNREFUSED. */
-function networkCode(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return typeof cause?.code === 'string' ? cause.code : 'network error';
 }

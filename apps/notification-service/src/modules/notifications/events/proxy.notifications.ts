@@ -13,6 +13,7 @@ const REASON_TEXT: Record<ProxyRentalEndReason, string> = {
   expired: 'Your proxy reached the end of its sticky session and was released',
   allocation_ended: 'Your proxy was released with the device allocation it was bound to',
   user_gone: 'Your proxy was released because your account is no longer active',
+  account_overdue: 'Your proxy was released because your account is overdue',
   proxy_retired: 'Your proxy was taken out of service and released',
 };
 

@@ -50,9 +50,9 @@ export class RentalEnding {
     );
   }
 
-  /** Ends every live rental of a user who was deleted or suspended. */
-  endForUser(userId: string): Promise<RentalRecord[]> {
-    return this.endAll(() => this.rentals.endForUser(userId, 'user_gone', END_BATCH), 'user_gone');
+  /** Ends every live rental of a user who was deleted or suspended, or whose account is overdue. */
+  endForUser(userId: string, reason: 'user_gone' | 'account_overdue' = 'user_gone'): Promise<RentalRecord[]> {
+    return this.endAll(() => this.rentals.endForUser(userId, reason, END_BATCH), reason);
   }
 
   /** Ends up to `limit` rentals past their sticky time. */

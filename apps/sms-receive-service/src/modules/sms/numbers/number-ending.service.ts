@@ -53,8 +53,11 @@ export class NumberEnding {
     return this.endAll(`allocation_id = $1`, [allocationId], 'allocation_ended');
   }
 
-  endForUser(userId: string): Promise<SmsNumberRecord[]> {
-    return this.endAll(`user_id = $1`, [userId], 'user_gone');
+  endForUser(
+    userId: string,
+    reason: 'user_gone' | 'account_overdue' = 'user_gone',
+  ): Promise<SmsNumberRecord[]> {
+    return this.endAll(`user_id = $1`, [userId], reason);
   }
 
   /** Numbers past their expiry (pooled, waiting, or received and never finished). */

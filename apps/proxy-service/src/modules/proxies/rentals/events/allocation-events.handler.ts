@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   type AllocationExpiredEventData,
+  type BillingOverdueEventData,
   DOMAIN_EVENTS,
   type DeviceReleasedEventData,
   type EventEnvelope,
@@ -12,7 +13,7 @@ import { RentalEnding } from '../rental-ending.service';
 
 /**
  * Rentals end with what they were for: the allocation they are bound to (released, expired) or
- * their renter (deleted, suspended). Each delivery runs in the inbox's transaction, so a redelivered
+ * their renter (deleted, suspended, overdue). Each delivery runs in the inbox's transaction, so a redelivered
  * event is skipped, and ending an already ended rental changes nothing anyway.
  */
 @Injectable()
@@ -32,6 +33,12 @@ export class AllocationEventsHandler {
   @OnEvent(DOMAIN_EVENTS.userDeleted)
   async onUserDeleted(event: EventEnvelope<UserDeletedEventData>): Promise<void> {
     await this.ending.endForUser(event.data.userId);
+  }
+
+  /** An overdrawn account stops accruing charges, as its devices stop (device-service releases them). */
+  @OnEvent(DOMAIN_EVENTS.billingOverdue)
+  async onAccountOverdue(event: EventEnvelope<BillingOverdueEventData>): Promise<void> {
+    await this.ending.endForUser(event.data.userId, 'account_overdue');
   }
 
   @OnEvent(DOMAIN_EVENTS.userSuspended)

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   type AllocationExpiredEventData,
+  type BillingOverdueEventData,
   DOMAIN_EVENTS,
   type DeviceReleasedEventData,
   type EventEnvelope,
@@ -32,6 +33,12 @@ export class AllocationEventsHandler {
   @OnEvent(DOMAIN_EVENTS.userDeleted)
   async onUserDeleted(event: EventEnvelope<UserDeletedEventData>): Promise<void> {
     await this.ending.endForUser(event.data.userId);
+  }
+
+  /** An overdrawn account rents nothing more: its waiting numbers are given back (never charged). */
+  @OnEvent(DOMAIN_EVENTS.billingOverdue)
+  async onAccountOverdue(event: EventEnvelope<BillingOverdueEventData>): Promise<void> {
+    await this.ending.endForUser(event.data.userId, 'account_overdue');
   }
 
   @OnEvent(DOMAIN_EVENTS.userSuspended)
