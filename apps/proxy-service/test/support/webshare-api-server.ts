@@ -39,7 +39,6 @@ export class WebshareApiServer {
   readonly requests: WebshareApiRequest[] = [];
   proxies: unknown[] = [];
   fault: WebshareFault | null = null;
-
   readonly baseUrl: string;
 
   private constructor(

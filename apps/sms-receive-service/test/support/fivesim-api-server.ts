@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type TrackedHttpServer, trackedHttpServer } from '@cloudphone/shared/testing';
 
 /** A request as the fake API received it. */
 export interface FivesimApiRequest {
@@ -68,26 +68,20 @@ export class FivesimApiServer {
   /** Fields laid over the next orders bought, e.g. an odd `phone` or `price`. */
   orderFields: Record<string, unknown> = {};
   fault: FivesimFault | null = null;
+  readonly baseUrl: string;
   private nextId = FIRST_ORDER_ID;
-  private readonly sockets = new Set<Socket>();
 
   private constructor(
-    private readonly server: Server,
-    readonly baseUrl: string,
+    private readonly http: TrackedHttpServer,
     private readonly apiKey: string,
-  ) {}
+  ) {
+    this.baseUrl = http.baseUrl;
+  }
 
   static async start(apiKey: string): Promise<FivesimApiServer> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('5sim stub has no port');
-    const api = new FivesimApiServer(server, `http://127.0.0.1:${address.port}`, apiKey);
-    server.on('connection', (socket: Socket) => {
-      api.sockets.add(socket);
-      socket.once('close', () => api.sockets.delete(socket));
-    });
-    server.on('request', (request: IncomingMessage, response: ServerResponse) =>
+    const http = await trackedHttpServer();
+    const api = new FivesimApiServer(http, apiKey);
+    http.server.on('request', (request: IncomingMessage, response: ServerResponse) =>
       api.handle(request, response),
     );
     return api;
@@ -103,9 +97,8 @@ export class FivesimApiServer {
     this.fault = null;
   }
 
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   /** An SMS arriving for the order, as 5sim records it; the order turns RECEIVED. */

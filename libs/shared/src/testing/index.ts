@@ -29,3 +29,5 @@ export { histogramSummary } from './histogram-summary';
 export { deleteRedisKeys } from './redis-keys';
 export { ServiceFleet } from './service-fleet';
 export { deleteMessagingNamespace } from './messaging-cleanup';
+export { trackedHttpServer } from './tracked-http-server';
+export type { TrackedHttpServer } from './tracked-http-server';

@@ -167,7 +167,8 @@ export class WebshareProxyVendor implements ProxyVendor {
     } finally {
       clearTimeout(timer);
     }
-    if (text === null) throw new ProxyVendorError('VENDOR_BAD_RESPONSE', 'Webshare answered an oversized body');
+    if (text === null)
+      throw new ProxyVendorError('VENDOR_BAD_RESPONSE', 'Webshare answered an oversized body');
     const body = parseJson(text);
     if (status === 200) {
       if (body === undefined) {

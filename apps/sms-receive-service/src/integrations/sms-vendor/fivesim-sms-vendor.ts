@@ -283,7 +283,11 @@ function answerOf(status: number, text: string, retryAfter: string | null): Answ
     return failWith('VENDOR_AUTH_FAILED', `5sim refused the API key (${status})`);
   }
   if (status === 429 || (status === 503 && /requests per second|limit/i.test(text))) {
-    return failWith('VENDOR_RATE_LIMITED', `5sim rate-limited us (${status})`, retryAfterMs(retryAfter, MAX_RETRY_AFTER_MS));
+    return failWith(
+      'VENDOR_RATE_LIMITED',
+      `5sim rate-limited us (${status})`,
+      retryAfterMs(retryAfter, MAX_RETRY_AFTER_MS),
+    );
   }
   if (status >= 500) return failWith('VENDOR_UNAVAILABLE', `5sim answered ${status}`);
   if (status >= 300 && status < 400)
