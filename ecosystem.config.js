@@ -59,13 +59,12 @@ const SERVICE_URLS = {
   DEVICE_SERVICE_URL:
     environment.DEVICE_SERVICE_URL || `http://127.0.0.1:${portOf(SERVICE_CATALOG.device)}`,
 };
-// The services each one calls: device-service its quota and billing clients; proxy- and
-// sms-receive-service allocations, users and charges. Only those get the URLs.
-const RENTAL_CALLEES = ['DEVICE_SERVICE_URL', 'USER_SERVICE_URL', 'BILLING_SERVICE_URL'];
+// The services each one calls: device-service its quota and billing clients; proxy-service
+// allocations, users and charges; sms-receive-service allocations and charges. Only those get the URLs.
 const CALLEES = {
   [SERVICE_CATALOG.device.name]: ['USER_SERVICE_URL', 'BILLING_SERVICE_URL'],
-  [SERVICE_CATALOG.proxy.name]: RENTAL_CALLEES,
-  [SERVICE_CATALOG.smsReceive.name]: RENTAL_CALLEES,
+  [SERVICE_CATALOG.proxy.name]: ['DEVICE_SERVICE_URL', 'USER_SERVICE_URL', 'BILLING_SERVICE_URL'],
+  [SERVICE_CATALOG.smsReceive.name]: ['DEVICE_SERVICE_URL', 'BILLING_SERVICE_URL'],
 };
 
 function serviceUrlsOf(service) {

@@ -113,12 +113,14 @@ describe('ecosystem.config.js', () => {
     const callees: Record<string, string[]> = {
       [SERVICE_CATALOG.device.name]: ['BILLING_SERVICE_URL', 'USER_SERVICE_URL'],
       [SERVICE_CATALOG.proxy.name]: ['BILLING_SERVICE_URL', 'DEVICE_SERVICE_URL', 'USER_SERVICE_URL'],
-      [SERVICE_CATALOG.smsReceive.name]: ['BILLING_SERVICE_URL', 'DEVICE_SERVICE_URL', 'USER_SERVICE_URL'],
+      [SERVICE_CATALOG.smsReceive.name]: ['BILLING_SERVICE_URL', 'DEVICE_SERVICE_URL'],
     };
     for (const app of loadEcosystem({ ...SECRETS, ...urls, USER_SERVICE_PORT: '41001' })) {
       const given = Object.keys(app.env).filter((name) => name.endsWith('_SERVICE_URL'));
       // A service without a client of another service gets nothing to point anywhere.
-      expect(`${app.name}: ${given.sort().join(',')}`).toBe(`${app.name}: ${(callees[app.name] ?? []).join(',')}`);
+      expect(`${app.name}: ${given.sort().join(',')}`).toBe(
+        `${app.name}: ${(callees[app.name] ?? []).join(',')}`,
+      );
       for (const variable of given) expect(app.env[variable]).toBe(urls[variable as keyof typeof urls]);
     }
   });

@@ -3,7 +3,7 @@
 -- arrives, its cost what the provider charges the platform (in the provider's currency).
 
 -- Where numbers come from. `kind` picks the driver; the API key is stored encrypted (AES-256-GCM,
--- key from SMS_CREDENTIALS_KEY). Health is kept by sms-provider-health, blocks by
+-- key from VENDOR_CREDENTIALS_KEY). Health is kept by sms-provider-health, blocks by
 -- blacklist-maintenance.
 CREATE TABLE sms_providers (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -52,8 +52,10 @@ CREATE TABLE sms_numbers (
   end_reason text CHECK (end_reason IN ('finished', 'cancelled', 'expired', 'allocation_ended', 'user_gone', 'account_overdue')),
   -- Set in the transaction that stores the charge's outbox message: a code is charged once.
   charged_at timestamptz,
-  -- The provider was told (cancel: refunded; finish: paid). Until then number-expiry tells it again.
+  -- The provider was told (cancel: refunded; finish: paid). Until then number-expiry tells it again,
+  -- up to 10 attempts (a provider that refuses for good must not block the others).
   provider_settled_at timestamptz,
+  provider_settle_attempts integer NOT NULL DEFAULT 0 CHECK (provider_settle_attempts >= 0),
   last_polled_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
@@ -80,7 +82,8 @@ CREATE INDEX sms_numbers_user_idx ON sms_numbers (user_id, created_at DESC, id);
 CREATE INDEX sms_numbers_live_allocation_idx ON sms_numbers (allocation_id)
   WHERE status IN ('waiting', 'received') AND allocation_id IS NOT NULL;
 CREATE INDEX sms_numbers_created_at_idx ON sms_numbers (created_at DESC, id);
-CREATE INDEX sms_numbers_unsettled_idx ON sms_numbers (ended_at) WHERE ended_at IS NOT NULL AND provider_settled_at IS NULL;
+CREATE INDEX sms_numbers_unsettled_idx ON sms_numbers (provider_settle_attempts, ended_at)
+  WHERE ended_at IS NOT NULL AND provider_settled_at IS NULL;
 
 CREATE TABLE sms_messages (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

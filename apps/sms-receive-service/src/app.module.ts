@@ -18,7 +18,7 @@ export class AppModule {
         InfrastructureModule.forRoot({ config }),
         CredentialsModule.forRoot(config.credentialsKey),
         ServiceChargesModule.forRoot({ billingServiceUrl: config.billingServiceUrl }),
-        PlatformClientsModule.forRoot(config),
+        PlatformClientsModule.forRoot({ deviceServiceUrl: config.deviceServiceUrl }),
         SmsModule,
       ],
       providers: [DatabasePoolMonitorJob],

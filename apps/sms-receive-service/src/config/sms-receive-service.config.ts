@@ -18,12 +18,10 @@ export class SmsReceiveServiceConfig extends PlatformServiceConfig {
   @EnvInteger('PORT', { default: SERVICE_CATALOG.smsReceive.port, min: 0, max: 65535 })
   port!: number;
 
-  // Platform services: where numbers are checked against allocations and users, and charged.
+  // Platform services: where numbers are checked against allocations, and charged. (Users that go
+  // away are heard of through user.deleted/suspended; their numbers end by themselves anyway.)
   @EnvUrl('DEVICE_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30002' })
   deviceServiceUrl!: string;
-
-  @EnvUrl('USER_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30001' })
-  userServiceUrl!: string;
 
   @EnvUrl('BILLING_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30005' })
   billingServiceUrl!: string;
@@ -106,6 +104,14 @@ export class SmsReceiveServiceConfig extends PlatformServiceConfig {
 
   @EnvInteger('SMS_VENDOR_TIMEOUT_MS', { default: 10_000, min: 100, max: 120_000 })
   vendorTimeoutMs!: number;
+
+  /** The currency of the 5sim accounts' balances and prices (5sim accounts are in roubles by default). */
+  @EnvString('SMS_FIVESIM_CURRENCY', {
+    default: 'RUB',
+    pattern: /^[A-Z]{3}$/,
+    description: 'an ISO 4217 code',
+  })
+  fivesimCurrency!: string;
 
   // The simulated vendor (development and tests).
   @EnvInteger('SMS_SIMULATED_SEED', { default: 15, min: 0, max: 2_147_483_647 })

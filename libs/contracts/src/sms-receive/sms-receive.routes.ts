@@ -12,7 +12,7 @@ export const SMS_RECEIVE_ROUTES = {
   number: 'sms/numbers/:id',
   /** POST: give the number back unused: cancelled at the provider, never charged. */
   numberCancel: 'sms/numbers/:id/cancel',
-  /** POST: done with the number after its code (already charged); it stops being polled. */
+  /** POST: done with the number after its code (already charged): the provider is told it is paid. */
   numberFinish: 'sms/numbers/:id/finish',
   /** GET: the number's messages, oldest first. */
   numberMessages: 'sms/numbers/:id/messages',

@@ -25,15 +25,17 @@ function client<T>(
  */
 @Module({})
 export class PlatformClientsModule {
-  static forRoot(options: { deviceServiceUrl: string; userServiceUrl: string }): DynamicModule {
+  /** `userServiceUrl` only for a service that asks user-service about its renters. */
+  static forRoot(options: { deviceServiceUrl: string; userServiceUrl?: string }): DynamicModule {
+    const users = options.userServiceUrl;
     return {
       module: PlatformClientsModule,
       global: true,
       providers: [
         client(DeviceAllocationsClient, SERVICE_CATALOG.device.name, options.deviceServiceUrl),
-        client(UserStandingClient, SERVICE_CATALOG.user.name, options.userServiceUrl),
+        ...(users ? [client(UserStandingClient, SERVICE_CATALOG.user.name, users)] : []),
       ],
-      exports: [DeviceAllocationsClient, UserStandingClient],
+      exports: [DeviceAllocationsClient, ...(users ? [UserStandingClient] : [])],
     };
   }
 }

@@ -30,8 +30,9 @@ const CODE = /^[A-Za-z0-9-]{1,32}$/;
 export class MessagePolling {
   private readonly logger = new Logger(MessagePolling.name);
   private readonly polls: Counter<'provider' | 'outcome'>;
-  private readonly codes: Counter<'service' | 'provider'>;
-  private readonly timeToCode: Histogram<'service'>;
+  // `sms_service`: the SMS's service (telegram…); a `service` label would hide the process's own.
+  private readonly codes: Counter<'sms_service' | 'provider'>;
+  private readonly timeToCode: Histogram<'sms_service'>;
 
   constructor(
     private readonly polling: PollingRepository,
@@ -52,12 +53,12 @@ export class MessagePolling {
     this.codes = metrics.counter({
       name: 'cloudphone_sms_codes_received_total',
       help: 'Codes that reached users’ numbers (each charged once), by service and provider',
-      labelNames: ['service', 'provider'],
+      labelNames: ['sms_service', 'provider'],
     });
     this.timeToCode = metrics.histogram({
       name: 'cloudphone_sms_time_to_code_seconds',
       help: 'From renting a number to its code',
-      labelNames: ['service'],
+      labelNames: ['sms_service'],
       buckets: [5, 10, 20, 30, 60, 120, 300, 600, 1200],
     });
   }
@@ -115,7 +116,8 @@ export class MessagePolling {
             description: `SMS code for ${updated.service} (${updated.countryCode}, ${updated.phoneNumber})`,
             amountMinor: updated.priceMinor.toString(),
             currency: updated.currency,
-            occurredAt: updated.codeReceivedAt!.toISOString(),
+            // Our clock, not the provider's message date: billing refuses dates it cannot store.
+            occurredAt: updated.chargedAt!.toISOString(),
           }),
         ]);
         await afterCommit(() => this.deliveries.deliverInBackground(messages));
@@ -123,10 +125,10 @@ export class MessagePolling {
       return updated;
     });
     if (!received) return false;
-    this.codes.inc({ service: received.service, provider: received.provider });
+    this.codes.inc({ sms_service: received.service, provider: received.provider });
     const since = received.assignedAt ?? received.createdAt;
     this.timeToCode.observe(
-      { service: received.service },
+      { sms_service: received.service },
       Math.max(0, (received.codeReceivedAt!.getTime() - since.getTime()) / 1000),
     );
     this.logger.log({ msg: 'sms code received', numberId: received.id, service: received.service });

@@ -10,6 +10,8 @@ import type { SmsNumberRecord } from './sms-number-record';
 
 /** Numbers ended per statement. */
 const END_BATCH = 100;
+/** Attempts to tell a provider about an ended number before it is left to an operator. */
+const SETTLE_ATTEMPTS = 10;
 
 /**
  * The one way numbers end. The database change comes first and is what counts for the user (an
@@ -77,7 +79,7 @@ export class NumberEnding {
 
   /** Tells providers about ended numbers they were not told about yet; answers how many it settled. */
   async settlePending(limit: number): Promise<number> {
-    const pending = await this.numbers.unsettled(limit);
+    const pending = await this.numbers.unsettled(limit, SETTLE_ATTEMPTS);
     let settled = 0;
     for (const number of pending) settled += (await this.settle(number)) ? 1 : 0;
     return settled;
@@ -131,9 +133,16 @@ export class NumberEnding {
       await this.numbers.markSettled(number.id);
       return true;
     } catch (error) {
-      this.logger.warn({
-        msg: 'provider not told yet; number-expiry retries',
+      const attempts = await this.numbers.markSettleFailed(number.id);
+      const given = attempts >= SETTLE_ATTEMPTS;
+      // Logged as an error once retries end: the provider may still charge the platform for it.
+      this.logger[given ? 'error' : 'warn']({
+        msg: given
+          ? 'provider never told; left to an operator'
+          : 'provider not told yet; number-expiry retries',
         numberId: number.id,
+        provider: number.provider,
+        attempts,
         err: (error as Error).message,
       });
       return false;

@@ -14,7 +14,7 @@ import { NumberStatsRepository } from './number-stats.repository';
 @Injectable()
 export class NumberPool {
   private readonly logger = new Logger(NumberPool.name);
-  private readonly pooledGauge: Gauge<'service' | 'country'>;
+  private readonly pooledGauge: Gauge<'sms_service' | 'country'>;
 
   constructor(
     private readonly stats: NumberStatsRepository,
@@ -26,13 +26,15 @@ export class NumberPool {
     this.pooledGauge = metrics.gauge({
       name: 'cloudphone_sms_pool_numbers',
       help: 'Numbers in the warm pool per service and country, with time left to hand out (number-pool-refill)',
-      labelNames: ['service', 'country'],
+      labelNames: ['sms_service', 'country'],
     });
   }
 
   /** Rents what each SMS_POOL_TARGETS pair lacks while the day's pool spend is under budget. */
   async refill(signal: AbortSignal): Promise<number> {
     let bought = 0;
+    // A pair no longer targeted disappears instead of keeping its last value.
+    this.pooledGauge.reset();
     const pooled = await this.stats.pooled(this.config.poolMinRemainingSeconds);
     for (const target of this.config.poolTargets) {
       const key = `${target.service}:${target.countryCode}`;
@@ -47,7 +49,7 @@ export class NumberPool {
         have++;
         bought++;
       }
-      this.pooledGauge.set({ service: target.service, country: target.countryCode }, have);
+      this.pooledGauge.set({ sms_service: target.service, country: target.countryCode }, have);
     }
     return bought;
   }

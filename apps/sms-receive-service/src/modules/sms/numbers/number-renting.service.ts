@@ -44,7 +44,7 @@ export class NumberRenting {
 
   async rent(service: string, countryCode: string, holder: NumberHolder | null): Promise<SmsNumberRecord> {
     const usable = await this.providers.usable();
-    if (usable.length === 0) throw NumberErrors.noProvider();
+    if (usable.length === 0) throw NumberErrors.noProvider(service, countryCode);
     const tried: string[] = [];
     for (const provider of await this.ranked(usable, service, countryCode)) {
       tried.push(provider.name);

@@ -12,16 +12,13 @@ export const NumberErrors = {
         tried,
       },
     ),
-  noProvider: () =>
-    new AppError(
-      'SMS_PROVIDERS_UNAVAILABLE',
-      503,
-      'No SMS provider is enabled, healthy and unblocked now',
-      undefined,
-      {
-        'Retry-After': '60',
-      },
-    ),
+  /** No provider may be asked now: a state of the platform's setup, not of this request (409, like an empty stock). */
+  noProvider: (service: string, countryCode: string) =>
+    CommonErrors.conflict('NO_NUMBER_AVAILABLE', 'No SMS provider is enabled, healthy and unblocked now', {
+      service,
+      countryCode,
+      tried: [],
+    }),
   hasCode: (numberId: string) =>
     CommonErrors.conflict(
       'SMS_NUMBER_HAS_CODE',

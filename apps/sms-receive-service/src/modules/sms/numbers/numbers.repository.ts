@@ -164,12 +164,16 @@ export class NumbersRepository {
     return SMS_NUMBERS.decodeAll(rows);
   }
 
-  /** Ended numbers the provider was not told about yet (its refund or payment), oldest first. */
-  async unsettled(limit: number): Promise<SmsNumberRecord[]> {
+  /**
+   * Ended numbers the provider was not told about yet (its refund or payment), fewest attempts
+   * first, then oldest; those tried `maxAttempts` times are left to an operator.
+   */
+  async unsettled(limit: number, maxAttempts: number): Promise<SmsNumberRecord[]> {
     const rows = await this.sql.rows<Record<string, unknown>>(
-      `SELECT ${SMS_NUMBERS.select()} FROM sms_numbers WHERE ended_at IS NOT NULL AND provider_settled_at IS NULL
-       ORDER BY ended_at LIMIT $1`,
-      [limit],
+      `SELECT ${SMS_NUMBERS.select()} FROM sms_numbers
+       WHERE ended_at IS NOT NULL AND provider_settled_at IS NULL AND provider_settle_attempts < $2
+       ORDER BY provider_settle_attempts, ended_at LIMIT $1`,
+      [limit, maxAttempts],
     );
     return SMS_NUMBERS.decodeAll(rows);
   }
@@ -179,5 +183,15 @@ export class NumbersRepository {
       `UPDATE sms_numbers SET provider_settled_at = now() WHERE id = $1 AND provider_settled_at IS NULL`,
       [id],
     );
+  }
+
+  /** Counts a failed attempt to tell the provider; answers the attempts so far. */
+  async markSettleFailed(id: string): Promise<number> {
+    const row = await this.sql.one<{ attempts: number }>(
+      `UPDATE sms_numbers SET provider_settle_attempts = provider_settle_attempts + 1 WHERE id = $1
+       RETURNING provider_settle_attempts AS attempts`,
+      [id],
+    );
+    return row?.attempts ?? 0;
   }
 }

@@ -48,7 +48,7 @@ export class NumbersService {
   ) {
     this.rents = metrics.counter({
       name: 'cloudphone_sms_rents_total',
-      help: 'Number requests by outcome (rented, none_available) and source (pool, provider)',
+      help: 'Number requests by outcome (rented, none_available, failed) and source (pool, provider)',
       labelNames: ['outcome', 'source'],
     });
   }
@@ -73,7 +73,8 @@ export class NumbersService {
     try {
       number = pooled ?? (await this.renting.rent(request.service, request.countryCode, holder));
     } catch (error) {
-      this.rents.inc({ outcome: 'none_available', source: 'provider' });
+      const none = error instanceof AppError && error.code === 'NO_NUMBER_AVAILABLE';
+      this.rents.inc({ outcome: none ? 'none_available' : 'failed', source: 'provider' });
       throw error;
     }
     this.rents.inc({ outcome: 'rented', source: pooled ? 'pool' : 'provider' });

@@ -19,23 +19,26 @@ export class SmsProviderVendors {
   ) {}
 
   of(provider: Pick<SmsProviderRecord, 'kind' | 'apiUrl' | 'apiKeyEncrypted'>): SmsVendor {
-    if (provider.kind === 'simulated') {
-      return createSmsVendor({
-        kind: 'simulated',
-        seed: this.config.simulatedSeed,
-        successPercent: this.config.simulatedSuccessPercent,
-        delayMs: {
-          min: this.config.simulatedMinDelayMs,
-          max: Math.max(this.config.simulatedMinDelayMs, this.config.simulatedMaxDelayMs),
-        },
-        lifetimeMs: this.config.simulatedLifetimeMinutes * 60_000,
-      });
+    switch (provider.kind) {
+      case 'simulated':
+        return createSmsVendor({
+          kind: 'simulated',
+          seed: this.config.simulatedSeed,
+          successPercent: this.config.simulatedSuccessPercent,
+          delayMs: {
+            min: this.config.simulatedMinDelayMs,
+            max: Math.max(this.config.simulatedMinDelayMs, this.config.simulatedMaxDelayMs),
+          },
+          lifetimeMs: this.config.simulatedLifetimeMinutes * 60_000,
+        });
+      case 'fivesim':
+        return createSmsVendor({
+          kind: 'fivesim',
+          baseUrl: provider.apiUrl ?? FIVESIM_DEFAULT_API_URL,
+          apiKey: this.cipher.decryptOptional(provider.apiKeyEncrypted) ?? '',
+          timeoutMs: this.config.vendorTimeoutMs,
+          currency: this.config.fivesimCurrency,
+        });
     }
-    return createSmsVendor({
-      kind: 'fivesim',
-      baseUrl: provider.apiUrl ?? FIVESIM_DEFAULT_API_URL,
-      apiKey: this.cipher.decryptOptional(provider.apiKeyEncrypted) ?? '',
-      timeoutMs: this.config.vendorTimeoutMs,
-    });
   }
 }
