@@ -48,13 +48,15 @@ describe('hostile input on every route of every service', () => {
       Object.fromEntries(SERVICES.map((service) => [service, fleet.databases[service]!.url])),
       `${fleet.namespace}-`,
     );
+    // One signer for the run: `fleet.tokens` builds a new one, key cache and all, on every read.
+    const tokens = fleet.tokens;
     token = (caller: Caller): string | undefined =>
       caller === 'admin'
-        ? fleet.tokens.admin()
+        ? tokens.admin()
         : caller === 'user'
-          ? fleet.tokens.user({ userId: seeded.userId })
+          ? tokens.user({ userId: seeded.userId })
           : caller === 'service'
-            ? fleet.tokens.service()
+            ? tokens.service()
             : undefined;
     runner = new FuzzRunner(urls, snapshots, token);
   }, 240_000);

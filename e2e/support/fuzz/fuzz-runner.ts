@@ -1,6 +1,6 @@
 import { type Caller, type FuzzCase, send, toCurl, toWire } from './fuzz-request';
-import { routeLabel } from './openapi-routes';
-import { differences, type Snapshot, type StateSnapshots } from './state-snapshot';
+import { type FuzzRoute, routeLabel } from './openapi-routes';
+import { differences, LONG_QUIET_MS, type Snapshot, type StateSnapshots } from './state-snapshot';
 
 export interface FuzzFailure {
   route: string;
@@ -20,6 +20,12 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]*$/;
 const INPUT_REFUSALS = new Set([400, 401, 403, 413, 415, 422]);
 
 /**
+ * The least quiet window a route's writes are given: room for what a service does just after its
+ * commit (device-service's hand-over pass starts 10 ms after it).
+ */
+const SHORT_QUIET_MS = 20;
+
+/**
  * Sends fuzz cases one at a time and applies the oracles: never a 5xx or no answer; every 4xx is
  * the JSON error shape with a stable code; and a request refused as bad input leaves every table
  * and Redis key as it was. Anything else may write: the baseline moves to the settled state.
@@ -28,6 +34,15 @@ export class FuzzRunner {
   casesRun = 0;
   readonly statuses = new Map<number, number>();
   private baseline: Snapshot | null = null;
+  /**
+   * How long each route's writes must stay quiet to count as settled. Most writes land before the
+   * answer, and waiting LONG_QUIET_MS after each would be most of a run's time; so a route's first
+   * write waits that long and shows what follows it (a debounced pass, a job), and later ones wait
+   * twice the longest step between changes any of its writes showed (writes to an outbox always
+   * wait the long window: see StateSnapshots.settled). Settling too soon can only fail a later
+   * refusal with a write not its own, never hide a write.
+   */
+  private readonly quietWindows = new Map<string, number>();
 
   constructor(
     private readonly urls: Record<string, string>,
@@ -45,7 +60,7 @@ export class FuzzRunner {
       problem,
       curl: toCurl(baseUrl, wire),
     });
-    this.baseline ??= await this.snapshots.settled(null);
+    this.baseline ??= (await this.snapshots.settled(null)).state;
     this.casesRun++;
     let response;
     try {
@@ -61,17 +76,29 @@ export class FuzzRunner {
     }
     const shape = response.status >= 400 ? errorShapeProblem(response.contentType, response.text) : null;
     if (!INPUT_REFUSALS.has(response.status)) {
-      this.baseline = await this.snapshots.settled(this.baseline);
+      this.baseline = await this.settle(fuzzCase.route, this.baseline);
       return shape ? fail(`answered ${response.status} ${shape}`) : null;
     }
     if (shape) return fail(`answered ${response.status} ${shape}`);
     const after = await this.snapshots.take();
     const changed = differences(this.baseline, after);
     if (changed.length > 0) {
-      this.baseline = await this.snapshots.settled(after);
+      this.baseline = (await this.snapshots.settled(after)).state;
       return fail(`answered ${response.status} yet wrote: ${changed.slice(0, 5).join('; ')}`);
     }
     return null;
+  }
+
+  /** The state once a request of `route` that may have written has settled; learns its window. */
+  private async settle(route: FuzzRoute, previous: Snapshot | null): Promise<Snapshot> {
+    const key = `${route.service} ${routeLabel(route)}`;
+    const learned = this.quietWindows.get(key);
+    const { state, longestStepMs } = await this.snapshots.settled(previous, learned ?? LONG_QUIET_MS);
+    if (longestStepMs !== null) {
+      const shown = Math.min(LONG_QUIET_MS, Math.max(SHORT_QUIET_MS, 2 * longestStepMs));
+      this.quietWindows.set(key, Math.max(learned ?? 0, shown));
+    }
+    return state;
   }
 }
 

@@ -166,8 +166,23 @@ export function hostileQueryStrings(parameter: string): string[] {
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-/** Whole bodies as bytes with their headers: every way a body can fail to be the JSON it claims. */
-export function hostileBodies(): Array<{ label: string; bytes: Buffer; headers: Record<string, string> }> {
+interface HostileBody {
+  label: string;
+  bytes: Buffer;
+  headers: Record<string, string>;
+}
+
+let hostileBodyList: HostileBody[] | undefined;
+
+/**
+ * Whole bodies as bytes with their headers: every way a body can fail to be the JSON it claims.
+ * Built once for every route of a run: compressing the gzip bomb alone takes a while.
+ */
+export function hostileBodies(): HostileBody[] {
+  return (hostileBodyList ??= buildHostileBodies());
+}
+
+function buildHostileBodies(): HostileBody[] {
   const text = (label: string, body: string, headers: Record<string, string> = JSON_TYPE) => ({
     label,
     bytes: Buffer.from(body, 'utf8'),

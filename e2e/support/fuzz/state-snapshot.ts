@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { TEST_SERVERS } from '@cloudphone/shared/testing';
@@ -9,27 +10,80 @@ export type Snapshot = Map<string, string>;
 const EXPIRING = 'expiring';
 
 /**
- * Reads the whole persistent state of a fleet in one query per database plus a Redis SCAN, so the
- * fuzz oracle can say "this refused request wrote nothing": not only row counts, but any update.
+ * How often settled() looks again. A look is one WAL position query and one Redis script call
+ * while no table changed, so looking often costs little and a settled state is seen soon after.
+ */
+const POLL_MS = 5;
+
+/**
+ * How long the state must stay as it is, once a request changed it, to count as settled, when
+ * nothing is known of what the request sets off: the platform's longest quiet step (device-service's
+ * "device freed" signal waits 50 ms before its serving pass writes) with room to spare. Events are
+ * not left to it: a snapshot also counts the outbox rows not yet delivered.
+ */
+export const LONG_QUIET_MS = 100;
+
+/** The state once a request's effects landed, and how they came. */
+export interface Settled {
+  state: Snapshot;
+  /** The longest time between two changes seen while settling; null when nothing had changed. */
+  longestStepMs: number | null;
+}
+
+/**
+ * Every key matching ARGV[1] with its TTL, in one round trip. A script runs atomically, so a key
+ * listed cannot expire before its TTL is read.
+ */
+const KEY_STATES_SCRIPT = `
+local cursor, out = '0', {}
+repeat
+  local reply = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
+  cursor = reply[1]
+  for _, key in ipairs(reply[2]) do
+    out[#out + 1] = key
+    out[#out + 1] = redis.call('PTTL', key)
+  end
+until cursor == '0'
+return out`;
+
+/**
+ * Outbox rows no one has tried to deliver yet (the relay is woken by their commit; a message for an
+ * HTTP destination is sent by its writer after the commit): what a request set off that has not
+ * landed anywhere yet, however long the relay takes to get to it.
+ */
+const UNDELIVERED_SQL = `SELECT NULL AS name, count(*)::text AS state FROM outbox
+  WHERE sent_at IS NULL AND rejected_at IS NULL AND attempts = 0`;
+
+interface Database {
+  service: string;
+  client: Client;
+  /** One row per table (name, rows and digest), and the outbox rows still to deliver (no name). */
+  sql: string;
+}
+
+/**
+ * Reads the whole persistent state of a fleet in one query per database plus one Redis script, so
+ * the fuzz oracle can say "this refused request wrote nothing": not only row counts, but any update.
  */
 export class StateSnapshots {
   /**
-   * The table part of the last snapshot, and the server's WAL insert position when it was read.
-   * Every change of a (logged) table writes WAL, so while the position has not moved no table can
-   * have changed, and the digest queries — most of a fuzz case's time — are skipped. Any writer on
-   * the server (a parallel test) only costs the full read, never a missed change.
+   * The table part of the last snapshot, the outbox rows still to deliver then, and the server's WAL
+   * insert position when it was read. Every change of a (logged) table writes WAL, so while the
+   * position has not moved no table can have changed, and the digest queries — most of a fuzz
+   * case's time — are skipped. Any writer on the server (a parallel test) only costs the full read,
+   * never a missed change.
    */
-  private tables: { walPosition: string; states: Array<[string, string]> } | null = null;
+  private tables: { walPosition: string; states: Array<[string, string]>; undelivered: number } | null = null;
 
   private constructor(
-    private readonly databases: Array<{ service: string; client: Client; sql: string }>,
+    private readonly databases: Database[],
     private readonly redis: Redis,
     private readonly redisPattern: string,
   ) {}
 
   static async open(databaseUrls: Record<string, string>, redisPrefix: string): Promise<StateSnapshots> {
     const databases = await Promise.all(
-      Object.entries(databaseUrls).map(async ([service, url]) => {
+      Object.entries(databaseUrls).map(async ([service, url]): Promise<Database> => {
         const client = new Client({ connectionString: url });
         await client.connect();
         const tables = await client.query<{ name: string }>(
@@ -37,13 +91,13 @@ export class StateSnapshots {
             WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'
             ORDER BY table_name`,
         );
-        const sql = tables.rows
-          .map(
-            ({ name }) =>
-              `SELECT '${name}' AS name, count(*)::text || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS state FROM "${name}" t`,
-          )
-          .join(' UNION ALL ');
-        return { service, client, sql };
+        const digests = tables.rows.map(
+          ({ name }) =>
+            `SELECT '${name}' AS name, count(*)::text || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS state FROM "${name}" t`,
+        );
+        // The outbox rows still to deliver ride along as the row without a name: no extra round trip.
+        if (tables.rows.some(({ name }) => name === 'outbox')) digests.push(UNDELIVERED_SQL);
+        return { service, client, sql: digests.join(' UNION ALL ') };
       }),
     );
     const redis = new Redis(TEST_SERVERS.redisUrl, { maxRetriesPerRequest: 1 });
@@ -51,36 +105,35 @@ export class StateSnapshots {
   }
 
   async take(): Promise<Snapshot> {
-    const snapshot: Snapshot = new Map(await this.tableStates());
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.redisPattern, 'COUNT', 1000);
-      const pipeline = this.redis.pipeline();
-      for (const key of keys) pipeline.pttl(key);
-      const ttls = keys.length > 0 ? ((await pipeline.exec()) ?? []) : [];
-      keys.forEach((key, index) => {
-        const ttl = Number(ttls[index]?.[1]);
-        // -2: the key expired between SCAN and PTTL, so it is gone, not changed.
-        if (ttl !== -2) snapshot.set(`redis ${key}`, ttl >= 0 ? EXPIRING : 'kept');
-      });
-      cursor = next;
-    } while (cursor !== '0');
-    return snapshot;
+    const [tables, keys] = await Promise.all([this.tableStates(), this.keyStates()]);
+    return new Map([...tables, ...keys]);
   }
 
   /**
-   * The state once what a request set off (events, consumers) has landed: unchanged from `previous`
-   * (a read wrote nothing) at once, else when two snapshots in a row agree.
+   * The state once what a request set off (events, consumers, debounced passes) has landed:
+   * unchanged from `previous` (a read wrote nothing) at once, else when no outbox row waits to be
+   * delivered and nothing changed for `quietMs`, or for LONG_QUIET_MS once an outbox row was written
+   * or delivered: its consumer is another service, and nothing here says when it is done.
    */
-  async settled(previous: Snapshot | null, timeoutMs = 5_000): Promise<Snapshot> {
+  async settled(previous: Snapshot | null, quietMs = LONG_QUIET_MS, timeoutMs = 5_000): Promise<Settled> {
     const deadline = Date.now() + timeoutMs;
     let last = await this.take();
-    if (previous && differences(previous, last).length === 0) return last;
+    if (previous && differences(previous, last).length === 0) return { state: last, longestStepMs: null };
+    const afterOutbox = Math.max(quietMs, LONG_QUIET_MS);
+    let quietNeeded = previous && outboxMoved(previous, last) ? afterOutbox : quietMs;
+    let changedAt = Date.now();
+    let longestStepMs = 0;
     for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(POLL_MS);
       const current = await this.take();
-      if (differences(last, current).length === 0 || Date.now() > deadline) return current;
-      last = current;
+      const now = Date.now();
+      if (differences(last, current).length > 0) {
+        if (outboxMoved(last, current)) quietNeeded = afterOutbox;
+        longestStepMs = Math.max(longestStepMs, now - changedAt);
+        last = current;
+        changedAt = now;
+      } else if ((now - changedAt >= quietNeeded && !this.tables?.undelivered) || now > deadline)
+        return { state: current, longestStepMs };
     }
   }
 
@@ -90,14 +143,27 @@ export class StateSnapshots {
     const results = await Promise.all(
       this.databases.map(async ({ service, client, sql }) => ({
         service,
-        rows: sql ? (await client.query<{ name: string; state: string }>(sql)).rows : [],
+        rows: sql ? (await client.query<{ name: string | null; state: string }>(sql)).rows : [],
       })),
     );
-    const states = results.flatMap(({ service, rows }) =>
-      rows.map((row): [string, string] => [`${service} table ${row.name}`, row.state]),
-    );
+    const states: Array<[string, string]> = [];
+    let undelivered = 0;
+    for (const { service, rows } of results)
+      for (const { name, state } of rows)
+        if (name === null) undelivered += Number(state);
+        else states.push([`${service} table ${name}`, state]);
     // Read before the digests: a write landing between the two is seen by the next snapshot.
-    this.tables = { walPosition, states };
+    this.tables = { walPosition, states, undelivered };
+    return states;
+  }
+
+  private async keyStates(): Promise<Array<[string, string]>> {
+    const reply = (await this.redis.eval(KEY_STATES_SCRIPT, 0, this.redisPattern)) as Array<string | number>;
+    const states: Array<[string, string]> = [];
+    for (let index = 0; index < reply.length; index += 2) {
+      const ttl = Number(reply[index + 1]);
+      states.push([`redis ${reply[index]}`, ttl >= 0 ? EXPIRING : 'kept']);
+    }
     return states;
   }
 
@@ -114,6 +180,13 @@ export class StateSnapshots {
     await Promise.all(this.databases.map(({ client }) => client.end()));
     this.redis.disconnect();
   }
+}
+
+/** Whether a row of any outbox was written: an event or message is on its way to another service. */
+function outboxMoved(before: Snapshot, after: Snapshot): boolean {
+  for (const [name, state] of after)
+    if (name.endsWith(' table outbox') && before.get(name) !== state) return true;
+  return false;
 }
 
 /** What changed between two snapshots, one line per table or key. */
