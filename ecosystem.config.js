@@ -56,8 +56,7 @@ const SERVICE_URLS = {
   USER_SERVICE_URL: environment.USER_SERVICE_URL || `http://127.0.0.1:${portOf(SERVICE_CATALOG.user)}`,
   BILLING_SERVICE_URL:
     environment.BILLING_SERVICE_URL || `http://127.0.0.1:${portOf(SERVICE_CATALOG.billing)}`,
-  DEVICE_SERVICE_URL:
-    environment.DEVICE_SERVICE_URL || `http://127.0.0.1:${portOf(SERVICE_CATALOG.device)}`,
+  DEVICE_SERVICE_URL: environment.DEVICE_SERVICE_URL || `http://127.0.0.1:${portOf(SERVICE_CATALOG.device)}`,
 };
 // The services each one calls: device-service its quota and billing clients; proxy-service
 // allocations, users and charges; sms-receive-service allocations and charges. Only those get the URLs.
@@ -68,7 +67,9 @@ const CALLEES = {
 };
 
 function serviceUrlsOf(service) {
-  return Object.fromEntries((CALLEES[service.name] || []).map((variable) => [variable, SERVICE_URLS[variable]]));
+  return Object.fromEntries(
+    (CALLEES[service.name] || []).map((variable) => [variable, SERVICE_URLS[variable]]),
+  );
 }
 
 function databaseUrlOf(service) {

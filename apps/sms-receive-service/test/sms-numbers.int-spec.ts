@@ -285,7 +285,9 @@ describe('sms numbers', () => {
       .user(randomUUID())
       .post(SMS_RECEIVE_ROUTES.numbers, { service: 'whatsapp', countryCode: 'GB' });
     await toggleSimulated(true);
-    expect(`${none.status} ${none.body.code} ${none.body.details.tried.length}`).toBe('409 NO_NUMBER_AVAILABLE 0');
+    expect(`${none.status} ${none.body.code} ${none.body.details.tried.length}`).toBe(
+      '409 NO_NUMBER_AVAILABLE 0',
+    );
     await app.get(SmsProviderHealthJob).check(manualCronRunContext());
     expect((await app.admin.get(path(SMS_RECEIVE_ROUTES.provider, fivesimId))).body.healthy).toBe(true);
     const performance = await app.admin.get(SMS_RECEIVE_ROUTES.providersPerformance).expect(200);
