@@ -56,6 +56,9 @@ describe('the platform on a PM2 cluster', () => {
         CRON_SCHEDULE_OVERRIDES,
         DEVICE_SERVICE_CRON_SCHEDULE_OVERRIDES: DEVICE_CRON_SCHEDULE_OVERRIDES,
         RATE_LIMIT_WRITE_POINTS: '0',
+        // Eighteen workers share one Postgres of 100 connections, and every job of every service
+        // runs every 2 s here, so pools fill up to their size and stay full: 4 each is 72 at most.
+        DATABASE_POOL_SIZE: '4',
         // Eighteen workers share two cores here: allow slow answers between services.
         HTTP_CLIENT_ATTEMPT_TIMEOUT_MS: '10000',
         HTTP_CLIENT_TIMEOUT_MS: '20000',
