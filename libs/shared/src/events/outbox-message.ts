@@ -91,20 +91,39 @@ export async function deliverInSlices(
   return verdicts;
 }
 
-/** One item of a batch endpoint's answer (`POST /billing/usage/batch`, `POST /quotas/restore/batch`). */
+/** One item of a batch endpoint's answer, as a destination reads it: whose it is, whether it was taken. */
 export interface BatchItemAnswer {
-  allocationId: string;
-  /** `failed`, or any status that means the item was taken. */
-  status: string;
+  /** The id the item answers for (checked against the message's, item by item). */
+  id: string;
+  taken: boolean;
   errorCode?: string;
   errorMessage?: string;
 }
 
-/** How a destination sends one batch call, and sends a message alone. */
-export interface BatchCall {
-  /** The allocation id a message's item carries (checked against the answer's, item by item). */
+/**
+ * An item of the allocation-keyed batch endpoints (`POST /billing/usage/batch`, `POST
+ * /quotas/restore/batch`): `failed`, or any status that means the item was taken.
+ */
+export function allocationItemAnswer(item: {
+  allocationId: string;
+  status: string;
+  errorCode?: string;
+  errorMessage?: string;
+}): BatchItemAnswer {
+  return {
+    id: item.allocationId,
+    taken: item.status !== 'failed',
+    errorCode: item.errorCode,
+    errorMessage: item.errorMessage,
+  };
+}
+
+/** How a destination sends one batch call, reads its answer, and sends a message alone. */
+export interface BatchCall<A> {
+  /** The id a message's item carries (checked against its answer's, item by item). */
   idOf: (message: OutboxMessage) => string;
-  send: (batch: OutboxMessage[]) => Promise<DeliveryOutcome<{ results: BatchItemAnswer[] }>>;
+  send: (batch: OutboxMessage[]) => Promise<DeliveryOutcome<{ results: A[] }>>;
+  answerOf: (item: A) => BatchItemAnswer;
   sendOne: (message: OutboxMessage) => Promise<DeliveryVerdict>;
   /** Error codes of failed items no resend can fix: those are rejected, the others deferred. */
   permanentErrors: ReadonlySet<string>;
@@ -114,17 +133,20 @@ export interface BatchCall {
  * Delivers `batch` in one batch call (a single message alone). A batch refused whole (one malformed
  * item) is sent again message by message, so the others still get through; a batch the target
  * cannot take now is deferred whole; otherwise each message gets its item's verdict, and an answer
- * out of step with the request (another allocation id) is never taken as delivered.
+ * out of step with the request (another id) is never taken as delivered.
  */
-export async function deliverAsBatch(batch: OutboxMessage[], call: BatchCall): Promise<DeliveryVerdict[]> {
+export async function deliverAsBatch<A>(
+  batch: OutboxMessage[],
+  call: BatchCall<A>,
+): Promise<DeliveryVerdict[]> {
   if (batch.length === 1) return [await call.sendOne(batch[0])];
   const outcome = await call.send(batch);
   if (outcome.status === 'rejected') return Promise.all(batch.map((message) => call.sendOne(message)));
   if (outcome.status !== 'delivered') return batch.map(() => deliveryVerdictOf(outcome));
   return batch.map((message, index): DeliveryVerdict => {
-    const item = outcome.response.results[index];
-    if (item && item.allocationId === call.idOf(message) && item.status !== 'failed')
-      return { result: 'delivered' };
+    const answer = outcome.response.results[index];
+    const item = answer === undefined ? undefined : call.answerOf(answer);
+    if (item && item.id === call.idOf(message) && item.taken) return { result: 'delivered' };
     const error = item ? `${item.errorCode}: ${item.errorMessage}` : 'missing from the batch answer';
     const permanent = item?.errorCode !== undefined && call.permanentErrors.has(item.errorCode);
     return { result: permanent ? 'rejected' : 'deferred', error };

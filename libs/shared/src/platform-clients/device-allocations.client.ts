@@ -31,6 +31,15 @@ export class DeviceAllocationsClient extends ServiceClient {
     }
   }
 
+  /**
+   * The status of the user's allocation, or null when device-service has none with this id or it is
+   * another user's (a caller may not learn which).
+   */
+  async statusFor(allocationId: string, userId: string): Promise<AllocationResponse['status'] | null> {
+    const allocation = await this.find(allocationId);
+    return allocation && allocation.userId === userId ? allocation.status : null;
+  }
+
   /** The ids of the live allocations of up to 100 users. */
   async liveAllocationIds(userIds: string[]): Promise<Set<string>> {
     const body: BatchQueryRequest = { userIds };

@@ -4,7 +4,6 @@ import {
   type ServiceChargeRequest,
   type ServiceChargeResponse,
 } from '@cloudphone/contracts';
-import type { BatchItemAnswer } from '../events/outbox-message';
 import type { HttpClient } from '../http/http-client';
 import { type DeliveryOutcome, ServiceClient } from '../http/service-client';
 import type { MetricsService } from '../metrics/metrics.service';
@@ -27,32 +26,15 @@ export class ServiceChargesClient extends ServiceClient {
     );
   }
 
-  /**
-   * Several charges in one call, each answered as the outbox's batch helper reads an item (its
-   * `allocationId` slot carries the charge's reference: the key the answer is matched by).
-   */
-  async chargeBatch(
-    requests: ServiceChargeRequest[],
-  ): Promise<DeliveryOutcome<{ results: BatchItemAnswer[] }>> {
-    const outcome = await this.lenientCall('billing.charge_batch', () =>
+  /** Several charges in one call, a result per item in order (each deduplicated by its reference). */
+  chargeBatch(requests: ServiceChargeRequest[]): Promise<DeliveryOutcome<ServiceChargeBatchResponse>> {
+    return this.lenientCall('billing.charge_batch', () =>
       this.http.post<ServiceChargeBatchResponse>(
         BILLING_ROUTES.chargesBatch,
         { items: requests.map(chargeBody) },
         { idempotent: true },
       ),
     );
-    if (outcome.status !== 'delivered') return outcome;
-    return {
-      status: 'delivered',
-      response: {
-        results: outcome.response.results.map((result) => ({
-          allocationId: result.reference,
-          status: result.ok ? 'charged' : 'failed',
-          errorCode: result.code,
-          errorMessage: result.message,
-        })),
-      },
-    };
   }
 }
 

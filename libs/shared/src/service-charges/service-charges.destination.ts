@@ -48,6 +48,12 @@ export class ServiceChargesDestination implements OutboxDestination {
         idOf: (message) => (message.data as ServiceChargeRequest).reference,
         send: (slice) =>
           this.billing.chargeBatch(slice.map((message) => message.data as ServiceChargeRequest)),
+        answerOf: (result) => ({
+          id: result.reference,
+          taken: result.ok,
+          errorCode: result.code,
+          errorMessage: result.message,
+        }),
         sendOne: (message) => verdictOfCall(() => this.billing.charge(message.data as ServiceChargeRequest)),
         permanentErrors: PERMANENT_CHARGE_ERRORS,
       }),

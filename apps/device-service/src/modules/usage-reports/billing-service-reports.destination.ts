@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { USAGE_BATCH_MAX_ITEMS, type UsageRecordRequest } from '@cloudphone/contracts';
 import {
+  allocationItemAnswer,
   deliverAsBatch,
   type DeliveryVerdict,
   deliverInSlices,
@@ -35,6 +36,7 @@ export class BillingServiceReportsDestination implements OutboxDestination {
         this.billing.recordUsageBatch({
           items: messages.map((message) => message.data as UsageRecordRequest),
         }),
+      answerOf: allocationItemAnswer,
       sendOne: (message) => this.deliverOne(message),
       permanentErrors: PERMANENT_BILLING_ERRORS,
     });

@@ -5,6 +5,7 @@ import {
   type QuotaUsageRequest,
 } from '@cloudphone/contracts';
 import {
+  allocationItemAnswer,
   type DeliveryOutcome,
   deliverAsBatch,
   type DeliveryVerdict,
@@ -53,6 +54,7 @@ export class UserServiceReportsDestination implements OutboxDestination {
       idOf: (message) => (message.data as QuotaRestoreRequest).allocationId,
       send: (messages) =>
         this.quota.restoreBatch({ items: messages.map((message) => message.data as QuotaRestoreRequest) }),
+      answerOf: allocationItemAnswer,
       sendOne: (message) => verdictOfCall(() => this.call(message)),
       permanentErrors: PERMANENT_RESTORE_ERRORS,
     });

@@ -12,7 +12,7 @@ import { ProvidersRepository } from '../providers/providers.repository';
 import { RentalEnding } from '../rentals/rental-ending.service';
 import { RentalsRepository } from '../rentals/rentals.repository';
 import { PoolErrors } from './pool.errors';
-import { ProxiesRepository } from './proxies.repository';
+import { type PoolCensusRow, ProxiesRepository } from './proxies.repository';
 import { proxyResponse } from './proxy-response.mapper';
 
 /** An acquire can take a proxy between two tries only by racing each one; three lost races mean load. */
@@ -39,10 +39,7 @@ export class PoolService {
   }
 
   /** The pool per state and country with average quality, and the live rentals (metrics). */
-  async census(): Promise<{
-    rows: Awaited<ReturnType<ProxiesRepository['countByStateAndCountry']>>;
-    liveRentals: number;
-  }> {
+  async census(): Promise<{ rows: PoolCensusRow[]; liveRentals: number }> {
     const [rows, liveRentals] = await Promise.all([
       this.proxies.countByStateAndCountry(),
       this.rentalsRead.countLive(),

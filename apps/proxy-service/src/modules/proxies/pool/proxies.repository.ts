@@ -38,6 +38,14 @@ export const PROXIES = new TableMap<ProxyRecord>('proxies', {
   updatedAt: 'updated_at',
 });
 
+/** Proxies of one pool state and country, with their average quality. */
+export interface PoolCensusRow {
+  state: ProxyPoolState;
+  countryCode: string;
+  count: number;
+  averageQuality: number;
+}
+
 /** Why an insert did not add the proxy. */
 export type InsertOutcome = { inserted: ProxyRecord } | { refused: 'duplicate' | 'unknown_provider' };
 
@@ -149,9 +157,7 @@ export class ProxiesRepository {
   }
 
   /** Proxies per pool state and country, with their average quality score (metrics). */
-  countByStateAndCountry(): Promise<
-    Array<{ state: ProxyPoolState; countryCode: string; count: number; averageQuality: number }>
-  > {
+  countByStateAndCountry(): Promise<PoolCensusRow[]> {
     return this.sql.rows(
       `SELECT ${POOL_STATE_SQL} AS state, country_code AS "countryCode", count(*)::int AS count,
               avg(quality_score)::float8 AS "averageQuality"

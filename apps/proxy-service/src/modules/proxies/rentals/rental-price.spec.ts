@@ -1,18 +1,4 @@
-import { renterRate, rentalChargeMinor, rentalCostMicros } from './rental-price';
-
-describe('renterRate', () => {
-  it('adds the markup and never rounds below cost', () => {
-    expect(renterRate(1_000_000n, 30)).toBe(1_300_000n);
-    expect(renterRate(1n, 30)).toBe(2n);
-    expect(renterRate(0n, 30)).toBe(0n);
-    expect(renterRate(999_999_999_999n, 0)).toBe(999_999_999_999n);
-  });
-
-  it('refuses a negative cost or a fractional markup', () => {
-    expect(() => renterRate(-1n, 30)).toThrow(RangeError);
-    expect(() => renterRate(1n, 1.5)).toThrow(RangeError);
-  });
-});
+import { rentalChargeMinor, rentalCostMicros } from './rental-price';
 
 describe('rentalChargeMinor', () => {
   const rates = { perHourMicros: 1_300_000n, perGbMicros: 520_000_000n };

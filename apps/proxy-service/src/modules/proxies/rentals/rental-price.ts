@@ -9,17 +9,6 @@ export interface ProxyRates {
 }
 
 /**
- * What a renter pays per unit: the platform's cost plus the markup, rounded up to a whole
- * micro-unit so a price is never below cost.
- */
-export function renterRate(costMicros: bigint, markupPercent: number): bigint {
-  if (costMicros < 0n || !Number.isSafeInteger(markupPercent) || markupPercent < 0) {
-    throw new RangeError(`Invalid cost ${costMicros} or markup ${markupPercent}`);
-  }
-  return (costMicros * BigInt(100 + markupPercent) + 99n) / 100n;
-}
-
-/**
  * The charge, in whole minor units, of a rental of `seconds` that moved `bytes` (GB are 10^9
  * bytes, as vendors bill them): computed exactly as a fraction and rounded up once, so a charge is
  * never below its exact value, rounding costs at most one minor unit per rental, and an unused

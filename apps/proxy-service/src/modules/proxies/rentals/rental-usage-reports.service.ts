@@ -9,6 +9,7 @@ import {
 } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { ProviderVendors } from '../providers/provider-vendors.service';
+import type { ProxyProviderRecord } from '../providers/proxy-provider-record';
 import { ProvidersRepository } from '../providers/providers.repository';
 import { rentalChargeMinor } from './rental-price';
 import type { RentalRecord } from './rental-record';
@@ -53,9 +54,11 @@ export class RentalUsageReports {
   /** Reports up to one batch; answers how many rentals it reported. */
   async reportEnded(): Promise<number> {
     const ended = await this.usage.unreported(BATCH);
+    if (ended.length === 0) return 0;
+    const providers = new Map((await this.providers.list()).map((provider) => [provider.name, provider]));
     const charges = new Map<string, { rental: RentalRecord; charge: RentalCharge }>();
     for (const rental of ended) {
-      const bytes = await this.trafficOf(rental);
+      const bytes = await this.trafficOf(rental, providers.get(rental.provider));
       if (bytes === undefined) continue;
       const seconds = Math.floor((rental.endedAt!.getTime() - rental.startedAt.getTime()) / 1000);
       const chargedMinor = rentalChargeMinor(
@@ -84,8 +87,10 @@ export class RentalUsageReports {
   }
 
   /** Bytes the vendor reports for the rental, null when it does not report them, undefined on failure. */
-  private async trafficOf(rental: RentalRecord): Promise<bigint | null | undefined> {
-    const provider = await this.providers.findByName(rental.provider);
+  private async trafficOf(
+    rental: RentalRecord,
+    provider: ProxyProviderRecord | undefined,
+  ): Promise<bigint | null | undefined> {
     const vendor = provider ? this.vendors.of(provider) : null;
     if (!vendor || !rental.externalId) return null;
     try {

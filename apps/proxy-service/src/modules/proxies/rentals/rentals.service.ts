@@ -174,9 +174,8 @@ export class RentalsService {
 
   /** A rental may be bound only to its renter's active allocation (device-service's word, now). */
   private async checkAllocation(allocationId: string, userId: string): Promise<void> {
-    const allocation = await this.allocations.find(allocationId);
-    if (!allocation || allocation.userId !== userId) throw RentalErrors.allocationNotFound(allocationId);
-    if (allocation.status !== 'active')
-      throw RentalErrors.allocationNotActive(allocationId, allocation.status);
+    const status = await this.allocations.statusFor(allocationId, userId);
+    if (status === null) throw RentalErrors.allocationNotFound(allocationId);
+    if (status !== 'active') throw RentalErrors.allocationNotActive(allocationId, status);
   }
 }

@@ -12,6 +12,7 @@ import { SmsReceiveServiceConfig } from '../../../config/sms-receive-service.con
 import type { VendorMessage } from '../../../integrations/sms-vendor';
 import { extractCode } from '../messages/code-extractor';
 import { SmsProviderVendors } from '../providers/provider-vendors.service';
+import type { SmsProviderRecord } from '../providers/sms-provider-record';
 import { SmsProvidersRepository } from '../providers/sms-providers.repository';
 import { NumberEnding } from './number-ending.service';
 import { NumberEventsPublisher } from './number-events.publisher';
@@ -66,14 +67,14 @@ export class MessagePolling {
   /** One pass over up to SMS_POLL_BATCH_SIZE waiting numbers; answers how many were polled and got codes. */
   async pollDue(signal: AbortSignal): Promise<{ polled: number; codes: number }> {
     const due = await this.polling.claimDue(this.config.pollBatchSize);
+    const providers = await this.providers.byName();
     const outcomes = await mapInParallel(due, this.config.pollConcurrency, (number) =>
-      signal.aborted ? Promise.resolve(false) : this.pollOne(number),
+      signal.aborted ? Promise.resolve(false) : this.pollOne(number, providers.get(number.provider)),
     );
     return { polled: due.length, codes: outcomes.filter(Boolean).length };
   }
 
-  private async pollOne(number: SmsNumberRecord): Promise<boolean> {
-    const provider = await this.providers.findByName(number.provider);
+  private async pollOne(number: SmsNumberRecord, provider: SmsProviderRecord | undefined): Promise<boolean> {
     if (!provider) return false;
     let checked;
     try {

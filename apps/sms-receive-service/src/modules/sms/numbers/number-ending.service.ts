@@ -3,6 +3,7 @@ import type { SmsNumberEndReason } from '@cloudphone/contracts';
 import { afterCommit, MetricsService, TransactionRunner } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { SmsProviderVendors } from '../providers/provider-vendors.service';
+import type { SmsProviderRecord } from '../providers/sms-provider-record';
 import { SmsProvidersRepository } from '../providers/sms-providers.repository';
 import { NumberEventsPublisher } from './number-events.publisher';
 import { NumbersRepository } from './numbers.repository';
@@ -79,10 +80,7 @@ export class NumberEnding {
 
   /** Tells providers about ended numbers they were not told about yet; answers how many it settled. */
   async settlePending(limit: number): Promise<number> {
-    const pending = await this.numbers.unsettled(limit, SETTLE_ATTEMPTS);
-    let settled = 0;
-    for (const number of pending) settled += (await this.settle(number)) ? 1 : 0;
-    return settled;
+    return this.settleAll(await this.numbers.unsettled(limit, SETTLE_ATTEMPTS));
   }
 
   private async endAll(
@@ -117,13 +115,18 @@ export class NumberEnding {
     return ended;
   }
 
-  private async settleAll(numbers: SmsNumberRecord[]): Promise<void> {
-    for (const number of numbers) await this.settle(number);
+  /** Tells each number's provider, one after another; answers how many were told. */
+  private async settleAll(numbers: SmsNumberRecord[]): Promise<number> {
+    if (numbers.length === 0) return 0;
+    const providers = await this.providers.byName();
+    let settled = 0;
+    for (const number of numbers)
+      settled += (await this.settle(number, providers.get(number.provider))) ? 1 : 0;
+    return settled;
   }
 
   /** Tells the provider: finish a number that got its code, cancel (refund) any other. */
-  private async settle(number: SmsNumberRecord): Promise<boolean> {
-    const provider = await this.providers.findByName(number.provider);
+  private async settle(number: SmsNumberRecord, provider: SmsProviderRecord | undefined): Promise<boolean> {
     if (!provider) return false;
     try {
       const vendor = this.vendors.of(provider);

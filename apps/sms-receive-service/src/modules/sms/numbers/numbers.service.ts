@@ -169,9 +169,8 @@ export class NumbersService {
 
   /** A number may be bound only to its user's active allocation (device-service's word, now). */
   private async checkAllocation(allocationId: string, userId: string): Promise<void> {
-    const allocation = await this.allocations.find(allocationId);
-    if (!allocation || allocation.userId !== userId) throw NumberErrors.allocationNotFound(allocationId);
-    if (allocation.status !== 'active')
-      throw NumberErrors.allocationNotActive(allocationId, allocation.status);
+    const status = await this.allocations.statusFor(allocationId, userId);
+    if (status === null) throw NumberErrors.allocationNotFound(allocationId);
+    if (status !== 'active') throw NumberErrors.allocationNotActive(allocationId, status);
   }
 }

@@ -34,6 +34,11 @@ export class SmsProvidersRepository {
     return SMS_PROVIDERS.decodeAll(await this.sql.rows(`${SELECT} ORDER BY p.name`));
   }
 
+  /** Every provider by name: what a pass over many numbers looks their provider up in. */
+  async byName(): Promise<Map<string, SmsProviderRecord>> {
+    return new Map((await this.list()).map((provider) => [provider.name, provider]));
+  }
+
   /** Providers a rent may use now: enabled, healthy and not blocked. */
   async usable(): Promise<SmsProviderRecord[]> {
     return SMS_PROVIDERS.decodeAll(
@@ -43,11 +48,6 @@ export class SmsProvidersRepository {
 
   async findById(id: string): Promise<SmsProviderRecord | null> {
     const row = await this.sql.one<Record<string, unknown>>(`${SELECT} WHERE p.id = $1`, [id]);
-    return row ? SMS_PROVIDERS.decode(row) : null;
-  }
-
-  async findByName(name: string): Promise<SmsProviderRecord | null> {
-    const row = await this.sql.one<Record<string, unknown>>(`${SELECT} WHERE p.name = $1`, [name]);
     return row ? SMS_PROVIDERS.decode(row) : null;
   }
 
