@@ -43,3 +43,27 @@ function deepFreeze<T>(value: T): T {
   for (const child of Object.values(value)) deepFreeze(child);
   return value;
 }
+
+/** An entry ready to store: its text, the envelope a reader gets back, and its TTL. */
+export interface PreparedCacheEntry {
+  text: string;
+  envelope: CacheEnvelope;
+  ttlMs: number;
+}
+
+/**
+ * `value` as an entry of `ttlMs` shortened by up to `jitterPercent` (so entries stored together do
+ * not expire together). Throws TypeError when the value does not survive a JSON round trip.
+ */
+export function prepareCacheEntry(
+  value: unknown,
+  tags: readonly string[],
+  ttlMs: number,
+  jitterPercent: number,
+): PreparedCacheEntry {
+  const jittered = Math.max(1, ttlMs - Math.floor(Math.random() * ttlMs * (jitterPercent / 100)));
+  const text = encodeCacheEnvelope({ value, tags: [...tags], expiresAt: Date.now() + jittered });
+  const envelope = decodeCacheEnvelope(text);
+  if (!envelope) throw new TypeError('value does not survive a JSON round trip');
+  return { text, envelope, ttlMs: jittered };
+}

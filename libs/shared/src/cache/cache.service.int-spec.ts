@@ -174,6 +174,34 @@ describe('CacheService against real Redis', () => {
     expect(clusterWide.calls).toBe(1);
   });
 
+  it('with a lease, a replica that missed before another stored the value does not load it again', async () => {
+    const a = await replica();
+    const b = await replica();
+    // B's miss is read, then held until A has loaded, stored and let go of its lease.
+    const storeB = (
+      b.cache as unknown as { store: { readForLoad: (...args: unknown[]) => Promise<unknown> } }
+    ).store;
+    const readForLoad = storeB.readForLoad.bind(storeB);
+    let missRead!: () => void;
+    const missed = new Promise<void>((resolve) => (missRead = resolve));
+    let releaseB!: () => void;
+    const held = new Promise<void>((resolve) => (releaseB = resolve));
+    storeB.readForLoad = async (...args: unknown[]) => {
+      const read = await readForLoad(...args);
+      missRead();
+      await held;
+      return read;
+    };
+    const loaderA = countingLoader(() => 'v');
+    const loaderB = countingLoader(() => 'v');
+    const late = b.cache.wrap('lease:late-miss', loaderB, { ttlMs: 60000, lease: true });
+    await missed;
+    expect(await a.cache.wrap('lease:late-miss', loaderA, { ttlMs: 60000, lease: true })).toBe('v');
+    releaseB();
+    expect(await late).toBe('v');
+    expect(loaderA.calls + loaderB.calls).toBe(1);
+  });
+
   it('does not store a value loaded before an eviction that happened during the load', async () => {
     const a = await replica();
     const b = await replica();

@@ -1,40 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { MetricsService } from '../metrics/metrics.service';
 import { RedisCircuitBreaker } from '../redis/redis-circuit-breaker';
-import type { RedisConnectionManager } from '../redis/redis-connection.manager';
 import { cacheNameOf, sanitizeCacheKey } from './cache-key.template';
-import { type CacheEnvelope, decodeCacheEnvelope, encodeCacheEnvelope } from './cache-value.codec';
+import type { CacheServiceOptions, CacheSetOptions, CacheWrapOptions } from './cache.options';
+import {
+  type CacheEnvelope,
+  decodeCacheEnvelope,
+  prepareCacheEntry,
+  type PreparedCacheEntry,
+} from './cache-value.codec';
 import { CacheMetrics, type DroppedWriteReason } from './cache.metrics';
 import { LocalCacheTier } from './local-cache.tier';
 import { PendingEvictions } from './pending-evictions';
 import { FENCE_TTL_MS, type InvalidationMessage, type LoadFence, RedisCacheStore } from './redis-cache.store';
 
-export interface CacheSetOptions {
-  ttlMs: number;
-  tags?: readonly string[];
-}
-
-export interface CacheWrapOptions extends CacheSetOptions {
-  /** One loader across all replicas (a Redis lease) instead of one per process. */
-  lease?: boolean;
-}
-
-export interface CacheServiceOptions {
-  /** Namespaces the shared tier: services sharing a Redis never see each other's entries. */
-  serviceName: string;
-  /** null keeps the cache in-process only (COORDINATION_DRIVER=memory). */
-  redis: RedisConnectionManager | null;
-  metrics: MetricsService;
-  localMaxEntries: number;
-  localTtlMs: number;
-  ttlJitterPercent: number;
-  clusterSingleFlight: boolean;
-  leaseMs: number;
-  breakerFailureThreshold: number;
-  breakerOpenMs: number;
-}
+// The options live beside it (cache.options.ts) to keep this file to its job; callers import them here.
+export type { CacheServiceOptions, CacheSetOptions, CacheWrapOptions } from './cache.options';
 
 interface InFlightLoad {
   tags: readonly string[];
@@ -265,22 +247,35 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
     const token = randomUUID();
     const deadline = Date.now() + this.options.leaseMs;
     while (Date.now() < deadline && this.inFlight.get(key) === load) {
-      const acquired = await this.callRedis(name, 'lease', (store) =>
+      const lease = await this.callRedis(name, 'lease', (store) =>
         store.acquireLease(key, token, this.options.leaseMs),
       );
-      if (acquired === undefined) return {};
-      if (acquired) return { token };
+      if (lease === undefined) return {};
+      if (lease.acquired) return { token };
+      // Stored by the loader that held the lease, between our miss and this call.
+      const stored = this.storedHit(key, name, load, lease.text);
+      if (stored) return { envelope: stored };
       await sleep(LEASE_POLL_MS);
       const text = await this.callRedis(name, 'read', (store) => store.read(key));
       if (text === undefined) return {};
-      const envelope = text ? decodeCacheEnvelope(text) : undefined;
-      if (envelope) {
-        this.metrics.hit(name, 'redis');
-        if (this.inFlight.get(key) === load) this.keepLocally(key, envelope);
-        return { envelope };
-      }
+      const envelope = this.storedHit(key, name, load, text);
+      if (envelope) return { envelope };
     }
     return {};
+  }
+
+  /** The envelope another replica stored (counted as a Redis hit, kept locally), or undefined. */
+  private storedHit(
+    key: string,
+    name: string,
+    load: InFlightLoad,
+    text: string | null,
+  ): CacheEnvelope | undefined {
+    const envelope = text ? decodeCacheEnvelope(text) : undefined;
+    if (!envelope) return undefined;
+    this.metrics.hit(name, 'redis');
+    if (this.inFlight.get(key) === load) this.keepLocally(key, envelope);
+    return envelope;
   }
 
   private prepare(
@@ -288,16 +283,9 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
     value: unknown,
     tags: string[] | readonly string[],
     ttlMs: number,
-  ): { text: string; envelope: CacheEnvelope; ttlMs: number } | null {
-    const jittered = Math.max(
-      1,
-      ttlMs - Math.floor(Math.random() * ttlMs * (this.options.ttlJitterPercent / 100)),
-    );
+  ): PreparedCacheEntry | null {
     try {
-      const text = encodeCacheEnvelope({ value, tags: [...tags], expiresAt: Date.now() + jittered });
-      const envelope = decodeCacheEnvelope(text);
-      if (!envelope) throw new TypeError('value does not survive a JSON round trip');
-      return { text, envelope, ttlMs: jittered };
+      return prepareCacheEntry(value, tags, ttlMs, this.options.ttlJitterPercent);
     } catch (error) {
       this.metrics.droppedWrite(name, 'not_serialisable' satisfies DroppedWriteReason);
       this.logger.warn({ msg: 'value not cached: not JSON-serialisable', cache: name, error: String(error) });

@@ -62,6 +62,19 @@ redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 `;
 
+/**
+ * KEYS: value, lease. ARGV: token, ttlMs. Takes the load lease only while there is no value, in one
+ * step: the holder writes the value and drops its lease together, so a lease taken after a miss
+ * read earlier would otherwise load again what was just stored. Returns {1} taken, {0} held by
+ * another, or {2, value} when the value is there.
+ */
+export const CACHE_ACQUIRE_LEASE_SCRIPT = `
+local value = redis.call('GET', KEYS[1])
+if value then return {2, value} end
+if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return {1} end
+return {0}
+`;
+
 /** KEYS: lease. ARGV: token. Releases the lease only for its owner. */
 export const CACHE_RELEASE_LEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

@@ -1,5 +1,10 @@
 import type { RedisConnectionManager, RedisScript } from '../redis/redis-connection.manager';
-import { CACHE_EVICT_SCRIPT, CACHE_RELEASE_LEASE_SCRIPT, CACHE_WRITE_SCRIPT } from './redis-cache.scripts';
+import {
+  CACHE_EVICT_SCRIPT,
+  CACHE_ACQUIRE_LEASE_SCRIPT,
+  CACHE_RELEASE_LEASE_SCRIPT,
+  CACHE_WRITE_SCRIPT,
+} from './redis-cache.scripts';
 
 /** What one replica tells the others: drop these keys and tags, or everything (`all`). */
 export interface InvalidationMessage {
@@ -33,6 +38,7 @@ const SCAN_BATCH = 500;
 export class RedisCacheStore {
   private readonly writeScript: RedisScript;
   private readonly evictScript: RedisScript;
+  private readonly acquireLeaseScript: RedisScript;
   private readonly releaseLeaseScript: RedisScript;
   private readonly channel: string;
   private messageListener: ((channel: string, message: string) => void) | null = null;
@@ -45,6 +51,7 @@ export class RedisCacheStore {
   ) {
     this.writeScript = redis.defineScript('cacheWrite', CACHE_WRITE_SCRIPT);
     this.evictScript = redis.defineScript('cacheEvict', CACHE_EVICT_SCRIPT);
+    this.acquireLeaseScript = redis.defineScript('cacheAcquireLease', CACHE_ACQUIRE_LEASE_SCRIPT);
     this.releaseLeaseScript = redis.defineScript('cacheReleaseLease', CACHE_RELEASE_LEASE_SCRIPT);
     this.channel = redis.key('cache', namespace, 'invalidations');
   }
@@ -133,8 +140,17 @@ export class RedisCacheStore {
   }
 
   /** Tries to become the one replica loading `key`. */
-  async acquireLease(key: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.client.set(this.leaseKey(key), token, 'PX', ttlMs, 'NX')) === 'OK';
+  /** The load lease while the key has no value (`acquired`), or the value another loader stored. */
+  async acquireLease(
+    key: string,
+    token: string,
+    ttlMs: number,
+  ): Promise<{ acquired: boolean; text: string | null }> {
+    const [state, text] = (await this.acquireLeaseScript.run(
+      [this.valueKey(key), this.leaseKey(key)],
+      [token, String(ttlMs)],
+    )) as [number, string?];
+    return { acquired: state === 1, text: state === 2 ? (text ?? null) : null };
   }
 
   async releaseLease(key: string, token: string): Promise<void> {
