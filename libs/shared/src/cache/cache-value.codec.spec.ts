@@ -1,4 +1,4 @@
-import { decodeCacheEnvelope, encodeCacheEnvelope } from './cache-value.codec';
+import { decodeCacheEnvelope, encodeCacheEnvelope, prepareCacheEntry } from './cache-value.codec';
 
 function fail(what: string): never {
   throw new Error(`${what} was undefined`);
@@ -40,5 +40,21 @@ describe('cache value codec', () => {
     expect(decodeCacheEnvelope('null')).toBeUndefined();
     expect(decodeCacheEnvelope('{"x":1}')).toBeUndefined();
     expect(() => encodeCacheEnvelope({ value: undefined, tags: [], expiresAt: 1 })).toThrow(TypeError);
+  });
+
+  it('shortens each TTL by a random 0..jitter %, spread over that range, with the expiry to match', () => {
+    const before = Date.now();
+    const entries = Array.from({ length: 200 }, () => prepareCacheEntry('v', ['t'], 600, 20));
+    const ttls = entries.map((entry) => entry.ttlMs);
+    expect(Math.min(...ttls)).toBeGreaterThanOrEqual(480);
+    expect(Math.max(...ttls)).toBeLessThanOrEqual(600);
+    // 200 uniform draws over 120 ms: a spread under 60 ms has odds below 1e-50.
+    expect(Math.max(...ttls) - Math.min(...ttls)).toBeGreaterThanOrEqual(60);
+    for (const entry of entries) {
+      expect(entry.envelope.expiresAt - before).toBeGreaterThanOrEqual(entry.ttlMs);
+      expect(entry.envelope.expiresAt - Date.now()).toBeLessThanOrEqual(entry.ttlMs);
+    }
+    expect(prepareCacheEntry('v', [], 600, 0).ttlMs).toBe(600);
+    expect(() => prepareCacheEntry(undefined, [], 600, 20)).toThrow(TypeError);
   });
 });
