@@ -30,6 +30,7 @@ export { UsageRecordRequest } from './billing/usage-record-request.dto';
 export { UsageRecordResponse } from './billing/usage-record-response.dto';
 export { HTTP_HEADERS } from './common/http-headers';
 export { IdParams } from './common/id-params.dto';
+export { ToggleEnabledRequest } from './common/toggle-enabled-request.dto';
 export { CURRENCY_PATTERN } from './common/money';
 export type { PageResponse } from './common/page.response';
 export { SERVICE_CATALOG, SERVICE_NAMES, serviceVariablePrefix } from './common/service-catalog';

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  IsBoolean,
   IsIn,
   IsInt,
   IsString,
@@ -70,13 +69,6 @@ export class CreateProxyProviderRequest extends ProxyProviderFields {
 
 /** Body of admin `PUT /proxy/providers/:id`. */
 export class UpdateProxyProviderRequest extends ProxyProviderFields {}
-
-/** Body of admin `PATCH /proxy/providers/:id/toggle`. */
-export class ToggleProxyProviderRequest {
-  @ApiProperty()
-  @IsBoolean()
-  enabled!: boolean;
-}
 
 export class ProxyProviderResponse {
   @ApiProperty({ format: 'uuid' })

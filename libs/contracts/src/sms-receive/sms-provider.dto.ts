@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
 import { SMS_LIMITS, SMS_PROVIDER_KINDS, type SmsProviderKind } from './sms-attributes';
 
@@ -37,13 +37,6 @@ export class CreateSmsProviderRequest extends SmsProviderFields {
 
 /** Body of admin `PUT /sms/providers/:id`. */
 export class UpdateSmsProviderRequest extends SmsProviderFields {}
-
-/** Body of admin `PATCH /sms/providers/:id/toggle`. */
-export class ToggleSmsProviderRequest {
-  @ApiProperty()
-  @IsBoolean()
-  enabled!: boolean;
-}
 
 export class SmsProviderResponse {
   @ApiProperty({ format: 'uuid' })

@@ -7,7 +7,7 @@ import {
   ProxyProviderRankingResponse,
   ProxyProviderResponse,
   ProxyProviderTestResponse,
-  ToggleProxyProviderRequest,
+  ToggleEnabledRequest,
   UpdateProxyProviderRequest,
   IdParams,
 } from '@cloudphone/contracts';
@@ -79,7 +79,7 @@ export class ProvidersController {
   toggle(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParams,
-    @Body() request: ToggleProxyProviderRequest,
+    @Body() request: ToggleEnabledRequest,
   ): Promise<ProxyProviderResponse> {
     return this.providers.toggle(params.id, request.enabled, principal);
   }

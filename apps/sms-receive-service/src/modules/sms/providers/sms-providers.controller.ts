@@ -7,7 +7,7 @@ import {
   SmsProviderPerformanceResponse,
   SmsProviderResponse,
   SmsProviderTestResponse,
-  ToggleSmsProviderRequest,
+  ToggleEnabledRequest,
   UpdateSmsProviderRequest,
 } from '@cloudphone/contracts';
 import {
@@ -82,7 +82,7 @@ export class SmsProvidersController {
   toggle(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParams,
-    @Body() request: ToggleSmsProviderRequest,
+    @Body() request: ToggleEnabledRequest,
   ): Promise<SmsProviderResponse> {
     return this.providers.toggle(params.id, request.enabled, principal);
   }
