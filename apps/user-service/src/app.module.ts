@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DatabasePoolMonitorJob, InfrastructureModule } from '@cloudphone/shared';
+import { DatabasePoolMonitorJob, InfrastructureModule, PlatformClientsModule } from '@cloudphone/shared';
 import type { UserServiceConfig } from './config/user-service.config';
+import { AuditModule } from './modules/audit';
 import { AuthModule } from './modules/auth/auth.module';
 import { QuotasModule } from './modules/quotas/quotas.module';
 import { UsersModule } from './modules/users/users.module';
@@ -10,7 +11,15 @@ export class AppModule {
   static forRoot(config: UserServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot({ config }), UsersModule, AuthModule, QuotasModule],
+      imports: [
+        InfrastructureModule.forRoot({ config }),
+        // device-service's allocations, for quota reconciliation.
+        PlatformClientsModule.forRoot({ deviceServiceUrl: config.deviceServiceUrl }),
+        AuditModule,
+        UsersModule,
+        AuthModule,
+        QuotasModule,
+      ],
       providers: [DatabasePoolMonitorJob],
     };
   }

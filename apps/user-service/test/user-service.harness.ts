@@ -19,6 +19,7 @@ export interface RequestOptions {
   body?: unknown;
   /** Sent as is instead of JSON-encoding `body`. */
   rawBody?: string;
+  headers?: Record<string, string>;
 }
 
 /** The bootstrap admin every harness configures. */
@@ -77,7 +78,7 @@ export class UserServiceHarness {
     path: string,
     options: RequestOptions = {},
   ): Promise<HttpAnswer<T>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const response = await fetch(`${this.url}/${path.replace(/^\//, '')}`, { method, headers, body });

@@ -143,7 +143,7 @@ describe('user-service users and login', () => {
       expect(wrong.status).toBe(401);
       expect(withoutRequestId(unknown.body)).toEqual({
         code: 'INVALID_CREDENTIALS',
-        message: 'Invalid email or password',
+        message: 'Invalid email, username or password',
       });
       expect(withoutRequestId(wrong.body)).toEqual(withoutRequestId(unknown.body));
       expect(right.status).toBe(200);

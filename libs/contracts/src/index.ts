@@ -141,6 +141,21 @@ export { NOTIFICATION_ROUTES } from './notification/notification.routes';
 export { UnreadCountResponse } from './notification/unread-count-response.dto';
 export * from './proxy';
 export * from './sms-receive';
+export {
+  AcceptedResponse,
+  AccountEmailRequest,
+  ChangePasswordRequest,
+  RegisterRequest,
+  ResetPasswordRequest,
+  VerifyEmailRequest,
+} from './user/account-requests.dto';
+export {
+  ApiKeyIntrospectionRequest,
+  ApiKeyIntrospectionResponse,
+  ApiKeyResponse,
+  CreateApiKeyRequest,
+  CreatedApiKeyResponse,
+} from './user/api-key.dto';
 export { CreateUserRequest } from './user/create-user-request.dto';
 export { LoginRequest } from './user/login-request.dto';
 export { LoginResponse } from './user/login-response.dto';
@@ -161,8 +176,23 @@ export type { QuotaRestoreItemStatus } from './user/quota-restore-batch.dto';
 export { QuotaRestoreRequest } from './user/quota-restore-request.dto';
 export { QuotaUsageRequest } from './user/quota-usage-request.dto';
 export { UpdateUserRequest } from './user/update-user-request.dto';
-export { USER_STATUSES, USER_TIERS } from './user/user-attributes';
-export type { UserRole, UserStatus, UserTier } from './user/user-attributes';
+export {
+  API_KEY_PATTERN,
+  API_KEY_PREFIX,
+  API_KEY_SCOPE_AREAS,
+  API_KEY_SCOPES,
+  USER_FIELD_LIMITS,
+  USER_STATUSES,
+  USER_TIERS,
+} from './user/user-attributes';
+export type { ApiKeyScope, ApiKeyScopeArea, UserRole, UserStatus, UserTier } from './user/user-attributes';
+export {
+  LoginStatsDay,
+  LoginStatsResponse,
+  SECURITY_AUDIT_EVENTS,
+  SecurityAuditEventResponse,
+} from './user/security-audit.dto';
+export type { SecurityAuditEventName } from './user/security-audit.dto';
 export { UserQuotaResponse } from './user/user-quota-response.dto';
 export { UserResponse } from './user/user-response.dto';
 export { USER_ROUTES } from './user/user.routes';

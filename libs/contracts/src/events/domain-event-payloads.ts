@@ -22,6 +22,14 @@ import {
   UserSuspendedEventData,
   UserTierChangedEventData,
 } from './event-payloads';
+import {
+  UserEmailVerificationRequestedEventData,
+  UserLockedOutEventData,
+  UserPasswordChangedEventData,
+  UserPasswordResetRequestedEventData,
+  UserRegisteredEventData,
+  UserVerifiedEventData,
+} from './account-event-payloads';
 import { ProxyAcquiredEventData, ProxyReleasedEventData } from './proxy-event-payloads';
 import { SmsCodeReceivedEventData, SmsNumberExpiredEventData } from './sms-event-payloads';
 
@@ -60,6 +68,12 @@ export const DOMAIN_EVENT_PAYLOADS = {
   [DOMAIN_EVENTS.userDeleted]: { 1: UserDeletedEventData },
   [DOMAIN_EVENTS.userSuspended]: { 1: UserSuspendedEventData },
   [DOMAIN_EVENTS.userTierChanged]: { 1: UserTierChangedEventData },
+  [DOMAIN_EVENTS.userRegistered]: { 1: UserRegisteredEventData },
+  [DOMAIN_EVENTS.userVerified]: { 1: UserVerifiedEventData },
+  [DOMAIN_EVENTS.userEmailVerificationRequested]: { 1: UserEmailVerificationRequestedEventData },
+  [DOMAIN_EVENTS.userPasswordResetRequested]: { 1: UserPasswordResetRequestedEventData },
+  [DOMAIN_EVENTS.userPasswordChanged]: { 1: UserPasswordChangedEventData },
+  [DOMAIN_EVENTS.userLockedOut]: { 1: UserLockedOutEventData },
   [DOMAIN_EVENTS.allocationFailed]: { 1: AllocationFailedEventData },
   [DOMAIN_EVENTS.proxyAcquired]: { 1: ProxyAcquiredEventData },
   [DOMAIN_EVENTS.proxyReleased]: { 1: ProxyReleasedEventData },

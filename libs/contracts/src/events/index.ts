@@ -29,5 +29,13 @@ export {
   UserTierChangedEventData,
 } from './event-payloads';
 export type { AllocationEndReason } from './event-payloads';
+export {
+  UserEmailVerificationRequestedEventData,
+  UserLockedOutEventData,
+  UserPasswordChangedEventData,
+  UserPasswordResetRequestedEventData,
+  UserRegisteredEventData,
+  UserVerifiedEventData,
+} from './account-event-payloads';
 export { ProxyAcquiredEventData, ProxyReleasedEventData } from './proxy-event-payloads';
 export { SmsCodeReceivedEventData, SmsNumberExpiredEventData } from './sms-event-payloads';

@@ -4,12 +4,13 @@ import { OptionalField } from '../common/optional-field.decorator';
 import {
   USER_FIELD_LIMITS,
   USER_ROLES,
-  USER_STATUSES,
   USER_TIERS,
   type UserRole,
   type UserStatus,
   type UserTier,
 } from './user-attributes';
+
+const ADMIN_SETTABLE_STATUSES = ['active', 'suspended', 'deleted'] as const;
 
 /**
  * Body of admin `PATCH /users/:id`; at least one field. A tier change moves the user's quota limits
@@ -31,10 +32,11 @@ export class UpdateUserRequest {
   @IsIn(USER_TIERS)
   tier?: UserTier;
 
-  @ApiPropertyOptional({ enum: USER_STATUSES })
+  /** `pending` is only ever set by sign-up; an admin activating a pending user vouches for the email. */
+  @ApiPropertyOptional({ enum: ADMIN_SETTABLE_STATUSES })
   @OptionalField()
-  @IsIn(USER_STATUSES)
-  status?: UserStatus;
+  @IsIn(ADMIN_SETTABLE_STATUSES)
+  status?: Exclude<UserStatus, 'pending'>;
 
   @ApiPropertyOptional({ maxLength: USER_FIELD_LIMITS.displayNameMaxLength })
   @OptionalField()

@@ -12,6 +12,12 @@ export class UserResponse {
   @ApiProperty({ example: 'ada@example.com' })
   email!: string;
 
+  @ApiProperty({ nullable: true, type: String, example: 'ada' })
+  username!: string | null;
+
+  @ApiProperty({ description: 'Whether the user proved they own the email address' })
+  emailVerified!: boolean;
+
   @ApiProperty({ example: 'Ada Lovelace' })
   displayName!: string;
 

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { AppError, MetricsService, TokenService } from '@cloudphone/shared';
+import { AppError, MetricsService, TokenService, type TransactionRunner } from '@cloudphone/shared';
+import type { SecurityAuditService } from '../audit';
 import type { UserServiceConfig } from '../../config/user-service.config';
 import { PasswordHasher } from '../users/password-hasher.service';
 import type { UserWithPasswordHash } from '../users/user-record';
 import type { UsersService } from '../users/users.service';
+import type { AuthEventsPublisher } from './auth-events.publisher';
 import { AuthService } from './auth.service';
 
 const SECRETS = { jwt: 'j'.repeat(32), service: 's'.repeat(32) };
@@ -20,6 +22,10 @@ describe('AuthService.login', () => {
     id: randomUUID(),
     tenantId: 'acme',
     email: 'Ada@Example.com',
+    username: 'ada',
+    emailVerifiedAt: new Date(),
+    failedLoginCount: 0,
+    lockedUntil: null,
     displayName: 'Ada',
     passwordHash: await passwords.hash('right-password'),
     roles: ['user'],
@@ -48,9 +54,28 @@ describe('AuthService.login', () => {
   beforeEach(() => {
     stored = null;
     metrics = new MetricsService('user-service', 'test');
-    const users = { findForLogin: jest.fn(async () => stored) } as unknown as UsersService;
-    const config = { jwtExpiresInSeconds: 600 } as UserServiceConfig;
-    auth = new AuthService(users, passwords, tokens, config, metrics);
+    const users = {
+      findForLogin: jest.fn(async () => stored),
+      recordLoginFailure: jest.fn(async () => ({ lockedNow: false, lockedUntil: null })),
+      clearLoginFailures: jest.fn(async () => undefined),
+    } as unknown as UsersService;
+    const config = {
+      jwtExpiresInSeconds: 600,
+      loginMaxFailures: 5,
+      loginLockoutSeconds: 900,
+    } as UserServiceConfig;
+    const transactions = { run: (work: () => Promise<unknown>) => work() } as unknown as TransactionRunner;
+    const audit = { record: jest.fn(async () => undefined) } as unknown as SecurityAuditService;
+    auth = new AuthService(
+      users,
+      passwords,
+      tokens,
+      config,
+      transactions,
+      audit,
+      {} as AuthEventsPublisher,
+      metrics,
+    );
   });
 
   it('issues a user JWT with the configured lifetime and the public user', async () => {
@@ -84,7 +109,7 @@ describe('AuthService.login', () => {
     expect(unknown).toEqual({
       code: 'INVALID_CREDENTIALS',
       status: 401,
-      message: 'Invalid email or password',
+      message: 'Invalid email, username or password',
     });
     expect(wrong).toEqual(unknown);
     expect(dummy).toHaveBeenCalledTimes(1);

@@ -5,6 +5,8 @@ export interface UserRecord {
   id: string;
   tenantId: string;
   email: string;
+  username: string | null;
+  emailVerifiedAt: Date | null;
   displayName: string;
   roles: string[];
   tier: UserTier;
@@ -13,7 +15,9 @@ export interface UserRecord {
   updatedAt: Date;
 }
 
-/** A user with their password hash, read only to check a login. */
+/** A user with their password hash and lockout state, read only to check a login or password. */
 export interface UserWithPasswordHash extends UserRecord {
   passwordHash: string;
+  failedLoginCount: number;
+  lockedUntil: Date | null;
 }

@@ -7,6 +7,8 @@ export function toUserResponse(user: UserRecord): UserResponse {
     id: user.id,
     tenantId: user.tenantId,
     email: user.email,
+    username: user.username,
+    emailVerified: user.emailVerifiedAt !== null,
     displayName: user.displayName,
     roles: user.roles,
     tier: user.tier,

@@ -12,6 +12,7 @@ import {
   type Page,
   type Principal,
 } from '@cloudphone/shared';
+import { CurrentOrigin, type RequestOrigin } from '../audit';
 import { UserIdParams } from './dto/user-id.params';
 import { USERS_LIST_QUERY } from './users.list-query';
 import { UsersService } from './users.service';
@@ -62,7 +63,8 @@ export class UsersController {
     @CurrentPrincipal() principal: Principal,
     @Param() params: UserIdParams,
     @Body() request: UpdateUserRequest,
+    @CurrentOrigin() origin: RequestOrigin,
   ): Promise<UserResponse> {
-    return this.users.update(principal, params.id, request);
+    return this.users.update(principal, params.id, request, origin);
   }
 }

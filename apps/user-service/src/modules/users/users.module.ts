@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit';
 import { QuotasModule } from '../quotas';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { PasswordHasher } from './password-hasher.service';
@@ -9,7 +10,7 @@ import { UsersEventsPublisher } from './users-events.publisher';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [QuotasModule],
+  imports: [QuotasModule, AuditModule],
   controllers: [UsersController],
   providers: [
     UsersService,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppError, Principal, TransactionRunner } from '@cloudphone/shared';
+import type { SecurityAuditService } from '../audit';
 import type { QuotasService } from '../quotas/quotas.service';
 import type { PasswordHasher } from './password-hasher.service';
 import type { UsersRepository } from './users.repository';
@@ -21,6 +22,7 @@ describe('UsersService access rules', () => {
     {} as PasswordHasher,
     {} as QuotasService,
     {} as UsersEventsPublisher,
+    {} as SecurityAuditService,
   );
   const adminId = randomUUID();
   const admin: Principal = { kind: 'user', userId: adminId, roles: ['admin', 'user'], tenantId: 'default' };
