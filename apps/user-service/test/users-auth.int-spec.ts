@@ -188,6 +188,8 @@ describe('user-service users and login', () => {
         id: expect.any(String),
         tenantId: 'default',
         email,
+        username: null,
+        emailVerified: true,
         displayName: 'Ada',
         roles: ['user'],
         tier: 'free',

@@ -32,6 +32,6 @@ describe('UserMetricsJob', () => {
     expect(values).toContainEqual({ labels: { status: 'active', tier: 'pro' }, value: 2 });
     expect(values).toContainEqual({ labels: { status: 'suspended', tier: 'free' }, value: 1 });
     expect(values).toContainEqual({ labels: { status: 'deleted', tier: 'enterprise' }, value: 0 });
-    expect(values).toHaveLength(12);
+    expect(values).toHaveLength(16);
   });
 });
