@@ -219,7 +219,14 @@ describe('CRON_SCHEDULE_OVERRIDES', () => {
       'CRON_SCHEDULE_OVERRIDES names \\"device-metrics\\", which user-service has no cron job of',
     );
     const known = /its jobs are: ([\w, -]+)/.exec(output)?.[1].split(', ').sort();
-    expect(known).toEqual(['database-pool-monitor', 'events-housekeeping', 'user-metrics']);
+    expect(known).toEqual([
+      'database-pool-monitor',
+      'events-housekeeping',
+      'login-stats-refresh',
+      'partition-manager',
+      'quota-reconciliation',
+      'user-metrics',
+    ]);
   });
 
   it('stops the start on a malformed value, naming the variable and the problem', async () => {

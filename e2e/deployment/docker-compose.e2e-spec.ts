@@ -108,6 +108,13 @@ describe('docker-compose.dev.yml', () => {
       expect(new URL(environment.DATABASE_URL).pathname).toBe(`/${service.database}`);
       expect(config.multiInstanceSignal()).not.toBeNull();
 
+      // Every other service asks user-service about API keys, by Compose service name.
+      if (service.name !== SERVICE_CATALOG.user.name) {
+        const users = new URL(config.userServiceUrl ?? '');
+        expect(users.hostname).toBe(SERVICE_CATALOG.user.name);
+        expect(users.port).toBe(compose.services[SERVICE_CATALOG.user.name].environment?.PORT);
+      }
+
       // device-service reaches the services it calls by Compose service name, on the owner's port.
       if (service.name !== SERVICE_CATALOG.device.name) return;
       for (const [url, owner] of [

@@ -172,13 +172,16 @@ describe.each([
 
       // device-service reaches the services it calls by their Service's cluster DNS name and port,
       // which lead to the owner's pods.
+      // Every other service asks user-service about API keys the same way.
       const callees =
         service.name === SERVICE_CATALOG.device.name
           ? ([
               [config.userServiceUrl, SERVICE_CATALOG.user],
               [config.billingServiceUrl, SERVICE_CATALOG.billing],
             ] as const)
-          : [];
+          : service.name === SERVICE_CATALOG.user.name
+            ? []
+            : ([[config.userServiceUrl, SERVICE_CATALOG.user]] as const);
       for (const [url, owner] of callees) {
         const target = new URL(url ?? '');
         const [kubernetesService] = rendered.of<IService>('Service', target.hostname);

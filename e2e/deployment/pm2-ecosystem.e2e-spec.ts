@@ -111,9 +111,13 @@ describe('ecosystem.config.js', () => {
       DEVICE_SERVICE_URL: 'https://devices.internal',
     };
     const callees: Record<string, string[]> = {
+      [SERVICE_CATALOG.user.name]: ['DEVICE_SERVICE_URL'],
       [SERVICE_CATALOG.device.name]: ['BILLING_SERVICE_URL', 'USER_SERVICE_URL'],
       [SERVICE_CATALOG.proxy.name]: ['BILLING_SERVICE_URL', 'DEVICE_SERVICE_URL', 'USER_SERVICE_URL'],
-      [SERVICE_CATALOG.smsReceive.name]: ['BILLING_SERVICE_URL', 'DEVICE_SERVICE_URL'],
+      [SERVICE_CATALOG.smsReceive.name]: ['BILLING_SERVICE_URL', 'DEVICE_SERVICE_URL', 'USER_SERVICE_URL'],
+      // API keys are verified with user-service by every other service.
+      [SERVICE_CATALOG.billing.name]: ['USER_SERVICE_URL'],
+      [SERVICE_CATALOG.notification.name]: ['USER_SERVICE_URL'],
     };
     for (const app of loadEcosystem({ ...SECRETS, ...urls, USER_SERVICE_PORT: '41001' })) {
       const given = Object.keys(app.env).filter((name) => name.endsWith('_SERVICE_URL'));

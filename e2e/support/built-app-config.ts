@@ -5,8 +5,9 @@ import { envVariableSpecs, loadConfig, type PlatformServiceConfig } from '@cloud
 import { repositoryRoot } from '@cloudphone/shared/testing';
 
 type BuiltServiceConfig = Pick<PlatformServiceConfig, 'multiInstanceSignal' | 'trustProxy'> & {
-  /** device-service's own settings (its quota and billing clients); other services have none. */
+  /** Every service's (where API keys are verified; device-service's quota client too). */
   userServiceUrl?: string;
+  /** device-service's own setting (its billing client); other services have none. */
   billingServiceUrl?: string;
 };
 

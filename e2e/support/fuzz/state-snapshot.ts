@@ -54,6 +54,12 @@ return out`;
 const UNDELIVERED_SQL = `SELECT NULL AS name, count(*)::text AS state FROM outbox
   WHERE sent_at IS NULL AND rejected_at IS NULL AND attempts = 0`;
 
+/** user-service's lockout state, which failed password checks change (see `open`). */
+const LOCKOUT_COLUMNS = 'failed_login_count,locked_until';
+
+/** Rate-limit counters count refused requests too, on purpose: bad input spends a budget as well. */
+const RATE_LIMIT_KEY = /:ratelimit:/;
+
 interface Database {
   service: string;
   client: Client;
@@ -86,18 +92,19 @@ export class StateSnapshots {
       Object.entries(databaseUrls).map(async ([service, url]): Promise<Database> => {
         const client = new Client({ connectionString: url });
         await client.connect();
-        // The security audit log is left out: recording a refused login is the point of it, the
-        // one write a refusal makes by design (user-service README, Audit log).
+        // Left out, as the writes a refusal makes by design (user-service README, Audit log and
+        // Lockout): the security audit log, whose point is recording refused logins, and below the
+        // failed-login counter of users, which a wrong current password at change-password counts.
         const tables = await client.query<{ name: string }>(
           `SELECT table_name AS name FROM information_schema.tables
             WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'
               AND table_name NOT LIKE 'security\\_audit\\_events%'
             ORDER BY table_name`,
         );
-        const digests = tables.rows.map(
-          ({ name }) =>
-            `SELECT '${name}' AS name, count(*)::text || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS state FROM "${name}" t`,
-        );
+        const digests = tables.rows.map(({ name }) => {
+          const row = name === 'users' ? `(to_jsonb(t) - '{${LOCKOUT_COLUMNS}}'::text[])::text` : 't::text';
+          return `SELECT '${name}' AS name, count(*)::text || ':' || md5(coalesce(string_agg(${row}, '|' ORDER BY ${row}), '')) AS state FROM "${name}" t`;
+        });
         // The outbox rows still to deliver ride along as the row without a name: no extra round trip.
         if (tables.rows.some(({ name }) => name === 'outbox')) digests.push(UNDELIVERED_SQL);
         return { service, client, sql: digests.join(' UNION ALL ') };
@@ -164,6 +171,7 @@ export class StateSnapshots {
     const reply = (await this.redis.eval(KEY_STATES_SCRIPT, 0, this.redisPattern)) as Array<string | number>;
     const states: Array<[string, string]> = [];
     for (let index = 0; index < reply.length; index += 2) {
+      if (RATE_LIMIT_KEY.test(String(reply[index]))) continue;
       const ttl = Number(reply[index + 1]);
       states.push([`redis ${reply[index]}`, ttl >= 0 ? EXPIRING : 'kept']);
     }

@@ -146,10 +146,8 @@ export class DeviceServiceConfig extends PlatformServiceConfig {
   accessPublicUrl!: string;
 
   // Platform services (src/integrations/platform-services): where the typed domain clients call
-  // and what a check does when its target is unavailable.
-  @EnvUrl('USER_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30001' })
-  userServiceUrl!: string;
-
+  // and what a check does when its target is unavailable. USER_SERVICE_URL (userServiceUrl) is a
+  // shared setting (AuthConfig): every service asks user-service about API keys.
   @EnvUrl('BILLING_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30005' })
   billingServiceUrl!: string;
 

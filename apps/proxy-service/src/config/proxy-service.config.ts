@@ -7,12 +7,10 @@ export class ProxyServiceConfig extends PlatformServiceConfig {
   @EnvInteger('PORT', { default: SERVICE_CATALOG.proxy.port, min: 0, max: 65535 })
   port!: number;
 
-  // Platform services: where rentals are checked against allocations and users, and charged.
+  // Platform services: where rentals are checked against allocations and users (USER_SERVICE_URL,
+  // userServiceUrl, is a shared setting: AuthConfig), and charged.
   @EnvUrl('DEVICE_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30002' })
   deviceServiceUrl!: string;
-
-  @EnvUrl('USER_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30001' })
-  userServiceUrl!: string;
 
   @EnvUrl('BILLING_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30005' })
   billingServiceUrl!: string;

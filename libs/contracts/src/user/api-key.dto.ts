@@ -18,7 +18,8 @@ export class CreateApiKeyRequest {
   @ApiProperty({ example: 'ci-farm', maxLength: 100 })
   @IsString()
   @Length(1, 100)
-  @Matches(/^[^\u0000-\u001f\u007f]+$/, { message: 'name must not contain control characters' })
+  // \P{Cc}: no control character (NUL, tabs, newlines, DEL, C1) in a name that lists and logs show.
+  @Matches(/^\P{Cc}+$/u, { message: 'name must not contain control characters' })
   name!: string;
 
   @ApiProperty({ enum: API_KEY_SCOPES, isArray: true, example: ['scheduler:write', 'billing:read'] })

@@ -6,6 +6,11 @@ export interface UserPrincipal {
   userId: string;
   roles: string[];
   tenantId: string | null;
+  /**
+   * Set when the request came with an API key instead of a JWT: the key acts as its owner, without
+   * the admin role, and only on routes whose area its scopes cover (@ApiKeyScope).
+   */
+  apiKey?: { id: string; scopes: readonly string[] };
 }
 
 export interface ServicePrincipal {

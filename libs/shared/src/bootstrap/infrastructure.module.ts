@@ -1,6 +1,14 @@
-import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  type InjectionToken,
+  Module,
+  type ModuleMetadata,
+  type Provider,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { EventPayloadClasses } from '@cloudphone/contracts';
+import { API_KEY_VERIFIER } from '../auth/api-key-verifier';
 import { AuthenticationGuard } from '../auth/authentication.guard';
 import { TokenService } from '../auth/token.service';
 import { CacheModule } from '../cache/cache.module';
@@ -14,7 +22,9 @@ import { EventsModule } from '../events/events.module';
 import { HealthController } from './health.controller';
 import { HealthService } from '../health/health.service';
 import { HttpClientModule } from '../http/http-client.module';
+import { HttpClientRegistry } from '../http/http-client.registry';
 import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
+import { remoteApiKeyVerifier } from '../platform-clients/api-key-introspection.client';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
@@ -32,6 +42,11 @@ export interface InfrastructureModuleOptions {
    * publisher and the consumer accept for types that are not domain events (e.g. in tests).
    */
   eventPayloads?: EventPayloadClasses;
+  /**
+   * Verifies API keys in this process instead of asking user-service over HTTP: for user-service
+   * itself, which owns the keys. `useExisting` names an ApiKeyVerifier exported by one of `imports`.
+   */
+  localApiKeyVerifier?: { imports: NonNullable<ModuleMetadata['imports']>; useExisting: InjectionToken };
 }
 
 /**
@@ -43,7 +58,12 @@ export interface InfrastructureModuleOptions {
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forRoot({ config, clock, eventPayloads }: InfrastructureModuleOptions): DynamicModule {
+  static forRoot({
+    config,
+    clock,
+    eventPayloads,
+    localApiKeyVerifier,
+  }: InfrastructureModuleOptions): DynamicModule {
     const providers: Provider[] = [
       { provide: BaseServiceConfig, useValue: config },
       // Each capability injects its own slice; they are all this one object.
@@ -85,6 +105,14 @@ export class InfrastructureModule {
       },
       { provide: HealthService, useFactory: () => new HealthService(config.healthCheckTimeoutMs) },
       InfrastructureLifecycle,
+      localApiKeyVerifier
+        ? { provide: API_KEY_VERIFIER, useExisting: localApiKeyVerifier.useExisting }
+        : {
+            provide: API_KEY_VERIFIER,
+            inject: [HttpClientRegistry, MetricsService],
+            useFactory: (registry: HttpClientRegistry, metrics: MetricsService) =>
+              remoteApiKeyVerifier(registry, metrics, config),
+          },
       { provide: APP_GUARD, useClass: AuthenticationGuard },
       // After authentication, so limits `by: 'user'` see the principal.
       { provide: APP_GUARD, useClass: RateLimitGuard },
@@ -105,6 +133,7 @@ export class InfrastructureModule {
         CacheModule,
         RateLimitModule,
         CoordinationModule.forRoot({ config, clock }),
+        ...(localApiKeyVerifier?.imports ?? []),
       ],
       controllers: [HealthController, MetricsController],
       providers,

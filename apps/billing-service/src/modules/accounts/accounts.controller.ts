@@ -11,6 +11,7 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiKeyScope,
   ApiListQuery,
   CurrentPrincipal,
   ListQueryParam,
@@ -27,6 +28,7 @@ import { UserIdParams } from './dto/user-id-params.dto';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
+@ApiKeyScope('billing')
 @Controller()
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}

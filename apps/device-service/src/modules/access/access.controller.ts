@@ -1,13 +1,14 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DEVICE_ROUTES, DeviceAccessResponse } from '@cloudphone/contracts';
-import { CurrentPrincipal, type Principal, Public } from '@cloudphone/shared';
+import { ApiKeyScope, CurrentPrincipal, type Principal, Public } from '@cloudphone/shared';
 import type { Response } from 'express';
 import { DeviceIdParams } from '../devices';
 import { AccessErrors } from './access.errors';
 import { DeviceAccess } from './device-access.service';
 
 @ApiTags('access')
+@ApiKeyScope('devices')
 @Controller()
 export class AccessController {
   constructor(private readonly access: DeviceAccess) {}

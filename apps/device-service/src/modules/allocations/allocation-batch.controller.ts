@@ -10,12 +10,13 @@ import {
   DEVICE_ROUTES,
   HTTP_HEADERS,
 } from '@cloudphone/contracts';
-import { CurrentPrincipal, type Principal } from '@cloudphone/shared';
+import { ApiKeyScope, CurrentPrincipal, type Principal } from '@cloudphone/shared';
 import { AllocationBatchUseCase } from './allocation-batch.use-case';
 
 /** The batch calls: 200 with one result per item, in request order, whatever each item's outcome. */
 @ApiTags('scheduler')
 @ApiBearerAuth()
+@ApiKeyScope('scheduler')
 @Controller()
 export class AllocationBatchController {
   constructor(private readonly batch: AllocationBatchUseCase) {}
@@ -61,6 +62,7 @@ export class AllocationBatchController {
 
   @Post(DEVICE_ROUTES.queryBatch)
   @HttpCode(200)
+  @ApiKeyScope('scheduler', 'read')
   @ApiOperation({ summary: 'The live allocations of 1–100 users (admin, service; a user only themself)' })
   @ApiOkResponse({ type: BatchQueryResponse })
   query(

@@ -7,7 +7,7 @@ import {
   ExtendInfoResponse,
   HTTP_HEADERS,
 } from '@cloudphone/contracts';
-import { CurrentPrincipal, type Principal } from '@cloudphone/shared';
+import { ApiKeyScope, CurrentPrincipal, type Principal } from '@cloudphone/shared';
 import type { Response } from 'express';
 import { REPLAYED_HEADER } from './allocations.controller';
 import { AllocationIdParams } from './dto/allocation-id.params';
@@ -15,6 +15,7 @@ import { ExtendAllocationUseCase } from './extend-allocation.use-case';
 
 @ApiTags('scheduler')
 @ApiBearerAuth()
+@ApiKeyScope('scheduler')
 @Controller()
 export class AllocationExtensionsController {
   constructor(private readonly extendAllocation: ExtendAllocationUseCase) {}

@@ -21,6 +21,7 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiKeyScope,
   ApiListQuery,
   CurrentPrincipal,
   ListQueryParam,
@@ -45,6 +46,7 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
 @ApiTags('scheduler')
 @ApiBearerAuth()
+@ApiKeyScope('scheduler')
 @Controller()
 export class AllocationsController {
   constructor(

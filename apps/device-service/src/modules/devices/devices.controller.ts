@@ -11,6 +11,7 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiKeyScope,
   ApiListQuery,
   CurrentPrincipal,
   ListQueryParam,
@@ -26,6 +27,7 @@ import { DevicesService } from './devices.service';
 
 @ApiTags('devices')
 @ApiBearerAuth()
+@ApiKeyScope('devices')
 @Controller()
 export class DevicesController {
   constructor(

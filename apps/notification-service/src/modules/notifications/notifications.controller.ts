@@ -7,6 +7,7 @@ import {
   UnreadCountResponse,
 } from '@cloudphone/contracts';
 import {
+  ApiKeyScope,
   ApiListQuery,
   CurrentPrincipal,
   ListQueryParam,
@@ -23,6 +24,7 @@ const notificationId = new ParseUUIDPipe({ exceptionFactory: () => NotificationE
 
 @ApiTags('notifications')
 @ApiBearerAuth()
+@ApiKeyScope('notifications')
 @Controller()
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}

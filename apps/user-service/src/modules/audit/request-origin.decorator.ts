@@ -10,12 +10,22 @@ export interface RequestOrigin {
 
 const USER_AGENT_MAX_LENGTH = 256;
 
+/** Drops C0 control characters and DEL (a NUL byte, for one, is refused by a Postgres text column). */
+function printable(text: string): string {
+  let kept = '';
+  for (const character of text) {
+    const code = character.charCodeAt(0);
+    if (code >= 0x20 && code !== 0x7f) kept += character;
+  }
+  return kept;
+}
+
 export function requestOriginOf(request: Request): RequestOrigin {
   const agent = request.header('user-agent');
   return {
     ip: request.ip ?? null,
     // Truncated, and stripped of control characters, so a hostile header cannot break a log line.
-    userAgent: agent ? agent.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, USER_AGENT_MAX_LENGTH) : null,
+    userAgent: agent ? printable(agent).slice(0, USER_AGENT_MAX_LENGTH) : null,
   };
 }
 

@@ -4,7 +4,7 @@ import { type Principal, TransactionRunner } from '@cloudphone/shared';
 import { UserServiceConfig } from '../../config/user-service.config';
 import { type RequestOrigin, SecurityAuditService } from '../audit';
 import { PasswordHasher, UsersService } from '../users';
-import { hashToken, issueToken } from './account-token';
+import { hashToken, issueToken, retryAfterSeconds } from './account-token';
 import { AccountTokensRepository } from './account-tokens.repository';
 import { AuthErrors } from './auth.errors';
 import { AuthEventsPublisher } from './auth-events.publisher';
@@ -36,6 +36,9 @@ export class PasswordService {
     if (principal.kind !== 'user' || principal.apiKey) throw AuthErrors.userTokenRequired();
     const user = await this.users.findForLogin({ id: principal.userId });
     if (!user || user.status === 'deleted') throw AuthErrors.userTokenRequired();
+    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+      throw AuthErrors.accountLocked(retryAfterSeconds(user.lockedUntil));
+    }
     if (!(await this.passwords.verify(request.currentPassword, user.passwordHash))) {
       await this.transactions.run(async () => {
         await this.users.recordLoginFailure(

@@ -14,6 +14,7 @@ import {
 } from '@cloudphone/contracts';
 import {
   ADMIN_ROLE,
+  ApiKeyScope,
   CurrentPrincipal,
   type Principal,
   RequireRoles,
@@ -30,6 +31,7 @@ export class QuotasController {
 
   @Post(USER_ROUTES.quotaCheck)
   @HttpCode(200)
+  @ApiKeyScope('account', 'read')
   @ApiOperation({ summary: 'Would this allocation fit the quota? Read-only (services, admins, the user)' })
   @ApiOkResponse({ type: QuotaCheckResponse })
   check(
@@ -67,6 +69,7 @@ export class QuotasController {
   }
 
   @Get(USER_ROUTES.quota)
+  @ApiKeyScope('account')
   @ApiOperation({ summary: "A user's limits and usage (services, admins, the user)" })
   @ApiOkResponse({ type: UserQuotaResponse })
   get(

@@ -4,6 +4,7 @@ import { CreateUserRequest, UpdateUserRequest, USER_ROUTES, UserResponse } from 
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiKeyScope,
   ApiListQuery,
   CurrentPrincipal,
   ListQueryParam,
@@ -42,6 +43,7 @@ export class UsersController {
 
   // Declared before users/:id so that "me" is not read as an id.
   @Get(USER_ROUTES.me)
+  @ApiKeyScope('account')
   @ApiOperation({ summary: "The caller's own profile" })
   @ApiOkResponse({ type: UserResponse })
   me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
@@ -49,6 +51,7 @@ export class UsersController {
   }
 
   @Get(USER_ROUTES.user)
+  @ApiKeyScope('account')
   @ApiOperation({ summary: 'One user (admin, services, or the user themself)' })
   @ApiOkResponse({ type: UserResponse })
   get(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams): Promise<UserResponse> {

@@ -16,6 +16,7 @@ import {
   QueueStatsResponse,
 } from '@cloudphone/contracts';
 import {
+  ApiKeyScope,
   ApiListQuery,
   CurrentPrincipal,
   type ListQuery,
@@ -32,6 +33,7 @@ import { QueueUseCase } from './queue.use-case';
 // `queue/stats` is declared before `queue/:id`, so it is matched first.
 @ApiTags('scheduler')
 @ApiBearerAuth()
+@ApiKeyScope('scheduler')
 @Controller()
 export class QueueController {
   constructor(private readonly queue: QueueUseCase) {}

@@ -19,6 +19,7 @@ import {
   UpdateReservationRequest,
 } from '@cloudphone/contracts';
 import {
+  ApiKeyScope,
   ApiListQuery,
   CurrentPrincipal,
   type ListQuery,
@@ -37,6 +38,7 @@ import { RESERVATIONS_LIST_QUERY } from './reservations.list-query';
 
 @ApiTags('scheduler')
 @ApiBearerAuth()
+@ApiKeyScope('scheduler')
 @Controller()
 export class ReservationsController {
   constructor(
@@ -85,6 +87,7 @@ export class ReservationsController {
 
   @Post(DEVICE_ROUTES.reservationCheckConflict)
   @HttpCode(200)
+  @ApiKeyScope('scheduler', 'read')
   @ApiOperation({ summary: 'Would a booking of this slot get a device? Holds nothing' })
   @ApiOkResponse({ type: CheckReservationConflictResponse })
   checkConflict(@Body() request: CheckReservationConflictRequest): Promise<CheckReservationConflictResponse> {

@@ -13,6 +13,7 @@ import {
 } from '@cloudphone/contracts';
 import {
   AllowServiceTokens,
+  ApiKeyScope,
   ApiListQuery,
   CurrentPrincipal,
   type ListQuery,
@@ -31,6 +32,7 @@ import { RentalsService } from './rentals.service';
 @ApiTags('proxy rentals')
 @ApiBearerAuth()
 @AllowServiceTokens()
+@ApiKeyScope('proxy')
 @Controller()
 export class RentalsController {
   constructor(private readonly rentals: RentalsService) {}

@@ -9,6 +9,7 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiKeyScope,
   ApiListQuery,
   CurrentPrincipal,
   type ListQuery,
@@ -27,6 +28,7 @@ import { MessagesService } from './messages.service';
 @ApiTags('sms messages')
 @ApiBearerAuth()
 @AllowServiceTokens()
+@ApiKeyScope('sms')
 @Controller()
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}

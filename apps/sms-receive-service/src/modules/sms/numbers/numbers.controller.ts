@@ -13,6 +13,7 @@ import {
 } from '@cloudphone/contracts';
 import {
   AllowServiceTokens,
+  ApiKeyScope,
   ApiListQuery,
   CurrentPrincipal,
   type ListQuery,
@@ -26,6 +27,7 @@ import { NumbersService } from './numbers.service';
 @ApiTags('sms numbers')
 @ApiBearerAuth()
 @AllowServiceTokens()
+@ApiKeyScope('sms')
 @Controller()
 export class NumbersController {
   constructor(private readonly numbers: NumbersService) {}
