@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { IsString, Length, Matches } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
+import { CreateUserRequest } from './create-user-request.dto';
 import { USER_FIELD_LIMITS } from './user-attributes';
 
 const password = () => ({
@@ -10,22 +11,11 @@ const password = () => ({
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,128}$/;
 
 /** Body of `POST /auth/register`: a pending account until the emailed token is redeemed. */
-export class RegisterRequest {
-  @ApiProperty({ example: 'ada@example.com', maxLength: USER_FIELD_LIMITS.emailMaxLength })
-  @IsEmail()
-  @MaxLength(USER_FIELD_LIMITS.emailMaxLength)
-  email!: string;
-
-  @ApiProperty(password())
-  @IsString()
-  @Length(USER_FIELD_LIMITS.passwordMinLength, USER_FIELD_LIMITS.passwordMaxLength)
-  password!: string;
-
-  @ApiProperty({ example: 'Ada Lovelace', maxLength: USER_FIELD_LIMITS.displayNameMaxLength })
-  @IsString()
-  @Length(1, USER_FIELD_LIMITS.displayNameMaxLength)
-  displayName!: string;
-
+export class RegisterRequest extends PickType(CreateUserRequest, [
+  'email',
+  'password',
+  'displayName',
+] as const) {
   @ApiPropertyOptional({ example: 'ada', pattern: USER_FIELD_LIMITS.usernamePattern.source })
   @OptionalField()
   @IsString()
@@ -42,12 +32,7 @@ export class VerifyEmailRequest {
 }
 
 /** Body of `POST /auth/verify-email/resend` and `POST /auth/forgot-password`. */
-export class AccountEmailRequest {
-  @ApiProperty({ example: 'ada@example.com' })
-  @IsEmail()
-  @MaxLength(USER_FIELD_LIMITS.emailMaxLength)
-  email!: string;
-}
+export class AccountEmailRequest extends PickType(CreateUserRequest, ['email'] as const) {}
 
 /** Body of `POST /auth/reset-password`. */
 export class ResetPasswordRequest extends VerifyEmailRequest {

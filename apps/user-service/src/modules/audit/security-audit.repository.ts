@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { SecurityAuditEventName } from '@cloudphone/contracts';
 import { findPage, type ListQuery, type Page, SqlClient, TableMap } from '@cloudphone/shared';
 import type { LoginStatsRow, SecurityAuditRecord } from './security-audit-record';
 import { LOGIN_EVENTS } from './security-audit.list-query';
@@ -15,14 +14,8 @@ const EVENTS = new TableMap<SecurityAuditRecord>('security_audit_events', {
   details: 'details',
 });
 
-export interface NewSecurityAuditEvent {
-  event: SecurityAuditEventName;
-  userId: string | null;
-  actor: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  details: Record<string, unknown>;
-}
+/** A row to write: the database gives it its id and time. */
+export type NewSecurityAuditEvent = Omit<SecurityAuditRecord, 'id' | 'occurredAt'>;
 
 /**
  * The month-partitioned `security_audit_events` (migration 0004): writes, the admin and self-service
