@@ -111,7 +111,8 @@ describe('API keys accepted through user-service introspection over HTTP', () =>
           API_KEY_INVALID_CACHE_TTL_MS: String(INVALID_TTL_MS),
           HTTP_CLIENT_MAX_RETRIES: '1',
           HTTP_CLIENT_BACKOFF_BASE_MS: '5',
-          HTTP_CLIENT_ATTEMPT_TIMEOUT_MS: '300',
+          // Room for a busy machine: the down cases below fail by a refused connection, not by timing out.
+          HTTP_CLIENT_ATTEMPT_TIMEOUT_MS: '3000',
         },
       }),
     );
