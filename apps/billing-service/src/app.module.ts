@@ -3,6 +3,9 @@ import { DatabasePoolMonitorJob, InfrastructureModule } from '@cloudphone/shared
 import type { BillingServiceConfig } from './config/billing-service.config';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ChargesModule } from './modules/charges/charges.module';
+import { InvoicesModule } from './modules/invoices/invoices.module';
+import { CouponsModule } from './modules/coupons/coupons.module';
+import { PaymentsModule } from './modules/payments/payments.module';
 import { PricingModule } from './modules/pricing/pricing.module';
 import { UsageModule } from './modules/usage/usage.module';
 
@@ -17,6 +20,9 @@ export class AppModule {
         PricingModule,
         UsageModule,
         ChargesModule,
+        InvoicesModule,
+        CouponsModule,
+        PaymentsModule,
       ],
       providers: [DatabasePoolMonitorJob],
     };

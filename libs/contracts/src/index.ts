@@ -3,9 +3,55 @@ export { BalanceCheckRequest } from './billing/balance-check-request.dto';
 export { BalanceCheckResponse } from './billing/balance-check-response.dto';
 export { BillingAccountResponse } from './billing/billing-account-response.dto';
 export { BILLING_FIELD_MAX, USAGE_BATCH_MAX_ITEMS } from './billing/billing-limits';
+export { INVOICE_LINE_KINDS, INVOICE_PERIOD_PATTERN, INVOICE_STATUSES } from './billing/invoice-attributes';
+export type { InvoiceLineKind, InvoiceStatus } from './billing/invoice-attributes';
+export { InvoiceExportQuery } from './billing/invoice-export-query.dto';
+export { InvoiceDetailResponse, InvoiceLineResponse, InvoiceResponse } from './billing/invoice-response.dto';
+export {
+  COUPON_AMOUNT_PATTERN,
+  COUPON_CODE_PATTERN,
+  COUPON_KINDS,
+  COUPON_LIMITS,
+  COUPON_MIN_AMOUNT_PATTERN,
+  COUPON_REDEMPTION_STATUSES,
+  COUPON_SETTABLE_STATUSES,
+  COUPON_STATUSES,
+} from './billing/coupon-attributes';
+export type {
+  CouponKind,
+  CouponRedemptionStatus,
+  CouponSettableStatus,
+  CouponStatus,
+} from './billing/coupon-attributes';
+export {
+  CreateCouponRequest,
+  UpdateCouponRequest,
+  ValidateCouponRequest,
+} from './billing/coupon-requests.dto';
+export {
+  CouponDetailResponse,
+  CouponRedemptionCounts,
+  CouponResponse,
+  CouponValidationResponse,
+} from './billing/coupon-response.dto';
 export { PricePlanQuery } from './billing/price-plan-query.dto';
 export { PricePlanResponse } from './billing/price-plan-response.dto';
 export { PricePlanUpdateRequest } from './billing/price-plan-update-request.dto';
+export {
+  PAYMENT_AMOUNT_PATTERN,
+  PAYMENT_PROVIDERS,
+  PAYMENT_STATUSES,
+  SIMULATED_PAYMENT_OUTCOMES,
+} from './billing/payment-attributes';
+export type {
+  PaymentProviderKind,
+  PaymentStatus,
+  SimulatedPaymentOutcome,
+} from './billing/payment-attributes';
+export { PaymentCreateRequest } from './billing/payment-create-request.dto';
+export { PaymentCreateResponse, PaymentResponse } from './billing/payment-response.dto';
+export { PaymentSimulateRequest } from './billing/payment-simulate-request.dto';
+export { PaymentWebhookResponse } from './billing/payment-webhook-response.dto';
 export {
   isServiceChargeTime,
   SERVICE_CHARGE_AMOUNT_PATTERN,

@@ -20,4 +20,26 @@ export const BILLING_ROUTES = {
   accountTopUp: 'billing/accounts/:userId/top-up',
   /** GET: the price plan in force for a currency; PUT (admin): a new version, in force from now. */
   pricing: 'billing/pricing',
+  /** POST: start a payment into the caller's account; GET: payments (own; admin all), paged. */
+  payments: 'billing/payments',
+  /** GET: one payment (its owner or an admin). */
+  payment: 'billing/payments/:id',
+  /** POST (simulated provider only): settle a payment as succeeded or failed. */
+  paymentSimulate: 'billing/payments/:id/simulate',
+  /** POST (public, signed by Stripe): Stripe's webhook events about PaymentIntents. */
+  paymentWebhookStripe: 'billing/payments/webhooks/stripe',
+  /** GET: invoices, paged (own; admins and services any user's). */
+  invoices: 'billing/invoices',
+  /** GET (admin or service): every invoice of one month as CSV (`?period=YYYY-MM`). */
+  invoicesExport: 'billing/invoices/export.csv',
+  /** GET: one invoice with its lines (its owner, an admin or a service). */
+  invoice: 'billing/invoices/:id',
+  /** GET: one invoice with its lines as CSV. */
+  invoiceCsv: 'billing/invoices/:id/csv',
+  /** POST (admin): create a coupon; GET (admin): list them. */
+  coupons: 'billing/coupons',
+  /** GET (admin): one coupon with its redemption counts; PATCH (admin): enable, disable, limits, expiry. */
+  coupon: 'billing/coupons/:id',
+  /** POST (user): would a coupon apply to a payment of this amount? Read-only checkout preview. */
+  couponValidate: 'billing/coupons/validate',
 } as const;

@@ -30,6 +30,14 @@ import {
   UserRegisteredEventData,
   UserVerifiedEventData,
 } from './account-event-payloads';
+import {
+  BillingInvoiceIssuedEventData,
+  BillingInvoiceOverdueEventData,
+} from './billing-invoice-event-payloads';
+import {
+  BillingPaymentFailedEventData,
+  BillingPaymentSucceededEventData,
+} from './billing-payment-event-payloads';
 import { ProxyAcquiredEventData, ProxyReleasedEventData } from './proxy-event-payloads';
 import { SmsCodeReceivedEventData, SmsNumberExpiredEventData } from './sms-event-payloads';
 
@@ -65,6 +73,10 @@ export const DOMAIN_EVENT_PAYLOADS = {
   [DOMAIN_EVENTS.billingUsageRecorded]: { 1: BillingUsageRecordedEventData },
   [DOMAIN_EVENTS.billingBalanceLow]: { 1: BillingBalanceLowEventData },
   [DOMAIN_EVENTS.billingOverdue]: { 1: BillingOverdueEventData },
+  [DOMAIN_EVENTS.billingPaymentSucceeded]: { 1: BillingPaymentSucceededEventData },
+  [DOMAIN_EVENTS.billingPaymentFailed]: { 1: BillingPaymentFailedEventData },
+  [DOMAIN_EVENTS.billingInvoiceIssued]: { 1: BillingInvoiceIssuedEventData },
+  [DOMAIN_EVENTS.billingInvoiceOverdue]: { 1: BillingInvoiceOverdueEventData },
   [DOMAIN_EVENTS.userDeleted]: { 1: UserDeletedEventData },
   [DOMAIN_EVENTS.userSuspended]: { 1: UserSuspendedEventData },
   [DOMAIN_EVENTS.userTierChanged]: { 1: UserTierChangedEventData },

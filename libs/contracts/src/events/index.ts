@@ -37,5 +37,13 @@ export {
   UserRegisteredEventData,
   UserVerifiedEventData,
 } from './account-event-payloads';
+export {
+  BillingInvoiceIssuedEventData,
+  BillingInvoiceOverdueEventData,
+} from './billing-invoice-event-payloads';
+export {
+  BillingPaymentFailedEventData,
+  BillingPaymentSucceededEventData,
+} from './billing-payment-event-payloads';
 export { ProxyAcquiredEventData, ProxyReleasedEventData } from './proxy-event-payloads';
 export { SmsCodeReceivedEventData, SmsNumberExpiredEventData } from './sms-event-payloads';

@@ -175,13 +175,14 @@ export class HttpClient {
       accept: 'application/json',
       [HTTP_HEADERS.requestId]: requestId,
     };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    else if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey !== undefined) headers[HTTP_HEADERS.idempotencyKey] = options.idempotencyKey;
     return {
       method: options.method,
       route: options.route,
       url: url.toString(),
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: requestBody(options),
       headers,
       requestId,
       deadlineMs,
@@ -334,6 +335,13 @@ export class HttpClient {
   }
 }
 
+function requestBody(options: HttpRequestOptions): string | undefined {
+  if (options.form !== undefined) {
+    return new URLSearchParams(options.form.map(([key, value]): [string, string] => [key, value])).toString();
+  }
+  return options.body === undefined ? undefined : JSON.stringify(options.body);
+}
+
 function parseBody(text: string, context: HttpRequestErrorContext, status: number): unknown {
   if (text === '') return undefined;
   try {
@@ -360,8 +368,16 @@ function errorAnswer(status: number, text: string, retryAfterMs: number | undefi
         retryAfterMs,
       };
     }
+    // A vendor's own JSON error (Stripe's `{error: {type, code}}`) is kept whole for its driver.
+    return {
+      status,
+      code: `HTTP_${status}`,
+      message: text.slice(0, ERROR_TEXT_LIMIT),
+      details: body,
+      retryAfterMs,
+    };
   } catch {
-    // Not our error format (a proxy's HTML page, an empty body): fall through.
+    // Not JSON (a proxy's HTML page, an empty body): fall through.
   }
   return {
     status,

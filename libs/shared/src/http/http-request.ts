@@ -20,6 +20,11 @@ export interface HttpRequestOptions {
   query?: QueryParams;
   /** Sent as JSON. */
   body?: unknown;
+  /**
+   * Sent as `application/x-www-form-urlencoded` instead of `body`, in this order (a vendor API that
+   * takes forms, such as Stripe's; nested keys are written by the caller, e.g. `metadata[id]`).
+   */
+  form?: ReadonlyArray<readonly [string, string]>;
   headers?: Record<string, string>;
   /** Sent as `Idempotency-Key`; makes a POST or PATCH retryable. */
   idempotencyKey?: string;

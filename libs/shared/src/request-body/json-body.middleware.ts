@@ -1,3 +1,4 @@
+import type { RawBodyRequest } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { raw } from 'body-parser';
 import type { AppError } from '../errors/app-error';
@@ -22,7 +23,10 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
  * `shape.depth` deep with at most `shape.values` values, whose top level is an object or array.
  * Whatever it refuses becomes a JSON error through the global filter: 400 MALFORMED_BODY,
  * 413 PAYLOAD_TOO_LARGE or 415 UNSUPPORTED_MEDIA_TYPE. An empty body is no body, whatever its
- * content type, so `POST` actions without one keep working.
+ * content type, so `POST` actions without one keep working. The bytes as received (after
+ * inflation) stay on `request.rawBody` (Nest's RawBodyRequest), for a route that must check a
+ * signature over them (a payment provider's webhook): re-serialising the parsed JSON would not
+ * give back the signed bytes.
  */
 export function createJsonBodyMiddleware(options: JsonBodyOptions = JSON_BODY_DEFAULTS): RequestHandler {
   const readRaw = raw({ type: () => true, limit: options.limit, inflate: true });
@@ -35,6 +39,7 @@ export function createJsonBodyMiddleware(options: JsonBodyOptions = JSON_BODY_DE
         return next();
       }
       try {
+        (request as RawBodyRequest<Request>).rawBody = body;
         request.body = parseJsonBody(request, body, options.shape);
         next();
       } catch (refusal) {

@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { MetricsService } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 
-/** Why an event produced no notification (a malformed one is dead-lettered, not ignored). */
-export type IgnoredEventReason = 'unknown_version' | 'already_notified' | 'stale';
+/**
+ * Why an event produced no notification (a malformed one is dead-lettered, not ignored).
+ * `email_only`: an account email event (sign-up, verification or reset token) the inbox never shows.
+ */
+export type IgnoredEventReason = 'unknown_version' | 'already_notified' | 'stale' | 'email_only';
 
 /** Prometheus metrics of the inbox fed by domain events. */
 @Injectable()
@@ -19,7 +22,7 @@ export class NotificationsMetrics {
     });
     this.eventsIgnored = metrics.counter({
       name: 'cloudphone_notifications_events_ignored_total',
-      help: 'Consumed events that produced no notification: unknown_version, already_notified, stale',
+      help: 'Consumed events that produced no notification: unknown_version, already_notified, stale, email_only',
       labelNames: ['type', 'reason'],
     });
   }

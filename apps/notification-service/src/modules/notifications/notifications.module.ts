@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountEmailEventsHandler } from './events/account-email-events.handler';
 import { AllocationEventsHandler } from './events/allocation-events.handler';
 import { QueueEventsHandler } from './events/queue-events.handler';
 import { ReservationEventsHandler } from './events/reservation-events.handler';
@@ -24,6 +25,7 @@ import { NotificationsService } from './notifications.service';
     ReservationEventsHandler,
     QueueEventsHandler,
     UserEventsHandler,
+    AccountEmailEventsHandler,
     BillingEventsHandler,
     ProxyEventsHandler,
     SmsEventsHandler,

@@ -69,6 +69,20 @@ export class EventNotificationsService {
     });
   }
 
+  /**
+   * Acknowledges an event meant for the email channel only: no inbox row. Only ids and the type are
+   * logged, never `data`, which may hold a single-use token.
+   */
+  async acknowledgeEmailOnly(event: EventEnvelope<{ userId: string }>): Promise<void> {
+    this.logger.log({
+      msg: 'email-only event acknowledged; no inbox notification',
+      eventId: event.id,
+      userId: event.data.userId,
+      type: event.type,
+    });
+    return this.ignored(event, 'email_only');
+  }
+
   private ignored(event: EventEnvelope<unknown>, reason: IgnoredEventReason): Promise<void> {
     return afterCommit(() => this.metrics.eventsIgnored.inc({ type: event.type, reason }));
   }

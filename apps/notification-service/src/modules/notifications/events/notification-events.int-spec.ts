@@ -191,6 +191,63 @@ describe('notification-service consuming domain events (real Postgres, RabbitMQ,
     expect((await inboxOf(userId, 1)).map((item) => item.sourceEventId)).toEqual([later.id]);
     expect(await metric('cloudphone_events_retries_total', { type: 'device.released' })).toBe(0);
   });
+
+  it('acknowledges a password-reset request without an inbox row, storing or logging its token nowhere', async () => {
+    const userId = randomUUID();
+    const request = envelope('user.password_reset_requested', resetRequestedData(userId), 'user-service');
+    const token = (request.data as { token: string }).token;
+    await publish(request);
+    await waitForMetric(
+      'cloudphone_events_consumed_total',
+      { type: 'user.password_reset_requested', outcome: 'handled' },
+      1,
+    );
+    await waitForMetric(
+      'cloudphone_notifications_events_ignored_total',
+      { type: 'user.password_reset_requested', reason: 'email_only' },
+      1,
+    );
+    expect(await database.query('SELECT 1 FROM inbox WHERE event_id = $1', [request.id])).toHaveLength(1);
+    expect(await inbox(userId)).toEqual([]);
+    const rows = await database.query('SELECT * FROM notifications');
+    expect(JSON.stringify(rows)).not.toContain(token);
+    expect(JSON.stringify(service.logs)).not.toContain(token);
+    expect(service.logs).toContainEqual(
+      expect.objectContaining({ userId, type: 'user.password_reset_requested', eventId: request.id }),
+    );
+    // The user's later account events still reach the inbox.
+    await publish(envelope('user.verified', { userId, tenantId: 'default' }, 'user-service'));
+    expect((await inboxOf(userId, 1)).map((item) => item.title)).toEqual(['Email verified']);
+  });
+
+  it('creates one notification for a payment or an invoice however often it is published', async () => {
+    const userId = randomUUID();
+    const before = await metric('cloudphone_notifications_events_ignored_total', {
+      reason: 'already_notified',
+    });
+    const paid = paymentSucceededData(userId);
+    // The same payment under two envelope ids (a re-published fact), an invoice's envelope twice.
+    await publish(envelope('billing.payment_succeeded', paid, 'billing-service'));
+    await publish(envelope('billing.payment_succeeded', paid, 'billing-service'));
+    const issued = envelope('billing.invoice_issued', invoiceIssuedData(userId), 'billing-service');
+    await publish(issued);
+    await publish(issued);
+    await waitForMetric(
+      'cloudphone_notifications_events_ignored_total',
+      { reason: 'already_notified' },
+      before + 1,
+    );
+    await waitForMetric(
+      'cloudphone_events_consumed_total',
+      { type: 'billing.invoice_issued', outcome: 'duplicate' },
+      1,
+    );
+    const items = await inboxOf(userId, 2);
+    expect(items.map((item) => item.title).sort()).toEqual(['Invoice issued', 'Payment received']);
+    expect(items.find((item) => item.type === 'billing.payment_succeeded')?.body).toBe(
+      'Your payment of 50.00 USD went through. Your balance is now 125.00 USD.',
+    );
+  });
 });
 
 function envelope(type: EventType, data: unknown, source = 'device-service'): EventEnvelope {
@@ -244,6 +301,48 @@ function releasedData(userId: string) {
 
 function balanceLowData(userId: string) {
   return { userId, tenantId: 'default', balanceMinor: '420', thresholdMinor: '500', currency: 'USD' };
+}
+
+function resetRequestedData(userId: string) {
+  return {
+    userId,
+    tenantId: 'default',
+    email: 'ada@example.com',
+    displayName: 'Ada',
+    token: `reset-${randomUUID()}`,
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+  };
+}
+
+function paymentSucceededData(userId: string) {
+  const payment = { userId, tenantId: 'default', paymentId: randomUUID(), provider: 'simulated' };
+  return {
+    ...payment,
+    amountMinor: '5000',
+    chargedMinor: '5000',
+    currency: 'USD',
+    balanceMinor: '12500',
+    settledAt: '2026-03-01T12:00:00.000Z',
+  };
+}
+
+function invoiceIssuedData(userId: string) {
+  return {
+    userId,
+    tenantId: 'default',
+    invoiceId: randomUUID(),
+    number: 'INV-202602-000001',
+    period: '2026-02',
+    openingBalanceMinor: '0',
+    chargesMinor: '300',
+    creditsMinor: '0',
+    closingBalanceMinor: '-300',
+    amountDueMinor: '300',
+    currency: 'USD',
+    status: 'issued',
+    dueAt: '2026-03-15T00:00:00.000Z',
+    issuedAt: '2026-03-01T00:00:00.000Z',
+  };
 }
 
 /** Sum of a Prometheus text exposition's samples of `name` whose labels include `labels`. */

@@ -8,6 +8,24 @@ export function formatUtc(iso: string): string {
   return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/**
+ * An end time for "until …" texts, rounded up to the minute (`12:05:30` → `12:06 UTC`), so a reader
+ * who waits for the printed minute is never still shut out for the seconds it cut off.
+ */
+export function formatUtcRoundedUp(iso: string): string {
+  const minute = 60_000;
+  return formatUtc(new Date(Math.ceil(new Date(iso).getTime() / minute) * minute).toISOString());
+}
+
+/** `2026-12` → `December 2026`, for billing periods (months in UTC). */
+export function formatMonth(period: string): string {
+  return new Date(`${period}-01T00:00:00.000Z`).toLocaleString('en', {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
 /** The same instant in one canonical spelling, for natural keys built from publisher timestamps. */
 export function canonicalInstant(iso: string): string {
   return new Date(iso).toISOString();

@@ -1,0 +1,2 @@
+// What other billing modules may use of invoices: only the module (its API is HTTP and events).
+export { InvoicesModule } from './invoices.module';
