@@ -257,7 +257,7 @@ describe('payments through Stripe (a local stub of its API)', () => {
     const { userId, payment } = await pay('5000');
     const response = await app.http
       .post(`/billing/payments/${payment.id}/simulate`)
-      .set('Authorization', `Bearer ${app.tokens.user({ userId })}`)
+      .set('Authorization', `Bearer ${app.tokens.admin()}`)
       .send({ outcome: 'succeeded' });
     expect(response.status).toBe(409);
     expect(response.body.code).toBe('PAYMENT_NOT_SIMULATED');
