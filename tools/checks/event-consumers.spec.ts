@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import * as ts from 'typescript';
 import { DOMAIN_EVENTS } from '@cloudphone/contracts';
+import { topicPatternMatches } from '@cloudphone/shared';
 import { repositoryRoot } from '@cloudphone/shared/testing';
 
 // Every DOMAIN_EVENTS type needs a consumer. The outbox relay treats an event no queue is bound to
@@ -120,15 +121,6 @@ function bindingApps(handler: HandlerClass, files: SourceFile[], references: Sca
   return [...new Set(users.map((file) => file.app as string))];
 }
 
-/** Whether routing key `type` matches topic `pattern` (`*` one word, `#` zero or more), as RabbitMQ decides. */
-function topicMatches(pattern: string[], type: string[]): boolean {
-  if (pattern.length === 0) return type.length === 0;
-  const [head, ...rest] = pattern;
-  if (head === '#')
-    return type.some((_, skip) => topicMatches(rest, type.slice(skip))) || topicMatches(rest, []);
-  return type.length > 0 && (head === '*' || head === type[0]) && topicMatches(rest, type.slice(1));
-}
-
 /** DOMAIN_EVENTS types no app binds, as `type (DOMAIN_EVENTS.key)`, and the scan's problems. */
 function unconsumedEvents(files: SourceFile[]): { unconsumed: string[]; problems: string[] } {
   const { classes, references, problems } = scan(files);
@@ -136,7 +128,7 @@ function unconsumedEvents(files: SourceFile[]): { unconsumed: string[]; problems
     bindingApps(handler, files, references).length > 0 ? handler.patterns : [],
   );
   const unconsumed = Object.entries(DOMAIN_EVENT_TYPES)
-    .filter(([, type]) => !bound.some((pattern) => topicMatches(pattern.split('.'), type.split('.'))))
+    .filter(([, type]) => !bound.some((pattern) => topicPatternMatches(pattern, type)))
     .map(([key, type]) => `${type} (DOMAIN_EVENTS.${key})`);
   return { unconsumed, problems };
 }
@@ -187,8 +179,8 @@ describe('every domain event has a consumer', () => {
         module('a', 'X', 'Y'),
       ];
       expect(unconsumedEvents(files)).toEqual({ unconsumed: [], problems: [] });
-      expect(topicMatches(['user', '*'], ['user', 'a', 'b'])).toBe(false);
-      expect(topicMatches(['#', 'registered'], ['user', 'registered'])).toBe(true);
+      expect(topicPatternMatches('user.*', 'user.a.b')).toBe(false);
+      expect(topicPatternMatches('#.registered', 'user.registered')).toBe(true);
     });
 
     it('counts a library handler only where an app refers to it, an app handler only where its app does', () => {

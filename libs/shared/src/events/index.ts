@@ -22,3 +22,4 @@ export {
   verdictOfCall,
 } from './outbox-message';
 export { InProcessEventBus } from './in-process-event.bus';
+export { topicPatternMatches } from './topic-pattern';
