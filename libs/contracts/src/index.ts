@@ -184,6 +184,24 @@ export * from './events';
 export { MarkAllReadResponse } from './notification/mark-all-read-response.dto';
 export { NotificationResponse } from './notification/notification-response.dto';
 export { NOTIFICATION_ROUTES } from './notification/notification.routes';
+export {
+  DELIVERY_STATUSES,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_LOCALES,
+  WEBHOOK_HEADERS,
+} from './notification/notification-channels';
+export type {
+  DeliveryStatus,
+  NotificationChannelName,
+  NotificationLocale,
+} from './notification/notification-channels';
+export {
+  NotificationPreference,
+  NotificationPreferenceView,
+  NotificationPreferencesResponse,
+  UpdateNotificationPreferencesRequest,
+} from './notification/notification-preferences.dto';
+export { DeliveryResponse } from './notification/delivery-response.dto';
 export { UnreadCountResponse } from './notification/unread-count-response.dto';
 export * from './proxy';
 export * from './sms-receive';

@@ -4,9 +4,10 @@ import type { Counter } from 'prom-client';
 
 /**
  * Why an event produced no notification (a malformed one is dead-lettered, not ignored).
- * `email_only`: an account email event (sign-up, verification or reset token) the inbox never shows.
+ * `email_only`: a token email event (verification or reset): emailed, never in the inbox.
+ * `nothing_to_notify`: `user.registered` (the verification email greets the new user).
  */
-export type IgnoredEventReason = 'unknown_version' | 'already_notified' | 'stale' | 'email_only';
+export type IgnoredEventReason = 'unknown_version' | 'already_notified' | 'stale' | 'email_only' | 'nothing_to_notify';
 
 /** Prometheus metrics of the inbox fed by domain events. */
 @Injectable()
@@ -22,7 +23,7 @@ export class NotificationsMetrics {
     });
     this.eventsIgnored = metrics.counter({
       name: 'cloudphone_notifications_events_ignored_total',
-      help: 'Consumed events that produced no notification: unknown_version, already_notified, stale, email_only',
+      help: 'Consumed events that produced no notification: unknown_version, already_notified, stale, email_only, nothing_to_notify',
       labelNames: ['type', 'reason'],
     });
   }

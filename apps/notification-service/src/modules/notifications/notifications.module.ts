@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeliveriesModule } from '../deliveries';
 import { AccountEmailEventsHandler } from './events/account-email-events.handler';
 import { AllocationEventsHandler } from './events/allocation-events.handler';
 import { QueueEventsHandler } from './events/queue-events.handler';
@@ -15,6 +16,7 @@ import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 
 @Module({
+  imports: [DeliveriesModule],
   controllers: [NotificationsController],
   providers: [
     NotificationsService,

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { CreateReservationRequest, ReservationResponse } from '@cloudphone/contracts';
 import { AppError, CacheService, type Principal, TransactionRunner } from '@cloudphone/shared';
@@ -23,8 +24,23 @@ import { slotProblem, slotRulesOf } from './reservation-slot';
 import { ReservationErrors } from './reservations.errors';
 import { ReservationsRepository } from './reservations.repository';
 
-/** Bookings lost to a concurrent booking of the same slot are retried this many times. */
-const MAX_BOOKING_ATTEMPTS = 5;
+/**
+ * How a booking that lost its device to a concurrent one, or found every free qualifying device
+ * locked, tries again: up to `attempts` statements in all, after a pause of half of
+ * min(maxDelayMs, firstDelayMs·2^(retry−1)) plus up to as much again at random. The jitter spreads
+ * bookings that collided so they do not come back as one wave; the sure half makes the attempts
+ * span at least ~0.65 s (at most ~1.3 s), longer than a job holds a device row locked.
+ */
+export const BOOKING_RETRY = { attempts: 12, firstDelayMs: 5, maxDelayMs: 200 } as const;
+
+/** The pause before retry `retry` (from 1) of a booking statement, in ms. */
+export function bookingRetryDelayMs(retry: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(
+    BOOKING_RETRY.maxDelayMs,
+    BOOKING_RETRY.firstDelayMs * 2 ** Math.max(0, retry - 1),
+  );
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
 
 export interface BookingAnswer {
   reservation: ReservationResponse;
@@ -115,9 +131,19 @@ export class BookReservationUseCase {
           break;
         }
         case 'lost-race':
+        case 'skipped':
           break;
       }
-      if (attempt >= MAX_BOOKING_ATTEMPTS) throw AllocationErrors.requestInProgress(slot.id);
+      if (attempt >= BOOKING_RETRY.attempts) {
+        this.logger.warn({
+          msg: 'booking gave up: every attempt lost its device to a concurrent claim',
+          reservationId: slot.id,
+          attempts: attempt,
+          last: outcome.kind,
+        });
+        throw AllocationErrors.requestInProgress(slot.id);
+      }
+      await sleep(bookingRetryDelayMs(attempt));
     }
   }
 

@@ -53,6 +53,12 @@ export type BookingOutcome =
   | { kind: 'none' }
   /** A concurrent booking took the slot the statement chose: try again. */
   | { kind: 'lost-race' }
+  /**
+   * The statement found no device it could lock, yet a qualifying device is free for the slot: every
+   * one was row-locked by another transaction (a concurrent booking or claim, a job writing the row)
+   * when the statement passed it over. Not an answer: try again.
+   */
+  | { kind: 'skipped' }
   | { kind: 'key-taken' };
 
 export function slotMinutes(reservation: { startAt: Date; endAt: Date }): number {

@@ -37,10 +37,17 @@ export const RESERVATIONS = new TableMap<ReservationRecord>('device_reservation_
 const SLOT_DEVICE = `s.device_id AS "deviceId", s.region, s.android_version AS "androidVersion",
   s.cpu_cores AS "cpuCores", s.memory_mb AS "memoryMb", s.storage_gb AS "storageGb"`;
 
+// Qualifying devices free for the slot [$1, $2) with spec $3–$7, as of the statement's snapshot and
+// without locking anything: what a booking could have, what the conflict check counts.
+const FREE_FOR_SLOT = `${qualifyingDevice({ cpu: '$3', memory: '$4', storage: '$5', region: '$6', android: '$7' })}
+  AND ${slotFree('$1', '$2')}`;
+const ANY_FREE = `SELECT EXISTS (SELECT 1 FROM devices d WHERE ${FREE_FOR_SLOT}) AS free`;
+
 // Book: the first qualifying device free for the whole slot (smallest adequate spec first), its
 // claim counter bumped for the slot's fencing token, the `reserved` slot row and the `pending`
-// booking, in one statement. $11 names one device; a spec booking skips devices other bookings
-// have locked, a named one waits for them (SKIP LOCKED would read as "taken").
+// booking, in one statement. $11 names one device; a spec booking skips devices other transactions
+// have locked (a concurrent booking or claim, a job writing the device row), a named one waits for
+// them (SKIP LOCKED would read as "taken"). The exclusion constraint decides every race.
 const book = (lock: string) => `WITH candidate AS (
     SELECT d.id FROM devices d
     WHERE ($11::uuid IS NULL OR d.id = $11)
@@ -108,11 +115,25 @@ export class ReservationsRepository {
       }
       throw error;
     }
-    if (!row) return { kind: 'none' };
+    if (!row) {
+      // SKIP LOCKED passes over rows anything else holds locked, so "no row" may only mean every
+      // free qualifying device was locked for the moment: asked again without locking, a free one
+      // means try again, none means nothing meets the request.
+      if (!request.deviceId && (await this.anyFree(spec, request.startAt, request.endAt))) {
+        return { kind: 'skipped' };
+      }
+      return { kind: 'none' };
+    }
     const reservation = await this.findById(row.id);
     if (!reservation) throw new Error(`reservation ${row.id} vanished right after it was booked`);
     const { id: _id, ...device } = row;
     return { kind: 'booked', reservation, device };
+  }
+
+  /** Whether a qualifying device is free for [start, end) now (committed slots only; no lock taken). */
+  private async anyFree(spec: SlotRequest['requirements'], start: Date, end: Date): Promise<boolean> {
+    const row = await this.sql.one<{ free: boolean }>(ANY_FREE, slotParameters(spec, start, end));
+    return row?.free === true;
   }
 
   findById(id: string): Promise<ReservationRecord | null> {
@@ -193,22 +214,9 @@ export class ReservationsRepository {
     freeDevices: number;
     conflicts: Array<{ deviceId: string; kind: string; startsAt: Date; endsAt: Date }>;
   }> {
-    const parameters = [
-      start.toISOString(),
-      end.toISOString(),
-      spec.cpuCores ?? 1,
-      spec.memoryMb ?? 0,
-      spec.storageGb ?? 0,
-      spec.region ?? null,
-      spec.androidVersion ?? null,
-      deviceId,
-    ];
     const [free] = await this.sql.rows<{ count: string }>(
-      `SELECT count(*) FROM devices d
-       WHERE ($8::uuid IS NULL OR d.id = $8)
-         AND ${qualifyingDevice({ cpu: '$3', memory: '$4', storage: '$5', region: '$6', android: '$7' })}
-         AND ${slotFree('$1', '$2')}`,
-      parameters,
+      `SELECT count(*) FROM devices d WHERE ($8::uuid IS NULL OR d.id = $8) AND ${FREE_FOR_SLOT}`,
+      [...slotParameters(spec, start, end), deviceId],
     );
     const conflicts = deviceId
       ? await this.sql.rows<{ deviceId: string; kind: string; startsAt: Date; endsAt: Date }>(
@@ -222,4 +230,17 @@ export class ReservationsRepository {
       : [];
     return { freeDevices: Number(free.count), conflicts };
   }
+}
+
+/** $1–$7 of FREE_FOR_SLOT. */
+function slotParameters(spec: SlotRequest['requirements'], start: Date, end: Date): unknown[] {
+  return [
+    start.toISOString(),
+    end.toISOString(),
+    spec.cpuCores ?? 1,
+    spec.memoryMb ?? 0,
+    spec.storageGb ?? 0,
+    spec.region ?? null,
+    spec.androidVersion ?? null,
+  ];
 }

@@ -1,14 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@cloudphone/contracts';
 import { afterCommit } from '@cloudphone/shared';
+import { type DeliveryPayload, NotificationDispatcher } from '../../deliveries';
 import { NotificationsMetrics, type IgnoredEventReason } from '../notifications.metrics';
 import { NotificationsRepository } from '../notifications.repository';
-import type { EventNotificationRecipe } from './event-notification-recipe';
+import type { EventNotificationRecipe, NotificationText } from './event-notification-recipe';
 
 /**
  * Turns one consumed event into at most one notification, inside the delivery's transaction:
- * ignores versions it has no text for and skips facts that were already notified. Malformed
- * payloads never get here: the consumer framework dead-letters them (reason invalid_payload).
+ * ignores versions it has no text for and skips facts that were already notified. A new
+ * notification is handed to the dispatcher in the same transaction, for the email, webhook and push
+ * deliveries the user's preferences choose. Malformed payloads never get here: the consumer
+ * framework dead-letters them (reason invalid_payload).
  */
 @Injectable()
 export class EventNotificationsService {
@@ -17,6 +20,7 @@ export class EventNotificationsService {
   constructor(
     private readonly notifications: NotificationsRepository,
     private readonly metrics: NotificationsMetrics,
+    private readonly dispatcher: NotificationDispatcher,
   ) {}
 
   async record<T extends { userId: string }>(
@@ -44,19 +48,26 @@ export class EventNotificationsService {
       return this.ignored(event, 'stale');
     }
     const { title, body } = recipe.text(data);
+    const sourceKey = recipe.sourceKey(data, event);
     const id = await this.notifications.insertFromEvent({
       userId: data.userId,
       type: event.type,
       title,
       body,
       data: { ...data },
-      sourceKey: recipe.sourceKey(data, event),
+      sourceKey,
       sourceEventId: event.id,
     });
     if (!id) {
       this.logger.log({ msg: 'event already notified; skipped', eventId: event.id, type: event.type });
       return this.ignored(event, 'already_notified');
     }
+    await this.dispatcher.dispatch({
+      userId: data.userId,
+      eventType: event.type,
+      sourceKey,
+      payload: { notificationId: id, title, body, data: { ...data }, occurredAt: event.occurredAt, ...emailOf(data) },
+    });
     await afterCommit(() => {
       this.metrics.created.inc({ type: event.type });
       this.logger.log({
@@ -70,12 +81,22 @@ export class EventNotificationsService {
   }
 
   /**
-   * Acknowledges an event meant for the email channel only: no inbox row. Only ids and the type are
-   * logged, never `data`, which may hold a single-use token.
+   * An event for the email channel only (a token email): no inbox row, one email delivery per event
+   * id, its content dropped once it settles. Only ids and the type are logged, never `data`.
    */
-  async acknowledgeEmailOnly(event: EventEnvelope<{ userId: string }>): Promise<void> {
+  async emailOnly(
+    event: EventEnvelope<{ userId: string; email: string; displayName: string }>,
+    text: NotificationText,
+  ): Promise<void> {
+    await this.dispatcher.dispatch({
+      userId: event.data.userId,
+      eventType: event.type,
+      sourceKey: `${event.type}:${event.id}`,
+      sensitive: true,
+      payload: { ...text, data: { ...event.data }, occurredAt: event.occurredAt, ...emailOf(event.data) },
+    });
     this.logger.log({
-      msg: 'email-only event acknowledged; no inbox notification',
+      msg: 'email-only event queued for email; no inbox notification',
       eventId: event.id,
       userId: event.data.userId,
       type: event.type,
@@ -83,7 +104,21 @@ export class EventNotificationsService {
     return this.ignored(event, 'email_only');
   }
 
+  /** An event with no notification of any kind (`user.registered`: the verification email greets). */
+  acknowledgeOnly(event: EventEnvelope<{ userId: string }>): Promise<void> {
+    this.logger.log({ msg: 'event acknowledged; nothing to notify', eventId: event.id, type: event.type });
+    return this.ignored(event, 'nothing_to_notify');
+  }
+
   private ignored(event: EventEnvelope<unknown>, reason: IgnoredEventReason): Promise<void> {
     return afterCommit(() => this.metrics.eventsIgnored.inc({ type: event.type, reason }));
   }
+}
+
+/** The address a security event carries, for its email; other events' addresses are looked up when sent. */
+function emailOf(data: object): Pick<DeliveryPayload, 'email'> {
+  const { email, displayName } = data as { email?: unknown; displayName?: unknown };
+  return typeof email === 'string' && typeof displayName === 'string'
+    ? { email: { address: email, displayName } }
+    : {};
 }

@@ -1,0 +1,42 @@
+import type { DeliveryStatus } from '@cloudphone/contracts';
+import type { DeliveryChannelName, DeliveryPayload } from './delivery-channel';
+
+/** One row of notification_deliveries (migration 0004 explains each column). */
+export interface DeliveryRecord {
+  id: string;
+  userId: string | null;
+  channel: DeliveryChannelName;
+  eventType: string;
+  sourceKey: string;
+  target: string;
+  status: DeliveryStatus;
+  sensitive: boolean;
+  payload: DeliveryPayload;
+  round: number;
+  attempts: number;
+  totalAttempts: number;
+  lastError: string | null;
+  nextRetryAt: Date | null;
+  deliveredAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A delivery to create for a fact; `id` is derived from channel, fact and target. */
+export interface NewDelivery {
+  id: string;
+  userId: string | null;
+  channel: DeliveryChannelName;
+  eventType: string;
+  sourceKey: string;
+  target: string;
+  sensitive: boolean;
+  payload: DeliveryPayload;
+}
+
+/** Which round of which delivery an outbox message asks to send. */
+export interface DeliveryRound {
+  id: string;
+  channel: DeliveryChannelName;
+  round: number;
+}

@@ -1,0 +1,10 @@
+export { DeliveriesModule } from './deliveries.module';
+export { DeliveryChannels } from './delivery-channels.registry';
+export { NotificationDispatcher, type NotificationFact } from './notification-dispatcher.service';
+export type {
+  ChannelOutcome,
+  DeliveryChannelName,
+  DeliveryPayload,
+  DeliveryToSend,
+  NotificationChannel,
+} from './delivery-channel';
