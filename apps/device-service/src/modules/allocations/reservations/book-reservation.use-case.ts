@@ -136,7 +136,7 @@ export class BookReservationUseCase {
       }
       if (attempt >= BOOKING_RETRY.attempts) {
         this.logger.warn({
-          msg: 'booking gave up: every attempt lost its device to a concurrent claim',
+          msg: 'booking gave up: at every attempt a concurrent claim took or held the device it chose',
           reservationId: slot.id,
           attempts: attempt,
           last: outcome.kind,
