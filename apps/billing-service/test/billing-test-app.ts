@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { UsageRecordRequest } from '@cloudphone/contracts';
 import { bootstrapService, loadConfig, type RunningService } from '@cloudphone/shared';
 import {
+  consumerQueueNames,
   createTestDatabase,
   createTestSecrets,
   EventObserver,
@@ -24,6 +25,17 @@ export interface BillingRowCounts {
   outbox: number;
 }
 
+/** The consumer retry delays billing-service runs with in tests (EVENTS_CONSUMER_RETRY_DELAYS_MS default). */
+const CONSUMER_RETRY_DELAYS_MS = [1000, 5000, 30000, 120000];
+
+/**
+ * The queues billing-service's consumer (device-service's allocation events) declared in a test's
+ * messaging namespace: durable, so the test deletes them.
+ */
+export function billingConsumerQueues(namespace: string): string[] {
+  return consumerQueueNames(namespace, 'billing-service', CONSUMER_RETRY_DELAYS_MS);
+}
+
 /**
  * billing-service in this process (real Postgres and RabbitMQ, port 0), on a fresh migrated
  * database and a private exchange whose `billing.#` events an observer records.
@@ -34,6 +46,7 @@ export class BillingTestApp {
     readonly db: TestDatabase,
     readonly observer: EventObserver,
     readonly tokens: TestTokens,
+    readonly namespace: string,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<BillingTestApp> {
@@ -59,7 +72,7 @@ export class BillingTestApp {
       description: 'billing-service under test',
       ownsProcess: false,
     });
-    return new BillingTestApp(service, db, observer, new TestTokens(secrets, 'device-service'));
+    return new BillingTestApp(service, db, observer, new TestTokens(secrets, 'device-service'), namespace);
   }
 
   get http() {
@@ -137,7 +150,7 @@ export class BillingTestApp {
 
   async close(): Promise<void> {
     await this.service.app.close();
-    await this.observer.cleanUp([]);
+    await this.observer.cleanUp(billingConsumerQueues(this.namespace));
     await this.db.drop();
   }
 }

@@ -7,7 +7,7 @@ import {
   type RunningService,
   TransactionRunner,
 } from '@cloudphone/shared';
-import { createTestSecrets, gaugeValues, serviceEnvironment, uniqueTestId } from '@cloudphone/shared/testing';
+import { createTestSecrets, gaugeValues, serviceEnvironment } from '@cloudphone/shared/testing';
 import { AppModule } from '../src/app.module';
 import { BillingServiceConfig } from '../src/config/billing-service.config';
 import { CouponsService } from '../src/modules/coupons';
@@ -81,15 +81,16 @@ export function callerOf(service: RunningService): CouponCaller {
 }
 
 /**
- * A second billing-service replica in this process on the same database, with a pool of its own:
- * its transactions race the first app's as another process's would.
+ * A second billing-service replica in this process on the same database and messaging namespace
+ * (so the first app's cleanup removes the consumer queues they share), with a pool of its own: its
+ * transactions race the first app's as another process's would.
  */
-export async function startReplica(databaseUrl: string): Promise<RunningService> {
+export async function startReplica(databaseUrl: string, namespace: string): Promise<RunningService> {
   const config = loadConfig(
     BillingServiceConfig,
     serviceEnvironment({
       databaseUrl,
-      messagingNamespace: uniqueTestId('billing-replica'),
+      messagingNamespace: namespace,
       secrets: createTestSecrets(),
       overrides: { LOG_LEVEL: 'error', DATABASE_POOL_SIZE: '12' },
     }),

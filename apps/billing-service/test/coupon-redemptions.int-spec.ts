@@ -35,7 +35,7 @@ describe('billing-service coupon redemptions', () => {
 
   beforeAll(async () => {
     app = await BillingTestApp.start();
-    replica = await startReplica(app.db.url);
+    replica = await startReplica(app.db.url, app.namespace);
     callers = [callerOf(app.service), callerOf(replica)];
   });
 

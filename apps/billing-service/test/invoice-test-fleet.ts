@@ -12,6 +12,7 @@ import {
 import type { ServiceChargeRequest } from '@cloudphone/contracts';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
+import { billingConsumerQueues } from './billing-test-app';
 import { BillingServiceConfig } from '../src/config/billing-service.config';
 import { InvoiceGeneratorService } from '../src/modules/invoices/invoice-generator.service';
 import { InvoicesService } from '../src/modules/invoices/invoices.service';
@@ -33,6 +34,7 @@ export class InvoiceTestFleet {
     readonly db: TestDatabase,
     readonly observer: EventObserver,
     readonly tokens: TestTokens,
+    private readonly namespace: string,
   ) {}
 
   static async start(instances: number): Promise<InvoiceTestFleet> {
@@ -67,7 +69,7 @@ export class InvoiceTestFleet {
         }),
       );
     }
-    return new InvoiceTestFleet(services, db, observer, new TestTokens(secrets, 'device-service'));
+    return new InvoiceTestFleet(services, db, observer, new TestTokens(secrets, 'device-service'), namespace);
   }
 
   http(instance = 0) {
@@ -120,7 +122,7 @@ export class InvoiceTestFleet {
 
   async close(): Promise<void> {
     for (const service of this.services) await service.app.close();
-    await this.observer.cleanUp([]);
+    await this.observer.cleanUp(billingConsumerQueues(this.namespace));
     await this.db.drop();
   }
 }

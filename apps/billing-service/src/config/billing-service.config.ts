@@ -97,4 +97,12 @@ export class BillingServiceConfig extends PlatformServiceConfig {
    */
   @EnvInteger('INVOICE_BACKFILL_MONTHS', { default: 3, min: 1, max: 24 })
   invoiceBackfillMonths!: number;
+
+  // Running allocations charged in slices (issue 16).
+  /**
+   * The meter-running-allocations job charges a running allocation once it has run at least this
+   * long uncharged, in whole multiples of it (so at most one slice per allocation per run).
+   */
+  @EnvInteger('METER_SLICE_MIN_SECONDS', { default: 3600, min: 60, max: 2_592_000 })
+  meterSliceMinSeconds!: number;
 }

@@ -22,6 +22,8 @@ export interface BalanceChange {
   usageId?: string;
   /** The charge a `service_charge` entry applies (modules/charges). */
   serviceChargeId?: string;
+  /** The slice or refund a `usage_slice` entry applies (modules/usage, migration 0008). */
+  usageSliceId?: string;
   reference?: string;
   createdBy?: string;
 }
@@ -80,6 +82,7 @@ export class AccountBalanceService {
       balanceAfterMinor: transition.balanceMinor,
       usageId: change.usageId ?? null,
       serviceChargeId: change.serviceChargeId ?? null,
+      usageSliceId: change.usageSliceId ?? null,
       reference: change.reference ?? null,
       createdBy: change.createdBy ?? null,
     });

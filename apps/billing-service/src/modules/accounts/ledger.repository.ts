@@ -11,6 +11,7 @@ const LEDGER_ENTRIES = new TableMap<LedgerEntry>('ledger_entries', {
   balanceAfterMinor: { column: 'balance_after_minor', decode: decodeColumn.bigint },
   usageId: 'usage_id',
   serviceChargeId: 'service_charge_id',
+  usageSliceId: 'usage_slice_id',
   reference: 'reference',
 });
 
@@ -27,8 +28,8 @@ export class LedgerRepository {
   ): Promise<string | null> {
     const row = await this.sql.one<{ id: string }>(
       `INSERT INTO ledger_entries (account_id, kind, amount_minor, balance_after_minor, usage_id, service_charge_id,
-         reference, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         usage_slice_id, reference, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT DO NOTHING
        RETURNING id`,
       [
@@ -38,6 +39,7 @@ export class LedgerRepository {
         entry.balanceAfterMinor.toString(),
         entry.usageId,
         entry.serviceChargeId,
+        entry.usageSliceId,
         entry.reference,
         entry.createdBy,
       ],

@@ -33,9 +33,25 @@ const PENDING = `NOT EXISTS (
 
 /**
  * The ledger kind a line is grouped under: a top-up credited by a provider payment (the payments
- * module writes it with reference `payment:<id>`) is a `payment`, apart from an admin's top-ups.
+ * module writes it with reference `payment:<id>`) is a `payment`, apart from an admin's top-ups; a
+ * slice of a running allocation (or its refund) is usage, like the charge of its usage report.
  */
-const LINE_LEDGER_KIND = `CASE WHEN l.kind = 'top_up' AND l.reference LIKE 'payment:%' THEN 'payment' ELSE l.kind END`;
+const LINE_LEDGER_KIND = `CASE WHEN l.kind = 'top_up' AND l.reference LIKE 'payment:%' THEN 'payment'
+  WHEN l.kind = 'usage_slice' THEN 'usage_charge' ELSE l.kind END`;
+
+/**
+ * What one entry is about: its allocation (a usage report's charge and the slices of one allocation
+ * are one allocation), charge or top-up reference, else the entry itself.
+ */
+const ENTRY_SUBJECT = `COALESCE(u.allocation_id::text, s.allocation_id::text, sc.reference, l.reference, l.id::text)`;
+
+/**
+ * The seconds an entry charged: a slice's span, the rest a usage report charged after its slices
+ * (all its seconds if never sliced). A refund charged none.
+ */
+const ENTRY_SECONDS = `CASE WHEN s.kind = 'slice' THEN s.seconds_to - s.seconds_from
+  WHEN s.kind = 'refund' THEN 0
+  ELSE GREATEST(0, u.billed_seconds - u.sliced_seconds) END`;
 
 const ACCOUNT_COLUMNS = `id, user_id AS "userId", tenant_id AS "tenantId", currency`;
 
@@ -115,13 +131,15 @@ export class InvoiceStatementsRepository {
       `SELECT ${LINE_LEDGER_KIND} AS "ledgerKind",
               to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
               sc.source,
-              count(*)::int AS quantity,
-              sum(u.billed_seconds)::text AS seconds,
+              count(DISTINCT ${ENTRY_SUBJECT})::int AS quantity,
+              (sum(${ENTRY_SECONDS}) FILTER (WHERE u.id IS NOT NULL OR s.id IS NOT NULL))::text AS seconds,
               sum(l.amount_minor)::text AS "amountMinor",
-              CASE WHEN count(*) = 1
-                THEN left(min(COALESCE(u.allocation_id::text, sc.reference, l.reference)), 200) END AS reference
+              CASE WHEN count(DISTINCT ${ENTRY_SUBJECT}) = 1
+                THEN left(min(COALESCE(u.allocation_id::text, s.allocation_id::text, sc.reference, l.reference)), 200)
+              END AS reference
        FROM ledger_entries l
        LEFT JOIN usage_records u ON u.id = l.usage_id
+       LEFT JOIN usage_slices s ON s.id = l.usage_slice_id
        LEFT JOIN service_charges sc ON sc.id = l.service_charge_id
        WHERE l.account_id = $1 AND l.created_at >= $2 AND l.created_at < $3
        GROUP BY 1, 2, sc.source, (l.amount_minor > 0)`,

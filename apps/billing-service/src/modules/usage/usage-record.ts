@@ -12,7 +12,11 @@ export interface UsageRecord extends DeviceSpec {
   endedAt: Date;
   billedSeconds: number;
   pricePlanId: string;
+  /** The allocation's whole price: its slices and its usage report's ledger entry add up to it. */
   amountMinor: bigint;
+  /** What its slices had covered and charged when the report was recorded (migration 0008). */
+  slicedSeconds: number;
+  slicedMinor: bigint;
   currency: string;
   balanceAfterMinor: bigint;
 }

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts';
 import { PricingModule } from '../pricing';
+import { AllocationEventsHandler } from './events/allocation-events.handler';
+import { MeterRunningAllocationsJob } from './jobs/meter-running-allocations.job';
+import { RunningAllocationsRepository } from './running-allocations.repository';
+import { RunningAllocationsService } from './running-allocations.service';
 import { UsageController } from './usage.controller';
 import { UsageRepository } from './usage.repository';
 import { UsageService } from './usage.service';
@@ -8,6 +12,13 @@ import { UsageService } from './usage.service';
 @Module({
   imports: [AccountsModule, PricingModule],
   controllers: [UsageController],
-  providers: [UsageService, UsageRepository],
+  providers: [
+    UsageService,
+    UsageRepository,
+    RunningAllocationsService,
+    RunningAllocationsRepository,
+    AllocationEventsHandler,
+    MeterRunningAllocationsJob,
+  ],
 })
 export class UsageModule {}

@@ -17,6 +17,8 @@ const USAGE_RECORDS = new TableMap<UsageRecord>('usage_records', {
   storageGb: 'storage_gb',
   pricePlanId: 'price_plan_id',
   amountMinor: { column: 'amount_minor', decode: decodeColumn.bigint },
+  slicedSeconds: 'sliced_seconds',
+  slicedMinor: { column: 'sliced_minor', decode: decodeColumn.bigint },
   currency: 'currency',
   balanceAfterMinor: { column: 'balance_after_minor', decode: decodeColumn.bigint },
 });
@@ -50,9 +52,9 @@ export class UsageRepository {
   async insertUnlessRecorded(record: UsageRecord): Promise<boolean> {
     const rows = await this.sql.rows<{ id: string }>(
       `INSERT INTO usage_records (id, allocation_id, account_id, user_id, tenant_id, device_id, started_at,
-         ended_at, billed_seconds, cpu_cores, memory_mb, storage_gb, price_plan_id, amount_minor, currency,
-         balance_after_minor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         ended_at, billed_seconds, cpu_cores, memory_mb, storage_gb, price_plan_id, amount_minor, sliced_seconds,
+         sliced_minor, currency, balance_after_minor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        ON CONFLICT (allocation_id) DO NOTHING
        RETURNING id`,
       [
@@ -70,6 +72,8 @@ export class UsageRepository {
         record.storageGb,
         record.pricePlanId,
         record.amountMinor.toString(),
+        record.slicedSeconds,
+        record.slicedMinor.toString(),
         record.currency,
         record.balanceAfterMinor.toString(),
       ],

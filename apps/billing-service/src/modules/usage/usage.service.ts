@@ -16,13 +16,17 @@ import { BillingServiceConfig } from '../../config/billing-service.config';
 import { AccountBalanceService } from '../accounts';
 import { PricingService } from '../pricing';
 import { billablePeriod } from './usage-period';
+import { RunningAllocationsService } from './running-allocations.service';
 import { describesSameUsage, type UsageRecord } from './usage-record';
+import { finalSettlement } from './usage-slicing';
 import { UsageErrors } from './usage.errors';
 import { UsageRepository } from './usage.repository';
 
 /**
  * Records allocations' usage exactly once (unique allocation id) and charges the account in the
- * same transaction. A charge may take the balance negative: the usage already happened.
+ * same transaction. A charge may take the balance negative: the usage already happened. An
+ * allocation already charged in slices while it ran (RunningAllocationsService) is charged the
+ * rest of its price, so slices and report add up to exactly the price of the billed seconds.
  */
 @Injectable()
 export class UsageService {
@@ -33,6 +37,7 @@ export class UsageService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly usage: UsageRepository,
+    private readonly running: RunningAllocationsService,
     private readonly balances: AccountBalanceService,
     private readonly pricing: PricingService,
     private readonly events: EventPublisher,
@@ -160,6 +165,9 @@ export class UsageService {
     });
     const plan = await this.pricing.planInForce(account.currency, period.startedAt);
     const amount = this.pricing.price(plan, request, request.billedSeconds);
+    // Locked until commit, after the account: no slice moves the meter until this report closes it.
+    const sliced = await this.running.lockSliced(request.allocationId);
+    const settlement = finalSettlement(amount, sliced.slicedMinor);
     const record: UsageRecord = {
       id: randomUUID(),
       allocationId: request.allocationId,
@@ -173,8 +181,9 @@ export class UsageService {
       ...deviceSpecOf(request),
       pricePlanId: plan.id,
       amountMinor: amount,
+      ...sliced,
       currency: account.currency,
-      balanceAfterMinor: account.balanceMinor - amount,
+      balanceAfterMinor: account.balanceMinor - settlement.chargeMinor + settlement.refundMinor,
     };
     if (!(await this.usage.insertUnlessRecorded(record))) {
       // Recorded meanwhile by a concurrent report, now committed: answer as its resend.
@@ -182,12 +191,13 @@ export class UsageService {
       if (!earlier) throw new Error(`Usage of allocation ${request.allocationId} neither inserted nor found`);
       return this.replay(earlier, request, period);
     }
-    const applied = await this.balances.apply(account, {
+    const charged = await this.balances.apply(account, {
       kind: 'usage_charge',
-      amountMinor: -amount,
+      amountMinor: -settlement.chargeMinor,
       usageId: record.id,
     });
-    if (!applied) throw new Error(`Ledger refused the charge of usage ${record.id}`);
+    if (!charged) throw new Error(`Ledger refused the charge of usage ${record.id}`);
+    const applied = await this.running.close(account, charged, record, settlement.refundMinor);
 
     const data: BillingUsageRecordedEventData = {
       usageId: record.id,
@@ -213,6 +223,7 @@ export class UsageService {
         userId: record.userId,
         billedSeconds: record.billedSeconds,
         amountMinor: data.amountMinor,
+        slicedMinor: record.slicedMinor.toString(),
         balanceMinor: data.balanceMinor,
         pricePlanId: plan.id,
       });

@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import { decodeColumn, SqlClient, TableMap } from '@cloudphone/shared';
+import type { AllocationStart, RunningAllocation, SlicedUsage, UsageSlice } from './running-allocation';
+
+const RUNNING_ALLOCATIONS = new TableMap<RunningAllocation>('running_allocations', {
+  allocationId: 'allocation_id',
+  userId: 'user_id',
+  tenantId: 'tenant_id',
+  deviceId: 'device_id',
+  cpuCores: 'cpu_cores',
+  memoryMb: 'memory_mb',
+  storageGb: 'storage_gb',
+  startedAt: 'started_at',
+  expiresAt: 'expires_at',
+  endedAt: 'ended_at',
+  slicedSeconds: 'sliced_seconds',
+  slicedMinor: { column: 'sliced_minor', decode: decodeColumn.bigint },
+  usageId: 'usage_id',
+});
+
+// A meter the job may still slice: neither closed by a usage report nor ended. The usage record is
+// looked for too, as a report may be recorded before the event that announced its allocation.
+const OPEN = `r.usage_id IS NULL AND r.ended_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.allocation_id = r.allocation_id)`;
+
+/** The meters of running allocations (`running_allocations`) and their slices (`usage_slices`). */
+@Injectable()
+export class RunningAllocationsRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  /**
+   * Starts the meter of an announced allocation, unless it has one already (a redelivered event) or
+   * its usage report was recorded first (events and reports travel apart): nothing left to slice.
+   */
+  async insertStarted(start: AllocationStart): Promise<boolean> {
+    const rows = await this.sql.rows<{ allocation_id: string }>(
+      `INSERT INTO running_allocations (allocation_id, user_id, tenant_id, device_id, cpu_cores, memory_mb,
+         storage_gb, started_at, expires_at)
+       SELECT $1::uuid, $2::uuid, $3::text, $4::uuid, $5::int, $6::int, $7::int, $8::timestamptz, $9::timestamptz
+       WHERE NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.allocation_id = $1::uuid)
+       ON CONFLICT (allocation_id) DO NOTHING
+       RETURNING allocation_id`,
+      [
+        start.allocationId,
+        start.userId,
+        start.tenantId,
+        start.deviceId,
+        start.cpuCores,
+        start.memoryMb,
+        start.storageGb,
+        start.startedAt.toISOString(),
+        start.expiresAt.toISOString(),
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /** An extension moves the expiry later; a stale (reordered) one never moves it back. */
+  async extend(allocationId: string, expiresAt: Date): Promise<void> {
+    await this.sql.rows(
+      `UPDATE running_allocations SET expires_at = GREATEST(expires_at, $2), updated_at = now()
+       WHERE allocation_id = $1`,
+      [allocationId, expiresAt.toISOString()],
+    );
+  }
+
+  /** The allocation ended: its usage report charges the rest, and no slice is taken any more. */
+  async markEnded(allocationId: string, endedAt: Date): Promise<void> {
+    await this.sql.rows(
+      `UPDATE running_allocations SET ended_at = COALESCE(ended_at, $2), updated_at = now()
+       WHERE allocation_id = $1`,
+      [allocationId, endedAt.toISOString()],
+    );
+  }
+
+  /**
+   * Up to `limit` open meters after `afterId` (by id) with at least `sliceSeconds` more run by
+   * `horizon` (and by their expiry): the candidates of one job page, read without locks.
+   */
+  async findDue(
+    afterId: string | null,
+    horizon: Date,
+    sliceSeconds: number,
+    limit: number,
+  ): Promise<RunningAllocation[]> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `SELECT ${RUNNING_ALLOCATIONS.select('r')} FROM running_allocations r
+       WHERE ${OPEN}
+         AND ($1::uuid IS NULL OR r.allocation_id > $1::uuid)
+         AND r.started_at + make_interval(secs => r.sliced_seconds + $3::int) <= LEAST($2::timestamptz, r.expires_at)
+       ORDER BY r.allocation_id
+       LIMIT $4`,
+      [afterId, horizon.toISOString(), sliceSeconds, limit],
+    );
+    return RUNNING_ALLOCATIONS.decodeAll(rows);
+  }
+
+  async find(allocationId: string): Promise<RunningAllocation | null> {
+    const row = await this.sql.one<Record<string, unknown>>(
+      `SELECT ${RUNNING_ALLOCATIONS.select()} FROM running_allocations WHERE allocation_id = $1`,
+      [allocationId],
+    );
+    return row ? RUNNING_ALLOCATIONS.decode(row) : null;
+  }
+
+  /** Locks the meter for the caller's transaction if it is still open (else null: nothing to slice). */
+  async lockOpen(allocationId: string): Promise<RunningAllocation | null> {
+    const row = await this.sql.one<Record<string, unknown>>(
+      `SELECT ${RUNNING_ALLOCATIONS.select('r')} FROM running_allocations r
+       WHERE r.allocation_id = $1 AND ${OPEN}
+       FOR UPDATE OF r`,
+      [allocationId],
+    );
+    return row ? RUNNING_ALLOCATIONS.decode(row) : null;
+  }
+
+  /**
+   * Records a slice and moves the meter to its end, in one statement, only if the meter is open and
+   * still stands at the slice's start; false (nothing written) otherwise. Two runs slicing from one
+   * position: the unique (allocation_id, seconds_from) makes the later insert wait for the earlier
+   * transaction and then do nothing, so each second is sliced at most once.
+   */
+  async insertSlice(slice: UsageSlice): Promise<boolean> {
+    const rows = await this.sql.rows<{ allocation_id: string }>(
+      `WITH slice AS (
+         INSERT INTO usage_slices (id, allocation_id, account_id, kind, seconds_from, seconds_to, amount_minor,
+           price_plan_id, currency)
+         SELECT $1::uuid, r.allocation_id, $3::uuid, 'slice', r.sliced_seconds, $5::int, $6::bigint, $7::uuid,
+           $8::char(3)
+         FROM running_allocations r
+         WHERE r.allocation_id = $2::uuid AND r.sliced_seconds = $4::int AND ${OPEN}
+         ON CONFLICT (allocation_id, seconds_from) DO NOTHING
+         RETURNING allocation_id, seconds_to, amount_minor
+       )
+       UPDATE running_allocations r
+       SET sliced_seconds = s.seconds_to, sliced_minor = r.sliced_minor + s.amount_minor, updated_at = now()
+       FROM slice s
+       WHERE r.allocation_id = s.allocation_id
+       RETURNING r.allocation_id`,
+      [
+        slice.id,
+        slice.allocationId,
+        slice.accountId,
+        slice.secondsFrom,
+        slice.secondsTo,
+        slice.amountMinor.toString(),
+        slice.pricePlanId,
+        slice.currency,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * What the slices charged the allocation so far (zeros if it has no meter), its meter locked for
+   * the caller's transaction so no slice moves it until the usage report has closed it.
+   */
+  async lockSliced(allocationId: string): Promise<SlicedUsage> {
+    const row = await this.sql.one<{ slicedSeconds: number; slicedMinor: string }>(
+      `SELECT sliced_seconds AS "slicedSeconds", sliced_minor AS "slicedMinor" FROM running_allocations
+       WHERE allocation_id = $1
+       FOR UPDATE`,
+      [allocationId],
+    );
+    return row
+      ? { slicedSeconds: row.slicedSeconds, slicedMinor: BigInt(row.slicedMinor) }
+      : { slicedSeconds: 0, slicedMinor: 0n };
+  }
+
+  /** Closes the meter with the usage record that charged the rest (no meter: nothing to close). */
+  async close(allocationId: string, usageId: string): Promise<void> {
+    await this.sql.rows(
+      `UPDATE running_allocations SET usage_id = $2, updated_at = now()
+       WHERE allocation_id = $1 AND usage_id IS NULL`,
+      [allocationId, usageId],
+    );
+  }
+
+  /** Records the one refund of an allocation whose slices took more than its price (false if it has one). */
+  async insertRefund(refund: UsageSlice): Promise<boolean> {
+    const rows = await this.sql.rows<{ id: string }>(
+      `INSERT INTO usage_slices (id, allocation_id, account_id, kind, seconds_from, seconds_to, amount_minor,
+         price_plan_id, currency)
+       VALUES ($1, $2, $3, 'refund', $4, $5, $6, $7, $8)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [
+        refund.id,
+        refund.allocationId,
+        refund.accountId,
+        refund.secondsFrom,
+        refund.secondsTo,
+        refund.amountMinor.toString(),
+        refund.pricePlanId,
+        refund.currency,
+      ],
+    );
+    return rows.length > 0;
+  }
+}
