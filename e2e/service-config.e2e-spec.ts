@@ -33,9 +33,11 @@ const cases = [
   ...Object.values(SERVICE_CATALOG).flatMap((service) =>
     REQUIRED.map((variable) => [service.name, variable] as const),
   ),
-  // Only the services that store vendors' credentials need the key.
+  // Only the services that store secrets of their own (vendors' credentials, webhook signing
+  // secrets) need the key.
   [SERVICE_CATALOG.proxy.name, 'VENDOR_CREDENTIALS_KEY'] as const,
   [SERVICE_CATALOG.smsReceive.name, 'VENDOR_CREDENTIALS_KEY'] as const,
+  [SERVICE_CATALOG.notification.name, 'VENDOR_CREDENTIALS_KEY'] as const,
 ];
 
 describe('service configuration at start', () => {

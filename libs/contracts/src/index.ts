@@ -202,7 +202,17 @@ export {
   UpdateNotificationPreferencesRequest,
 } from './notification/notification-preferences.dto';
 export { DeliveryResponse } from './notification/delivery-response.dto';
+export {
+  CreateWebhookEndpointRequest,
+  UpdateWebhookEndpointRequest,
+  WEBHOOK_LIMITS,
+  WebhookEndpointResponse,
+  WebhookEndpointWithSecretResponse,
+} from './notification/webhook.dto';
+export type { WebhookPayload } from './notification/webhook.dto';
 export { UnreadCountResponse } from './notification/unread-count-response.dto';
+export { NOTIFICATION_PUSH, PUSH_CONNECT_ERROR_CODES } from './notification/notification-push';
+export type { PushConnectErrorCode, PushNotificationMessage } from './notification/notification-push';
 export * from './proxy';
 export * from './sms-receive';
 export {

@@ -1,4 +1,11 @@
-import { PlatformServiceConfig, EnvBoolean, EnvEnum, EnvInteger, EnvString, EnvUrl } from '@cloudphone/shared';
+import {
+  PlatformServiceConfig,
+  EnvBoolean,
+  EnvEnum,
+  EnvInteger,
+  EnvString,
+  EnvUrl,
+} from '@cloudphone/shared';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
 
 /** How email leaves: `smtp` (SMTP_URL) or `simulated` (kept in memory and logged, for development). */
@@ -35,6 +42,12 @@ export class NotificationServiceConfig extends PlatformServiceConfig {
   /** `smtp://user:pass@host:port` or `smtps://…`; required when EMAIL_TRANSPORT=smtp. */
   @EnvUrl('SMTP_URL', { protocols: ['smtp', 'smtps'], optional: true })
   smtpUrl?: string;
+
+  /** SMTP_URL, which EMAIL_TRANSPORT=smtp needs: without it the start stops, naming it. */
+  requiredSmtpUrl(): string {
+    if (this.smtpUrl === undefined) throw new Error('SMTP_URL is required when EMAIL_TRANSPORT=smtp');
+    return this.smtpUrl;
+  }
 
   /** The From header of every email. */
   @EnvString('EMAIL_FROM', { default: 'Cloudphone <no-reply@cloudphone.local>' })

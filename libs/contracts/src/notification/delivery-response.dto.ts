@@ -1,9 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DELIVERY_STATUSES, type DeliveryStatus, NOTIFICATION_CHANNELS, type NotificationChannelName } from './notification-channels';
+import {
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+  NOTIFICATION_CHANNELS,
+  type NotificationChannelName,
+} from './notification-channels';
 
 /** A delivery record: one fact sent by one channel to one target (never its content). */
 export class DeliveryResponse {
-  @ApiProperty({ format: 'uuid', description: 'The delivery id receivers see; the same on every retry and replay' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The delivery id receivers see; the same on every retry and replay',
+  })
   id!: string;
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null for operator email' })

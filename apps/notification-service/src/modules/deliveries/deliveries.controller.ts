@@ -40,7 +40,10 @@ export class DeliveriesController {
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: 'Send a delivery again (same delivery id, a new round): admins' })
   @ApiOkResponse({ type: DeliveryResponse })
-  replay(@CurrentPrincipal() principal: Principal, @Param('id', deliveryId) id: string): Promise<DeliveryResponse> {
+  replay(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', deliveryId) id: string,
+  ): Promise<DeliveryResponse> {
     return this.deliveries.replay(principal, id);
   }
 
@@ -48,7 +51,10 @@ export class DeliveriesController {
   @Get(NOTIFICATION_ROUTES.delivery)
   @ApiOperation({ summary: 'One delivery record (another user’s answers 404)' })
   @ApiOkResponse({ type: DeliveryResponse })
-  get(@CurrentPrincipal() principal: Principal, @Param('id', deliveryId) id: string): Promise<DeliveryResponse> {
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', deliveryId) id: string,
+  ): Promise<DeliveryResponse> {
     return this.deliveries.get(principal, id);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ErrorLogModule } from '../error-log';
 import { PreferencesModule } from '../preferences';
 import { DeliveryChannels } from './delivery-channels.registry';
 import { DeliveryMaintenance } from './delivery-maintenance.service';
@@ -16,7 +17,7 @@ import { NotificationDispatcher } from './notification-dispatcher.service';
  * registry the channel modules register with, the admin routes and the delivery jobs.
  */
 @Module({
-  imports: [PreferencesModule],
+  imports: [PreferencesModule, ErrorLogModule],
   controllers: [DeliveriesController],
   providers: [
     DeliveryChannels,

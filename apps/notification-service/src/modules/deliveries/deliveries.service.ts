@@ -28,7 +28,11 @@ export class DeliveriesService {
 
   async list(principal: Principal, query: ListQuery): Promise<Page<DeliveryResponse>> {
     const requested = query.filters.find((filter) => filter.name === 'userId');
-    const owner = listOwnerFor(principal, requested ? String(requested.value) : undefined, DeliveryErrors.otherUsers);
+    const owner = listOwnerFor(
+      principal,
+      requested ? String(requested.value) : undefined,
+      DeliveryErrors.otherUsers,
+    );
     if (owner !== undefined && !requested) {
       query.filters.push({ name: 'userId', column: 'userId', operator: '=', value: owner });
     }
@@ -56,7 +60,12 @@ export class DeliveriesService {
       if (await this.deliveries.findById(id)) throw DeliveryErrors.contentGone(id);
       throw DeliveryErrors.notFound(id);
     }
-    this.logger.log({ msg: 'delivery replayed', deliveryId: id, round: replayed.round, by: actorOf(principal) });
+    this.logger.log({
+      msg: 'delivery replayed',
+      deliveryId: id,
+      round: replayed.round,
+      by: actorOf(principal),
+    });
     return this.get(principal, id);
   }
 }

@@ -7,6 +7,7 @@ import {
   mapInParallel,
 } from '@cloudphone/shared';
 import { NotificationServiceConfig } from '../../config/notification-service.config';
+import { ErrorLog } from '../error-log';
 import { DELIVERY_CHANNELS, type ChannelOutcome, type DeliveryChannelName } from './delivery-channel';
 import { DeliveryChannels } from './delivery-channels.registry';
 import type { DeliveryRound } from './delivery-record';
@@ -43,13 +44,15 @@ export class DeliveryOutboxDestinations implements OnModuleInit {
     private readonly deliveries: DeliveriesRepository,
     private readonly metrics: DeliveriesMetrics,
     private readonly config: NotificationServiceConfig,
+    private readonly errors: ErrorLog,
   ) {}
 
   onModuleInit(): void {
     for (const channel of DELIVERY_CHANNELS) {
       const destination: OutboxDestination = {
         name: deliveryDestination(channel),
-        deliver: (messages) => mapInParallel(messages, PARALLEL_SENDS, (message) => this.attempt(channel, message)),
+        deliver: (messages) =>
+          mapInParallel(messages, PARALLEL_SENDS, (message) => this.attempt(channel, message)),
       };
       this.outbox.register(destination);
     }
@@ -59,28 +62,35 @@ export class DeliveryOutboxDestinations implements OnModuleInit {
     const round = roundOf(message);
     if (!round) return { result: 'rejected', error: 'not a delivery round message' };
     const channel = this.channels.get(channelName);
-    if (!channel) return { result: 'deferred', error: `channel ${channelName} is not running in this process` };
+    if (!channel)
+      return { result: 'deferred', error: `channel ${channelName} is not running in this process` };
     const record = await this.deliveries.claim(round, SEND_LEASE_MS);
     if (!record) {
       // Settled, a later round, or another process is sending it now (then check again later).
       return (await this.deliveries.isSettled(round))
         ? { result: 'delivered' }
-        : { result: 'deferred', error: 'another process is sending this delivery', retryAfterMs: SEND_LEASE_MS };
+        : {
+            result: 'deferred',
+            error: 'another process is sending this delivery',
+            retryAfterMs: SEND_LEASE_MS,
+          };
     }
     const stopTimer = this.metrics.sendSeconds.startTimer({ channel: channelName });
-    const outcome = await channel.send(record).catch(
-      (error: unknown): ChannelOutcome => ({
-        result: 'failed',
-        error: (error as Error)?.message ?? String(error),
-        code: 'CHANNEL_ERROR',
-        permanent: false,
-      }),
-    );
+    const outcome = await channel.send(record).catch((error: unknown): ChannelOutcome => ({
+      result: 'failed',
+      error: (error as Error)?.message ?? String(error),
+      code: 'CHANNEL_ERROR',
+      permanent: false,
+    }));
     stopTimer();
     return this.settle(round, record.attempts, outcome);
   }
 
-  private async settle(round: DeliveryRound, attemptsBefore: number, outcome: ChannelOutcome): Promise<DeliveryVerdict> {
+  private async settle(
+    round: DeliveryRound,
+    attemptsBefore: number,
+    outcome: ChannelOutcome,
+  ): Promise<DeliveryVerdict> {
     const settlement = settleAttempt(outcome, attemptsBefore, this.config.deliveryMaxAttempts);
     const context = { deliveryId: round.id, channel: round.channel, round: round.round };
     switch (settlement.status) {
@@ -92,18 +102,40 @@ export class DeliveryOutboxDestinations implements OnModuleInit {
       case 'pending':
         await this.deliveries.markAttemptFailed(round, settlement.error);
         this.metrics.attempts.inc({ channel: round.channel, outcome: 'retry' });
-        this.logger.warn({ msg: 'notification delivery failed; will retry', ...context, error: settlement.error });
+        this.logger.warn({
+          msg: 'notification delivery failed; will retry',
+          ...context,
+          error: settlement.error,
+        });
         return { result: 'deferred', error: settlement.error, retryAfterMs: settlement.retryAfterMs };
       case 'failed':
-        await this.deliveries.markFailed(round, settlement.error, this.config.deliveryRetryIntervalMinutes * 60_000);
+        await this.deliveries.markFailed(
+          round,
+          settlement.error,
+          this.config.deliveryRetryIntervalMinutes * 60_000,
+        );
+        await this.countForDigest(round, outcome, settlement.error);
         this.metrics.attempts.inc({ channel: round.channel, outcome: 'failed' });
         this.logger.error({ msg: 'notification delivery round failed', ...context, error: settlement.error });
         return { result: 'delivered' };
       case 'dead':
         await this.deliveries.markDead(round, settlement.error);
+        await this.countForDigest(round, outcome, settlement.error);
         this.metrics.attempts.inc({ channel: round.channel, outcome: 'dead' });
-        this.logger.error({ msg: 'notification delivery dead-lettered', ...context, error: settlement.error });
+        this.logger.error({
+          msg: 'notification delivery dead-lettered',
+          ...context,
+          error: settlement.error,
+        });
         return { result: 'delivered' };
     }
+  }
+
+  /** A round that failed or died is an operator's concern (a skip is not: nothing was wrong). */
+  private async countForDigest(round: DeliveryRound, outcome: ChannelOutcome, error: string): Promise<void> {
+    if (outcome.result !== 'failed') return;
+    await this.errors
+      .record(`delivery:${round.channel}`, outcome.code, error)
+      .catch((err: unknown) => this.logger.warn({ msg: 'could not count a delivery failure', err }));
   }
 }

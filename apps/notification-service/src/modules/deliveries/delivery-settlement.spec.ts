@@ -1,6 +1,11 @@
 import { settleAttempt } from './delivery-settlement';
 
-const transient = { result: 'failed', error: 'connection refused', code: 'ECONNREFUSED', permanent: false } as const;
+const transient = {
+  result: 'failed',
+  error: 'connection refused',
+  code: 'ECONNREFUSED',
+  permanent: false,
+} as const;
 
 describe('settleAttempt', () => {
   it('settles a delivered attempt as delivered, whatever the attempts before', () => {
@@ -17,7 +22,10 @@ describe('settleAttempt', () => {
       status: 'pending',
       retryAfterMs: 30_000,
     });
-    expect(settleAttempt(transient, 2, 3)).toEqual({ status: 'failed', error: 'ECONNREFUSED: connection refused' });
+    expect(settleAttempt(transient, 2, 3)).toEqual({
+      status: 'failed',
+      error: 'ECONNREFUSED: connection refused',
+    });
   });
 
   it('ends a permanent refusal and a skip as dead at the first attempt', () => {

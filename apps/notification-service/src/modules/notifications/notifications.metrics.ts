@@ -7,7 +7,8 @@ import type { Counter } from 'prom-client';
  * `email_only`: a token email event (verification or reset): emailed, never in the inbox.
  * `nothing_to_notify`: `user.registered` (the verification email greets the new user).
  */
-export type IgnoredEventReason = 'unknown_version' | 'already_notified' | 'stale' | 'email_only' | 'nothing_to_notify';
+export type IgnoredEventReason =
+  'unknown_version' | 'already_notified' | 'stale' | 'email_only' | 'nothing_to_notify';
 
 /** Prometheus metrics of the inbox fed by domain events. */
 @Injectable()

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeliveriesModule } from '../deliveries';
+import { ErrorLogModule } from '../error-log';
 import { AccountEmailEventsHandler } from './events/account-email-events.handler';
 import { AllocationEventsHandler } from './events/allocation-events.handler';
 import { QueueEventsHandler } from './events/queue-events.handler';
@@ -16,7 +17,7 @@ import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 
 @Module({
-  imports: [DeliveriesModule],
+  imports: [DeliveriesModule, ErrorLogModule],
   controllers: [NotificationsController],
   providers: [
     NotificationsService,

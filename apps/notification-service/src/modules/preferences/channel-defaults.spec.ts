@@ -7,13 +7,30 @@ describe('channel defaults', () => {
   it('sends a token email by email only, whatever the stored choices', () => {
     const type = DOMAIN_EVENTS.userPasswordResetRequested;
     expect(effectiveChannels(type, none)).toEqual(['email']);
-    expect(effectiveChannels(type, new Map([['email', false], ['push', true], ['webhook', true]]))).toEqual(['email']);
+    expect(
+      effectiveChannels(
+        type,
+        new Map([
+          ['email', false],
+          ['push', true],
+          ['webhook', true],
+        ]),
+      ),
+    ).toEqual(['email']);
   });
 
   it('keeps a security email on when a stored choice says off, and lets push be switched off', () => {
     const type = DOMAIN_EVENTS.userLockedOut;
     expect(effectiveChannels(type, none)).toEqual(['email', 'webhook', 'push']);
-    expect(effectiveChannels(type, new Map([['email', false], ['push', false]]))).toEqual(['email', 'webhook']);
+    expect(
+      effectiveChannels(
+        type,
+        new Map([
+          ['email', false],
+          ['push', false],
+        ]),
+      ),
+    ).toEqual(['email', 'webhook']);
   });
 
   it('emails money events by default, and a choice overrides the default either way', () => {
@@ -36,7 +53,9 @@ describe('channel defaults', () => {
   it('refuses switching off a locked email and choosing a channel a token email never takes', () => {
     expect(choiceProblem(DOMAIN_EVENTS.userPasswordChanged, 'email', false)).toBe('PREFERENCE_LOCKED');
     expect(choiceProblem(DOMAIN_EVENTS.userPasswordChanged, 'email', true)).toBeNull();
-    expect(choiceProblem(DOMAIN_EVENTS.userEmailVerificationRequested, 'push', true)).toBe('CHANNEL_NOT_ALLOWED');
+    expect(choiceProblem(DOMAIN_EVENTS.userEmailVerificationRequested, 'push', true)).toBe(
+      'CHANNEL_NOT_ALLOWED',
+    );
     expect(choiceProblem(DOMAIN_EVENTS.smsCodeReceived, 'email', true)).toBeNull();
   });
 

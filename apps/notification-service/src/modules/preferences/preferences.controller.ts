@@ -5,7 +5,13 @@ import {
   NotificationPreferencesResponse,
   UpdateNotificationPreferencesRequest,
 } from '@cloudphone/contracts';
-import { ApiKeyScope, CommonErrors, CurrentPrincipal, actingSubject, type Principal } from '@cloudphone/shared';
+import {
+  ApiKeyScope,
+  CommonErrors,
+  CurrentPrincipal,
+  actingSubject,
+  type Principal,
+} from '@cloudphone/shared';
 import { PreferencesQuery } from './preferences-query.dto';
 import { NotificationPreferences } from './preferences.service';
 
@@ -24,7 +30,10 @@ export class PreferencesController {
   @Get(NOTIFICATION_ROUTES.preferences)
   @ApiOperation({ summary: 'Which channels each event type takes for the caller, and the email language' })
   @ApiOkResponse({ type: NotificationPreferencesResponse })
-  view(@CurrentPrincipal() principal: Principal, @Query() query: PreferencesQuery): Promise<NotificationPreferencesResponse> {
+  view(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: PreferencesQuery,
+  ): Promise<NotificationPreferencesResponse> {
     return this.preferences.view(actingSubject(principal, query, refusals).userId);
   }
 

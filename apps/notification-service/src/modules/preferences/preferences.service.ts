@@ -57,7 +57,10 @@ export class NotificationPreferences {
   }
 
   /** Applies the whole batch or nothing: every choice is checked before any is stored. */
-  async update(userId: string, request: UpdateNotificationPreferencesRequest): Promise<NotificationPreferencesResponse> {
+  async update(
+    userId: string,
+    request: UpdateNotificationPreferencesRequest,
+  ): Promise<NotificationPreferencesResponse> {
     const choices = request.preferences ?? [];
     const seen = new Set<string>();
     for (const { eventType, channel, enabled } of choices) {

@@ -13,6 +13,7 @@ const REASON_TEXT: Record<string, string> = {
 export const ALLOCATION_FAILED_NOTIFICATION: EventNotificationRecipe<AllocationFailedEventData> = {
   versions: [1],
   sourceKey: (data) => `${DOMAIN_EVENTS.allocationFailed}:${data.allocationId}`,
+  failureCode: (data) => data.code,
   text: (data) => ({
     title: 'Allocation failed',
     body: `Your device could not be allocated: ${REASON_TEXT[data.code] ?? `refused (${data.code})`}. Nothing was billed.`,

@@ -25,4 +25,9 @@ export interface EventNotificationRecipe<T extends { userId: string }> {
   /** Source keys of notifications that make this one pointless when they already exist. */
   supersededBy?(data: T): string[];
   text(data: T): NotificationText;
+  /**
+   * For events that report a failure: its code, counted for the operators' error digest (a burst of
+   * one code is one line of one email).
+   */
+  failureCode?(data: T): string;
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@cloudphone/contracts';
 import { afterCommit } from '@cloudphone/shared';
 import { type DeliveryPayload, NotificationDispatcher } from '../../deliveries';
+import { ErrorLog } from '../../error-log';
 import { NotificationsMetrics, type IgnoredEventReason } from '../notifications.metrics';
 import { NotificationsRepository } from '../notifications.repository';
 import type { EventNotificationRecipe, NotificationText } from './event-notification-recipe';
@@ -21,6 +22,7 @@ export class EventNotificationsService {
     private readonly notifications: NotificationsRepository,
     private readonly metrics: NotificationsMetrics,
     private readonly dispatcher: NotificationDispatcher,
+    private readonly errors: ErrorLog,
   ) {}
 
   async record<T extends { userId: string }>(
@@ -62,11 +64,20 @@ export class EventNotificationsService {
       this.logger.log({ msg: 'event already notified; skipped', eventId: event.id, type: event.type });
       return this.ignored(event, 'already_notified');
     }
+    const failureCode = recipe.failureCode?.(data);
+    if (failureCode) await this.errors.record(`event:${event.type}`, failureCode, `${sourceKey}: ${body}`);
     await this.dispatcher.dispatch({
       userId: data.userId,
       eventType: event.type,
       sourceKey,
-      payload: { notificationId: id, title, body, data: { ...data }, occurredAt: event.occurredAt, ...emailOf(data) },
+      payload: {
+        notificationId: id,
+        title,
+        body,
+        data: { ...data },
+        occurredAt: event.occurredAt,
+        ...emailOf(data),
+      },
     });
     await afterCommit(() => {
       this.metrics.created.inc({ type: event.type });

@@ -192,7 +192,7 @@ describe('notification-service consuming domain events (real Postgres, RabbitMQ,
     expect(await metric('cloudphone_events_retries_total', { type: 'device.released' })).toBe(0);
   });
 
-  it('acknowledges a password-reset request without an inbox row, storing or logging its token nowhere', async () => {
+  it('emails a password-reset request without an inbox row: its token only in the sensitive delivery record until it settles, never logged', async () => {
     const userId = randomUUID();
     const request = envelope('user.password_reset_requested', resetRequestedData(userId), 'user-service');
     const token = (request.data as { token: string }).token;
@@ -209,11 +209,43 @@ describe('notification-service consuming domain events (real Postgres, RabbitMQ,
     );
     expect(await database.query('SELECT 1 FROM inbox WHERE event_id = $1', [request.id])).toHaveLength(1);
     expect(await inbox(userId)).toEqual([]);
-    const rows = await database.query('SELECT * FROM notifications');
-    expect(JSON.stringify(rows)).not.toContain(token);
+    // One email delivery (EMAIL_TRANSPORT=simulated here), marked sensitive: the token travels in its
+    // payload until the delivery settles, then the payload is emptied.
+    const [delivery] = await waitFor(
+      async () => {
+        const rows = await database.query<{
+          id: string;
+          status: string;
+          sensitive: boolean;
+          payload: unknown;
+        }>('SELECT id, status, sensitive, payload FROM notification_deliveries WHERE user_id = $1', [userId]);
+        return rows.length > 0 && rows.every((row) => row.status === 'delivered') ? rows : undefined;
+      },
+      { timeoutMs: 10000, description: 'the reset email delivery to settle' },
+    );
+    expect(delivery).toMatchObject({ status: 'delivered', sensitive: true, payload: {} });
+    // The outbox row names the record only, never its content.
+    expect(
+      await database.query('SELECT data FROM outbox WHERE data->>$1 = $2', ['deliveryId', delivery.id]),
+    ).toEqual([{ data: { deliveryId: delivery.id, round: 0 } }]);
+    // No table holds the token any more, and no log line ever did.
+    const tables = await database.query<{ name: string }>(
+      `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables
+       WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
+    );
+    for (const { name } of tables) {
+      const rows = await database.query(`SELECT t::text AS row FROM ${name} t`);
+      expect({ table: name, rows: JSON.stringify(rows).includes(token) }).toEqual({
+        table: name,
+        rows: false,
+      });
+    }
     expect(JSON.stringify(service.logs)).not.toContain(token);
     expect(service.logs).toContainEqual(
       expect.objectContaining({ userId, type: 'user.password_reset_requested', eventId: request.id }),
+    );
+    expect(service.logs).toContainEqual(
+      expect.objectContaining({ msg: 'email sent', deliveryId: delivery.id, template: 'password_reset' }),
     );
     // The user's later account events still reach the inbox.
     await publish(envelope('user.verified', { userId, tenantId: 'default' }, 'user-service'));

@@ -39,6 +39,7 @@ const FAILED_TEXT: Record<BillingPaymentFailedEventData['status'], { title: stri
 export const PAYMENT_FAILED_NOTIFICATION: EventNotificationRecipe<BillingPaymentFailedEventData> = {
   versions: [1],
   sourceKey: (data) => `${DOMAIN_EVENTS.billingPaymentFailed}:${data.paymentId}:${data.status}`,
+  failureCode: (data) => data.failureCode ?? data.status,
   supersededBy: (data) => [paymentSucceededKey(data.paymentId)],
   text: (data) => {
     const { title, outcome } = FAILED_TEXT[data.status];

@@ -31,6 +31,7 @@ export const QUEUE_EXPIRED_NOTIFICATION: EventNotificationRecipe<QueueExpiredEve
 export const QUEUE_REFUSED_NOTIFICATION: EventNotificationRecipe<QueueRefusedEventData> = {
   versions: [1],
   sourceKey: (data) => `${DOMAIN_EVENTS.queueRefused}:${data.entryId}`,
+  failureCode: (data) => data.code,
   text: (data) => ({
     title: 'Queue entry refused',
     body: `A device was free for you, but the allocation was refused (${data.code}); you left the queue.`,

@@ -1,0 +1,6 @@
+export {
+  WebhookHttpSender,
+  type WebhookHttpAnswer,
+  type WebhookHttpRequest,
+  type WebhookHttpSenderOptions,
+} from './webhook-http.sender';

@@ -1,0 +1,2 @@
+export { PushModule } from './push.module';
+export { PushGateway, userRoom } from './push.gateway';
