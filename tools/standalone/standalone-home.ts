@@ -47,6 +47,11 @@ export class StandaloneHome {
     return join(this.directory, 'postgres.log');
   }
 
+  /** Emails the simulated transport "sends" (EMAIL_SIMULATED_DIR), one .eml file each. */
+  get mailDirectory(): string {
+    return join(this.directory, 'mail');
+  }
+
   get credentialsFile(): string {
     return join(this.directory, 'credentials');
   }

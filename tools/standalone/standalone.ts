@@ -57,6 +57,9 @@ export async function runStandalone(environment: Environment, repositoryRoot: st
         ...(cronOverrides ? { CRON_SCHEDULE_OVERRIDES: cronOverrides } : {}),
       };
     }
+    // Nothing leaves the box: emails land as files, so a new user can open the verification link.
+    environments[SERVICE_CATALOG.notification.name].EMAIL_SIMULATED_DIR =
+      environment.EMAIL_SIMULATED_DIR || home.mailDirectory;
     Object.assign(environments[SERVICE_CATALOG.user.name], {
       ADMIN_EMAIL: secrets.adminEmail,
       ADMIN_PASSWORD: secrets.adminPassword,
@@ -151,6 +154,7 @@ function banner(
     seeded.devices > 0
       ? `Seeded ${seeded.devices} simulated devices, ${seeded.proxies} simulated proxies, a simulated SMS provider and a demo user with a balance.`
       : '',
+    `Emails (sign-up verification, password reset, invoices) are written to ${home.mailDirectory}`,
     'Allocate a device as the demo user:',
     allocateExample(urls, secrets),
     'For your own PostgreSQL, Redis and RabbitMQ: set POSTGRES_URL, REDIS_URL and RABBITMQ_URL,',

@@ -49,6 +49,13 @@ export class NotificationServiceConfig extends PlatformServiceConfig {
     return this.smtpUrl;
   }
 
+  /**
+   * EMAIL_TRANSPORT=simulated also writes each email as `<time>-<delivery id>.eml` here (owner-only
+   * files), so a developer can open the verification link; standalone sets `<home>/mail`.
+   */
+  @EnvString('EMAIL_SIMULATED_DIR', { optional: true })
+  emailSimulatedDir?: string;
+
   /** The From header of every email. */
   @EnvString('EMAIL_FROM', { default: 'Cloudphone <no-reply@cloudphone.local>' })
   emailFrom!: string;

@@ -5,7 +5,8 @@ import { createEmailTransport, type EmailTransportSettings } from './email-trans
 
 /** The settings of EMAIL_TRANSPORT's driver; smtp without SMTP_URL stops the start, naming it. */
 export function emailTransportSettings(config: NotificationServiceConfig): EmailTransportSettings {
-  if (config.emailTransport === 'simulated') return { kind: 'simulated' };
+  if (config.emailTransport === 'simulated')
+    return { kind: 'simulated', directory: config.emailSimulatedDir };
   return { kind: 'smtp', url: config.requiredSmtpUrl(), timeoutMs: config.smtpTimeoutMs };
 }
 

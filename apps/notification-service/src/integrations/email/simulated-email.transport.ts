@@ -1,9 +1,14 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { EmailSendOutcome, EmailTransport, OutgoingEmail } from './email-transport';
 
 export interface SimulatedEmailTransportOptions {
   /** Messages kept (the oldest go first); 200 by default. */
   capacity?: number;
+  /** Where each email is also written as an .eml file (EMAIL_SIMULATED_DIR); none: memory only. */
+  directory?: string;
 }
 
 /**
@@ -16,20 +21,44 @@ export class SimulatedEmailTransport implements EmailTransport {
   private readonly logger = new Logger('SimulatedEmailTransport');
   private readonly messages: OutgoingEmail[] = [];
   private readonly capacity: number;
+  private readonly directory?: string;
 
   constructor(options: SimulatedEmailTransportOptions = {}) {
     this.capacity = options.capacity ?? 200;
+    this.directory = options.directory;
   }
 
-  send(email: OutgoingEmail): Promise<EmailSendOutcome> {
+  async send(email: OutgoingEmail): Promise<EmailSendOutcome> {
     this.messages.push(email);
     if (this.messages.length > this.capacity) this.messages.shift();
+    const file = this.directory ? await this.writeFile(this.directory, email) : undefined;
     this.logger.log({
       msg: 'email simulated (not sent)',
       messageId: email.messageId,
       recipientDomain: email.to.address.slice(email.to.address.lastIndexOf('@') + 1),
+      ...(file && { file }),
     });
-    return Promise.resolve({ result: 'sent' });
+    return { result: 'sent' };
+  }
+
+  /** The email as an RFC 822 file, readable by its owner only (it may hold a single-use token). */
+  private async writeFile(directory: string, email: OutgoingEmail): Promise<string> {
+    const raw = await new MailComposer({
+      from: email.from,
+      to: { name: email.to.displayName, address: email.to.address },
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      messageId: email.messageId,
+      headers: email.headers,
+    })
+      .compile()
+      .build();
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${email.messageId.replace(/[^A-Za-z0-9-]/g, '')}.eml`;
+    const file = join(directory, name);
+    await writeFile(file, raw, { mode: 0o600 });
+    return file;
   }
 
   /** The kept messages, oldest first. */
