@@ -8,6 +8,7 @@ import {
   ServiceFleet,
   type ServiceProcess,
   waitFor,
+  deviceAllocatedData,
 } from '@cloudphone/shared/testing';
 
 // Two notification-service processes on one database, one Redis key prefix and one queue: each
@@ -91,7 +92,7 @@ describe('notification push across replicas (two processes, Redis adapter)', () 
 
     const allocations: string[] = [];
     for (let index = 0; index < EVENTS; index++) {
-      const data = allocatedData(u);
+      const data = deviceAllocatedData(u);
       allocations.push(data.allocationId);
       await publishEventTo(
         fleet.observer,
@@ -143,19 +144,3 @@ describe('notification push across replicas (two processes, Redis adapter)', () 
     });
   });
 });
-
-function allocatedData(userId: string) {
-  return {
-    allocationId: randomUUID(),
-    deviceId: randomUUID(),
-    userId,
-    tenantId: 'default',
-    region: 'eu-west',
-    cpuCores: 2,
-    memoryMb: 4096,
-    storageGb: 32,
-    startedAt: '2026-03-01T12:00:00.000Z',
-    expiresAt: '2026-03-01T12:30:00.000Z',
-    fencingToken: '1',
-  };
-}

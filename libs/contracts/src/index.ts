@@ -191,6 +191,7 @@ export {
   WEBHOOK_HEADERS,
 } from './notification/notification-channels';
 export type {
+  DeliveredNotification,
   DeliveryStatus,
   NotificationChannelName,
   NotificationLocale,

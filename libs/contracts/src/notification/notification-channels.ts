@@ -10,6 +10,18 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const NOTIFICATION_LOCALES = ['en', 'de'] as const;
 export type NotificationLocale = (typeof NOTIFICATION_LOCALES)[number];
 
+/** What a webhook body and a push carry besides the delivery id: the event and its notification. */
+export interface DeliveredNotification {
+  /** The event type, e.g. `billing.invoice_issued`. */
+  type: string;
+  /** When the fact happened (ISO 8601). */
+  occurredAt: string;
+  /** The inbox notification (`id` is its id in GET /notifications; null for token emails). */
+  notification: { id: string | null; title: string; body: string };
+  /** The event's data. */
+  data: Record<string, unknown>;
+}
+
 /** Headers of every webhook request (lower-case, as Node reads them). */
 export const WEBHOOK_HEADERS = {
   /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the endpoint's secret>`. */

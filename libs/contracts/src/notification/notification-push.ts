@@ -1,3 +1,5 @@
+import type { DeliveredNotification } from './notification-channels';
+
 /**
  * The WebSocket push channel: socket.io on notification-service's own port, WebSocket transport
  * only (no long-polling, so replicas behind a plain load balancer or a PM2 cluster need no sticky
@@ -25,15 +27,7 @@ export const PUSH_CONNECT_ERROR_CODES = [
 export type PushConnectErrorCode = (typeof PUSH_CONNECT_ERROR_CODES)[number];
 
 /** What a client receives with the `notification` event. */
-export interface PushNotificationMessage {
+export interface PushNotificationMessage extends DeliveredNotification {
   /** The delivery id: a retried push keeps it, so a client drops a copy it has already shown. */
   deliveryId: string;
-  /** The event type, e.g. `device.allocated`. */
-  type: string;
-  /** When the fact happened (ISO 8601). */
-  occurredAt: string;
-  /** The inbox notification (`id` is its id in GET /notifications). */
-  notification: { id: string | null; title: string; body: string };
-  /** The event's data. */
-  data: Record<string, unknown>;
 }

@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 import { OptionalField } from '../common/optional-field.decorator';
 import { EVENT_TYPE_PATTERN } from '../events/domain-events';
+import type { DeliveredNotification } from './notification-channels';
 
 /** Bounds of webhook endpoints; the table's CHECKs hold the same lengths. */
 export const WEBHOOK_LIMITS = {
@@ -131,14 +132,7 @@ export class WebhookEndpointWithSecretResponse extends WebhookEndpointResponse {
 }
 
 /** The JSON body of every webhook request (docs/webhooks.md). */
-export interface WebhookPayload {
+export interface WebhookPayload extends DeliveredNotification {
   /** The delivery id: the same on every retry and replay (also the X-Cloudphone-Delivery header). */
   id: string;
-  /** The event type, e.g. `billing.invoice_issued`. */
-  type: string;
-  /** When the fact happened (ISO 8601). */
-  occurredAt: string;
-  notification: { id: string | null; title: string; body: string };
-  /** The event's data. */
-  data: Record<string, unknown>;
 }

@@ -26,6 +26,14 @@ export type { RepositoryTestDatabase } from './repository-test-database';
 export { freshServiceDatabases } from './fresh-service-databases';
 export type { FreshServiceDatabases } from './fresh-service-databases';
 export { histogramSummary } from './histogram-summary';
+export { sumMetricSamples } from './metric-samples';
+export {
+  balanceLowData,
+  deviceAllocatedData,
+  eventEnvelope,
+  invoiceIssuedData,
+  paymentSucceededData,
+} from './domain-event-fixtures';
 export { deleteRedisKeys } from './redis-keys';
 export { ServiceFleet } from './service-fleet';
 export { deleteMessagingNamespace } from './messaging-cleanup';

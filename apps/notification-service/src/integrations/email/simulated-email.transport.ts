@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { EmailSendOutcome, EmailTransport, OutgoingEmail } from './email-transport';
+import { nodemailerMessage } from './smtp-email.transport';
 
 export interface SimulatedEmailTransportOptions {
   /** Messages kept (the oldest go first); 200 by default. */
@@ -43,17 +44,7 @@ export class SimulatedEmailTransport implements EmailTransport {
 
   /** The email as an RFC 822 file, readable by its owner only (it may hold a single-use token). */
   private async writeFile(directory: string, email: OutgoingEmail): Promise<string> {
-    const raw = await new MailComposer({
-      from: email.from,
-      to: { name: email.to.displayName, address: email.to.address },
-      subject: email.subject,
-      text: email.text,
-      html: email.html,
-      messageId: email.messageId,
-      headers: email.headers,
-    })
-      .compile()
-      .build();
+    const raw = await new MailComposer(nodemailerMessage(email)).compile().build();
     await mkdir(directory, { recursive: true, mode: 0o700 });
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${email.messageId.replace(/[^A-Za-z0-9-]/g, '')}.eml`;
     const file = join(directory, name);

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type {
   DeliveryResponse,
   EventEnvelope,
-  EventType,
   NotificationPreferencesResponse,
   PageResponse,
 } from '@cloudphone/contracts';
@@ -18,6 +17,8 @@ import {
   uniqueTestId,
   waitFor,
   type TestDatabase,
+  deviceAllocatedData as allocatedData,
+  eventEnvelope as envelope,
 } from '@cloudphone/shared/testing';
 
 // Delivery records and preferences against the built app, real Postgres and RabbitMQ; email goes
@@ -332,23 +333,3 @@ describe('notification deliveries and preferences (real Postgres, RabbitMQ, buil
     expect(count).toBe(String(OPERATORS.length));
   });
 });
-
-function envelope(type: EventType, data: unknown, source = 'device-service'): EventEnvelope {
-  return { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), source, data };
-}
-
-function allocatedData(userId: string) {
-  return {
-    allocationId: randomUUID(),
-    deviceId: randomUUID(),
-    userId,
-    tenantId: 'default',
-    region: 'eu-west',
-    cpuCores: 2,
-    memoryMb: 4096,
-    storageGb: 32,
-    startedAt: '2026-03-01T12:00:00.000Z',
-    expiresAt: '2026-03-01T12:30:00.000Z',
-    fencingToken: '1',
-  };
-}

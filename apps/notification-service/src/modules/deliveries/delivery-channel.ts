@@ -1,8 +1,23 @@
-import { NOTIFICATION_CHANNELS, type NotificationChannelName } from '@cloudphone/contracts';
+import {
+  type DeliveredNotification,
+  NOTIFICATION_CHANNELS,
+  type NotificationChannelName,
+} from '@cloudphone/contracts';
 
 /** The channels a notification may leave by besides the inbox. */
 export const DELIVERY_CHANNELS = NOTIFICATION_CHANNELS;
 export type DeliveryChannelName = NotificationChannelName;
+
+/** The event and notification a webhook body or a push carries (each adds the delivery id its way). */
+export function deliveredNotification(delivery: DeliveryToSend): DeliveredNotification {
+  const { payload } = delivery;
+  return {
+    type: delivery.eventType,
+    occurredAt: payload.occurredAt,
+    notification: { id: payload.notificationId ?? null, title: payload.title, body: payload.body },
+    data: payload.data,
+  };
+}
 
 /** What a delivery renders: the notification's text and data, and the address when the event carried it. */
 export interface DeliveryPayload {

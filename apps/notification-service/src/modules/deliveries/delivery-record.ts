@@ -22,17 +22,11 @@ export interface DeliveryRecord {
   updatedAt: Date;
 }
 
-/** A delivery to create for a fact; `id` is derived from channel, fact and target. */
-export interface NewDelivery {
-  id: string;
-  userId: string | null;
-  channel: DeliveryChannelName;
-  eventType: string;
-  sourceKey: string;
-  target: string;
-  sensitive: boolean;
-  payload: DeliveryPayload;
-}
+/** A delivery to create for a fact; `id` is new, the rest as the record will hold it. */
+export type NewDelivery = Pick<
+  DeliveryRecord,
+  'id' | 'userId' | 'channel' | 'eventType' | 'sourceKey' | 'target' | 'sensitive' | 'payload'
+>;
 
 /** Which round of which delivery an outbox message asks to send. */
 export interface DeliveryRound {

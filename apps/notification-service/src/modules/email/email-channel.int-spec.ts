@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { DeliveryResponse, EventEnvelope, EventType, PageResponse } from '@cloudphone/contracts';
+import type { DeliveryResponse, EventEnvelope, PageResponse } from '@cloudphone/contracts';
 import {
   consumerQueueNames,
   createTestDatabase,
@@ -16,6 +16,11 @@ import {
   waitFor,
   type RecordedRequest,
   type TestDatabase,
+  sumMetricSamples,
+  balanceLowData,
+  eventEnvelope as envelope,
+  invoiceIssuedData,
+  paymentSucceededData,
 } from '@cloudphone/shared/testing';
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -129,7 +134,7 @@ describe('email channel (real SMTP server, Postgres, RabbitMQ, built app)', () =
       description: `an email delivery of ${userId} to be ${status}`,
     });
   const metric = async (name: string, labels: Record<string, string>) =>
-    sumSamples(await (await fetch(`${service.url}/metrics`)).text(), name, labels);
+    sumMetricSamples(await (await fetch(`${service.url}/metrics`)).text(), name, labels);
   const batch = (userId: string, body: unknown) =>
     fetch(`${service.url}/notifications/preferences/batch`, {
       method: 'POST',
@@ -477,59 +482,4 @@ function answerUser(request: RecordedRequest, users: Map<string, KnownUser>, una
       ...user,
     },
   };
-}
-
-function envelope(type: EventType, data: unknown, source = 'user-service'): EventEnvelope {
-  return { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), source, data };
-}
-
-function invoiceIssuedData(userId: string) {
-  return {
-    userId,
-    tenantId: 'default',
-    invoiceId: randomUUID(),
-    number: 'INV-202602-000001',
-    period: '2026-02',
-    openingBalanceMinor: '0',
-    chargesMinor: '300',
-    creditsMinor: '0',
-    closingBalanceMinor: '-300',
-    amountDueMinor: '300',
-    currency: 'USD',
-    status: 'issued',
-    dueAt: '2026-03-15T00:00:00.000Z',
-    issuedAt: '2026-03-01T00:00:00.000Z',
-  };
-}
-
-function balanceLowData(userId: string) {
-  return { userId, tenantId: 'default', balanceMinor: '420', thresholdMinor: '500', currency: 'USD' };
-}
-
-function paymentSucceededData(userId: string) {
-  return {
-    userId,
-    tenantId: 'default',
-    paymentId: randomUUID(),
-    provider: 'simulated',
-    amountMinor: '5000',
-    chargedMinor: '5000',
-    currency: 'USD',
-    balanceMinor: '12500',
-    settledAt: '2026-03-01T12:00:00.000Z',
-  };
-}
-
-/** Sum of a Prometheus text exposition's samples of `name` whose labels include `labels`. */
-function sumSamples(text: string, name: string, labels: Record<string, string>): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((label) => [label[1], label[2]]),
-    );
-    if (Object.entries(labels).every(([key, value]) => present[key] === value)) sum += Number(match[3]);
-  }
-  return sum;
 }

@@ -6,20 +6,14 @@ import {
   DeliveryChannels,
   type DeliveryToSend,
   type NotificationChannel,
+  deliveredNotification,
 } from '../deliveries';
 import { channelRuleOf } from '../preferences';
 import { PushGateway, PushNotSentError } from './push.gateway';
 
 /** What a push of this delivery carries. */
 export function pushMessage(delivery: DeliveryToSend): PushNotificationMessage {
-  const { payload } = delivery;
-  return {
-    deliveryId: delivery.id,
-    type: delivery.eventType,
-    occurredAt: payload.occurredAt,
-    notification: { id: payload.notificationId ?? null, title: payload.title, body: payload.body },
-    data: payload.data,
-  };
+  return { deliveryId: delivery.id, ...deliveredNotification(delivery) };
 }
 
 /**

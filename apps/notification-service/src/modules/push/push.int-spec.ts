@@ -21,6 +21,7 @@ import {
   uniqueTestId,
   waitFor,
   type TestDatabase,
+  deviceAllocatedData as allocatedData,
 } from '@cloudphone/shared/testing';
 
 // The push channel of the built app against real Postgres, RabbitMQ and Redis (through a proxy the
@@ -296,19 +297,3 @@ describe('notification-service WebSocket push (built app, real servers)', () => 
     expect(service.logs.filter((line) => line.level === 'error' || line.level === 'fatal')).toEqual([]);
   });
 });
-
-function allocatedData(userId: string) {
-  return {
-    allocationId: randomUUID(),
-    deviceId: randomUUID(),
-    userId,
-    tenantId: 'default',
-    region: 'eu-west',
-    cpuCores: 2,
-    memoryMb: 4096,
-    storageGb: 32,
-    startedAt: '2026-03-01T12:00:00.000Z',
-    expiresAt: '2026-03-01T12:30:00.000Z',
-    fencingToken: '1',
-  };
-}

@@ -8,6 +8,7 @@ import {
   DeliveryChannels,
   type DeliveryToSend,
   type NotificationChannel,
+  deliveredNotification,
 } from '../deliveries';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { webhookOutcome } from './webhook-outcome';
@@ -102,14 +103,7 @@ export class WebhookChannel implements NotificationChannel, OnModuleInit {
 
 /** The JSON body: the delivery id, the event, the notification's text and the event's data. */
 export function webhookPayload(delivery: DeliveryToSend): WebhookPayload {
-  const { payload } = delivery;
-  return {
-    id: delivery.id,
-    type: delivery.eventType,
-    occurredAt: payload.occurredAt,
-    notification: { id: payload.notificationId ?? null, title: payload.title, body: payload.body },
-    data: payload.data,
-  };
+  return { id: delivery.id, ...deliveredNotification(delivery) };
 }
 
 function skipped(reason: string): ChannelOutcome {

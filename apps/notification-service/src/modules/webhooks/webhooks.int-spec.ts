@@ -3,7 +3,6 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type {
   DeliveryResponse,
   EventEnvelope,
-  EventType,
   PageResponse,
   WebhookEndpointResponse,
   WebhookEndpointWithSecretResponse,
@@ -22,6 +21,9 @@ import {
   waitFor,
   type TestDatabase,
   type TrackedHttpServer,
+  deviceAllocatedData as allocatedData,
+  balanceLowData,
+  eventEnvelope as envelope,
 } from '@cloudphone/shared/testing';
 
 // Webhooks end to end: the built app consumes events from RabbitMQ and POSTs them to a receiver on
@@ -621,27 +623,3 @@ describe('webhooks (built app, real Postgres and RabbitMQ, a receiver on 127.0.0
     expect(rows.every((row) => row.secret_ciphertext.startsWith('v1:'))).toBe(true);
   });
 });
-
-function envelope(type: EventType, data: unknown, source = 'device-service'): EventEnvelope {
-  return { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), source, data };
-}
-
-function allocatedData(userId: string) {
-  return {
-    allocationId: randomUUID(),
-    deviceId: randomUUID(),
-    userId,
-    tenantId: 'default',
-    region: 'eu-west',
-    cpuCores: 2,
-    memoryMb: 4096,
-    storageGb: 32,
-    startedAt: '2026-03-01T12:00:00.000Z',
-    expiresAt: '2026-03-01T12:30:00.000Z',
-    fencingToken: '1',
-  };
-}
-
-function balanceLowData(userId: string) {
-  return { userId, tenantId: 'default', balanceMinor: '420', thresholdMinor: '500', currency: 'USD' };
-}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope, EventType, NotificationResponse, PageResponse } from '@cloudphone/contracts';
+import type { EventEnvelope, NotificationResponse, PageResponse } from '@cloudphone/contracts';
 import {
   consumerQueueNames,
   createTestDatabase,
@@ -11,6 +11,12 @@ import {
   uniqueTestId,
   waitFor,
   type TestDatabase,
+  sumMetricSamples,
+  deviceAllocatedData as allocatedData,
+  balanceLowData,
+  eventEnvelope as envelope,
+  invoiceIssuedData,
+  paymentSucceededData,
 } from '@cloudphone/shared/testing';
 
 // notification-service as a consumer: events published to the exchange the way another service's
@@ -42,7 +48,7 @@ describe('notification-service consuming domain events (real Postgres, RabbitMQ,
     });
   const metric = async (name: string, labels: Record<string, string>) => {
     const text = await (await fetch(`${service.url}/metrics`)).text();
-    return sumSamples(text, name, labels);
+    return sumMetricSamples(text, name, labels);
   };
   const waitForMetric = (name: string, labels: Record<string, string>, atLeast: number) =>
     waitFor(async () => (await metric(name, labels)) >= atLeast, {
@@ -282,26 +288,6 @@ describe('notification-service consuming domain events (real Postgres, RabbitMQ,
   });
 });
 
-function envelope(type: EventType, data: unknown, source = 'device-service'): EventEnvelope {
-  return { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), source, data };
-}
-
-function allocatedData(userId: string) {
-  return {
-    allocationId: randomUUID(),
-    deviceId: randomUUID(),
-    userId,
-    tenantId: 'default',
-    region: 'eu-west',
-    cpuCores: 2,
-    memoryMb: 4096,
-    storageGb: 32,
-    startedAt: '2026-03-01T12:00:00.000Z',
-    expiresAt: '2026-03-01T12:30:00.000Z',
-    fencingToken: '1',
-  };
-}
-
 function expiringData(userId: string) {
   const base = { allocationId: randomUUID(), deviceId: randomUUID(), userId, tenantId: 'default' };
   return { ...base, expiresAt: '2026-03-01T12:30:00.000Z', minutesLeft: 5 };
@@ -331,10 +317,6 @@ function releasedData(userId: string) {
   };
 }
 
-function balanceLowData(userId: string) {
-  return { userId, tenantId: 'default', balanceMinor: '420', thresholdMinor: '500', currency: 'USD' };
-}
-
 function resetRequestedData(userId: string) {
   return {
     userId,
@@ -344,49 +326,4 @@ function resetRequestedData(userId: string) {
     token: `reset-${randomUUID()}`,
     expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
   };
-}
-
-function paymentSucceededData(userId: string) {
-  const payment = { userId, tenantId: 'default', paymentId: randomUUID(), provider: 'simulated' };
-  return {
-    ...payment,
-    amountMinor: '5000',
-    chargedMinor: '5000',
-    currency: 'USD',
-    balanceMinor: '12500',
-    settledAt: '2026-03-01T12:00:00.000Z',
-  };
-}
-
-function invoiceIssuedData(userId: string) {
-  return {
-    userId,
-    tenantId: 'default',
-    invoiceId: randomUUID(),
-    number: 'INV-202602-000001',
-    period: '2026-02',
-    openingBalanceMinor: '0',
-    chargesMinor: '300',
-    creditsMinor: '0',
-    closingBalanceMinor: '-300',
-    amountDueMinor: '300',
-    currency: 'USD',
-    status: 'issued',
-    dueAt: '2026-03-15T00:00:00.000Z',
-    issuedAt: '2026-03-01T00:00:00.000Z',
-  };
-}
-
-/** Sum of a Prometheus text exposition's samples of `name` whose labels include `labels`. */
-function sumSamples(text: string, name: string, labels: Record<string, string>): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((label) => [label[1], label[2]]),
-    );
-    if (Object.entries(labels).every(([key, value]) => present[key] === value)) sum += Number(match[3]);
-  }
-  return sum;
 }
