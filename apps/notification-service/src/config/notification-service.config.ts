@@ -60,8 +60,12 @@ export class NotificationServiceConfig extends PlatformServiceConfig {
   @EnvString('EMAIL_FROM', { default: 'Cloudphone <no-reply@cloudphone.local>' })
   emailFrom!: string;
 
-  /** Deadline of one SMTP conversation (connect, greeting, send). */
-  @EnvInteger('SMTP_TIMEOUT_MS', { default: 10_000, min: 100, max: 120_000 })
+  /**
+   * Deadline of connecting, of the greeting and of each wait on the socket. At most 15 s, so one
+   * attempt (three such waits) ends within the 60 s a delivery is leased: no second process sends
+   * the email while the first is still talking to the server.
+   */
+  @EnvInteger('SMTP_TIMEOUT_MS', { default: 10_000, min: 100, max: 15_000 })
   smtpTimeoutMs!: number;
 
   /** Where the web app lives: links in emails (verify, reset) point here. */
@@ -69,8 +73,8 @@ export class NotificationServiceConfig extends PlatformServiceConfig {
   publicAppUrl!: string;
 
   // Webhooks.
-  /** Deadline of one webhook request. */
-  @EnvInteger('WEBHOOK_TIMEOUT_MS', { default: 5000, min: 100, max: 60_000 })
+  /** Deadline of one webhook request; at most 30 s, well inside the 60 s a delivery is leased. */
+  @EnvInteger('WEBHOOK_TIMEOUT_MS', { default: 5000, min: 100, max: 30_000 })
   webhookTimeoutMs!: number;
 
   /** Lets webhook URLs reach loopback and private addresses (development and tests only). */
