@@ -143,6 +143,8 @@ export class InfrastructureModule {
         config.constructor,
         MetricsService,
         TokenService,
+        // The guard's API key verifier (and its cache), for transports that authenticate outside HTTP.
+        API_KEY_VERIFIER,
         RedisConnectionManager,
         RabbitMqConnectionManager,
         HealthService,

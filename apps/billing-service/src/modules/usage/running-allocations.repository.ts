@@ -137,16 +137,7 @@ export class RunningAllocationsRepository {
        FROM slice s
        WHERE r.allocation_id = s.allocation_id
        RETURNING r.allocation_id`,
-      [
-        slice.id,
-        slice.allocationId,
-        slice.accountId,
-        slice.secondsFrom,
-        slice.secondsTo,
-        slice.amountMinor.toString(),
-        slice.pricePlanId,
-        slice.currency,
-      ],
+      sliceParameters(slice),
     );
     return rows.length > 0;
   }
@@ -184,17 +175,14 @@ export class RunningAllocationsRepository {
        VALUES ($1, $2, $3, 'refund', $4, $5, $6, $7, $8)
        ON CONFLICT DO NOTHING
        RETURNING id`,
-      [
-        refund.id,
-        refund.allocationId,
-        refund.accountId,
-        refund.secondsFrom,
-        refund.secondsTo,
-        refund.amountMinor.toString(),
-        refund.pricePlanId,
-        refund.currency,
-      ],
+      sliceParameters(refund),
     );
     return rows.length > 0;
   }
+}
+
+/** $1…$8 of both slice inserts, in the order of their column lists. */
+function sliceParameters(slice: UsageSlice): unknown[] {
+  const { id, allocationId, accountId, secondsFrom, secondsTo, amountMinor, pricePlanId, currency } = slice;
+  return [id, allocationId, accountId, secondsFrom, secondsTo, amountMinor.toString(), pricePlanId, currency];
 }

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { ModuleRef } from '@nestjs/core';
 import { AppError, TokenService, type ApiKeyVerifier, type UserPrincipal } from '@cloudphone/shared';
 import { API_KEY_SESSION_MS, PushAuthenticator } from './push.authenticator';
 
@@ -12,15 +11,7 @@ function keyPrincipal(scopes: string[], userId = randomUUID()): UserPrincipal {
 }
 
 function authenticator(verify: ApiKeyVerifier['verify'] | null): PushAuthenticator {
-  const moduleRef = {
-    get: () => {
-      if (!verify) throw new Error('not provided');
-      return { verify } satisfies ApiKeyVerifier;
-    },
-  } as unknown as ModuleRef;
-  const instance = new PushAuthenticator(tokens, moduleRef);
-  instance.onModuleInit();
-  return instance;
+  return new PushAuthenticator(tokens, verify ? { verify } : null);
 }
 
 async function refusal(promise: Promise<unknown>): Promise<string> {

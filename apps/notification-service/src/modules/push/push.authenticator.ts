@@ -1,5 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { decode } from 'jsonwebtoken';
 import { API_KEY_PATTERN, API_KEY_PREFIX, NOTIFICATION_PUSH } from '@cloudphone/contracts';
 import {
@@ -44,23 +43,11 @@ export interface PushCredentials {
  * client sees the codes the HTTP API answers with.
  */
 @Injectable()
-export class PushAuthenticator implements OnModuleInit {
-  private apiKeys: ApiKeyVerifier | null = null;
-
+export class PushAuthenticator {
   constructor(
     private readonly tokens: TokenService,
-    private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(API_KEY_VERIFIER) private readonly apiKeys: ApiKeyVerifier | null = null,
   ) {}
-
-  onModuleInit(): void {
-    // InfrastructureModule provides the verifier for its guard without exporting it; the push
-    // server uses that same instance (and its cache) rather than building a second one.
-    try {
-      this.apiKeys = this.moduleRef.get<ApiKeyVerifier>(API_KEY_VERIFIER, { strict: false });
-    } catch {
-      this.apiKeys = null;
-    }
-  }
 
   async authenticate(credentials: PushCredentials, now = Date.now()): Promise<PushSession> {
     const token = bearerOf(credentials);

@@ -1,4 +1,5 @@
 import { DOMAIN_EVENTS, type NotificationLocale } from '@cloudphone/contracts';
+import { invoiceIssuedData } from '@cloudphone/shared/testing';
 import { escapeHtml, singleLine } from './email-layout.renderer';
 import { type EmailTemplateInput, appLink, renderEmail } from './email-template.renderer';
 import { EmailTemplateError, LocaleFormat } from './email-values.formatters';
@@ -24,20 +25,7 @@ function input(
 }
 
 const tokenData = { token: TOKEN, expiresAt: '2026-03-01T12:30:45.000Z', email: 'ada@example.com' };
-const invoiceData = {
-  invoiceId: 'b1d7c0c4-3f7e-4a53-9d5e-6ad1c1d5a0a1',
-  number: 'INV-202602-000001',
-  period: '2026-02',
-  openingBalanceMinor: '0',
-  chargesMinor: '300',
-  creditsMinor: '0',
-  closingBalanceMinor: '-300',
-  amountDueMinor: '300',
-  currency: 'USD',
-  status: 'issued',
-  dueAt: '2026-03-15T00:00:00.000Z',
-  issuedAt: '2026-03-01T00:00:00.000Z',
-};
+const invoiceData = invoiceIssuedData('5f0c3b8e-2a4d-4b8e-9f3a-1c2d3e4f5a6b');
 
 describe('email templates', () => {
   describe('verification and reset (token emails)', () => {
