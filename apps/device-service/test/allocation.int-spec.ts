@@ -3,6 +3,8 @@ import type {
   DeviceAllocatedEventData,
   DeviceReleasedEventData,
 } from '@cloudphone/contracts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
 import { waitFor } from '@cloudphone/shared/testing';
 import { SchedulerTestApp } from './scheduler-test-app';
 
@@ -141,6 +143,29 @@ describe('allocate and release', () => {
     );
     expect(event.envelope.data).toMatchObject({ billedSeconds: 124, reason: 'released', deviceId });
     expect(await app.billingRecords(user.id)).toHaveLength(1);
+  });
+
+  it('gives a keyed request the only free device once a transaction holding its row lock for a moment lets go', async () => {
+    // Concurrent requests with one key lock the devices they try; the claim skips locked rows, so a
+    // keyed request that finds none looks again shortly instead of answering NO_DEVICE_AVAILABLE.
+    const [deviceId] = await app.addDevices(1, { region: 'sa-east-1' });
+    const user = await app.createUser();
+    const locker = new Client({ connectionString: app.fleet.databases['device-service']!.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT id FROM devices WHERE id = $1 FOR UPDATE', [deviceId]);
+      const answer = allocate(
+        user.token,
+        { durationMinutes: 15, requirements: { region: 'sa-east-1' } },
+        { 'Idempotency-Key': 'locked-device' },
+      );
+      await sleep(60);
+      await locker.query('COMMIT');
+      expect(await answer).toMatchObject({ status: 201, body: { deviceId } });
+    } finally {
+      await locker.end();
+    }
   });
 
   it('answers the same allocation for 20 concurrent requests with one Idempotency-Key, and refuses the key with another body', async () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AllocateDeviceRequest, AllocationResponse } from '@cloudphone/contracts';
 import {
@@ -30,6 +31,8 @@ export interface AllocationOutcome {
 
 /** Claims lost to a concurrent claim of the same device are retried this many times. */
 const MAX_CLAIM_ATTEMPTS = 5;
+/** A keyed request that found no device looks again after this (times the attempt), see `claim`. */
+const KEYED_RECLAIM_PAUSE_MS = 10;
 
 /**
  * Allocate a device (§5): a claim of a free device (one statement, row lock SKIP LOCKED,
@@ -149,8 +152,17 @@ export class AllocateDeviceUseCase {
       switch (outcome.kind) {
         case 'claimed':
           return { claim: outcome.claim };
-        case 'none':
-          throw AllocationErrors.noDeviceAvailable(wantedDevice(request));
+        case 'none': {
+          // Concurrent requests with this key may hold the free devices row-locked (the claim
+          // skips locked rows) and be about to commit: answer as that key's request once it shows,
+          // and look again shortly before saying "no device".
+          if (!request.idempotencyKey) throw AllocationErrors.noDeviceAvailable(wantedDevice(request));
+          const holder = await this.allocations.findByIdempotencyKey(request.userId, request.idempotencyKey);
+          if (holder) return { earlier: holder };
+          if (attempt >= MAX_CLAIM_ATTEMPTS) throw AllocationErrors.noDeviceAvailable(wantedDevice(request));
+          await sleep(KEYED_RECLAIM_PAUSE_MS * attempt);
+          break;
+        }
         case 'key-taken': {
           const earlier = await this.allocations.findByIdempotencyKey(
             request.userId,
