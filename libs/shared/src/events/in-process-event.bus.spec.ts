@@ -96,9 +96,11 @@ describe('InProcessEventBus', () => {
 
   it('delivers a retried message again with the next attempt after the retry delay', async () => {
     const bus = InProcessEventBus.forExchange(uniqueExchange());
-    const delayMs = 20;
+    // Long enough that a loaded CI machine cannot stall the loop past it before the pending check
+    // (with 20 ms, a stall let the retry run and confirm first).
+    const delayMs = 250;
     const attempts: { attempt: number; at: number }[] = [];
-    bus.subscribe(topology('q', ['device.*'], [delayMs, 40]), 1, async (_content, attempt) => {
+    bus.subscribe(topology('q', ['device.*'], [delayMs, 2 * delayMs]), 1, async (_content, attempt) => {
       attempts.push({ attempt, at: performance.now() });
       return attempt === 1 ? { action: 'retry', retryIndex: 0, nextAttempt: 2, error: 'boom' } : ACK;
     });
