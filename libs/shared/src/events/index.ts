@@ -1,7 +1,7 @@
 export { EventPublisher } from './event-publisher.service';
 export type { OutgoingEvent } from './outgoing-event';
 export { type NewOutboxRow, outboxEventInsertSql, outboxEventParameters } from './outbox.repository';
-export { OnEvent } from './on-event.decorator';
+export { IdempotentHandler, OnEvent } from './on-event.decorator';
 export { RenterEventsHandler } from './renter-events.handler';
 export type { RenterEndReason } from './renter-events.handler';
 export { UnprocessableEventError } from './unprocessable-event.error';

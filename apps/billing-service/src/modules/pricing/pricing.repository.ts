@@ -29,13 +29,20 @@ export class PricingRepository {
     return row ? PRICE_PLANS.decode(row) : null;
   }
 
-  /** The first version of `currency`'s plan, if it has any. */
-  async findEarliest(currency: string): Promise<PricePlan | null> {
-    const row = await this.sql.one<Record<string, unknown>>(
-      `SELECT ${PRICE_PLANS.select()} FROM price_plans WHERE currency = $1 ORDER BY effective_from, version LIMIT 1`,
+  /**
+   * Every version of `currency`'s plan, oldest first, and the database clock they were read at (null
+   * when there is none). The shared side of insertNextVersion's lock, held to the end of the caller's
+   * transaction, means no version is half-inserted meanwhile and any later one is in force only from
+   * after `readAt`: what was read is complete for every start up to it.
+   */
+  async readVersions(currency: string): Promise<{ versions: PricePlan[]; readAt: Date | null }> {
+    await this.sql.rows(`SELECT pg_advisory_xact_lock_shared(hashtext('price_plans:' || $1))`, [currency]);
+    const rows = await this.sql.rows<Record<string, unknown> & { read_at: Date }>(
+      `SELECT ${PRICE_PLANS.select()}, clock_timestamp() AS read_at FROM price_plans
+       WHERE currency = $1 ORDER BY effective_from, version`,
       [currency],
     );
-    return row ? PRICE_PLANS.decode(row) : null;
+    return { versions: PRICE_PLANS.decodeAll(rows), readAt: rows.length > 0 ? new Date(rows[0].read_at) : null };
   }
 
   /**

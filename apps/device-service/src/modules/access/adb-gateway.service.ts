@@ -17,8 +17,8 @@ const claimKey = (lease: Pick<AccessLease, 'allocationId' | 'fencingToken'>) =>
  * the ports of all allocated devices (under PM2 the cluster shares each port), and
  *   - checks each new connection against the database (an active, unexpired claim of that device),
  *     so access ends the moment its allocation does, whatever replica ended it;
- *   - every ACCESS_GATEWAY_SYNC_MS (and right after a local release) closes the ports of devices
- *     no longer allocated and cuts the sessions of claims that ended.
+ *   - every ACCESS_GATEWAY_SYNC_MS closes the ports of devices no longer allocated and cuts the
+ *     sessions of claims that ended (a local release cuts its claim's sessions at once).
  * A sync acts only on what is older than its own read of the leases: a port opened, or a session
  * admitted, after that read belongs to a claim the read may not have seen yet (a failover, a new
  * allocation), and the next sync judges it.
@@ -112,6 +112,18 @@ export class AdbGateway implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** Matches listeners and sessions to the live leases; concurrent calls share one run. */
+  /**
+   * Cuts this replica's sessions of claims that just ended here, at once and without reading the
+   * leases (other replicas cut theirs at their next sync, as do the ports: the sync also judges any
+   * newer claim of the device).
+   */
+  cutEnded(claims: ReadonlyArray<Pick<AccessLease, 'allocationId' | 'fencingToken'>>): void {
+    for (const claim of claims) {
+      const sockets = this.sessions.get(claimKey(claim));
+      if (sockets) for (const socket of sockets.keys()) socket.destroy();
+    }
+  }
+
   sync(): Promise<void> {
     this.syncing ??= this.reconcile()
       .catch((error: unknown) => this.logger.warn({ msg: 'access gateway sync failed', err: error }))

@@ -109,7 +109,9 @@ export class EndAllocations {
     await this.handOver.kick();
     await afterCommit(async () => {
       // Cuts this replica's sessions to the ended claims now; other replicas at their next sync.
-      void this.gateway.sync();
+      this.gateway.cutEnded(
+        ended.map((allocation) => ({ allocationId: allocation.id, fencingToken: allocation.fencingToken })),
+      );
       await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
       if (delivery === 'background') {
         this.dispatcher.deliverInBackground(stored);

@@ -23,8 +23,8 @@ export class RecordAllocationChargeUseCase {
   /**
    * Stores the charge on the allocation (live or already archived) and settles its billing report:
    * billing has the usage, whatever happened to the HTTP answer, so the report must not be resent.
-   * Runs in the event handler's transaction (once per event). False when the allocation is unknown
-   * here.
+   * Both writes repeat harmlessly, so a redelivered event needs no inbox row. False when the
+   * allocation is unknown here.
    */
   async record(charge: AllocationCharge): Promise<boolean> {
     const known = await this.allocations.recordCharge(

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { QuotaResources, UserTier } from '@cloudphone/contracts';
-import { decodeColumn, isForeignKeyViolation, SqlClient, TableMap } from '@cloudphone/shared';
+import {
+  decodeColumn,
+  isForeignKeyViolation,
+  SqlClient,
+  TableMap,
+  violatedUniqueConstraint,
+} from '@cloudphone/shared';
 import type { QuotaState, UsageRecord } from './quota-state';
 
 const TIER_DEFAULTS = new TableMap<QuotaResources>('quota_tier_defaults', {
@@ -115,6 +121,45 @@ export class QuotasRepository {
        RETURNING ${STORED_STATE}`,
       [userId, amounts.devices, amounts.cpuCores, amounts.memoryMb, amounts.storageGb],
     );
+  }
+
+  /**
+   * The common case of a usage report in one statement, outside any transaction: adds `amounts` to
+   * an active user's stored quota within every limit and records the allocation as applied. When the
+   * allocation already has a record (a replay, or a restore that came first, perhaps committed just
+   * now), the record's unique key fails the statement, so the increment is undone with it and 'exists'
+   * is answered; null when nothing changed for any other reason (no room, not active, no quota row).
+   */
+  async applyRecordedUsage(
+    allocationId: string,
+    userId: string,
+    amounts: QuotaResources,
+  ): Promise<QuotaState | 'exists' | null> {
+    try {
+      return await this.sql.one<QuotaState>(
+        `WITH counted AS (
+           UPDATE user_quotas q
+           SET used_devices = q.used_devices + $3, used_cpu_cores = q.used_cpu_cores + $4,
+               used_memory_mb = q.used_memory_mb + $5, used_storage_gb = q.used_storage_gb + $6,
+               updated_at = now()
+           FROM users u
+           WHERE q.user_id = $2 AND u.id = q.user_id AND u.status = 'active'
+             AND q.used_devices + $3 <= q.max_devices AND q.used_cpu_cores + $4 <= q.max_cpu_cores
+             AND q.used_memory_mb + $5 <= q.max_memory_mb AND q.used_storage_gb + $6 <= q.max_storage_gb
+           RETURNING ${STORED_STATE}
+         ), recorded AS (
+           INSERT INTO quota_usage_records
+             (allocation_id, user_id, devices, cpu_cores, memory_mb, storage_gb, status, applied_at)
+           SELECT $1, $2, $3, $4, $5, $6, 'applied', now() FROM counted
+           RETURNING allocation_id
+         )
+         SELECT counted.* FROM counted, recorded`,
+        [allocationId, userId, amounts.devices, amounts.cpuCores, amounts.memoryMb, amounts.storageGb],
+      );
+    } catch (error) {
+      if (violatedUniqueConstraint(error)) return 'exists';
+      throw error;
+    }
   }
 
   /** Gives `amounts` back; the table's CHECKs refuse anything that would make usage negative. */

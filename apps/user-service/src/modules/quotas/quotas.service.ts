@@ -74,20 +74,12 @@ export class QuotasService {
   async reportUsage(request: QuotaUsageRequest): Promise<QuotaChangeResponse> {
     const amounts: QuotaResources = { devices: 1, ...deviceSpecOf(request) };
     try {
-      const response = await this.transactions.run(async () => {
-        const recorded = await this.quotas.insertAppliedRecord(request.allocationId, request.userId, amounts);
-        if (recorded === 'unknown-user') throw QuotaErrors.userNotFound(request.userId);
-        if (recorded === 'exists') return this.replayedReport(request, amounts);
-        const state =
-          (await this.quotas.incrementWithinLimits(request.userId, amounts)) ??
-          (await this.incrementAfterDiagnosis(request.userId, amounts));
-        return {
-          userId: request.userId,
-          allocationId: request.allocationId,
-          applied: true,
-          usage: state.usage,
-        };
-      });
+      // One statement when the report fits; the transaction tells every other case apart.
+      const applied = await this.quotas.applyRecordedUsage(request.allocationId, request.userId, amounts);
+      const response =
+        applied && applied !== 'exists'
+          ? { userId: request.userId, allocationId: request.allocationId, applied: true, usage: applied.usage }
+          : await this.transactions.run(() => this.reportDiagnosed(request, amounts));
       this.changes.inc({ operation: 'usage', result: response.applied ? 'applied' : 'replayed' });
       if (response.applied) {
         this.logger.log({
@@ -104,12 +96,38 @@ export class QuotasService {
   }
 
   /**
+   * A report the one-statement path did not apply: a replay, a first quota row, or a refusal. The
+   * quota row is locked before the allocation's record is written, the order every change of usage
+   * takes (the one-statement path, restores), so a report and a restore of one allocation never
+   * deadlock; a refusal is named from the same locked row the answer describes.
+   */
+  private async reportDiagnosed(
+    request: QuotaUsageRequest,
+    amounts: QuotaResources,
+  ): Promise<QuotaChangeResponse> {
+    const { userId, allocationId } = request;
+    await this.quotas.createFromTierDefaults(userId);
+    const locked = await this.quotas.findStoredForUpdate(userId);
+    const recorded = await this.quotas.insertAppliedRecord(allocationId, userId, amounts);
+    if (recorded === 'unknown-user') throw QuotaErrors.userNotFound(userId);
+    if (recorded === 'exists') return this.replayedReport(request, amounts);
+    assertActive(locked, userId);
+    const exceeded = firstExceeded(locked.limits, locked.usage, amounts);
+    if (exceeded) throw QuotaErrors.exceeded(exceeded, locked, amounts);
+    const state = await this.quotas.incrementWithinLimits(userId, amounts);
+    if (!state) throw new Error(`quota of user ${userId} has room under lock but the increment failed`);
+    return { userId, allocationId, applied: true, usage: state.usage };
+  }
+
+  /**
    * Gives back what an allocation's report took, exactly once. A restore for an allocation never
    * reported leaves a marker so that report, if it arrives later, is not counted.
    */
   async restore(request: QuotaRestoreRequest): Promise<QuotaChangeResponse> {
     const { userId, allocationId } = request;
     const response = await this.transactions.run(async () => {
+      // The quota row before the record, as every change of usage locks them (see reportDiagnosed).
+      await this.quotas.findStoredForUpdate(userId);
       // Two rounds at most: the second one runs only when a report for this allocation committed
       // between our look-up and our marker insert.
       for (let round = 0; round < 2; round++) {
@@ -226,22 +244,6 @@ export class QuotasService {
     const state = await this.quotas.findState(request.userId);
     if (!state) throw QuotaErrors.userNotFound(request.userId);
     return { userId: request.userId, allocationId: request.allocationId, applied: false, usage: state.usage };
-  }
-
-  /**
-   * The conditional UPDATE changed nothing: find out why with the quota row locked. Either the
-   * row did not exist yet (create it and try again), the user may not take quota, or a limit is
-   * exceeded, which is then named from the same locked row the answer describes.
-   */
-  private async incrementAfterDiagnosis(userId: string, amounts: QuotaResources): Promise<QuotaState> {
-    await this.quotas.createFromTierDefaults(userId);
-    const locked = await this.quotas.findStoredForUpdate(userId);
-    assertActive(locked, userId);
-    const exceeded = firstExceeded(locked.limits, locked.usage, amounts);
-    if (exceeded) throw QuotaErrors.exceeded(exceeded, locked, amounts);
-    const state = await this.quotas.incrementWithinLimits(userId, amounts);
-    if (!state) throw new Error(`quota of user ${userId} has room under lock but the increment failed`);
-    return state;
   }
 }
 

@@ -5,15 +5,17 @@ import {
   DOMAIN_EVENTS,
   type EventEnvelope,
 } from '@cloudphone/contracts';
-import { OnEvent } from '@cloudphone/shared';
+import { IdempotentHandler, OnEvent } from '@cloudphone/shared';
 import { RecordAllocationChargeUseCase } from '../record-allocation-charge.use-case';
 import { ReleaseAllocationUseCase } from '../release-allocation.use-case';
 
 /**
  * billing-service's events (§5 event consumers): an overdue account loses its devices, and a
  * recorded usage tells what an allocation cost (and settles its billing report if the HTTP answer
- * was lost). Each runs in the consumer's transaction with the inbox row, so once per event; the
- * payloads arrive validated against their contract classes (a malformed one is dead-lettered).
+ * was lost). The overdue handler runs in the consumer's transaction with the inbox row, so once per
+ * event; the usage one is two idempotent writes (store the same charge, settle a settled report) and
+ * runs without either, as one arrives for every allocation. The payloads arrive validated against
+ * their contract classes (a malformed one is dead-lettered).
  */
 @Injectable()
 export class BillingEventsHandler {
@@ -38,6 +40,7 @@ export class BillingEventsHandler {
   }
 
   @OnEvent(DOMAIN_EVENTS.billingUsageRecorded)
+  @IdempotentHandler()
   async onUsageRecorded(event: EventEnvelope<BillingUsageRecordedEventData>): Promise<void> {
     const { allocationId, amountMinor, currency } = event.data;
     if (!(await this.charges.record({ allocationId, amountMinor, currency }))) {
