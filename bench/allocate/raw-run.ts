@@ -85,7 +85,7 @@ export async function benchmarkRaw(options: {
       });
       // As the hand-over does once the provider confirmed the wipe (the simulated one at once): the
       // device is leased, then made available again, one wipe further.
-      for (const task of await resets.takeDue(1, 60_000)) await resets.complete(task);
+      await resets.completeAll(await resets.takeDue(1, 60_000));
       return { allocateMs, status: '201' };
     });
     return report('same-through-pg', run);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { CoalescedRuns } from '../concurrency/coalesced-runs';
 import { RedisCircuitBreaker } from '../redis/redis-circuit-breaker';
 import { cacheNameOf, sanitizeCacheKey } from './cache-key.template';
 import type { CacheServiceOptions, CacheSetOptions, CacheWrapOptions } from './cache.options';
@@ -40,6 +41,7 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
   private readonly breaker: RedisCircuitBreaker;
   private readonly metrics: CacheMetrics;
   private readonly inFlight = new Map<string, InFlightLoad>();
+  private readonly tagInvalidations = new CoalescedRuns();
   private readonly pending = new PendingEvictions(MAX_PENDING_EVICTIONS);
   private readonly logger = new Logger('Cache');
   private localEpoch = 0;
@@ -128,7 +130,9 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
 
   /** Removes every entry carrying one of the tags, on every replica. */
   invalidateTags(...tags: string[]): Promise<void> {
-    return this.evict({ tags });
+    // A burst of invalidations of one tag (every claim and release drops the free-device lists)
+    // shares Redis round trips and pub/sub messages: see CoalescedRuns.
+    return this.tagInvalidations.run(tags.join('\n'), () => this.evict({ tags }));
   }
 
   /** Removes keys and tagged entries in one Redis round trip; never throws. */

@@ -1,1 +1,2 @@
 export { mapInParallel } from './map-in-parallel';
+export { CoalescedRuns } from './coalesced-runs';

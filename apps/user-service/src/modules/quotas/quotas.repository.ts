@@ -235,6 +235,47 @@ export class QuotasRepository {
     return rows.length === 1;
   }
 
+  /** Locks the stored quota rows of `userIds` in id order, the order every restore batch takes them. */
+  async lockQuotas(userIds: readonly string[]): Promise<void> {
+    await this.sql.rows(
+      `SELECT user_id FROM user_quotas WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`,
+      [userIds],
+    );
+  }
+
+  /**
+   * Restores, in one statement, every applied record among `items` (allocation and user matching)
+   * and gives their amounts back to their users' quotas: each restored allocation with its user and
+   * that user's usage afterwards (null if the user has no quota row, which the caller must refuse).
+   */
+  async restoreApplied(
+    items: ReadonlyArray<{ allocationId: string; userId: string }>,
+  ): Promise<Array<{ allocationId: string; userId: string; usage: QuotaResources | null }>> {
+    return this.sql.rows(
+      `WITH restored AS (
+         UPDATE quota_usage_records r
+         SET status = 'restored', restored_at = now()
+         FROM (SELECT DISTINCT * FROM unnest($1::uuid[], $2::uuid[]) AS i (allocation_id, user_id)) i
+         WHERE r.allocation_id = i.allocation_id AND r.user_id = i.user_id AND r.status = 'applied'
+         RETURNING r.allocation_id, r.user_id, r.devices, r.cpu_cores, r.memory_mb, r.storage_gb
+       ), given AS (
+         UPDATE user_quotas q
+         SET used_devices = q.used_devices - s.devices, used_cpu_cores = q.used_cpu_cores - s.cpu_cores,
+             used_memory_mb = q.used_memory_mb - s.memory_mb, used_storage_gb = q.used_storage_gb - s.storage_gb,
+             updated_at = now()
+         FROM (SELECT user_id, sum(devices) AS devices, sum(cpu_cores) AS cpu_cores, sum(memory_mb) AS memory_mb,
+                      sum(storage_gb) AS storage_gb
+               FROM restored GROUP BY user_id) s
+         WHERE q.user_id = s.user_id
+         RETURNING q.user_id,
+           ${resources('q.used_devices', 'q.used_cpu_cores', 'q.used_memory_mb', 'q.used_storage_gb')} AS usage
+       )
+       SELECT r.allocation_id AS "allocationId", r.user_id AS "userId", g.usage
+       FROM restored r LEFT JOIN given g ON g.user_id = r.user_id`,
+      [items.map((item) => item.allocationId), items.map((item) => item.userId)],
+    );
+  }
+
   /**
    * Moves an applied record to restored and returns what it had taken; null when there is no
    * applied record for this allocation and user (never reported, or already restored).

@@ -78,7 +78,12 @@ export class QuotasService {
       const applied = await this.quotas.applyRecordedUsage(request.allocationId, request.userId, amounts);
       const response =
         applied && applied !== 'exists'
-          ? { userId: request.userId, allocationId: request.allocationId, applied: true, usage: applied.usage }
+          ? {
+              userId: request.userId,
+              allocationId: request.allocationId,
+              applied: true,
+              usage: applied.usage,
+            }
           : await this.transactions.run(() => this.reportDiagnosed(request, amounts));
       this.changes.inc({ operation: 'usage', result: response.applied ? 'applied' : 'replayed' });
       if (response.applied) {
@@ -153,10 +158,12 @@ export class QuotasService {
 
   /**
    * Several restores in one transaction (device-service batches them when releases come in
-   * bursts), each exactly as `restore`, answered per item in request order. An item refused
-   * (unknown user, another user's allocation) changes nothing and does not stop the others. Items
-   * run in (user, allocation) order, so two batches locking the same usage records and quota rows
-   * take the locks in the same order and cannot deadlock.
+   * bursts), answered per item in request order. The quota rows of the batch's users are locked
+   * first, in id order (as every restore batch and report takes them, so two batches cannot
+   * deadlock), then one statement restores every applied record of the batch and gives the sums
+   * back. What it did not restore (a repeat, a restore before its report, an unknown user, another
+   * user's allocation) goes through `restore` one by one; a refused item changes nothing and does
+   * not stop the others.
    */
   async restoreBatch(request: QuotaRestoreBatchRequest): Promise<QuotaRestoreBatchResponse> {
     const order = request.items
@@ -169,23 +176,45 @@ export class QuotasService {
       );
     const results = new Array<QuotaRestoreItemResult>(request.items.length);
     await this.transactions.run(async () => {
+      await this.quotas.lockQuotas([...new Set(request.items.map((item) => item.userId))]);
+      const restored = new Map(
+        (await this.quotas.restoreApplied(request.items)).map((row) => [row.allocationId, row]),
+      );
       for (const { item, index } of order) {
-        try {
-          const answer = await this.restore(item);
-          const status = answer.applied ? 'applied' : 'replayed';
-          results[index] = { allocationId: item.allocationId, status, usage: answer.usage };
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          results[index] = {
+        const done = restored.get(item.allocationId);
+        if (done?.userId === item.userId) {
+          restored.delete(item.allocationId);
+          if (!done.usage)
+            throw new Error(`user_quotas has no row for user ${item.userId} holding an applied record`);
+          results[index] = { allocationId: item.allocationId, status: 'applied', usage: done.usage };
+          this.changes.inc({ operation: 'restore', result: 'applied' });
+          this.logger.log({
+            msg: 'quota usage restored',
+            userId: item.userId,
             allocationId: item.allocationId,
-            status: 'failed',
-            errorCode: error.code,
-            errorMessage: error.message,
-          };
+          });
+          continue;
         }
+        results[index] = await this.restoreItem(item);
       }
     });
     return { results };
+  }
+
+  private async restoreItem(item: QuotaRestoreRequest): Promise<QuotaRestoreItemResult> {
+    try {
+      const answer = await this.restore(item);
+      const status = answer.applied ? 'applied' : 'replayed';
+      return { allocationId: item.allocationId, status, usage: answer.usage };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return {
+        allocationId: item.allocationId,
+        status: 'failed',
+        errorCode: error.code,
+        errorMessage: error.message,
+      };
+    }
   }
 
   /** A user's limits and usage: services, admins, or the user themself. */

@@ -12,6 +12,13 @@ const MAX_ATTEMPTS = 3;
 /** Releases in a burst share one pass. */
 const KICK_DEBOUNCE_MS = 10;
 
+interface WipeAttempt {
+  task: ResetTask;
+  /** performance.now() when the attempt began. */
+  started: number;
+  failure: string | null;
+}
+
 export interface HandOverOutcome {
   wiped: number;
   failed: number;
@@ -95,7 +102,12 @@ export class DeviceHandOver implements OnModuleDestroy {
         const lanes = this.config.deviceResetConcurrency;
         const tasks = await this.repository.takeDue(lanes, this.config.deviceResetTimeoutMs);
         if (tasks.length === 0) break;
-        const outcomes = await mapInParallel(tasks, lanes, (task) => this.wipe(task));
+        const attempts = await mapInParallel(tasks, lanes, (task) => this.attempt(task));
+        // The confirmed wipes of the batch in one statement; failures and departures one by one.
+        const wiped = await this.repository.completeAll(
+          attempts.filter(({ task, failure }) => failure === null && !task.leaving).map(({ task }) => task),
+        );
+        const outcomes = await Promise.all(attempts.map((attempt) => this.settle(attempt, wiped)));
         total.wiped += outcomes.filter((outcome) => outcome === 'wiped').length;
         total.failed += outcomes.filter((outcome) => outcome === 'failed').length;
         if (this.stopped) return total;
@@ -108,27 +120,34 @@ export class DeviceHandOver implements OnModuleDestroy {
     return total;
   }
 
-  private async wipe(task: ResetTask): Promise<'wiped' | 'retired' | 'failed' | 'fenced'> {
+  /** Asks the provider to wipe (or, for a leaving device, destroy) it; the failure, if any. */
+  private async attempt(task: ResetTask): Promise<WipeAttempt> {
     const started = performance.now();
-    let failure: string | null = null;
     if (task.attempt > MAX_ATTEMPTS) {
-      failure = `the wipe was taken over ${MAX_ATTEMPTS} times without an outcome`;
-    } else if (!(await this.provisioner.serves(task))) {
-      failure = `provider ${task.provider} is not configured in this deployment`;
-    } else {
-      try {
-        if (task.leaving) await this.provisioner.destroy(task);
-        else await this.provisioner.reset(task);
-      } catch (error) {
-        failure = error instanceof Error ? error.message : String(error);
-      }
+      return { task, started, failure: `the wipe was taken over ${MAX_ATTEMPTS} times without an outcome` };
     }
+    if (!(await this.provisioner.serves(task))) {
+      return { task, started, failure: `provider ${task.provider} is not configured in this deployment` };
+    }
+    try {
+      if (task.leaving) await this.provisioner.destroy(task);
+      else await this.provisioner.reset(task);
+      return { task, started, failure: null };
+    } catch (error) {
+      return { task, started, failure: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private async settle(
+    { task, started, failure }: WipeAttempt,
+    wiped: ReadonlySet<string>,
+  ): Promise<'wiped' | 'retired' | 'failed' | 'fenced'> {
     const settled =
       failure !== null
         ? await this.repository.fail(task, `reset failed: ${failure}`.slice(0, 500))
         : task.leaving
           ? await this.repository.retire(task)
-          : await this.repository.complete(task);
+          : wiped.has(task.id);
     if (!settled) return 'fenced';
     const outcome = failure !== null ? 'failed' : task.leaving ? 'retired' : 'wiped';
     this.resets.inc({ outcome });

@@ -49,16 +49,28 @@ export class DeviceResetsRepository {
     );
   }
 
-  /** The wipe is confirmed: the device is `available`, one wipe further. False when fenced off. */
-  async complete(task: ResetTask): Promise<boolean> {
-    const rows = await this.sql.rows(
-      `UPDATE devices SET status = 'available', wipe_count = wipe_count + 1, reset_started_at = NULL,
+  /**
+   * The wipes are confirmed: each device is `available`, one wipe further, unless fenced off (the
+   * same fence, per device). Rows are locked in id order, so two runners never deadlock. Returns the
+   * ids completed.
+   */
+  async completeAll(tasks: readonly ResetTask[]): Promise<Set<string>> {
+    if (tasks.length === 0) return new Set();
+    const rows = await this.sql.rows<{ id: string }>(
+      `WITH fenced AS (
+         SELECT d.id FROM devices d
+         JOIN unnest($1::uuid[], $2::bigint[], $3::int[]) AS t (id, wipe_count, attempt) ON t.id = d.id
+         WHERE d.status = 'resetting' AND d.wipe_count = t.wipe_count AND d.reset_attempts = t.attempt
+         ORDER BY d.id
+         FOR UPDATE OF d
+       )
+       UPDATE devices d SET status = 'available', wipe_count = d.wipe_count + 1, reset_started_at = NULL,
          reset_attempts = 0, power_state = 'on', status_reason = NULL, updated_at = now()
-       WHERE ${FENCE}
-       RETURNING id`,
-      [task.id, task.wipeCount, task.attempt],
+       FROM fenced WHERE d.id = fenced.id
+       RETURNING d.id`,
+      [tasks.map((task) => task.id), tasks.map((task) => task.wipeCount), tasks.map((task) => task.attempt)],
     );
-    return rows.length > 0;
+    return new Set(rows.map((row) => row.id));
   }
 
   /** The device was destroyed at its provider (its node drains): `retired`. False when fenced off. */
