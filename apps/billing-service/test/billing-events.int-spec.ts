@@ -5,6 +5,7 @@ import {
   type BillingOverdueEventData,
   type BillingUsageRecordedEventData,
   DOMAIN_EVENTS,
+  type UsageBatchResponse,
 } from '@cloudphone/contracts';
 import { MetricsService } from '@cloudphone/shared';
 import { gaugeValues, manualCronRunContext, waitFor } from '@cloudphone/shared/testing';
@@ -110,6 +111,47 @@ describe('billing-service events', () => {
       { userId, tenantId: 'default', balanceMinor: '-1', currency: 'USD' },
       { userId, tenantId: 'default', balanceMinor: '-551', currency: 'USD' },
     ]);
+  });
+
+  it('announces crossings exactly once when a batch carries them (the batch goes item by item)', async () => {
+    const quiet = randomUUID();
+    const crossing = randomUUID();
+    await app.topUp(quiet, '2000');
+    await app.topUp(crossing, '1000');
+    const quietItems = [300, 200].map((cents) => usageLasting(cents, { userId: quiet, cpuCores: 1 }));
+    // 1000 → 700 → 499 (low) → -1 (overdue): two crossings inside one batch.
+    const crossingItems = [300, 201, 500].map((cents) =>
+      usageLasting(cents, { userId: crossing, cpuCores: 1 }),
+    );
+
+    const first = await app.postAsService(BILLING_ROUTES.usageBatch, { items: quietItems }).expect(200);
+    const second = await app
+      .postAsService(BILLING_ROUTES.usageBatch, { items: [...crossingItems, ...quietItems] })
+      .expect(200);
+
+    // Charged in allocation order: each answer carries the balance right after its own charge.
+    const [earlier, later] = [0, 1].sort((a, b) =>
+      quietItems[a].allocationId.localeCompare(quietItems[b].allocationId),
+    );
+    const answers = (first.body as UsageBatchResponse).results.map((result) => result.usage?.balanceMinor);
+    expect(answers[earlier]).toBe(String(2000 - quietItems[earlier].billedSeconds));
+    expect(answers[later]).toBe('1500');
+    expect((second.body as UsageBatchResponse).results.map((result) => result.status)).toEqual([
+      'recorded',
+      'recorded',
+      'recorded',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await app.balanceOf(crossing)).toBe(-1n);
+    expect(await app.ledgerOf(crossing)).toEqual({ sum: -1n, entries: 4, lastBalanceAfter: -1n });
+    await expectDelivered(crossing, {
+      [DOMAIN_EVENTS.billingUsageRecorded]: 3,
+      [DOMAIN_EVENTS.billingBalanceLow]: 1,
+      [DOMAIN_EVENTS.billingOverdue]: 1,
+    });
+    await expectDelivered(quiet, { [DOMAIN_EVENTS.billingUsageRecorded]: 2 });
+    expect(await app.ledgerOf(quiet)).toEqual({ sum: 1500n, entries: 3, lastBalanceAfter: 1500n });
   });
 
   it('sends billing.usage_recorded as a versioned envelope from billing-service', async () => {

@@ -5,6 +5,8 @@ import {
   type UsageBatchResponse,
   type UsageRecordResponse,
 } from '@cloudphone/contracts';
+import { MetricsService } from '@cloudphone/shared';
+import { sumMetricSamples, waitFor } from '@cloudphone/shared/testing';
 import { BillingTestApp, usageLasting, usageReport } from './billing-test-app';
 
 // POST /billing/usage and /billing/usage/batch against real Postgres: exact prices, exactly-once
@@ -259,6 +261,64 @@ describe('billing-service usage', () => {
       expect(await app.balanceOf(users[0])).toBe(1000n - 3n * 13n);
       expect(await app.balanceOf(users[1])).toBe(1000n - 2n * 13n);
       for (const userId of users) expect((await app.ledgerOf(userId)).sum).toBe(await app.balanceOf(userId));
+    });
+
+    it('records a clean batch set-based: the same charges, answers and ledger, in statements that do not grow with it', async () => {
+      const statements = async () =>
+        sumMetricSamples(
+          await app.service.app.get(MetricsService).registry.metrics(),
+          'cloudphone_db_statements_total',
+        );
+      // The relay's passes publishing the events count too; waiting for them keeps runs comparable.
+      const outboxDrained = () =>
+        waitFor(
+          async () =>
+            (await app.db.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'))[0]
+              .n === '0',
+          { description: 'the outbox relay has published every event' },
+        );
+      const statementsFor = async (count: number) => {
+        const users = [randomUUID(), randomUUID()];
+        for (const userId of users) await app.topUp(userId, '100000');
+        const items = Array.from({ length: count }, (_, index) =>
+          usageLasting(3600 * (index + 1), { userId: users[index % 2] }),
+        );
+        await outboxDrained();
+        const before = await statements();
+        const response = await app.postAsService(BILLING_ROUTES.usageBatch, { items }).expect(200);
+        await outboxDrained();
+        const spent = (await statements()) - before;
+        return { users, items, results: (response.body as UsageBatchResponse).results, spent };
+      };
+
+      const small = await statementsFor(2);
+      const large = await statementsFor(40);
+
+      // One report at a time would take 7 statements per item (266 more for 38 more items); the relay
+      // may need a pass or two more for 40 events.
+      expect(large.spent - small.spent).toBeLessThan(15);
+      // Each answer carries the balance right after its own charge, in (user, allocation) order.
+      for (const userId of large.users) {
+        const mine = large.items
+          .map((item, index) => ({ item, result: large.results[index] }))
+          .filter(({ item }) => item.userId === userId)
+          .sort((a, b) => a.item.allocationId.localeCompare(b.item.allocationId));
+        let balance = 100000n;
+        for (const { result } of mine) {
+          expect(result.status).toBe('recorded');
+          balance -= BigInt(result.usage?.amountMinor ?? 'NaN');
+          expect(result.usage?.balanceMinor).toBe(balance.toString());
+        }
+        expect(await app.balanceOf(userId)).toBe(balance);
+        expect(await app.ledgerOf(userId)).toEqual({
+          sum: balance,
+          entries: mine.length + 1,
+          lastBalanceAfter: balance,
+        });
+      }
+      // Priced exactly as one report at a time: 12.64 cents an hour, rounded up once.
+      expect(large.results[0].usage?.amountMinor).toBe('13');
+      expect(large.results[39].usage?.amountMinor).toBe(String(Math.ceil(12.64 * 40)));
     });
 
     it('rolls the shared transaction back when an item fails inside it, then records item by item', async () => {

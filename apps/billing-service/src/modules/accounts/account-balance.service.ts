@@ -28,6 +28,14 @@ export interface BalanceChange {
   createdBy?: string;
 }
 
+/** A change `planQuiet` checked: the account's balance and status right after it. */
+export interface PlannedBalanceChange {
+  account: AccountSnapshot;
+  change: BalanceChange;
+  balanceMinor: bigint;
+  status: AccountStatus;
+}
+
 export interface AppliedBalanceChange {
   ledgerEntryId: string;
   balanceMinor: bigint;
@@ -97,6 +105,63 @@ export class AccountBalanceService {
     return { ledgerEntryId, balanceMinor: transition.balanceMinor, status: transition.status };
   }
 
+  /**
+   * Locks the accounts of `users` (distinct) in user id order, the order every batch takes them,
+   * opening zero-balance ones in `currency` for users who have none.
+   */
+  lockAccounts(
+    users: ReadonlyArray<{ userId: string; tenantId: string }>,
+    currency: string,
+  ): Promise<AccountSnapshot[]> {
+    return this.accounts.lockOrCreateAll(users, currency);
+  }
+
+  /**
+   * The balance each of `changes` leaves, applied in order to accounts the caller has locked, or
+   * null when any of them crosses the low-balance threshold, makes an account overdue or brings one
+   * back: those are announced, so they go one at a time through `apply`. Writes nothing.
+   */
+  planQuiet(
+    changes: ReadonlyArray<{ account: AccountSnapshot; change: BalanceChange }>,
+  ): PlannedBalanceChange[] | null {
+    const current = new Map<string, { balanceMinor: bigint; status: AccountStatus }>();
+    const planned: PlannedBalanceChange[] = [];
+    for (const { account, change } of changes) {
+      const transition = this.transition(current.get(account.id) ?? account, change.amountMinor);
+      if (transition.crossedLowThreshold || transition.becameOverdue || transition.recovered) return null;
+      current.set(account.id, transition);
+      planned.push({ account, change, balanceMinor: transition.balanceMinor, status: transition.status });
+    }
+    return planned;
+  }
+
+  /**
+   * Writes changes `planQuiet` accepted, in the same transaction that holds the accounts' locks:
+   * their ledger entries in order and each account's final balance, two statements in all.
+   */
+  async applyPlanned(planned: readonly PlannedBalanceChange[]): Promise<void> {
+    if (planned.length === 0) return;
+    await this.ledger.insertAll(
+      planned.map(({ account, change, balanceMinor }) => ({
+        accountId: account.id,
+        kind: change.kind,
+        amountMinor: change.amountMinor,
+        balanceAfterMinor: balanceMinor,
+        usageId: change.usageId ?? null,
+        serviceChargeId: change.serviceChargeId ?? null,
+        usageSliceId: change.usageSliceId ?? null,
+        reference: change.reference ?? null,
+        createdBy: change.createdBy ?? null,
+      })),
+    );
+    const finals = new Map(
+      planned.map(({ account, balanceMinor, status }) => [account.id, { balanceMinor, status }]),
+    );
+    await this.accounts.updateBalances(
+      [...finals].map(([accountId, { balanceMinor, status }]) => ({ accountId, balanceMinor, status })),
+    );
+  }
+
   /** Publishes `billing.overdue` for an account found negative but still active (overdue detection). */
   async announceOverdue(account: AccountSnapshot, balanceMinor: bigint): Promise<void> {
     const data: BillingOverdueEventData = {
@@ -114,7 +179,10 @@ export class AccountBalanceService {
     this.logger.log({ msg: 'Account overdue', userId: account.userId, balanceMinor: data.balanceMinor });
   }
 
-  private transition(account: AccountSnapshot, amountMinor: bigint): BalanceTransition {
+  private transition(
+    account: { balanceMinor: bigint; status: AccountStatus },
+    amountMinor: bigint,
+  ): BalanceTransition {
     try {
       return balanceTransition(account, amountMinor, this.lowThresholdMinor);
     } catch (error) {

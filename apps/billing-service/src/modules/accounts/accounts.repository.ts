@@ -59,6 +59,44 @@ export class AccountsRepository {
     return created;
   }
 
+  /**
+   * Locks the accounts of `users` (distinct) in user id order for the rest of the transaction, the
+   * order every batch takes them, opening zero-balance accounts in `currency` for users without one.
+   */
+  async lockOrCreateAll(
+    users: ReadonlyArray<{ userId: string; tenantId: string }>,
+    currency: string,
+  ): Promise<AccountRecord[]> {
+    const userIds = users.map((user) => user.userId);
+    const locked = await this.lockAll(userIds);
+    if (locked.length === users.length) return locked;
+    const present = new Set(locked.map((account) => account.userId));
+    const missing = users.filter((user) => !present.has(user.userId));
+    await this.sql.rows(
+      `INSERT INTO accounts (user_id, tenant_id, currency)
+       SELECT u.user_id, u.tenant_id, $3 FROM unnest($1::uuid[], $2::text[]) AS u (user_id, tenant_id)
+       ON CONFLICT (user_id) DO NOTHING`,
+      [missing.map((user) => user.userId), missing.map((user) => user.tenantId), currency],
+    );
+    return this.lockAll(userIds);
+  }
+
+  /** Sets several locked accounts' balances and statuses in one statement. */
+  async updateBalances(
+    balances: ReadonlyArray<{ accountId: string; balanceMinor: bigint; status: AccountStatus }>,
+  ): Promise<void> {
+    await this.sql.rows(
+      `UPDATE accounts a SET balance_minor = b.balance_minor, status = b.status, updated_at = now()
+       FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS b (id, balance_minor, status)
+       WHERE a.id = b.id`,
+      [
+        balances.map((balance) => balance.accountId),
+        balances.map((balance) => balance.balanceMinor.toString()),
+        balances.map((balance) => balance.status),
+      ],
+    );
+  }
+
   async updateBalance(accountId: string, balanceMinor: bigint, status: AccountStatus): Promise<void> {
     await this.sql.rows(
       `UPDATE accounts SET balance_minor = $2, status = $3, updated_at = now() WHERE id = $1`,
@@ -85,6 +123,14 @@ export class AccountsRepository {
        LIMIT $1
        FOR UPDATE SKIP LOCKED`,
       [limit],
+    );
+    return ACCOUNTS.decodeAll(rows);
+  }
+
+  private async lockAll(userIds: readonly string[]): Promise<AccountRecord[]> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `SELECT ${ACCOUNTS.select()} FROM accounts WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`,
+      [userIds],
     );
     return ACCOUNTS.decodeAll(rows);
   }

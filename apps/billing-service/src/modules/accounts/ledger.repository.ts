@@ -47,6 +47,35 @@ export class LedgerRepository {
     return row ? row.id : null;
   }
 
+  /**
+   * Appends entries in the given order (their ids rise with it) in one statement. A unique index
+   * refusing any of them fails the statement, and with it the caller's transaction.
+   */
+  async insertAll(
+    entries: ReadonlyArray<Omit<LedgerEntry, 'id'> & { createdBy: string | null }>,
+  ): Promise<void> {
+    const rows = entries.map((entry) => ({
+      account_id: entry.accountId,
+      kind: entry.kind,
+      amount_minor: entry.amountMinor.toString(),
+      balance_after_minor: entry.balanceAfterMinor.toString(),
+      usage_id: entry.usageId,
+      service_charge_id: entry.serviceChargeId,
+      usage_slice_id: entry.usageSliceId,
+      reference: entry.reference,
+      created_by: entry.createdBy,
+    }));
+    await this.sql.rows(
+      `INSERT INTO ledger_entries (account_id, kind, amount_minor, balance_after_minor, usage_id, service_charge_id,
+         usage_slice_id, reference, created_by)
+       SELECT e.account_id, e.kind, e.amount_minor, e.balance_after_minor, e.usage_id, e.service_charge_id,
+         e.usage_slice_id, e.reference, e.created_by
+       FROM jsonb_populate_recordset(NULL::ledger_entries, $1::jsonb) WITH ORDINALITY AS e
+       ORDER BY e.ordinality`,
+      [JSON.stringify(rows)],
+    );
+  }
+
   async findTopUp(reference: string): Promise<LedgerEntry | null> {
     const row = await this.sql.one<Record<string, unknown>>(
       `SELECT ${LEDGER_ENTRIES.select()} FROM ledger_entries WHERE kind = 'top_up' AND reference = $1`,

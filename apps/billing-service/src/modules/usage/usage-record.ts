@@ -1,4 +1,5 @@
-import type { DeviceSpec, UsageRecordRequest } from '@cloudphone/contracts';
+import { randomUUID } from 'node:crypto';
+import { type DeviceSpec, deviceSpecOf, type UsageRecordRequest } from '@cloudphone/contracts';
 
 /** A row of `usage_records`: one allocation's usage (of its device's spec), charged once. */
 export interface UsageRecord extends DeviceSpec {
@@ -41,4 +42,39 @@ export function describesSameUsage(
     record.memoryMb === request.memoryMb &&
     record.storageGb === request.storageGb
   );
+}
+
+/**
+ * The record a report makes: its usage, priced `amountMinor` under plan `pricePlanId`, charged to
+ * the account after `sliced` (what slices took while it ran), leaving `balanceAfterMinor`.
+ */
+export function newUsageRecord(
+  request: UsageRecordRequest,
+  period: { startedAt: Date; endedAt: Date },
+  charge: {
+    account: { id: string; currency: string };
+    pricePlanId: string;
+    amountMinor: bigint;
+    sliced: { slicedSeconds: number; slicedMinor: bigint };
+    balanceAfterMinor: bigint;
+  },
+): UsageRecord {
+  return {
+    id: randomUUID(),
+    allocationId: request.allocationId,
+    accountId: charge.account.id,
+    userId: request.userId,
+    tenantId: request.tenantId,
+    deviceId: request.deviceId,
+    startedAt: period.startedAt,
+    endedAt: period.endedAt,
+    billedSeconds: request.billedSeconds,
+    ...deviceSpecOf(request),
+    pricePlanId: charge.pricePlanId,
+    amountMinor: charge.amountMinor,
+    slicedSeconds: charge.sliced.slicedSeconds,
+    slicedMinor: charge.sliced.slicedMinor,
+    currency: charge.account.currency,
+    balanceAfterMinor: charge.balanceAfterMinor,
+  };
 }

@@ -5,6 +5,8 @@ import { AllocationEventsHandler } from './events/allocation-events.handler';
 import { MeterRunningAllocationsJob } from './jobs/meter-running-allocations.job';
 import { RunningAllocationsRepository } from './running-allocations.repository';
 import { RunningAllocationsService } from './running-allocations.service';
+import { UsageBatchRecorder } from './usage-batch.recorder';
+import { UsageEventsPublisher } from './usage-events.publisher';
 import { UsageController } from './usage.controller';
 import { UsageRepository } from './usage.repository';
 import { UsageService } from './usage.service';
@@ -15,6 +17,8 @@ import { UsageService } from './usage.service';
   providers: [
     UsageService,
     UsageRepository,
+    UsageBatchRecorder,
+    UsageEventsPublisher,
     RunningAllocationsService,
     RunningAllocationsRepository,
     AllocationEventsHandler,

@@ -23,6 +23,10 @@ const USAGE_RECORDS = new TableMap<UsageRecord>('usage_records', {
   balanceAfterMinor: { column: 'balance_after_minor', decode: decodeColumn.bigint },
 });
 
+const INSERTED_COLUMNS = `id, allocation_id, account_id, user_id, tenant_id, device_id, started_at, ended_at,
+  billed_seconds, cpu_cores, memory_mb, storage_gb, price_plan_id, amount_minor, sliced_seconds, sliced_minor,
+  currency, balance_after_minor`;
+
 @Injectable()
 export class UsageRepository {
   constructor(private readonly sql: SqlClient) {}
@@ -51,9 +55,7 @@ export class UsageRepository {
    */
   async insertUnlessRecorded(record: UsageRecord): Promise<boolean> {
     const rows = await this.sql.rows<{ id: string }>(
-      `INSERT INTO usage_records (id, allocation_id, account_id, user_id, tenant_id, device_id, started_at,
-         ended_at, billed_seconds, cpu_cores, memory_mb, storage_gb, price_plan_id, amount_minor, sliced_seconds,
-         sliced_minor, currency, balance_after_minor)
+      `INSERT INTO usage_records (${INSERTED_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        ON CONFLICT (allocation_id) DO NOTHING
        RETURNING id`,
@@ -79,5 +81,40 @@ export class UsageRepository {
       ],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Inserts the records in one statement and returns how many were new: an allocation recorded
+   * already (or concurrently, which this waits for) is skipped, and the caller compares the count.
+   */
+  async insertAll(records: readonly UsageRecord[]): Promise<number> {
+    const rows = records.map((record) => ({
+      id: record.id,
+      allocation_id: record.allocationId,
+      account_id: record.accountId,
+      user_id: record.userId,
+      tenant_id: record.tenantId,
+      device_id: record.deviceId,
+      started_at: record.startedAt.toISOString(),
+      ended_at: record.endedAt.toISOString(),
+      billed_seconds: record.billedSeconds,
+      cpu_cores: record.cpuCores,
+      memory_mb: record.memoryMb,
+      storage_gb: record.storageGb,
+      price_plan_id: record.pricePlanId,
+      amount_minor: record.amountMinor.toString(),
+      sliced_seconds: record.slicedSeconds,
+      sliced_minor: record.slicedMinor.toString(),
+      currency: record.currency,
+      balance_after_minor: record.balanceAfterMinor.toString(),
+    }));
+    const inserted = await this.sql.rows<{ id: string }>(
+      `INSERT INTO usage_records (${INSERTED_COLUMNS})
+       SELECT ${INSERTED_COLUMNS} FROM jsonb_populate_recordset(NULL::usage_records, $1::jsonb)
+       ON CONFLICT (allocation_id) DO NOTHING
+       RETURNING id`,
+      [JSON.stringify(rows)],
+    );
+    return inserted.length;
   }
 }

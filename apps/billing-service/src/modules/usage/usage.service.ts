@@ -1,23 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  type BillingUsageRecordedEventData,
-  deviceSpecOf,
-  DOMAIN_EVENTS,
   type UsageBatchItemResult,
   type UsageBatchRequest,
   type UsageBatchResponse,
   type UsageRecordRequest,
   type UsageRecordResponse,
 } from '@cloudphone/contracts';
-import { afterCommit, AppError, EventPublisher, MetricsService, TransactionRunner } from '@cloudphone/shared';
+import { afterCommit, AppError, MetricsService, TransactionRunner } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { BillingServiceConfig } from '../../config/billing-service.config';
 import { AccountBalanceService } from '../accounts';
 import { PricingService } from '../pricing';
 import { billablePeriod } from './usage-period';
 import { RunningAllocationsService } from './running-allocations.service';
-import { describesSameUsage, type UsageRecord } from './usage-record';
+import { UsageBatchRecorder, UsageRecordedMeanwhileError } from './usage-batch.recorder';
+import { type RecordedUsage, UsageEventsPublisher } from './usage-events.publisher';
+import { describesSameUsage, newUsageRecord, type UsageRecord } from './usage-record';
 import { finalSettlement } from './usage-slicing';
 import { UsageErrors } from './usage.errors';
 import { UsageRepository } from './usage.repository';
@@ -40,7 +38,8 @@ export class UsageService {
     private readonly running: RunningAllocationsService,
     private readonly balances: AccountBalanceService,
     private readonly pricing: PricingService,
-    private readonly events: EventPublisher,
+    private readonly batch: UsageBatchRecorder,
+    private readonly publisher: UsageEventsPublisher,
     private readonly config: BillingServiceConfig,
     metrics: MetricsService,
   ) {
@@ -71,10 +70,11 @@ export class UsageService {
   /**
    * Records a batch (a burst of releases device-service sends together), answered per item in
    * request order. Resends are answered from one look-up; the new items are recorded in one
-   * transaction, each exactly as `record` would, in (user, allocation) order so that two batches
-   * lock the same accounts in the same order. If any of them fails, that transaction is rolled back
-   * whole and the new items are recorded one by one, each in its own transaction, so one bad item
-   * never blocks or half-records the others.
+   * transaction, in (user, allocation) order so that two batches lock the same accounts in the same
+   * order: set-based (UsageBatchRecorder) when none needs announcing or refunding, else each
+   * exactly as `record` would. If that fails, the transaction is rolled back whole and the new items
+   * are recorded one by one, each in its own transaction, so one bad item never blocks or
+   * half-records the others.
    */
   async recordBatch(request: UsageBatchRequest): Promise<UsageBatchResponse> {
     const results = new Array<UsageBatchItemResult>(request.items.length);
@@ -95,6 +95,14 @@ export class UsageService {
     );
     try {
       await this.transactions.run(async () => {
+        const recorded = await this.batch.recordAll(fresh.map(({ item }) => item));
+        if (recorded) {
+          for (const [position, { item, index }] of fresh.entries()) {
+            const usage = await this.noteRecorded(recorded[position]);
+            results[index] = { allocationId: item.allocationId, status: 'recorded', usage };
+          }
+          return;
+        }
         for (const { item, index } of fresh) {
           const usage = await this.recordOnce(item, billablePeriod(item));
           results[index] = {
@@ -106,7 +114,8 @@ export class UsageService {
       });
       for (const { index } of fresh) this.outcomes.inc({ outcome: results[index].status });
     } catch (error) {
-      if (!(error instanceof AppError)) {
+      // A resend racing its first send is routine (the item path answers it as a duplicate).
+      if (!(error instanceof AppError) && !(error instanceof UsageRecordedMeanwhileError)) {
         this.logger.warn({
           msg: 'Usage batch failed as one transaction; recording item by item',
           err: error,
@@ -168,23 +177,13 @@ export class UsageService {
     // Locked until commit, after the account: no slice moves the meter until this report closes it.
     const sliced = await this.running.lockSliced(request.allocationId);
     const settlement = finalSettlement(amount, sliced.slicedMinor);
-    const record: UsageRecord = {
-      id: randomUUID(),
-      allocationId: request.allocationId,
-      accountId: account.id,
-      userId: request.userId,
-      tenantId: request.tenantId,
-      deviceId: request.deviceId,
-      startedAt: period.startedAt,
-      endedAt: period.endedAt,
-      billedSeconds: request.billedSeconds,
-      ...deviceSpecOf(request),
+    const record = newUsageRecord(request, period, {
+      account,
       pricePlanId: plan.id,
       amountMinor: amount,
-      ...sliced,
-      currency: account.currency,
+      sliced,
       balanceAfterMinor: account.balanceMinor - settlement.chargeMinor + settlement.refundMinor,
-    };
+    });
     if (!(await this.usage.insertUnlessRecorded(record))) {
       // Recorded meanwhile by a concurrent report, now committed: answer as its resend.
       const earlier = await this.usage.findByAllocationId(request.allocationId);
@@ -198,41 +197,34 @@ export class UsageService {
     });
     if (!charged) throw new Error(`Ledger refused the charge of usage ${record.id}`);
     const applied = await this.running.close(account, charged, record, settlement.refundMinor);
+    const recorded = { record, tenantId: account.tenantId, balanceMinor: applied.balanceMinor };
+    await this.publisher.usageRecorded([recorded]);
+    return this.noteRecorded(recorded);
+  }
 
-    const data: BillingUsageRecordedEventData = {
-      usageId: record.id,
-      allocationId: record.allocationId,
-      userId: record.userId,
-      tenantId: account.tenantId,
-      billedSeconds: record.billedSeconds,
-      amountMinor: amount.toString(),
-      balanceMinor: applied.balanceMinor.toString(),
-      currency: account.currency,
-    };
-    await this.events.publish({
-      type: DOMAIN_EVENTS.billingUsageRecorded,
-      aggregateId: `usage:${record.allocationId}`,
-      data,
-    });
-    // Counted and logged once committed: a batch rolled back and redone item by item counts once.
+  /**
+   * The answer to a usage just recorded; it is counted and logged once committed, so a batch rolled
+   * back and redone item by item counts once.
+   */
+  private async noteRecorded({ record, balanceMinor }: RecordedUsage): Promise<UsageRecordResponse> {
     await afterCommit(() => {
-      this.charged.inc({ currency: account.currency }, Number(amount));
+      this.charged.inc({ currency: record.currency }, Number(record.amountMinor));
       this.logger.log({
         msg: 'Usage recorded',
         allocationId: record.allocationId,
         userId: record.userId,
         billedSeconds: record.billedSeconds,
-        amountMinor: data.amountMinor,
+        amountMinor: record.amountMinor.toString(),
         slicedMinor: record.slicedMinor.toString(),
-        balanceMinor: data.balanceMinor,
-        pricePlanId: plan.id,
+        balanceMinor: balanceMinor.toString(),
+        pricePlanId: record.pricePlanId,
       });
     });
     return {
       usageId: record.id,
       allocationId: record.allocationId,
-      amountMinor: data.amountMinor,
-      balanceMinor: data.balanceMinor,
+      amountMinor: record.amountMinor.toString(),
+      balanceMinor: balanceMinor.toString(),
       duplicate: false,
     };
   }

@@ -129,31 +129,47 @@ export class QuotasService {
    * reported leaves a marker so that report, if it arrives later, is not counted.
    */
   async restore(request: QuotaRestoreRequest): Promise<QuotaChangeResponse> {
-    const { userId, allocationId } = request;
     const response = await this.transactions.run(async () => {
       // The quota row before the record, as every change of usage locks them (see reportDiagnosed).
-      await this.quotas.findStoredForUpdate(userId);
-      // Two rounds at most: the second one runs only when a report for this allocation committed
-      // between our look-up and our marker insert.
-      for (let round = 0; round < 2; round++) {
-        const restored = await this.quotas.markRestored(allocationId, userId);
-        if (restored) {
-          const state = await this.quotas.decrement(userId, restored.amounts);
-          return { userId, allocationId, applied: true, usage: state.usage };
-        }
-        const existing = await this.quotas.findRecord(allocationId);
-        if (existing && existing.userId !== userId) throw QuotaErrors.allocationMismatch(allocationId);
-        const state = await this.quotas.findState(userId);
-        if (!state) throw QuotaErrors.userNotFound(userId);
-        if (existing || (await this.quotas.insertRestoredMarker(allocationId, userId))) {
-          return { userId, allocationId, applied: false, usage: state.usage };
-        }
-      }
-      throw new Error(`restore of allocation ${allocationId} did not settle in two rounds`);
+      await this.quotas.lockQuotas([request.userId]);
+      const [restored] = await this.quotas.restoreApplied([request]);
+      return restored ? appliedRestore(restored) : this.restoreUnapplied(request);
     });
-    this.changes.inc({ operation: 'restore', result: response.applied ? 'applied' : 'replayed' });
-    if (response.applied) this.logger.log({ msg: 'quota usage restored', userId, allocationId });
+    this.noteRestore(response);
     return response;
+  }
+
+  /**
+   * A restore whose allocation had no applied record (the quota row locked): a repeat, another
+   * user's allocation, or a restore before its report, which leaves a marker so that report, if it
+   * arrives later, is not counted.
+   */
+  private async restoreUnapplied({
+    userId,
+    allocationId,
+  }: QuotaRestoreRequest): Promise<QuotaChangeResponse> {
+    // Two rounds at most: the second one runs only when a report for this allocation committed
+    // between our look-up and our marker insert (possible only before the user's first quota row).
+    for (let round = 0; round < 2; round++) {
+      const restored = await this.quotas.markRestored(allocationId, userId);
+      if (restored) {
+        const state = await this.quotas.decrement(userId, restored.amounts);
+        return { userId, allocationId, applied: true, usage: state.usage };
+      }
+      const existing = await this.quotas.findRecord(allocationId);
+      if (existing && existing.userId !== userId) throw QuotaErrors.allocationMismatch(allocationId);
+      const state = await this.quotas.findState(userId);
+      if (!state) throw QuotaErrors.userNotFound(userId);
+      if (existing || (await this.quotas.insertRestoredMarker(allocationId, userId))) {
+        return { userId, allocationId, applied: false, usage: state.usage };
+      }
+    }
+    throw new Error(`restore of allocation ${allocationId} did not settle in two rounds`);
+  }
+
+  private noteRestore({ userId, allocationId, applied }: QuotaChangeResponse): void {
+    this.changes.inc({ operation: 'restore', result: applied ? 'applied' : 'replayed' });
+    if (applied) this.logger.log({ msg: 'quota usage restored', userId, allocationId });
   }
 
   /**
@@ -182,28 +198,24 @@ export class QuotasService {
       );
       for (const { item, index } of order) {
         const done = restored.get(item.allocationId);
-        if (done?.userId === item.userId) {
-          restored.delete(item.allocationId);
-          if (!done.usage)
-            throw new Error(`user_quotas has no row for user ${item.userId} holding an applied record`);
-          results[index] = { allocationId: item.allocationId, status: 'applied', usage: done.usage };
-          this.changes.inc({ operation: 'restore', result: 'applied' });
-          this.logger.log({
-            msg: 'quota usage restored',
-            userId: item.userId,
-            allocationId: item.allocationId,
-          });
-          continue;
-        }
-        results[index] = await this.restoreItem(item);
+        // The first item of an allocation the statement restored (a repeat in the batch is replayed).
+        if (done?.userId === item.userId) restored.delete(item.allocationId);
+        results[index] = await this.restoreItem(item, () =>
+          done?.userId === item.userId ? Promise.resolve(appliedRestore(done)) : this.restoreUnapplied(item),
+        );
       }
     });
     return { results };
   }
 
-  private async restoreItem(item: QuotaRestoreRequest): Promise<QuotaRestoreItemResult> {
+  /** One batch item's answer: restored, replayed, or `failed` with the refusal's code. */
+  private async restoreItem(
+    item: QuotaRestoreRequest,
+    restore: () => Promise<QuotaChangeResponse>,
+  ): Promise<QuotaRestoreItemResult> {
     try {
-      const answer = await this.restore(item);
+      const answer = await restore();
+      this.noteRestore(answer);
       const status = answer.applied ? 'applied' : 'replayed';
       return { allocationId: item.allocationId, status, usage: answer.usage };
     } catch (error) {
@@ -288,4 +300,15 @@ function sameAmounts(left: QuotaResources, right: QuotaResources): boolean {
     left.memoryMb === right.memoryMb &&
     left.storageGb === right.storageGb
   );
+}
+
+/** The answer to a restore `restoreApplied` did; a restored record whose user has no quota row is a defect. */
+function appliedRestore(restored: {
+  allocationId: string;
+  userId: string;
+  usage: QuotaResources | null;
+}): QuotaChangeResponse {
+  const { allocationId, userId, usage } = restored;
+  if (!usage) throw new Error(`user_quotas has no row for user ${userId} holding an applied record`);
+  return { userId, allocationId, applied: true, usage };
 }

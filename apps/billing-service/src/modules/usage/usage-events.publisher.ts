@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { type BillingUsageRecordedEventData, DOMAIN_EVENTS } from '@cloudphone/contracts';
+import { EventPublisher } from '@cloudphone/shared';
+import type { UsageRecord } from './usage-record';
+
+/** A usage just recorded, as its event tells it. */
+export interface RecordedUsage {
+  record: UsageRecord;
+  /** The account's tenant (the event names the account's, whatever the report said). */
+  tenantId: string;
+  /** The account's balance right after this usage's charge (and refund, if any). */
+  balanceMinor: bigint;
+}
+
+/** Builds the usage module's events: `billing.usage_recorded`, one per recorded usage. */
+@Injectable()
+export class UsageEventsPublisher {
+  constructor(private readonly events: EventPublisher) {}
+
+  /** Publishes them in the caller's transaction, in one outbox statement. */
+  async usageRecorded(recorded: readonly RecordedUsage[]): Promise<void> {
+    await this.events.publish(
+      recorded.map(({ record, tenantId, balanceMinor }) => {
+        const data: BillingUsageRecordedEventData = {
+          usageId: record.id,
+          allocationId: record.allocationId,
+          userId: record.userId,
+          tenantId,
+          billedSeconds: record.billedSeconds,
+          amountMinor: record.amountMinor.toString(),
+          balanceMinor: balanceMinor.toString(),
+          currency: record.currency,
+        };
+        return {
+          type: DOMAIN_EVENTS.billingUsageRecorded,
+          aggregateId: `usage:${record.allocationId}`,
+          data,
+        };
+      }),
+    );
+  }
+}
