@@ -21,5 +21,6 @@ export {
   outboxMessageId,
   verdictOfCall,
 } from './outbox-message';
+export { outboxMessagesSettleSql } from './outbox-messages.repository';
 export { InProcessEventBus } from './in-process-event.bus';
 export { topicPatternMatches } from './topic-pattern';

@@ -17,6 +17,15 @@ const MESSAGES = new TableMap<OutboxMessage>('outbox', {
 const PENDING = 'sent_at IS NULL AND rejected_at IS NULL';
 
 /**
+ * For a writer that settles outbox messages in the statement that records why (their target
+ * confirmed them another way): a data-modifying CTE body marking the pending messages whose ids are
+ * the uuid[] parameter `idsParameter` sent. Nothing happens to a settled or unknown one.
+ */
+export function outboxMessagesSettleSql(idsParameter: string): string {
+  return `UPDATE outbox SET sent_at = now() WHERE event_id = ANY(${idsParameter}::uuid[]) AND ${PENDING} RETURNING id`;
+}
+
+/**
  * Per destination with unsettled rows: pending rows (failing: at least one attempt failed), rows
  * rejected for good, and the age of the oldest pending one. For the gauges and the admin view.
  */
@@ -91,10 +100,7 @@ export class OutboxMessagesRepository {
 
   /** Settles pending messages by message id because their target confirmed them another way. */
   async markSentByMessageId(messageIds: string[]): Promise<void> {
-    await this.sql.rows(
-      `UPDATE outbox SET sent_at = now() WHERE event_id = ANY($1::uuid[]) AND ${PENDING} RETURNING id`,
-      [messageIds],
-    );
+    await this.sql.rows(outboxMessagesSettleSql('$1'), [messageIds]);
   }
 
   /** Settles a message its destination refused for good, keeping the refusal. */

@@ -6,6 +6,7 @@ import {
   type NewOutboxRow,
   outboxEventInsertSql,
   outboxEventParameters,
+  outboxMessagesSettleSql,
   type Page,
   SqlClient,
   TableMap,
@@ -343,9 +344,15 @@ export class AllocationsRepository {
 
   /**
    * Stores what billing charged for an allocation, live or archived, in one statement; false when
-   * the allocation is unknown here. (Its billing report is settled by the usage-reports module.)
+   * the allocation is unknown here. Settles its billing report (id from the usage-reports module) in
+   * the same statement.
    */
-  async recordCharge(allocationId: string, amountMinor: string, currency: string): Promise<boolean> {
+  async recordCharge(
+    allocationId: string,
+    amountMinor: string,
+    currency: string,
+    billingReportId: string,
+  ): Promise<boolean> {
     const [row] = await this.sql.rows<{ found: boolean }>(
       `WITH live AS (
          UPDATE device_allocations SET charged_amount_minor = $2, charged_currency = $3
@@ -353,9 +360,9 @@ export class AllocationsRepository {
        ), archived AS (
          UPDATE device_allocations_history SET charged_amount_minor = $2, charged_currency = $3
          WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM live) RETURNING id
-       )
+       ), settled AS (${outboxMessagesSettleSql('$4')})
        SELECT EXISTS (SELECT 1 FROM live) OR EXISTS (SELECT 1 FROM archived) AS found`,
-      [allocationId, amountMinor, currency],
+      [allocationId, amountMinor, currency, [billingReportId]],
     );
     return row.found;
   }

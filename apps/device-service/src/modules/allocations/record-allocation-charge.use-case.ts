@@ -21,18 +21,18 @@ export class RecordAllocationChargeUseCase {
   ) {}
 
   /**
-   * Stores the charge on the allocation (live or already archived) and settles its billing report:
-   * billing has the usage, whatever happened to the HTTP answer, so the report must not be resent.
+   * Stores the charge on the allocation (live or already archived) and settles its billing report,
+   * in one statement: billing has the usage, whatever happened to the HTTP answer, so the report
+   * must not be resent.
    * Both writes repeat harmlessly, so a redelivered event needs no inbox row. False when the
    * allocation is unknown here.
    */
   async record(charge: AllocationCharge): Promise<boolean> {
-    const known = await this.allocations.recordCharge(
+    return this.allocations.recordCharge(
       charge.allocationId,
       charge.amountMinor,
       charge.currency,
+      this.dispatcher.billingReportId(charge.allocationId),
     );
-    await this.dispatcher.settleBillingRecorded(charge.allocationId);
-    return known;
   }
 }

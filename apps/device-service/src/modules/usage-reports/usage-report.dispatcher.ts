@@ -35,11 +35,11 @@ export class UsageReportDispatcher {
   }
 
   /**
-   * Settles an allocation's billing report as delivered because billing-service says it recorded
-   * the usage (its `billing.usage_recorded` event), in case the HTTP answer was lost. Runs in the
-   * caller's transaction; nothing to do when the report is settled already or unknown.
+   * The outbox id of an allocation's billing report, for a statement that settles it as delivered
+   * (`outboxMessagesSettleSql`) because billing-service says it recorded the usage (its
+   * `billing.usage_recorded` event), in case the HTTP answer was lost.
    */
-  settleBillingRecorded(allocationId: string): Promise<void> {
-    return this.deliveries.markSent([outboxMessageId(allocationId, 'billing_usage')]);
+  billingReportId(allocationId: string): string {
+    return outboxMessageId(allocationId, 'billing_usage');
   }
 }
