@@ -13,7 +13,6 @@ import { DeviceResetsRepository } from '../../apps/device-service/src/modules/de
 import { endingReports } from '../../apps/device-service/src/modules/allocations/allocation-usage-reports';
 import { usageReportMessage } from '../../apps/device-service/src/modules/usage-reports/usage-report';
 import { OutboxMessagesRepository } from '../../libs/shared/src/events/outbox-messages.repository';
-import { OutboxRepository } from '../../libs/shared/src/events/outbox.repository';
 import { seedDevicePool } from '../../tools/seed/device-pool.seed';
 import { drive, report, type RunFigures } from './load-driver';
 
@@ -31,7 +30,6 @@ export async function benchmarkRaw(options: {
     const transactions = new TransactionRunner(dataSource);
     const allocations = new AllocationsRepository(sql);
     const reports = new OutboxMessagesRepository(sql);
-    const events = new OutboxRepository(dataSource, sql);
     const resets = new DeviceResetsRepository(sql);
     const userIds = Array.from({ length: options.concurrency }, () => randomUUID());
     const run = await drive(options.concurrency, options, async (worker) => {
@@ -72,8 +70,8 @@ export async function benchmarkRaw(options: {
       await transactions.run(async () => {
         const ended = await allocations.end(claim.id, 'released', null);
         if (!ended || !active) throw new Error('release failed');
-        await reports.store(endingReports(ended).map(usageReportMessage), 60_000);
-        await events.insert([
+        // The reports and the event in one statement, as EndAllocations writes them.
+        await reports.store(endingReports(ended).map(usageReportMessage), 60_000, [
           {
             eventId: randomUUID(),
             type: 'device.released',

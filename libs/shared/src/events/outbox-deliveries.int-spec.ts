@@ -114,6 +114,31 @@ describe('outbox deliveries to an HTTP-style destination (real Postgres)', () =>
     expect(await row(key)).toMatchObject({ attempts: 1, sent: true, rejected: false });
   });
 
+  it('writes the events announcing a change in the same statement as its messages', async () => {
+    const key = randomUUID();
+    const event = {
+      eventId: randomUUID(),
+      type: 'report.stored',
+      version: 1,
+      aggregateKey: `report:${key}`,
+      data: { key },
+    };
+    // No transaction around it: one statement, so both rows commit together or not at all.
+    expect(await deliveries(first).store([message(key)], [event])).toHaveLength(1);
+    const rows = await database.query<{ destination: string; xmin: string; data: unknown }>(
+      `SELECT destination, xmin::text AS xmin, data FROM outbox WHERE aggregate_key = ANY($1::text[])
+       ORDER BY destination`,
+      [[key, event.aggregateKey]],
+    );
+    expect(rows.map(({ destination, data }) => ({ destination, data }))).toEqual([
+      { destination: 'events', data: { key } },
+      { destination: DESTINATION, data: { key, amount: 1 } },
+    ]);
+    expect(rows[0].xmin).toBe(rows[1].xmin);
+    // Nobody consumes report.stored here: settle it, so the later tests see no event backlog.
+    await database.query('UPDATE outbox SET sent_at = now() WHERE event_id = $1', [event.eventId]);
+  });
+
   it('batches background deliveries per destination: what arrives during a request rides in the next', async () => {
     const keys: string[] = Array.from({ length: 21 }, () => randomUUID());
     const stored = await first.transactions.run(() => deliveries(first).store(keys.map(message)));

@@ -11,6 +11,7 @@ import {
   type OutboxMessage,
 } from './outbox-message';
 import { OutboxMessagesRepository } from './outbox-messages.repository';
+import type { NewOutboxRow } from './outbox.repository';
 import { retryDelayMs } from './retry-backoff';
 import { isUuidText } from './uuid-text';
 
@@ -72,16 +73,18 @@ export class OutboxDeliveries implements OnApplicationShutdown {
    * Stores messages in the surrounding transaction and returns those that are new (a message
    * whose id is stored already is ignored). Throws, failing the caller's transaction, on an
    * unregistered destination, a malformed type or a non-uuid id: nobody could deliver such a row.
+   * `events` (rows of `EventPublisher.prepare`; call its `written()` afterwards) are written in the
+   * same statement.
    */
-  store(messages: NewOutboxMessage[]): Promise<OutboxMessage[]> {
-    if (messages.length === 0) return Promise.resolve([]);
+  store(messages: NewOutboxMessage[], events: readonly NewOutboxRow[] = []): Promise<OutboxMessage[]> {
+    if (messages.length === 0 && events.length === 0) return Promise.resolve([]);
     for (const message of messages) {
       if (!this.destinations.has(message.destination))
         throw new Error(`Unknown outbox destination "${message.destination}"`);
       if (!EVENT_TYPE_PATTERN.test(message.type)) throw new Error(`Invalid message type "${message.type}"`);
       if (!isUuidText(message.id)) throw new Error(`Message id "${message.id}" is not a uuid`);
     }
-    return this.messages.store(messages, DELIVERY_LEASE_MS);
+    return this.messages.store(messages, DELIVERY_LEASE_MS, events);
   }
 
   /** Sends messages `store` returned, once their transaction committed; returns when each was answered. */

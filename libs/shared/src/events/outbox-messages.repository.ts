@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SqlClient } from '../database/sql-client';
 import { TableMap } from '../database/table-map';
 import type { NewOutboxMessage, OutboxMessage } from './outbox-message';
+import { type NewOutboxRow, outboxEventsInsertSql, outboxEventsParameters } from './outbox.repository';
 
 // Outbox rows addressed to a destination other than 'events'; rowId is the bigint id as text.
 const MESSAGES = new TableMap<OutboxMessage>('outbox', {
@@ -51,9 +52,16 @@ export class OutboxMessagesRepository {
    * new ones. They are first due `leaseMs` from now: the writer delivers them itself right after its
    * commit, and the relay only takes over if that never settles them.
    */
-  store(messages: NewOutboxMessage[], leaseMs: number): Promise<OutboxMessage[]> {
+  store(
+    messages: NewOutboxMessage[],
+    leaseMs: number,
+    events: readonly NewOutboxRow[] = [],
+  ): Promise<OutboxMessage[]> {
+    // Events written alongside (the change that owes the messages announces itself) share the
+    // statement: one round trip for both.
+    const alongside = events.length > 0 ? `WITH events AS (${outboxEventsInsertSql(7)}) ` : '';
     return this.sql.rows<OutboxMessage>(
-      `INSERT INTO outbox (event_id, destination, event_type, aggregate_key, data, next_attempt_at)
+      `${alongside}INSERT INTO outbox (event_id, destination, event_type, aggregate_key, data, next_attempt_at)
        SELECT m.*, now() + make_interval(secs => $6::double precision / 1000)
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) AS m
        ON CONFLICT (event_id) DO NOTHING
@@ -65,6 +73,7 @@ export class OutboxMessagesRepository {
         messages.map((message) => message.key),
         messages.map((message) => JSON.stringify(message.data ?? null)),
         leaseMs,
+        ...(events.length > 0 ? outboxEventsParameters(events) : []),
       ],
     );
   }

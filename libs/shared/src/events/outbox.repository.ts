@@ -78,6 +78,27 @@ export function outboxEventInsertSql(first: number, source: string, dataOverride
     FROM ${source}`;
 }
 
+/**
+ * Inserting events prepared by `EventPublisher.prepare`, as a statement or a data-modifying CTE
+ * body: its five array parameters, from `$first`, are `outboxEventsParameters(rows)`.
+ */
+export function outboxEventsInsertSql(first: number): string {
+  const [id, type, version, key, data] = [0, 1, 2, 3, 4].map((offset) => `$${first + offset}`);
+  return `INSERT INTO outbox (event_id, event_type, event_version, aggregate_key, data)
+    SELECT * FROM unnest(${id}::uuid[], ${type}::text[], ${version}::int[], ${key}::text[], ${data}::jsonb[])`;
+}
+
+/** The parameters `outboxEventsInsertSql` expects, in order. */
+export function outboxEventsParameters(rows: readonly NewOutboxRow[]): unknown[] {
+  return [
+    rows.map((row) => row.eventId),
+    rows.map((row) => row.type),
+    rows.map((row) => row.version),
+    rows.map((row) => row.aggregateKey),
+    rows.map((row) => JSON.stringify(row.data ?? null)),
+  ];
+}
+
 /** The parameters `outboxEventInsertSql` expects, in order. */
 export function outboxEventParameters(row: NewOutboxRow): unknown[] {
   return [row.eventId, row.type, row.version, row.aggregateKey, JSON.stringify(row.data ?? null)];
@@ -93,17 +114,7 @@ export class OutboxRepository {
 
   /** Inserts rows inside the caller's (ambient) transaction. */
   async insert(rows: NewOutboxRow[]): Promise<void> {
-    await this.sql.rows(
-      `INSERT INTO outbox (event_id, event_type, event_version, aggregate_key, data)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[])`,
-      [
-        rows.map((row) => row.eventId),
-        rows.map((row) => row.type),
-        rows.map((row) => row.version),
-        rows.map((row) => row.aggregateKey),
-        rows.map((row) => JSON.stringify(row.data ?? null)),
-      ],
-    );
+    await this.sql.rows(outboxEventsInsertSql(1), outboxEventsParameters(rows));
   }
 
   /**

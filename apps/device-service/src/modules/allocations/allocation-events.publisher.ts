@@ -76,14 +76,17 @@ export class AllocationEventsPublisher {
     await this.events.publish({ type: DOMAIN_EVENTS.allocationMoved, aggregateId: allocation.id, data });
   }
 
-  /** Wakes the relay for an event a statement wrote itself (`allocatedRow`, `extendedRow`). */
+  /** Wakes the relay for events a statement wrote itself (`allocatedRow`, `extendedRow`, `endedRows`). */
   written(): Promise<void> {
     return this.events.written();
   }
 
-  /** `allocation.expired` for each expiry, `device.released` (with its reason) for every other end. */
-  async ended(allocations: AllocationRecord[]): Promise<void> {
-    await this.events.publish(allocations.map(endedEvent));
+  /**
+   * `allocation.expired` for each expiry, `device.released` (with its reason) for every other end,
+   * as outbox rows the caller writes with the ends' reports (then `written()`).
+   */
+  endedRows(allocations: AllocationRecord[]): NewOutboxRow[] {
+    return allocations.map((allocation) => this.events.prepare(endedEvent(allocation)));
   }
 
   /** `allocation.failed`: a claimed device was not handed over, and why (the refusal's code). */

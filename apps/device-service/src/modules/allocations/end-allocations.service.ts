@@ -100,8 +100,9 @@ export class EndAllocations {
 
   private async settle(ended: AllocationRecord[], delivery: Delivery): Promise<void> {
     if (ended.length === 0) return;
-    const stored = await this.dispatcher.store(ended.flatMap(endingReports));
-    await this.publisher.ended(ended);
+    // The reports and the events announcing the ends, in one statement.
+    const stored = await this.dispatcher.store(ended.flatMap(endingReports), this.publisher.endedRows(ended));
+    await this.publisher.written();
     for (const allocation of ended) this.ended.inc({ reason: allocation.endReason ?? 'unknown' });
     const quota = stored.filter((report) => report.kind === 'quota_restore');
     const billing = stored.filter((report) => report.kind === 'billing_usage');

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { type DeliverySummary, OutboxDeliveries, outboxMessageId } from '@cloudphone/shared';
+import {
+  type DeliverySummary,
+  type NewOutboxRow,
+  OutboxDeliveries,
+  outboxMessageId,
+} from '@cloudphone/shared';
 import { type NewUsageReport, type UsageReport, usageReportKind, usageReportMessage } from './usage-report';
 
 /**
@@ -14,9 +19,10 @@ export class UsageReportDispatcher {
   /**
    * Stores reports in the caller's transaction (one per allocation and kind: a repeat is ignored)
    * and returns the new ones; send them with `deliver`/`deliverInBackground` once it has committed.
+   * `events` that announce the same change share the statement (see OutboxDeliveries.store).
    */
-  async store(reports: NewUsageReport[]): Promise<UsageReport[]> {
-    const stored = await this.deliveries.store(reports.map(usageReportMessage));
+  async store(reports: NewUsageReport[], events: readonly NewOutboxRow[] = []): Promise<UsageReport[]> {
+    const stored = await this.deliveries.store(reports.map(usageReportMessage), events);
     return stored.map((message) => ({ ...message, kind: usageReportKind(message) }));
   }
 
