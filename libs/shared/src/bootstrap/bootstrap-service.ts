@@ -45,6 +45,8 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
       serviceName: config.serviceName,
       instanceId: config.instanceId,
       level: config.logLevel,
+      bufferBytes: config.logBufferBytes,
+      flushIntervalMs: config.logFlushIntervalMs,
       // A PM2 cluster worker's fd 1 is the PM2 daemon's own log; PM2 copies process.stdout writes
       // into the app's log files instead.
       destination: config.pm2ExecMode === 'cluster_mode' ? process.stdout : undefined,

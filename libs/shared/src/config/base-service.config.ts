@@ -32,6 +32,14 @@ export abstract class BaseServiceConfig {
   @EnvEnum('LOG_LEVEL', LOG_LEVELS, { default: 'info' })
   logLevel!: LogLevel;
 
+  /** Bytes of log lines gathered before a write to stdout (0: one write per line); see AppLogger. */
+  @EnvInteger('LOG_BUFFER_BYTES', { default: 4096, min: 0, max: 1_048_576 })
+  logBufferBytes!: number;
+
+  /** The longest a buffered log line waits for its write. */
+  @EnvInteger('LOG_FLUSH_INTERVAL_MS', { default: 200, min: 10, max: 10_000 })
+  logFlushIntervalMs!: number;
+
   @EnvInteger('SHUTDOWN_TIMEOUT_MS', { default: 10000, min: 1000, max: 120000 })
   shutdownTimeoutMs!: number;
 

@@ -10,7 +10,17 @@ export interface AppLoggerOptions {
   level: LogLevel;
   /** Where to write; defaults to stdout. Tests pass a stream to read the lines back. */
   destination?: pino.DestinationStream;
+  /**
+   * Stdout only: lines are gathered until this many bytes (0: each line is written at once), and
+   * written at the latest every `flushIntervalMs`; an error or fatal line is written at once.
+   */
+  bufferBytes?: number;
+  flushIntervalMs?: number;
+  /** The file descriptor standing for stdout (1); tests pass a file's. */
+  stdoutFd?: number;
 }
+
+const DEFAULT_FLUSH_INTERVAL_MS = 200;
 
 /**
  * JSON logger for the whole process: every line carries service (ServiceContext's, when the process
@@ -32,8 +42,31 @@ export class AppLogger implements LoggerService {
           return requestId ? { service, requestId } : { service };
         },
       },
-      options.destination ?? pino.destination({ sync: false }),
+      options.destination ?? this.stdout(options),
     );
+  }
+
+  /**
+   * Stdout through sonic-boom, asynchronous. With a buffer, a burst of requests' lines leaves in a
+   * few writes instead of one system call each (each wakes whatever reads the pipe: a write cost
+   * as much CPU as the rest of an access log line on a 2-core VM). What a kill -9 can lose is at
+   * most the last `flushIntervalMs` of info lines, never an error line.
+   */
+  private stdout(options: AppLoggerOptions): pino.DestinationStream {
+    const bufferBytes = options.bufferBytes ?? 0;
+    const destination = pino.destination({
+      dest: options.stdoutFd ?? 1,
+      sync: false,
+      minLength: bufferBytes,
+    });
+    if (bufferBytes > 0) {
+      const timer = setInterval(
+        () => destination.flush(),
+        options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+      );
+      timer.unref();
+    }
+    return destination;
   }
 
   log(message: unknown, ...optionalParams: unknown[]): void {
@@ -82,5 +115,6 @@ export class AppLogger implements LoggerService {
     } else {
       this.pino[level](fields, String(message));
     }
+    if (level === 'error' || level === 'fatal') this.pino.flush();
   }
 }

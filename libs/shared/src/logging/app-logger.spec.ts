@@ -1,0 +1,74 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppLogger } from './app-logger';
+
+// The stdout destination with a buffer, written to a file standing for stdout: info lines wait for
+// the buffer or the flush interval, an error line leaves at once, and nothing is lost or reordered.
+
+describe('AppLogger stdout buffering', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'app-logger-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  const lines = (file: string) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string; level: string; service: string });
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function loggerWriting(file: string, bufferBytes: number, flushIntervalMs: number) {
+    const fd = openSync(file, 'w');
+    const logger = new AppLogger({
+      serviceName: 'logger-test',
+      instanceId: 'test-1',
+      level: 'info',
+      bufferBytes,
+      flushIntervalMs,
+      stdoutFd: fd,
+    });
+    return { logger, close: () => closeSync(fd) };
+  }
+
+  it('holds info lines until the flush interval, in order, and writes an error line at once', async () => {
+    const file = join(directory, 'buffered.log');
+    const { logger, close } = loggerWriting(file, 4096, 1500);
+    logger.log({ msg: 'first' });
+    logger.log({ msg: 'second' });
+    await pause(50);
+    expect(lines(file)).toEqual([]);
+
+    logger.error({ msg: 'broken' });
+    await pause(50);
+    expect(lines(file).map((line) => line.msg)).toEqual(['first', 'second', 'broken']);
+
+    logger.log({ msg: 'third' });
+    await pause(1700);
+    expect(lines(file).map((line) => [line.msg, line.level, line.service])).toEqual([
+      ['first', 'info', 'logger-test'],
+      ['second', 'info', 'logger-test'],
+      ['broken', 'error', 'logger-test'],
+      ['third', 'info', 'logger-test'],
+    ]);
+    logger.flush();
+    close();
+  });
+
+  it('writes a full buffer without waiting, and every line when unbuffered', async () => {
+    const buffered = join(directory, 'full.log');
+    const first = loggerWriting(buffered, 1024, 10_000);
+    for (let index = 0; index < 20; index++)
+      first.logger.log({ msg: `line ${index}`, padding: 'x'.repeat(100) });
+    await pause(50);
+    expect(lines(buffered).length).toBeGreaterThanOrEqual(5);
+
+    const plain = join(directory, 'plain.log');
+    const second = loggerWriting(plain, 0, 10_000);
+    second.logger.log({ msg: 'alone' });
+    await pause(50);
+    expect(lines(plain).map((line) => line.msg)).toEqual(['alone']);
+    first.logger.flush();
+    first.close();
+    second.close();
+  });
+});
