@@ -42,7 +42,10 @@ export class PricingRepository {
        WHERE currency = $1 ORDER BY effective_from, version`,
       [currency],
     );
-    return { versions: PRICE_PLANS.decodeAll(rows), readAt: rows.length > 0 ? new Date(rows[0].read_at) : null };
+    return {
+      versions: PRICE_PLANS.decodeAll(rows),
+      readAt: rows.length > 0 ? new Date(rows[0].read_at) : null,
+    };
   }
 
   /**
