@@ -11,6 +11,7 @@ const LAYERS: Record<string, number> = {
   // Primitives: typed settings, seeded randomness.
   config: 0,
   random: 0,
+  concurrency: 0,
   secrets: 0,
   // Connections and process-wide services.
   logging: 1,

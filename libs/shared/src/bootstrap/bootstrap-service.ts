@@ -104,6 +104,8 @@ async function startService(options: BootstrapOptions, logger: AppLogger): Promi
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://127.0.0.1:${port}`;
   logger.pino.info({ msg: 'service listening', port, url, multiInstance: config.multiInstanceSignal() });
+  // Supervisors and operators wait for this line: it does not wait in the log buffer.
+  await logger.drain();
 
   let shuttingDown: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {

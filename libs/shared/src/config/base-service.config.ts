@@ -32,8 +32,11 @@ export abstract class BaseServiceConfig {
   @EnvEnum('LOG_LEVEL', LOG_LEVELS, { default: 'info' })
   logLevel!: LogLevel;
 
-  /** Bytes of log lines gathered before a write to stdout (0: one write per line); see AppLogger. */
-  @EnvInteger('LOG_BUFFER_BYTES', { default: 4096, min: 0, max: 1_048_576 })
+  /**
+   * Bytes of log lines gathered before a write to stdout (0: one write per line); below 4096, so a
+   * write stays atomic on a pipe several processes share (see AppLogger).
+   */
+  @EnvInteger('LOG_BUFFER_BYTES', { default: 4000, min: 0, max: 4095 })
   logBufferBytes!: number;
 
   /** The longest a buffered log line waits for its write. */

@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppLogger } from './app-logger';
@@ -17,22 +17,23 @@ describe('AppLogger stdout buffering', () => {
       .map((line) => JSON.parse(line) as { msg: string; level: string; service: string });
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  // Each logger writes to its own file; the files are not closed before the test process ends, so a
+  // late buffered write never meets a closed descriptor.
   function loggerWriting(file: string, bufferBytes: number, flushIntervalMs: number) {
-    const fd = openSync(file, 'w');
-    const logger = new AppLogger({
+    writeFileSync(file, '');
+    return new AppLogger({
       serviceName: 'logger-test',
       instanceId: 'test-1',
       level: 'info',
       bufferBytes,
       flushIntervalMs,
-      stdoutFd: fd,
+      stdoutPath: file,
     });
-    return { logger, close: () => closeSync(fd) };
   }
 
   it('holds info lines until the flush interval, in order, and writes an error line at once', async () => {
     const file = join(directory, 'buffered.log');
-    const { logger, close } = loggerWriting(file, 4096, 1500);
+    const logger = loggerWriting(file, 4096, 1500);
     logger.log({ msg: 'first' });
     logger.log({ msg: 'second' });
     await pause(50);
@@ -50,25 +51,28 @@ describe('AppLogger stdout buffering', () => {
       ['broken', 'error', 'logger-test'],
       ['third', 'info', 'logger-test'],
     ]);
-    logger.flush();
-    close();
   });
 
   it('writes a full buffer without waiting, and every line when unbuffered', async () => {
     const buffered = join(directory, 'full.log');
     const first = loggerWriting(buffered, 1024, 10_000);
-    for (let index = 0; index < 20; index++)
-      first.logger.log({ msg: `line ${index}`, padding: 'x'.repeat(100) });
+    for (let index = 0; index < 20; index++) first.log({ msg: `line ${index}`, padding: 'x'.repeat(100) });
     await pause(50);
     expect(lines(buffered).length).toBeGreaterThanOrEqual(5);
 
     const plain = join(directory, 'plain.log');
     const second = loggerWriting(plain, 0, 10_000);
-    second.logger.log({ msg: 'alone' });
+    second.log({ msg: 'alone' });
     await pause(50);
     expect(lines(plain).map((line) => line.msg)).toEqual(['alone']);
-    first.logger.flush();
-    first.close();
-    second.close();
+  });
+
+  it('drains the buffer on request, resolving once the lines are out', async () => {
+    const file = join(directory, 'drained.log');
+    const logger = loggerWriting(file, 4096, 10_000);
+    logger.log({ msg: 'service listening' });
+    expect(lines(file)).toEqual([]);
+    await logger.drain();
+    expect(lines(file).map((line) => line.msg)).toEqual(['service listening']);
   });
 });

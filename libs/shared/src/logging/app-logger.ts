@@ -16,11 +16,17 @@ export interface AppLoggerOptions {
    */
   bufferBytes?: number;
   flushIntervalMs?: number;
-  /** The file descriptor standing for stdout (1); tests pass a file's. */
-  stdoutFd?: number;
+  /** A file standing for stdout, for tests of the buffering. */
+  stdoutPath?: string;
 }
 
 const DEFAULT_FLUSH_INTERVAL_MS = 200;
+/** POSIX's smallest PIPE_BUF (Linux's): a write up to this size to a pipe is never split. */
+const PIPE_BUF = 4096;
+/** sonic-boom needs its minimum write below its maximum. */
+const MAX_BUFFER_BYTES = PIPE_BUF - 1;
+/** The longest `drain` waits: a reader that stopped reading must not hold up the service. */
+const DRAIN_TIMEOUT_MS = 1000;
 
 /**
  * JSON logger for the whole process: every line carries service (ServiceContext's, when the process
@@ -28,6 +34,8 @@ const DEFAULT_FLUSH_INTERVAL_MS = 200;
  */
 export class AppLogger implements LoggerService {
   readonly pino: PinoLogger;
+  // The stdout destination this logger opened with a buffer (none when given one or unbuffered).
+  private buffered: ReturnType<typeof pino.destination> | null = null;
 
   constructor(options: AppLoggerOptions) {
     this.pino = pino(
@@ -50,23 +58,35 @@ export class AppLogger implements LoggerService {
    * Stdout through sonic-boom, asynchronous. With a buffer, a burst of requests' lines leaves in a
    * few writes instead of one system call each (each wakes whatever reads the pipe: a write cost
    * as much CPU as the rest of an access log line on a 2-core VM). What a kill -9 can lose is at
-   * most the last `flushIntervalMs` of info lines, never an error line.
+   * most the last `flushIntervalMs` of info lines; an error or fatal line is written at once.
    */
   private stdout(options: AppLoggerOptions): pino.DestinationStream {
-    const bufferBytes = options.bufferBytes ?? 0;
+    const bufferBytes = Math.min(options.bufferBytes ?? 0, MAX_BUFFER_BYTES);
     const destination = pino.destination({
-      dest: options.stdoutFd ?? 1,
+      dest: options.stdoutPath ?? 1,
       sync: false,
       minLength: bufferBytes,
+      // Each write whole lines of at most PIPE_BUF bytes: atomic on a pipe, so processes sharing one
+      // stdout (PM2 fork mode, the npm start launcher) never interleave inside a line.
+      maxWrite: PIPE_BUF,
+      periodicFlush: bufferBytes > 0 ? (options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS) : 0,
     });
-    if (bufferBytes > 0) {
-      const timer = setInterval(
-        () => destination.flush(),
-        options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
-      );
-      timer.unref();
-    }
+    if (bufferBytes > 0) this.buffered = destination;
     return destination;
+  }
+
+  /**
+   * Writes the buffered lines and resolves once they are out (or after a second, whatever the
+   * reader does): for a line someone waits for, such as "service listening".
+   */
+  drain(): Promise<void> {
+    const buffered = this.buffered;
+    if (!buffered) return Promise.resolve();
+    // sonic-boom calls a flush back when its write in flight ends, which may leave lines shorter
+    // than its minimum buffered: the second round, with nothing in flight, writes them.
+    const round = () => new Promise<void>((resolve) => buffered.flush(() => resolve()));
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS).unref());
+    return Promise.race([round().then(round), deadline]);
   }
 
   log(message: unknown, ...optionalParams: unknown[]): void {
@@ -115,6 +135,6 @@ export class AppLogger implements LoggerService {
     } else {
       this.pino[level](fields, String(message));
     }
-    if (level === 'error' || level === 'fatal') this.pino.flush();
+    if (level === 'error' || level === 'fatal') void this.drain();
   }
 }
