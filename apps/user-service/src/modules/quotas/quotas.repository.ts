@@ -51,6 +51,24 @@ const STORED_STATE = `q.user_id AS "userId", u.status AS "userStatus", true AS s
   ${resources('q.max_devices', 'q.max_cpu_cores', 'q.max_memory_mb', 'q.max_storage_gb')} AS limits,
   ${resources('q.used_devices', 'q.used_cpu_cores', 'q.used_memory_mb', 'q.used_storage_gb')} AS usage`;
 
+/**
+ * Adds the amounts at `$first`…`$first+3` (devices, cores, memory, storage) to the usage of the
+ * active user `userParameter`, only if every resource stays within its limit, returning the state.
+ */
+function incrementWithinLimitsSql(userParameter: string, first: number): string {
+  const [devices, cpuCores, memoryMb, storageGb] = [0, 1, 2, 3].map((offset) => `$${first + offset}`);
+  return `UPDATE user_quotas q
+    SET used_devices = q.used_devices + ${devices}, used_cpu_cores = q.used_cpu_cores + ${cpuCores},
+        used_memory_mb = q.used_memory_mb + ${memoryMb}, used_storage_gb = q.used_storage_gb + ${storageGb},
+        updated_at = now()
+    FROM users u
+    WHERE q.user_id = ${userParameter} AND u.id = q.user_id AND u.status = 'active'
+      AND q.used_devices + ${devices} <= q.max_devices AND q.used_cpu_cores + ${cpuCores} <= q.max_cpu_cores
+      AND q.used_memory_mb + ${memoryMb} <= q.max_memory_mb
+      AND q.used_storage_gb + ${storageGb} <= q.max_storage_gb
+    RETURNING ${STORED_STATE}`;
+}
+
 const RECORD_COLUMNS = `allocation_id AS "allocationId", user_id AS "userId", status,
   ${resources('devices', 'cpu_cores', 'memory_mb', 'storage_gb')} AS amounts, applied_at AS "appliedAt"`;
 
@@ -109,18 +127,13 @@ export class QuotasRepository {
    * active, or the quota row does not exist yet.
    */
   incrementWithinLimits(userId: string, amounts: QuotaResources): Promise<QuotaState | null> {
-    return this.sql.one<QuotaState>(
-      `UPDATE user_quotas q
-       SET used_devices = q.used_devices + $2, used_cpu_cores = q.used_cpu_cores + $3,
-           used_memory_mb = q.used_memory_mb + $4, used_storage_gb = q.used_storage_gb + $5,
-           updated_at = now()
-       FROM users u
-       WHERE q.user_id = $1 AND u.id = q.user_id AND u.status = 'active'
-         AND q.used_devices + $2 <= q.max_devices AND q.used_cpu_cores + $3 <= q.max_cpu_cores
-         AND q.used_memory_mb + $4 <= q.max_memory_mb AND q.used_storage_gb + $5 <= q.max_storage_gb
-       RETURNING ${STORED_STATE}`,
-      [userId, amounts.devices, amounts.cpuCores, amounts.memoryMb, amounts.storageGb],
-    );
+    return this.sql.one<QuotaState>(incrementWithinLimitsSql('$1', 2), [
+      userId,
+      amounts.devices,
+      amounts.cpuCores,
+      amounts.memoryMb,
+      amounts.storageGb,
+    ]);
   }
 
   /**
@@ -137,16 +150,7 @@ export class QuotasRepository {
   ): Promise<QuotaState | 'exists' | null> {
     try {
       return await this.sql.one<QuotaState>(
-        `WITH counted AS (
-           UPDATE user_quotas q
-           SET used_devices = q.used_devices + $3, used_cpu_cores = q.used_cpu_cores + $4,
-               used_memory_mb = q.used_memory_mb + $5, used_storage_gb = q.used_storage_gb + $6,
-               updated_at = now()
-           FROM users u
-           WHERE q.user_id = $2 AND u.id = q.user_id AND u.status = 'active'
-             AND q.used_devices + $3 <= q.max_devices AND q.used_cpu_cores + $4 <= q.max_cpu_cores
-             AND q.used_memory_mb + $5 <= q.max_memory_mb AND q.used_storage_gb + $6 <= q.max_storage_gb
-           RETURNING ${STORED_STATE}
+        `WITH counted AS (${incrementWithinLimitsSql('$2', 3)}
          ), recorded AS (
            INSERT INTO quota_usage_records
              (allocation_id, user_id, devices, cpu_cores, memory_mb, storage_gb, status, applied_at)
