@@ -321,6 +321,38 @@ describe('billing-service usage', () => {
       expect(large.results[39].usage?.amountMinor).toBe(String(Math.ceil(12.64 * 40)));
     });
 
+    it('charges each allocation once when overlapping batches race in opposite orders', async () => {
+      const users = [randomUUID(), randomUUID(), randomUUID()];
+      for (const userId of users) await app.topUp(userId, '100000');
+      const items = Array.from({ length: 30 }, (_, index) =>
+        usageLasting(3600 * ((index % 4) + 1), { userId: users[index % 3] }),
+      );
+      const batches = Array.from({ length: 6 }, (_, index) => {
+        const slice = items.slice((index % 3) * 5, (index % 3) * 5 + 20);
+        return index % 2 === 0 ? slice : [...slice].reverse();
+      });
+
+      const answers = await Promise.all(
+        batches.map((batch) => app.postAsService(BILLING_ROUTES.usageBatch, { items: batch })),
+      );
+
+      expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
+      const results = answers.flatMap((answer) => (answer.body as UsageBatchResponse).results);
+      expect(results.filter((result) => result.status === 'failed')).toEqual([]);
+      const recorded = results.filter((result) => result.status === 'recorded');
+      expect(new Set(recorded.map((result) => result.allocationId)).size).toBe(recorded.length);
+      expect(recorded).toHaveLength(items.length);
+      for (const userId of users) {
+        const charged = recorded
+          .filter(
+            (result) => items.find((item) => item.allocationId === result.allocationId)?.userId === userId,
+          )
+          .reduce((sum, result) => sum + BigInt(result.usage?.amountMinor ?? 'NaN'), 0n);
+        expect(await app.balanceOf(userId)).toBe(100000n - charged);
+        expect((await app.ledgerOf(userId)).sum).toBe(100000n - charged);
+      }
+    });
+
     it('rolls the shared transaction back when an item fails inside it, then records item by item', async () => {
       const good = [randomUUID(), randomUUID()];
       for (const userId of good) await app.topUp(userId, '1000');
