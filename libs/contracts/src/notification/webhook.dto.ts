@@ -26,20 +26,51 @@ export const WEBHOOK_LIMITS = {
 // logs and request lines show must not carry any.
 const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
 
+/** Several decorators as one, applied as if written one above the other in this order. */
+function rules(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => [...decorators].reverse().forEach((decorate) => decorate(target, key));
+}
+
+/** A URL: 1…2048 characters, none of them a control character. */
+function WebhookUrlRules(): PropertyDecorator {
+  return rules(
+    IsString(),
+    MinLength(1),
+    MaxLength(WEBHOOK_LIMITS.urlMaxLength),
+    Matches(NO_CONTROL_CHARACTERS, { message: 'url must not contain control characters' }),
+  );
+}
+
+/** A description: up to 200 characters, none of them a control character. */
+function WebhookDescriptionRules(): PropertyDecorator {
+  return rules(
+    IsString(),
+    MaxLength(WEBHOOK_LIMITS.descriptionMaxLength),
+    Matches(NO_CONTROL_CHARACTERS, { message: 'description must not contain control characters' }),
+  );
+}
+
+/** Up to 50 distinct event types. */
+function WebhookEventTypesRules(): PropertyDecorator {
+  return rules(
+    IsArray(),
+    ArrayMaxSize(WEBHOOK_LIMITS.eventTypesMax),
+    ArrayUnique(),
+    IsString({ each: true }),
+    MaxLength(100, { each: true }),
+    Matches(EVENT_TYPE_PATTERN, { each: true, message: 'each value in eventTypes must be an event type' }),
+  );
+}
+
 /** Body of `POST /notifications/webhooks`. */
 export class CreateWebhookEndpointRequest {
   @ApiProperty({ example: 'https://example.com/hooks/cloudphone', maxLength: WEBHOOK_LIMITS.urlMaxLength })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(WEBHOOK_LIMITS.urlMaxLength)
-  @Matches(NO_CONTROL_CHARACTERS, { message: 'url must not contain control characters' })
+  @WebhookUrlRules()
   url!: string;
 
   @ApiPropertyOptional({ maxLength: WEBHOOK_LIMITS.descriptionMaxLength })
   @OptionalField()
-  @IsString()
-  @MaxLength(WEBHOOK_LIMITS.descriptionMaxLength)
-  @Matches(NO_CONTROL_CHARACTERS, { message: 'description must not contain control characters' })
+  @WebhookDescriptionRules()
   description?: string;
 
   @ApiPropertyOptional({
@@ -49,12 +80,7 @@ export class CreateWebhookEndpointRequest {
     description: 'Event types sent to this endpoint; empty or absent: every event the user is notified of',
   })
   @OptionalField()
-  @IsArray()
-  @ArrayMaxSize(WEBHOOK_LIMITS.eventTypesMax)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @MaxLength(100, { each: true })
-  @Matches(EVENT_TYPE_PATTERN, { each: true, message: 'each value in eventTypes must be an event type' })
+  @WebhookEventTypesRules()
   eventTypes?: string[];
 }
 
@@ -62,17 +88,12 @@ export class CreateWebhookEndpointRequest {
 export class UpdateWebhookEndpointRequest {
   @ApiPropertyOptional({ maxLength: WEBHOOK_LIMITS.urlMaxLength })
   @OptionalField()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(WEBHOOK_LIMITS.urlMaxLength)
-  @Matches(NO_CONTROL_CHARACTERS, { message: 'url must not contain control characters' })
+  @WebhookUrlRules()
   url?: string;
 
   @ApiPropertyOptional({ maxLength: WEBHOOK_LIMITS.descriptionMaxLength, description: "'' clears it" })
   @OptionalField()
-  @IsString()
-  @MaxLength(WEBHOOK_LIMITS.descriptionMaxLength)
-  @Matches(NO_CONTROL_CHARACTERS, { message: 'description must not contain control characters' })
+  @WebhookDescriptionRules()
   description?: string;
 
   @ApiPropertyOptional({
@@ -81,12 +102,7 @@ export class UpdateWebhookEndpointRequest {
     description: '[]: every event',
   })
   @OptionalField()
-  @IsArray()
-  @ArrayMaxSize(WEBHOOK_LIMITS.eventTypesMax)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @MaxLength(100, { each: true })
-  @Matches(EVENT_TYPE_PATTERN, { each: true, message: 'each value in eventTypes must be an event type' })
+  @WebhookEventTypesRules()
   eventTypes?: string[];
 
   @ApiPropertyOptional({ description: 'false: nothing is sent to it until it is enabled again' })

@@ -125,6 +125,25 @@ export class ServiceProcess {
     return { code, durationMs: Date.now() - started };
   }
 
+  /**
+   * A JSON request with a bearer token to `path` of this service; a string body is sent as it is
+   * (malformed JSON), anything else as JSON. The body comes back parsed (undefined when empty).
+   */
+  async call<T>(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T & { code?: string } }> {
+    const response = await fetch(`${this.url}/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T & { code?: string } };
+  }
+
   logsAtLevel(...levels: string[]): LogLine[] {
     return this.logs.filter((line) => line.level !== undefined && levels.includes(line.level));
   }

@@ -36,14 +36,8 @@ describe('notification deliveries and preferences (real Postgres, RabbitMQ, buil
   // user-service as the email channel sees it: every user exists, active, with a verified address.
   let userService: ScriptedHttpServer;
 
-  const call = async <T>(method: string, path: string, token: string, body?: unknown) => {
-    const response = await fetch(`${service.url}/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T & { code?: string } };
-  };
+  const call = <T>(method: string, path: string, token: string, body?: unknown) =>
+    service.call<T>(method, path, token, body);
   const publish = (event: EventEnvelope) =>
     observer.publishRaw(event.type, Buffer.from(JSON.stringify(event)));
   const deliveriesOf = async (userId: string, query = '') =>

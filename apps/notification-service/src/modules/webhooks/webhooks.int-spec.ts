@@ -105,15 +105,8 @@ describe('webhooks (built app, real Postgres and RabbitMQ, a receiver on 127.0.0
   let service: ServiceProcess;
   let receiver: Receiver;
 
-  const call = async <T>(method: string, path: string, token: string, body?: unknown) => {
-    const response = await fetch(`${service.url}/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T & { code?: string } };
-  };
+  const call = <T>(method: string, path: string, token: string, body?: unknown) =>
+    service.call<T>(method, path, token, body);
   const register = async (userId: string, body: Record<string, unknown>) => {
     const created = await call<WebhookEndpointWithSecretResponse>(
       'POST',
