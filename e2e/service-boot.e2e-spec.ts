@@ -145,17 +145,27 @@ describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('reports 503 naming Redis when Redis is unreachable', async () => {
-    const broken = await ServiceProcess.start({
+  it('stays ready, reporting Redis degraded, when Redis is unreachable; READINESS_STRICT answers 503', async () => {
+    const unreachable = { REDIS_URL: 'redis://127.0.0.1:1', HEALTH_CHECK_TIMEOUT_MS: '500' };
+    const lenient = await ServiceProcess.start({ service, env: environment(unreachable) });
+    const strict = await ServiceProcess.start({
       service,
-      env: environment({ REDIS_URL: 'redis://127.0.0.1:1', HEALTH_CHECK_TIMEOUT_MS: '500' }),
+      env: environment({ ...unreachable, READINESS_STRICT: 'true' }),
       waitUntil: 'listening',
     });
     try {
+      const degraded = await fetch(`${lenient.url}/health/ready`);
+      expect(degraded.status).toBe(200);
+      expect(await degraded.json()).toMatchObject({
+        status: 'degraded',
+        down: [],
+        degraded: ['redis'],
+        checks: { redis: { status: 'down', required: false }, postgres: { status: 'up', required: true } },
+      });
       // RabbitMQ connects in the background after listening; wait until only Redis is missing.
       const body = await waitFor(
         async () => {
-          const response = await fetch(`${broken.url}/health/ready`);
+          const response = await fetch(`${strict.url}/health/ready`);
           const answer = (await response.json()) as {
             code: string;
             message: string;
@@ -163,13 +173,13 @@ describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s
           };
           return response.status === 503 && answer.details.down.join() === 'redis' && answer;
         },
-        { description: 'readiness to report only redis down', timeoutMs: 10000 },
+        { description: 'strict readiness to report only redis down', timeoutMs: 10000 },
       );
       expect(body.code).toBe('NOT_READY');
       expect(body.message).toBe('Not ready: redis down');
-      expect((await fetch(`${broken.url}/health/live`)).status).toBe(200);
+      expect((await fetch(`${strict.url}/health/live`)).status).toBe(200);
     } finally {
-      await broken.stop('SIGKILL');
+      await Promise.all([lenient.stop('SIGKILL'), strict.stop('SIGKILL')]);
     }
   });
 

@@ -21,10 +21,14 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Postgres, Redis and RabbitMQ answer; 503 names what is down' })
+  @ApiOperation({
+    summary:
+      'This process can serve: its Postgres answers, its event loop is not wedged, it is not draining; 503 names what is down. ' +
+      'Redis and RabbitMQ down answer 200 with status "degraded" (503 under READINESS_STRICT).',
+  })
   async ready(@Res() response: Response): Promise<void> {
     const report = await this.health.readiness();
-    if (report.status === 'up') {
+    if (report.status !== 'down') {
       response.status(200).json(report);
       return;
     }

@@ -16,6 +16,8 @@ import { BaseServiceConfig } from '../config/base-service.config';
 import { CoordinationModule } from '../cron/coordination.module';
 import type { CronClock } from '../cron/cron.types';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { CommonErrors } from '../errors/common.errors';
+import { isDatabaseUnavailable } from '../database/database-outage';
 import { createValidationPipe } from '../errors/validation-pipe.factory';
 import { DatabaseModule } from '../database/database.module';
 import { EventsModule } from '../events/events.module';
@@ -116,7 +118,13 @@ export class InfrastructureModule {
       { provide: APP_GUARD, useClass: AuthenticationGuard },
       // After authentication, so limits `by: 'user'` see the principal.
       { provide: APP_GUARD, useClass: RateLimitGuard },
-      { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      {
+        provide: APP_FILTER,
+        useFactory: () =>
+          new AllExceptionsFilter((error) =>
+            isDatabaseUnavailable(error) ? CommonErrors.databaseUnavailable() : null,
+          ),
+      },
       { provide: APP_PIPE, useFactory: createValidationPipe },
     ];
     return {

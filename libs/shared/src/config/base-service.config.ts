@@ -52,6 +52,18 @@ export abstract class BaseServiceConfig {
   @EnvInteger('HEALTH_CHECK_TIMEOUT_MS', { default: 1500, min: 100, max: 30000 })
   healthCheckTimeoutMs!: number;
 
+  /**
+   * Redis and RabbitMQ down also fail readiness (the behaviour before issue 17). Off by default:
+   * the process serves without them (docs/deployment.md, "Readiness"), and a blip of a shared
+   * dependency would otherwise take every replica of every service out of rotation at once.
+   */
+  @EnvBoolean('READINESS_STRICT', { default: false })
+  readinessStrict!: boolean;
+
+  /** Readiness fails while the event loop's p99 delay exceeds this (0: never); for a wedged process. */
+  @EnvInteger('READINESS_MAX_EVENT_LOOP_DELAY_MS', { default: 3000, min: 0, max: 600_000 })
+  readinessMaxEventLoopDelayMs!: number;
+
   @EnvBoolean('DOCS_ENABLED', { default: true })
   docsEnabled!: boolean;
 

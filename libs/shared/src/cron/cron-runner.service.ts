@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Counter, Gauge, Histogram } from 'prom-client';
+import { isDatabaseUnavailable } from '../database/database-outage';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { DistributedLockService } from '../lock/distributed-lock.service';
 import type { LockLease } from '../lock/lock.types';
@@ -285,6 +286,8 @@ export class CronRunner {
       durationMs,
     };
     if (failure === undefined) this.logger.log(log);
+    // A database outage fails every run until it ends; readiness and its alert report it once.
+    else if (isDatabaseUnavailable(failure)) this.logger.warn({ ...log, err: failure });
     else this.logger.error({ ...log, err: failure });
     await this.record(
       {

@@ -11,16 +11,30 @@ interface ErrorBody {
   requestId?: string;
 }
 
-/** The one place that turns any thrown value into `{code, message, details?, requestId}`. */
+/**
+ * Turns an error of a lower layer that means "a dependency is out" (the database, say) into the
+ * AppError to answer, or null when it is no such error.
+ */
+export type OutageTranslator = (exception: unknown) => AppError | null;
+
+/**
+ * The one place that turns any thrown value into `{code, message, details?, requestId}`. A 503 is
+ * logged as a warning: it is an outage the client should retry, and the dependency's own health
+ * and alerts say so once rather than once per request; any other 5xx is a defect, logged as an
+ * error. Refusals (4xx) are the client's business and not logged here.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionFilter');
 
+  constructor(private readonly outage: OutageTranslator = () => null) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { status, body, headers } = this.describe(exception);
+    const { status, body, headers } = this.describe(this.outage(exception) ?? exception);
     body.requestId = RequestContext.requestId();
-    if (status >= 500) this.logger.error({ msg: body.message, code: body.code, err: exception });
+    if (status === 503) this.logger.warn({ msg: body.message, code: body.code, err: exception });
+    else if (status >= 500) this.logger.error({ msg: body.message, code: body.code, err: exception });
     if (response.headersSent) return;
     for (const [name, value] of Object.entries(headers ?? {})) response.setHeader(name, value);
     response.status(status).json(body);

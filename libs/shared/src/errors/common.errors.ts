@@ -1,5 +1,8 @@
 import { AppError, type ErrorDetails } from './app-error';
 
+/** Long enough for a failover or a restart to finish, short enough not to stall a client much. */
+const DATABASE_RETRY_AFTER_SECONDS = '2';
+
 /** Error codes shared by every service; module-specific codes live in each module's errors file. */
 export const CommonErrors = {
   validationFailed: (message: string, details?: ErrorDetails) =>
@@ -12,4 +15,9 @@ export const CommonErrors = {
   notReady: (message: string, details?: ErrorDetails) => new AppError('NOT_READY', 503, message, details),
   serviceUnavailable: (code: string, message: string, details?: ErrorDetails) =>
     new AppError(code, 503, message, details),
+  /** The service's own database is unreachable or has no connection free: retry shortly. */
+  databaseUnavailable: () =>
+    new AppError('DATABASE_UNAVAILABLE', 503, 'The database is unavailable; retry shortly', undefined, {
+      'Retry-After': DATABASE_RETRY_AFTER_SECONDS,
+    }),
 };

@@ -24,6 +24,28 @@ describe('HealthService', () => {
     expect(report.checks.rabbitmq.error).toContain('no answer within 100 ms');
   });
 
+  it('stays ready, degraded, when only an optional dependency is down', async () => {
+    const health = new HealthService(100);
+    health.register({ name: 'postgres', check: async () => undefined });
+    health.register(
+      { name: 'redis', check: async () => Promise.reject(new Error('ECONNREFUSED')) },
+      { required: false },
+    );
+    health.register({ name: 'rabbitmq', check: async () => undefined }, { required: false });
+    const report = await health.readiness();
+    expect(report).toMatchObject({ status: 'degraded', down: [], degraded: ['redis'] });
+    expect(report.checks.redis).toMatchObject({ status: 'down', required: false });
+    expect(report.checks.postgres).toMatchObject({ status: 'up', required: true });
+  });
+
+  it('is down when a required dependency is, whatever the optional ones say', async () => {
+    const health = new HealthService(100);
+    health.register({ name: 'postgres', check: async () => Promise.reject(new Error('timeout')) });
+    health.register({ name: 'redis', check: () => new Promise(() => undefined) }, { required: false });
+    const report = await health.readiness();
+    expect(report).toMatchObject({ status: 'down', down: ['postgres'], degraded: ['redis'] });
+  });
+
   it('turns not-ready while draining', async () => {
     const health = new HealthService(100);
     health.markDraining();

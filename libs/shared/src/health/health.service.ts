@@ -1,18 +1,26 @@
 import type { DependencyStatus, HealthIndicator, ReadinessReport } from './health-indicator';
 
+interface Registered {
+  indicator: HealthIndicator;
+  required: boolean;
+}
+
 /**
- * Runs every registered dependency check in parallel, each bounded by a timeout. Turns not-ready
- * as soon as shutdown begins, so load balancers stop sending traffic before connections close.
+ * Runs every registered dependency check in parallel, each bounded by a timeout. Only required
+ * dependencies decide readiness: one pod's readiness is about whether *it* can serve, and a shared
+ * dependency's blip failing every pod's probe at once would pull every replica out of its Service
+ * (docs/deployment.md, "Readiness"). Turns not-ready as soon as shutdown begins, so load balancers
+ * stop sending traffic before connections close.
  */
 export class HealthService {
-  private readonly indicators: HealthIndicator[] = [];
+  private readonly registered: Registered[] = [];
   private draining = false;
   private readonly drainingListeners: Array<() => void> = [];
 
   constructor(private readonly timeoutMs: number) {}
 
-  register(indicator: HealthIndicator): void {
-    this.indicators.push(indicator);
+  register(indicator: HealthIndicator, options: { required: boolean } = { required: true }): void {
+    this.registered.push({ indicator, required: options.required });
   }
 
   markDraining(): void {
@@ -31,19 +39,28 @@ export class HealthService {
     return this.draining;
   }
 
-  async readiness(): Promise<ReadinessReport> {
+  /** Every dependency's state now, required or not (also what the dependency metric reports). */
+  async dependencies(): Promise<Record<string, DependencyStatus>> {
     const results = await Promise.all(
-      this.indicators.map(async (indicator) => [indicator.name, await this.probe(indicator)] as const),
+      this.registered.map(
+        async ({ indicator, required }) => [indicator.name, await this.probe(indicator, required)] as const,
+      ),
     );
-    const checks: Record<string, DependencyStatus> = Object.fromEntries(results);
-    if (this.draining) checks.shutdown = { status: 'down', latencyMs: 0, error: 'shutting down' };
-    const down = Object.entries(checks)
-      .filter(([, check]) => check.status === 'down')
-      .map(([name]) => name);
-    return { status: down.length === 0 ? 'up' : 'down', checks, down };
+    return Object.fromEntries(results);
   }
 
-  private async probe(indicator: HealthIndicator): Promise<DependencyStatus> {
+  async readiness(): Promise<ReadinessReport> {
+    const checks = await this.dependencies();
+    if (this.draining)
+      checks.shutdown = { status: 'down', required: true, latencyMs: 0, error: 'shutting down' };
+    const failing = Object.entries(checks).filter(([, check]) => check.status === 'down');
+    const down = failing.filter(([, check]) => check.required).map(([name]) => name);
+    const degraded = failing.filter(([, check]) => !check.required).map(([name]) => name);
+    const status = down.length > 0 ? 'down' : degraded.length > 0 ? 'degraded' : 'up';
+    return { status, checks, down, degraded };
+  }
+
+  private async probe(indicator: HealthIndicator, required: boolean): Promise<DependencyStatus> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -56,10 +73,11 @@ export class HealthService {
           );
         }),
       ]);
-      return { status: 'up', latencyMs: round(performance.now() - started) };
+      return { status: 'up', required, latencyMs: round(performance.now() - started) };
     } catch (error) {
       return {
         status: 'down',
+        required,
         latencyMs: round(performance.now() - started),
         error: (error as Error).message,
       };

@@ -4,6 +4,9 @@ import type { HttpClient } from './http-client';
 import { DependencyUnavailableError, HttpClientError, HttpRequestError } from './http-client.errors';
 import { type DegradationResult, HttpClientMetrics } from './http-client.metrics';
 
+/** Refusals that say the caller's request was malformed or unauthenticated, not the report's content. */
+const OUR_FAULT_STATUSES = new Set([400, 401, 405, 413, 415]);
+
 /** What a check does when its target is unavailable: refuse (503) or let the action through. */
 export type UnavailabilityPolicy = 'deny' | 'allow';
 
@@ -69,10 +72,15 @@ export abstract class ServiceClient {
       return { status: 'delivered', response: await call() };
     } catch (error) {
       if (error instanceof HttpClientError && !error.targetUnavailable) {
-        this.logger.error({
+        // A verdict on the report (quota exceeded, user suspended) is routine and the caller
+        // answers it; a request the target could not read or did not accept from us is a defect.
+        const level = OUR_FAULT_STATUSES.has(error.status) ? 'error' : 'log';
+        this.logger[level]({
           msg: 'Report refused by its target',
           target: this.http.name,
           operation,
+          status: error.status,
+          code: error.code,
           err: error.message,
         });
         return { status: 'rejected', failure: error };

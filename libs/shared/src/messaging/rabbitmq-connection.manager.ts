@@ -19,6 +19,8 @@ export class RabbitMqConnectionManager extends EventEmitter {
   private closed = false;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Set while the broker blocks this connection's publishes (connection.blocked). */
+  private blockedReason: string | null = null;
   private readonly logger = new Logger('RabbitMQ');
 
   constructor(private readonly options: RabbitMqConnectionOptions) {
@@ -41,11 +43,14 @@ export class RabbitMqConnectionManager extends EventEmitter {
     return this.connection.createConfirmChannel();
   }
 
-  /** Opens and closes a channel to prove the broker answers; used by the readiness check. */
+  /**
+   * The readiness check: the connection is open and the broker is not blocking publishes (a
+   * memory or disk alarm). It reads state kept from the connection's events rather than opening
+   * a channel per probe; a connection that died silently is noticed by the heartbeat.
+   */
   async check(): Promise<void> {
     if (!this.connection) throw new Error('not connected');
-    const channel = await this.connection.createChannel();
-    await channel.close();
+    if (this.blockedReason !== null) throw new Error(`blocked by the broker: ${this.blockedReason}`);
   }
 
   async close(): Promise<void> {
@@ -80,6 +85,14 @@ export class RabbitMqConnectionManager extends EventEmitter {
           this.logger.warn({ msg: 'RabbitMQ connection error', error: error.message }),
         );
         connection.on('close', () => this.onClose(connection));
+        connection.on('blocked', (reason: string) => {
+          this.blockedReason = String(reason);
+          this.logger.warn({ msg: 'RabbitMQ blocks publishing', reason: this.blockedReason });
+        });
+        connection.on('unblocked', () => {
+          this.blockedReason = null;
+          this.logger.log({ msg: 'RabbitMQ unblocked publishing' });
+        });
         this.logger.log({ msg: 'RabbitMQ connected' });
         this.emit('connected');
       } catch (error) {
@@ -99,6 +112,7 @@ export class RabbitMqConnectionManager extends EventEmitter {
   private onClose(connection: ChannelModel): void {
     if (this.connection !== connection) return;
     this.connection = null;
+    this.blockedReason = null;
     this.emit('disconnected');
     if (!this.closed) {
       this.logger.warn({ msg: 'RabbitMQ connection closed; reconnecting' });

@@ -25,6 +25,8 @@ export interface ServiceFleetOptions {
   nodeArguments?: string[];
   /** Services other services reach through a TcpProxy the test can cut (`fleet.proxy(service)`). */
   proxied?: ServiceName[];
+  /** Services that reach their own database through a TcpProxy the test can cut (`fleet.databaseProxy`). */
+  databaseProxied?: ServiceName[];
 }
 
 const CALLEE_URL_VARIABLES: Partial<Record<ServiceName, string>> = {
@@ -44,6 +46,7 @@ export class ServiceFleet {
   readonly processes: Partial<Record<ServiceName, ServiceProcess[]>> = {};
   readonly databases: Partial<Record<ServiceName, TestDatabase>> = {};
   private readonly proxies: Partial<Record<ServiceName, TcpProxy>> = {};
+  private readonly databaseProxies: Partial<Record<ServiceName, TcpProxy>> = {};
   private readonly calleeUrls: Record<string, string> = {};
 
   private constructor(
@@ -68,6 +71,13 @@ export class ServiceFleet {
       await Promise.all(
         services.map(async (service) => (fleet.databases[service] = await createTestDatabase(service))),
       );
+      for (const service of options.databaseProxied ?? []) {
+        const target = new URL(fleet.databases[service]?.url ?? '');
+        fleet.databaseProxies[service] = await new TcpProxy(
+          target.hostname,
+          Number(target.port || 5432),
+        ).start();
+      }
       // Callees first, so their URLs are known to the services that call them.
       const order = [...services].sort((left, right) => rank(left) - rank(right));
       for (const service of order) {
@@ -97,12 +107,20 @@ export class ServiceFleet {
     return proxy;
   }
 
+  /** The proxy between `service` and its database (listed in `databaseProxied`), to cut or restore. */
+  databaseProxy(service: ServiceName): TcpProxy {
+    const proxy = this.databaseProxies[service];
+    if (!proxy) throw new Error(`${service}'s database is not proxied in this fleet`);
+    return proxy;
+  }
+
   /** The environment a process of `service` runs with (for booting it in the test's own process). */
   environmentFor(service: ServiceName): Record<string, string> {
     const database = this.databases[service];
     if (!database) throw new Error(`${service} has no database in this fleet`);
+    const databaseProxy = this.databaseProxies[service];
     return serviceEnvironment({
-      databaseUrl: database.url,
+      databaseUrl: databaseProxy ? databaseProxy.wrap(database.url) : database.url,
       redisKeyPrefix: `${this.namespace}-${service}`,
       messagingNamespace: this.namespace,
       secrets: this.secrets,
@@ -118,7 +136,9 @@ export class ServiceFleet {
   async stop(): Promise<void> {
     const all = Object.values(this.processes).flat();
     await Promise.all(all.map((process) => process.stop('SIGKILL')));
-    for (const proxy of Object.values(this.proxies)) await proxy.close();
+    for (const proxy of [...Object.values(this.proxies), ...Object.values(this.databaseProxies)]) {
+      await proxy.close();
+    }
     for (const database of Object.values(this.databases)) await database.drop().catch(() => undefined);
     const queues = Object.keys(this.databases).flatMap((service) =>
       consumerQueueNames(this.namespace, service, DEFAULT_RETRY_DELAYS),

@@ -1,0 +1,37 @@
+import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnavailable } from './database-outage';
+
+function withCode(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+describe('isDatabaseUnavailable', () => {
+  it.each([
+    ['a refused connection', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')],
+    ['an exhausted pool', new Error('timeout exceeded when trying to connect')],
+    [
+      'a connection lost mid-statement',
+      new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')),
+    ],
+    [
+      'a server shutting down',
+      new QueryFailedError('SELECT 1', [], withCode('terminating connection', '57P01')),
+    ],
+    ['too many connections', withCode('sorry, too many clients already', '53300')],
+    ['a connection exception', withCode('connection failure', '08006')],
+  ])('is true for %s', (_, error) => {
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it.each([
+    ['a unique violation', new QueryFailedError('INSERT', [], withCode('duplicate key', '23505'))],
+    ['a statement timeout', new QueryFailedError('SELECT', [], withCode('canceling statement', '57014'))],
+    ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
+    [
+      'a value that is no error',
+      { code: 'ECONNREFUSED', message: 'timeout exceeded when trying to connect' },
+    ],
+  ])('is false for %s', (_, error) => {
+    expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
