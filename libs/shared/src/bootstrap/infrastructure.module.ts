@@ -96,9 +96,9 @@ export class InfrastructureModule {
       {
         provide: RabbitMqConnectionManager,
         useFactory: () => {
-          if (config.eventsTransport === 'memory' || config.rabbitmqUrl === undefined) return null;
+          if (config.eventsTransport === 'memory' || config.rabbitmqUrls === undefined) return null;
           const manager = new RabbitMqConnectionManager({
-            url: config.rabbitmqUrl,
+            urls: config.rabbitmqUrls,
             connectionName: `${config.serviceName}:${config.instanceId}`,
           });
           manager.start();

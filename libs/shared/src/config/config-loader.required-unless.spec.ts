@@ -112,7 +112,7 @@ describe('MessagingConfig', () => {
   it('does without RABBITMQ_URL when EVENTS_TRANSPORT=memory', () => {
     const config = loadConfig(MessagingConfig, { EVENTS_TRANSPORT: 'memory' });
     expect(config.eventsTransport).toBe('memory');
-    expect(config.rabbitmqUrl).toBeUndefined();
+    expect(config.rabbitmqUrls).toBeUndefined();
   });
 
   it('rejects a malformed RABBITMQ_URL even when EVENTS_TRANSPORT=memory, without leaking its password', () => {
@@ -129,6 +129,6 @@ describe('MessagingConfig', () => {
   it('loads RABBITMQ_URL with the rabbitmq transport', () => {
     const config = loadConfig(MessagingConfig, { RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672' });
     expect(config.eventsTransport).toBe('rabbitmq');
-    expect(config.rabbitmqUrl).toBe('amqp://guest:guest@127.0.0.1:5672');
+    expect(config.rabbitmqUrls).toEqual(['amqp://guest:guest@127.0.0.1:5672']);
   });
 });

@@ -7,6 +7,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private readonly clients = new Set<Socket>();
   private readonly delayedWrites = new Set<NodeJS.Timeout>();
   private mode: 'pass' | 'refuse' | 'blackhole' = 'pass';
   private delayMs = 0;
@@ -56,6 +57,11 @@ export class TcpProxy {
     this.delayMs = 0;
   }
 
+  /** Client connections open through the proxy now. */
+  connectionCount(): number {
+    return this.clients.size;
+  }
+
   /** Resets every open connection once; new connections are accepted as the mode allows. */
   reset(): void {
     for (const socket of this.sockets) socket.destroy();
@@ -75,6 +81,8 @@ export class TcpProxy {
       return;
     }
     const upstream = connect({ host: this.targetHost, port: this.targetPort });
+    this.clients.add(client);
+    client.once('close', () => this.clients.delete(client));
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
