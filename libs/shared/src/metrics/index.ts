@@ -1,1 +1,2 @@
+export { type BuildInfo, recordBuildInfo } from './build-info.metric';
 export { MetricsService } from './metrics.service';
