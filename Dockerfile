@@ -20,6 +20,12 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
+# Reported by cloudphone_build_info{version,revision}: `--build-arg BUILD_REVISION=$(git rev-parse HEAD)`
+# (`unknown` without it); an empty BUILD_VERSION keeps the default, package.json's version. Declared
+# after the npm ci layers, so a new revision does not reinstall the dependencies.
+ARG BUILD_VERSION=""
+ARG BUILD_REVISION=unknown
+ENV BUILD_VERSION=${BUILD_VERSION} BUILD_REVISION=${BUILD_REVISION}
 # The image's own user (uid 1000); the files stay root-owned and read-only to it.
 USER node
 EXPOSE 30001 30002 30005 30006 30007 30008

@@ -24,7 +24,7 @@ function cacheService(run: string, redis: RedisConnectionManager, localMaxEntrie
   return new CacheService({
     serviceName: run,
     redis,
-    metrics: new MetricsService('bench', `${run}-${localMaxEntries}`),
+    metrics: new MetricsService('bench'),
     localMaxEntries,
     localTtlMs: 600000,
     ttlJitterPercent: 0,

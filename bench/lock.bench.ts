@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const prefix = `bench_lock_${Date.now().toString(36)}:`;
   const oursRedis = await connect(prefix, 'bench-ours');
   const redlockRedis = await connect(prefix, 'bench-redlock');
-  const metrics = new MetricsService('bench', 'bench');
+  const metrics = new MetricsService('bench');
   const locks = new DistributedLockService(new RedisLockDriver(oursRedis), metrics);
   const redlock = new Redlock([redlockRedis.client], { retryCount: 0, retryDelay: 0, retryJitter: 0 });
 

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const service = new RateLimitService({
     serviceName: 'bench',
     store: new RedisRateLimitStore(ours),
-    metrics: new MetricsService('bench', 'bench'),
+    metrics: new MetricsService('bench'),
     writeLimit: { points: 0, windowMs: WINDOW_MS },
     onStoreDown: 'open',
     breakerFailureThreshold: 3,

@@ -343,7 +343,7 @@ describe('@ClusterSafeCron across real processes', () => {
       await waitFor(
         async () =>
           (await (await fetch(`${service.url}/metrics`)).text()).includes(
-            'cloudphone_cron_runs_total{job="device-metrics",outcome="success"',
+            'cloudphone_cron_runs_total{cron_job="device-metrics",outcome="success"',
           ),
         { description: 'the device-metrics run to succeed' },
       );

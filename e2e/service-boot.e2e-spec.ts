@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
 import {
   consumerQueueNames,
@@ -9,12 +11,17 @@ import {
   ServiceProcess,
   TestTokens,
   uniqueTestId,
+  repositoryRoot,
   waitFor,
   type TestDatabase,
 } from '@cloudphone/shared/testing';
 
 // Every service boots against the real Postgres/Redis/RabbitMQ, serves its operational endpoints
 // and first list endpoint, reports a dead dependency by name, and stops cleanly on SIGTERM.
+const BUILD_REVISION = '0123abc';
+const ROOT_PACKAGE = JSON.parse(readFileSync(join(repositoryRoot(), 'package.json'), 'utf8')) as {
+  version: string;
+};
 const LIST_PATHS: Record<ServiceName, string> = {
   'user-service': '/users',
   'device-service': '/devices',
@@ -42,7 +49,7 @@ describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s
 
   beforeAll(async () => {
     database = await createTestDatabase(service);
-    running = await ServiceProcess.start({ service, env: environment() });
+    running = await ServiceProcess.start({ service, env: environment({ BUILD_REVISION: BUILD_REVISION }) });
   });
 
   afterAll(async () => {
@@ -69,6 +76,11 @@ describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s
     expect(metrics).toMatch(
       /http_request_duration_seconds_bucket\{[^}]*route="\/health\/ready",status_code="200"/,
     );
+    // The replica is the scrape target's `instance`; the service sets only `service` itself.
+    expect(metrics).toContain(
+      `cloudphone_build_info{version="${ROOT_PACKAGE.version}",revision="${BUILD_REVISION}",service="${service}"} 1`,
+    );
+    expect(metrics).not.toMatch(/[{,]instance="/);
   });
 
   it('serves its list endpoint with pagination and refuses bad queries with VALIDATION_FAILED', async () => {

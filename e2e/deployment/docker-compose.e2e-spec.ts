@@ -141,6 +141,11 @@ describe('Dockerfile', () => {
     expect(runtimeStage).toMatch(/^COPY migrations \.\/migrations$/m);
     expect(runtimeStage).toMatch(/^USER node$/m);
     expect(runtimeStage).toMatch(/^HEALTHCHECK .*\n?.*dist\/tools\/docker\/healthcheck\.js/m);
+    // The build's revision reaches cloudphone_build_info, declared after the dependency layers.
+    expect(runtimeStage).toMatch(/^ARG BUILD_REVISION=unknown$/m);
+    expect(runtimeStage.search(/^ENV .*BUILD_REVISION=\$\{BUILD_REVISION\}/m)).toBeGreaterThan(
+      runtimeStage.search(/^RUN npm ci/m),
+    );
     for (const script of ['healthcheck.js', 'start-app.js']) {
       expect(existsSync(join(root, 'dist', 'tools', 'docker', script))).toBe(true);
     }

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
 import { repositoryRoot } from '@cloudphone/shared/testing';
+import { prometheusOperatorViolations } from './prometheus-operator-schemas';
 
 /** A rendered Kubernetes object, loosely typed: tests read the fields they check. */
 export interface KubernetesObject {
@@ -17,16 +20,44 @@ interface ValidatableModel {
 
 /** Runs `kubectl kustomize <directory>` (relative to the repository) and parses every object. */
 export function renderKustomization(directory: string): Promise<KubernetesObject[]> {
+  return kustomize(join(repositoryRoot(), directory), directory);
+}
+
+/**
+ * Renders an overlay with components added, as an overlay listing them under `components:` would:
+ * a throwaway kustomization (kustomize takes no absolute paths, so it names both relatively).
+ */
+export async function renderWithComponents(
+  overlay: string,
+  components: string[],
+): Promise<KubernetesObject[]> {
+  const directory = await mkdtemp(join(tmpdir(), 'kustomize-'));
+  const fromHere = (path: string) => relative(directory, join(repositoryRoot(), path));
+  try {
+    const kustomization = {
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: [fromHere(overlay)],
+      components: components.map(fromHere),
+    };
+    await writeFile(join(directory, 'kustomization.yaml'), stringify(kustomization));
+    return await kustomize(directory, `${overlay} + ${components.join(', ')}`);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+function kustomize(path: string, name: string): Promise<KubernetesObject[]> {
   return new Promise((resolve, reject) => {
     execFile(
       'kubectl',
-      ['kustomize', join(repositoryRoot(), directory)],
+      ['kustomize', path],
       { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) {
           reject(
             new Error(
-              `kubectl kustomize ${directory} failed (is kubectl installed?): ${error.message}\n${stderr}`,
+              `kubectl kustomize ${name} failed (is kubectl installed?): ${error.message}\n${stderr}`,
             ),
           );
           return;
@@ -43,9 +74,20 @@ export function renderKustomization(directory: string): Promise<KubernetesObject
 
 /**
  * Validates one object against the Kubernetes API schema of its apiVersion/kind, as published in
- * the kubernetes-models package; throws naming the object and each violation.
+ * the kubernetes-models package (the Prometheus Operator's kinds: prometheus-operator-schemas.ts);
+ * throws naming the object and each violation.
  */
 export function validateAgainstKubernetesSchema(object: KubernetesObject): void {
+  if (object.apiVersion.startsWith('monitoring.coreos.com/')) {
+    const violations = prometheusOperatorViolations(object);
+    if (violations === null)
+      throw new Error(
+        `${object.kind} ${object.metadata.name}: no schema for ${object.apiVersion} ${object.kind}`,
+      );
+    if (violations.length > 0)
+      throw new Error(`${object.kind} ${object.metadata.name}: ${violations.join('; ')}`);
+    return;
+  }
   const [group, version] = object.apiVersion.includes('/')
     ? object.apiVersion.split('/')
     : ['', object.apiVersion];

@@ -17,6 +17,11 @@ const DATASOURCE_UID = '${datasource}';
 /** Series names the checks treat as application metrics (the rest: functions, labels, `up`, ...). */
 const APPLICATION_METRIC = /^(cloudphone_|http_request_duration_seconds)/;
 const DEFAULT_METRIC = /^(process_|nodejs_)/;
+/**
+ * Labels Prometheus puts on every series from the scrape target. A metric label of the same name
+ * would be renamed exported_job / exported_instance (or, with honor_labels, hide the target's).
+ */
+const TARGET_LABELS = ['job', 'instance'];
 const SEVERITIES = ['critical', 'warning', 'info'];
 const RULE_KEYS = ['alert', 'record', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations'];
 /** A job must succeed at least this often before an alert: max(3 × its period, 15 minutes). */
@@ -392,7 +397,9 @@ describe('monitoring artifacts', () => {
     it('has a no-recent-success alert covering every cron job, with a threshold of max(3 periods, 15 min)', () => {
       const staleness = ruleList.flatMap((rule) => {
         const expr = String(rule.expr);
-        const matcher = /cloudphone_cron_last_success_timestamp_seconds\{job(=~|!~)"([^"]*)"\}/.exec(expr);
+        const matcher = /cloudphone_cron_last_success_timestamp_seconds\{cron_job(=~|!~)"([^"]*)"\}/.exec(
+          expr,
+        );
         if (!rule.alert || !/^\s*time\(\)\s*-/.test(expr) || !matcher) return [];
         const threshold = /\)\s*>\s*([\d.]+(?:\s*\*\s*[\d.]+)*)\s*$/.exec(expr.trim())?.[1] ?? 'NaN';
         return [
@@ -439,9 +446,16 @@ describe('monitoring artifacts', () => {
   });
 
   describe('metrics used', () => {
-    it('finds the registered metrics in the sources, labelled by service and instance', () => {
-      // The dashboard's $service variable and the rules' `by (service)` rely on these default labels.
-      expect(defaultLabels()).toEqual(expect.arrayContaining(['service', 'instance']));
+    it('finds the registered metrics in the sources, labelled by service', () => {
+      // The dashboard's $service variable and the rules' `by (service)` rely on this default label;
+      // `instance` (the replica) and `job` come from the scrape target, so the services set neither.
+      expect(defaultLabels()).toEqual(['service']);
+      const clashes = registered.flatMap((metric) =>
+        metric.labels
+          .filter((label) => TARGET_LABELS.includes(label))
+          .map((label) => `${metric.name}{${label}} (${metric.file})`),
+      );
+      expect(clashes).toEqual([]);
       const names = registered.map((metric) => metric.name);
       expect(names).toEqual(
         expect.arrayContaining(['http_request_duration_seconds', 'cloudphone_cron_runs_total']),

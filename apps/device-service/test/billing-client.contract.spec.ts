@@ -110,7 +110,7 @@ describe('BillingClient against a contract-speaking callee', () => {
   });
 
   beforeEach(() => {
-    metrics = new MetricsService('device-service', 'test');
+    metrics = new MetricsService('device-service');
     registry = callee.callerRegistry(metrics);
   });
 

@@ -95,7 +95,7 @@ describe('QuotaClient against a contract-speaking callee', () => {
   });
 
   beforeEach(() => {
-    metrics = new MetricsService('device-service', 'test');
+    metrics = new MetricsService('device-service');
     registry = callee.callerRegistry(metrics);
     users.counted.clear();
     users.idempotencyKeys.length = 0;

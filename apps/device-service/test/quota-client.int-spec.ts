@@ -40,7 +40,7 @@ describe('QuotaClient against the real user-service', () => {
     fleet = await ServiceFleet.start({ processes: { [USER]: 1 }, proxied: [USER] });
     // The client logs refused and deferred reports; the tests assert on the outcomes instead.
     Logger.overrideLogger(false);
-    const metrics = new MetricsService('device-service', 'test');
+    const metrics = new MetricsService('device-service');
     const tokens = new TokenService(
       fleet.secrets.jwtSecret,
       fleet.secrets.serviceTokenSecret,

@@ -72,7 +72,7 @@ async function expectFailure(
 // The Redroid driver against a local server speaking the Docker Engine API subset it uses, through
 // the shared HttpClient (retries, deadlines, breaker) as device-service builds it.
 describe('RedroidDeviceProvider against the Docker Engine API', () => {
-  const metrics = new MetricsService('device-service', 'test');
+  const metrics = new MetricsService('device-service');
   let docker: DockerEngineApiServer;
   let registry: HttpClientRegistry;
   let provider: RedroidDeviceProvider;

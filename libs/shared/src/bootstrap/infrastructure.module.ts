@@ -29,6 +29,7 @@ import { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.mana
 import { remoteApiKeyVerifier } from '../platform-clients/api-key-introspection.client';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from '../metrics/metrics.service';
+import { recordBuildInfo } from '../metrics/build-info.metric';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { RedisConnectionManager } from '../redis/redis-connection.manager';
@@ -73,7 +74,11 @@ export class InfrastructureModule {
       { provide: config.constructor, useValue: config },
       {
         provide: MetricsService,
-        useFactory: () => new MetricsService(config.serviceName, config.instanceId),
+        useFactory: () => {
+          const metrics = new MetricsService(config.serviceName);
+          recordBuildInfo(metrics, { version: config.buildVersion, revision: config.buildRevision });
+          return metrics;
+        },
       },
       {
         provide: TokenService,

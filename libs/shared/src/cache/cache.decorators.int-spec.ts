@@ -67,7 +67,7 @@ async function createApp(serviceName: string) {
       // One object under each slice token, as InfrastructureModule provides the composed config.
       ...[BaseServiceConfig, CacheConfig, RedisConfig].map((slice) => ({ provide: slice, useValue: config })),
       { provide: RedisConnectionManager, useValue: redis },
-      { provide: MetricsService, useValue: new MetricsService(serviceName, 'test') },
+      { provide: MetricsService, useValue: new MetricsService(serviceName) },
     ],
     exports: [BaseServiceConfig, CacheConfig, RedisConfig, RedisConnectionManager, MetricsService],
   })

@@ -23,7 +23,7 @@ async function replica(
   const cache = new CacheService({
     serviceName,
     redis,
-    metrics: new MetricsService(serviceName, uniqueTestId('instance')),
+    metrics: new MetricsService(serviceName),
     localMaxEntries: 1000,
     localTtlMs: 60000,
     ttlJitterPercent: 10,

@@ -7,7 +7,7 @@ function memoryCache(localMaxEntries = 100, ttlJitterPercent = 10) {
   return new CacheService({
     serviceName: 'unit',
     redis: null,
-    metrics: new MetricsService('unit', 'unit'),
+    metrics: new MetricsService('unit'),
     localMaxEntries,
     localTtlMs: 60000,
     ttlJitterPercent,

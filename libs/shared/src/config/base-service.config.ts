@@ -1,4 +1,12 @@
 import { hostname } from 'node:os';
+import {
+  BUILD_REVISION_FORMAT,
+  BUILD_REVISION_PATTERN,
+  BUILD_VERSION_FORMAT,
+  BUILD_VERSION_PATTERN,
+  packageVersion,
+  UNKNOWN_BUILD,
+} from './build-info.setting';
 import { EnvBoolean, EnvEnum, EnvInteger, EnvParsed, EnvString } from './env-variable.decorators';
 import { parseTrustProxy, TRUST_PROXY_FORMAT, type TrustProxySetting } from './trust-proxy.setting';
 
@@ -28,6 +36,22 @@ export abstract class BaseServiceConfig {
 
   @EnvString('INSTANCE_ID', { default: `${hostname()}-${process.pid}`, pattern: /^[\w.:-]{1,128}$/ })
   instanceId!: string;
+
+  /** The release this process runs, reported by cloudphone_build_info; the image sets it (Dockerfile). */
+  @EnvString('BUILD_VERSION', {
+    default: packageVersion(),
+    pattern: BUILD_VERSION_PATTERN,
+    description: BUILD_VERSION_FORMAT,
+  })
+  buildVersion!: string;
+
+  /** The commit the image was built from (Dockerfile ARG BUILD_REVISION), for cloudphone_build_info. */
+  @EnvString('BUILD_REVISION', {
+    default: UNKNOWN_BUILD,
+    pattern: BUILD_REVISION_PATTERN,
+    description: BUILD_REVISION_FORMAT,
+  })
+  buildRevision!: string;
 
   @EnvEnum('LOG_LEVEL', LOG_LEVELS, { default: 'info' })
   logLevel!: LogLevel;

@@ -84,7 +84,7 @@ async function createApp(
   @Module({
     providers: [
       ...[BaseServiceConfig, RedisConfig, CronConfig].map((slice) => ({ provide: slice, useValue: config })),
-      { provide: MetricsService, useValue: new MetricsService(config.serviceName, config.instanceId) },
+      { provide: MetricsService, useValue: new MetricsService(config.serviceName) },
       { provide: HealthService, useValue: new HealthService(1000) },
     ],
     exports: [BaseServiceConfig, RedisConfig, CronConfig, MetricsService, HealthService],

@@ -35,7 +35,7 @@ async function replica(instanceId: string, url = TEST_SERVERS.redisUrl, historyS
   });
   managers.push(redis);
   await waitFor(() => redis.isReady(), { timeoutMs: 5000, description: 'Redis to be ready' });
-  const metrics = new MetricsService('cron-int', instanceId);
+  const metrics = new MetricsService('cron-int');
   const config = { instanceId, serviceName: 'cron-int' } as BaseServiceConfig;
   const store = new RedisCronStateStore(redis, 'cron-int', historySize);
   const locks = new DistributedLockService(new RedisLockDriver(redis), metrics);
@@ -104,7 +104,7 @@ describe('CronRunner on Redis', () => {
       }),
     ]);
     const [winner, loser] = runs[0].instanceId === 'replica-a' ? [a, b] : [b, a];
-    const success = { job: job.definition.name, outcome: 'success' };
+    const success = { cron_job: job.definition.name, outcome: 'success' };
     const lockLabels = { lock: `cron:${job.definition.name}`, result: 'acquired' };
     expect(await histogramSummary(winner.metrics, 'cloudphone_cron_run_duration_seconds', success)).toEqual(
       expect.objectContaining({ count: 1 }),
@@ -171,7 +171,7 @@ describe('CronRunner on Redis', () => {
     ]);
     const skips = await b.metrics.registry.getSingleMetric('cloudphone_cron_skips_total')!.get();
     expect(skips.values).toContainEqual(
-      expect.objectContaining({ value: 1, labels: { job: job.definition.name, reason: 'lock_held' } }),
+      expect.objectContaining({ value: 1, labels: { cron_job: job.definition.name, reason: 'lock_held' } }),
     );
     const lock = `cron:${job.definition.name}`;
     const acquire = 'cloudphone_lock_acquire_duration_seconds';
@@ -285,10 +285,10 @@ describe('CronRunner on Redis', () => {
     expect(await a.store.lastCompletedTick(failing.definition.name)).toBe(tick(-1));
     const durations = 'cloudphone_cron_run_duration_seconds';
     expect(
-      await histogramSummary(a.metrics, durations, { job: failing.definition.name, outcome: 'failure' }),
+      await histogramSummary(a.metrics, durations, { cron_job: failing.definition.name, outcome: 'failure' }),
     ).toEqual(expect.objectContaining({ count: 1 }));
     const timedOut = await histogramSummary(a.metrics, durations, {
-      job: slow.definition.name,
+      cron_job: slow.definition.name,
       outcome: 'timeout',
     });
     expect(timedOut.count).toBe(1);

@@ -55,10 +55,10 @@ export class CronRunner {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly shutdown = new AbortController();
   private stopping = false;
-  private readonly runsTotal: Counter<'job' | 'outcome'>;
-  private readonly skipsTotal: Counter<'job' | 'reason'>;
-  private readonly durationSeconds: Histogram<'job' | 'outcome'>;
-  private readonly lastSuccess: Gauge<'job'>;
+  private readonly runsTotal: Counter<'cron_job' | 'outcome'>;
+  private readonly skipsTotal: Counter<'cron_job' | 'reason'>;
+  private readonly durationSeconds: Histogram<'cron_job' | 'outcome'>;
+  private readonly lastSuccess: Gauge<'cron_job'>;
 
   constructor(
     @Inject(CRON_STATE_STORE) private readonly store: CronStateStore,
@@ -70,23 +70,23 @@ export class CronRunner {
     this.runsTotal = metrics.counter({
       name: 'cloudphone_cron_runs_total',
       help: 'Cron runs by job and outcome (success, failure, timeout, lock-lost, aborted)',
-      labelNames: ['job', 'outcome'],
+      labelNames: ['cron_job', 'outcome'],
     });
     this.skipsTotal = metrics.counter({
       name: 'cloudphone_cron_skips_total',
       help: 'Ticks this instance claimed but did not run: lock_held, paused, backend_unavailable',
-      labelNames: ['job', 'reason'],
+      labelNames: ['cron_job', 'reason'],
     });
     this.durationSeconds = metrics.histogram({
       name: 'cloudphone_cron_run_duration_seconds',
       help: 'Cron run duration by job and outcome',
-      labelNames: ['job', 'outcome'],
+      labelNames: ['cron_job', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900],
     });
     this.lastSuccess = metrics.gauge({
       name: 'cloudphone_cron_last_success_timestamp_seconds',
       help: 'When this instance last finished a successful run of the job',
-      labelNames: ['job'],
+      labelNames: ['cron_job'],
     });
   }
 
@@ -181,12 +181,12 @@ export class CronRunner {
       );
       if (claim === 'taken') return 'claimed-elsewhere';
       if (claim === 'paused') {
-        this.skipsTotal.inc({ job: definition.name, reason: 'paused' });
+        this.skipsTotal.inc({ cron_job: definition.name, reason: 'paused' });
         return 'paused';
       }
       lease = await this.acquireForTick(job, scheduledAt);
     } catch (error) {
-      this.skipsTotal.inc({ job: definition.name, reason: 'backend_unavailable' });
+      this.skipsTotal.inc({ cron_job: definition.name, reason: 'backend_unavailable' });
       this.logger.warn({
         msg: 'cron tick not run: state store unavailable',
         job: definition.name,
@@ -196,7 +196,7 @@ export class CronRunner {
       return 'unavailable';
     }
     if (!lease) {
-      this.skipsTotal.inc({ job: definition.name, reason: 'lock_held' });
+      this.skipsTotal.inc({ cron_job: definition.name, reason: 'lock_held' });
       if (trigger === 'schedule') await this.recordSkip(job, info);
       return 'lock-held';
     }
@@ -274,9 +274,9 @@ export class CronRunner {
       clearTimeout(timer);
     }
     const durationMs = Math.round(performance.now() - started);
-    this.runsTotal.inc({ job: definition.name, outcome });
-    this.durationSeconds.observe({ job: definition.name, outcome }, durationMs / 1000);
-    if (outcome === 'success') this.lastSuccess.set({ job: definition.name }, Date.now() / 1000);
+    this.runsTotal.inc({ cron_job: definition.name, outcome });
+    this.durationSeconds.observe({ cron_job: definition.name, outcome }, durationMs / 1000);
+    if (outcome === 'success') this.lastSuccess.set({ cron_job: definition.name }, Date.now() / 1000);
     const log = {
       msg: 'cron run finished',
       job: definition.name,

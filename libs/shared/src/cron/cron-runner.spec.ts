@@ -15,7 +15,7 @@ function standaloneRunner(): {
   store: InProcessCronStateStore;
   locks: DistributedLockService;
 } {
-  const metrics = new MetricsService('cron-unit', 'standalone');
+  const metrics = new MetricsService('cron-unit');
   const store = new InProcessCronStateStore(null, 20);
   const locks = new DistributedLockService(new InProcessLockDriver(null), metrics);
   const config = { instanceId: 'standalone', serviceName: 'cron-unit' } as BaseServiceConfig;

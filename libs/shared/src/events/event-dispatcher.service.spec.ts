@@ -68,7 +68,7 @@ describe('EventDispatcher', () => {
     };
     transactions = { run: jest.fn((work: () => Promise<unknown>) => work()) };
     inbox = { record: jest.fn(async () => true) };
-    metricsService = new MetricsService('dispatcher-unit', 'standalone');
+    metricsService = new MetricsService('dispatcher-unit');
     dispatcher = new EventDispatcher(
       transactions as unknown as TransactionRunner,
       inbox as unknown as InboxRepository,

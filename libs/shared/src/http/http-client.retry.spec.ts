@@ -63,7 +63,7 @@ describe('HttpClient retries and timeouts against a real local server', () => {
   });
 
   beforeEach(() => {
-    metrics = new MetricsService('test-caller', 'test-instance');
+    metrics = new MetricsService('test-caller');
   });
 
   afterEach(() => {

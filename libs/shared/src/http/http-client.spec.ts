@@ -67,7 +67,7 @@ describe('HttpClient breaker, retry budget and headers against a real local serv
   });
 
   beforeEach(() => {
-    metrics = new MetricsService('test-caller', 'test-instance');
+    metrics = new MetricsService('test-caller');
   });
 
   afterEach(() => {

@@ -57,7 +57,7 @@ describe('ServiceClient', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   beforeEach(() => {
-    metrics = new MetricsService('caller-service', 'test');
+    metrics = new MetricsService('caller-service');
     peer = new PeerClient(metrics);
   });
 

@@ -22,7 +22,7 @@ async function connect(url = TEST_SERVERS.redisUrl): Promise<RedisConnectionMana
   return manager;
 }
 
-function lockService(redis: RedisConnectionManager, metrics = new MetricsService('lock-int', 'test')) {
+function lockService(redis: RedisConnectionManager, metrics = new MetricsService('lock-int')) {
   return new DistributedLockService(new RedisLockDriver(redis), metrics);
 }
 
@@ -77,7 +77,7 @@ describe('DistributedLockService on Redis', () => {
   });
 
   it('records cloudphone_lock_acquire_duration_seconds by lock and result, retries included', async () => {
-    const metrics = new MetricsService('lock-int', 'timed');
+    const metrics = new MetricsService('lock-int');
     const locks = lockService(await connect(), metrics);
     const lease = await locks.acquire('timed:1', { ttlMs: 5000 });
     if (!lease) throw new Error('timed:1 should have been free');
@@ -144,7 +144,7 @@ describe('DistributedLockService on Redis', () => {
 
   it('aborts the running function’s signal when the lock expires under it', async () => {
     const redis = await connect();
-    const metrics = new MetricsService('lock-int', 'lost');
+    const metrics = new MetricsService('lock-int');
     const locks = lockService(redis, metrics);
     const reason = await locks.withLock(
       'expiring',
@@ -169,7 +169,7 @@ describe('DistributedLockService on Redis', () => {
     ).start();
     try {
       const redis = await connect(proxy.wrap(TEST_SERVERS.redisUrl));
-      const metrics = new MetricsService('lock-int', 'outage');
+      const metrics = new MetricsService('lock-int');
       const locks = lockService(redis, metrics);
       await redis.ping();
       expect(await locks.acquire('outage', { ttlMs: 1000 })).not.toBeNull();

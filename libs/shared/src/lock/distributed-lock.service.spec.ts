@@ -43,7 +43,7 @@ describe('DistributedLockService (in-process driver)', () => {
 
   beforeEach(() => {
     driver = new FlakyDriver();
-    metrics = new MetricsService('lock-unit', 'test');
+    metrics = new MetricsService('lock-unit');
     locks = new DistributedLockService(driver, metrics);
   });
 

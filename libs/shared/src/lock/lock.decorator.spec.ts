@@ -50,7 +50,7 @@ describe('@Lock', () => {
     const service = new AllocationService();
     bindLockService(
       service,
-      new DistributedLockService(new InProcessLockDriver(null), new MetricsService('t', 't')),
+      new DistributedLockService(new InProcessLockDriver(null), new MetricsService('t')),
     );
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, index) => service.allocate('d1', `u${index}`)),

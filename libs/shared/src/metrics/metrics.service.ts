@@ -17,8 +17,12 @@ import {
 export class MetricsService {
   readonly registry = new Registry();
 
-  constructor(serviceName: string, instanceId: string) {
-    this.registry.setDefaultLabels({ service: serviceName, instance: instanceId });
+  /**
+   * Only `service` is a default label: the replica is Prometheus's own target label `instance`, so
+   * a scrape needs no honor_labels (docs/deployment.md, "Scraping").
+   */
+  constructor(serviceName: string) {
+    this.registry.setDefaultLabels({ service: serviceName });
     collectDefaultMetrics({ register: this.registry });
   }
 

@@ -100,7 +100,7 @@ describe('DatabasePoolMonitorJob (real Postgres)', () => {
         'proxy-service:monitor,proxy-service:replica-a,proxy-service:replica-a,proxy-service:replica-b:Lock',
       { description: 'only our sessions, with replica-b waiting on the row lock' },
     );
-    metrics = new MetricsService('proxy-service', 'test');
+    metrics = new MetricsService('proxy-service');
     job = new DatabasePoolMonitorJob(new DatabaseActivityRepository(new SqlClient(monitorSource)), metrics);
   });
 

@@ -89,7 +89,7 @@ describe('RateLimitService', () => {
     return new RateLimitService({
       serviceName: 'rl-test',
       store: new RedisRateLimitStore(redis),
-      metrics: new MetricsService('rl-test', uniqueTestId('instance')),
+      metrics: new MetricsService('rl-test'),
       writeLimit: { points: 10, windowMs: 60000 },
       onStoreDown: 'open',
       breakerFailureThreshold: 2,

@@ -129,7 +129,7 @@ function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: En
     failed: jest.fn(async () => undefined),
   };
   const cache = { invalidateTags: jest.fn(async () => undefined) };
-  const metrics = new MetricsService('device-service', 'spec');
+  const metrics = new MetricsService('device-service');
   const useCase = new AllocateDeviceUseCase(
     { run: (work: () => Promise<unknown>) => work() } as unknown as TransactionRunner,
     allocations as unknown as AllocationsRepository,

@@ -53,7 +53,7 @@ describe('AuthService.login', () => {
 
   beforeEach(() => {
     stored = null;
-    metrics = new MetricsService('user-service', 'test');
+    metrics = new MetricsService('user-service');
     const users = {
       findForLogin: jest.fn(async () => stored),
       recordLoginFailure: jest.fn(async () => ({ lockedNow: false, lockedUntil: null })),

@@ -23,7 +23,7 @@ describe('BillingMetricsJob', () => {
         (gen_random_uuid(), 1250, 'USD', 'active'), (gen_random_uuid(), 750, 'USD', 'active'),
         (gen_random_uuid(), -300, 'EUR', 'overdue')`,
     );
-    const metrics = new MetricsService('billing-service', 'test');
+    const metrics = new MetricsService('billing-service');
     const job = new BillingMetricsJob(new AccountsRepository(db.sql), metrics);
 
     await job.collect(manualCronRunContext());

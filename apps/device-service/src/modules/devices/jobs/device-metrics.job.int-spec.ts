@@ -24,7 +24,7 @@ describe('DeviceMetricsJob', () => {
         ('sim', 'd2', 'eu-west', '13', 4, 4096, 64, 'available', 'healthy'),
         ('sim', 'd3', 'us-east', '14', 8, 8192, 128, 'failed', 'unhealthy')`,
     );
-    const metrics = new MetricsService('device-service', 'test');
+    const metrics = new MetricsService('device-service');
     const job = new DeviceMetricsJob(new DevicesRepository(db.sql), metrics);
 
     await job.collect(manualCronRunContext());

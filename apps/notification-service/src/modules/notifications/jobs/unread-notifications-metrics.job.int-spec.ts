@@ -24,7 +24,7 @@ describe('UnreadNotificationsMetricsJob', () => {
         (gen_random_uuid(), 'allocation.expiring', 't', now(), NULL),
         (gen_random_uuid(), 'billing.low-balance', 't', now(), now())`,
     );
-    const metrics = new MetricsService('notification-service', 'test');
+    const metrics = new MetricsService('notification-service');
     const job = new UnreadNotificationsMetricsJob(new NotificationsRepository(db.sql), metrics);
 
     await job.collect(manualCronRunContext());

@@ -39,7 +39,7 @@ describe('partition-manager', () => {
         auditPartitionMonthsAhead: settings.monthsAhead,
         auditRetentionMonths: settings.retentionMonths ?? 12,
       } as ConstructorParameters<typeof AuditPartitionsService>[2],
-      metrics ?? new MetricsService('user-service', 'test'),
+      metrics ?? new MetricsService('user-service'),
     );
 
   const insertAt = async (at: Date, count = 1): Promise<string[]> => {
@@ -74,7 +74,7 @@ describe('partition-manager', () => {
     expect(Object.keys(await rowsPerPartition()).sort()).toEqual(
       ['security_audit_events_default', month(0).name, month(1).name, month(2).name].sort(),
     );
-    const metrics = new MetricsService('user-service', 'test');
+    const metrics = new MetricsService('user-service');
     const job = new PartitionManagerJob(service({ monthsAhead: 3 }, metrics));
 
     await job.maintain(manualCronRunContext());
@@ -129,7 +129,7 @@ describe('partition-manager', () => {
     expect(back.created).toEqual([month(-15).name, month(-14).name, month(-13).name, month(-12).name]);
     expect(back.movedRows).toBe(4);
 
-    const metrics = new MetricsService('user-service', 'test');
+    const metrics = new MetricsService('user-service');
     const outcome = await service({ monthsAhead: 3, retentionMonths: 12 }, metrics).maintain(new Date());
 
     expect(outcome.dropped).toEqual([month(-15).name, month(-14).name, month(-13).name]);

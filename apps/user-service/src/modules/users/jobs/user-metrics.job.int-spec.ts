@@ -23,7 +23,7 @@ describe('UserMetricsJob', () => {
         ('a@example.com', 'A', 'h', 'pro', 'active'), ('b@example.com', 'B', 'h', 'pro', 'active'),
         ('c@example.com', 'C', 'h', 'free', 'suspended')`,
     );
-    const metrics = new MetricsService('user-service', 'test');
+    const metrics = new MetricsService('user-service');
     const job = new UserMetricsJob(new UsersRepository(db.sql), metrics);
 
     await job.collect(manualCronRunContext());
