@@ -75,6 +75,7 @@ export { UsageBatchResponse } from './billing/usage-batch-response.dto';
 export { UsageRecordRequest } from './billing/usage-record-request.dto';
 export { UsageRecordResponse } from './billing/usage-record-response.dto';
 export { HTTP_HEADERS } from './common/http-headers';
+export { OPERATIONS_ROUTES, operationsPath } from './common/operations.routes';
 export { IdParams } from './common/id-params.dto';
 export { ToggleEnabledRequest } from './common/toggle-enabled-request.dto';
 export { CURRENCY_PATTERN } from './common/money';

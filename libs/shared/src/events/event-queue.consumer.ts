@@ -5,7 +5,8 @@ import { closeChannel } from './close-channel';
 import type { ConsumerTopology } from './consumer-topology';
 import type { DeliveryDecision } from './event-dispatcher.service';
 
-const ATTEMPT_HEADER = 'x-attempt';
+/** Our attempt counter on a delivery (the broker's x-death history is not ours to count). */
+export const ATTEMPT_HEADER = 'x-attempt';
 const MAX_SETUP_BACKOFF_MS = 30000;
 
 /**

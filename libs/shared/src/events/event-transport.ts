@@ -1,4 +1,5 @@
 import type { ConsumerTopology } from './consumer-topology';
+import type { DeadLetterPage, DeadLetterQueues, DeadLetterReplay, DeadLetterSelection } from './dead-letters';
 import type { DeliveryDecision } from './event-dispatcher.service';
 
 export interface BrokerMessage {
@@ -41,6 +42,13 @@ export abstract class EventTransport {
     prefetch: number,
     handler: DeliveryHandler,
   ): EventSubscription;
+  /** The first `limit` deliveries the service's consumer gave up on, and how many there are. */
+  abstract peekDeadLetters(queues: DeadLetterQueues, limit: number): Promise<DeadLetterPage>;
+  /** Sends dead letters back to the service's own queue (no other service sees them again). */
+  abstract replayDeadLetters(
+    queues: DeadLetterQueues,
+    selection: DeadLetterSelection,
+  ): Promise<DeadLetterReplay>;
   /** Releases what publishing holds (the connection itself belongs to its manager). */
   abstract close(): Promise<void>;
 }

@@ -1,6 +1,8 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { EventPayloadClasses } from '@cloudphone/contracts';
+import { DeadLettersAdminController } from './dead-letters-admin.controller';
+import { DeadLettersAdminService } from './dead-letters-admin.service';
 import { EventConsumerService } from './event-consumer.service';
 import { EventDispatcher } from './event-dispatcher.service';
 import { EventHandlerRegistry } from './event-handler.registry';
@@ -26,7 +28,7 @@ export interface EventsModuleOptions {
 
 /**
  * Transactional outbox (events for RabbitMQ and messages for HTTP destinations), its relay, its
- * admin view (`/internal/outbox`), the `@OnEvent` consumer runtime and the daily
+ * admin views (`/internal/outbox`, `/internal/events/dead-letters`), the `@OnEvent` consumer runtime and the daily
  * `events-housekeeping` cron job. Imported once by InfrastructureModule through forRoot; needs the
  * config, metrics, RabbitMQ connection and DataSource it provides.
  */
@@ -38,6 +40,7 @@ export interface EventsModuleOptions {
     OutboxMessagesRepository,
     OutboxAdminRepository,
     OutboxAdminService,
+    DeadLettersAdminService,
     OutboxDeliveries,
     InboxRepository,
     EventsMetrics,
@@ -49,7 +52,7 @@ export interface EventsModuleOptions {
     EventsMaintenanceService,
     EventsHousekeepingJob,
   ],
-  controllers: [OutboxAdminController],
+  controllers: [OutboxAdminController, DeadLettersAdminController],
   exports: [EventPublisher, OutboxDeliveries, EventsMaintenanceService, OutboxRelay],
 })
 export class EventsModule {

@@ -140,6 +140,31 @@ describe('InProcessEventBus', () => {
     expect(Number.isNaN(Date.parse(bus.deadLetters()[0].failedAt))).toBe(false);
   });
 
+  it('replays a dead letter to its queue as a first attempt, leaving the others listed', async () => {
+    const bus = InProcessEventBus.forExchange(uniqueExchange());
+    let healed = false;
+    const handled: Array<[string, number]> = [];
+    bus.subscribe(topology('q.replay', ['device.*']), 1, async (content, attempt) => {
+      if (!healed)
+        return { action: 'dead-letter', reason: 'handler_failed', attempts: attempt, error: 'bug' };
+      handled.push([content.toString(), attempt]);
+      return ACK;
+    });
+    const [first, second] = [message('device.allocated'), message('device.released')];
+    await bus.publish(first);
+    await bus.publish(second);
+    expect(bus.deadLetters().map((letter) => letter.messageId)).toEqual([first.messageId, second.messageId]);
+
+    healed = true;
+    expect(bus.replayDeadLetters('q.replay', { limit: 10, messageIds: [second.messageId] })).toEqual([
+      second.messageId,
+    ]);
+    await waitFor(() => handled.length === 1);
+    expect(handled).toEqual([[second.content.toString(), 1]]);
+    expect(bus.deadLetters().map((letter) => letter.messageId)).toEqual([first.messageId]);
+    expect(bus.replayDeadLetters('q.unknown', { limit: 10 })).toEqual([]);
+  });
+
   it('retries a handler that throws', async () => {
     const bus = InProcessEventBus.forExchange(uniqueExchange());
     const attempts: number[] = [];

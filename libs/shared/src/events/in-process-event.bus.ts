@@ -50,6 +50,8 @@ export class InProcessEventBus {
   private readonly logger = new Logger('InProcessEventBus');
   private readonly queues = new Map<string, BusQueue>();
   private readonly deadLettered: InProcessDeadLetter[] = [];
+  /** What each kept dead letter carried, for a replay (kept apart so logs never print payloads). */
+  private readonly deadLetterMessages = new WeakMap<InProcessDeadLetter, BrokerMessage>();
   private gate: { opened: Promise<void>; open(): void } | null = null;
   private stopped = false;
   private stop!: () => void;
@@ -106,7 +108,7 @@ export class InProcessEventBus {
   subscribe(topology: ConsumerTopology, prefetch: number, handler: DeliveryHandler): EventSubscription {
     let queue = this.queues.get(topology.queue);
     if (!queue) {
-      queue = new BusQueue(topology.queue, (letter) => this.deadLetter(letter));
+      queue = new BusQueue(topology.queue, (letter, message) => this.deadLetter(letter, message));
       this.queues.set(topology.queue, queue);
     }
     queue.bind(topology.patterns);
@@ -124,8 +126,29 @@ export class InProcessEventBus {
     return this.deadLettered;
   }
 
-  private deadLetter(letter: InProcessDeadLetter): void {
+  /**
+   * Offers the first `limit` dead letters of `queue` (or those of `messageIds`) to that queue
+   * again, as a new first attempt; they leave the dead-letter list. Returns their message ids.
+   */
+  replayDeadLetters(queue: string, selection: { limit: number; messageIds?: string[] }): string[] {
+    const target = this.queues.get(queue);
+    if (!target) return [];
+    const wanted = selection.messageIds ? new Set(selection.messageIds) : null;
+    const chosen = this.deadLettered
+      .filter((letter) => letter.queue === queue && (!wanted || wanted.has(letter.messageId)))
+      .slice(0, selection.limit);
+    for (const letter of chosen) {
+      this.deadLettered.splice(this.deadLettered.indexOf(letter), 1);
+      const message = this.deadLetterMessages.get(letter);
+      // Settles when handled again; nothing waits for it here (the replay answers at once).
+      if (message) void target.offer(message);
+    }
+    return chosen.map((letter) => letter.messageId);
+  }
+
+  private deadLetter(letter: InProcessDeadLetter, message: BrokerMessage): void {
     this.deadLettered.push(letter);
+    this.deadLetterMessages.set(letter, message);
     if (this.deadLettered.length > DEAD_LETTERS_KEPT) this.deadLettered.shift();
     this.logger.error({ msg: 'event dead-lettered', ...letter });
   }
@@ -139,7 +162,7 @@ class BusQueue {
 
   constructor(
     private readonly name: string,
-    private readonly deadLetter: (letter: InProcessDeadLetter) => void,
+    private readonly deadLetter: (letter: InProcessDeadLetter, message: BrokerMessage) => void,
   ) {}
 
   bind(patterns: string[]): void {
@@ -209,15 +232,18 @@ class BusQueue {
       return;
     }
     if (decision.action === 'dead-letter') {
-      this.deadLetter({
-        queue: this.name,
-        messageId: delivery.message.messageId,
-        type: delivery.message.routingKey,
-        reason: decision.reason,
-        attempts: decision.attempts,
-        error: decision.error,
-        failedAt: new Date().toISOString(),
-      });
+      this.deadLetter(
+        {
+          queue: this.name,
+          messageId: delivery.message.messageId,
+          type: delivery.message.routingKey,
+          reason: decision.reason,
+          attempts: decision.attempts,
+          error: decision.error,
+          failedAt: new Date().toISOString(),
+        },
+        delivery.message,
+      );
     }
     this.unsettled.delete(delivery.message.messageId);
     delivery.settle();

@@ -1,4 +1,5 @@
 import type { ConsumerTopology } from './consumer-topology';
+import type { DeadLetterPage, DeadLetterQueues, DeadLetterReplay, DeadLetterSelection } from './dead-letters';
 import {
   type BrokerMessage,
   type DeliveryHandler,
@@ -65,6 +66,31 @@ export class InProcessEventTransport extends EventTransport {
 
   subscribe(topology: ConsumerTopology, prefetch: number, handler: DeliveryHandler): EventSubscription {
     return this.bus.subscribe(topology, prefetch, handler);
+  }
+
+  async peekDeadLetters(queues: DeadLetterQueues, limit: number): Promise<DeadLetterPage> {
+    const letters = this.bus.deadLetters().filter((letter) => letter.queue === queues.queue);
+    return {
+      queue: queues.queue,
+      total: letters.length,
+      letters: letters.slice(0, limit).map(({ messageId, type, reason, attempts, error, failedAt }) => ({
+        messageId,
+        type,
+        reason,
+        attempts,
+        lastError: error,
+        failedAt,
+      })),
+    };
+  }
+
+  async replayDeadLetters(
+    queues: DeadLetterQueues,
+    selection: DeadLetterSelection,
+  ): Promise<DeadLetterReplay> {
+    const replayed = this.bus.replayDeadLetters(queues.queue, selection);
+    const remaining = this.bus.deadLetters().filter((letter) => letter.queue === queues.queue).length;
+    return { queue: queues.queue, replayed, remaining };
   }
 
   async close(): Promise<void> {

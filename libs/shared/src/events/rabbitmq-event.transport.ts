@@ -1,5 +1,6 @@
 import type { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
 import type { ConsumerTopology } from './consumer-topology';
+import type { DeadLetterPage, DeadLetterQueues, DeadLetterReplay, DeadLetterSelection } from './dead-letters';
 import type { EventBrokerClient } from './event-broker.client';
 import { EventQueueConsumer } from './event-queue.consumer';
 import {
@@ -9,14 +10,18 @@ import {
   EventTransport,
   type PublishOutcome,
 } from './event-transport';
+import { RabbitMqDeadLetters } from './rabbitmq-dead-letters';
 
 /** Events through RabbitMQ: the topic exchange, quorum queues, delay queues and a dead-letter queue. */
 export class RabbitMqEventTransport extends EventTransport {
+  private readonly deadLetters: RabbitMqDeadLetters;
+
   constructor(
     private readonly rabbitmq: RabbitMqConnectionManager,
     private readonly broker: EventBrokerClient,
   ) {
     super();
+    this.deadLetters = new RabbitMqDeadLetters(rabbitmq);
   }
 
   isAvailable(): boolean {
@@ -39,6 +44,14 @@ export class RabbitMqEventTransport extends EventTransport {
     const consumer = new EventQueueConsumer(this.rabbitmq, topology, prefetch, handler);
     consumer.start();
     return consumer;
+  }
+
+  peekDeadLetters(queues: DeadLetterQueues, limit: number): Promise<DeadLetterPage> {
+    return this.deadLetters.peek(queues, limit);
+  }
+
+  replayDeadLetters(queues: DeadLetterQueues, selection: DeadLetterSelection): Promise<DeadLetterReplay> {
+    return this.deadLetters.replay(queues, selection);
   }
 
   close(): Promise<void> {
