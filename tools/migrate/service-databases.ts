@@ -47,6 +47,7 @@ export async function migrateServiceDatabases(
       directory: target.migrationsDirectory,
       sharedDirectory: target.sharedMigrationsDirectory,
       log: detail,
+      onLockWait: say,
     }).run();
     say(
       `${target.service} (${result.database}): ${result.applied.length} applied, ` +

@@ -54,7 +54,7 @@ export class CronAdminService {
   ) {}
 
   /** Every job: schedule and override, next fire time, pause state, latest runs and who ran them. */
-  async describe(): Promise<{ instanceId: string; jobs: CronJobView[] }> {
+  async describe(): Promise<{ instanceId: string; serverTime: string; jobs: CronJobView[] }> {
     const jobs = this.scheduler.list();
     const states = await this.store
       .describe(
@@ -66,6 +66,8 @@ export class CronAdminService {
       });
     return {
       instanceId: this.runner.instanceId,
+      // The clock ticks are claimed by: `npx cloudphone doctor` compares it with Redis TIME.
+      serverTime: new Date(this.clock.now()).toISOString(),
       jobs: jobs.map(({ definition, schedule, nextFireAt }) => {
         const state = states.get(definition.name);
         const next =

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { databaseNameOf, withDatabaseName } from './database-url';
+import { acquireMigrationLock, MIGRATION_LOCK_KEY } from './migration-lock';
 
 export interface MigrationFile {
   version: number;
@@ -30,6 +32,8 @@ export interface MigrationRunnerOptions {
    */
   sharedDirectory?: string;
   log?: (message: string) => void;
+  /** Told when another runner holds the migration lock, and whom it waits for (default: `log`). */
+  onLockWait?: (message: string) => void;
 }
 
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
@@ -37,8 +41,6 @@ const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 const NO_TRANSACTION_MARKER = /^--\s*migrate:no-transaction\b/;
 // A first line naming the service migration whose exact text follows it (see MigrationFile.adopts).
 const ADOPTS_MARKER = /^--\s*migrate:adopts\s+(\d{4}_[a-z0-9_]+\.sql)\n/;
-// One advisory lock key for every migration runner; two runners of one database wait for each other.
-const MIGRATION_LOCK_KEY = 7_311_020_501;
 
 /**
  * Applies `NNNN_name.sql` files in order, each once, each in its own transaction, recording them in
@@ -103,10 +105,14 @@ export class MigrationRunner {
     const shared = this.options.sharedDirectory ? await this.readFiles(this.options.sharedDirectory) : [];
     const own = await this.readFiles();
     const database = databaseNameOf(this.options.databaseUrl);
-    const client = new Client({ connectionString: this.options.databaseUrl });
+    const client = new Client({
+      connectionString: this.options.databaseUrl,
+      // Named, so a runner waiting on this one's lock can say whom it waits for.
+      application_name: `cloudphone-migrate:${hostname()}:${process.pid}`,
+    });
     await client.connect();
     try {
-      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      await acquireMigrationLock(client, database, this.options.onLockWait ?? this.log);
       const ownApplied = await this.appliedIn(client, 'schema_migrations');
       const sharedApplied = shared.length > 0 ? await this.appliedIn(client, 'shared_schema_migrations') : [];
       const newlyApplied = [

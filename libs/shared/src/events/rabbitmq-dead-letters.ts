@@ -47,7 +47,7 @@ export class RabbitMqDeadLetters {
       for (let read = 0; read < toRead && replayed.length < selection.limit; read++) {
         const message = await channel.get(queues.deadLetterQueue, { noAck: false });
         if (!message) break;
-        const id = String(message.properties.messageId ?? '');
+        const id = String(message.properties.messageId ?? envelopeField(message, 'id'));
         const headers = message.properties.headers ?? {};
         if (wanted && !wanted.has(id)) {
           moves.push({ message, queue: queues.deadLetterQueue, headers });
@@ -117,11 +117,21 @@ function describe(message: GetMessage): DeadLetter {
     ? (headers['x-death'][0] as { reason?: string })
     : undefined;
   return {
-    messageId: String(message.properties.messageId ?? ''),
-    type: String(message.properties.type ?? ''),
+    messageId: String(message.properties.messageId ?? envelopeField(message, 'id')),
+    type: String(message.properties.type ?? envelopeField(message, 'type')),
     reason: String(headers['x-dead-letter-reason'] ?? death?.reason ?? 'unknown'),
     attempts: Number(headers[ATTEMPT_HEADER] ?? 0),
     lastError: String(headers['x-last-error'] ?? ''),
     failedAt: typeof headers['x-failed-at'] === 'string' ? headers['x-failed-at'] : null,
   };
+}
+
+/** A field of the event envelope, for a message published without AMQP properties (by hand, say). */
+function envelopeField(message: GetMessage, field: 'id' | 'type'): string {
+  try {
+    const value = (JSON.parse(message.content.toString('utf8')) as Record<string, unknown>)[field];
+    return typeof value === 'string' ? value : '';
+  } catch {
+    return '';
+  }
 }
