@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { repositoryRoot } from '@cloudphone/shared/testing';
 
@@ -15,12 +15,12 @@ interface ValidatableModel {
   validate(): void;
 }
 
-/** Runs `kubectl kustomize <directory>` (relative to the repository) and parses every object. */
+/** Runs `kubectl kustomize <directory>` (absolute, or relative to the repository) and parses every object. */
 export function renderKustomization(directory: string): Promise<KubernetesObject[]> {
   return new Promise((resolve, reject) => {
     execFile(
       'kubectl',
-      ['kustomize', join(repositoryRoot(), directory)],
+      ['kustomize', resolvePath(repositoryRoot(), directory)],
       { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) {
