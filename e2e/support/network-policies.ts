@@ -40,11 +40,11 @@ export class NetworkPolicyModel {
   }
 
   ingressAllows({ from, to, port, protocol = 'TCP' }: Connection): boolean {
-    if (!to.pod) return true;
-    return this.decide(to.pod, 'Ingress', (policy) =>
-      (policy.spec!.ingress ?? []).some(
-        (rule) =>
-          peersMatch(rule.from, from, policy) && portsMatch(rule.ports, port, protocol, to.pod!.ports),
+    const target = to.pod;
+    if (!target) return true;
+    return this.decide(target, 'Ingress', (policy) =>
+      (policy.spec?.ingress ?? []).some(
+        (rule) => peersMatch(rule.from, from, policy) && portsMatch(rule.ports, port, protocol, target.ports),
       ),
     );
   }
@@ -52,7 +52,7 @@ export class NetworkPolicyModel {
   egressAllows({ from, to, port, protocol = 'TCP' }: Connection): boolean {
     if (!from.pod) return true;
     return this.decide(from.pod, 'Egress', (policy) =>
-      (policy.spec!.egress ?? []).some(
+      (policy.spec?.egress ?? []).some(
         (rule) => peersMatch(rule.to, to, policy) && portsMatch(rule.ports, port, protocol, to.pod?.ports),
       ),
     );
@@ -65,9 +65,9 @@ export class NetworkPolicyModel {
   ): boolean {
     const selecting = this.policies.filter(
       (policy) =>
-        policy.metadata!.namespace === pod.namespace &&
+        policy.metadata?.namespace === pod.namespace &&
         policyTypes(policy).includes(direction) &&
-        selectorMatches(policy.spec!.podSelector, pod.labels),
+        selectorMatches(policy.spec?.podSelector ?? {}, pod.labels),
     );
     return selecting.length === 0 || selecting.some(allowedBy);
   }
@@ -75,7 +75,7 @@ export class NetworkPolicyModel {
 
 /** The API's default: Ingress always, Egress when the policy has egress rules. */
 function policyTypes(policy: INetworkPolicy): string[] {
-  return policy.spec!.policyTypes ?? ['Ingress', ...(policy.spec!.egress ? ['Egress'] : [])];
+  return policy.spec?.policyTypes ?? ['Ingress', ...(policy.spec?.egress ? ['Egress'] : [])];
 }
 
 /** An absent or empty `from`/`to` admits every peer. */
@@ -99,7 +99,7 @@ function peersMatch(peers: Peer[] | undefined, endpoint: Endpoint, policy: INetw
     if (!pod) return false;
     const namespaceMatches = peer.namespaceSelector
       ? selectorMatches(peer.namespaceSelector, pod.namespaceLabels)
-      : pod.namespace === policy.metadata!.namespace;
+      : pod.namespace === policy.metadata?.namespace;
     return namespaceMatches && (!peer.podSelector || selectorMatches(peer.podSelector, pod.labels));
   });
 }
