@@ -143,8 +143,17 @@ describe('ecosystem.config.js', () => {
       ...everyService('768M'),
       [SERVICE_CATALOG.device.name]: '1536M',
     });
-    // PM2's own format for the value (lib/API/schema.json): a number of bytes, or with K, M or G.
-    for (const value of Object.values(memoryOf({}))) expect(value).toMatch(/^\d+(G|M|K)?$/);
+    // PM2's own check of an app (lib/Common.js verifyConfs, as `pm2 start` runs it) accepts the
+    // value and turns it into the bytes it compares resident memory with.
+    const { verifyConfs } = require('pm2/lib/Common.js') as {
+      verifyConfs(apps: object[]): Array<{ name: string; max_memory_restart: number }> | Error;
+    };
+    const verified = verifyConfs(loadEcosystem({ ...SECRETS, USER_SERVICE_MAX_MEMORY_MB: '512' }));
+    if (verified instanceof Error) throw verified;
+    expect(Object.fromEntries(verified.map((app) => [app.name, app.max_memory_restart]))).toEqual({
+      ...Object.fromEntries(Object.values(SERVICE_CATALOG).map((service) => [service.name, 1024 * 2 ** 20])),
+      [SERVICE_CATALOG.user.name]: 512 * 2 ** 20,
+    });
     expect(() => loadEcosystem({ ...SECRETS, CLUSTER_MAX_MEMORY_MB: '1G' })).toThrow(
       /CLUSTER_MAX_MEMORY_MB must be an integer of at least 128, got "1G"/,
     );
