@@ -11,6 +11,9 @@ if (!existsSync(catalogFile)) {
 const { SERVICE_CATALOG, serviceVariablePrefix: variablePrefix } = require(catalogFile);
 
 const DEFAULT_INSTANCES = 2;
+// A worker's resident memory past which PM2 reloads it (gracefully: wait_ready, kill_timeout), in MB.
+// It catches a leak rather than load: pick it well above the steady state `pm2 monit` shows.
+const DEFAULT_MAX_MEMORY_MB = 1024;
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const LOCAL_DEFAULTS = {
   REDIS_URL: 'redis://127.0.0.1:6379',
@@ -44,6 +47,14 @@ function instancesOf(serviceName) {
   const variable = `${variablePrefix(serviceName)}_INSTANCES`;
   if (environment[variable] === 'max') return 'max';
   return integerVariable(variable, DEFAULT_INSTANCES, 1);
+}
+
+// PM2 samples memory every 30 s (PM2_WORKER_INTERVAL). CLUSTER_MAX_MEMORY_MB for every service,
+// <SERVICE>_MAX_MEMORY_MB for one. The V8 heap keeps its host-sized default; a shell's NODE_OPTIONS
+// (e.g. --max-old-space-size below the threshold) reaches the workers like its other variables.
+function maxMemoryOf(serviceName) {
+  const fallback = integerVariable('CLUSTER_MAX_MEMORY_MB', DEFAULT_MAX_MEMORY_MB, 128);
+  return `${integerVariable(`${variablePrefix(serviceName)}_MAX_MEMORY_MB`, fallback, 128)}M`;
 }
 
 function portOf(service) {
@@ -104,6 +115,9 @@ function appOf(service) {
     min_uptime: 10000,
     max_restarts: 15,
     exp_backoff_restart_delay: 200,
+    max_memory_restart: maxMemoryOf(service.name),
+    // One file per service for all workers, appended to and never rotated by PM2 itself:
+    // deploy/pm2/logrotate.conf rotates them (copytruncate, as PM2 keeps them open).
     merge_logs: true,
     out_file: join(logDirectory, `${service.name}.out.log`),
     error_file: join(logDirectory, `${service.name}.error.log`),

@@ -251,9 +251,13 @@ describe.each([
     }
   });
 
-  it('migrates every service database in a Job', () => {
-    const [job] = rendered.of<IJob>('Job', 'cloudphone-migrate');
+  it('migrates every service database in a Job named after the release', () => {
+    const jobs = rendered.of<IJob>('Job');
+    expect(jobs).toHaveLength(1);
+    const [job] = jobs;
     const container = job.spec!.template.spec!.containers[0];
+    const tag = container.image!.split(':').pop();
+    expect(job.metadata!.name).toBe(`cloudphone-migrate-${tag}`);
     expect(container.command).toEqual(['node', 'dist/tools/migrate/migrate.js']);
     const environment = containerEnvironment(rendered, container, 'cloudphone-migrate-abcde');
     for (const service of SERVICES) {

@@ -12,6 +12,7 @@ interface Pm2App {
   wait_ready: boolean;
   listen_timeout: number;
   kill_timeout: number;
+  max_memory_restart: string;
   out_file: string;
   error_file: string;
   env: Record<string, string>;
@@ -127,6 +128,38 @@ describe('ecosystem.config.js', () => {
       );
       for (const variable of given) expect(app.env[variable]).toBe(urls[variable as keyof typeof urls]);
     }
+  });
+
+  it('reloads a worker past its memory threshold: 1024 MB, CLUSTER_MAX_MEMORY_MB, or <SERVICE>_MAX_MEMORY_MB', () => {
+    const memoryOf = (environment: Record<string, string>) =>
+      Object.fromEntries(
+        loadEcosystem({ ...SECRETS, ...environment }).map((app) => [app.name, app.max_memory_restart]),
+      );
+    const everyService = (value: string) =>
+      Object.fromEntries(Object.values(SERVICE_CATALOG).map((service) => [service.name, value]));
+    expect(memoryOf({})).toEqual(everyService('1024M'));
+    expect(memoryOf({ CLUSTER_MAX_MEMORY_MB: '768' })).toEqual(everyService('768M'));
+    expect(memoryOf({ CLUSTER_MAX_MEMORY_MB: '768', DEVICE_SERVICE_MAX_MEMORY_MB: '1536' })).toEqual({
+      ...everyService('768M'),
+      [SERVICE_CATALOG.device.name]: '1536M',
+    });
+    // PM2's own check of an app (lib/Common.js verifyConfs, as `pm2 start` runs it) accepts the
+    // value and turns it into the bytes it compares resident memory with.
+    const { verifyConfs } = require('pm2/lib/Common.js') as {
+      verifyConfs(apps: object[]): Array<{ name: string; max_memory_restart: number }> | Error;
+    };
+    const verified = verifyConfs(loadEcosystem({ ...SECRETS, USER_SERVICE_MAX_MEMORY_MB: '512' }));
+    if (verified instanceof Error) throw verified;
+    expect(Object.fromEntries(verified.map((app) => [app.name, app.max_memory_restart]))).toEqual({
+      ...Object.fromEntries(Object.values(SERVICE_CATALOG).map((service) => [service.name, 1024 * 2 ** 20])),
+      [SERVICE_CATALOG.user.name]: 512 * 2 ** 20,
+    });
+    expect(() => loadEcosystem({ ...SECRETS, CLUSTER_MAX_MEMORY_MB: '1G' })).toThrow(
+      /CLUSTER_MAX_MEMORY_MB must be an integer of at least 128, got "1G"/,
+    );
+    expect(() => loadEcosystem({ ...SECRETS, PROXY_SERVICE_MAX_MEMORY_MB: '64' })).toThrow(
+      /PROXY_SERVICE_MAX_MEMORY_MB must be an integer of at least 128, got "64"/,
+    );
   });
 
   it('refuses to load without the shared secrets or with a malformed instance count, naming the variable', () => {

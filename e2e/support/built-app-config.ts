@@ -24,16 +24,22 @@ function builtConfigClass(service: ServiceName): new () => BuiltServiceConfig {
   return configClass as new () => BuiltServiceConfig;
 }
 
-/** The variables a service refuses to start without (no default, not optional). */
-export function requiredVariables(service: ServiceName): string[] {
+function variableSpecs(service: ServiceName) {
   const specs = envVariableSpecs(builtConfigClass(service));
-  // An empty list would mean the metadata came from another copy of the library, not "nothing required".
+  // An empty list would mean the metadata came from another copy of the library, not "no variables".
   if (!specs.some((spec) => spec.variable === 'DATABASE_URL')) {
     throw new Error(
       `${service}: the config class's variables are not readable (two copies of @cloudphone/shared?)`,
     );
   }
-  return specs.filter((spec) => spec.required).map((spec) => spec.variable);
+  return specs;
+}
+
+/** The variables a service refuses to start without (no default, not optional). */
+export function requiredVariables(service: ServiceName): string[] {
+  return variableSpecs(service)
+    .filter((spec) => spec.required)
+    .map((spec) => spec.variable);
 }
 
 /** Validates `environment` exactly as the service's main.ts does at start; throws naming each problem. */
@@ -42,4 +48,9 @@ export function loadBuiltConfig(
   environment: Record<string, string | undefined>,
 ): BuiltServiceConfig {
   return loadConfig(builtConfigClass(service), environment);
+}
+
+/** Every variable a service's config class reads, required or not. */
+export function declaredVariables(service: ServiceName): string[] {
+  return variableSpecs(service).map((spec) => spec.variable);
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve as resolvePath } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { repositoryRoot } from '@cloudphone/shared/testing';
 import { prometheusOperatorViolations } from './prometheus-operator-schemas';
@@ -18,9 +18,9 @@ interface ValidatableModel {
   validate(): void;
 }
 
-/** Runs `kubectl kustomize <directory>` (relative to the repository) and parses every object. */
+/** Runs `kubectl kustomize <directory>` (absolute, or relative to the repository) and parses every object. */
 export function renderKustomization(directory: string): Promise<KubernetesObject[]> {
-  return kustomize(join(repositoryRoot(), directory), directory);
+  return kustomize(resolvePath(repositoryRoot(), directory), directory);
 }
 
 /**
