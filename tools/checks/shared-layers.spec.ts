@@ -25,6 +25,8 @@ const LAYERS: Record<string, number> = {
   'request-body': 3,
   database: 4,
   lock: 4,
+  // OpenAPI decorators that read route metadata (auth) and that controllers of any layer use.
+  openapi: 4,
   http: 4,
   // Capabilities built on those.
   cache: 5,

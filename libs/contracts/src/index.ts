@@ -1,7 +1,7 @@
 export { BILLING_ROUTES } from './billing/billing.routes';
 export { BalanceCheckRequest } from './billing/balance-check-request.dto';
 export { BalanceCheckResponse } from './billing/balance-check-response.dto';
-export { BillingAccountResponse } from './billing/billing-account-response.dto';
+export { BillingAccountListItem, BillingAccountResponse } from './billing/billing-account-response.dto';
 export { BILLING_FIELD_MAX, USAGE_BATCH_MAX_ITEMS } from './billing/billing-limits';
 export { INVOICE_LINE_KINDS, INVOICE_PERIOD_PATTERN, INVOICE_STATUSES } from './billing/invoice-attributes';
 export type { InvoiceLineKind, InvoiceStatus } from './billing/invoice-attributes';
@@ -77,8 +77,25 @@ export { UsageRecordResponse } from './billing/usage-record-response.dto';
 export { HTTP_HEADERS } from './common/http-headers';
 export { OPERATIONS_ROUTES, operationsPath } from './common/operations.routes';
 export { IdParams } from './common/id-params.dto';
+export {
+  CronJobResponse,
+  CronJobsResponse,
+  CronJobStatusResponse,
+  CronManualRunResponse,
+  CronRunResponse,
+  CronScheduleOverrideResponse,
+  DependencyCheckResponse,
+  LivenessResponse,
+  OutboxBacklogResponse,
+  OutboxRowResponse,
+  OutboxRowsResponse,
+  OutboxSummaryResponse,
+  ReadinessResponse,
+} from './common/operations.dto';
 export { ToggleEnabledRequest } from './common/toggle-enabled-request.dto';
 export { CURRENCY_PATTERN } from './common/money';
+export { ErrorResponse } from './common/error-response.dto';
+export { PageResponseFields } from './common/page.response';
 export type { PageResponse } from './common/page.response';
 export { SERVICE_CATALOG, SERVICE_NAMES, serviceVariablePrefix } from './common/service-catalog';
 export type { ServiceName } from './common/service-catalog';
@@ -149,6 +166,7 @@ export {
   PlacementCandidate,
   PlacementExplanation,
   SCHEDULING_POLICIES,
+  NoActiveStrategyResponse,
   StrategyResponse,
   UpdateStrategyRequest,
 } from './device/strategy.dto';

@@ -12,6 +12,7 @@ export * from './lock';
 export * from './logging';
 export * from './metrics';
 export * from './monitoring';
+export * from './openapi';
 export * from './pagination';
 export * from './platform-clients';
 export * from './random';

@@ -20,3 +20,15 @@ export class BillingAccountResponse {
   @ApiProperty({ enum: BILLING_ACCOUNT_STATUSES })
   status!: BillingAccountStatus;
 }
+
+/** An item of `GET /billing/accounts`: the account row, with its id and timestamps. */
+export class BillingAccountListItem extends BillingAccountResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  updatedAt!: Date;
+}

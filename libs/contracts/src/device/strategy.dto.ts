@@ -68,6 +68,13 @@ export class StrategyResponse {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+/** Answer of `GET /scheduler/strategies/active` when no strategy is active: the default policy. */
+export class NoActiveStrategyResponse {
+  @ApiProperty({ enum: ['spread'] }) policy!: 'spread';
+  @ApiProperty({ type: Boolean, description: 'Always false' }) active!: false;
+  @ApiProperty({ type: String, nullable: true, description: 'Always null' }) name!: null;
+}
+
 /** One device placement considered, with how its score was made. */
 export class PlacementCandidate {
   @ApiProperty({ format: 'uuid' }) deviceId!: string;

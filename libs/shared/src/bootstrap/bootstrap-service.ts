@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { BaseServiceConfig } from '../config/base-service.config';
 import { HealthService } from '../health/health.service';
 import { AppLogger } from '../logging/app-logger';
@@ -13,6 +13,7 @@ import { createJsonBodyMiddleware } from '../request-body/json-body.middleware';
 import { createAccessLogMiddleware } from './access-log.middleware';
 import { answerClientErrorsWithJson } from './client-error.handler';
 import { InFlightRequests } from './in-flight-requests';
+import { createOpenApiDocument } from './openapi-document';
 
 export interface BootstrapOptions {
   rootModule: DynamicModule | Type<unknown>;
@@ -85,15 +86,10 @@ async function startService(options: BootstrapOptions, logger: AppLogger): Promi
   app.use(createJsonBodyMiddleware());
 
   if (config.docsEnabled) {
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle(config.serviceName)
-        .setDescription(options.description)
-        .setVersion('1.0')
-        .addBearerAuth()
-        .build(),
-    );
+    const document = createOpenApiDocument(app, {
+      title: config.serviceName,
+      description: options.description,
+    });
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   }
 

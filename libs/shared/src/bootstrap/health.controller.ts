@@ -1,11 +1,14 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DependencyCheckResponse, LivenessResponse, ReadinessResponse } from '@cloudphone/contracts';
 import type { Response } from 'express';
 import { Public } from '../auth/public.decorator';
+import { ApiCommonErrors, ApiErrorResponses } from '../openapi/api-error-responses.decorator';
 import { RequestContext } from '../logging/request-context';
 import { SkipRateLimit } from '../rate-limit/rate-limit.decorators';
 import { HealthService } from '../health/health.service';
 
+@ApiCommonErrors()
 @ApiTags('health')
 @Public()
 @SkipRateLimit()
@@ -16,6 +19,7 @@ export class HealthController {
   @Get('live')
   @HttpCode(200)
   @ApiOperation({ summary: 'The process is up and its event loop answers' })
+  @ApiOkResponse({ type: LivenessResponse })
   live(): { status: 'up' } {
     return { status: 'up' };
   }
@@ -26,6 +30,9 @@ export class HealthController {
       'This process can serve: its Postgres answers, its event loop is not wedged, it is not draining; 503 names what is down. ' +
       'Redis and RabbitMQ down answer 200 with status "degraded" (503 under READINESS_STRICT).',
   })
+  @ApiExtraModels(DependencyCheckResponse)
+  @ApiOkResponse({ type: ReadinessResponse })
+  @ApiErrorResponses({ 503: ['NOT_READY'] })
   async ready(@Res() response: Response): Promise<void> {
     const report = await this.health.readiness();
     if (report.status !== 'down') {

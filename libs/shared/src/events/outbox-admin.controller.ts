@@ -1,12 +1,15 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OutboxRowResponse, OutboxRowsResponse, OutboxSummaryResponse } from '@cloudphone/contracts';
 import { AllowServiceTokens, RequireRoles } from '../auth/access.decorators';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { actorOf } from '../auth/acting-for.policy';
 import { ADMIN_ROLE, type Principal } from '../auth/principal';
+import { ApiCommonErrors, ApiErrorResponses } from '../openapi/api-error-responses.decorator';
 import { OutboxAdminService, type OutboxListParameters } from './outbox-admin.service';
 
 /** Operator view of this service's outbox (events and HTTP deliveries); admins and other services only. */
+@ApiCommonErrors()
 @ApiTags('internal')
 @ApiBearerAuth()
 @RequireRoles(ADMIN_ROLE)
@@ -19,7 +22,8 @@ export class OutboxAdminController {
   @ApiOperation({
     summary: 'Per destination: pending, failing and rejected rows, and the oldest pending age',
   })
-  summary() {
+  @ApiOkResponse({ type: OutboxSummaryResponse })
+  summary(): Promise<OutboxSummaryResponse> {
     return this.outbox.summary();
   }
 
@@ -27,6 +31,7 @@ export class OutboxAdminController {
   @ApiOperation({
     summary: 'Rows by state (pending, failing, rejected) with their last error; ?destination=&limit= (1-500)',
   })
+  @ApiOkResponse({ type: OutboxRowsResponse })
   list(@Query() query: OutboxListParameters) {
     return this.outbox.list(query);
   }
@@ -36,6 +41,8 @@ export class OutboxAdminController {
   @ApiOperation({
     summary: 'Make a pending or rejected row due now (404 OUTBOX_ROW_NOT_FOUND if sent or unknown)',
   })
+  @ApiOkResponse({ type: OutboxRowResponse })
+  @ApiErrorResponses({ 404: ['OUTBOX_ROW_NOT_FOUND'] })
   retry(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.outbox.retry(id, actorOf(principal));
   }

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Principal } from '../auth/principal';
+import { ApiNotRateLimited } from '../openapi/api-error-responses.decorator';
 
 /** Whose budget a request spends: the caller (user, else IP), the client IP, the route as a whole, or a key of your own. */
 export type RateLimitSubject =
@@ -42,7 +43,8 @@ export function RateLimit(options: RateLimitOptions): MethodDecorator & ClassDec
 
 /** No rate limit on this route or controller, not even the default write limit. */
 export function SkipRateLimit(): MethodDecorator & ClassDecorator {
-  return (target: object, _property?: string | symbol, descriptor?: PropertyDescriptor) => {
+  return (target: object, property?: string | symbol, descriptor?: PropertyDescriptor) => {
     Reflect.defineMetadata(SKIP_RATE_LIMIT, true, descriptor ? (descriptor.value as object) : target);
+    ApiNotRateLimited()(target, property, descriptor);
   };
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   BalanceCheckRequest,
   BalanceCheckResponse,
   BILLING_ROUTES,
+  BillingAccountListItem,
   BillingAccountResponse,
   TopUpRequest,
   TopUpResponse,
@@ -11,8 +12,11 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   ListQueryParam,
   RequireRoles,
@@ -26,6 +30,7 @@ import { ACCOUNTS_LIST_QUERY } from './accounts.list-query';
 import { AccountsService, type ListedAccount } from './accounts.service';
 import { UserIdParams } from './dto/user-id-params.dto';
 
+@ApiCommonErrors()
 @ApiTags('accounts')
 @ApiBearerAuth()
 @ApiKeyScope('billing')
@@ -38,12 +43,14 @@ export class AccountsController {
   @AllowServiceTokens()
   @ApiOperation({ summary: 'List billing accounts (admin or service)' })
   @ApiListQuery(ACCOUNTS_LIST_QUERY)
+  @ApiPaginatedResponse(BillingAccountListItem)
   list(@ListQueryParam(ACCOUNTS_LIST_QUERY) query: ListQuery): Promise<Page<ListedAccount>> {
     return this.accounts.list(query);
   }
 
   @Get(BILLING_ROUTES.account)
   @ApiOperation({ summary: 'A user’s account and balance (the user themself, an admin or a service)' })
+  @ApiOkResponse({ type: BillingAccountResponse })
   get(
     @Param() params: UserIdParams,
     @CurrentPrincipal() principal: Principal,
@@ -55,6 +62,8 @@ export class AccountsController {
   @HttpCode(200)
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: 'Credit a user’s account (admin); idempotent per reference' })
+  @ApiOkResponse({ type: TopUpResponse })
+  @ApiErrorResponses({ 409: ['TOP_UP_CONFLICT'], 422: ['BALANCE_OUT_OF_RANGE'] })
   topUp(
     @Param() params: UserIdParams,
     @Body() request: TopUpRequest,
@@ -67,6 +76,8 @@ export class AccountsController {
   @HttpCode(200)
   @ServiceTokenOnly()
   @ApiOperation({ summary: 'Does the balance cover this device spec for this long? (service; read-only)' })
+  @ApiOkResponse({ type: BalanceCheckResponse })
+  @ApiErrorResponses({ 503: ['PRICING_NOT_CONFIGURED'] })
   checkBalance(@Body() request: BalanceCheckRequest): Promise<BalanceCheckResponse> {
     return this.accounts.checkBalance(request);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   BILLING_ROUTES,
   ServiceChargeBatchRequest,
@@ -7,9 +7,10 @@ import {
   ServiceChargeRequest,
   ServiceChargeResponse,
 } from '@cloudphone/contracts';
-import { ServiceTokenOnly } from '@cloudphone/shared';
+import { ApiCommonErrors, ApiErrorResponses, ServiceTokenOnly } from '@cloudphone/shared';
 import { ChargesService } from './charges.service';
 
+@ApiCommonErrors()
 @ApiTags('charges')
 @ApiBearerAuth()
 @Controller()
@@ -22,6 +23,8 @@ export class ChargesController {
   @ApiOperation({
     summary: 'Charge a user’s account for another service, exactly once per reference (service)',
   })
+  @ApiOkResponse({ type: ServiceChargeResponse })
+  @ApiErrorResponses({ 409: ['CHARGE_CONFLICT', 'CURRENCY_MISMATCH'], 422: ['BALANCE_OUT_OF_RANGE'] })
   charge(@Body() request: ServiceChargeRequest): Promise<ServiceChargeResponse> {
     return this.charges.charge(request);
   }
@@ -30,6 +33,8 @@ export class ChargesController {
   @HttpCode(200)
   @ServiceTokenOnly()
   @ApiOperation({ summary: 'Charge up to 100 service charges, with a result per item (service)' })
+  @ApiOkResponse({ type: ServiceChargeBatchResponse })
+  @ApiErrorResponses({ 409: ['CURRENCY_MISMATCH'], 422: ['BALANCE_OUT_OF_RANGE'] })
   chargeBatch(@Body() request: ServiceChargeBatchRequest): Promise<ServiceChargeBatchResponse> {
     return this.charges.chargeBatch(request);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   BILLING_ROUTES,
   CouponDetailResponse,
@@ -12,8 +12,11 @@ import {
 } from '@cloudphone/contracts';
 import {
   ADMIN_ROLE,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   ListQueryParam,
   RateLimit,
@@ -27,6 +30,7 @@ import { CouponCatalogService } from './coupon-catalog.service';
 import { CouponsService } from './coupons.service';
 import { COUPONS_LIST_QUERY } from './coupons.list-query';
 
+@ApiCommonErrors()
 @ApiTags('coupons')
 @ApiBearerAuth()
 @Controller()
@@ -40,6 +44,8 @@ export class CouponsController {
   @HttpCode(200)
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: 'Create a coupon (admin)' })
+  @ApiOkResponse({ type: CouponResponse })
+  @ApiErrorResponses({ 409: ['COUPON_CODE_TAKEN'] })
   create(
     @Body() request: CreateCouponRequest,
     @CurrentPrincipal() admin: UserPrincipal,
@@ -51,6 +57,7 @@ export class CouponsController {
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: 'List coupons (admin)' })
   @ApiListQuery(COUPONS_LIST_QUERY)
+  @ApiPaginatedResponse(CouponResponse)
   list(@ListQueryParam(COUPONS_LIST_QUERY) query: ListQuery): Promise<Page<CouponResponse>> {
     return this.catalog.list(query);
   }
@@ -58,6 +65,8 @@ export class CouponsController {
   @Get(BILLING_ROUTES.coupon)
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: 'A coupon with its redemptions by status (admin)' })
+  @ApiOkResponse({ type: CouponDetailResponse })
+  @ApiErrorResponses({ 404: ['COUPON_NOT_FOUND'] })
   get(@Param() params: IdParams): Promise<CouponDetailResponse> {
     return this.catalog.get(params.id);
   }
@@ -65,6 +74,8 @@ export class CouponsController {
   @Patch(BILLING_ROUTES.coupon)
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: 'Enable or disable a coupon, change its limits or window (admin)' })
+  @ApiOkResponse({ type: CouponResponse })
+  @ApiErrorResponses({ 404: ['COUPON_NOT_FOUND'], 409: ['COUPON_LIMIT_BELOW_COUNT', 'COUPON_EXPIRED'] })
   update(
     @Param() params: IdParams,
     @Body() request: UpdateCouponRequest,
@@ -79,6 +90,7 @@ export class CouponsController {
   // A preview answers whether a code exists: bounded per user so codes cannot be guessed by the thousand.
   @RateLimit({ points: 30, windowMs: 60_000 })
   @ApiOperation({ summary: 'Would this coupon apply to a payment of this amount by me? (read-only)' })
+  @ApiOkResponse({ type: CouponValidationResponse })
   validate(
     @Body() request: ValidateCouponRequest,
     @CurrentPrincipal() principal: Principal,

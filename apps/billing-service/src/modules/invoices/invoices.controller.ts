@@ -1,17 +1,20 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   BILLING_ROUTES,
   IdParams,
   InvoiceDetailResponse,
   InvoiceExportQuery,
-  type InvoiceResponse,
+  InvoiceResponse,
 } from '@cloudphone/contracts';
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   ListQueryParam,
   RequireRoles,
@@ -24,6 +27,7 @@ import { INVOICES_LIST_QUERY } from './invoices.list-query';
 import { type CsvDocument, InvoicesService } from './invoices.service';
 
 // Fixed paths (the list, export.csv) are declared before `:id`, which would otherwise take them.
+@ApiCommonErrors()
 @ApiTags('invoices')
 @ApiBearerAuth()
 @ApiKeyScope('billing')
@@ -35,6 +39,7 @@ export class InvoicesController {
   @AllowServiceTokens()
   @ApiOperation({ summary: 'Invoices, newest month first: your own; admins and services any user’s' })
   @ApiListQuery(INVOICES_LIST_QUERY)
+  @ApiPaginatedResponse(InvoiceResponse)
   list(
     @ListQueryParam(INVOICES_LIST_QUERY) query: ListQuery,
     @CurrentPrincipal() principal: Principal,
@@ -47,6 +52,8 @@ export class InvoicesController {
   @AllowServiceTokens()
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'Every invoice of one month as CSV, one row each (admin or service)' })
+  @ApiCsvResponse()
+  @ApiErrorResponses({ 422: ['INVOICE_EXPORT_TOO_LARGE'] })
   async export(
     @Query() query: InvoiceExportQuery,
     @Res({ passthrough: true }) response: Response,
@@ -57,6 +64,8 @@ export class InvoicesController {
   @Get(BILLING_ROUTES.invoice)
   @AllowServiceTokens()
   @ApiOperation({ summary: 'One invoice with its lines (its owner, an admin or a service)' })
+  @ApiOkResponse({ type: InvoiceDetailResponse })
+  @ApiErrorResponses({ 404: ['INVOICE_NOT_FOUND'] })
   get(@Param() params: IdParams, @CurrentPrincipal() principal: Principal): Promise<InvoiceDetailResponse> {
     return this.invoices.get(principal, params.id);
   }
@@ -65,6 +74,8 @@ export class InvoicesController {
   @AllowServiceTokens()
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'One invoice with its lines as CSV (its owner, an admin or a service)' })
+  @ApiCsvResponse()
+  @ApiErrorResponses({ 404: ['INVOICE_NOT_FOUND'] })
   async csv(
     @Param() params: IdParams,
     @CurrentPrincipal() principal: Principal,
@@ -75,6 +86,11 @@ export class InvoicesController {
 }
 
 /** The file names are invoice numbers or `invoices-YYYY-MM`: nothing to escape in the header. */
+/** A CSV download; its errors stay JSON. */
+function ApiCsvResponse() {
+  return ApiOkResponse({ content: { 'text/csv': { schema: { type: 'string' } } } });
+}
+
 function sendCsv(response: Response, document: CsvDocument): string {
   response.setHeader('Content-Type', 'text/csv; charset=utf-8');
   response.setHeader('Content-Disposition', `attachment; filename="${document.filename}"`);

@@ -10,8 +10,11 @@ import {
 } from '@cloudphone/contracts';
 import {
   ADMIN_ROLE,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   ListQueryParam,
   type ListQuery,
@@ -22,6 +25,7 @@ import {
 import { PAYMENTS_LIST_QUERY } from './payments.list-query';
 import { PaymentsService } from './payments.service';
 
+@ApiCommonErrors()
 @ApiTags('payments')
 @ApiBearerAuth()
 @ApiKeyScope('billing')
@@ -35,6 +39,11 @@ export class PaymentsController {
     summary: 'Start a payment into your own account (a user JWT or an API key with billing:write)',
   })
   @ApiCreatedResponse({ type: PaymentCreateResponse })
+  @ApiErrorResponses({
+    409: ['CURRENCY_MISMATCH'],
+    422: ['PAYMENT_NOTHING_TO_CHARGE', 'PAYMENT_REFUSED_BY_PROVIDER'],
+    503: ['PAYMENT_PROVIDER_UNAVAILABLE'],
+  })
   create(
     @Body() request: PaymentCreateRequest,
     @CurrentPrincipal() principal: Principal,
@@ -45,6 +54,7 @@ export class PaymentsController {
   @Get(BILLING_ROUTES.payments)
   @ApiOperation({ summary: 'Payments: your own; an admin’s list is everyone’s (filter userId)' })
   @ApiListQuery(PAYMENTS_LIST_QUERY)
+  @ApiPaginatedResponse(PaymentResponse)
   list(
     @ListQueryParam(PAYMENTS_LIST_QUERY) query: ListQuery,
     @CurrentPrincipal() principal: Principal,
@@ -55,6 +65,7 @@ export class PaymentsController {
   @Get(BILLING_ROUTES.payment)
   @ApiOperation({ summary: 'One payment (its owner or an admin)' })
   @ApiOkResponse({ type: PaymentResponse })
+  @ApiErrorResponses({ 404: ['PAYMENT_NOT_FOUND'] })
   get(@Param() params: IdParams, @CurrentPrincipal() principal: Principal): Promise<PaymentResponse> {
     return this.payments.get(principal, params.id);
   }
@@ -68,6 +79,7 @@ export class PaymentsController {
     summary: 'Simulated provider only: settle a payment as succeeded or failed (admin)',
   })
   @ApiOkResponse({ type: PaymentResponse })
+  @ApiErrorResponses({ 404: ['PAYMENT_NOT_FOUND'], 409: ['PAYMENT_NOT_SIMULATED', 'PAYMENT_NOT_OPEN'] })
   simulate(
     @Param() params: IdParams,
     @Body() request: PaymentSimulateRequest,

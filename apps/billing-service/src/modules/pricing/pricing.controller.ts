@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   BILLING_ROUTES,
   PricePlanQuery,
@@ -9,12 +9,15 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiCommonErrors,
+  ApiErrorResponses,
   CurrentPrincipal,
   RequireRoles,
   type UserPrincipal,
 } from '@cloudphone/shared';
 import { PricingService } from './pricing.service';
 
+@ApiCommonErrors()
 @ApiTags('pricing')
 @ApiBearerAuth()
 @Controller()
@@ -25,6 +28,8 @@ export class PricingController {
   @RequireRoles(ADMIN_ROLE)
   @AllowServiceTokens()
   @ApiOperation({ summary: 'The price plan in force for a currency (admin or service)' })
+  @ApiOkResponse({ type: PricePlanResponse })
+  @ApiErrorResponses({ 404: ['NOT_FOUND'], 503: ['PRICING_NOT_CONFIGURED'] })
   current(@Query() query: PricePlanQuery): Promise<PricePlanResponse> {
     return this.pricing.current(query.currency);
   }
@@ -32,6 +37,7 @@ export class PricingController {
   @Put(BILLING_ROUTES.pricing)
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: 'Change a currency’s prices from now on (admin); a new plan version' })
+  @ApiOkResponse({ type: PricePlanResponse })
   update(
     @Body() request: PricePlanUpdateRequest,
     @CurrentPrincipal() admin: UserPrincipal,

@@ -1,12 +1,20 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DEVICE_ROUTES, DeviceAccessResponse } from '@cloudphone/contracts';
-import { ApiKeyScope, CurrentPrincipal, type Principal, Public } from '@cloudphone/shared';
+import {
+  ApiCommonErrors,
+  ApiErrorResponses,
+  ApiKeyScope,
+  CurrentPrincipal,
+  type Principal,
+  Public,
+} from '@cloudphone/shared';
 import type { Response } from 'express';
 import { DeviceIdParams } from '../devices';
 import { AccessErrors } from './access.errors';
 import { DeviceAccess } from './device-access.service';
 
+@ApiCommonErrors()
 @ApiTags('access')
 @ApiKeyScope('devices')
 @Controller()
@@ -20,6 +28,7 @@ export class AccessController {
     description: '404 ACCESS_NOT_AVAILABLE when you hold no active allocation of it',
   })
   @ApiOkResponse({ type: DeviceAccessResponse })
+  @ApiErrorResponses({ 404: ['ACCESS_NOT_AVAILABLE'], 502: ['DEVICE_PROVIDER_FAILED'] })
   forDevice(
     @CurrentPrincipal() principal: Principal,
     @Param() params: DeviceIdParams,
@@ -35,6 +44,15 @@ export class AccessController {
     description: '401 ACCESS_TOKEN_INVALID once the allocation ended; 501 when the provider has no stream',
   })
   @ApiQuery({ name: 'token', required: true })
+  @ApiOkResponse({
+    description: "The provider's stream, in the content type it sends",
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiErrorResponses({
+    401: ['ACCESS_TOKEN_INVALID'],
+    501: ['ACCESS_STREAM_UNSUPPORTED'],
+    502: ['ACCESS_STREAM_FAILED'],
+  })
   async stream(
     @Param() params: DeviceIdParams,
     @Query('token') token: unknown,

@@ -10,10 +10,17 @@ import {
   DEVICE_ROUTES,
   HTTP_HEADERS,
 } from '@cloudphone/contracts';
-import { ApiKeyScope, CurrentPrincipal, type Principal } from '@cloudphone/shared';
+import {
+  ApiCommonErrors,
+  ApiErrorResponses,
+  ApiKeyScope,
+  CurrentPrincipal,
+  type Principal,
+} from '@cloudphone/shared';
 import { AllocationBatchUseCase } from './allocation-batch.use-case';
 
 /** The batch calls: 200 with one result per item, in request order, whatever each item's outcome. */
+@ApiCommonErrors()
 @ApiTags('scheduler')
 @ApiBearerAuth()
 @ApiKeyScope('scheduler')
@@ -28,6 +35,7 @@ export class AllocationBatchController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Each item: this key plus its index' })
   @ApiOkResponse({ type: BatchResponse })
+  @ApiErrorResponses({ 402: ['INSUFFICIENT_BALANCE'], 409: ['NO_DEVICE_AVAILABLE', 'REQUEST_IN_PROGRESS'] })
   allocate(
     @CurrentPrincipal() principal: Principal,
     @Body() request: BatchAllocateRequest,

@@ -7,12 +7,19 @@ import {
   ExtendInfoResponse,
   HTTP_HEADERS,
 } from '@cloudphone/contracts';
-import { ApiKeyScope, CurrentPrincipal, type Principal } from '@cloudphone/shared';
+import {
+  ApiCommonErrors,
+  ApiErrorResponses,
+  ApiKeyScope,
+  CurrentPrincipal,
+  type Principal,
+} from '@cloudphone/shared';
 import type { Response } from 'express';
 import { REPLAYED_HEADER } from './allocations.controller';
 import { AllocationIdParams } from './dto/allocation-id.params';
 import { ExtendAllocationUseCase } from './extend-allocation.use-case';
 
+@ApiCommonErrors()
 @ApiTags('scheduler')
 @ApiBearerAuth()
 @ApiKeyScope('scheduler')
@@ -31,6 +38,7 @@ export class AllocationExtensionsController {
     description: 'Same key + same body → same extension',
   })
   @ApiOkResponse({ type: AllocationExtensionResponse })
+  @ApiErrorResponses({ 403: ['USER_NOT_ACTIVE'], 404: ['ALLOCATION_NOT_FOUND'], 409: ['EXTENSION_CONFLICT'] })
   async extend(
     @CurrentPrincipal() principal: Principal,
     @Param() params: AllocationIdParams,
@@ -46,6 +54,7 @@ export class AllocationExtensionsController {
   @Get(DEVICE_ROUTES.extendInfo)
   @ApiOperation({ summary: 'Whether, how far and why not an allocation can be extended now' })
   @ApiOkResponse({ type: ExtendInfoResponse })
+  @ApiErrorResponses({ 404: ['ALLOCATION_NOT_FOUND'] })
   extendInfo(
     @CurrentPrincipal() principal: Principal,
     @Param() params: AllocationIdParams,

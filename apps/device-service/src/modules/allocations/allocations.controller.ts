@@ -13,7 +13,7 @@ import {
   AllocationStatsResponse,
   DEVICE_ROUTES,
   DeviceAccessResponse,
-  type DeviceResponse,
+  DeviceResponse,
   HTTP_HEADERS,
   type PlacementExplanation,
   ReleaseDeviceRequest,
@@ -21,8 +21,11 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   ListQueryParam,
   type ListQuery,
@@ -44,6 +47,7 @@ import { ReleaseAllocationUseCase } from './release-allocation.use-case';
 /** Tells a client that the answer repeats the one given for the same Idempotency-Key (as Stripe does). */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
+@ApiCommonErrors()
 @ApiTags('scheduler')
 @ApiBearerAuth()
 @ApiKeyScope('scheduler')
@@ -66,6 +70,14 @@ export class AllocationsController {
     description: 'Same key + same body → same allocation',
   })
   @ApiCreatedResponse({ type: AllocationResponse })
+  @ApiErrorResponses({
+    400: ['IDEMPOTENCY_KEY_REQUIRED'],
+    402: ['INSUFFICIENT_BALANCE'],
+    403: ['USER_NOT_ACTIVE'],
+    409: ['NO_DEVICE_AVAILABLE', 'REQUEST_IN_PROGRESS'],
+    422: ['IDEMPOTENCY_KEY_REUSED'],
+    503: ['ALLOCATION_ABANDONED'],
+  })
   async allocate(
     @CurrentPrincipal() principal: Principal,
     @Body() request: AllocateDeviceRequest,
@@ -88,6 +100,7 @@ export class AllocationsController {
     summary: 'End an allocation by allocationId or deviceId (owner, admin, service); repeatable',
   })
   @ApiOkResponse({ type: AllocationResponse })
+  @ApiErrorResponses({ 404: ['ALLOCATION_NOT_FOUND'], 409: ['STALE_FENCING_TOKEN'] })
   release(
     @CurrentPrincipal() principal: Principal,
     @Body() request: ReleaseDeviceRequest,
@@ -98,6 +111,7 @@ export class AllocationsController {
   @Get(DEVICE_ROUTES.available)
   @ApiOperation({ summary: 'Devices free to rent now (cached briefly, evicted on every change)' })
   @ApiListQuery(AVAILABLE_DEVICES_QUERY)
+  @ApiPaginatedResponse(DeviceResponse)
   available(@ListQueryParam(AVAILABLE_DEVICES_QUERY) query: ListQuery): Promise<Page<DeviceResponse>> {
     return this.queries.available(query);
   }
@@ -105,6 +119,7 @@ export class AllocationsController {
   @Get(DEVICE_ROUTES.allocations)
   @ApiOperation({ summary: "List allocations (a user's own; admins and services anyone's)" })
   @ApiListQuery(ALLOCATIONS_LIST_QUERY)
+  @ApiPaginatedResponse(AllocationResponse)
   list(
     @CurrentPrincipal() principal: Principal,
     @ListQueryParam(ALLOCATIONS_LIST_QUERY) query: ListQuery,
@@ -124,6 +139,7 @@ export class AllocationsController {
   @Get(DEVICE_ROUTES.allocation)
   @ApiOperation({ summary: 'One allocation (its owner, an admin or a service)' })
   @ApiOkResponse({ type: AllocationResponse })
+  @ApiErrorResponses({ 404: ['ALLOCATION_NOT_FOUND'] })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param() params: AllocationIdParams,
@@ -137,6 +153,10 @@ export class AllocationsController {
     description: '404 ACCESS_NOT_AVAILABLE when the allocation is not active or not yours',
   })
   @ApiOkResponse({ type: DeviceAccessResponse })
+  @ApiErrorResponses({
+    404: ['ALLOCATION_NOT_FOUND', 'ACCESS_NOT_AVAILABLE'],
+    502: ['DEVICE_PROVIDER_FAILED'],
+  })
   accessOf(
     @CurrentPrincipal() principal: Principal,
     @Param() params: AllocationIdParams,

@@ -11,8 +11,11 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   ListQueryParam,
   RequireRoles,
@@ -25,6 +28,7 @@ import { DeviceIdParams } from './dto/device-id.params';
 import { DEVICES_LIST_QUERY } from './devices.list-query';
 import { DevicesService } from './devices.service';
 
+@ApiCommonErrors()
 @ApiTags('devices')
 @ApiBearerAuth()
 @ApiKeyScope('devices')
@@ -71,6 +75,12 @@ export class DevicesController {
       '404 DEVICE_NOT_FOUND for anyone else; 409 DEVICE_NOT_OPERABLE while provisioning, resetting or retired',
   })
   @ApiOkResponse({ type: DeviceResponse })
+  @ApiErrorResponses({
+    404: ['DEVICE_NOT_FOUND'],
+    409: ['DEVICE_NOT_OPERABLE', 'DEVICE_PROVIDER_NOT_CONFIGURED'],
+    502: ['DEVICE_PROVIDER_FAILED'],
+    504: ['DEVICE_PROVIDER_TIMEOUT'],
+  })
   start(@CurrentPrincipal() principal: Principal, @Param() params: DeviceIdParams): Promise<DeviceResponse> {
     return this.powerControl.power(principal, params.id, 'start');
   }
@@ -79,6 +89,12 @@ export class DevicesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Power off (the renter holding it, admin); the allocation keeps running' })
   @ApiOkResponse({ type: DeviceResponse })
+  @ApiErrorResponses({
+    404: ['DEVICE_NOT_FOUND'],
+    409: ['DEVICE_NOT_OPERABLE', 'DEVICE_PROVIDER_NOT_CONFIGURED'],
+    502: ['DEVICE_PROVIDER_FAILED'],
+    504: ['DEVICE_PROVIDER_TIMEOUT'],
+  })
   stop(@CurrentPrincipal() principal: Principal, @Param() params: DeviceIdParams): Promise<DeviceResponse> {
     return this.powerControl.power(principal, params.id, 'stop');
   }
@@ -87,6 +103,12 @@ export class DevicesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Restart (the renter holding it, admin)' })
   @ApiOkResponse({ type: DeviceResponse })
+  @ApiErrorResponses({
+    404: ['DEVICE_NOT_FOUND'],
+    409: ['DEVICE_NOT_OPERABLE', 'DEVICE_PROVIDER_NOT_CONFIGURED'],
+    502: ['DEVICE_PROVIDER_FAILED'],
+    504: ['DEVICE_PROVIDER_TIMEOUT'],
+  })
   reboot(@CurrentPrincipal() principal: Principal, @Param() params: DeviceIdParams): Promise<DeviceResponse> {
     return this.powerControl.power(principal, params.id, 'reboot');
   }
@@ -96,6 +118,7 @@ export class DevicesController {
   @AllowServiceTokens()
   @ApiOperation({ summary: 'List devices (admin or service)' })
   @ApiListQuery(DEVICES_LIST_QUERY)
+  @ApiPaginatedResponse(DeviceResponse)
   list(@ListQueryParam(DEVICES_LIST_QUERY) query: ListQuery): Promise<Page<DeviceResponse>> {
     return this.devices.list(query);
   }
@@ -107,6 +130,11 @@ export class DevicesController {
     description: '502 DEVICE_PROVIDER_FAILED / 504 DEVICE_PROVIDER_TIMEOUT write nothing',
   })
   @ApiCreatedResponse({ type: DeviceResponse })
+  @ApiErrorResponses({
+    409: ['DEVICE_PROVIDER_NOT_CONFIGURED', 'NODE_NOT_USABLE'],
+    502: ['DEVICE_PROVIDER_FAILED'],
+    504: ['DEVICE_PROVIDER_TIMEOUT'],
+  })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() request: CreateDeviceRequest,
@@ -119,6 +147,7 @@ export class DevicesController {
   @AllowServiceTokens()
   @ApiOperation({ summary: 'One device (admin or service); 404 DEVICE_NOT_FOUND' })
   @ApiOkResponse({ type: DeviceResponse })
+  @ApiErrorResponses({ 404: ['DEVICE_NOT_FOUND'] })
   get(@Param() params: DeviceIdParams): Promise<DeviceResponse> {
     return this.devices.get(params.id);
   }
@@ -131,6 +160,7 @@ export class DevicesController {
       '409 DEVICE_ILLEGAL_TRANSITION names both states; `available` from maintenance or failed goes through a wipe (`resetting`); 409 DEVICE_RETIRED',
   })
   @ApiOkResponse({ type: DeviceResponse })
+  @ApiErrorResponses({ 404: ['DEVICE_NOT_FOUND'], 409: ['DEVICE_ILLEGAL_TRANSITION', 'DEVICE_RETIRED'] })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param() params: DeviceIdParams,
@@ -146,6 +176,12 @@ export class DevicesController {
     description: '409 DEVICE_IN_USE while an allocation holds it; repeating it answers the same',
   })
   @ApiOkResponse({ type: DeviceResponse })
+  @ApiErrorResponses({
+    404: ['DEVICE_NOT_FOUND'],
+    409: ['DEVICE_IN_USE'],
+    502: ['DEVICE_PROVIDER_FAILED'],
+    504: ['DEVICE_PROVIDER_TIMEOUT'],
+  })
   retire(@CurrentPrincipal() principal: Principal, @Param() params: DeviceIdParams): Promise<DeviceResponse> {
     return this.devices.retire(params.id, principal);
   }

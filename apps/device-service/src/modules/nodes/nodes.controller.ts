@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   ClusterStatsResponse,
   CreateNodeRequest,
@@ -11,7 +18,10 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   type ListQuery,
   ListQueryParam,
@@ -24,6 +34,7 @@ import { UsageTrendQuery } from './dto/usage-trend.query';
 import { NODES_LIST_QUERY } from './nodes.list-query';
 import { NodesService } from './nodes.service';
 
+@ApiCommonErrors()
 @ApiTags('nodes')
 @ApiBearerAuth()
 @RequireRoles(ADMIN_ROLE)
@@ -35,12 +46,15 @@ export class NodesController {
   @AllowServiceTokens()
   @ApiOperation({ summary: 'Nodes with their usage (admin, service)' })
   @ApiListQuery(NODES_LIST_QUERY)
+  @ApiPaginatedResponse(NodeResponse)
   list(@ListQueryParam(NODES_LIST_QUERY) query: ListQuery): Promise<Page<NodeResponse>> {
     return this.nodes.list(query);
   }
 
   @Post(DEVICE_ROUTES.nodes)
   @ApiOperation({ summary: 'Add a node (admin); 409 NODE_NAME_TAKEN' })
+  @ApiCreatedResponse({ type: NodeResponse })
+  @ApiErrorResponses({ 409: ['NODE_NAME_TAKEN'] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() request: CreateNodeRequest,
@@ -65,12 +79,15 @@ export class NodesController {
   @Get(DEVICE_ROUTES.node)
   @AllowServiceTokens()
   @ApiOkResponse({ type: NodeResponse })
+  @ApiErrorResponses({ 404: ['NODE_NOT_FOUND'] })
   get(@Param() params: NodeIdParams): Promise<NodeResponse> {
     return this.nodes.get(params.id);
   }
 
   @Put(DEVICE_ROUTES.node)
   @ApiOperation({ summary: 'Change capacity, labels, taints or cost (admin)' })
+  @ApiOkResponse({ type: NodeResponse })
+  @ApiErrorResponses({ 404: ['NODE_NOT_FOUND'], 409: ['NODE_NAME_TAKEN'] })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param() params: NodeIdParams,
@@ -82,6 +99,8 @@ export class NodesController {
   @Delete(DEVICE_ROUTES.node)
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a node no device is on (admin); 409 NODE_IN_USE' })
+  @ApiNoContentResponse()
+  @ApiErrorResponses({ 404: ['NODE_NOT_FOUND'], 409: ['NODE_IN_USE', 'NODE_HAS_DEVICES'] })
   delete(@CurrentPrincipal() principal: Principal, @Param() params: NodeIdParams): Promise<void> {
     return this.nodes.delete(params.id, principal);
   }
@@ -89,6 +108,8 @@ export class NodesController {
   @Post(DEVICE_ROUTES.nodeDrain)
   @HttpCode(200)
   @ApiOperation({ summary: 'No new allocations; its devices are retired as their allocations end (admin)' })
+  @ApiOkResponse({ type: NodeResponse })
+  @ApiErrorResponses({ 404: ['NODE_NOT_FOUND'] })
   drain(@CurrentPrincipal() principal: Principal, @Param() params: NodeIdParams): Promise<NodeResponse> {
     return this.nodes.setState(params.id, 'draining', principal);
   }
@@ -96,6 +117,8 @@ export class NodesController {
   @Post(DEVICE_ROUTES.nodeMaintenance)
   @HttpCode(200)
   @ApiOperation({ summary: 'No new allocations; devices stay (admin)' })
+  @ApiOkResponse({ type: NodeResponse })
+  @ApiErrorResponses({ 404: ['NODE_NOT_FOUND'] })
   maintenance(
     @CurrentPrincipal() principal: Principal,
     @Param() params: NodeIdParams,
@@ -106,6 +129,8 @@ export class NodesController {
   @Post(DEVICE_ROUTES.nodeUncordon)
   @HttpCode(200)
   @ApiOperation({ summary: 'Schedulable again: undoes drain or maintenance (admin)' })
+  @ApiOkResponse({ type: NodeResponse })
+  @ApiErrorResponses({ 404: ['NODE_NOT_FOUND'] })
   uncordon(@CurrentPrincipal() principal: Principal, @Param() params: NodeIdParams): Promise<NodeResponse> {
     return this.nodes.setState(params.id, 'schedulable', principal);
   }
@@ -113,6 +138,7 @@ export class NodesController {
   @Get(DEVICE_ROUTES.nodeUsageTrend)
   @AllowServiceTokens()
   @ApiOkResponse({ type: UsageTrendResponse })
+  @ApiErrorResponses({ 404: ['NODE_NOT_FOUND'] })
   trend(@Param() params: NodeIdParams, @Query() query: UsageTrendQuery): Promise<UsageTrendResponse> {
     return this.nodes.usageTrend(params.id, query.hours);
   }

@@ -3,8 +3,11 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { DeliveryResponse, NOTIFICATION_ROUTES } from '@cloudphone/contracts';
 import {
   ADMIN_ROLE,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   ListQueryParam,
   RequireRoles,
@@ -18,6 +21,7 @@ import { DeliveriesService } from './deliveries.service';
 
 const deliveryId = new ParseUUIDPipe({ exceptionFactory: () => DeliveryErrors.invalidId() });
 
+@ApiCommonErrors()
 @ApiTags('notifications')
 @ApiBearerAuth()
 @ApiKeyScope('notifications')
@@ -28,6 +32,7 @@ export class DeliveriesController {
   @Get(NOTIFICATION_ROUTES.deliveries)
   @ApiOperation({ summary: "The caller's delivery records by email, webhook and push (admins: anyone's)" })
   @ApiListQuery(DELIVERIES_LIST_QUERY)
+  @ApiPaginatedResponse(DeliveryResponse)
   list(
     @CurrentPrincipal() principal: Principal,
     @ListQueryParam(DELIVERIES_LIST_QUERY) query: ListQuery,
@@ -40,6 +45,7 @@ export class DeliveriesController {
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: 'Send a delivery again (same delivery id, a new round): admins' })
   @ApiOkResponse({ type: DeliveryResponse })
+  @ApiErrorResponses({ 404: ['DELIVERY_NOT_FOUND'], 409: ['DELIVERY_CONTENT_GONE'] })
   replay(
     @CurrentPrincipal() principal: Principal,
     @Param('id', deliveryId) id: string,
@@ -51,6 +57,7 @@ export class DeliveriesController {
   @Get(NOTIFICATION_ROUTES.delivery)
   @ApiOperation({ summary: 'One delivery record (another user’s answers 404)' })
   @ApiOkResponse({ type: DeliveryResponse })
+  @ApiErrorResponses({ 404: ['DELIVERY_NOT_FOUND'] })
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('id', deliveryId) id: string,

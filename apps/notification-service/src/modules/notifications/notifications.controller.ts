@@ -7,8 +7,11 @@ import {
   UnreadCountResponse,
 } from '@cloudphone/contracts';
 import {
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   ListQueryParam,
   type ListQuery,
@@ -22,6 +25,7 @@ import { UnreadCountQuery } from './unread-count-query.dto';
 
 const notificationId = new ParseUUIDPipe({ exceptionFactory: () => NotificationErrors.invalidId() });
 
+@ApiCommonErrors()
 @ApiTags('notifications')
 @ApiBearerAuth()
 @ApiKeyScope('notifications')
@@ -34,6 +38,7 @@ export class NotificationsController {
     summary: "List the caller's notifications, newest first (admins and services pass userId)",
   })
   @ApiListQuery(NOTIFICATIONS_LIST_QUERY)
+  @ApiPaginatedResponse(NotificationResponse)
   list(
     @CurrentPrincipal() principal: Principal,
     @ListQueryParam(NOTIFICATIONS_LIST_QUERY) query: ListQuery,
@@ -65,6 +70,7 @@ export class NotificationsController {
     summary: "Mark one of the caller's notifications read (idempotent; another user's id is 404)",
   })
   @ApiOkResponse({ type: NotificationResponse })
+  @ApiErrorResponses({ 404: ['NOTIFICATION_NOT_FOUND'] })
   markRead(
     @CurrentPrincipal() principal: Principal,
     @Param('id', notificationId) id: string,

@@ -6,6 +6,8 @@ import {
   UpdateNotificationPreferencesRequest,
 } from '@cloudphone/contracts';
 import {
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   CommonErrors,
   CurrentPrincipal,
@@ -20,6 +22,7 @@ const refusals = {
   actingForOthers: () => CommonErrors.forbidden("Only admins may read or change another user's preferences"),
 };
 
+@ApiCommonErrors()
 @ApiTags('notifications')
 @ApiBearerAuth()
 @ApiKeyScope('notifications')
@@ -41,6 +44,7 @@ export class PreferencesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Change channel choices and the email language, all or nothing' })
   @ApiOkResponse({ type: NotificationPreferencesResponse })
+  @ApiErrorResponses({ 400: ['DUPLICATE_PREFERENCE'] })
   update(
     @CurrentPrincipal() principal: Principal,
     @Query() query: PreferencesQuery,

@@ -25,7 +25,15 @@ import {
   WebhookEndpointResponse,
   WebhookEndpointWithSecretResponse,
 } from '@cloudphone/contracts';
-import { ApiKeyScope, CurrentPrincipal, actingSubject, actorOf, type Principal } from '@cloudphone/shared';
+import {
+  ApiCommonErrors,
+  ApiErrorResponses,
+  ApiKeyScope,
+  CurrentPrincipal,
+  actingSubject,
+  actorOf,
+  type Principal,
+} from '@cloudphone/shared';
 import { WebhooksQuery } from './webhooks-query.dto';
 import { WebhookErrors } from './webhooks.errors';
 import { WebhooksService } from './webhooks.service';
@@ -33,6 +41,7 @@ import { WebhooksService } from './webhooks.service';
 const endpointId = new ParseUUIDPipe({ exceptionFactory: () => WebhookErrors.invalidId() });
 
 /** The caller's webhook endpoints; admins (and services, which must) name another user with `userId`. */
+@ApiCommonErrors()
 @ApiTags('notifications')
 @ApiBearerAuth()
 @ApiKeyScope('notifications')
@@ -53,6 +62,7 @@ export class WebhooksController {
   @Post(NOTIFICATION_ROUTES.webhooks)
   @ApiOperation({ summary: 'Register a webhook endpoint; the answer holds its signing secret, shown once' })
   @ApiCreatedResponse({ type: WebhookEndpointWithSecretResponse })
+  @ApiErrorResponses({ 409: ['WEBHOOK_LIMIT_REACHED'], 422: ['UNKNOWN_EVENT_TYPE', 'CHANNEL_NOT_ALLOWED'] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Query() query: WebhooksQuery,
@@ -65,6 +75,7 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'A new signing secret, shown once; the old one stops signing at once' })
   @ApiOkResponse({ type: WebhookEndpointWithSecretResponse })
+  @ApiErrorResponses({ 404: ['WEBHOOK_NOT_FOUND'] })
   rotateSecret(
     @CurrentPrincipal() principal: Principal,
     @Query() query: WebhooksQuery,
@@ -76,6 +87,7 @@ export class WebhooksController {
   @Get(NOTIFICATION_ROUTES.webhook)
   @ApiOperation({ summary: 'One webhook endpoint (another user’s answers 404)' })
   @ApiOkResponse({ type: WebhookEndpointResponse })
+  @ApiErrorResponses({ 404: ['WEBHOOK_NOT_FOUND'] })
   get(
     @CurrentPrincipal() principal: Principal,
     @Query() query: WebhooksQuery,
@@ -87,6 +99,7 @@ export class WebhooksController {
   @Patch(NOTIFICATION_ROUTES.webhook)
   @ApiOperation({ summary: 'Change the URL, description, event types or whether it is enabled' })
   @ApiOkResponse({ type: WebhookEndpointResponse })
+  @ApiErrorResponses({ 404: ['WEBHOOK_NOT_FOUND'], 422: ['UNKNOWN_EVENT_TYPE', 'CHANNEL_NOT_ALLOWED'] })
   update(
     @CurrentPrincipal() principal: Principal,
     @Query() query: WebhooksQuery,
@@ -100,6 +113,7 @@ export class WebhooksController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a webhook endpoint; queued deliveries to it are skipped' })
   @ApiNoContentResponse()
+  @ApiErrorResponses({ 404: ['WEBHOOK_NOT_FOUND'] })
   remove(
     @CurrentPrincipal() principal: Principal,
     @Query() query: WebhooksQuery,

@@ -9,8 +9,11 @@ import {
   USER_ROUTES,
 } from '@cloudphone/contracts';
 import {
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyErrors,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   ListQueryParam,
   type ListQuery,
@@ -25,6 +28,7 @@ import { ApiKeyIdParams } from './dto/api-key-id.params';
 
 // No @ApiKeyScope here on purpose: a key may not list, mint or revoke keys (a narrow key could
 // otherwise mint itself a wider one). These routes take a user JWT.
+@ApiCommonErrors()
 @ApiTags('api keys')
 @ApiBearerAuth()
 @Controller()
@@ -34,6 +38,7 @@ export class ApiKeysController {
   @Get(USER_ROUTES.apiKeys)
   @ApiOperation({ summary: "The caller's API keys (prefix only, never the key)" })
   @ApiListQuery(API_KEYS_LIST_QUERY)
+  @ApiPaginatedResponse(ApiKeyResponse)
   list(
     @CurrentPrincipal() principal: Principal,
     @ListQueryParam(API_KEYS_LIST_QUERY) query: ListQuery,
@@ -47,6 +52,7 @@ export class ApiKeysController {
       'Create an API key; the key is in this answer only. 409 API_KEY_NAME_TAKEN, API_KEY_LIMIT_REACHED',
   })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
+  @ApiErrorResponses({ 403: ['ACCOUNT_NOT_ACTIVE'], 409: ['API_KEY_LIMIT_REACHED', 'API_KEY_NAME_TAKEN'] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() request: CreateApiKeyRequest,
@@ -61,6 +67,7 @@ export class ApiKeysController {
   @ServiceTokenOnly()
   @ApiOperation({ summary: 'Who an API key acts for (services); 401 API_KEY_INVALID' })
   @ApiOkResponse({ type: ApiKeyIntrospectionResponse })
+  @ApiErrorResponses({ 401: ['API_KEY_INVALID'] })
   async introspect(@Body() request: ApiKeyIntrospectionRequest): Promise<ApiKeyIntrospectionResponse> {
     const grant = await this.keys.introspect(request.key);
     if (!grant) throw ApiKeyErrors.invalid();
@@ -72,6 +79,7 @@ export class ApiKeysController {
     summary: 'Revoke an API key (its owner or an admin); 404 API_KEY_NOT_FOUND when not in force',
   })
   @ApiOkResponse({ type: ApiKeyResponse })
+  @ApiErrorResponses({ 404: ['API_KEY_NOT_FOUND'] })
   revoke(
     @CurrentPrincipal() principal: Principal,
     @Param() params: ApiKeyIdParams,

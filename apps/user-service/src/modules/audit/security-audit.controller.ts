@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LoginStatsResponse, type SecurityAuditEventResponse, USER_ROUTES } from '@cloudphone/contracts';
+import { LoginStatsResponse, SecurityAuditEventResponse, USER_ROUTES } from '@cloudphone/contracts';
 import {
   ADMIN_ROLE,
+  ApiCommonErrors,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   ListQueryParam,
   RequireRoles,
@@ -14,6 +16,7 @@ import {
 import { AUDIT_LOG_LIST_QUERY, LOGIN_HISTORY_LIST_QUERY } from './security-audit.list-query';
 import { SecurityAuditQueryService } from './security-audit-query.service';
 
+@ApiCommonErrors()
 @ApiTags('auth')
 @ApiBearerAuth()
 @Controller()
@@ -23,6 +26,7 @@ export class SecurityAuditController {
   @Get(USER_ROUTES.loginHistory)
   @ApiOperation({ summary: "The caller's own logins, failed logins and lockouts, newest first (user)" })
   @ApiListQuery(LOGIN_HISTORY_LIST_QUERY)
+  @ApiPaginatedResponse(SecurityAuditEventResponse)
   loginHistory(
     @CurrentPrincipal() principal: Principal,
     @ListQueryParam(LOGIN_HISTORY_LIST_QUERY) query: ListQuery,
@@ -42,6 +46,7 @@ export class SecurityAuditController {
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: 'The security audit log, newest first (admin)' })
   @ApiListQuery(AUDIT_LOG_LIST_QUERY)
+  @ApiPaginatedResponse(SecurityAuditEventResponse)
   auditLog(
     @ListQueryParam(AUDIT_LOG_LIST_QUERY) query: ListQuery,
   ): Promise<Page<SecurityAuditEventResponse>> {

@@ -3,6 +3,7 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -19,13 +20,21 @@ import {
   UserResponse,
   VerifyEmailRequest,
 } from '@cloudphone/contracts';
-import { CurrentPrincipal, type Principal, Public, RateLimit } from '@cloudphone/shared';
+import {
+  ApiCommonErrors,
+  ApiErrorResponses,
+  CurrentPrincipal,
+  type Principal,
+  Public,
+  RateLimit,
+} from '@cloudphone/shared';
 import { CurrentOrigin, type RequestOrigin } from '../audit';
 import { ACCOUNT_RATE_LIMITS as LIMITS } from './account-rate-limits';
 import { AuthService } from './auth.service';
 import { PasswordService } from './password.service';
 import { RegistrationService } from './registration.service';
 
+@ApiCommonErrors()
 @ApiTags('auth')
 @Controller()
 export class AuthController {
@@ -40,6 +49,11 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in with email or username and password; 401, 403, 429 ACCOUNT_LOCKED' })
   @ApiOkResponse({ type: LoginResponse })
+  @ApiErrorResponses({
+    401: ['INVALID_CREDENTIALS'],
+    403: ['ACCOUNT_SUSPENDED', 'EMAIL_NOT_VERIFIED'],
+    429: ['ACCOUNT_LOCKED'],
+  })
   login(@Body() request: LoginRequest, @CurrentOrigin() origin: RequestOrigin): Promise<LoginResponse> {
     return this.auth.login(request, origin);
   }
@@ -50,6 +64,7 @@ export class AuthController {
   @RateLimit(LIMITS.registerPerEmail)
   @ApiOperation({ summary: 'Sign up; the account is pending until the emailed token is redeemed' })
   @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrorResponses({ 409: ['EMAIL_TAKEN', 'USERNAME_TAKEN'] })
   register(@Body() request: RegisterRequest, @CurrentOrigin() origin: RequestOrigin): Promise<UserResponse> {
     return this.registration.register(request, origin);
   }
@@ -60,6 +75,7 @@ export class AuthController {
   @RateLimit(LIMITS.tokenPerIp)
   @ApiOperation({ summary: 'Redeem the emailed verification token; 400 TOKEN_INVALID' })
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrorResponses({ 400: ['TOKEN_INVALID'] })
   verifyEmail(
     @Body() request: VerifyEmailRequest,
     @CurrentOrigin() origin: RequestOrigin,
@@ -97,6 +113,8 @@ export class AuthController {
   @HttpCode(204)
   @RateLimit(LIMITS.tokenPerIp)
   @ApiOperation({ summary: 'Set a new password with the emailed token; 400 TOKEN_INVALID' })
+  @ApiNoContentResponse()
+  @ApiErrorResponses({ 400: ['TOKEN_INVALID'] })
   resetPassword(
     @Body() request: ResetPasswordRequest,
     @CurrentOrigin() origin: RequestOrigin,
@@ -108,6 +126,8 @@ export class AuthController {
   @ApiBearerAuth()
   @HttpCode(204)
   @ApiOperation({ summary: "Change the caller's password; 403 INVALID_CURRENT_PASSWORD" })
+  @ApiNoContentResponse()
+  @ApiErrorResponses({ 403: ['INVALID_CURRENT_PASSWORD'], 429: ['ACCOUNT_LOCKED'] })
   changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() request: ChangePasswordRequest,

@@ -14,6 +14,8 @@ import {
 } from '@cloudphone/contracts';
 import {
   ADMIN_ROLE,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   CurrentPrincipal,
   type Principal,
@@ -23,6 +25,7 @@ import {
 import { QuotaUserParams } from './dto/quota-user.params';
 import { QuotasService } from './quotas.service';
 
+@ApiCommonErrors()
 @ApiTags('quotas')
 @ApiBearerAuth()
 @Controller()
@@ -46,6 +49,11 @@ export class QuotasController {
   @ServiceTokenOnly()
   @ApiOperation({ summary: 'Count an allocation against the quota, once per allocationId (services)' })
   @ApiOkResponse({ type: QuotaChangeResponse })
+  @ApiErrorResponses({
+    403: ['QUOTA_EXCEEDED', 'USER_SUSPENDED'],
+    404: ['USER_NOT_FOUND'],
+    409: ['ALLOCATION_MISMATCH'],
+  })
   reportUsage(@Body() request: QuotaUsageRequest): Promise<QuotaChangeResponse> {
     return this.quotas.reportUsage(request);
   }
@@ -55,6 +63,7 @@ export class QuotasController {
   @ServiceTokenOnly()
   @ApiOperation({ summary: "Give an allocation's resources back, once per allocationId (services)" })
   @ApiOkResponse({ type: QuotaChangeResponse })
+  @ApiErrorResponses({ 404: ['USER_NOT_FOUND'], 409: ['ALLOCATION_MISMATCH'] })
   restore(@Body() request: QuotaRestoreRequest): Promise<QuotaChangeResponse> {
     return this.quotas.restore(request);
   }
@@ -64,6 +73,7 @@ export class QuotasController {
   @ServiceTokenOnly()
   @ApiOperation({ summary: 'Up to 100 restores in one transaction, answered per item (services)' })
   @ApiOkResponse({ type: QuotaRestoreBatchResponse })
+  @ApiErrorResponses({ 404: ['USER_NOT_FOUND'], 409: ['ALLOCATION_MISMATCH'] })
   restoreBatch(@Body() request: QuotaRestoreBatchRequest): Promise<QuotaRestoreBatchResponse> {
     return this.quotas.restoreBatch(request);
   }
@@ -72,6 +82,7 @@ export class QuotasController {
   @ApiKeyScope('account')
   @ApiOperation({ summary: "A user's limits and usage (services, admins, the user)" })
   @ApiOkResponse({ type: UserQuotaResponse })
+  @ApiErrorResponses({ 404: ['USER_NOT_FOUND'] })
   get(
     @CurrentPrincipal() principal: Principal,
     @Param() params: QuotaUserParams,
@@ -83,6 +94,7 @@ export class QuotasController {
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: "Set a user's limits (admin); never below current usage" })
   @ApiOkResponse({ type: UserQuotaResponse })
+  @ApiErrorResponses({ 404: ['USER_NOT_FOUND'], 409: ['LIMIT_BELOW_USAGE'] })
   setLimits(
     @Param() params: QuotaUserParams,
     @Body() request: QuotaLimitsRequest,

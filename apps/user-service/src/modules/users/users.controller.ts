@@ -4,8 +4,11 @@ import { CreateUserRequest, UpdateUserRequest, USER_ROUTES, UserResponse } from 
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   ListQueryParam,
   RequireRoles,
@@ -18,6 +21,7 @@ import { UserIdParams } from './dto/user-id.params';
 import { USERS_LIST_QUERY } from './users.list-query';
 import { UsersService } from './users.service';
 
+@ApiCommonErrors()
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller()
@@ -29,6 +33,7 @@ export class UsersController {
   @AllowServiceTokens()
   @ApiOperation({ summary: 'List users (admin)' })
   @ApiListQuery(USERS_LIST_QUERY)
+  @ApiPaginatedResponse(UserResponse)
   list(@ListQueryParam(USERS_LIST_QUERY) query: ListQuery): Promise<Page<UserResponse>> {
     return this.users.list(query);
   }
@@ -37,6 +42,7 @@ export class UsersController {
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: 'Create a user (admin); 409 EMAIL_TAKEN' })
   @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrorResponses({ 409: ['EMAIL_TAKEN', 'USERNAME_TAKEN'] })
   create(@Body() request: CreateUserRequest): Promise<UserResponse> {
     return this.users.create(request);
   }
@@ -46,6 +52,7 @@ export class UsersController {
   @ApiKeyScope('account')
   @ApiOperation({ summary: "The caller's own profile" })
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrorResponses({ 404: ['USER_NOT_FOUND'] })
   me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
     return this.users.me(principal);
   }
@@ -54,6 +61,7 @@ export class UsersController {
   @ApiKeyScope('account')
   @ApiOperation({ summary: 'One user (admin, services, or the user themself)' })
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrorResponses({ 404: ['USER_NOT_FOUND'] })
   get(@CurrentPrincipal() principal: Principal, @Param() params: UserIdParams): Promise<UserResponse> {
     return this.users.get(principal, params.id);
   }
@@ -62,6 +70,7 @@ export class UsersController {
   @RequireRoles(ADMIN_ROLE)
   @ApiOperation({ summary: 'Change roles, tier, status or display name (admin)' })
   @ApiOkResponse({ type: UserResponse })
+  @ApiErrorResponses({ 404: ['USER_NOT_FOUND'], 409: ['OWN_ACCESS_CHANGE'] })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param() params: UserIdParams,

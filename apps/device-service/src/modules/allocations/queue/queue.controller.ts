@@ -16,8 +16,11 @@ import {
   QueueStatsResponse,
 } from '@cloudphone/contracts';
 import {
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   type ListQuery,
   ListQueryParam,
@@ -31,6 +34,7 @@ import { QUEUE_LIST_QUERY } from './queue.list-query';
 import { QueueUseCase } from './queue.use-case';
 
 // `queue/stats` is declared before `queue/:id`, so it is matched first.
+@ApiCommonErrors()
 @ApiTags('scheduler')
 @ApiBearerAuth()
 @ApiKeyScope('scheduler')
@@ -44,6 +48,7 @@ export class QueueController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body → same entry' })
   @ApiCreatedResponse({ type: QueueEntryResponse })
+  @ApiErrorResponses({ 409: ['REQUEST_IN_PROGRESS'], 422: ['IDEMPOTENCY_KEY_REUSED'] })
   async join(
     @CurrentPrincipal() principal: Principal,
     @Body() request: JoinQueueRequest,
@@ -58,6 +63,7 @@ export class QueueController {
   @Get(DEVICE_ROUTES.queue)
   @ApiOperation({ summary: "Queue entries (a user's own; admins and services anyone's)" })
   @ApiListQuery(QUEUE_LIST_QUERY)
+  @ApiPaginatedResponse(QueueEntryResponse)
   list(
     @CurrentPrincipal() principal: Principal,
     @ListQueryParam(QUEUE_LIST_QUERY) query: ListQuery,
@@ -75,6 +81,7 @@ export class QueueController {
   @Get(DEVICE_ROUTES.queueEntry)
   @ApiOperation({ summary: 'One queue entry, with its place and estimated wait (owner, admin, service)' })
   @ApiOkResponse({ type: QueueEntryResponse })
+  @ApiErrorResponses({ 404: ['QUEUE_ENTRY_NOT_FOUND'] })
   get(
     @CurrentPrincipal() principal: Principal,
     @Param() params: AllocationIdParams,
@@ -85,6 +92,7 @@ export class QueueController {
   @Get(DEVICE_ROUTES.queuePosition)
   @ApiOperation({ summary: "An entry's place in the queue and estimated wait" })
   @ApiOkResponse({ type: QueuePositionResponse })
+  @ApiErrorResponses({ 404: ['QUEUE_ENTRY_NOT_FOUND'] })
   position(
     @CurrentPrincipal() principal: Principal,
     @Param() params: AllocationIdParams,
@@ -96,6 +104,7 @@ export class QueueController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Leave the queue; repeatable (owner, admin, service)' })
   @ApiOkResponse({ type: QueueEntryResponse })
+  @ApiErrorResponses({ 404: ['QUEUE_ENTRY_NOT_FOUND'], 409: ['QUEUE_ENTRY_ENDED'] })
   cancel(
     @CurrentPrincipal() principal: Principal,
     @Param() params: AllocationIdParams,

@@ -19,8 +19,11 @@ import {
   UpdateReservationRequest,
 } from '@cloudphone/contracts';
 import {
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   type ListQuery,
   ListQueryParam,
@@ -36,6 +39,7 @@ import { ReservationQueryService } from './reservation-query.service';
 import { toReservationResponse as toResponse } from './reservation-record';
 import { RESERVATIONS_LIST_QUERY } from './reservations.list-query';
 
+@ApiCommonErrors()
 @ApiTags('scheduler')
 @ApiBearerAuth()
 @ApiKeyScope('scheduler')
@@ -57,6 +61,7 @@ export class ReservationsController {
     description: 'Same key + same body → same reservation',
   })
   @ApiCreatedResponse({ type: ReservationResponse })
+  @ApiErrorResponses({ 409: ['RESERVATION_CONFLICT', 'REQUEST_IN_PROGRESS'] })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() request: CreateReservationRequest,
@@ -71,6 +76,7 @@ export class ReservationsController {
   @Get(DEVICE_ROUTES.reservations)
   @ApiOperation({ summary: "List reservations (a user's own; admins and services anyone's)" })
   @ApiListQuery(RESERVATIONS_LIST_QUERY)
+  @ApiPaginatedResponse(ReservationResponse)
   list(
     @CurrentPrincipal() principal: Principal,
     @ListQueryParam(RESERVATIONS_LIST_QUERY) query: ListQuery,
@@ -97,6 +103,7 @@ export class ReservationsController {
   @Get(DEVICE_ROUTES.reservation)
   @ApiOperation({ summary: 'One reservation (its owner, an admin or a service)' })
   @ApiOkResponse({ type: ReservationResponse })
+  @ApiErrorResponses({ 404: ['RESERVATION_NOT_FOUND'] })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param() params: AllocationIdParams,
@@ -107,6 +114,10 @@ export class ReservationsController {
   @Put(DEVICE_ROUTES.reservation)
   @ApiOperation({ summary: 'Move or resize a confirmed reservation (owner, admin, service)' })
   @ApiOkResponse({ type: ReservationResponse })
+  @ApiErrorResponses({
+    404: ['RESERVATION_NOT_FOUND'],
+    409: ['RESERVATION_CONFLICT', 'RESERVATION_NOT_CHANGEABLE'],
+  })
   move(
     @CurrentPrincipal() principal: Principal,
     @Param() params: AllocationIdParams,
@@ -119,6 +130,7 @@ export class ReservationsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a confirmed reservation; repeatable (owner, admin, service)' })
   @ApiOkResponse({ type: ReservationResponse })
+  @ApiErrorResponses({ 404: ['RESERVATION_NOT_FOUND'], 409: ['RESERVATION_NOT_CHANGEABLE'] })
   cancel(
     @CurrentPrincipal() principal: Principal,
     @Param() params: AllocationIdParams,

@@ -12,7 +12,9 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiCommonErrors,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   type ListQuery,
   ListQueryParam,
@@ -23,6 +25,7 @@ import {
 import { ALERTS_LIST_QUERY } from './alerts.list-query';
 import { CostsService } from './costs.service';
 
+@ApiCommonErrors()
 @ApiTags('proxy costs and alerts')
 @ApiBearerAuth()
 @RequireRoles(ADMIN_ROLE)
@@ -54,6 +57,7 @@ export class CostsController {
   @Get(PROXY_ROUTES.alerts)
   @AllowServiceTokens()
   @ApiListQuery(ALERTS_LIST_QUERY)
+  @ApiPaginatedResponse(ProxyAlertResponse)
   alerts(@ListQueryParam(ALERTS_LIST_QUERY) query: ListQuery): Promise<Page<ProxyAlertResponse>> {
     return this.costs.listAlerts(query);
   }

@@ -6,9 +6,16 @@ import {
   ProxyQualityDistributionResponse,
   IdParams,
 } from '@cloudphone/contracts';
-import { ADMIN_ROLE, AllowServiceTokens, RequireRoles } from '@cloudphone/shared';
+import {
+  ADMIN_ROLE,
+  AllowServiceTokens,
+  ApiCommonErrors,
+  ApiErrorResponses,
+  RequireRoles,
+} from '@cloudphone/shared';
 import { QualityService } from './quality.service';
 
+@ApiCommonErrors()
 @ApiTags('proxy quality')
 @ApiBearerAuth()
 @RequireRoles(ADMIN_ROLE)
@@ -20,6 +27,7 @@ export class QualityController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Probe one proxy now and record it like a scheduled probe (admin)' })
   @ApiOkResponse({ type: ProxyProbeResponse })
+  @ApiErrorResponses({ 404: ['PROXY_NOT_FOUND'] })
   test(@Param() params: IdParams): Promise<ProxyProbeResponse> {
     return this.quality.probeNow(params.id);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AcquireProxyRequest,
   PROXY_ROUTES,
@@ -13,8 +13,11 @@ import {
 } from '@cloudphone/contracts';
 import {
   AllowServiceTokens,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   type ListQuery,
   ListQueryParam,
@@ -29,6 +32,7 @@ import { RentalsService } from './rentals.service';
  * module last), and with its own static paths first, because `proxy/:id` would take `proxy/pool`,
  * `proxy/providers` or `proxy/available` for an id.
  */
+@ApiCommonErrors()
 @ApiTags('proxy rentals')
 @ApiBearerAuth()
 @AllowServiceTokens()
@@ -54,6 +58,7 @@ export class RentalsController {
   @Get(PROXY_ROUTES.usageHistory)
   @ApiOperation({ summary: "The caller's rentals (admin, service: anyone's)" })
   @ApiListQuery(RENTALS_LIST_QUERY)
+  @ApiPaginatedResponse(ProxyRentalResponse)
   history(
     @CurrentPrincipal() principal: Principal,
     @ListQueryParam(RENTALS_LIST_QUERY) query: ListQuery,
@@ -65,6 +70,8 @@ export class RentalsController {
   @ApiOperation({
     summary: 'Rent a proxy; 409 NO_PROXY_AVAILABLE, 404 ALLOCATION_NOT_FOUND, 409 ALLOCATION_NOT_ACTIVE',
   })
+  @ApiCreatedResponse({ type: ProxyRentalResponse })
+  @ApiErrorResponses({ 404: ['ALLOCATION_NOT_FOUND'], 409: ['ALLOCATION_NOT_ACTIVE', 'NO_PROXY_AVAILABLE'] })
   acquire(
     @CurrentPrincipal() principal: Principal,
     @Body() request: AcquireProxyRequest,
@@ -86,12 +93,14 @@ export class RentalsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End a rental; an ended one is answered as it ended' })
   @ApiOkResponse({ type: ProxyRentalResponse })
+  @ApiErrorResponses({ 404: ['PROXY_RENTAL_NOT_FOUND'] })
   release(@CurrentPrincipal() principal: Principal, @Param() params: IdParams): Promise<ProxyRentalResponse> {
     return this.rentals.release(params.id, principal);
   }
 
   @Get(PROXY_ROUTES.rental)
   @ApiOkResponse({ type: ProxyRentalResponse })
+  @ApiErrorResponses({ 404: ['PROXY_RENTAL_NOT_FOUND'] })
   get(@CurrentPrincipal() principal: Principal, @Param() params: IdParams): Promise<ProxyRentalResponse> {
     return this.rentals.get(params.id, principal);
   }
@@ -100,6 +109,7 @@ export class RentalsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Keep the exit until at least stickyMinutes from now; 409 PROXY_RENTAL_ENDED' })
   @ApiOkResponse({ type: ProxyRentalResponse })
+  @ApiErrorResponses({ 404: ['PROXY_RENTAL_NOT_FOUND'], 409: ['PROXY_RENTAL_ENDED'] })
   renew(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParams,
@@ -110,6 +120,7 @@ export class RentalsController {
 
   @Get(PROXY_ROUTES.rentalUsage)
   @ApiOkResponse({ type: ProxyRentalUsageResponse })
+  @ApiErrorResponses({ 404: ['PROXY_RENTAL_NOT_FOUND'] })
   usage(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParams,

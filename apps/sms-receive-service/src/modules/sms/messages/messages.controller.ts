@@ -9,8 +9,10 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiCommonErrors,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   type ListQuery,
   ListQueryParam,
@@ -25,6 +27,7 @@ import { MessagesService } from './messages.service';
  * Messages and codes. Registered after the numbers and providers controllers (SmsModule lists it
  * last), and with its static paths first, because `sms/:id` would take `sms/numbers` for an id.
  */
+@ApiCommonErrors()
 @ApiTags('sms messages')
 @ApiBearerAuth()
 @AllowServiceTokens()
@@ -36,6 +39,7 @@ export class MessagesController {
   @Get(SMS_RECEIVE_ROUTES.messages)
   @ApiOperation({ summary: "Received messages, newest first (a user's own; an admin or a service anyone's)" })
   @ApiListQuery(MESSAGES_LIST_QUERY)
+  @ApiPaginatedResponse(SmsMessageResponse)
   list(
     @CurrentPrincipal() principal: Principal,
     @ListQueryParam(MESSAGES_LIST_QUERY) query: ListQuery,
@@ -46,6 +50,7 @@ export class MessagesController {
   @Get(SMS_RECEIVE_ROUTES.verificationCodes)
   @ApiOperation({ summary: 'The messages that carried a code, newest first' })
   @ApiListQuery(MESSAGES_LIST_QUERY)
+  @ApiPaginatedResponse(SmsMessageResponse)
   codes(
     @CurrentPrincipal() principal: Principal,
     @ListQueryParam(MESSAGES_LIST_QUERY) query: ListQuery,

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   IdParams,
   RentNumberRequest,
@@ -13,8 +13,11 @@ import {
 } from '@cloudphone/contracts';
 import {
   AllowServiceTokens,
+  ApiCommonErrors,
+  ApiErrorResponses,
   ApiKeyScope,
   ApiListQuery,
+  ApiPaginatedResponse,
   CurrentPrincipal,
   type ListQuery,
   ListQueryParam,
@@ -24,6 +27,7 @@ import {
 import { NUMBERS_LIST_QUERY } from './numbers.list-query';
 import { NumbersService } from './numbers.service';
 
+@ApiCommonErrors()
 @ApiTags('sms numbers')
 @ApiBearerAuth()
 @AllowServiceTokens()
@@ -35,6 +39,7 @@ export class NumbersController {
   @Get(SMS_RECEIVE_ROUTES.numbers)
   @ApiOperation({ summary: "Numbers, newest first (a user's own; an admin or a service anyone's)" })
   @ApiListQuery(NUMBERS_LIST_QUERY)
+  @ApiPaginatedResponse(SmsNumberResponse)
   list(
     @CurrentPrincipal() principal: Principal,
     @ListQueryParam(NUMBERS_LIST_QUERY) query: ListQuery,
@@ -47,6 +52,8 @@ export class NumbersController {
     summary:
       'Rent a number for a service and country; charged only when a code arrives. 409 NO_NUMBER_AVAILABLE',
   })
+  @ApiCreatedResponse({ type: SmsNumberResponse })
+  @ApiErrorResponses({ 404: ['ALLOCATION_NOT_FOUND'], 409: ['ALLOCATION_NOT_ACTIVE', 'NO_NUMBER_AVAILABLE'] })
   rent(
     @CurrentPrincipal() principal: Principal,
     @Body() request: RentNumberRequest,
@@ -57,6 +64,7 @@ export class NumbersController {
   @Post(SMS_RECEIVE_ROUTES.numbersBatch)
   @HttpCode(200)
   @ApiOkResponse({ type: RentNumbersBatchResponse })
+  @ApiErrorResponses({ 404: ['ALLOCATION_NOT_FOUND'], 409: ['ALLOCATION_NOT_ACTIVE', 'NO_NUMBER_AVAILABLE'] })
   rentBatch(
     @CurrentPrincipal() principal: Principal,
     @Body() request: RentNumbersBatchRequest,
@@ -66,6 +74,7 @@ export class NumbersController {
 
   @Get(SMS_RECEIVE_ROUTES.number)
   @ApiOkResponse({ type: SmsNumberResponse })
+  @ApiErrorResponses({ 404: ['SMS_NUMBER_NOT_FOUND'] })
   get(@CurrentPrincipal() principal: Principal, @Param() params: IdParams): Promise<SmsNumberResponse> {
     return this.numbers.get(params.id, principal);
   }
@@ -73,6 +82,7 @@ export class NumbersController {
   @Delete(SMS_RECEIVE_ROUTES.number)
   @ApiOperation({ summary: 'Cancel the number (as POST …/cancel)' })
   @ApiOkResponse({ type: SmsNumberResponse })
+  @ApiErrorResponses({ 404: ['SMS_NUMBER_NOT_FOUND'], 409: ['SMS_NUMBER_ENDED', 'SMS_NUMBER_HAS_CODE'] })
   remove(@CurrentPrincipal() principal: Principal, @Param() params: IdParams): Promise<SmsNumberResponse> {
     return this.numbers.cancel(params.id, principal);
   }
@@ -81,6 +91,7 @@ export class NumbersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Give an unused number back: never charged. 409 SMS_NUMBER_HAS_CODE' })
   @ApiOkResponse({ type: SmsNumberResponse })
+  @ApiErrorResponses({ 404: ['SMS_NUMBER_NOT_FOUND'], 409: ['SMS_NUMBER_ENDED', 'SMS_NUMBER_HAS_CODE'] })
   cancel(@CurrentPrincipal() principal: Principal, @Param() params: IdParams): Promise<SmsNumberResponse> {
     return this.numbers.cancel(params.id, principal);
   }
@@ -89,12 +100,14 @@ export class NumbersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Done with a number that got its code. 409 SMS_NUMBER_NO_CODE' })
   @ApiOkResponse({ type: SmsNumberResponse })
+  @ApiErrorResponses({ 404: ['SMS_NUMBER_NOT_FOUND'], 409: ['SMS_NUMBER_ENDED', 'SMS_NUMBER_NO_CODE'] })
   finish(@CurrentPrincipal() principal: Principal, @Param() params: IdParams): Promise<SmsNumberResponse> {
     return this.numbers.finish(params.id, principal);
   }
 
   @Get(SMS_RECEIVE_ROUTES.numberMessages)
   @ApiOkResponse({ type: SmsMessagesResponse })
+  @ApiErrorResponses({ 404: ['SMS_NUMBER_NOT_FOUND'] })
   messages(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParams,
@@ -105,6 +118,7 @@ export class NumbersController {
   @Get(SMS_RECEIVE_ROUTES.numberCode)
   @ApiOperation({ summary: 'The code; waits up to waitSeconds (0–30) for it to arrive (long poll)' })
   @ApiOkResponse({ type: SmsCodeResponse })
+  @ApiErrorResponses({ 404: ['SMS_NUMBER_NOT_FOUND'] })
   code(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParams,

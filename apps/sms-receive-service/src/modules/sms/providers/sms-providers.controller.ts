@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   CreateSmsProviderRequest,
   IdParams,
@@ -13,6 +20,8 @@ import {
 import {
   ADMIN_ROLE,
   AllowServiceTokens,
+  ApiCommonErrors,
+  ApiErrorResponses,
   CurrentPrincipal,
   type Principal,
   RequireRoles,
@@ -23,6 +32,7 @@ import { SmsProvidersService } from './sms-providers.service';
 /** The window of `GET /sms/providers/performance`. */
 const PERFORMANCE_HOURS = 24;
 
+@ApiCommonErrors()
 @ApiTags('sms providers')
 @ApiBearerAuth()
 @RequireRoles(ADMIN_ROLE)
@@ -42,6 +52,8 @@ export class SmsProvidersController {
 
   @Post(SMS_RECEIVE_ROUTES.providers)
   @ApiOperation({ summary: 'Add a provider (admin); 409 SMS_PROVIDER_EXISTS' })
+  @ApiCreatedResponse({ type: SmsProviderResponse })
+  @ApiErrorResponses({ 409: ['SMS_PROVIDER_EXISTS'] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() request: CreateSmsProviderRequest,
@@ -60,12 +72,14 @@ export class SmsProvidersController {
   @Get(SMS_RECEIVE_ROUTES.provider)
   @AllowServiceTokens()
   @ApiOkResponse({ type: SmsProviderResponse })
+  @ApiErrorResponses({ 404: ['SMS_PROVIDER_NOT_FOUND'] })
   get(@Param() params: IdParams): Promise<SmsProviderResponse> {
     return this.providers.get(params.id);
   }
 
   @Put(SMS_RECEIVE_ROUTES.provider)
   @ApiOkResponse({ type: SmsProviderResponse })
+  @ApiErrorResponses({ 404: ['SMS_PROVIDER_NOT_FOUND'], 409: ['SMS_PROVIDER_EXISTS'] })
   update(@Param() params: IdParams, @Body() request: UpdateSmsProviderRequest): Promise<SmsProviderResponse> {
     return this.providers.update(params.id, request);
   }
@@ -73,12 +87,15 @@ export class SmsProvidersController {
   @Delete(SMS_RECEIVE_ROUTES.provider)
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a provider that never rented a number (admin); 409 SMS_PROVIDER_IN_USE' })
+  @ApiNoContentResponse()
+  @ApiErrorResponses({ 404: ['SMS_PROVIDER_NOT_FOUND'], 409: ['SMS_PROVIDER_IN_USE'] })
   remove(@CurrentPrincipal() principal: Principal, @Param() params: IdParams): Promise<void> {
     return this.providers.remove(params.id, principal);
   }
 
   @Patch(SMS_RECEIVE_ROUTES.providerToggle)
   @ApiOkResponse({ type: SmsProviderResponse })
+  @ApiErrorResponses({ 404: ['SMS_PROVIDER_NOT_FOUND'] })
   toggle(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParams,
@@ -90,6 +107,7 @@ export class SmsProvidersController {
   @Post(SMS_RECEIVE_ROUTES.providerTest)
   @HttpCode(200)
   @ApiOkResponse({ type: SmsProviderTestResponse })
+  @ApiErrorResponses({ 404: ['SMS_PROVIDER_NOT_FOUND'] })
   test(@Param() params: IdParams): Promise<SmsProviderTestResponse> {
     return this.providers.test(params.id);
   }
