@@ -91,6 +91,9 @@ export {
   OutboxRowsResponse,
   OutboxSummaryResponse,
   ReadinessResponse,
+  DeadLetterPageResponse,
+  DeadLetterReplayResponse,
+  DeadLetterResponse,
 } from './common/operations.dto';
 export { ToggleEnabledRequest } from './common/toggle-enabled-request.dto';
 export { CURRENCY_PATTERN } from './common/money';

@@ -117,6 +117,8 @@ export class CronJobResponse {
 /** Answer of `GET /internal/cron`. */
 export class CronJobsResponse {
   @ApiProperty() instanceId!: string;
+  @ApiProperty({ format: 'date-time', description: 'The clock cron ticks are claimed by, for skew checks' })
+  serverTime!: string;
   @ApiProperty({ type: [CronJobResponse] }) jobs!: CronJobResponse[];
 }
 
@@ -133,4 +135,29 @@ export class CronManualRunResponse {
 export class CronJobStatusResponse {
   @ApiProperty() job!: string;
   @ApiProperty() paused!: boolean;
+}
+
+/** One delivery a consumer gave up on. */
+export class DeadLetterResponse {
+  @ApiProperty() messageId!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty({ description: 'handler_failed, unprocessable, invalid_payload, delivery_limit, ...' })
+  reason!: string;
+  @ApiProperty() attempts!: number;
+  @ApiProperty() lastError!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) failedAt!: string | null;
+}
+
+/** Answer of `GET /internal/events/dead-letters`. */
+export class DeadLetterPageResponse {
+  @ApiProperty({ type: String, nullable: true }) queue!: string | null;
+  @ApiProperty() total!: number;
+  @ApiProperty({ type: [DeadLetterResponse] }) letters!: DeadLetterResponse[];
+}
+
+/** Answer of `POST /internal/events/dead-letters/replay`. */
+export class DeadLetterReplayResponse {
+  @ApiProperty({ type: String, nullable: true }) queue!: string | null;
+  @ApiProperty({ type: [String] }) replayed!: string[];
+  @ApiProperty() remaining!: number;
 }
