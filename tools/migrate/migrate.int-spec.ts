@@ -7,9 +7,10 @@ import {
   freshServiceDatabases,
   repositoryRoot,
   TEST_SERVERS,
+  waitFor,
 } from '@cloudphone/shared/testing';
 import { Client } from 'pg';
-import { withDatabaseName } from '@cloudphone/shared';
+import { MIGRATION_LOCK_KEY, withDatabaseName } from '@cloudphone/shared';
 
 // `npm run migrate` is `node dist/tools/migrate/migrate.js` after the build: run the built script
 // as a process against fresh databases named through <SERVICE>_DATABASE_URL.
@@ -116,5 +117,39 @@ describe('dist/tools/migrate/migrate.js', () => {
     const unknown = await migrate(environment, ['proxy-service', 'no-such-service']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('[migrate] failed: Unknown service in proxy-service, no-such-service');
+  });
+
+  it('says whom it waits for while another session holds the migration lock, then migrates', async () => {
+    const first = await migrate(environment, ['proxy-service']);
+    expect(first.code).toBe(0);
+    const holder = new Client({
+      connectionString: withDatabaseName(TEST_SERVERS.postgresUrl, databases.names['proxy-service']),
+      application_name: 'lock-holder-test',
+    });
+    await holder.connect();
+    try {
+      const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      const waiting = migrate(environment, ['proxy-service']);
+      // The waiting runner is visible to Postgres: release once it has asked for the lock.
+      await waitFor(
+        async () =>
+          (
+            await holder.query(
+              `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid <> pg_backend_pid()`,
+            )
+          ).rowCount === 1,
+        { description: 'the second runner to wait for the lock' },
+      );
+      await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      const second = await waiting;
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain(
+        `[migrate] ${databases.names['proxy-service']}: waiting for the migration lock, held by pid ${rows[0].pid} (lock-holder-test`,
+      );
+      expect(second.stdout).toContain('0 applied');
+    } finally {
+      await holder.end();
+    }
   });
 });

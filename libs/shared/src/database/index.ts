@@ -4,6 +4,7 @@ export { findPage } from './list-query.repository-helper';
 export { MigrationRunner } from './migration-runner';
 export { migrationStatus } from './migration-status';
 export type { MigrationStatus } from './migration-status';
+export { MIGRATION_LOCK_KEY } from './migration-lock';
 export type { MigrationLockHolder } from './migration-lock';
 export { DatabaseModule } from './database.module';
 export { SqlClient } from './sql-client';
