@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DOMAIN_EVENTS, SERVICE_CATALOG, serviceVariablePrefix } from '@cloudphone/contracts';
@@ -11,7 +12,15 @@ import { repositoryRoot, ServiceFleet, TEST_SERVERS, waitFor } from '@cloudphone
 const run = promisify(execFile);
 const SERVICES = Object.values(SERVICE_CATALOG).map((service) => service.name);
 const DEVICE = SERVICE_CATALOG.device.name;
-const CLI = join(repositoryRoot(), 'dist', 'tools', 'ops-cli', 'cloudphone.js');
+// What `npx cloudphone` runs, in the repository and in the image (which copies dist/ and package.json).
+const CLI = join(
+  repositoryRoot(),
+  (
+    JSON.parse(readFileSync(join(repositoryRoot(), 'package.json'), 'utf8')) as {
+      bin: { cloudphone: string };
+    }
+  ).bin.cloudphone,
+);
 
 describe('ops CLI against running services', () => {
   let fleet: ServiceFleet;
