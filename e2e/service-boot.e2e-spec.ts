@@ -112,11 +112,13 @@ describe.each(Object.values(SERVICE_CATALOG).map((service) => service.name))('%s
     const line = await waitFor(() => running.logs.find((log) => log.requestId === requestId), {
       description: `a log line carrying request id ${requestId}`,
     });
+    // pino-http's field names; the URL without its query string, no headers.
     expect(line).toMatchObject({
       level: 'info',
       msg: 'request completed',
-      path: LIST_PATHS[service],
-      statusCode: 200,
+      req: { id: requestId, method: 'GET', url: LIST_PATHS[service] },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
       service,
       instanceId: `${hostname()}-${running.pid}`,
     });

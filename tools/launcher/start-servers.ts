@@ -48,6 +48,8 @@ export async function runWithServers(
         env: {
           ...environment,
           DATABASE_URL: target.databaseUrl,
+          // Readable lines for a person at a terminal; JSON when the output goes to a file or a pipe.
+          LOG_FORMAT: environment.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
           PORT: environment[`${serviceVariablePrefix(target.service)}_PORT`] ?? String(service.port),
         },
         stdio: 'inherit',

@@ -68,6 +68,13 @@ export async function runStandalone(environment: Environment, repositoryRoot: st
       serviceName: 'standalone',
       instanceId: base.INSTANCE_ID ?? `standalone-${process.pid}`,
       level: (base.LOG_LEVEL as 'info') ?? 'info',
+      // Readable lines for a person at a terminal; JSON when the output goes to a file or a pipe.
+      format:
+        base.LOG_FORMAT === 'json' || base.LOG_FORMAT === 'pretty'
+          ? base.LOG_FORMAT
+          : process.stdout.isTTY
+            ? 'pretty'
+            : 'json',
     });
     hosted = await startServices(repositoryRoot, environments, logger);
     const urls = Object.fromEntries(hosted.map((service) => [service.name, service.running.url])) as Record<

@@ -48,6 +48,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
       level: config.logLevel,
       bufferBytes: config.logBufferBytes,
       flushIntervalMs: config.logFlushIntervalMs,
+      format: config.logFormat,
       // A PM2 cluster worker's fd 1 is the PM2 daemon's own log; PM2 copies process.stdout writes
       // into the app's log files instead.
       destination: config.pm2ExecMode === 'cluster_mode' ? process.stdout : undefined,

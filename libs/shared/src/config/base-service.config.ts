@@ -56,6 +56,10 @@ export abstract class BaseServiceConfig {
   @EnvEnum('LOG_LEVEL', LOG_LEVELS, { default: 'info' })
   logLevel!: LogLevel;
 
+  /** `json` (one object per line, for log stores) or `pretty` (for a person at a terminal). */
+  @EnvEnum('LOG_FORMAT', ['json', 'pretty'] as const, { default: 'json' })
+  logFormat!: 'json' | 'pretty';
+
   /**
    * Bytes of log lines gathered before a write to stdout (0: one write per line); below 4096, so a
    * write stays atomic on a pipe several processes share (see AppLogger).

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger as PinoLogger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import type { LogLevel } from '../config/base-service.config';
 import { RequestContext } from './request-context';
 import { ServiceContext } from './service-context';
@@ -18,7 +19,30 @@ export interface AppLoggerOptions {
   flushIntervalMs?: number;
   /** A file standing for stdout, for tests of the buffering. */
   stdoutPath?: string;
+  /** `pretty`: coloured, one readable line per entry, for a person at a terminal (npm start). */
+  format?: 'json' | 'pretty';
 }
+
+/**
+ * Fields never written as they are, in any line: credentials a request or an error could carry.
+ * Nothing logs them on purpose; this keeps a careless `{ ...body }` or an error's request config
+ * from putting them in the log store.
+ */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'password',
+  'token',
+  'secret',
+  'apiKey',
+  'authorization',
+  '*.password',
+  '*.token',
+  '*.secret',
+  '*.apiKey',
+  '*.authorization',
+];
 
 const DEFAULT_FLUSH_INTERVAL_MS = 200;
 /** POSIX's smallest PIPE_BUF (Linux's): a write up to this size to a pipe is never split. */
@@ -44,13 +68,14 @@ export class AppLogger implements LoggerService {
         base: { instanceId: options.instanceId, pid: process.pid },
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
+        redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
         mixin: () => {
           const service = ServiceContext.current() ?? options.serviceName;
           const requestId = RequestContext.requestId();
           return requestId ? { service, requestId } : { service };
         },
       },
-      options.destination ?? this.stdout(options),
+      options.destination ?? (options.format === 'pretty' ? prettyStdout() : this.stdout(options)),
     );
   }
 
@@ -137,4 +162,15 @@ export class AppLogger implements LoggerService {
     }
     if (level === 'error' || level === 'fatal') void this.drain();
   }
+}
+
+/** pino-pretty in this process (no worker thread): `npm start`'s services log to a terminal. */
+function prettyStdout(): pino.DestinationStream {
+  return pinoPretty({
+    colorize: process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,instanceId',
+    messageFormat: '{service} {msg}',
+    sync: true,
+  });
 }
