@@ -17,6 +17,11 @@ function pathOf(request: IncomingMessage): string {
  * scrapes log at debug only. A 503 (an outage the client retries) is a warning, any other 5xx an
  * error: errors are what an operator must look at, and refusals (4xx) are routine. The URL is
  * logged without its query string, which may carry a one-time token; headers are not logged.
+ *
+ * pino-http directly rather than through nestjs-pino's LoggerModule: that module mounts it with
+ * Nest's MiddlewareConsumer, which runs after the app-level middleware, so a body the JSON parser
+ * refuses (400, 413, 415) would leave no line; and its Logger would stand beside AppLogger, whose
+ * stdout writes are the buffered, pipe-atomic ones.
  */
 export function createAccessLogMiddleware(logger: AppLogger): HttpLogger {
   return pinoHttp({
