@@ -19,7 +19,7 @@ export class MetricsService {
 
   /**
    * Only `service` is a default label: the replica is Prometheus's own target label `instance`, so
-   * a scrape needs no honor_labels (docs/deployment.md, "Scraping").
+   * a scrape needs no honor_labels (docs/monitoring.md, "Scraping").
    */
   constructor(serviceName: string) {
     this.registry.setDefaultLabels({ service: serviceName });
