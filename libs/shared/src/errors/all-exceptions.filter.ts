@@ -1,4 +1,12 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Inject,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { RequestContext } from '../logging/request-context';
 import { AppError, type ErrorDetails } from './app-error';
@@ -17,6 +25,9 @@ interface ErrorBody {
  */
 export type OutageTranslator = (exception: unknown) => AppError | null;
 
+/** The provider token of an app's OutageTranslator. */
+export const OUTAGE_TRANSLATOR = Symbol('OUTAGE_TRANSLATOR');
+
 /**
  * The one place that turns any thrown value into `{code, message, details?, requestId}`. A 503 is
  * logged as a warning: it is an outage the client should retry, and the dependency's own health
@@ -27,7 +38,10 @@ export type OutageTranslator = (exception: unknown) => AppError | null;
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionFilter');
 
-  constructor(private readonly outage: OutageTranslator = () => null) {}
+  constructor(
+    // Optional: an app that mounts the filter with `useClass` (a test's callee) translates no outages.
+    @Optional() @Inject(OUTAGE_TRANSLATOR) private readonly outage: OutageTranslator = () => null,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();

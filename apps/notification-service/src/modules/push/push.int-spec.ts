@@ -154,7 +154,10 @@ describe('notification-service WebSocket push (built app, real servers)', () => 
       headers: { authorization: `Bearer ${tokens.user({ userId })}` },
     });
     expect(inbox.status).toBe(200);
-    expect((await fetch(`${service.url}/health/ready`)).status).toBe(503);
+    // Redis only degrades readiness: the replica stays in rotation and keeps serving.
+    const ready = await fetch(`${service.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'degraded', degraded: ['redis'] });
 
     const socket = connect({ token: tokens.user({ userId }) });
     expect(await outcome(socket)).toEqual({ connected: true });
