@@ -195,6 +195,35 @@ describe('ops CLI against running services', () => {
     ).toBe(true);
   }, 120_000);
 
+  it('refuses hostile dead-letter requests with 400 VALIDATION_FAILED and replays nothing', async () => {
+    const admin = fleet.tokens.admin();
+    const device = fleet.processes[DEVICE]![0];
+    const bodies = [
+      { messageIds: ['constructor'] },
+      { messageIds: ['\u0000'] },
+      { messageIds: [] },
+      { limit: 1e12 },
+      { limit: 0 },
+      { limit: '5' },
+      { messageIds: 'not-a-list' },
+    ];
+    for (const body of bodies) {
+      const answer = await device.call('POST', 'internal/events/dead-letters/replay', admin, body);
+      expect([JSON.stringify(body), answer.status, answer.body.code]).toEqual([
+        JSON.stringify(body),
+        400,
+        'VALIDATION_FAILED',
+      ]);
+    }
+    for (const limit of ['0', '501', '99999999999999999999', 'constructor']) {
+      const answer = await device.call('GET', `internal/events/dead-letters?limit=${limit}`, admin);
+      expect([limit, answer.status]).toEqual([limit, 400]);
+    }
+    const user = await device.call('GET', 'internal/events/dead-letters', fleet.tokens.user());
+    expect(user.status).toBe(403);
+    expect((await json<Array<{ total: number }>>('dlq', 'ls', '--service', DEVICE))[0].total).toBe(1);
+  }, 60_000);
+
   it('refuses bad usage with exit 2 and says what to set', async () => {
     const unknown = await cli('cron', 'ls', '--service', 'nope');
     expect(unknown.code).toBe(2);
