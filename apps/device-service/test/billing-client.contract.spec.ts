@@ -99,6 +99,16 @@ describe('BillingClient against a contract-speaking callee', () => {
   let metrics: MetricsService;
   let billing: FakeBillingServiceController;
 
+  /**
+   * For the tests that show the contract, not timing (as in quota-client.contract.spec.ts): a call
+   * slowed by a busy machine (a GC pause of the in-band test process) must not time out. The
+   * failure tests keep the quick policy.
+   */
+  async function useGenerousPolicy(): Promise<void> {
+    await registry.onApplicationShutdown();
+    registry = callee.callerRegistry(metrics, { attemptTimeoutMs: 3000, deadlineMs: 6000 });
+  }
+
   function billingClient(checkWhenUnavailable: 'deny' | 'allow'): BillingClient {
     const http = registry.client({ name: 'billing-service', baseUrl: callee.baseUrl });
     return new BillingClient(http, metrics, { checkWhenUnavailable });
@@ -128,6 +138,7 @@ describe('BillingClient against a contract-speaking callee', () => {
     };
 
     it('checks the balance, money as integer minor-unit strings', async () => {
+      await useGenerousPolicy();
       billing.balanceMinor = 10_000n;
       const bills = billingClient('deny');
 
@@ -143,6 +154,7 @@ describe('BillingClient against a contract-speaking callee', () => {
     });
 
     it('surfaces a refused request as HttpClientError, never as a degradation, whatever the policy', async () => {
+      await useGenerousPolicy();
       const error = await billingClient('allow')
         .checkBalance({ ...balanceRequest, userId: 'not-a-uuid' })
         .catch((caught: unknown) => caught);
@@ -210,6 +222,7 @@ describe('BillingClient against a contract-speaking callee', () => {
     });
 
     it('charges a usage record once however often it is sent', async () => {
+      await useGenerousPolicy();
       billing.balanceMinor = 10_000n;
       const bills = billingClient('deny');
       const record = usageRecord();
@@ -260,6 +273,7 @@ describe('BillingClient against a contract-speaking callee', () => {
     });
 
     it('gives a record billing refuses as rejected', async () => {
+      await useGenerousPolicy();
       const outcome = await billingClient('deny').recordUsage(usageRecord({ userId: randomUUID() }));
       expect(outcome).toMatchObject({ status: 'rejected', failure: { status: 404, code: 'NOT_FOUND' } });
     });
