@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
 import { closeChannel } from './close-channel';
+import { copyOptions } from './copy-options';
 import type { ConsumerTopology } from './consumer-topology';
 import type { DeliveryDecision } from './event-dispatcher.service';
 
@@ -196,15 +197,7 @@ export class EventQueueConsumer {
     message: ConsumeMessage,
     headers: Record<string, unknown>,
   ): Promise<void> {
-    const { properties } = message;
-    const options: Options.Publish = {
-      persistent: true,
-      contentType: properties.contentType as string | undefined,
-      messageId: properties.messageId as string | undefined,
-      type: properties.type as string | undefined,
-      timestamp: properties.timestamp as number | undefined,
-      headers,
-    };
+    const options = copyOptions(message.properties, headers);
     return new Promise((resolve, reject) => {
       channel.sendToQueue(queue, message.content, options, (error) => (error ? reject(error) : resolve()));
     });

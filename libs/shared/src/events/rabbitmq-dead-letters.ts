@@ -1,6 +1,7 @@
-import type { ConfirmChannel, GetMessage, Options } from 'amqplib';
+import type { ConfirmChannel, GetMessage } from 'amqplib';
 import type { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
 import { closeChannel } from './close-channel';
+import { copyOptions } from './copy-options';
 import { ATTEMPT_HEADER } from './event-queue.consumer';
 import type {
   DeadLetter,
@@ -96,15 +97,7 @@ interface Move {
  */
 async function moveAll(channel: ConfirmChannel, moves: Move[]): Promise<void> {
   for (const { message, queue, headers } of moves) {
-    const { properties } = message;
-    const options: Options.Publish = {
-      persistent: true,
-      contentType: properties.contentType as string | undefined,
-      messageId: properties.messageId as string | undefined,
-      type: properties.type as string | undefined,
-      timestamp: properties.timestamp as number | undefined,
-      headers,
-    };
+    const options = copyOptions(message.properties, headers);
     channel.sendToQueue(queue, message.content, options);
   }
   await channel.waitForConfirms();
