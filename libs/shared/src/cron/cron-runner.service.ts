@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { isDatabaseUnavailable } from '../database/database-outage';
+import { backgroundFailureLevel } from '../database/database-outage';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { DistributedLockService } from '../lock/distributed-lock.service';
 import type { LockLease } from '../lock/lock.types';
@@ -286,9 +286,7 @@ export class CronRunner {
       durationMs,
     };
     if (failure === undefined) this.logger.log(log);
-    // A database outage fails every run until it ends; readiness and its alert report it once.
-    else if (isDatabaseUnavailable(failure)) this.logger.warn({ ...log, err: failure });
-    else this.logger.error({ ...log, err: failure });
+    else this.logger[backgroundFailureLevel(failure)]({ ...log, err: failure });
     await this.record(
       {
         ...this.baseRecord(definition.name, info, startedAt),

@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailable } from './database-outage';
+import { backgroundFailureLevel, isDatabaseUnavailable } from './database-outage';
 
 function withCode(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
@@ -33,5 +33,17 @@ describe('isDatabaseUnavailable', () => {
     ],
   ])('is false for %s', (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe('backgroundFailureLevel', () => {
+  it('makes a database outage a warning and anything else an error', () => {
+    expect(backgroundFailureLevel(withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'))).toBe(
+      'warn',
+    );
+    expect(
+      backgroundFailureLevel(new QueryFailedError('INSERT', [], withCode('duplicate key', '23505'))),
+    ).toBe('error');
+    expect(backgroundFailureLevel(new TypeError('x is undefined'))).toBe('error');
   });
 });

@@ -39,3 +39,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return DRIVER_MESSAGES.some((message) => cause.message.startsWith(message));
 }
+
+/**
+ * The log level for a background pass that failed with `error`: a database outage fails every pass
+ * until it ends and readiness (with its alert) reports it once, so it is a warning; anything else
+ * is an error someone must look at.
+ */
+export function backgroundFailureLevel(error: unknown): 'warn' | 'error' {
+  return isDatabaseUnavailable(error) ? 'warn' : 'error';
+}

@@ -1,4 +1,5 @@
 export { databaseNameOf, withDatabaseName } from './database-url';
+export { backgroundFailureLevel } from './database-outage';
 export { isForeignKeyViolation, violatedUniqueConstraint } from './database-errors';
 export { findPage } from './list-query.repository-helper';
 export { MigrationRunner } from './migration-runner';

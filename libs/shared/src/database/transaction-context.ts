@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { databaseWork } from './database-work';
+import { backgroundFailureLevel } from './database-outage';
 
 /** The isolation levels a transaction may ask for (Postgres's default is READ COMMITTED). */
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
@@ -53,7 +54,7 @@ export async function runInTransaction<T>(
     try {
       await callback();
     } catch (error) {
-      logger.error({ msg: 'after-commit callback failed', err: error });
+      logger[backgroundFailureLevel(error)]({ msg: 'after-commit callback failed', err: error });
     }
   }
   return result;

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AllocateDeviceRequest, AllocationResponse } from '@cloudphone/contracts';
 import {
   AppError,
+  backgroundFailureLevel,
   CacheService,
   MetricsService,
   type Principal,
@@ -229,7 +230,12 @@ export class AllocateDeviceUseCase {
       await this.dispatcher.deliver(reports);
     } catch (error) {
       // The claim stays pending; the recovery job fails it and restores its quota after the timeout.
-      this.logger.error({ msg: 'could not fail a refused claim', allocationId: claim.id, code, err: error });
+      this.logger[backgroundFailureLevel(error)]({
+        msg: 'could not fail a refused claim',
+        allocationId: claim.id,
+        code,
+        err: error,
+      });
     }
   }
 }

@@ -68,7 +68,14 @@ describe('DeviceProvisioner', () => {
   });
 
   it('destroys a device that does not boot in time and answers 504 DEVICE_PROVIDER_TIMEOUT', async () => {
-    const { simulated, provisioner } = setUp({ seed: 11, latencyMs: 50 }, 1);
+    const { simulated, provisioner } = setUp({ seed: 11, latencyMs: 5 }, 20);
+    // A device that stays booting: left to the clock, a GC pause longer than its boot let it start.
+    const getDeviceState = simulated.getDeviceState.bind(simulated);
+    jest
+      .spyOn(simulated, 'getDeviceState')
+      .mockImplementation(async (id) =>
+        (await getDeviceState(id)) === 'destroyed' ? 'destroyed' : 'provisioning',
+      );
     await expect(provisioner.provision(SPEC, null)).rejects.toMatchObject({
       code: 'DEVICE_PROVIDER_TIMEOUT',
       httpStatus: 504,

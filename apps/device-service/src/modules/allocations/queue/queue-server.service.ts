@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppError, type Principal, TransactionRunner } from '@cloudphone/shared';
+import { AppError, backgroundFailureLevel, type Principal, TransactionRunner } from '@cloudphone/shared';
 import { DeviceFreedSignal } from '../../devices';
 import { DeviceServiceConfig } from '../../../config/device-service.config';
 import { AllocateDeviceUseCase } from '../allocate-device.use-case';
@@ -48,7 +48,10 @@ export class QueueServer implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.signal.listen(
-      () => void this.serve().catch((error) => this.logger.error({ msg: 'queue pass failed', err: error })),
+      () =>
+        void this.serve().catch((error) =>
+          this.logger[backgroundFailureLevel(error)]({ msg: 'queue pass failed', err: error }),
+        ),
     );
   }
 
@@ -127,7 +130,11 @@ export class QueueServer implements OnApplicationBootstrap {
         return 'refused';
       }
       if (!(error instanceof AppError))
-        this.logger.error({ msg: 'queue entry failed', entryId: entry.id, err: error });
+        this.logger[backgroundFailureLevel(error)]({
+          msg: 'queue entry failed',
+          entryId: entry.id,
+          err: error,
+        });
       await this.queue.release(entry.id);
       return error instanceof AppError && error.code === 'NO_DEVICE_AVAILABLE' ? 'nothing-free' : 'later';
     }
