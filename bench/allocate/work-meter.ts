@@ -11,6 +11,7 @@ interface ProcessCounters {
   cpuSeconds: number;
   requests: number;
   statements: number;
+  roundTrips: number;
   eventsPublished: number;
   eventsConsumed: number;
   deliveries: Map<string, number>;
@@ -125,6 +126,10 @@ export function reportWork(
     (service) =>
       `${service.replace('-service', '')} ${perPair(sum((counters) => counters.statements, service)).toFixed(1)}`,
   );
+  const roundTrips = services.map(
+    (service) =>
+      `${service.replace('-service', '')} ${perPair(sum((counters) => counters.roundTrips, service)).toFixed(1)}`,
+  );
   const transactions = [...after.transactions].map(
     ([service, end]) =>
       `${service.replace('-service', '')} ${perPair(end - (before.transactions.get(service) ?? 0)).toFixed(2)}`,
@@ -138,6 +143,7 @@ export function reportWork(
   );
   console.log(
     `  per pair: ${perPair(sum((counters) => counters.statements)).toFixed(1)} statements (${statements.join(', ')}),` +
+      ` ${perPair(sum((counters) => counters.roundTrips)).toFixed(1)} round trips (${roundTrips.join(', ')}),` +
       ` transactions (${transactions.join(', ')}), ${perPair(sum((counters) => counters.requests)).toFixed(2)} HTTP requests served,` +
       ` events ${perPair(sum((counters) => counters.eventsPublished)).toFixed(2)} published` +
       ` ${perPair(sum((counters) => counters.eventsConsumed)).toFixed(2)} consumed, HTTP deliveries (${deliveries.join(', ')})`,
@@ -152,6 +158,7 @@ async function scrape(url: string): Promise<ProcessCounters> {
     cpuSeconds: 0,
     requests: 0,
     statements: 0,
+    roundTrips: 0,
     eventsPublished: 0,
     eventsConsumed: 0,
     deliveries: new Map(),
@@ -162,6 +169,7 @@ async function scrape(url: string): Promise<ProcessCounters> {
     if (line.startsWith('process_cpu_seconds_total')) counters.cpuSeconds = value;
     else if (line.startsWith('http_request_duration_seconds_count')) counters.requests += value;
     else if (line.startsWith('cloudphone_db_statements_total')) counters.statements = value;
+    else if (line.startsWith('cloudphone_db_round_trips_total')) counters.roundTrips = value;
     else if (line.startsWith('cloudphone_events_published_total')) counters.eventsPublished += value;
     else if (line.startsWith('cloudphone_events_consumed_total')) counters.eventsConsumed += value;
     else if (line.startsWith('cloudphone_outbox_deliveries_total') && line.includes('result="delivered"')) {

@@ -19,8 +19,16 @@ export class DatabaseWorkMetrics {
       },
     });
     metrics.counter({
+      name: 'cloudphone_db_round_trips_total',
+      help: 'Round trips to Postgres this process waited for (a simple query may carry several statements)',
+      collect() {
+        this.reset();
+        this.inc(databaseWork.roundTrips);
+      },
+    });
+    metrics.counter({
       name: 'cloudphone_db_transactions_total',
-      help: 'Transactions run through TransactionRunner, by outcome',
+      help: 'Transactions run through TransactionRunner and the outbox relay, by outcome',
       labelNames: ['outcome'],
       collect() {
         this.reset();

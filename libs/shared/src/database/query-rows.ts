@@ -49,6 +49,7 @@ export async function runnerRows<T>(
 ): Promise<T[]> {
   const client = (await runner.connect()) as PreparingClient;
   databaseWork.statements += 1;
+  databaseWork.roundTrips += 1;
   try {
     const result = await client.query({ name: statementName(sql), text: sql, values: parameters });
     return result.rows as T[];

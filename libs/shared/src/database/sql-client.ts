@@ -32,6 +32,7 @@ export class SqlClient {
    */
   async rowsOnce<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
     databaseWork.statements += 1;
+    databaseWork.roundTrips += 1;
     return (await this.manager().query(sql, parameters)) as T[];
   }
 

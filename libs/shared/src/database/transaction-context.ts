@@ -42,6 +42,7 @@ export async function runInTransaction<T>(
   // START TRANSACTION, [SET TRANSACTION ISOLATION LEVEL,] COMMIT or ROLLBACK.
   databaseWork.transactions += 1;
   databaseWork.statements += isolation ? 3 : 2;
+  databaseWork.roundTrips += isolation ? 3 : 2;
   try {
     result = isolation ? await dataSource.transaction(isolation, run) : await dataSource.transaction(run);
   } catch (error) {

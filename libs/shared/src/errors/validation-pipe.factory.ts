@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { CommonErrors } from './common.errors';
 import { findUnstorableInput } from './storable-input';
+import { cacheValidationMetadata } from './validation-metadata-cache';
 
 /** Argument kinds that carry the caller's input (custom decorators such as the principal do not). */
 const INPUT_ARGUMENTS: ReadonlySet<ArgumentMetadata['type']> = new Set(['body', 'query', 'param']);
@@ -24,6 +25,7 @@ class InputValidationPipe extends ValidationPipe {
 }
 
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new InputValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

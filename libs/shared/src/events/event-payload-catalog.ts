@@ -5,6 +5,7 @@ import {
 } from '@cloudphone/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { cacheValidationMetadata } from '../errors/validation-metadata-cache';
 
 /** An event's `data` as an instance of its payload class, or why it is not one. */
 export type PayloadCheck = { valid: true; payload: object } | { valid: false; error: string };
@@ -20,6 +21,7 @@ export class EventPayloadCatalog {
   private readonly classes = new Map<string, ReadonlyMap<number, EventPayloadClass>>();
 
   constructor(payloads: EventPayloadClasses = {}) {
+    cacheValidationMetadata();
     const merged: EventPayloadClasses = { ...DOMAIN_EVENT_PAYLOADS, ...payloads };
     for (const [type, versions = {}] of Object.entries(merged)) {
       const byVersion = Object.entries(versions).map(

@@ -12,6 +12,8 @@ import {
   uniqueTestId,
   waitFor,
 } from '../testing';
+import { databaseWork } from '../database/database-work';
+import { OutboxRepository, type OutboxRow } from './outbox.repository';
 
 const SERVICE = 'relay-test';
 
@@ -123,8 +125,51 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
     await database?.drop();
   });
 
+  it('claims and marks a batch in two round trips, and a failed batch leaves its rows unsent and the connection clean', async () => {
+    const app = await startApp({
+      EVENTS_RELAY_POLL_INTERVAL_MS: '60000',
+      CRON_SCHEDULE_OVERRIDES: JSON.stringify({ '*': { disabled: true } }),
+    });
+    await app.relay.stop();
+    await publishSequenced(app, 'relaytest.changed' as EventType, ['agg-a', 'agg-b'], 3);
+    const outbox = app.app.get(OutboxRepository);
+    const before = { ...databaseWork };
+    await expect(
+      outbox.processNextBatch(10, async () => {
+        throw new Error('publish blew up');
+      }),
+    ).rejects.toThrow('publish blew up');
+    expect(await unsent()).toBe(6);
+    // The pool's connections are usable, and none was left inside the aborted transaction.
+    const [{ open }] = await database.query<{ open: string }>(
+      `SELECT count(*) AS open FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
+    expect(Number(open)).toBe(0);
+    const seen: OutboxRow[] = [];
+    const handled = await outbox.processNextBatch(10, async (rows) => {
+      seen.push(...rows);
+      return { sentIds: rows.map((row) => row.id), failures: [] };
+    });
+    expect(handled).toBe(6);
+    expect(seen.map((row) => `${row.aggregateKey}:${JSON.parse(row.dataJson).seq}`).sort()).toEqual(
+      ['agg-a:0', 'agg-a:1', 'agg-a:2', 'agg-b:0', 'agg-b:1', 'agg-b:2']
+        .map((id) => `relaytest:${id}`)
+        .sort(),
+    );
+    expect(seen.every((row) => row.occurredAt instanceof Date && typeof row.attempts === 'number')).toBe(
+      true,
+    );
+    expect(await unsent()).toBe(0);
+    // Failed pass: begin+claim, rollback; good pass: begin+claim, mark+commit.
+    expect(databaseWork.roundTrips - before.roundTrips).toBe(4);
+    expect(await outbox.processNextBatch(10, async () => ({ sentIds: [], failures: [] }))).toBe(0);
+  });
+
   it('delivers nothing for a rolled-back transaction and the committed event right after commit', async () => {
-    const app = await startApp({ EVENTS_RELAY_POLL_INTERVAL_MS: '60000' });
+    const app = await startApp({
+      EVENTS_RELAY_POLL_INTERVAL_MS: '60000',
+      CRON_SCHEDULE_OVERRIDES: JSON.stringify({ '*': { disabled: true } }),
+    });
     const rolledBackId = randomUUID();
     await expect(
       app.transactions.run(async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { databaseWork } from '../database/database-work';
 import { runnerRows } from '../database/query-rows';
 import { SqlClient } from '../database/sql-client';
@@ -30,37 +30,41 @@ export interface OutboxBatchResult {
   failures: Array<{ id: string; error: string; retryInMs: number }>;
 }
 
-// The earliest unsent row of each aggregate whose retry time has come, locked; rows another relay
-// holds are skipped, and a row with an earlier unsent row of its aggregate is never a head, so a
-// head is only taken once everything before it in its aggregate was confirmed.
-const CLAIM_HEADS = `
-  SELECT o.id, o.aggregate_key
-  FROM outbox o
-  WHERE o.sent_at IS NULL
-    AND o.destination = 'events'
-    AND o.next_attempt_at <= now()
-    AND NOT EXISTS (
-      SELECT 1 FROM outbox earlier
-      WHERE earlier.aggregate_key = o.aggregate_key AND earlier.sent_at IS NULL AND earlier.id < o.id
-        AND earlier.destination = 'events'
-    )
-  ORDER BY o.id
-  LIMIT $1
-  FOR UPDATE OF o SKIP LOCKED`;
-
-// Each claimed head and the unsent rows after it in its aggregate. They need no lock of their own:
-// no other relay can take them as heads while the locked head is unsent, and they are marked sent in
-// the same commit as the head.
-const READ_AGGREGATE_RUNS = `
+// One statement claims and reads a batch. The heads: the earliest unsent row of each aggregate
+// whose retry time has come, locked; rows another relay holds are skipped, and a row with an
+// earlier unsent row of its aggregate is never a head, so a head is only taken once everything
+// before it in its aggregate was confirmed. Then each head and the unsent rows after it in its
+// aggregate, the batch shared evenly between the heads. Those rows need no lock of their own: no
+// other relay can take them as heads while the locked head is unsent, and they are marked sent in
+// the same commit as the head. Reading them in the claim's statement (its snapshot predates the
+// locks) only leaves out rows committed meanwhile, which the next pass takes.
+const CLAIM_BATCH = `
+  WITH heads AS MATERIALIZED (
+    SELECT o.id, o.aggregate_key
+    FROM outbox o
+    WHERE o.sent_at IS NULL
+      AND o.destination = 'events'
+      AND o.next_attempt_at <= now()
+      AND NOT EXISTS (
+        SELECT 1 FROM outbox earlier
+        WHERE earlier.aggregate_key = o.aggregate_key AND earlier.sent_at IS NULL AND earlier.id < o.id
+          AND earlier.destination = 'events'
+      )
+    ORDER BY o.id
+    LIMIT $1
+    FOR UPDATE OF o SKIP LOCKED
+  ), share AS (
+    SELECT GREATEST(1, ceil($1::numeric / count(*)))::int AS per_aggregate FROM heads HAVING count(*) > 0
+  )
   SELECT r.id, r.event_id, r.event_type, r.event_version, r.aggregate_key, r.data::text AS data_json,
          r.occurred_at, r.attempts
-  FROM unnest($1::text[], $2::bigint[]) AS head(aggregate_key, id)
+  FROM heads CROSS JOIN share
   CROSS JOIN LATERAL (
     SELECT o.* FROM outbox o
-    WHERE o.aggregate_key = head.aggregate_key AND o.sent_at IS NULL AND o.id >= head.id
+    WHERE o.aggregate_key = heads.aggregate_key AND o.sent_at IS NULL AND o.id >= heads.id
       AND o.destination = 'events'
     ORDER BY o.id
-    LIMIT $3
+    LIMIT share.per_aggregate
   ) r
   ORDER BY r.id`;
 
@@ -118,52 +122,59 @@ export class OutboxRepository {
   }
 
   /**
-   * In one transaction: claims up to `headLimit` aggregates (their earliest due unsent row), reads
-   * their unsent runs, hands them to `send`, and records its result. The row locks are held while
-   * `send` publishes, which is what keeps two relays off the same aggregate. Returns the number of
-   * rows handed to `send` (0 when nothing was due).
+   * In one transaction: claims up to `headLimit` aggregates (their earliest due unsent row) and
+   * reads their unsent runs in one statement, hands them to `send`, and records its result. The row
+   * locks are held while `send` publishes, which is what keeps two relays off the same aggregate.
+   * Returns the number of rows handed to `send` (0 when nothing was due).
    */
   async processNextBatch(
     headLimit: number,
     send: (rows: OutboxRow[]) => Promise<OutboxBatchResult>,
   ): Promise<number> {
+    if (!Number.isSafeInteger(headLimit) || headLimit < 1) throw new Error(`invalid head limit ${headLimit}`);
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const client = (await runner.connect()) as SimpleQueryClient;
+    let open = true;
     try {
-      await runner.startTransaction();
-      // START TRANSACTION and COMMIT/ROLLBACK of this hand-held transaction (see databaseWork).
-      databaseWork.transactions += 1;
-      databaseWork.statements += 2;
-      const heads = await runnerRows<{ id: string; aggregate_key: string }>(runner, CLAIM_HEADS, [headLimit]);
-      if (heads.length === 0) {
-        await runner.commitTransaction();
+      // Simple-protocol queries carry several statements per round trip, so the batch takes two
+      // (begin and claim; mark and commit) instead of five. Their values are inlined, so only
+      // integers checked here ever are. Losing this transaction's commit in a Postgres crash only
+      // sends its events again (delivery is at least once), so it does not wait for the WAL flush.
+      const [, , claimed] = await simpleQuery(
+        client,
+        `BEGIN; SET LOCAL synchronous_commit = off; ${CLAIM_BATCH.replaceAll('$1', String(headLimit))}`,
+        { statements: 3, transaction: true },
+      );
+      const raw = claimed.rows as RawOutboxRow[];
+      if (raw.length === 0) {
+        await simpleQuery(client, 'COMMIT', { statements: 1 });
+        open = false;
         return 0;
       }
-      const perAggregate = Math.max(1, Math.ceil(headLimit / heads.length));
-      const raw = await runnerRows<RawOutboxRow>(runner, READ_AGGREGATE_RUNS, [
-        heads.map((head) => head.aggregate_key),
-        heads.map((head) => head.id),
-        perAggregate,
-      ]);
       const result = await send(raw.map(toOutboxRow));
-      if (result.sentIds.length > 0) {
-        await runnerRows(runner, 'UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [
-          result.sentIds,
-        ]);
-      }
       for (const failure of result.failures) {
-        databaseWork.statements += 1;
-        await runner.query(
+        await runnerRows(
+          runner,
           `UPDATE outbox SET attempts = attempts + 1, last_error = left($2, 2000),
              next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
            WHERE id = $1`,
           [failure.id, failure.error, failure.retryInMs],
         );
       }
-      await runner.commitTransaction();
+      if (result.sentIds.length === 0) await simpleQuery(client, 'COMMIT', { statements: 1 });
+      else
+        await simpleQuery(
+          client,
+          `UPDATE outbox SET sent_at = now() WHERE id = ANY('{${result.sentIds.map(bigintText).join(',')}}'::bigint[]); COMMIT`,
+          { statements: 2 },
+        );
+      open = false;
       return raw.length;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (open) {
+        databaseWork.rollbacks += 1;
+        await simpleQuery(client, 'ROLLBACK', { statements: 1 }).catch(() => undefined);
+      }
       throw error;
     } finally {
       await runner.release();
@@ -220,4 +231,35 @@ function toOutboxRow(raw: RawOutboxRow): OutboxRow {
     occurredAt: raw.occurred_at,
     attempts: raw.attempts,
   };
+}
+
+interface SimpleQueryClient {
+  query(text: string): Promise<SimpleQueryResult | SimpleQueryResult[]>;
+}
+
+interface SimpleQueryResult {
+  rows: unknown[];
+}
+
+/** One simple-protocol round trip of `statements` statements; the result of each, in order. */
+async function simpleQuery(
+  client: SimpleQueryClient,
+  text: string,
+  count: { statements: number; transaction?: boolean },
+): Promise<SimpleQueryResult[]> {
+  databaseWork.statements += count.statements;
+  databaseWork.roundTrips += 1;
+  if (count.transaction) databaseWork.transactions += 1;
+  try {
+    const results = await client.query(text);
+    return Array.isArray(results) ? results : [results];
+  } catch (error) {
+    throw new QueryFailedError(text, [], error as Error);
+  }
+}
+
+/** An outbox id as SQL text: Postgres handed it out as a bigint, and nothing else is inlined. */
+function bigintText(id: string): string {
+  if (!/^[0-9]{1,19}$/.test(id)) throw new Error(`not an outbox id: ${JSON.stringify(id)}`);
+  return id;
 }
