@@ -171,6 +171,21 @@ export class DeviceServiceConfig extends PlatformServiceConfig {
   allocationMaxDurationMinutes!: number;
 
   /**
+   * Admission control of allocate calls, per process: this many run at once (each holds a claim
+   * while user-service and billing-service answer), the rest wait in arrival order, holding nothing.
+   */
+  @EnvInteger('ALLOCATE_MAX_IN_FLIGHT', { default: 8, min: 1, max: 10_000 })
+  allocateMaxInFlight!: number;
+
+  /** Allocate calls that may wait for admission at once; one more answers 503 ALLOCATION_BUSY at once. */
+  @EnvInteger('ALLOCATE_MAX_QUEUED', { default: 1000, min: 0, max: 1_000_000 })
+  allocateMaxQueued!: number;
+
+  /** How long an allocate call may wait for admission before it answers 503 ALLOCATION_BUSY. */
+  @EnvInteger('ALLOCATE_MAX_WAIT_MS', { default: 10_000, min: 1, max: 600_000 })
+  allocateMaxWaitMs!: number;
+
+  /**
    * How long a device may stay claimed (`pending`) while quota and balance are confirmed. A claim
    * older than this belongs to a request that died: a job fails it and gives its quota back.
    */

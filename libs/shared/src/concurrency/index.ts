@@ -1,2 +1,4 @@
 export { mapInParallel } from './map-in-parallel';
 export { CoalescedRuns } from './coalesced-runs';
+export { AdmissionGate, AdmissionRefusedError } from './admission-gate';
+export type { AdmissionGateOptions, AdmissionRefusal } from './admission-gate';

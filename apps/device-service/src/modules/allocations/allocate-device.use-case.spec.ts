@@ -10,6 +10,7 @@ import type { Counter } from 'prom-client';
 import type { DeviceServiceConfig } from '../../config/device-service.config';
 import type { NewUsageReport, UsageReportDispatcher } from '../usage-reports';
 import { AllocateDeviceUseCase } from './allocate-device.use-case';
+import { AllocationAdmission } from './allocation-admission';
 import { PLAIN, type PlacementChoices } from './placement-choice';
 import type { AllocationEntitlements, Entitlement } from './allocation-entitlements.service';
 import type { AllocationEventsPublisher } from './allocation-events.publisher';
@@ -83,7 +84,13 @@ function earlierAllocation(key: string, requestHash: string): AllocationRecord {
 
 const granted: Entitlement = { granted: true, quotaDeferred: false };
 
-function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: Entitlement } = {}) {
+function setUp(
+  options: {
+    claims?: Array<ClaimOutcome['kind']>;
+    entitlement?: Entitlement;
+    admission?: { maxInFlight: number; maxQueued: number };
+  } = {},
+) {
   const claims = [...(options.claims ?? ['claimed'])];
   const allocations = {
     findByIdempotencyKey: jest.fn(async (): Promise<AllocationRecord | null> => null),
@@ -140,6 +147,14 @@ function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: En
     { now: async () => NOW, timeToRecord: () => NOW } as SchedulerClock,
     { allocationMaxDurationMinutes: 1440 } as DeviceServiceConfig,
     { choice: async () => PLAIN } as PlacementChoices,
+    new AllocationAdmission(
+      {
+        allocateMaxInFlight: options.admission?.maxInFlight ?? 8,
+        allocateMaxQueued: options.admission?.maxQueued ?? 100,
+        allocateMaxWaitMs: 1000,
+      } as DeviceServiceConfig,
+      metrics,
+    ),
     metrics,
   );
   /** The value of a counter for one label set (0 when never incremented). */
@@ -155,6 +170,36 @@ function setUp(options: { claims?: Array<ClaimOutcome['kind']>; entitlement?: En
 }
 
 describe('AllocateDeviceUseCase', () => {
+  describe('admission', () => {
+    it('answers ALLOCATION_BUSY (503, Retry-After) past the queue, without claiming or taking quota', async () => {
+      const { useCase, allocations, entitlements, counted } = setUp({
+        admission: { maxInFlight: 1, maxQueued: 0 },
+      });
+      let release!: () => void;
+      entitlements.confirm.mockImplementationOnce(
+        () => new Promise<Entitlement>((resolve) => (release = () => resolve(granted))),
+      );
+      const first = useCase.allocate(principal, request);
+      await new Promise((resolve) => setImmediate(resolve));
+      await expect(useCase.allocate(principal, request)).rejects.toMatchObject({
+        code: 'ALLOCATION_BUSY',
+        httpStatus: 503,
+        headers: { 'Retry-After': '1' },
+      });
+      expect(allocations.claimDevice).toHaveBeenCalledTimes(1);
+      expect(entitlements.confirm).toHaveBeenCalledTimes(1);
+      expect(await counted('cloudphone_allocation_admission_refusals_total', { reason: 'queue_full' })).toBe(
+        1,
+      );
+      expect(await counted('cloudphone_allocation_requests_total', { outcome: 'ALLOCATION_BUSY' })).toBe(1);
+      release();
+      await expect(first).resolves.toMatchObject({ replayed: false });
+      await expect(useCase.allocate(principal, request)).resolves.toMatchObject({
+        replayed: false,
+      });
+    });
+  });
+
   describe('replay by idempotency key', () => {
     it('answers the earlier allocation for the same key and request, without claiming', async () => {
       const { useCase, allocations, counted } = setUp();

@@ -13,6 +13,7 @@ import type { Counter, Histogram } from 'prom-client';
 import { DeviceServiceConfig } from '../../config/device-service.config';
 import { AVAILABLE_DEVICES_CACHE_TAG } from '../devices';
 import { type UsageReport, UsageReportDispatcher } from '../usage-reports';
+import { AllocationAdmission } from './allocation-admission';
 import { AllocationEntitlements, type Entitlement } from './allocation-entitlements.service';
 import { AllocationEventsPublisher } from './allocation-events.publisher';
 import { type AllocationRecord, toAllocationResponse } from './allocation-record';
@@ -58,6 +59,7 @@ export class AllocateDeviceUseCase {
     private readonly clock: SchedulerClock,
     private readonly config: DeviceServiceConfig,
     private readonly placement: PlacementChoices,
+    private readonly admission: AllocationAdmission,
     metrics: MetricsService,
   ) {
     this.requests = metrics.counter({
@@ -82,7 +84,8 @@ export class AllocateDeviceUseCase {
    * `durationMinutes`, or refuses before anything is held: the device is freed and any quota taken
    * given back before the refusal is thrown, so the caller may retry at once. A request repeated
    * with the same idempotency key answers the first one's allocation (`replayed`), never a second
-   * device; with another request behind the key it is refused (IDEMPOTENCY_KEY_REUSED).
+   * device; with another request behind the key it is refused (IDEMPOTENCY_KEY_REUSED). Calls
+   * beyond this replica's admission limits wait, or answer ALLOCATION_BUSY, before anything.
    */
   async allocate(
     principal: Principal,
@@ -92,7 +95,7 @@ export class AllocateDeviceUseCase {
     const stopTimer = this.latency.startTimer();
     let outcome = 'error';
     try {
-      const result = await this.allocateOnce(principal, request, idempotencyHeader);
+      const result = await this.admission.run(() => this.allocateOnce(principal, request, idempotencyHeader));
       outcome = result.replayed ? 'replayed' : 'allocated';
       return result;
     } catch (error) {

@@ -76,7 +76,7 @@ export class AllocationsController {
     403: ['USER_NOT_ACTIVE'],
     409: ['NO_DEVICE_AVAILABLE', 'REQUEST_IN_PROGRESS'],
     422: ['IDEMPOTENCY_KEY_REUSED'],
-    503: ['ALLOCATION_ABANDONED'],
+    503: ['ALLOCATION_ABANDONED', 'ALLOCATION_BUSY'],
   })
   async allocate(
     @CurrentPrincipal() principal: Principal,

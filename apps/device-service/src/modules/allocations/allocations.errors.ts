@@ -16,6 +16,15 @@ export const AllocationErrors = {
       'This Idempotency-Key was used with a different request; use a new key for a new request',
       { idempotencyKey: key },
     ),
+  /** More allocate calls than this replica admits (ALLOCATE_MAX_*): nothing was claimed or taken. */
+  busy: () =>
+    new AppError(
+      'ALLOCATION_BUSY',
+      503,
+      'Too many allocations are in progress on this replica; nothing was allocated, retry shortly',
+      undefined,
+      { 'Retry-After': '1' },
+    ),
   requestInProgress: (allocationId: string) =>
     CommonErrors.conflict(
       'REQUEST_IN_PROGRESS',

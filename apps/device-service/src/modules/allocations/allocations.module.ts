@@ -4,6 +4,7 @@ import { AccessModule } from '../access';
 import { DevicesModule } from '../devices';
 import { NodesModule } from '../nodes';
 import { UsageReportsModule } from '../usage-reports';
+import { AllocationAdmission } from './allocation-admission';
 import { AllocateDeviceUseCase } from './allocate-device.use-case';
 import { AllocationEntitlements } from './allocation-entitlements.service';
 import { AllocationEventsPublisher } from './allocation-events.publisher';
@@ -74,6 +75,7 @@ export interface AllocationsModuleOptions {
     AllocationEntitlements,
     EndAllocations,
     AllocateDeviceUseCase,
+    AllocationAdmission,
     PlacementChoices,
     PlacementRepository,
     ExplainPlacementUseCase,
