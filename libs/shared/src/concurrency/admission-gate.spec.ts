@@ -1,11 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AdmissionGate, AdmissionRefusedError } from './admission-gate';
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
-}
+import { deferred } from '../testing/deferred';
 
 describe('AdmissionGate', () => {
   it('runs at most maxInFlight calls at once, the rest in arrival order', async () => {

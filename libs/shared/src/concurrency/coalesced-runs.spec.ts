@@ -1,10 +1,5 @@
 import { CoalescedRuns } from './coalesced-runs';
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
-}
+import { deferred } from '../testing/deferred';
 
 describe('CoalescedRuns', () => {
   it('runs once for a lone caller', async () => {

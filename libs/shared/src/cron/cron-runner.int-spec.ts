@@ -15,6 +15,7 @@ import {
   SYSTEM_CLOCK,
 } from './cron.types';
 import { RedisCronStateStore } from './redis-cron-state.store';
+import { deferred } from '../testing/deferred';
 
 const prefix = `${uniqueTestId('cron')}:`;
 const managers: RedisConnectionManager[] = [];
@@ -60,12 +61,6 @@ function cronJob(
     ...overrides,
   };
   return { definition, schedule: new CronSchedule(definition.expression, definition.timeZone) };
-}
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
 }
 
 // Ticks relative to one fixed second, so a second boundary passing mid-test changes nothing.

@@ -3,19 +3,11 @@ import type { ConsumerTopology } from '../events/consumer-topology';
 import type { DeliveryDecision } from '../events/event-dispatcher.service';
 import type { BrokerMessage } from '../events/event-transport';
 
+export { deferred } from './deferred';
+export type { Deferred } from './deferred';
+
 // Fixtures of the in-process event bus specs (libs/shared/src/events/in-process-event.*.spec.ts).
 export const ACK: DeliveryDecision = { action: 'ack' };
-
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-}
-
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((done) => (resolve = done));
-  return { promise, resolve };
-}
 
 export function uniqueExchange(): string {
   return `test.${Math.random()}`;
