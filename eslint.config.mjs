@@ -12,21 +12,18 @@ const testingBan = {
   message: 'Test helpers are for tests only; production code imports @cloudphone/shared.',
 };
 // Data access has one home: repositories run SQL through SqlClient; services group repository calls
-// with TransactionRunner. TypeORM is the pool and transaction layer, behind libs/shared/src/database.
-const typeormBans = [
+// with TransactionRunner. node-postgres (the pool and its connections) stays behind
+// libs/shared/src/database, which DatabaseModule wires once.
+const driverBans = [
   {
-    name: 'typeorm',
+    name: 'pg',
     message:
-      'TypeORM stays behind libs/shared/src/database: repositories use SqlClient, services TransactionRunner.',
-  },
-  {
-    name: '@nestjs/typeorm',
-    message: 'Postgres is wired once, by DatabaseModule in libs/shared/src/database.',
+      'node-postgres stays behind libs/shared/src/database: repositories use SqlClient, services TransactionRunner.',
   },
 ];
 const sqlBan = {
   name: '@cloudphone/shared',
-  importNames: ['SqlClient', 'findPage', 'TableMap'],
+  importNames: ['SqlClient', 'DatabasePool', 'findPage', 'TableMap'],
   message: 'Only repositories (*.repository.ts) run SQL; call a repository method instead.',
 };
 // A module reaches a sibling module only through the sibling's index.ts, which exports what it
@@ -105,7 +102,7 @@ export default [
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [scheduleBan, testingBan, ...typeormBans, sqlBan], patterns: [leaveModuleBan] },
+        { paths: [scheduleBan, testingBan, ...driverBans, sqlBan], patterns: [leaveModuleBan] },
       ],
     },
   },
@@ -114,7 +111,7 @@ export default [
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [scheduleBan, testingBan, ...typeormBans], patterns: [leaveModuleBan] },
+        { paths: [scheduleBan, testingBan, ...driverBans], patterns: [leaveModuleBan] },
       ],
     },
   },
@@ -127,7 +124,7 @@ export default [
       'libs/shared/src/database/**',
       'libs/shared/src/testing/**',
     ],
-    rules: { 'no-restricted-imports': ['error', { paths: typeormBans }] },
+    rules: { 'no-restricted-imports': ['error', { paths: driverBans }] },
   },
   {
     files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
@@ -154,7 +151,7 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          paths: [scheduleBan, testingBan, ...typeormBans, sqlBan],
+          paths: [scheduleBan, testingBan, ...driverBans, sqlBan],
           patterns: [leaveModuleBan, siblingModuleBan],
         },
       ],
@@ -165,7 +162,7 @@ export default [
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [scheduleBan, testingBan, ...typeormBans], patterns: [leaveModuleBan, siblingModuleBan] },
+        { paths: [scheduleBan, testingBan, ...driverBans], patterns: [leaveModuleBan, siblingModuleBan] },
       ],
     },
   },
@@ -176,7 +173,7 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          paths: [scheduleBan, testingBan, ...typeormBans, sqlBan],
+          paths: [scheduleBan, testingBan, ...driverBans, sqlBan],
           patterns: [subfolderLeaveModuleBan, subfolderSiblingModuleBan],
         },
       ],
@@ -188,7 +185,7 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          paths: [scheduleBan, testingBan, ...typeormBans],
+          paths: [scheduleBan, testingBan, ...driverBans],
           patterns: [subfolderLeaveModuleBan, subfolderSiblingModuleBan],
         },
       ],

@@ -1,5 +1,7 @@
-// Three suites: unit (*.spec.ts, no servers), integration (*.int-spec.ts, real Postgres/Redis/
-// RabbitMQ and real processes of the built apps) and e2e (multi-process and cluster scenarios).
+// Four suites: unit (*.spec.ts, no servers), integration (*.int-spec.ts, real Postgres/Redis/
+// RabbitMQ and real processes of the built apps), e2e (multi-process scenarios) and cluster (the PM2
+// proof: 18 workers, which must not share the two cores with another fleet, so `npm test` runs it
+// beside the unit suite and the other two suites after it).
 const swcTransform = [
   '@swc/jest',
   {
@@ -30,6 +32,10 @@ const shared = {
 
 module.exports = {
   testTimeout: 60000,
+  // Two files at a time, whatever the core count Jest sees: most of a file's time is waiting on
+  // the processes and servers it drives, which a second file fills, and more than two fleets side
+  // by side only make each one's timing looser.
+  maxWorkers: 2,
   projects: [
     {
       ...shared,
@@ -46,6 +52,13 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/e2e/cluster.e2e-spec.ts'],
+      globalSetup: '<rootDir>/libs/shared/src/testing/jest-global-setup.js',
+    },
+    {
+      ...shared,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/e2e/cluster.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/shared/src/testing/jest-global-setup.js',
     },
   ],

@@ -3,9 +3,8 @@
 // reports and event, driven straight through the pg driver: no HTTP, no other service, no relay.
 import { randomUUID } from 'node:crypto';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
-import { SqlClient, TransactionRunner } from '@cloudphone/shared';
+import { DatabasePool, SqlClient, TransactionRunner } from '@cloudphone/shared';
 import { createTestDatabase } from '@cloudphone/shared/testing';
-import { DataSource } from 'typeorm';
 import { toAllocationResponse } from '../../apps/device-service/src/modules/allocations/allocation-record';
 import { AllocationsRepository } from '../../apps/device-service/src/modules/allocations/allocations.repository';
 import { PLAIN } from '../../apps/device-service/src/modules/allocations/placement-choice';
@@ -23,11 +22,11 @@ export async function benchmarkRaw(options: {
   durationMs: number;
 }): Promise<RunFigures> {
   const database = await createTestDatabase(SERVICE_CATALOG.device.name);
-  const dataSource = await new DataSource({ type: 'postgres', url: database.url, poolSize: 20 }).initialize();
+  const pool = DatabasePool.create({ url: database.url, poolSize: 20 });
   try {
     await seedDevicePool(database.url, { count: options.pool, seed: 7 });
-    const sql = new SqlClient(dataSource);
-    const transactions = new TransactionRunner(dataSource);
+    const sql = new SqlClient(pool);
+    const transactions = new TransactionRunner(pool);
     const allocations = new AllocationsRepository(sql);
     const reports = new OutboxMessagesRepository(sql);
     const resets = new DeviceResetsRepository(sql);
@@ -88,7 +87,7 @@ export async function benchmarkRaw(options: {
     });
     return report('same-through-pg', run);
   } finally {
-    await dataSource.destroy();
+    await pool.end();
     await database.drop();
   }
 }

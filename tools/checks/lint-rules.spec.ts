@@ -87,14 +87,14 @@ const SNIPPETS: Snippet[] = [
     code: 'export const region = process.env.REGION;\n',
   },
   {
-    name: 'typeorm imported in an app service',
+    name: 'pg imported in an app service',
     filePath: 'apps/proxy-service/src/modules/proxies/probe.service.ts',
-    code: "import { DataSource } from 'typeorm';\nexport const probe = DataSource;\n",
+    code: "import { Pool } from 'pg';\nexport const probe = Pool;\n",
   },
   {
-    name: '@nestjs/typeorm imported in an app module',
+    name: 'the database pool imported in an app module',
     filePath: 'apps/proxy-service/src/modules/proxies/probe.module.ts',
-    code: "import { TypeOrmModule } from '@nestjs/typeorm';\nexport const probe = TypeOrmModule;\n",
+    code: "import { DatabasePool } from '@cloudphone/shared';\nexport const probe = DatabasePool;\n",
   },
   {
     name: 'SqlClient imported in an app service',
@@ -102,14 +102,14 @@ const SNIPPETS: Snippet[] = [
     code: "import { SqlClient } from '@cloudphone/shared';\nexport const probe = SqlClient;\n",
   },
   {
-    name: 'typeorm imported in a shared capability outside database/',
+    name: 'pg imported in a shared capability outside database/',
     filePath: 'libs/shared/src/cache/probe.ts',
-    code: "import { DataSource } from 'typeorm';\nexport const probe = DataSource;\n",
+    code: "import { Pool } from 'pg';\nexport const probe = Pool;\n",
   },
   {
-    name: 'typeorm imported in an app repository',
+    name: 'pg imported in an app repository',
     filePath: 'apps/proxy-service/src/modules/proxies/probe.repository.ts',
-    code: "import { QueryFailedError } from 'typeorm';\nexport const probe = QueryFailedError;\n",
+    code: "import { DatabaseError } from 'pg';\nexport const probe = DatabaseError;\n",
   },
   {
     name: 'SqlClient in an app repository (allowed)',
@@ -166,7 +166,7 @@ const SNIPPETS: Snippet[] = [
   {
     name: 'contracts importing a runtime package',
     filePath: 'libs/contracts/src/common/probe.ts',
-    code: "import { DataSource } from 'typeorm';\nexport const probe = DataSource;\n",
+    code: "import { Pool } from 'pg';\nexport const probe = Pool;\n",
   },
   {
     name: 'contracts importing class-validator (allowed)',
@@ -244,16 +244,16 @@ describe('ESLint rules of the workspace', () => {
     ]);
   });
 
-  it('keeps TypeORM behind libs/shared/src/database and SQL inside repositories (no-restricted-imports)', () => {
+  it('keeps node-postgres behind libs/shared/src/database and SQL inside repositories (no-restricted-imports)', () => {
     const refusal = (text: string) => [
       { ruleId: 'no-restricted-imports', message: expect.stringContaining(text) },
     ];
-    expect(errorsOf('typeorm imported in an app service')).toEqual(refusal('TypeORM stays behind'));
-    expect(errorsOf('typeorm imported in an app repository')).toEqual(refusal('TypeORM stays behind'));
-    expect(errorsOf('@nestjs/typeorm imported in an app module')).toEqual(refusal('DatabaseModule'));
+    expect(errorsOf('pg imported in an app service')).toEqual(refusal('node-postgres stays behind'));
+    expect(errorsOf('pg imported in an app repository')).toEqual(refusal('node-postgres stays behind'));
+    expect(errorsOf('the database pool imported in an app module')).toEqual(refusal('Only repositories'));
     expect(errorsOf('SqlClient imported in an app service')).toEqual(refusal('Only repositories'));
-    expect(errorsOf('typeorm imported in a shared capability outside database/')).toEqual(
-      refusal('TypeORM stays behind'),
+    expect(errorsOf('pg imported in a shared capability outside database/')).toEqual(
+      refusal('node-postgres stays behind'),
     );
   });
 

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { DataSourceNameRegistry } from '@nestjs/typeorm/dist/data-source-name.registry';
 import { SERVICE_CATALOG, type ServiceName, serviceVariablePrefix } from '@cloudphone/contracts';
 import {
   type AppLogger,
@@ -68,10 +67,6 @@ export async function startServices(
         }),
       );
       hosted.push({ name: service.name, running, bus });
-      // Each app has its own container and its own default DataSource; @nestjs/typeorm's registry
-      // of names is process-wide and would only warn that the next app's "default" overrides this
-      // one, which it does not.
-      DataSourceNameRegistry.unregister('default');
     }
     for (const bus of buses) bus.open();
     return hosted;

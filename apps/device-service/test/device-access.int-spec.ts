@@ -94,8 +94,12 @@ describe('device access', () => {
     const session = connect(Number(port), host);
     let closed = false;
     session.on('close', () => (closed = true));
+    // A refused connection fails the test at once, naming why, instead of waiting for its timeout.
+    await new Promise<void>((resolve, reject) => {
+      session.once('connect', () => resolve());
+      session.once('error', reject);
+    });
     session.on('error', () => undefined);
-    await new Promise((resolve) => session.once('connect', resolve));
     // As another replica would: the rental ends in the database, not through this process.
     await app.query(
       `UPDATE device_allocations SET status = 'released', end_reason = 'released', ended_at = now(),

@@ -1,5 +1,5 @@
 import type { AllocationResponse, DeviceResponse } from '@cloudphone/contracts';
-import { waitFor } from '@cloudphone/shared/testing';
+import { deferred, waitFor } from '@cloudphone/shared/testing';
 import { DEVICE_PROVIDER, type DeviceProvider } from '../src/integrations/device-provider/device-provider';
 import { DeviceProviderError } from '../src/integrations/device-provider/device-provider.error';
 import { DeviceHandOver } from '../src/modules/devices';
@@ -49,10 +49,23 @@ describe('device hand-over and state machine', () => {
     });
     expect(await deviceRow(deviceId)).toMatchObject({ status: 'allocated', wipe_count: '0' });
 
-    await release(first.token, rented.body.id);
-    expect((await deviceRow(deviceId)).status).toBe('resetting');
-    const meanwhile = await allocate(second.token, place);
-    expect(meanwhile).toMatchObject({ status: 409, body: { code: 'NO_DEVICE_AVAILABLE' } });
+    // The wipe waits until the second renter has asked, however slowly this machine runs.
+    const provider = app.get<DeviceProvider>(DEVICE_PROVIDER as never);
+    const asked = deferred();
+    const resetDevice = provider.resetDevice.bind(provider);
+    const reset = jest.spyOn(provider, 'resetDevice').mockImplementation(async (...args) => {
+      await asked.promise;
+      return resetDevice(...args);
+    });
+    try {
+      await release(first.token, rented.body.id);
+      expect((await deviceRow(deviceId)).status).toBe('resetting');
+      const meanwhile = await allocate(second.token, place);
+      expect(meanwhile).toMatchObject({ status: 409, body: { code: 'NO_DEVICE_AVAILABLE' } });
+    } finally {
+      asked.resolve();
+      reset.mockRestore();
+    }
 
     await waitFor(async () => (await deviceRow(deviceId)).status === 'available', {
       description: 'the wiped device back in the pool',

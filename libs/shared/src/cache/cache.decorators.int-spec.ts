@@ -1,6 +1,6 @@
 import { Global, Injectable, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
+import { DatabasePool } from '../database/database-pool';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { runInTransaction } from '../database/transaction-context';
 import { MetricsService } from '../metrics/metrics.service';
@@ -46,7 +46,7 @@ const redis = new RedisConnectionManager({
 });
 const apps: INestApplicationContext[] = [];
 let database: TestDatabase;
-let dataSource: DataSource;
+let pool: DatabasePool;
 
 async function createApp(serviceName: string) {
   const config = {
@@ -85,12 +85,12 @@ async function createApp(serviceName: string) {
 beforeAll(async () => {
   await waitFor(() => redis.isReady(), { description: `Redis at ${TEST_SERVERS.redisUrl}` });
   database = await createTestDatabase('device-service', { migrate: false });
-  dataSource = await new DataSource({ type: 'postgres', url: database.url }).initialize();
+  pool = DatabasePool.create({ url: database.url });
 });
 
 afterAll(async () => {
   for (const app of apps) await app.close();
-  await dataSource?.destroy();
+  await pool?.end();
   await database?.drop();
   const keys = await redis.client.keys(`${prefix}*`);
   if (keys.length > 0) await redis.client.unlink(...keys);
@@ -131,8 +131,8 @@ describe('@Cacheable / @CacheEvict', () => {
     const scope = { ownerId: 'o2' };
     await catalog.find('t', scope);
 
-    await runInTransaction(dataSource, async () => {
-      await dataSource.query('SELECT 1');
+    await runInTransaction(pool, async () => {
+      await pool.query('SELECT 1');
       await catalog.rename('t', 'committed');
       // Other requests still get the cached value until the change is visible to them.
       expect(await cache.get('item:t')).toEqual({ id: 't', name: 'initial' });
@@ -141,7 +141,7 @@ describe('@Cacheable / @CacheEvict', () => {
 
     await catalog.find('t', scope);
     await expect(
-      runInTransaction(dataSource, async () => {
+      runInTransaction(pool, async () => {
         await catalog.rename('t', 'rolled back');
         throw new Error('rollback');
       }),

@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { DatabaseQueryError } from './database-query.error';
 
 // SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html). Repositories
 // translate these into their domain's outcomes; nothing above a repository sees them.
@@ -11,18 +11,18 @@ interface DriverError {
   constraint?: string;
 }
 
-function driverErrorOf(error: unknown): DriverError | null {
-  return error instanceof QueryFailedError ? (error.driverError as DriverError) : null;
+function statementErrorOf(error: unknown): DriverError | null {
+  return error instanceof DatabaseQueryError ? (error.driverError as DriverError) : null;
 }
 
 /** The unique or exclusion constraint (or index) the failed statement violated, else null. */
 export function violatedUniqueConstraint(error: unknown): string | null {
-  const driverError = driverErrorOf(error);
+  const driverError = statementErrorOf(error);
   if (driverError?.code !== UNIQUE_VIOLATION && driverError?.code !== EXCLUSION_VIOLATION) return null;
   return driverError.constraint ?? null;
 }
 
 /** Whether the statement failed because a referenced row does not exist. */
 export function isForeignKeyViolation(error: unknown): boolean {
-  return driverErrorOf(error)?.code === FOREIGN_KEY_VIOLATION;
+  return statementErrorOf(error)?.code === FOREIGN_KEY_VIOLATION;
 }

@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { DatabaseQueryError } from './database-query.error';
 import { backgroundFailureLevel, isDatabaseUnavailable } from './database-outage';
 
 function withCode(message: string, code: string): Error {
@@ -11,11 +11,11 @@ describe('isDatabaseUnavailable', () => {
     ['an exhausted pool', new Error('timeout exceeded when trying to connect')],
     [
       'a connection lost mid-statement',
-      new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')),
+      new DatabaseQueryError('SELECT 1', [], new Error('Connection terminated unexpectedly')),
     ],
     [
       'a server shutting down',
-      new QueryFailedError('SELECT 1', [], withCode('terminating connection', '57P01')),
+      new DatabaseQueryError('SELECT 1', [], withCode('terminating connection', '57P01')),
     ],
     ['too many connections', withCode('sorry, too many clients already', '53300')],
     ['a connection exception', withCode('connection failure', '08006')],
@@ -24,8 +24,8 @@ describe('isDatabaseUnavailable', () => {
   });
 
   it.each([
-    ['a unique violation', new QueryFailedError('INSERT', [], withCode('duplicate key', '23505'))],
-    ['a statement timeout', new QueryFailedError('SELECT', [], withCode('canceling statement', '57014'))],
+    ['a unique violation', new DatabaseQueryError('INSERT', [], withCode('duplicate key', '23505'))],
+    ['a statement timeout', new DatabaseQueryError('SELECT', [], withCode('canceling statement', '57014'))],
     ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     [
       'a value that is no error',
@@ -42,7 +42,7 @@ describe('backgroundFailureLevel', () => {
       'warn',
     );
     expect(
-      backgroundFailureLevel(new QueryFailedError('INSERT', [], withCode('duplicate key', '23505'))),
+      backgroundFailureLevel(new DatabaseQueryError('INSERT', [], withCode('duplicate key', '23505'))),
     ).toBe('error');
     expect(backgroundFailureLevel(new TypeError('x is undefined'))).toBe('error');
   });

@@ -1,6 +1,6 @@
-import { QueryFailedError } from 'typeorm';
+import { driverErrorOf } from './database-query.error';
 
-// What a lost, refused or exhausted database looks like from node-postgres and TypeORM. Repositories
+// What a lost, refused or exhausted database looks like from node-postgres and its pool. Repositories
 // never see these as outcomes: they reach the error filter, which answers 503 DATABASE_UNAVAILABLE.
 const SOCKET_CODES = new Set([
   'ECONNREFUSED',
@@ -30,7 +30,7 @@ const DRIVER_MESSAGES = [
  * opposed to a statement that failed on its own merits.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  const cause = driverErrorOf(error);
   if (!(cause instanceof Error)) return false;
   const code = (cause as { code?: unknown }).code;
   if (typeof code === 'string') {

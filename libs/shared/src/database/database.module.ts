@@ -1,6 +1,6 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DatabaseActivityRepository } from './database-activity.repository';
+import { DatabasePool } from './database-pool';
 import { DatabaseWorkMetrics } from './database-work.metrics';
 import { PostgresHealthIndicator } from './postgres.health-indicator';
 import { SqlClient } from './sql-client';
@@ -15,38 +15,47 @@ export interface DatabaseModuleOptions {
 }
 
 /**
- * Postgres for one service: TypeORM as the pool and transaction layer (never synchronize, no
- * entities; the schema comes from SQL migrations), plus what the rest of the code sees of it:
- * `SqlClient` for repositories, `TransactionRunner` for services and a readiness check.
+ * Postgres for one service: node-postgres's pool (the schema comes from SQL migrations), plus what
+ * the rest of the code sees of it: `SqlClient` for repositories, `TransactionRunner` for services
+ * and a readiness check. The start waits for the database (see `DatabasePool.open`); the pool
+ * closes last, after every other shutdown hook that may still write.
  */
 @Module({})
-export class DatabaseModule {
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DatabasePool) private readonly database: DatabasePool) {}
+
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
-      imports: [
-        TypeOrmModule.forRoot({
-          type: 'postgres',
-          url: options.url,
-          entities: [],
-          synchronize: false,
-          migrationsRun: false,
-          poolSize: options.poolSize,
-          applicationName: options.applicationName,
-          extra: { statement_timeout: options.statementTimeoutMs, connectionTimeoutMillis: 5000 },
-          retryAttempts: 10,
-          retryDelay: 1000,
-        }),
-      ],
       providers: [
+        {
+          provide: DatabasePool,
+          useFactory: () =>
+            DatabasePool.open({
+              url: options.url,
+              poolSize: options.poolSize,
+              applicationName: options.applicationName,
+              statementTimeoutMs: options.statementTimeoutMs,
+            }),
+        },
         SqlClient,
         TransactionRunner,
         PostgresHealthIndicator,
         DatabaseActivityRepository,
         DatabaseWorkMetrics,
       ],
-      exports: [SqlClient, TransactionRunner, PostgresHealthIndicator, DatabaseActivityRepository],
+      exports: [
+        DatabasePool,
+        SqlClient,
+        TransactionRunner,
+        PostgresHealthIndicator,
+        DatabaseActivityRepository,
+      ],
     };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.end();
   }
 }

@@ -8,6 +8,8 @@ export type { MigrationStatus } from './migration-status';
 export { MIGRATION_LOCK_KEY } from './migration-lock';
 export type { MigrationLockHolder } from './migration-lock';
 export { DatabaseModule } from './database.module';
+export { DatabasePool } from './database-pool';
+export type { DatabasePoolOptions } from './database-pool';
 export { SqlClient } from './sql-client';
 export { decodeColumn, TableMap } from './table-map';
 export { afterCommit, inTransaction } from './transaction-context';

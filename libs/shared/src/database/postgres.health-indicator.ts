@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DatabasePool } from './database-pool';
 
 /** Readiness probe for the service's own Postgres database (a HealthIndicator). */
 @Injectable()
 export class PostgresHealthIndicator {
   readonly name = 'postgres';
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: DatabasePool) {}
 
   async check(): Promise<void> {
-    if (!this.dataSource.isInitialized) throw new Error('not connected');
-    await this.dataSource.query('SELECT 1');
+    await this.database.query('SELECT 1');
   }
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type EntityManager, QueryFailedError, type QueryRunner } from 'typeorm';
 import { databaseWork } from './database-work';
+import { DatabaseQueryError } from './database-query.error';
 
-interface PreparingClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+/** A pooled connection, or the pool itself (which lends one for the statement). */
+export interface Queryable {
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 // SQL text → statement name, so hashing happens once per distinct statement, not per call.
@@ -19,41 +20,39 @@ function statementName(sql: string): string {
 }
 
 /**
- * Runs one SQL statement through `manager` (inside its transaction when it has one) and returns its
- * rows, for UPDATE/DELETE … RETURNING too (TypeORM's `query()` wraps those in `[rows, count]`).
+ * Runs one SQL statement on `connection` and returns its rows (UPDATE/DELETE … RETURNING too).
  *
  * The statement is a named prepared statement on its connection: Postgres parses and plans it
  * once per connection instead of on every call, which halves the cost of the scheduler's heavier
  * statements. Use it for SQL whose text is fixed (values go in `parameters`), so the number of
- * distinct statements stays small. Errors are TypeORM's QueryFailedError, as from `query()`.
+ * distinct statements stays small. Failures are DatabaseQueryError.
  */
 export async function queryRows<T>(
-  manager: EntityManager,
+  connection: Queryable,
   sql: string,
   parameters: unknown[] = [],
 ): Promise<T[]> {
-  const owned = manager.queryRunner === undefined;
-  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
-  try {
-    return await runnerRows<T>(runner, sql, parameters);
-  } finally {
-    if (owned) await runner.release();
-  }
-}
-
-/** `queryRows` on a QueryRunner the caller holds (e.g. for a transaction it manages itself). */
-export async function runnerRows<T>(
-  runner: QueryRunner,
-  sql: string,
-  parameters: unknown[] = [],
-): Promise<T[]> {
-  const client = (await runner.connect()) as PreparingClient;
   databaseWork.statements += 1;
   databaseWork.roundTrips += 1;
   try {
-    const result = await client.query({ name: statementName(sql), text: sql, values: parameters });
+    const result = await connection.query({ name: statementName(sql), text: sql, values: parameters });
     return result.rows as T[];
   } catch (error) {
-    throw new QueryFailedError(sql, parameters, error as Error);
+    throw new DatabaseQueryError(sql, parameters, error as Error);
+  }
+}
+
+/** One statement run unprepared (its text varies with the request), on `connection`. */
+export async function queryRowsOnce<T>(
+  connection: Queryable,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<T[]> {
+  databaseWork.statements += 1;
+  databaseWork.roundTrips += 1;
+  try {
+    return (await connection.query({ text: sql, values: parameters })).rows as T[];
+  } catch (error) {
+    throw new DatabaseQueryError(sql, parameters, error as Error);
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { databaseWork } from './database-work';
-import { queryRows } from './query-rows';
-import { currentTransactionManager } from './transaction-context';
+import { DatabasePool } from './database-pool';
+import { type Queryable, queryRows, queryRowsOnce } from './query-rows';
+import { currentTransactionConnection } from './transaction-context';
 
 /**
  * What repositories run SQL through. Each statement joins the ambient transaction when the caller
@@ -10,14 +9,14 @@ import { currentTransactionManager } from './transaction-context';
  */
 @Injectable()
 export class SqlClient {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: DatabasePool) {}
 
   /**
    * The rows of one fixed statement (values go in `parameters`), as a named prepared statement:
    * Postgres plans it once per connection. UPDATE/DELETE … RETURNING return their rows too.
    */
   rows<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    return queryRows<T>(this.manager(), sql, parameters);
+    return queryRows<T>(this.connection(), sql, parameters);
   }
 
   /** The first row of `rows`, or null. */
@@ -30,13 +29,11 @@ export class SqlClient {
    * The rows of a statement whose text varies with the request (list filters and sorts), run
    * unprepared so the connection does not keep a plan for every combination.
    */
-  async rowsOnce<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    databaseWork.statements += 1;
-    databaseWork.roundTrips += 1;
-    return (await this.manager().query(sql, parameters)) as T[];
+  rowsOnce<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return queryRowsOnce<T>(this.connection(), sql, parameters);
   }
 
-  private manager() {
-    return currentTransactionManager() ?? this.dataSource.manager;
+  private connection(): Queryable {
+    return currentTransactionConnection() ?? this.database.pool;
   }
 }

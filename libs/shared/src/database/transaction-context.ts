@@ -1,16 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { PoolClient } from 'pg';
 import { databaseWork } from './database-work';
 import { backgroundFailureLevel } from './database-outage';
+import type { DatabasePool } from './database-pool';
+import { DatabaseQueryError } from './database-query.error';
 
 /** The isolation levels a transaction may ask for (Postgres's default is READ COMMITTED). */
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 
 interface TransactionFrame {
-  manager: EntityManager;
+  connection: PoolClient;
   afterCommit: Array<() => void | Promise<void>>;
-  /** Set once the transaction committed or rolled back; see `currentTransactionManager`. */
+  /** Set once the transaction committed or rolled back; see `currentTransactionConnection`. */
   ended: boolean;
 }
 
@@ -19,37 +21,36 @@ const logger = new Logger('Transaction');
 
 /**
  * Runs `work` in a database transaction that every repository call made inside it joins (through
- * `currentTransactionManager()`), so callers never pass a connection around. A call made inside
+ * `currentTransactionConnection()`), so callers never pass a connection around. A call made inside
  * another transaction joins it. Callbacks registered with `afterCommit` run once the outermost
  * transaction has committed (never on rollback). Services reach this through `TransactionRunner`.
  */
 export async function runInTransaction<T>(
-  dataSource: DataSource,
+  database: DatabasePool,
   work: () => Promise<T>,
   isolation?: IsolationLevel,
 ): Promise<T> {
-  if (currentTransactionManager()) return work();
-  const frame: TransactionFrame = {
-    manager: undefined as unknown as EntityManager,
-    afterCommit: [],
-    ended: false,
-  };
-  const run = (manager: EntityManager) => {
-    frame.manager = manager;
-    return storage.run(frame, work);
-  };
+  if (currentTransactionConnection()) return work();
+  const held = await database.connect();
+  const frame: TransactionFrame = { connection: held.client, afterCommit: [], ended: false };
   let result: T;
-  // START TRANSACTION, [SET TRANSACTION ISOLATION LEVEL,] COMMIT or ROLLBACK.
+  // BEGIN (with its isolation level), then COMMIT or ROLLBACK.
   databaseWork.transactions += 1;
-  databaseWork.statements += isolation ? 3 : 2;
-  databaseWork.roundTrips += isolation ? 3 : 2;
+  databaseWork.statements += 2;
+  databaseWork.roundTrips += 2;
+  let broken: Error | undefined;
   try {
-    result = isolation ? await dataSource.transaction(isolation, run) : await dataSource.transaction(run);
+    await control(held.client, isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN');
+    result = await storage.run(frame, work);
+    await control(held.client, 'COMMIT');
   } catch (error) {
     databaseWork.rollbacks += 1;
+    // A connection that cannot even roll back is broken: it is discarded, not lent again.
+    await held.client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
     frame.ended = true;
+    held.release(broken);
   }
   for (const callback of frame.afterCommit) {
     try {
@@ -61,20 +62,28 @@ export async function runInTransaction<T>(
   return result;
 }
 
+async function control(connection: PoolClient, sql: string): Promise<void> {
+  try {
+    await connection.query(sql);
+  } catch (error) {
+    throw new DatabaseQueryError(sql, [], error as Error);
+  }
+}
+
 /**
- * The entity manager of the transaction the caller runs in, if any. Work started inside a
+ * The connection of the transaction the caller runs in, if any. Work started inside a
  * transaction but still running after it ended (a promise nobody awaited) carries the frame in its
  * async context; it gets undefined, so its statements run on the pool instead of a connection the
  * transaction already gave back (which another request may be using by then).
  */
-export function currentTransactionManager(): EntityManager | undefined {
+export function currentTransactionConnection(): PoolClient | undefined {
   const frame = storage.getStore();
-  return frame && !frame.ended ? frame.manager : undefined;
+  return frame && !frame.ended ? frame.connection : undefined;
 }
 
 /** Whether the caller runs inside a transaction that is still open. */
 export function inTransaction(): boolean {
-  return currentTransactionManager() !== undefined;
+  return currentTransactionConnection() !== undefined;
 }
 
 /**

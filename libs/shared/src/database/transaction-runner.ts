@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DatabasePool } from './database-pool';
 import { type IsolationLevel, runInTransaction } from './transaction-context';
 
 /**
  * How services group repository calls into one transaction: `run(() => …)`. Repositories called
- * inside join it on their own (the transaction is ambient), so a service never holds a connection,
- * an entity manager or SQL.
+ * inside join it on their own (the transaction is ambient), so a service never holds a connection
+ * or SQL.
  */
 @Injectable()
 export class TransactionRunner {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: DatabasePool) {}
 
   run<T>(work: () => Promise<T>, isolation?: IsolationLevel): Promise<T> {
-    return runInTransaction(this.dataSource, work, isolation);
+    return runInTransaction(this.database, work, isolation);
   }
 }

@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SqlClient } from '../database/sql-client';
 
 /** SQL of the `inbox` table: ids of events this service has handled. */
 @Injectable()
 export class InboxRepository {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly sql: SqlClient,
-  ) {}
+  constructor(private readonly sql: SqlClient) {}
 
   /**
    * Records the event as handled inside the handler's transaction. Returns false when the id is
@@ -26,16 +22,16 @@ export class InboxRepository {
 
   /** Deletes up to `limit` ids handled more than `retentionHours` ago; returns how many. */
   async deleteHandledBefore(retentionHours: number, limit: number): Promise<number> {
-    const deleted = (await this.dataSource.query(
+    const deleted = await this.sql.rows(
       `WITH doomed AS (
          SELECT event_id FROM inbox
          WHERE handled_at < now() - make_interval(hours => $1)
          ORDER BY handled_at
          LIMIT $2
        )
-       DELETE FROM inbox i USING doomed WHERE i.event_id = doomed.event_id`,
+       DELETE FROM inbox i USING doomed WHERE i.event_id = doomed.event_id RETURNING i.event_id`,
       [retentionHours, limit],
-    )) as [unknown[], number];
-    return deleted[1];
+    );
+    return deleted.length;
   }
 }

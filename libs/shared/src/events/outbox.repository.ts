@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { DatabasePool } from '../database/database-pool';
+import { DatabaseQueryError } from '../database/database-query.error';
 import { databaseWork } from '../database/database-work';
-import { runnerRows } from '../database/query-rows';
+import { queryRows } from '../database/query-rows';
 import { SqlClient } from '../database/sql-client';
 
 export interface NewOutboxRow {
@@ -112,7 +114,7 @@ export function outboxEventParameters(row: NewOutboxRow): unknown[] {
 @Injectable()
 export class OutboxRepository {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: DatabasePool,
     private readonly sql: SqlClient,
   ) {}
 
@@ -132,9 +134,10 @@ export class OutboxRepository {
     send: (rows: OutboxRow[]) => Promise<OutboxBatchResult>,
   ): Promise<number> {
     if (!Number.isSafeInteger(headLimit) || headLimit < 1) throw new Error(`invalid head limit ${headLimit}`);
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as SimpleQueryClient;
+    const held = await this.database.connect();
+    const client = held.client;
     let open = true;
+    let broken: Error | undefined;
     try {
       // Simple-protocol queries carry several statements per round trip, so the batch takes two
       // (begin and claim; mark and commit) instead of five. Their values are inlined, so only
@@ -153,8 +156,8 @@ export class OutboxRepository {
       }
       const result = await send(raw.map(toOutboxRow));
       for (const failure of result.failures) {
-        await runnerRows(
-          runner,
+        await queryRows(
+          client,
           `UPDATE outbox SET attempts = attempts + 1, last_error = left($2, 2000),
              next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
            WHERE id = $1`,
@@ -173,11 +176,14 @@ export class OutboxRepository {
     } catch (error) {
       if (open) {
         databaseWork.rollbacks += 1;
-        await simpleQuery(client, 'ROLLBACK', { statements: 1 }).catch(() => undefined);
+        // A connection that cannot roll back is broken: discarded, never lent again mid-transaction.
+        await simpleQuery(client, 'ROLLBACK', { statements: 1 }).catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
       }
       throw error;
     } finally {
-      await runner.release();
+      held.release(broken);
     }
   }
 
@@ -233,17 +239,13 @@ function toOutboxRow(raw: RawOutboxRow): OutboxRow {
   };
 }
 
-interface SimpleQueryClient {
-  query(text: string): Promise<SimpleQueryResult | SimpleQueryResult[]>;
-}
-
 interface SimpleQueryResult {
   rows: unknown[];
 }
 
 /** One simple-protocol round trip of `statements` statements; the result of each, in order. */
 async function simpleQuery(
-  client: SimpleQueryClient,
+  client: PoolClient,
   text: string,
   count: { statements: number; transaction?: boolean },
 ): Promise<SimpleQueryResult[]> {
@@ -251,10 +253,10 @@ async function simpleQuery(
   databaseWork.roundTrips += 1;
   if (count.transaction) databaseWork.transactions += 1;
   try {
-    const results = await client.query(text);
+    const results = (await client.query(text)) as unknown as SimpleQueryResult | SimpleQueryResult[];
     return Array.isArray(results) ? results : [results];
   } catch (error) {
-    throw new QueryFailedError(text, [], error as Error);
+    throw new DatabaseQueryError(text, [], error as Error);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DatabasePool } from '../database/database-pool';
 import { DatabaseActivityRepository } from '../database/database-activity.repository';
 import { SqlClient } from '../database/sql-client';
 import { MetricsService } from '../metrics/metrics.service';
@@ -46,7 +46,7 @@ describe('DatabasePoolMonitorJob (real Postgres)', () => {
   let db: TestDatabase;
   // Connected to the server's `postgres` database, so its own session never shows up in ours.
   let admin: Client;
-  let monitorSource: DataSource;
+  let monitorPool: DatabasePool;
   let sessions: Client[];
   let blockedUpdate: Promise<unknown>;
   let metrics: MetricsService;
@@ -78,12 +78,11 @@ describe('DatabasePoolMonitorJob (real Postgres)', () => {
     await db.query('INSERT INTO pool_probe VALUES (1, 0)');
     admin = new Client({ connectionString: TEST_SERVERS.postgresUrl });
     await admin.connect();
-    monitorSource = await new DataSource({
-      type: 'postgres',
+    monitorPool = await DatabasePool.open({
       url: db.url,
       applicationName: 'proxy-service:monitor',
       poolSize: 1,
-    }).initialize();
+    });
     const [idle, holder, blocked] = await Promise.all([
       session(db.url, 'proxy-service:replica-a'),
       session(db.url, 'proxy-service:replica-a'),
@@ -101,14 +100,14 @@ describe('DatabasePoolMonitorJob (real Postgres)', () => {
       { description: 'only our sessions, with replica-b waiting on the row lock' },
     );
     metrics = new MetricsService('proxy-service');
-    job = new DatabasePoolMonitorJob(new DatabaseActivityRepository(new SqlClient(monitorSource)), metrics);
+    job = new DatabasePoolMonitorJob(new DatabaseActivityRepository(new SqlClient(monitorPool)), metrics);
   });
 
   afterAll(async () => {
     await sessions?.[1]?.query('ROLLBACK');
     await blockedUpdate;
     await Promise.all((sessions ?? []).map((client) => client.end()));
-    await monitorSource?.destroy();
+    await monitorPool?.end();
     await admin?.end();
     await db?.drop();
     Logger.overrideLogger(false);

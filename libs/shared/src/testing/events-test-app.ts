@@ -1,7 +1,6 @@
 import { type INestApplicationContext, type LogLevel, Module, type Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { EventPayloadClasses } from '@cloudphone/contracts';
-import { DataSource } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
 import { InfrastructureModule } from '../bootstrap/infrastructure.module';
 import { PlatformServiceConfig } from '../bootstrap/platform-service.config';
@@ -83,10 +82,6 @@ export class EventsTestApp {
 
   get transactions(): TransactionRunner {
     return this.app.get(TransactionRunner);
-  }
-
-  get dataSource(): DataSource {
-    return this.app.get(DataSource);
   }
 
   /** Sum of a counter's values whose labels include `labels`. */

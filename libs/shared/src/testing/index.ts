@@ -17,6 +17,8 @@ export { TEST_SERVERS } from './test-servers';
 export { TestTokens } from './test-tokens';
 export { uniqueTestId } from './unique-test-id';
 export { waitFor } from './wait-for';
+export { deferred } from './deferred';
+export type { Deferred } from './deferred';
 export { EventObserver } from './event-observer';
 export { publishEventTo } from './publish-event';
 export type { ObservedMessage } from './event-observer';

@@ -1,31 +1,31 @@
 import type { ServiceName } from '@cloudphone/contracts';
-import { DataSource } from 'typeorm';
 import type { CronRunContext } from '../cron/cron.types';
+import { DatabasePool } from '../database/database-pool';
 import { SqlClient } from '../database/sql-client';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { MetricsService } from '../metrics/metrics.service';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface RepositoryTestDatabase extends TestDatabase {
-  dataSource: DataSource;
+  pool: DatabasePool;
   /** What repositories under test are constructed with. */
   sql: SqlClient;
   transactions: TransactionRunner;
-  /** Closes the data source and drops the database. */
+  /** Closes the pool and drops the database. */
   close(): Promise<void>;
 }
 
 /** A migrated test database plus the SQL client and transaction runner repositories use. */
 export async function createRepositoryTestDatabase(service: ServiceName): Promise<RepositoryTestDatabase> {
   const database = await createTestDatabase(service);
-  const dataSource = await new DataSource({ type: 'postgres', url: database.url }).initialize();
+  const pool = DatabasePool.create({ url: database.url });
   return {
     ...database,
-    dataSource,
-    sql: new SqlClient(dataSource),
-    transactions: new TransactionRunner(dataSource),
+    pool,
+    sql: new SqlClient(pool),
+    transactions: new TransactionRunner(pool),
     async close() {
-      await dataSource.destroy();
+      await pool.end();
       await database.drop();
     },
   };

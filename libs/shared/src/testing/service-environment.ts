@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { TEST_SERVERS } from './test-servers';
 import { uniqueTestId } from './unique-test-id';
 
@@ -28,6 +28,25 @@ export function createTestSecrets(): TestSecrets {
   };
 }
 
+// device-service's access gateway listens on base + a device's slot, so each environment gets a
+// range of its own: below Linux's ephemeral ports (32768 and up, where any process's outgoing
+// connection may hold a port, and a gateway port taken that way refuses its renter), six ranges per
+// Jest worker so the files running side by side never share one, and the next of its worker's six for
+// each environment a file creates (a file's fleets seldom overlap more than two at a time).
+const GATEWAY_FIRST_PORT = 20_000;
+const GATEWAY_RANGE_PORTS = 1000;
+const GATEWAY_RANGES = 12;
+const GATEWAY_RANGES_PER_WORKER = 6;
+let environmentsCreated = 0;
+
+function accessGatewayPortBase(): number {
+  const worker = Math.max(0, Number(process.env.JEST_WORKER_ID ?? 1) - 1);
+  const range =
+    (worker * GATEWAY_RANGES_PER_WORKER + (environmentsCreated++ % GATEWAY_RANGES_PER_WORKER)) %
+    GATEWAY_RANGES;
+  return GATEWAY_FIRST_PORT + range * GATEWAY_RANGE_PORTS;
+}
+
 /**
  * The environment a service process needs in a test: real servers, an isolated database, Redis
  * prefix, exchange and queue names, and random secrets. PORT=0 lets the OS pick a free port.
@@ -51,10 +70,8 @@ export function serviceEnvironment(options: ServiceEnvironmentOptions): Record<s
     SERVICE_TOKEN_SECRET: secrets.serviceTokenSecret,
     VENDOR_CREDENTIALS_KEY: secrets.credentialsKey,
     DOCS_ENABLED: 'true',
-    // device-service's access gateway listens on base + a device's slot: a range of its own per
-    // environment, on loopback, so test fleets running side by side never want the same ports.
     ACCESS_GATEWAY_BIND_HOST: '127.0.0.1',
-    ACCESS_GATEWAY_PORT_BASE: String(20_000 + randomInt(0, 35) * 1000),
+    ACCESS_GATEWAY_PORT_BASE: String(accessGatewayPortBase()),
     ...options.overrides,
   };
 }

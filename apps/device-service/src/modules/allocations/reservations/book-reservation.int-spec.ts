@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import type { CreateReservationRequest } from '@cloudphone/contracts';
-import { type Principal, SqlClient, TransactionRunner } from '@cloudphone/shared';
+import { DatabasePool, type Principal, SqlClient, TransactionRunner } from '@cloudphone/shared';
 import { createRepositoryTestDatabase, type RepositoryTestDatabase } from '@cloudphone/shared/testing';
 import { BookReservationUseCase } from './book-reservation.use-case';
 import { ReservationChangesRepository } from './reservation-changes.repository';
@@ -19,7 +18,7 @@ const HOUR = 3_600_000;
 
 describe('booking a spec while device rows are locked', () => {
   let db: RepositoryTestDatabase;
-  const pools: DataSource[] = [];
+  const pools: DatabasePool[] = [];
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
@@ -27,7 +26,7 @@ describe('booking a spec while device rows are locked', () => {
   });
 
   afterAll(async () => {
-    for (const pool of pools) await pool.destroy();
+    for (const pool of pools) await pool.end();
     await db?.close();
   });
 
@@ -155,7 +154,7 @@ describe('booking a spec while device rows are locked', () => {
     const devices = await addDevices(region, 100);
     const bookings = await Promise.all(
       [0, 1].map(async () => {
-        const pool = await new DataSource({ type: 'postgres', url: db.url, poolSize: 10 }).initialize();
+        const pool = DatabasePool.create({ url: db.url, poolSize: 10 });
         pools.push(pool);
         return useCase(new SqlClient(pool), new TransactionRunner(pool));
       }),
