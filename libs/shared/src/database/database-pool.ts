@@ -20,9 +20,9 @@ const OPEN_RETRY_DELAY_MS = 1000;
 
 /**
  * The service's connections to its Postgres database: node-postgres's pool, and nothing between it
- * and the SQL (an ORM here cost a third of the boot's module loading and a query-runner object per
- * statement, for features nobody used). Repositories reach it through `SqlClient`, transactions
- * through `TransactionRunner`; tests and tools may `query` it directly.
+ * and the SQL (TypeORM here was a fifth of the modules a service loads at start, and a query-runner
+ * object per statement, for features nobody used: no entities, no ORM queries). Repositories reach
+ * it through `SqlClient`, transactions through `TransactionRunner`; tests and tools may `query` it.
  */
 export class DatabasePool {
   private constructor(readonly pool: Pool) {}
