@@ -81,17 +81,22 @@ export class DatabasePool {
   }
 
   /**
-   * A connection held by the caller until `release` (pass the error that broke it, if any, so it
-   * is discarded rather than reused). While held, a connection error is the holder's to see in its
-   * next statement, not an event that ends the process.
+   * A connection held by the caller until `release`. While held, a connection error is the holder's
+   * to see in its next statement, not an event that ends the process.
    */
   async connect(): Promise<HeldConnection> {
     const client = await this.pool.connect();
     const onError = (): void => undefined;
     client.on('error', onError);
+    let broken: Error | undefined;
     return {
       client,
-      release(broken?: Error | boolean) {
+      async rollback() {
+        // A connection that cannot even roll back is broken: `release` discards it, so it is never
+        // lent again in the middle of a transaction.
+        await client.query('ROLLBACK').catch((error: Error) => (broken = error));
+      },
+      release() {
         client.removeListener('error', onError);
         client.release(broken);
       },
@@ -105,5 +110,7 @@ export class DatabasePool {
 
 export interface HeldConnection {
   client: PoolClient;
-  release(broken?: Error | boolean): void;
+  /** Ends the open transaction, if it can; a connection that cannot is discarded at `release`. */
+  rollback(): Promise<void>;
+  release(): void;
 }

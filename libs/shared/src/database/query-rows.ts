@@ -27,31 +27,29 @@ function statementName(sql: string): string {
  * statements. Use it for SQL whose text is fixed (values go in `parameters`), so the number of
  * distinct statements stays small. Failures are DatabaseQueryError.
  */
-export async function queryRows<T>(
-  connection: Queryable,
-  sql: string,
-  parameters: unknown[] = [],
-): Promise<T[]> {
-  databaseWork.statements += 1;
-  databaseWork.roundTrips += 1;
-  try {
-    const result = await connection.query({ name: statementName(sql), text: sql, values: parameters });
-    return result.rows as T[];
-  } catch (error) {
-    throw new DatabaseQueryError(sql, parameters, error as Error);
-  }
+export function queryRows<T>(connection: Queryable, sql: string, parameters: unknown[] = []): Promise<T[]> {
+  return run<T>(connection, statementName(sql), sql, parameters);
 }
 
 /** One statement run unprepared (its text varies with the request), on `connection`. */
-export async function queryRowsOnce<T>(
+export function queryRowsOnce<T>(
   connection: Queryable,
   sql: string,
   parameters: unknown[] = [],
 ): Promise<T[]> {
+  return run<T>(connection, undefined, sql, parameters);
+}
+
+async function run<T>(
+  connection: Queryable,
+  name: string | undefined,
+  sql: string,
+  parameters: unknown[],
+): Promise<T[]> {
   databaseWork.statements += 1;
   databaseWork.roundTrips += 1;
   try {
-    return (await connection.query({ text: sql, values: parameters })).rows as T[];
+    return (await connection.query({ name, text: sql, values: parameters })).rows as T[];
   } catch (error) {
     throw new DatabaseQueryError(sql, parameters, error as Error);
   }

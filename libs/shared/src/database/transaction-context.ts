@@ -38,19 +38,17 @@ export async function runInTransaction<T>(
   databaseWork.transactions += 1;
   databaseWork.statements += 2;
   databaseWork.roundTrips += 2;
-  let broken: Error | undefined;
   try {
     await control(held.client, isolation ? `BEGIN ISOLATION LEVEL ${isolation}` : 'BEGIN');
     result = await storage.run(frame, work);
     await control(held.client, 'COMMIT');
   } catch (error) {
     databaseWork.rollbacks += 1;
-    // A connection that cannot even roll back is broken: it is discarded, not lent again.
-    await held.client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    await held.rollback();
     throw error;
   } finally {
     frame.ended = true;
-    held.release(broken);
+    held.release();
   }
   for (const callback of frame.afterCommit) {
     try {

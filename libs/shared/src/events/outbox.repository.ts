@@ -137,7 +137,6 @@ export class OutboxRepository {
     const held = await this.database.connect();
     const client = held.client;
     let open = true;
-    let broken: Error | undefined;
     try {
       // Simple-protocol queries carry several statements per round trip, so the batch takes two
       // (begin and claim; mark and commit) instead of five. Their values are inlined, so only
@@ -176,14 +175,13 @@ export class OutboxRepository {
     } catch (error) {
       if (open) {
         databaseWork.rollbacks += 1;
-        // A connection that cannot roll back is broken: discarded, never lent again mid-transaction.
-        await simpleQuery(client, 'ROLLBACK', { statements: 1 }).catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
+        databaseWork.statements += 1;
+        databaseWork.roundTrips += 1;
+        await held.rollback();
       }
       throw error;
     } finally {
-      held.release(broken);
+      held.release();
     }
   }
 
