@@ -70,6 +70,37 @@ describe('billing-service accounts', () => {
     });
   });
 
+  describe('balance check batch', () => {
+    it('answers each check as the single check would, in request order, reading without writing', async () => {
+      const rich = randomUUID();
+      const closed = randomUUID();
+      const unknown = randomUUID();
+      await app.topUp(rich, '127');
+      await app.topUp(closed, '100000');
+      await app.db.query(`UPDATE accounts SET status = 'closed' WHERE user_id = $1`, [closed]);
+      const checks = [
+        { userId: rich, durationSeconds: 36_000, ...SPEC },
+        { userId: unknown, durationSeconds: 3600, ...SPEC },
+        { userId: rich, durationSeconds: 36_300, ...SPEC },
+        { userId: closed, durationSeconds: 60, ...SPEC },
+      ];
+
+      const batch = await app.postAsService(BILLING_ROUTES.balanceCheckBatch, { items: checks }).expect(200);
+
+      const alone = [];
+      for (const check of checks)
+        alone.push((await app.postAsService(BILLING_ROUTES.balanceCheck, check).expect(200)).body);
+      expect(batch.body.results).toEqual(alone);
+      expect(batch.body.results.map((result: { sufficient: boolean }) => result.sufficient)).toEqual([
+        true,
+        false,
+        false,
+        false,
+      ]);
+      expect(await app.db.query('SELECT 1 FROM accounts WHERE user_id = $1', [unknown])).toEqual([]);
+    });
+  });
+
   describe('reading an account', () => {
     it('lets the user themself, an admin and a service read it, and no other user', async () => {
       const userId = randomUUID();
@@ -238,6 +269,10 @@ describe('billing-service accounts', () => {
           [BILLING_ROUTES.usage, usageLasting(60)],
           [BILLING_ROUTES.usageBatch, { items: [usageLasting(60)] }],
           [BILLING_ROUTES.balanceCheck, { userId: randomUUID(), durationSeconds: 60, ...SPEC }],
+          [
+            BILLING_ROUTES.balanceCheckBatch,
+            { items: [{ userId: randomUUID(), durationSeconds: 60, ...SPEC }] },
+          ],
         ] as const) {
           const response = await app.http.post(`/${path}`).set('Authorization', `Bearer ${token}`).send(body);
           expect({ path, status: response.status, code: response.body.code }).toEqual({

@@ -84,6 +84,20 @@ describe('billing-service input validation', () => {
     await expectRejected(await app.postAsService(BILLING_ROUTES.balanceCheck, body), label);
   });
 
+  it.each<[string, unknown]>([
+    ['empty body', {}],
+    ['no items', { items: [] }],
+    ['101 items', { items: Array.from({ length: 101 }, () => balanceCheck) }],
+    ['items not an array', { items: balanceCheck }],
+    ['a null item', { items: [balanceCheck, null] }],
+    ['one malformed item', { items: [balanceCheck, { ...balanceCheck, durationSeconds: 2 ** 53 }] }],
+    ['an item named constructor', { items: [{ ...balanceCheck, userId: 'constructor' }] }],
+    ['an item with a NUL byte', { items: [{ ...balanceCheck, userId: `${knownUser}\u0000` }] }],
+    ['an unknown top-level field', { items: [balanceCheck], strict: false }],
+  ])('POST balance/check/batch refuses %s', async (label, body) => {
+    await expectRejected(await app.postAsService(BILLING_ROUTES.balanceCheckBatch, body), label);
+  });
+
   it.each([
     ['the smallest device', { cpuCores: 1, memoryMb: 256, storageGb: 1 }],
     ['the largest device', { cpuCores: 128, memoryMb: 1_048_576, storageGb: 65_536 }],

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
+  BalanceCheckBatchRequest,
+  type BalanceCheckBatchResponse,
   BalanceCheckRequest,
   type BalanceCheckResponse,
   BILLING_ROUTES,
@@ -29,6 +31,7 @@ const KNOWN_USER = randomUUID();
 class FakeBillingServiceController {
   balanceMinor = 10_000n;
   readonly recorded = new Map<string, UsageRecordResponse>();
+  readonly balanceBatchSizes: number[] = [];
 
   @Post(BILLING_ROUTES.balanceCheck)
   @HttpCode(200)
@@ -42,6 +45,14 @@ class FakeBillingServiceController {
       requiredMinor: String(required),
       currency: 'USD',
     };
+  }
+
+  @Post(BILLING_ROUTES.balanceCheckBatch)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  checkBalances(@Body() request: BalanceCheckBatchRequest): BalanceCheckBatchResponse {
+    this.balanceBatchSizes.push(request.items.length);
+    return { results: request.items.map((item) => this.checkBalance(item)) };
   }
 
   @Post(BILLING_ROUTES.usage)
@@ -151,6 +162,21 @@ describe('BillingClient against a contract-speaking callee', () => {
         degraded: false,
         sufficient: false,
       });
+    });
+
+    it('sends concurrent checks as one batch call, each answered as it would be alone', async () => {
+      await useGenerousPolicy();
+      billing.balanceMinor = 10_000n;
+      billing.balanceBatchSizes.length = 0;
+      const bills = billingClient('deny');
+
+      const answers = await Promise.all(
+        [600, 6000, 600].map((durationSeconds) => bills.checkBalance({ ...balanceRequest, durationSeconds })),
+      );
+
+      expect(billing.balanceBatchSizes).toEqual([3]);
+      expect(answers.map((answer) => answer.sufficient)).toEqual([true, false, true]);
+      expect(answers[1]).toMatchObject({ response: { requiredMinor: '12000', balanceMinor: '10000' } });
     });
 
     it('surfaces a refused request as HttpClientError, never as a degradation, whatever the policy', async () => {

@@ -6,6 +6,8 @@ import {
   type QuotaRestoreBatchResponse,
   QuotaRestoreRequest,
   type QuotaResources,
+  QuotaUsageBatchRequest,
+  type QuotaUsageBatchResponse,
   QuotaUsageRequest,
   USER_ROUTES,
 } from '@cloudphone/contracts';
@@ -23,6 +25,7 @@ const LIMITS: QuotaResources = { devices: 2, cpuCores: 8, memoryMb: 16384, stora
 class FakeUserServiceController {
   readonly counted = new Map<string, QuotaUsageRequest>();
   readonly idempotencyKeys: Array<string | undefined> = [];
+  readonly usageBatchSizes: number[] = [];
 
   @Post(USER_ROUTES.quotaUsage)
   @HttpCode(200)
@@ -40,6 +43,35 @@ class FakeUserServiceController {
       this.counted.set(request.allocationId, request);
     }
     return { userId: request.userId, allocationId: request.allocationId, applied, usage: this.usage() };
+  }
+
+  @Post(USER_ROUTES.quotaUsageBatch)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  reportBatch(@Body() request: QuotaUsageBatchRequest): QuotaUsageBatchResponse {
+    this.usageBatchSizes.push(request.items.length);
+    return {
+      results: request.items.map((item) => {
+        try {
+          const answer = this.report(item, undefined);
+          return {
+            allocationId: item.allocationId,
+            status: answer.applied ? 'applied' : 'replayed',
+            usage: answer.usage,
+          };
+        } catch (error) {
+          const refusal = error as AppError;
+          return {
+            allocationId: item.allocationId,
+            status: 'failed',
+            errorStatus: refusal.httpStatus,
+            errorCode: refusal.code,
+            errorMessage: refusal.message,
+            errorDetails: refusal.details,
+          };
+        }
+      }),
+    };
   }
 
   @Post(USER_ROUTES.quotaRestore)
@@ -99,6 +131,7 @@ describe('QuotaClient against a contract-speaking callee', () => {
     registry = callee.callerRegistry(metrics);
     users.counted.clear();
     users.idempotencyKeys.length = 0;
+    users.usageBatchSizes.length = 0;
   });
 
   afterEach(() => registry.onApplicationShutdown());
@@ -179,6 +212,42 @@ describe('QuotaClient against a contract-speaking callee', () => {
         status: 'rejected',
         failure: { status: 400, code: 'VALIDATION_FAILED' },
       });
+    });
+
+    it('sends concurrent usage reports as one batch call, each answered as it would be alone', async () => {
+      const quota = quotaClient();
+      const report = () => ({
+        userId: KNOWN_USER,
+        allocationId: randomUUID(),
+        cpuCores: 1,
+        memoryMb: 1024,
+        storageGb: 8,
+      });
+      const first = report();
+      const [firstOutcome, ...burst] = await Promise.all(
+        [first, first, report(), report()].map((r) => quota.reportUsage(r)),
+      );
+
+      // Calls of one tick leave together; the limit (2 devices) lets two allocations through.
+      expect(users.usageBatchSizes).toEqual([4]);
+      expect([firstOutcome, ...burst].map((outcome) => outcome.status)).toEqual([
+        'delivered',
+        'delivered',
+        'delivered',
+        'rejected',
+      ]);
+      expect(firstOutcome).toMatchObject({ response: { allocationId: first.allocationId, applied: true } });
+      expect(burst[0]).toMatchObject({ response: { allocationId: first.allocationId, applied: false } });
+      expect(burst[2]).toMatchObject({
+        status: 'rejected',
+        failure: { status: 403, code: 'QUOTA_EXCEEDED', details: { exceeded: 'devices' } },
+      });
+      expect(users.idempotencyKeys).toEqual([undefined, undefined, undefined, undefined]);
+
+      callee.proxy.cut();
+      const cut = await Promise.all([report(), report()].map((r) => quota.reportUsage(r)));
+      expect(cut.map((outcome) => outcome.status)).toEqual(['deferred', 'deferred']);
+      callee.proxy.restore();
     });
 
     it('defers a usage report while user-service is down; the resend later counts it once', async () => {

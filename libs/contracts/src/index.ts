@@ -1,6 +1,11 @@
 export { BILLING_ROUTES } from './billing/billing.routes';
 export { BalanceCheckRequest } from './billing/balance-check-request.dto';
 export { BalanceCheckResponse } from './billing/balance-check-response.dto';
+export {
+  BALANCE_CHECK_BATCH_MAX_ITEMS,
+  BalanceCheckBatchRequest,
+  BalanceCheckBatchResponse,
+} from './billing/balance-check-batch.dto';
 export { BillingAccountListItem, BillingAccountResponse } from './billing/billing-account-response.dto';
 export { BILLING_FIELD_MAX, USAGE_BATCH_MAX_ITEMS } from './billing/billing-limits';
 export { INVOICE_LINE_KINDS, INVOICE_PERIOD_PATTERN, INVOICE_STATUSES } from './billing/invoice-attributes';
@@ -271,6 +276,14 @@ export {
 } from './user/quota-restore-batch.dto';
 export type { QuotaRestoreItemStatus } from './user/quota-restore-batch.dto';
 export { QuotaRestoreRequest } from './user/quota-restore-request.dto';
+export {
+  QUOTA_USAGE_BATCH_MAX_ITEMS,
+  QUOTA_USAGE_ITEM_STATUSES,
+  QuotaUsageBatchRequest,
+  QuotaUsageBatchResponse,
+  QuotaUsageItemResult,
+} from './user/quota-usage-batch.dto';
+export type { QuotaUsageItemStatus } from './user/quota-usage-batch.dto';
 export { QuotaUsageRequest } from './user/quota-usage-request.dto';
 export { UpdateUserRequest } from './user/update-user-request.dto';
 export {

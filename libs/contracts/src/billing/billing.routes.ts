@@ -5,6 +5,8 @@ export const BILLING_ROUTES = {
   account: 'billing/accounts/:userId',
   /** POST: does the balance cover this allocation for this long? Read-only. */
   balanceCheck: 'billing/balance/check',
+  /** POST: up to BALANCE_CHECK_BATCH_MAX_ITEMS checks in one call, answered per item. Read-only. */
+  balanceCheckBatch: 'billing/balance/check/batch',
   /** POST: record and charge one allocation's usage, exactly once per allocationId. */
   usage: 'billing/usage',
   /** POST: the same for up to USAGE_BATCH_MAX_ITEMS allocations, with a result per item. */

@@ -35,6 +35,8 @@ export const USER_ROUTES = {
   quotaCheck: 'quotas/check',
   /** POST: count an allocation against the quota; idempotent per allocationId. */
   quotaUsage: 'quotas/usage',
+  /** POST: up to 100 usage reports in one call, answered per item; each as `quotaUsage` alone. */
+  quotaUsageBatch: 'quotas/usage/batch',
   /** POST: give an allocation's resources back; idempotent per allocationId. */
   quotaRestore: 'quotas/restore',
   /** POST: up to 100 restores in one call and one transaction; each idempotent per allocationId. */

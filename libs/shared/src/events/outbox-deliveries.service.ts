@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_TYPE_PATTERN } from '@cloudphone/contracts';
+import { BatchingQueue } from '../concurrency/batching-queue';
 import { EventsConfig } from './events.config';
 import { EventsMetrics } from './events.metrics';
 import {
@@ -16,12 +17,6 @@ import { retryDelayMs } from './retry-backoff';
 import { isUuidText } from './uuid-text';
 
 type DeliveryResult = DeliveryVerdict['result'];
-
-/** A message waiting for its destination's next batch, and who waits for its result. */
-interface QueuedMessage {
-  message: OutboxMessage;
-  done?: (result: DeliveryResult) => void;
-}
 
 function summaryOf(results: DeliveryResult[]): DeliverySummary {
   const summary: DeliverySummary = { delivered: 0, deferred: 0, rejected: 0 };
@@ -43,9 +38,8 @@ const DELIVERY_LEASE_MS = 60_000;
 export class OutboxDeliveries implements OnApplicationShutdown {
   private readonly logger = new Logger('OutboxDeliveries');
   private readonly destinations = new Map<string, OutboxDestination>();
-  /** Batched deliveries: messages waiting per destination, and the one flight per destination. */
-  private readonly waiting = new Map<string, QueuedMessage[]>();
-  private readonly flying = new Map<string, Promise<void>>();
+  /** Batched deliveries: one flight per destination, the messages arriving meanwhile in the next. */
+  private readonly batches = new Map<string, BatchingQueue<OutboxMessage, DeliveryResult>>();
 
   constructor(
     private readonly messages: OutboxMessagesRepository,
@@ -99,40 +93,28 @@ export class OutboxDeliveries implements OnApplicationShutdown {
    * request (and one settling statement) each — group commit for HTTP deliveries.
    */
   async deliverBatched(messages: OutboxMessage[]): Promise<DeliverySummary> {
-    const results = await Promise.all(
-      messages.map((message) => new Promise<DeliveryResult>((done) => this.enqueue({ message, done }))),
-    );
-    return summaryOf(results);
+    return summaryOf(await Promise.all(messages.map((message) => this.batchesFor(message).submit(message))));
   }
 
   /** `deliverBatched` without making the caller wait; shutdown waits for these to finish. */
   deliverInBackground(messages: OutboxMessage[]): void {
-    for (const message of messages) this.enqueue({ message });
+    for (const message of messages) void this.batchesFor(message).submit(message);
   }
 
-  private enqueue(entry: QueuedMessage): void {
-    const queue = this.waiting.get(entry.message.destination) ?? [];
-    queue.push(entry);
-    this.waiting.set(entry.message.destination, queue);
-    if (!this.flying.has(entry.message.destination)) this.fly(entry.message.destination);
-  }
-
-  /** Sends what waits for `destination`, batch after batch, until nothing does. */
-  private fly(destination: string): void {
-    const flight = (async () => {
-      for (;;) {
-        const batch = this.waiting.get(destination) ?? [];
-        this.waiting.delete(destination);
-        // Synchronously with the last look at the queue, so a message queued later starts a flight.
-        if (batch.length === 0) return void this.flying.delete(destination);
-        const results = await this.settle(batch.map((entry) => entry.message)).catch((error: unknown) => {
-          this.logger.warn({ msg: 'outbox delivery failed; the relay will retry', destination, err: error });
-          return new Map<OutboxMessage, DeliveryResult>();
-        });
-        for (const entry of batch) entry.done?.(results.get(entry.message) ?? 'deferred');
-      }
-    })();
-    this.flying.set(destination, flight);
+  /** The destination's batching queue; its sends never throw (a failed flight defers its messages). */
+  private batchesFor(message: OutboxMessage): BatchingQueue<OutboxMessage, DeliveryResult> {
+    const existing = this.batches.get(message.destination);
+    if (existing) return existing;
+    const destination = message.destination;
+    const queue = new BatchingQueue<OutboxMessage, DeliveryResult>(async (batch) => {
+      const results = await this.settle(batch).catch((error: unknown) => {
+        this.logger.warn({ msg: 'outbox delivery failed; the relay will retry', destination, err: error });
+        return new Map<OutboxMessage, DeliveryResult>();
+      });
+      return batch.map((queued) => ({ ok: true, value: results.get(queued) ?? 'deferred' }));
+    }, Number.MAX_SAFE_INTEGER);
+    this.batches.set(destination, queue);
+    return queue;
   }
 
   /** Asks each destination, settles every message in the outbox, and tells how each went. */
@@ -172,7 +154,7 @@ export class OutboxDeliveries implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.flying.values()]);
+    await Promise.all([...this.batches.values()].map((queue) => queue.drained()));
   }
 
   /** The destination's verdicts; a destination that throws defers the whole group. */

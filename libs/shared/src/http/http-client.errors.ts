@@ -136,6 +136,19 @@ export class HttpClientError extends HttpRequestError {
   }
 }
 
+/**
+ * The error an answer with this status raises: a 4xx is the callee's refusal, anything else its
+ * failure. Also how a batch call's failed item becomes the error that item alone would have raised.
+ */
+export function httpAnswerError(
+  answer: HttpErrorAnswer,
+  context: HttpRequestErrorContext,
+): HttpClientError | HttpServerError {
+  return answer.status >= 400 && answer.status < 500
+    ? new HttpClientError(answer, context)
+    : new HttpServerError(answer, context);
+}
+
 const RETRYABLE_SERVER_STATUSES = new Set([500, 502, 503, 504]);
 
 /** A 5xx answer, or a 2xx whose body could not be read: the target failed. */

@@ -15,6 +15,7 @@ import {
   HttpRequestError,
   type HttpRequestErrorContext,
   HttpServerError,
+  httpAnswerError,
   HttpTimeoutError,
 } from './http-client.errors';
 import { type CircuitState, HttpClientMetrics } from './http-client.metrics';
@@ -260,9 +261,7 @@ export class HttpClient {
         text,
         parseRetryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
       );
-      throw status >= 400 && status < 500
-        ? new HttpClientError(answer, context)
-        : new HttpServerError(answer, context);
+      throw httpAnswerError(answer, context);
     } catch (error) {
       const failure = this.classify(error, call, context, attemptTimeout.signal, timeoutMs);
       outcome = failure.outcome;

@@ -7,6 +7,7 @@ export {
   HttpRequestError,
   HttpServerError,
   HttpTimeoutError,
+  httpAnswerError,
 } from './http-client.errors';
 export type { HttpClientPolicy } from './http-client.policy';
 export { HttpClientRegistry } from './http-client.registry';

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  BalanceCheckBatchRequest,
+  BalanceCheckBatchResponse,
   BalanceCheckRequest,
   BalanceCheckResponse,
   BILLING_ROUTES,
@@ -80,5 +82,17 @@ export class AccountsController {
   @ApiErrorResponses({ 503: ['PRICING_NOT_CONFIGURED'] })
   checkBalance(@Body() request: BalanceCheckRequest): Promise<BalanceCheckResponse> {
     return this.accounts.checkBalance(request);
+  }
+
+  @Post(BILLING_ROUTES.balanceCheckBatch)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  @ApiOperation({
+    summary: 'Up to 100 balance checks, each as POST /billing/balance/check (service; read-only)',
+  })
+  @ApiOkResponse({ type: BalanceCheckBatchResponse })
+  @ApiErrorResponses({ 503: ['PRICING_NOT_CONFIGURED'] })
+  checkBalances(@Body() request: BalanceCheckBatchRequest): Promise<BalanceCheckBatchResponse> {
+    return this.accounts.checkBalances(request);
   }
 }

@@ -39,6 +39,15 @@ export class AccountsRepository {
     return row ? ACCOUNTS.decode(row) : null;
   }
 
+  /** The accounts of these users that exist, in one statement (the batched balance check). */
+  async findByUserIds(userIds: readonly string[]): Promise<AccountRecord[]> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `SELECT ${ACCOUNTS.select()} FROM accounts WHERE user_id = ANY($1::uuid[])`,
+      [[...new Set(userIds)]],
+    );
+    return rows.map((row) => ACCOUNTS.decode(row));
+  }
+
   /**
    * Locks the user's account row for the rest of the transaction, creating a zero-balance account
    * first if the user has none (concurrent first uses both end up locking the one row).

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type {
+  BalanceCheckBatchRequest,
+  BalanceCheckBatchResponse,
   BalanceCheckRequest,
   BalanceCheckResponse,
   BillingAccountResponse,
@@ -80,6 +82,33 @@ export class AccountsService {
   async checkBalance(request: BalanceCheckRequest): Promise<BalanceCheckResponse> {
     const account =
       (await this.accounts.findByUserId(request.userId)) ?? this.unopenedAccount(request.userId);
+    return this.balanceAnswer(account, request);
+  }
+
+  /**
+   * Several checks in one call (device-service's concurrent allocations ride together), each
+   * answered as `checkBalance` alone; the accounts are read in one statement.
+   */
+  async checkBalances(request: BalanceCheckBatchRequest): Promise<BalanceCheckBatchResponse> {
+    const accounts = new Map(
+      (await this.accounts.findByUserIds(request.items.map((item) => item.userId))).map((account) => [
+        account.userId,
+        account,
+      ]),
+    );
+    const results: BalanceCheckResponse[] = [];
+    for (const item of request.items) {
+      results.push(
+        await this.balanceAnswer(accounts.get(item.userId) ?? this.unopenedAccount(item.userId), item),
+      );
+    }
+    return { results };
+  }
+
+  private async balanceAnswer(
+    account: AccountSnapshot,
+    request: BalanceCheckRequest,
+  ): Promise<BalanceCheckResponse> {
     const plan = await this.pricing.planInForce(account.currency, null);
     const required = this.pricing.price(plan, request, request.durationSeconds);
     const sufficient = account.status !== 'closed' && account.balanceMinor >= required;

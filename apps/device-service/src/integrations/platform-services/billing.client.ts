@@ -1,4 +1,6 @@
 import {
+  BALANCE_CHECK_BATCH_MAX_ITEMS,
+  type BalanceCheckBatchResponse,
   type BalanceCheckRequest,
   type BalanceCheckResponse,
   BILLING_ROUTES,
@@ -9,7 +11,10 @@ import {
   type UsageRecordResponse,
 } from '@cloudphone/contracts';
 import {
+  type BatchItemOutcome,
+  BatchingQueue,
   type DeliveryOutcome,
+  httpAnswerError,
   type HttpClient,
   type HttpRequestError,
   type MetricsService,
@@ -31,9 +36,15 @@ export interface BillingClientOptions {
  * billing-service's API (routes and DTOs from @cloudphone/contracts). The balance check follows
  * its configured policy; usage records are lenient (`deferred` when billing-service is
  * unavailable: the caller keeps the record and resends it, and billing charges each allocationId
- * once however often it arrives).
+ * once however often it arrives). Checks of concurrent allocations ride together: one call is in
+ * flight, and the checks that arrive meanwhile leave as one batch call.
  */
 export class BillingClient extends ServiceClient {
+  private readonly balanceChecks = new BatchingQueue<BalanceCheckRequest, BalanceCheckResponse>(
+    (items) => this.sendBalanceChecks(items),
+    BALANCE_CHECK_BATCH_MAX_ITEMS,
+  );
+
   constructor(
     http: HttpClient,
     metrics: MetricsService,
@@ -50,11 +61,39 @@ export class BillingClient extends ServiceClient {
       ...deviceSpecOf(request),
     };
     const result = await this.policyCheck('billing.balance_check', this.options.checkWhenUnavailable, () =>
-      this.http.post<BalanceCheckResponse>(BILLING_ROUTES.balanceCheck, body, { idempotent: true }),
+      this.balanceChecks.submit(body),
     );
     return result.degraded
       ? { degraded: true, sufficient: true, failure: result.failure }
       : { degraded: false, sufficient: result.response.sufficient, response: result.response };
+  }
+
+  /** One check alone as `balanceCheck`; several as `balanceCheckBatch` (answered per item, in order). */
+  private async sendBalanceChecks(
+    items: BalanceCheckRequest[],
+  ): Promise<Array<BatchItemOutcome<BalanceCheckResponse>>> {
+    if (items.length === 1) {
+      const answer = await this.http.post<BalanceCheckResponse>(BILLING_ROUTES.balanceCheck, items[0], {
+        idempotent: true,
+      });
+      return [{ ok: true, value: answer }];
+    }
+    const { results } = await this.http.post<BalanceCheckBatchResponse>(
+      BILLING_ROUTES.balanceCheckBatch,
+      { items },
+      { idempotent: true },
+    );
+    if (results.length !== items.length) {
+      const message = `${results.length} answers for ${items.length} checks`;
+      const context = {
+        target: this.http.name,
+        method: 'POST',
+        route: BILLING_ROUTES.balanceCheckBatch,
+        attempts: 1,
+      };
+      throw httpAnswerError({ status: 502, code: 'BATCH_ANSWER_MISMATCH', message }, context);
+    }
+    return results.map((value) => ({ ok: true, value }));
   }
 
   /** Records and charges one allocation's usage; `duplicate: true` in the answer for a resend. */

@@ -6,10 +6,15 @@ import {
   type QuotaRestoreBatchRequest,
   type QuotaRestoreBatchResponse,
   type QuotaRestoreRequest,
+  QUOTA_USAGE_BATCH_MAX_ITEMS,
+  type QuotaUsageBatchResponse,
   type QuotaUsageRequest,
   USER_ROUTES,
 } from '@cloudphone/contracts';
 import {
+  type BatchItemOutcome,
+  BatchingQueue,
+  httpAnswerError,
   type DeliveryOutcome,
   type HttpClient,
   type CheckResult,
@@ -21,9 +26,16 @@ import {
 /**
  * user-service's quota API (routes and DTOs from @cloudphone/contracts). Usage reports and restores
  * are lenient: `deferred` when user-service is unavailable, so the caller keeps them and resends
- * (both are idempotent per allocationId).
+ * (both are idempotent per allocationId). Usage reports of concurrent allocations ride together:
+ * one call is in flight, and the reports that arrive meanwhile leave as one batch call, each
+ * answered as it would have been alone.
  */
 export class QuotaClient extends ServiceClient {
+  private readonly usageReports = new BatchingQueue<QuotaUsageRequest, QuotaChangeResponse>(
+    (items) => this.sendUsageReports(items),
+    QUOTA_USAGE_BATCH_MAX_ITEMS,
+  );
+
   constructor(
     http: HttpClient,
     metrics: MetricsService,
@@ -54,11 +66,48 @@ export class QuotaClient extends ServiceClient {
       allocationId: request.allocationId,
       ...deviceSpecOf(request),
     };
-    return this.lenientCall('quota.usage', () =>
-      this.http.post<QuotaChangeResponse>(USER_ROUTES.quotaUsage, body, {
-        idempotencyKey: `quota-usage:${request.allocationId}`,
-      }),
-    );
+    return this.lenientCall('quota.usage', () => this.usageReports.submit(body));
+  }
+
+  /** One report alone as `quotaUsage`; several as `quotaUsageBatch`, each item's refusal its own. */
+  private async sendUsageReports(
+    items: QuotaUsageRequest[],
+  ): Promise<Array<BatchItemOutcome<QuotaChangeResponse>>> {
+    if (items.length === 1) {
+      const [item] = items;
+      const answer = await this.http.post<QuotaChangeResponse>(USER_ROUTES.quotaUsage, item, {
+        idempotencyKey: `quota-usage:${item.allocationId}`,
+      });
+      return [{ ok: true, value: answer }];
+    }
+    const route = USER_ROUTES.quotaUsageBatch;
+    const { results } = await this.http.post<QuotaUsageBatchResponse>(route, { items }, { idempotent: true });
+    const context = { target: this.http.name, method: 'POST', route, attempts: 1 };
+    return items.map((item, index): BatchItemOutcome<QuotaChangeResponse> => {
+      const result = results[index];
+      if (result?.allocationId !== item.allocationId) {
+        const message = `item ${index} of the answer is not allocation ${item.allocationId}`;
+        return {
+          ok: false,
+          error: httpAnswerError({ status: 502, code: 'BATCH_ANSWER_MISMATCH', message }, context),
+        };
+      }
+      if (result.status === 'failed') {
+        const answer = {
+          status: result.errorStatus ?? 500,
+          code: result.errorCode ?? 'INTERNAL_ERROR',
+          message: result.errorMessage ?? 'refused without a reason',
+          details: result.errorDetails,
+        };
+        return { ok: false, error: httpAnswerError(answer, context) };
+      }
+      const { userId, allocationId } = item;
+      const applied = result.status === 'applied';
+      return {
+        ok: true,
+        value: { userId, allocationId, applied, usage: result.usage as QuotaChangeResponse['usage'] },
+      };
+    });
   }
 
   /** Gives an allocation's resources back. */

@@ -8,6 +8,8 @@ import {
   QuotaRestoreBatchRequest,
   QuotaRestoreBatchResponse,
   QuotaRestoreRequest,
+  QuotaUsageBatchRequest,
+  QuotaUsageBatchResponse,
   QuotaUsageRequest,
   USER_ROUTES,
   UserQuotaResponse,
@@ -56,6 +58,17 @@ export class QuotasController {
   })
   reportUsage(@Body() request: QuotaUsageRequest): Promise<QuotaChangeResponse> {
     return this.quotas.reportUsage(request);
+  }
+
+  @Post(USER_ROUTES.quotaUsageBatch)
+  @HttpCode(200)
+  @ServiceTokenOnly()
+  @ApiOperation({
+    summary: 'Up to 100 usage reports, each as POST /quotas/usage alone, answered per item (services)',
+  })
+  @ApiOkResponse({ type: QuotaUsageBatchResponse })
+  reportUsageBatch(@Body() request: QuotaUsageBatchRequest): Promise<QuotaUsageBatchResponse> {
+    return this.quotas.reportUsageBatch(request);
   }
 
   @Post(USER_ROUTES.quotaRestore)

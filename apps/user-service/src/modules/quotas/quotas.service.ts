@@ -10,6 +10,9 @@ import {
   type QuotaRestoreBatchResponse,
   type QuotaRestoreItemResult,
   type QuotaRestoreRequest,
+  type QuotaUsageBatchRequest,
+  type QuotaUsageBatchResponse,
+  type QuotaUsageItemResult,
   type QuotaUsageRequest,
   type UserQuotaResponse,
   type UserTier,
@@ -17,6 +20,7 @@ import {
 import {
   AppError,
   assertMayActFor,
+  mapInParallel,
   MetricsService,
   type Principal,
   TransactionRunner,
@@ -26,6 +30,9 @@ import { firstExceeded, limitsBelowUsage } from './quota-arithmetic';
 import type { QuotaState } from './quota-state';
 import { QuotaErrors } from './quotas.errors';
 import { QuotasRepository } from './quotas.repository';
+
+/** Reports of one batch applied at once: each holds a pooled connection while it runs. */
+const USAGE_BATCH_PARALLELISM = 4;
 
 /**
  * Users' quotas: read-only checks, usage reports and restores (idempotent per allocationId, each a
@@ -98,6 +105,32 @@ export class QuotasService {
       this.changes.inc({ operation: 'usage', result: 'refused' });
       throw error;
     }
+  }
+
+  /**
+   * Several usage reports in one call (device-service's concurrent allocations ride together),
+   * each applied exactly as `reportUsage` alone, a few at a time; a refused item changes nothing,
+   * does not stop the others, and answers what it would have answered alone.
+   */
+  async reportUsageBatch(request: QuotaUsageBatchRequest): Promise<QuotaUsageBatchResponse> {
+    const results = await mapInParallel(request.items, USAGE_BATCH_PARALLELISM, async (item) => {
+      try {
+        const answer = await this.reportUsage(item);
+        const status: QuotaUsageItemResult['status'] = answer.applied ? 'applied' : 'replayed';
+        return { allocationId: item.allocationId, status, usage: answer.usage };
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return {
+          allocationId: item.allocationId,
+          status: 'failed' as const,
+          errorStatus: error.httpStatus,
+          errorCode: error.code,
+          errorMessage: error.message,
+          errorDetails: error.details,
+        };
+      }
+    });
+    return { results };
   }
 
   /**

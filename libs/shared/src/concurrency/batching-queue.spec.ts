@@ -1,0 +1,94 @@
+import { type BatchItemOutcome, BatchingQueue } from './batching-queue';
+import { deferred } from '../testing/deferred';
+
+const ok = <R>(value: R): BatchItemOutcome<R> => ({ ok: true, value });
+
+describe('BatchingQueue', () => {
+  it('sends a lone call at once, alone', async () => {
+    const batches: number[][] = [];
+    const queue = new BatchingQueue<number, number>(async (items) => {
+      batches.push(items);
+      return items.map((item) => ok(item * 2));
+    }, 10);
+    await expect(queue.submit(21)).resolves.toBe(42);
+    expect(batches).toEqual([[21]]);
+  });
+
+  it('sends the calls that arrive during a flight together in the next one, up to maxItems', async () => {
+    const batches: number[][] = [];
+    const gates = [deferred(), deferred(), deferred()];
+    const queue = new BatchingQueue<number, string>(async (items) => {
+      batches.push(items);
+      await gates[batches.length - 1].promise;
+      return items.map((item) => ok(`answer ${item}`));
+    }, 3);
+    const first = queue.submit(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [1, 2, 3, 4].map((item) => queue.submit(item));
+    expect(batches).toEqual([[0]]);
+    gates[0].resolve();
+    await expect(first).resolves.toBe('answer 0');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[0], [1, 2, 3]]);
+    gates[1].resolve();
+    gates[2].resolve();
+    await expect(Promise.all(later)).resolves.toEqual(['answer 1', 'answer 2', 'answer 3', 'answer 4']);
+    expect(batches).toEqual([[0], [1, 2, 3], [4]]);
+  });
+
+  it('gives each caller its own item’s failure, and a failed send to every item of its batch', async () => {
+    let failWhole = false;
+    const queue = new BatchingQueue<string, string>(async (items) => {
+      if (failWhole) throw new Error('target down');
+      return items.map((item) =>
+        item === 'bad' ? { ok: false, error: new Error(`refused ${item}`) } : ok(item.toUpperCase()),
+      );
+    }, 10);
+    const [good, bad] = await Promise.allSettled([queue.submit('good'), queue.submit('bad')]);
+    expect(good).toEqual({ status: 'fulfilled', value: 'GOOD' });
+    expect(bad).toMatchObject({ status: 'rejected', reason: new Error('refused bad') });
+
+    failWhole = true;
+    const outcomes = await Promise.allSettled([queue.submit('a'), queue.submit('b')]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    failWhole = false;
+    await expect(queue.submit('again')).resolves.toBe('AGAIN');
+  });
+
+  it('fails an item the answer left out, and survives a sender that throws at once', async () => {
+    let calls = 0;
+    const queue = new BatchingQueue<number, number>((items) => {
+      calls += 1;
+      if (calls === 2) throw new Error('thrown before any promise');
+      return Promise.resolve(items.slice(1).map(ok));
+    }, 10);
+    const [first, second] = await Promise.allSettled([queue.submit(1), queue.submit(2)]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: 2 });
+    expect(second).toMatchObject({
+      status: 'rejected',
+      reason: new Error('item 1 is missing from the batch answer'),
+    });
+    await expect(queue.submit(3)).rejects.toThrow('thrown before any promise');
+    await expect(queue.submit(4)).rejects.toThrow('item 0 is missing from the batch answer');
+  });
+
+  it('drains: resolves once every accepted call is answered', async () => {
+    const gate = deferred();
+    const queue = new BatchingQueue<number, number>(async (items) => {
+      await gate.promise;
+      return items.map(ok);
+    }, 10);
+    const calls = [queue.submit(1), queue.submit(2)];
+    let drained = false;
+    const draining = queue.drained().then(() => (drained = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(drained).toBe(false);
+    gate.resolve();
+    await draining;
+    await expect(Promise.all(calls)).resolves.toEqual([1, 2]);
+  });
+
+  it('refuses a maxItems below one', () => {
+    expect(() => new BatchingQueue(async () => [], 0)).toThrow('maxItems must be ≥ 1, got 0');
+  });
+});

@@ -1,0 +1,72 @@
+/** One item's outcome in a batch answer: its value, or why that item failed (the others go on). */
+export type BatchItemOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+/** Sends one batch and answers one outcome per item, in order; a throw fails every item of it. */
+export type BatchSender<I, R> = (items: I[]) => Promise<Array<BatchItemOutcome<R>>>;
+
+interface WaitingItem<I, R> {
+  item: I;
+  resolve: (value: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for calls: one batch is in flight at a time, and the calls that arrive meanwhile
+ * leave together in the next one (up to `maxItems`; the rest in the one after). Alone, a call
+ * leaves at once (after the current microtasks, so calls of one tick share it); under load,
+ * batches grow with the answer time instead of costing one request each. Each caller gets its own
+ * item's outcome.
+ */
+export class BatchingQueue<I, R> {
+  private waiting: Array<WaitingItem<I, R>> = [];
+  private flight: Promise<void> | null = null;
+
+  constructor(
+    private readonly send: BatchSender<I, R>,
+    private readonly maxItems: number,
+  ) {
+    if (!Number.isInteger(maxItems) || maxItems < 1) throw new Error(`maxItems must be ≥ 1, got ${maxItems}`);
+  }
+
+  submit(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      this.flight ??= this.fly();
+    });
+  }
+
+  /** Resolves once nothing waits or flies (a shutdown waits for the calls it accepted). */
+  async drained(): Promise<void> {
+    while (this.flight) await this.flight;
+  }
+
+  private async fly(): Promise<void> {
+    // Never ends synchronously: `submit` stores this promise, and a flight that had already ended
+    // would leave it set for good.
+    await Promise.resolve();
+    for (;;) {
+      const batch = this.waiting.splice(0, this.maxItems);
+      if (batch.length === 0) {
+        this.flight = null;
+        return;
+      }
+      await this.sendBatch(batch);
+    }
+  }
+
+  private async sendBatch(batch: Array<WaitingItem<I, R>>): Promise<void> {
+    let outcomes: Array<BatchItemOutcome<R>>;
+    try {
+      outcomes = await this.send(batch.map((waiting) => waiting.item));
+    } catch (error) {
+      for (const waiting of batch) waiting.reject(error);
+      return;
+    }
+    batch.forEach((waiting, index) => {
+      const outcome = outcomes[index] as BatchItemOutcome<R> | undefined;
+      if (!outcome) waiting.reject(new Error(`item ${index} is missing from the batch answer`));
+      else if (outcome.ok) waiting.resolve(outcome.value);
+      else waiting.reject(outcome.error);
+    });
+  }
+}
