@@ -3,15 +3,12 @@
 // reports and event, driven straight through the pg driver: no HTTP, no other service, no relay.
 import { randomUUID } from 'node:crypto';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
-import { DatabasePool, SqlClient, TransactionRunner } from '@cloudphone/shared';
+import { DatabasePool, SqlClient } from '@cloudphone/shared';
 import { createTestDatabase } from '@cloudphone/shared/testing';
 import { toAllocationResponse } from '../../apps/device-service/src/modules/allocations/allocation-record';
 import { AllocationsRepository } from '../../apps/device-service/src/modules/allocations/allocations.repository';
 import { PLAIN } from '../../apps/device-service/src/modules/allocations/placement-choice';
 import { DeviceResetsRepository } from '../../apps/device-service/src/modules/devices/hand-over/device-resets.repository';
-import { endingReports } from '../../apps/device-service/src/modules/allocations/allocation-usage-reports';
-import { usageReportMessage } from '../../apps/device-service/src/modules/usage-reports/usage-report';
-import { OutboxMessagesRepository } from '../../libs/shared/src/events/outbox-messages.repository';
 import { seedDevicePool } from '../../tools/seed/device-pool.seed';
 import { drive, report, type RunFigures } from './load-driver';
 
@@ -26,9 +23,7 @@ export async function benchmarkRaw(options: {
   try {
     await seedDevicePool(database.url, { count: options.pool, seed: 7 });
     const sql = new SqlClient(pool);
-    const transactions = new TransactionRunner(pool);
     const allocations = new AllocationsRepository(sql);
-    const reports = new OutboxMessagesRepository(sql);
     const resets = new DeviceResetsRepository(sql);
     const userIds = Array.from({ length: options.concurrency }, () => randomUUID());
     const run = await drive(options.concurrency, options, async (worker) => {
@@ -66,20 +61,9 @@ export async function benchmarkRaw(options: {
         },
       );
       const allocateMs = performance.now() - started;
-      await transactions.run(async () => {
-        const ended = await allocations.end(claim.id, 'released', null);
-        if (!ended || !active) throw new Error('release failed');
-        // The reports and the event in one statement, as EndAllocations writes them.
-        await reports.store(endingReports(ended).map(usageReportMessage), 60_000, [
-          {
-            eventId: randomUUID(),
-            type: 'device.released',
-            version: 1,
-            aggregateKey: `device:${ended.deviceId}`,
-            data: { allocationId: ended.id },
-          },
-        ]);
-      });
+      // As EndAllocations does: one statement ends it and stores its reports and its event.
+      const ended = await allocations.end(claim.id, 'released', null);
+      if (!ended || !active) throw new Error('release failed');
       // As the hand-over does once the provider confirmed the wipe (the simulated one at once): the
       // device is leased, then made available again, one wipe further.
       await resets.completeAll(await resets.takeDue(1, 60_000));

@@ -228,8 +228,9 @@ describe('QuotaClient against a contract-speaking callee', () => {
         [first, first, report(), report()].map((r) => quota.reportUsage(r)),
       );
 
-      // Calls of one tick leave together; the limit (2 devices) lets two allocations through.
-      expect(users.usageBatchSizes).toEqual([4]);
+      // The first leaves alone; the three that arrive while it is in flight leave as one batch. The
+      // limit (2 devices) lets two allocations through.
+      expect(users.usageBatchSizes).toEqual([3]);
       expect([firstOutcome, ...burst].map((outcome) => outcome.status)).toEqual([
         'delivered',
         'delivered',
@@ -242,7 +243,12 @@ describe('QuotaClient against a contract-speaking callee', () => {
         status: 'rejected',
         failure: { status: 403, code: 'QUOTA_EXCEEDED', details: { exceeded: 'devices' } },
       });
-      expect(users.idempotencyKeys).toEqual([undefined, undefined, undefined, undefined]);
+      expect(users.idempotencyKeys).toEqual([
+        `quota-usage:${first.allocationId}`,
+        undefined,
+        undefined,
+        undefined,
+      ]);
 
       callee.proxy.cut();
       const cut = await Promise.all([report(), report()].map((r) => quota.reportUsage(r)));

@@ -44,7 +44,11 @@ describe('BatchingQueue', () => {
         item === 'bad' ? { ok: false, error: new Error(`refused ${item}`) } : ok(item.toUpperCase()),
       );
     }, 10);
-    const [good, bad] = await Promise.allSettled([queue.submit('good'), queue.submit('bad')]);
+    const [, good, bad] = await Promise.allSettled([
+      queue.submit('first'),
+      queue.submit('good'),
+      queue.submit('bad'),
+    ]);
     expect(good).toEqual({ status: 'fulfilled', value: 'GOOD' });
     expect(bad).toMatchObject({ status: 'rejected', reason: new Error('refused bad') });
 
@@ -57,19 +61,25 @@ describe('BatchingQueue', () => {
 
   it('fails an item the answer left out, and survives a sender that throws at once', async () => {
     let calls = 0;
-    const queue = new BatchingQueue<number, number>((items) => {
+    const gate = deferred();
+    const queue = new BatchingQueue<number, number>(async (items) => {
       calls += 1;
-      if (calls === 2) throw new Error('thrown before any promise');
-      return Promise.resolve(items.slice(1).map(ok));
+      if (calls === 1) await gate.promise;
+      return items.slice(0, -1).map(ok);
     }, 10);
-    const [first, second] = await Promise.allSettled([queue.submit(1), queue.submit(2)]);
-    expect(first).toMatchObject({ status: 'fulfilled', value: 2 });
-    expect(second).toMatchObject({
-      status: 'rejected',
-      reason: new Error('item 1 is missing from the batch answer'),
-    });
-    await expect(queue.submit(3)).rejects.toThrow('thrown before any promise');
-    await expect(queue.submit(4)).rejects.toThrow('item 0 is missing from the batch answer');
+    const lone = queue.submit(0);
+    const [first, second] = [queue.submit(1), queue.submit(2)];
+    gate.resolve();
+    await expect(lone).rejects.toThrow('item 0 is missing from the batch answer');
+    await expect(first).resolves.toBe(1);
+    await expect(second).rejects.toThrow('item 1 is missing from the batch answer');
+
+    const throwing = new BatchingQueue<number, number>((items) => {
+      if (items[0] === 1) throw new Error('thrown before any promise');
+      return Promise.resolve(items.map(ok));
+    }, 10);
+    await expect(throwing.submit(1)).rejects.toThrow('thrown before any promise');
+    await expect(throwing.submit(4)).resolves.toBe(4);
   });
 
   it('drains: resolves once every accepted call is answered', async () => {

@@ -13,9 +13,8 @@ interface WaitingItem<I, R> {
 /**
  * Group commit for calls: one batch is in flight at a time, and the calls that arrive meanwhile
  * leave together in the next one (up to `maxItems`; the rest in the one after). Alone, a call
- * leaves at once (after the current microtasks, so calls of one tick share it); under load,
- * batches grow with the answer time instead of costing one request each. Each caller gets its own
- * item's outcome.
+ * leaves at once; under load, batches grow with the answer time instead of costing one request
+ * each. Each caller gets its own item's outcome.
  */
 export class BatchingQueue<I, R> {
   private waiting: Array<WaitingItem<I, R>> = [];
@@ -41,9 +40,8 @@ export class BatchingQueue<I, R> {
   }
 
   private async fly(): Promise<void> {
-    // Never ends synchronously: `submit` stores this promise, and a flight that had already ended
-    // would leave it set for good.
-    await Promise.resolve();
+    // The first batch leaves synchronously; the `await` below always yields, so `submit` has
+    // stored this flight before the loop can find the queue empty and clear it.
     for (;;) {
       const batch = this.waiting.splice(0, this.maxItems);
       if (batch.length === 0) {

@@ -1,11 +1,17 @@
 export { EventPublisher } from './event-publisher.service';
 export type { OutgoingEvent } from './outgoing-event';
-export { type NewOutboxRow, outboxEventInsertSql, outboxEventParameters } from './outbox.repository';
+export {
+  type NewOutboxRow,
+  outboxEventInsertSql,
+  outboxEventParameters,
+  type OutboxEventSql,
+  outboxEventsFromSql,
+} from './outbox.repository';
 export { IdempotentHandler, OnEvent } from './on-event.decorator';
 export { RenterEventsHandler } from './renter-events.handler';
 export type { RenterEndReason } from './renter-events.handler';
 export { UnprocessableEventError } from './unprocessable-event.error';
-export { OutboxDeliveries } from './outbox-deliveries.service';
+export { OUTBOX_DELIVERY_LEASE_MS, OutboxDeliveries } from './outbox-deliveries.service';
 export {
   type BatchCall,
   type BatchItemAnswer,
@@ -21,6 +27,11 @@ export {
   outboxMessageId,
   verdictOfCall,
 } from './outbox-message';
-export { outboxMessagesSettleSql } from './outbox-messages.repository';
+export {
+  outboxMessageIdSql,
+  type OutboxMessageSql,
+  outboxMessagesInsertSql,
+  outboxMessagesSettleSql,
+} from './outbox-messages.repository';
 export { InProcessEventBus } from './in-process-event.bus';
 export { topicPatternMatches } from './topic-pattern';

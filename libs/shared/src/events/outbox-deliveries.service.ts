@@ -24,8 +24,11 @@ function summaryOf(results: DeliveryResult[]): DeliverySummary {
   return summary;
 }
 
-/** A claimed message stays reserved for this long while its delivery is attempted. */
-const DELIVERY_LEASE_MS = 60_000;
+/**
+ * A claimed message stays reserved for this long while its delivery is attempted; a stored one is
+ * first due this long after it was written (its writer delivers it first).
+ */
+export const OUTBOX_DELIVERY_LEASE_MS = 60_000;
 
 /**
  * Outbox messages for HTTP destinations: `store` writes them in the caller's transaction; right
@@ -78,7 +81,7 @@ export class OutboxDeliveries implements OnApplicationShutdown {
       if (!EVENT_TYPE_PATTERN.test(message.type)) throw new Error(`Invalid message type "${message.type}"`);
       if (!isUuidText(message.id)) throw new Error(`Message id "${message.id}" is not a uuid`);
     }
-    return this.messages.store(messages, DELIVERY_LEASE_MS, events);
+    return this.messages.store(messages, OUTBOX_DELIVERY_LEASE_MS, events);
   }
 
   /** Sends messages `store` returned, once their transaction committed; returns when each was answered. */
@@ -145,7 +148,7 @@ export class OutboxDeliveries implements OnApplicationShutdown {
   async deliverDue(limit: number): Promise<DeliverySummary> {
     const names = this.destinationNames();
     if (names.length === 0) return { delivered: 0, deferred: 0, rejected: 0 };
-    return this.deliver(await this.messages.claimDue(names, limit, DELIVERY_LEASE_MS));
+    return this.deliver(await this.messages.claimDue(names, limit, OUTBOX_DELIVERY_LEASE_MS));
   }
 
   /** Settles pending messages as sent because their target confirmed them another way (an event). */

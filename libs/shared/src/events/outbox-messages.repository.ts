@@ -17,6 +17,11 @@ const MESSAGES = new TableMap<OutboxMessage>('outbox', {
 
 const PENDING = 'sent_at IS NULL AND rejected_at IS NULL';
 
+// MESSAGES' columns with the row id cast to text here, so it stays text when the statement that
+// stored them hands them on as JSON (json_agg), where a bigint would become a number.
+const STORED_MESSAGE_COLUMNS =
+  'id::text AS "rowId", event_id AS "id", destination, event_type AS "type", aggregate_key AS "key", data, attempts';
+
 /**
  * For a writer that settles outbox messages in the statement that records why (their target
  * confirmed them another way): a data-modifying CTE body marking the pending messages whose ids are
@@ -24,6 +29,46 @@ const PENDING = 'sent_at IS NULL AND rejected_at IS NULL';
  */
 export function outboxMessagesSettleSql(idsParameter: string): string {
   return `UPDATE outbox SET sent_at = now() WHERE event_id = ANY(${idsParameter}::uuid[]) AND ${PENDING} RETURNING id`;
+}
+
+/** `outboxMessageId(...parts)` as Postgres computes it: the same uuid for the same parts (SQL text expressions). */
+export function outboxMessageIdSql(...parts: string[]): string {
+  return `md5(concat_ws(':', ${parts.join(', ')}))::uuid`;
+}
+
+/** One outbox message a statement builds itself, as SQL expressions over a row of its source. */
+export interface OutboxMessageSql {
+  id: string;
+  destination: string;
+  type: string;
+  key: string;
+  data: string;
+}
+
+/**
+ * A data-modifying CTE body storing `messages` for each row of `source`, as `store` stores messages
+ * built in Node (a repeated id is ignored; first due `leaseParameter` ms from now, for the writer to
+ * deliver itself first), returning the stored ones as `OutboxMessage` columns. For a change that
+ * must commit with the reports it owes in one statement, when their content comes from the rows it
+ * changes.
+ */
+export function outboxMessagesInsertSql(
+  source: string,
+  messages: readonly OutboxMessageSql[],
+  leaseParameter: string,
+): string {
+  const rows = messages
+    .map(
+      (message) =>
+        `(${message.id}, ${message.destination}, ${message.type}, ${message.key}, ${message.data})`,
+    )
+    .join(', ');
+  return `INSERT INTO outbox (event_id, destination, event_type, aggregate_key, data, next_attempt_at)
+    SELECT m.id, m.destination, m.type, m.key, m.data,
+      now() + make_interval(secs => ${leaseParameter}::double precision / 1000)
+    FROM ${source} CROSS JOIN LATERAL (VALUES ${rows}) AS m(id, destination, type, key, data)
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING ${STORED_MESSAGE_COLUMNS}`;
 }
 
 /**

@@ -84,6 +84,26 @@ export function outboxEventInsertSql(first: number, source: string, dataOverride
     FROM ${source}`;
 }
 
+/** An event a statement builds itself: SQL expressions over a row of its source. */
+export interface OutboxEventSql {
+  type: string;
+  version: number;
+  aggregateKey: string;
+  data: string;
+}
+
+/**
+ * A data-modifying CTE body writing one event per row of `source`, built in SQL, for a change whose
+ * event content comes from the rows it changes (so it cannot be prepared in Node first). Its payload
+ * skips `EventPublisher.prepare`'s check: the statement's tests check it against the contract
+ * instead. Call `EventPublisher.written()` once it committed.
+ */
+export function outboxEventsFromSql(source: string, event: OutboxEventSql): string {
+  return `INSERT INTO outbox (event_id, event_type, event_version, aggregate_key, data)
+    SELECT gen_random_uuid(), ${event.type}, ${event.version}, ${event.aggregateKey}, ${event.data}
+    FROM ${source}`;
+}
+
 /**
  * Inserting events prepared by `EventPublisher.prepare`, as a statement or a data-modifying CTE
  * body: its five array parameters, from `$first`, are `outboxEventsParameters(rows)`.

@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import {
-  type AllocationExpiredEventData,
   type AllocationExpiringEventData,
   type AllocationExtendedEventData,
   type AllocationFailedEventData,
   type AllocationMovedEventData,
   DOMAIN_EVENTS,
   type DeviceAllocatedEventData,
-  type DeviceReleasedEventData,
   deviceSpecOf,
 } from '@cloudphone/contracts';
-import { EventPublisher, type NewOutboxRow, type OutgoingEvent } from '@cloudphone/shared';
+import { EventPublisher, type NewOutboxRow } from '@cloudphone/shared';
 import type { ExtensionRecord } from './allocation-extension';
 import type { AllocationRecord } from './allocation-record';
 
@@ -18,7 +16,9 @@ import type { AllocationRecord } from './allocation-record';
  * Every event the allocation module publishes, built here from allocation records and written to
  * the outbox through EventPublisher, inside the caller's transaction (so an event exists if and
  * only if the change it announces committed). Use cases say what happened; this file says how it
- * looks on the wire: one payload class per event in libs/contracts/src/events.
+ * looks on the wire: one payload class per event in libs/contracts/src/events. The exception is
+ * the end of an allocation (`device.released`, `allocation.expired`): its statement builds the
+ * event from the rows it ends (allocation-ending-sql.ts), in the same round trip.
  */
 @Injectable()
 export class AllocationEventsPublisher {
@@ -76,17 +76,9 @@ export class AllocationEventsPublisher {
     await this.events.publish({ type: DOMAIN_EVENTS.allocationMoved, aggregateId: allocation.id, data });
   }
 
-  /** Wakes the relay for events a statement wrote itself (`allocatedRow`, `extendedRow`, `endedRows`). */
+  /** Wakes the relay for events a statement wrote itself (`allocatedRow`, `extendedRow`, and the ends of allocation-ending-sql.ts). */
   written(): Promise<void> {
     return this.events.written();
-  }
-
-  /**
-   * `allocation.expired` for each expiry, `device.released` (with its reason) for every other end,
-   * as outbox rows the caller writes with the ends' reports (then `written()`).
-   */
-  endedRows(allocations: AllocationRecord[]): NewOutboxRow[] {
-    return allocations.map((allocation) => this.events.prepare(endedEvent(allocation)));
   }
 
   /** `allocation.failed`: a claimed device was not handed over, and why (the refusal's code). */
@@ -125,35 +117,6 @@ function allocatedData(allocation: AllocationRecord): DeviceAllocatedEventData {
     expiresAt: allocation.expiresAt.toISOString(),
     fencingToken: allocation.fencingToken,
   };
-}
-
-function endedEvent(allocation: AllocationRecord): OutgoingEvent {
-  const endedAt = (allocation.endedAt as Date).toISOString();
-  const billedSeconds = allocation.billedSeconds as number;
-  if (allocation.status === 'expired') {
-    const data: AllocationExpiredEventData = {
-      allocationId: allocation.id,
-      deviceId: allocation.deviceId,
-      userId: allocation.userId,
-      tenantId: allocation.tenantId,
-      startedAt: allocation.startedAt.toISOString(),
-      expiredAt: endedAt,
-      billedSeconds,
-    };
-    return { type: DOMAIN_EVENTS.allocationExpired, aggregateId: allocation.id, data };
-  }
-  const data: DeviceReleasedEventData = {
-    allocationId: allocation.id,
-    deviceId: allocation.deviceId,
-    userId: allocation.userId,
-    tenantId: allocation.tenantId,
-    startedAt: allocation.startedAt.toISOString(),
-    endedAt,
-    billedSeconds,
-    reason: allocation.endReason ?? 'released',
-    fencingToken: allocation.fencingToken,
-  };
-  return { type: DOMAIN_EVENTS.deviceReleased, aggregateId: allocation.deviceId, data };
 }
 
 function expiringData(allocation: AllocationRecord, now: Date): AllocationExpiringEventData {

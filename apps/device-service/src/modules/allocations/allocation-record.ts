@@ -6,6 +6,7 @@ import {
   deviceSpecOf,
 } from '@cloudphone/contracts';
 
+import type { OutboxMessage } from '@cloudphone/shared';
 /** One row of device_allocations as the scheduler works with it; its spec is the claimed device's. */
 export interface AllocationRecord extends DeviceSpec {
   id: string;
@@ -60,4 +61,10 @@ export function toAllocationResponse(record: AllocationRecord): AllocationRespon
     currency: record.chargedCurrency,
     createdAt: record.createdAt.toISOString(),
   };
+}
+
+/** An allocation an end statement ended, with the usage reports it stored for it, to deliver. */
+export interface EndedAllocation {
+  allocation: AllocationRecord;
+  reports: OutboxMessage[];
 }

@@ -4,6 +4,7 @@ import type { AllocationRecord } from './allocation-record';
 
 // The usage reports an allocation owes, built in one place (stored through UsageReportDispatcher,
 // in the transaction of the change they report, as outbox messages the usage-reports module builds).
+// What an ended allocation owes is built by its end statement instead (allocation-ending-sql.ts).
 
 /** An allocation that went through without a quota answer (user-service down, policy `allow`). */
 export function quotaUsageReport(
@@ -27,30 +28,6 @@ export function quotaRestoreReport(allocation: Pick<AllocationRecord, 'id' | 'us
     allocationId: allocation.id,
     payload: { userId: allocation.userId, allocationId: allocation.id },
   };
-}
-
-/** What an ended allocation owes: its quota back (user-service) and its usage (billing-service). */
-export function endingReports(allocation: AllocationRecord): NewUsageReport[] {
-  if (!allocation.endedAt || allocation.billedSeconds === null) {
-    throw new Error(`allocation ${allocation.id} has no end to report`);
-  }
-  return [
-    quotaRestoreReport(allocation),
-    {
-      kind: 'billing_usage',
-      allocationId: allocation.id,
-      payload: {
-        allocationId: allocation.id,
-        userId: allocation.userId,
-        tenantId: allocation.tenantId,
-        deviceId: allocation.deviceId,
-        startedAt: allocation.startedAt.toISOString(),
-        endedAt: allocation.endedAt.toISOString(),
-        billedSeconds: allocation.billedSeconds,
-        ...deviceSpecOf(allocation),
-      },
-    },
-  ];
 }
 
 /**

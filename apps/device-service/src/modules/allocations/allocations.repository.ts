@@ -4,8 +4,10 @@ import {
   findPage,
   type ListQuery,
   type NewOutboxRow,
+  OUTBOX_DELIVERY_LEASE_MS,
   outboxEventInsertSql,
   outboxEventParameters,
+  type OutboxMessage,
   outboxMessagesSettleSql,
   type Page,
   SqlClient,
@@ -13,7 +15,8 @@ import {
   violatedUniqueConstraint,
 } from '@cloudphone/shared';
 import type { ClaimOutcome, ClaimRequest } from './allocation-claim';
-import type { AllocationRecord } from './allocation-record';
+import type { AllocationRecord, EndedAllocation } from './allocation-record';
+import { ENDED_WITH_REPORTS, endingOutboxSql } from './allocation-ending-sql';
 import type { PlacementChoice } from './placement-choice';
 import { claimTail, PLAIN_CANDIDATE, SCORED_CANDIDATE } from './placement-sql';
 import {
@@ -249,34 +252,31 @@ export class AllocationsRepository {
     at: Date | null,
     fencingToken?: string,
     ownerId?: string,
-  ): Promise<AllocationRecord | null> {
-    return this.sql.one<AllocationRecord>(
+  ): Promise<EndedAllocation | null> {
+    const [ended] = await this.endStatement(
       `WITH ended AS (
          UPDATE device_allocations
          SET ${RELEASE_AT_PARAMETERS}
          WHERE id = $1 AND status = 'active' AND ($4::bigint IS NULL OR fencing_token = $4)
            AND ($5::uuid IS NULL OR user_id = $5)
          RETURNING ${ALLOCATIONS.select()}
-       ), ${HAND_BACK_ENDED_DEVICES}
-       SELECT * FROM ended`,
+       ), ${HAND_BACK_ENDED_DEVICES}, ${endingOutboxSql('$6')}
+       ${ENDED_WITH_REPORTS}`,
       [id, reason, at?.toISOString() ?? null, fencingToken ?? null, ownerId ?? null],
     );
+    return ended ?? null;
   }
 
   /** Ends every active allocation of a user (account overdue, user deleted) at `at` (as `end`). */
-  async endAllOfUser(
-    userId: string,
-    reason: AllocationEndReason,
-    at: Date | null,
-  ): Promise<AllocationRecord[]> {
-    return this.sql.rows<AllocationRecord>(
+  endAllOfUser(userId: string, reason: AllocationEndReason, at: Date | null): Promise<EndedAllocation[]> {
+    return this.endStatement(
       `WITH ended AS (
          UPDATE device_allocations
          SET ${RELEASE_AT_PARAMETERS}
          WHERE user_id = $1 AND status = 'active'
          RETURNING ${ALLOCATIONS.select()}
-       ), ${HAND_BACK_ENDED_DEVICES}
-       SELECT * FROM ended`,
+       ), ${HAND_BACK_ENDED_DEVICES}, ${endingOutboxSql('$4')}
+       ${ENDED_WITH_REPORTS}`,
       [userId, reason, at?.toISOString() ?? null],
     );
   }
@@ -285,8 +285,8 @@ export class AllocationsRepository {
    * Expires up to `limit` active allocations whose end is at or before `now`, billed up to their
    * scheduled end whenever this runs. Rows another runner has locked are skipped, not waited for.
    */
-  async expireDue(now: Date, limit: number): Promise<AllocationRecord[]> {
-    return this.sql.rows<AllocationRecord>(
+  expireDue(now: Date, limit: number): Promise<EndedAllocation[]> {
+    return this.endStatement(
       `WITH due AS (
          SELECT id FROM device_allocations
          WHERE status = 'active' AND expires_at <= $1
@@ -298,10 +298,22 @@ export class AllocationsRepository {
              billed_seconds = ${billedSecondsUntil('a.expires_at')}, updated_at = now()
          FROM due WHERE a.id = due.id AND a.status = 'active'
          RETURNING ${ALLOCATIONS.select('a')}
-       ), ${HAND_BACK_ENDED_DEVICES}
-       SELECT * FROM ended`,
+       ), ${HAND_BACK_ENDED_DEVICES}, ${endingOutboxSql('$3')}
+       ${ENDED_WITH_REPORTS}`,
       [now.toISOString(), limit],
     );
+  }
+
+  /**
+   * Runs an end statement (allocation-ending-sql.ts's CTEs after `ended`, the lease as its last parameter): the
+   * ended allocations, each with the reports the statement stored for it.
+   */
+  private async endStatement(sql: string, parameters: unknown[]): Promise<EndedAllocation[]> {
+    const rows = await this.sql.rows<AllocationRecord & { endingReports: OutboxMessage[] }>(sql, [
+      ...parameters,
+      OUTBOX_DELIVERY_LEASE_MS,
+    ]);
+    return rows.map(({ endingReports, ...allocation }) => ({ allocation, reports: endingReports }));
   }
 
   /** Marks up to `limit` active allocations ending within `warnBefore` of `now` as warned for their current end. */

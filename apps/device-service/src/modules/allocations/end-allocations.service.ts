@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AllocationEndReason } from '@cloudphone/contracts';
-import { afterCommit, CacheService, MetricsService, TransactionRunner } from '@cloudphone/shared';
+import { afterCommit, CacheService, MetricsService } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { AdbGateway } from '../access';
 import { AVAILABLE_DEVICES_CACHE_TAG, DeviceHandOver } from '../devices';
 import { UsageReportDispatcher } from '../usage-reports';
 import { AllocationEventsPublisher } from './allocation-events.publisher';
-import type { AllocationRecord } from './allocation-record';
-import { endingReports } from './allocation-usage-reports';
+import type { AllocationRecord, EndedAllocation } from './allocation-record';
 import { AllocationsRepository } from './allocations.repository';
 import { SchedulerClock } from './scheduler-clock';
 
@@ -19,11 +18,11 @@ import { SchedulerClock } from './scheduler-clock';
 type Delivery = 'wait-for-quota' | 'background';
 
 /**
- * The step every use case that ends allocations shares — release, expiry, account overdue: one
- * conditional statement ends the row and frees the device, and in the same transaction the quota
- * restore and the billing record are stored (outbox messages, through the dispatcher) and the event
- * is published (outbox). Nothing is sent before the commit, and nothing is lost or counted twice
- * whatever happens after it.
+ * The step every use case that ends allocations shares — release, expiry, account overdue, device
+ * failure: one conditional statement ends the rows, hands their devices to the wipe, and stores
+ * each one's quota restore, billing record and event in the outbox (allocation-ending-sql.ts), so a
+ * release is one round trip with no transaction around it. Nothing is sent before it commits, and
+ * nothing is lost or counted twice whatever happens after it.
  */
 @Injectable()
 export class EndAllocations {
@@ -31,7 +30,6 @@ export class EndAllocations {
   private readonly ended: Counter<'reason'>;
 
   constructor(
-    private readonly transactions: TransactionRunner,
     private readonly allocations: AllocationsRepository,
     private readonly dispatcher: UsageReportDispatcher,
     private readonly publisher: AllocationEventsPublisher,
@@ -49,29 +47,26 @@ export class EndAllocations {
   }
 
   /**
-   * Ends one active allocation now, in its own transaction, and waits for its quota to be back;
-   * null when it was not active (already ended, or `fencingToken` names an older claim) or, with
-   * `ownerId`, not that user's.
+   * Ends one active allocation now, and waits for its quota to be back; null when it was not active
+   * (already ended, or `fencingToken` names an older claim) or, with `ownerId`, not that user's.
    */
-  endOne(
+  async endOne(
     id: string,
     reason: AllocationEndReason,
     fencingToken?: string,
     ownerId?: string,
   ): Promise<AllocationRecord | null> {
-    return this.transactions.run(async () => {
-      const ended = await this.allocations.end(id, reason, this.clock.timeToRecord(), fencingToken, ownerId);
-      if (!ended) return null;
-      await this.settle([ended], 'wait-for-quota');
-      return ended;
-    });
+    const ended = await this.allocations.end(id, reason, this.clock.timeToRecord(), fencingToken, ownerId);
+    if (!ended) return null;
+    await this.settle([ended], 'wait-for-quota');
+    return ended.allocation;
   }
 
   /** Ends every active allocation of a user inside the caller's transaction (an event handler's). */
   async endAllOfUser(userId: string, reason: AllocationEndReason): Promise<AllocationRecord[]> {
     const ended = await this.allocations.endAllOfUser(userId, reason, this.clock.timeToRecord());
     await this.settle(ended, 'background');
-    return ended;
+    return ended.map(({ allocation }) => allocation);
   }
 
   /**
@@ -85,25 +80,24 @@ export class EndAllocations {
       failedAt,
       allocation.fencingToken,
     );
-    if (ended) await this.settle([ended], 'background');
-    return ended;
+    if (!ended) return null;
+    await this.settle([ended], 'background');
+    return ended.allocation;
   }
 
   /** Expires up to `limit` allocations that are due, billed to their scheduled end. */
-  expireDue(limit: number): Promise<AllocationRecord[]> {
-    return this.transactions.run(async () => {
-      const expired = await this.allocations.expireDue(await this.clock.now(), limit);
-      await this.settle(expired, 'background');
-      return expired;
-    });
+  async expireDue(limit: number): Promise<AllocationRecord[]> {
+    const expired = await this.allocations.expireDue(await this.clock.now(), limit);
+    await this.settle(expired, 'background');
+    return expired.map(({ allocation }) => allocation);
   }
 
-  private async settle(ended: AllocationRecord[], delivery: Delivery): Promise<void> {
+  /** What follows an end statement: the relay woken, the device's wipe, the reports delivered. */
+  private async settle(ended: EndedAllocation[], delivery: Delivery): Promise<void> {
     if (ended.length === 0) return;
-    // The reports and the events announcing the ends, in one statement.
-    const stored = await this.dispatcher.store(ended.flatMap(endingReports), this.publisher.endedRows(ended));
     await this.publisher.written();
-    for (const allocation of ended) this.ended.inc({ reason: allocation.endReason ?? 'unknown' });
+    for (const { allocation } of ended) this.ended.inc({ reason: allocation.endReason ?? 'unknown' });
+    const stored = this.dispatcher.reportsOf(ended.flatMap(({ reports }) => reports));
     const quota = stored.filter((report) => report.kind === 'quota_restore');
     const billing = stored.filter((report) => report.kind === 'billing_usage');
     // The devices are `resetting`: the hand-over wipes them, then wakes the queue.
@@ -111,7 +105,10 @@ export class EndAllocations {
     await afterCommit(async () => {
       // Cuts this replica's sessions to the ended claims now; other replicas at their next sync.
       this.gateway.cutEnded(
-        ended.map((allocation) => ({ allocationId: allocation.id, fencingToken: allocation.fencingToken })),
+        ended.map(({ allocation }) => ({
+          allocationId: allocation.id,
+          fencingToken: allocation.fencingToken,
+        })),
       );
       await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
       if (delivery === 'background') {

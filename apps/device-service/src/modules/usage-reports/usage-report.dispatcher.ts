@@ -3,6 +3,7 @@ import {
   type DeliverySummary,
   type NewOutboxRow,
   OutboxDeliveries,
+  type OutboxMessage,
   outboxMessageId,
 } from '@cloudphone/shared';
 import { type NewUsageReport, type UsageReport, usageReportKind, usageReportMessage } from './usage-report';
@@ -22,8 +23,12 @@ export class UsageReportDispatcher {
    * `events` that announce the same change share the statement (see OutboxDeliveries.store).
    */
   async store(reports: NewUsageReport[], events: readonly NewOutboxRow[] = []): Promise<UsageReport[]> {
-    const stored = await this.deliveries.store(reports.map(usageReportMessage), events);
-    return stored.map((message) => ({ ...message, kind: usageReportKind(message) }));
+    return this.reportsOf(await this.deliveries.store(reports.map(usageReportMessage), events));
+  }
+
+  /** Reports a statement stored itself (`usageReportsInsertSql`), ready for `deliver`. */
+  reportsOf(messages: readonly OutboxMessage[]): UsageReport[] {
+    return messages.map((message) => ({ ...message, kind: usageReportKind(message) }));
   }
 
   /**

@@ -1,5 +1,11 @@
 import type { QuotaRestoreRequest, QuotaUsageRequest, UsageRecordRequest } from '@cloudphone/contracts';
-import { type NewOutboxMessage, type OutboxMessage, outboxMessageId } from '@cloudphone/shared';
+import {
+  type NewOutboxMessage,
+  type OutboxMessage,
+  outboxMessageId,
+  outboxMessageIdSql,
+  outboxMessagesInsertSql,
+} from '@cloudphone/shared';
 
 /** What is owed to whom: a quota usage report or restore (user-service), a usage record (billing-service). */
 export type UsageReportKind = 'quota_usage' | 'quota_restore' | 'billing_usage';
@@ -28,12 +34,42 @@ const TYPE_PREFIX = 'report.';
 export function usageReportMessage(report: NewUsageReport): NewOutboxMessage {
   return {
     id: outboxMessageId(report.allocationId, report.kind),
-    destination:
-      report.kind === 'billing_usage' ? USAGE_REPORT_DESTINATIONS.billing : USAGE_REPORT_DESTINATIONS.quota,
+    destination: destinationOf(report.kind),
     type: `${TYPE_PREFIX}${report.kind}`,
     key: report.allocationId,
     data: report.payload,
   };
+}
+
+/** A report a statement stores itself: its kind, and its allocation id and payload as SQL expressions. */
+export interface UsageReportSql {
+  kind: UsageReportKind;
+  allocationId: string;
+  payload: string;
+}
+
+/**
+ * A data-modifying CTE body storing `reports` for each row of `source`, with the ids, destinations,
+ * types and keys `usageReportMessage` gives (so a report is kept once whichever way it was stored),
+ * returning the stored messages; `leaseParameter` is OUTBOX_DELIVERY_LEASE_MS's placeholder.
+ */
+export function usageReportsInsertSql(
+  source: string,
+  reports: readonly UsageReportSql[],
+  leaseParameter: string,
+): string {
+  const messages = reports.map((report) => ({
+    id: outboxMessageIdSql(`${report.allocationId}::text`, `'${report.kind}'`),
+    destination: `'${destinationOf(report.kind)}'`,
+    type: `'${TYPE_PREFIX}${report.kind}'`,
+    key: `${report.allocationId}::text`,
+    data: report.payload,
+  }));
+  return outboxMessagesInsertSql(source, messages, leaseParameter);
+}
+
+function destinationOf(kind: UsageReportKind): string {
+  return kind === 'billing_usage' ? USAGE_REPORT_DESTINATIONS.billing : USAGE_REPORT_DESTINATIONS.quota;
 }
 
 /** The kind of a stored report message. */

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AllocationExpiredEventData,
+  DeviceReleasedEventData,
+  QuotaRestoreRequest,
+  UsageRecordRequest,
+} from '@cloudphone/contracts';
+import { outboxMessageId } from '@cloudphone/shared';
+import { createRepositoryTestDatabase, type RepositoryTestDatabase } from '@cloudphone/shared/testing';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { type AllocationRecord, toAllocationResponse } from './allocation-record';
+import { AllocationsRepository } from './allocations.repository';
+import { PLAIN } from './placement-choice';
+
+// The end statements against real Postgres: each writes, in the same statement, the quota restore,
+// the usage record and the event every ended allocation owes, built in SQL from the ended row
+// (allocation-ending-sql.ts). These payloads skip the publisher's check, so here they are compared
+// field by field with what the contract classes describe, and validated against those classes as
+// user-service, billing-service and the event consumers validate them.
+
+// Not the default tenant, so the payload shows the row's own. (Tenant ids are checked by the table:
+// lower-case letters, digits and hyphens; every value reaches the JSON through jsonb_build_object.)
+const TENANT = 'acme-42';
+
+type OutboxRow = {
+  event_id: string;
+  destination: string;
+  event_type: string;
+  event_version: number;
+  aggregate_key: string;
+  data: Record<string, unknown>;
+};
+
+describe('ending allocations writes their reports and events in the same statement', () => {
+  let db: RepositoryTestDatabase;
+  let allocations: AllocationsRepository;
+
+  beforeAll(async () => {
+    db = await createRepositoryTestDatabase('device-service');
+    allocations = new AllocationsRepository(db.sql);
+    await db.query(
+      `INSERT INTO devices (provider, provider_device_id, region, android_version, cpu_cores, memory_mb, storage_gb, status, health)
+       SELECT 'simulated', 'ending-' || n, 'eu-west', '13', 4, 8192, 64, 'available', 'healthy' FROM generate_series(1, 10) n`,
+    );
+  });
+
+  afterAll(() => db?.close());
+
+  async function activeAllocation(userId: string, startedAt: Date | null = null): Promise<AllocationRecord> {
+    const claimed = await allocations.claimDevice(
+      {
+        allocationId: randomUUID(),
+        userId,
+        tenantId: TENANT,
+        durationMinutes: 30,
+        cpuCores: 1,
+        memoryMb: 0,
+        storageGb: 0,
+        region: null,
+        androidVersion: null,
+        idempotencyKey: null,
+        requestHash: null,
+        tolerations: [],
+      },
+      PLAIN,
+    );
+    if (claimed.kind !== 'claimed') throw new Error(`no device claimed: ${claimed.kind}`);
+    const active = await allocations.activate(
+      claimed.claim,
+      startedAt,
+      toAllocationResponse({ ...claimed.claim, status: 'active' }),
+    );
+    if (!active) throw new Error('activation failed');
+    return active;
+  }
+
+  const outboxOf = (allocation: AllocationRecord) =>
+    db.query<OutboxRow>(
+      `SELECT event_id, destination, event_type, event_version, aggregate_key, data FROM outbox
+       WHERE aggregate_key IN ($1, $2, $3) ORDER BY destination, event_type`,
+      [allocation.id, `allocation:${allocation.id}`, `device:${allocation.deviceId}`],
+    );
+
+  function expectValid(payloadClass: new () => object, data: unknown, forbidExtra: boolean): void {
+    const errors = validateSync(plainToInstance(payloadClass, data), {
+      forbidUnknownValues: true,
+      whitelist: forbidExtra,
+      forbidNonWhitelisted: forbidExtra,
+    });
+    expect(errors.map((error) => error.toString())).toEqual([]);
+  }
+
+  /** The reports of an ended allocation, as the contract's request classes describe them. */
+  function expectReports(rows: OutboxRow[], ended: AllocationRecord): void {
+    const reports = rows.filter((row) => row.destination !== 'events');
+    const usage = {
+      allocationId: ended.id,
+      userId: ended.userId,
+      tenantId: TENANT,
+      deviceId: ended.deviceId,
+      startedAt: ended.startedAt.toISOString(),
+      endedAt: ended.endedAt?.toISOString(),
+      billedSeconds: ended.billedSeconds,
+      cpuCores: 4,
+      memoryMb: 8192,
+      storageGb: 64,
+    };
+    expect(reports).toEqual([
+      {
+        event_id: outboxMessageId(ended.id, 'billing_usage'),
+        destination: 'billing-service',
+        event_type: 'report.billing_usage',
+        event_version: 1,
+        aggregate_key: ended.id,
+        data: usage,
+      },
+      {
+        event_id: outboxMessageId(ended.id, 'quota_restore'),
+        destination: 'user-service',
+        event_type: 'report.quota_restore',
+        event_version: 1,
+        aggregate_key: ended.id,
+        data: { userId: ended.userId, allocationId: ended.id },
+      },
+    ]);
+    expectValid(UsageRecordRequest, reports[0].data, true);
+    expectValid(QuotaRestoreRequest, reports[1].data, true);
+  }
+
+  it('releases: the row, its device, both reports and device.released, in one statement', async () => {
+    const userId = randomUUID();
+    const allocation = await activeAllocation(userId);
+
+    const ended = await allocations.end(allocation.id, 'released', null, allocation.fencingToken, userId);
+
+    expect(ended?.allocation).toMatchObject({ id: allocation.id, status: 'released', endReason: 'released' });
+    const record = ended?.allocation as AllocationRecord;
+    expect(ended?.reports.map((report) => report.type).sort()).toEqual([
+      'report.billing_usage',
+      'report.quota_restore',
+    ]);
+    expect(ended?.reports.every((report) => typeof report.rowId === 'string' && report.attempts === 0)).toBe(
+      true,
+    );
+    const rows = await outboxOf(record);
+    expectReports(rows, record);
+    const [event] = rows.filter((row) => row.destination === 'events');
+    expect(event).toMatchObject({
+      event_type: 'device.released',
+      event_version: 1,
+      aggregate_key: `device:${record.deviceId}`,
+    });
+    expect(event.data).toEqual({
+      allocationId: record.id,
+      deviceId: record.deviceId,
+      userId,
+      tenantId: TENANT,
+      startedAt: record.startedAt.toISOString(),
+      endedAt: record.endedAt?.toISOString(),
+      billedSeconds: record.billedSeconds,
+      reason: 'released',
+      fencingToken: record.fencingToken,
+    });
+    expectValid(DeviceReleasedEventData, event.data, false);
+    const [device] = await db.query<{ status: string }>('SELECT status FROM devices WHERE id = $1', [
+      record.deviceId,
+    ]);
+    expect(device.status).toBe('resetting');
+
+    // A repeat, another owner or a stale claim ends nothing and writes nothing.
+    const outboxRows = async () =>
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox'))[0].n;
+    const before = await outboxRows();
+    expect(await allocations.end(allocation.id, 'released', null)).toBeNull();
+    const other = await activeAllocation(userId);
+    expect(await allocations.end(other.id, 'released', null, other.fencingToken, randomUUID())).toBeNull();
+    expect(
+      await allocations.end(other.id, 'released', null, String(BigInt(other.fencingToken) + 1n)),
+    ).toBeNull();
+    expect(await outboxRows()).toBe(before);
+  });
+
+  it('expires: allocation.expired billed to the scheduled end, with both reports', async () => {
+    const allocation = await activeAllocation(randomUUID(), new Date(Date.now() - 31 * 60_000));
+
+    const expired = await allocations.expireDue(new Date(), 100);
+
+    const ended = expired.find((item) => item.allocation.id === allocation.id);
+    expect(ended?.allocation).toMatchObject({ status: 'expired', billedSeconds: 1800 });
+    const record = ended?.allocation as AllocationRecord;
+    expect(ended?.reports).toHaveLength(2);
+    const rows = await outboxOf(record);
+    expectReports(rows, record);
+    const [event] = rows.filter((row) => row.destination === 'events');
+    expect(event).toMatchObject({
+      event_type: 'allocation.expired',
+      aggregate_key: `allocation:${record.id}`,
+    });
+    expect(event.data).toEqual({
+      allocationId: record.id,
+      deviceId: record.deviceId,
+      userId: record.userId,
+      tenantId: TENANT,
+      startedAt: record.startedAt.toISOString(),
+      expiredAt: record.expiresAt.toISOString(),
+      billedSeconds: 1800,
+    });
+    expectValid(AllocationExpiredEventData, event.data, false);
+  });
+
+  it('ends all of a user: each allocation gets its own reports and event', async () => {
+    const userId = randomUUID();
+    const first = await activeAllocation(userId);
+    const second = await activeAllocation(userId);
+
+    const ended = await allocations.endAllOfUser(userId, 'account_overdue', null);
+
+    expect(ended.map((item) => item.allocation.id).sort()).toEqual([first.id, second.id].sort());
+    for (const { allocation, reports } of ended) {
+      expect(reports.map((report) => report.key)).toEqual([allocation.id, allocation.id]);
+      const rows = await outboxOf(allocation);
+      expectReports(rows, allocation);
+      const [event] = rows.filter((row) => row.destination === 'events');
+      expect(event.data).toMatchObject({ allocationId: allocation.id, reason: 'account_overdue' });
+      expectValid(DeviceReleasedEventData, event.data, false);
+    }
+  });
+});
