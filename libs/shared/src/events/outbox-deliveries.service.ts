@@ -151,11 +151,6 @@ export class OutboxDeliveries implements OnApplicationShutdown {
     return this.deliver(await this.messages.claimDue(names, limit, OUTBOX_DELIVERY_LEASE_MS));
   }
 
-  /** Settles pending messages as sent because their target confirmed them another way (an event). */
-  markSent(messageIds: string[]): Promise<void> {
-    return this.messages.markSentByMessageId(messageIds);
-  }
-
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.batches.values()].map((queue) => queue.drained()));
   }

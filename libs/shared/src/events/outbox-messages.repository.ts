@@ -152,11 +152,6 @@ export class OutboxMessagesRepository {
     );
   }
 
-  /** Settles pending messages by message id because their target confirmed them another way. */
-  async markSentByMessageId(messageIds: string[]): Promise<void> {
-    await this.sql.rows(outboxMessagesSettleSql('$1'), [messageIds]);
-  }
-
   /** Settles a message its destination refused for good, keeping the refusal. */
   async markRejected(rowId: string, error: string): Promise<void> {
     await this.sql.rows(
