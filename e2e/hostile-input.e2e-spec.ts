@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SERVICE_CATALOG, type ServiceName } from '@cloudphone/contracts';
 import { deleteRedisKeys, ServiceFleet, TEST_SERVERS } from '@cloudphone/shared/testing';
 import Redis from 'ioredis';
@@ -73,7 +75,8 @@ describe('hostile input on every route of every service', () => {
     process.stdout.write(
       `fuzz: ${total} routes in ${routes.size} services, ${runner?.casesRun ?? 0} cases ` +
         `(${[...generated.values()].reduce((sum, count) => sum + count, 0)} generated, FUZZ_RUNS=${RUNS}, ` +
-        `FUZZ_SEED=${SEED}); statuses ${statuses}\n`,
+        `FUZZ_SEED=${SEED}); statuses ${statuses}; refusals sent again after another service's late ` +
+        `write: ${runner?.lateForeignWrites ?? 0}\n`,
     );
   }, 60_000);
 
@@ -94,6 +97,50 @@ describe('hostile input on every route of every service', () => {
       ]);
       await database.query(`DELETE FROM inbox WHERE event_type = 'oracle.probe'`);
       expect(differences(before, await snapshots.take())).toEqual([]);
+    }
+  });
+
+  it('fails a refusal that writes another service’s table however often it is sent, and only that', async () => {
+    // A stand-in for device-service answering 400 that writes notification-service's inbox before
+    // it answers: on every request (a refusal that reaches another service), or on the first only
+    // (an earlier request's event consumed just then).
+    const notifications = fleet.databases[SERVICE_CATALOG.notification.name]!;
+    let foreignWritesLeft = Number.POSITIVE_INFINITY;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', async () => {
+        if (foreignWritesLeft-- > 0) {
+          await notifications.query(
+            `INSERT INTO inbox (event_id, event_type, source) VALUES (gen_random_uuid(), 'oracle.probe', 'test')`,
+          );
+        }
+        response.writeHead(400, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ code: 'VALIDATION_FAILED', message: 'no', requestId: 'r' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const local = new FuzzRunner({ [DEVICE]: `http://127.0.0.1:${port}` }, snapshots, () => undefined);
+      const route: FuzzRoute = { service: DEVICE, method: 'POST', path: '/oracle-probe', parameters: [] };
+      const probeCase = {
+        route,
+        label: 'oracle',
+        caller: 'none' as Caller,
+        pathValues: {},
+        query: [],
+        headers: {},
+      };
+
+      expect((await local.run(probeCase))?.problem).toContain(
+        'yet wrote (sent twice): notification-service table inbox',
+      );
+      foreignWritesLeft = 1;
+      expect(await local.run(probeCase)).toBeNull();
+      expect(local.lateForeignWrites).toBe(1);
+    } finally {
+      server.close();
+      await notifications.query(`DELETE FROM inbox WHERE event_type = 'oracle.probe'`);
     }
   });
 
