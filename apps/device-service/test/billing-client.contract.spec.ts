@@ -19,7 +19,7 @@ import {
   MetricsService,
   ServiceTokenOnly,
 } from '@cloudphone/shared';
-import { ContractCallee, degradedCount } from './contract-callee';
+import { batchedCalls, ContractCallee, degradedCount } from './contract-callee';
 import { BillingClient } from '../src/integrations/platform-services/billing.client';
 
 // BillingClient against a real NestJS callee speaking the billing-service contract (same DTOs, the real
@@ -178,6 +178,7 @@ describe('BillingClient against a contract-speaking callee', () => {
 
       // The first leaves alone; the three that arrive while it is in flight leave as one batch.
       expect(billing.balanceBatchSizes).toEqual([3]);
+      expect(await batchedCalls(metrics, 'billing.balance_check')).toEqual({ calls: 4, requests: 2 });
       expect(answers.map((answer) => answer.sufficient)).toEqual([true, true, false, true]);
       expect(answers[2]).toMatchObject({ response: { requiredMinor: '12000', balanceMinor: '10000' } });
     });

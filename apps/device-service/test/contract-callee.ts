@@ -97,3 +97,20 @@ export async function degradedCount(
     values.find((value) => value.labels.operation === operation && value.labels.result === result)?.value ?? 0
   );
 }
+
+/** The sum and count of `cloudphone_http_client_batch_items` for one operation: calls carried, requests sent. */
+export async function batchedCalls(
+  metrics: MetricsService,
+  operation: string,
+): Promise<{ calls: number; requests: number }> {
+  const metric = metrics.registry.getSingleMetric('cloudphone_http_client_batch_items');
+  const values: Array<{ value: number; labels: Record<string, unknown>; metricName?: string }> = metric
+    ? (await metric.get()).values
+    : [];
+  const of = (name: string) =>
+    values.find((value) => value.metricName === name && value.labels.operation === operation)?.value ?? 0;
+  return {
+    calls: of('cloudphone_http_client_batch_items_sum'),
+    requests: of('cloudphone_http_client_batch_items_count'),
+  };
+}

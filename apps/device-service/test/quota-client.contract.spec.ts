@@ -12,7 +12,7 @@ import {
   USER_ROUTES,
 } from '@cloudphone/contracts';
 import { AppError, type HttpClientRegistry, MetricsService, ServiceTokenOnly } from '@cloudphone/shared';
-import { ContractCallee, degradedCount } from './contract-callee';
+import { batchedCalls, ContractCallee, degradedCount } from './contract-callee';
 import { QuotaClient } from '../src/integrations/platform-services/quota.client';
 
 // QuotaClient against a real NestJS callee speaking the user-service contract (same DTOs, the real
@@ -231,6 +231,7 @@ describe('QuotaClient against a contract-speaking callee', () => {
       // The first leaves alone; the three that arrive while it is in flight leave as one batch. The
       // limit (2 devices) lets two allocations through.
       expect(users.usageBatchSizes).toEqual([3]);
+      expect(await batchedCalls(metrics, 'quota.usage')).toEqual({ calls: 4, requests: 2 });
       expect([firstOutcome, ...burst].map((outcome) => outcome.status)).toEqual([
         'delivered',
         'delivered',

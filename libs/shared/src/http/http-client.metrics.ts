@@ -17,6 +17,7 @@ export class HttpClientMetrics {
   private readonly retriesSuppressed: Counter<'target' | 'reason'>;
   private readonly circuitState: Gauge<'target'>;
   private readonly degraded: Counter<'target' | 'operation' | 'result'>;
+  private readonly batchItems: Histogram<'target' | 'operation'>;
 
   constructor(metrics: MetricsService) {
     this.requests = metrics.counter({
@@ -50,6 +51,12 @@ export class HttpClientMetrics {
       help: 'Typed-client calls that met an unavailable target, by what the degradation policy did',
       labelNames: ['target', 'operation', 'result'],
     });
+    this.batchItems = metrics.histogram({
+      name: 'cloudphone_http_client_batch_items',
+      help: 'Calls of a typed client that rode together, per request sent (1: the call went alone)',
+      labelNames: ['target', 'operation'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 100],
+    });
   }
 
   request(target: string, method: string, route: string, outcome: HttpCallOutcome, status?: number): void {
@@ -70,6 +77,10 @@ export class HttpClientMetrics {
 
   circuit(target: string, state: CircuitState): void {
     this.circuitState.set({ target }, CIRCUIT_STATE_VALUES[state]);
+  }
+
+  batch(target: string, operation: string, items: number): void {
+    this.batchItems.observe({ target, operation }, items);
   }
 
   degradation(target: string, operation: string, result: DegradationResult): void {

@@ -91,6 +91,11 @@ export abstract class ServiceClient {
     }
   }
 
+  /** Counts how many calls one request carried (`cloudphone_http_client_batch_items`). */
+  protected batchSent(operation: string, items: number): void {
+    this.metrics.batch(this.http.name, operation, items);
+  }
+
   private unavailableOrRethrow(error: unknown, operation: string): unknown {
     if (!(error instanceof HttpRequestError) || !error.targetUnavailable) return error;
     this.degraded(operation, 'denied', error);

@@ -72,6 +72,7 @@ export class BillingClient extends ServiceClient {
   private async sendBalanceChecks(
     items: BalanceCheckRequest[],
   ): Promise<Array<BatchItemOutcome<BalanceCheckResponse>>> {
+    this.batchSent('billing.balance_check', items.length);
     if (items.length === 1) {
       const answer = await this.http.post<BalanceCheckResponse>(BILLING_ROUTES.balanceCheck, items[0], {
         idempotent: true,

@@ -73,6 +73,7 @@ export class QuotaClient extends ServiceClient {
   private async sendUsageReports(
     items: QuotaUsageRequest[],
   ): Promise<Array<BatchItemOutcome<QuotaChangeResponse>>> {
+    this.batchSent('quota.usage', items.length);
     if (items.length === 1) {
       const [item] = items;
       const answer = await this.http.post<QuotaChangeResponse>(USER_ROUTES.quotaUsage, item, {
