@@ -12,7 +12,13 @@ import { FivesimApiServer } from './support/fivesim-api-server';
 // redirects, body size and time.
 
 const API_KEY = 'eyJ0eXAiOiJKV1QifQ.5sim-test-key.0123456789';
+/** The timeout the time-guard test holds the driver to. */
 const TIMEOUT_MS = 300;
+/**
+ * The other tests' timeout: what they show is the contract, not timing, and a local answer delayed
+ * past 300 ms by a busy machine (two Jest workers on two cores) must not read as VENDOR_UNAVAILABLE.
+ */
+const CONTRACT_TIMEOUT_MS = 5_000;
 
 /** Expects `work` to fail with an SmsVendorError of `code`, and returns that error. */
 async function vendorError(work: Promise<unknown>, code: SmsVendorErrorCode): Promise<SmsVendorError> {
@@ -31,12 +37,12 @@ async function vendorError(work: Promise<unknown>, code: SmsVendorErrorCode): Pr
 describe('5sim SMS vendor against a local 5sim API', () => {
   let api: FivesimApiServer;
   let vendor: SmsVendor;
-  const fivesim = (fields: { apiKey?: string; baseUrl?: string } = {}) =>
+  const fivesim = (fields: { apiKey?: string; baseUrl?: string; timeoutMs?: number } = {}) =>
     createSmsVendor({
       kind: 'fivesim',
       baseUrl: fields.baseUrl ?? api.baseUrl,
       apiKey: fields.apiKey ?? API_KEY,
-      timeoutMs: TIMEOUT_MS,
+      timeoutMs: fields.timeoutMs ?? CONTRACT_TIMEOUT_MS,
     });
 
   beforeAll(async () => {
@@ -320,7 +326,10 @@ describe('5sim SMS vendor against a local 5sim API', () => {
   it('gives up on an API that does not answer within the timeout, or cannot be reached', async () => {
     api.fault = { kind: 'hang' };
     const started = performance.now();
-    const error = await vendorError(vendor.check('530000001'), 'VENDOR_UNAVAILABLE');
+    const error = await vendorError(
+      fivesim({ timeoutMs: TIMEOUT_MS }).check('530000001'),
+      'VENDOR_UNAVAILABLE',
+    );
     expect(error.message).toBe(`5sim did not answer within ${TIMEOUT_MS} ms`);
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 300);
 
