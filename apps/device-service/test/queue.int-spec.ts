@@ -160,19 +160,24 @@ describe('priority queue', () => {
     await occupied(place, 1);
     const user = await app.createUser({ tier: 'pro' });
     const joined = (await join(user.token, { durationMinutes: 10, requirements: { region: place } })).body;
-    // As a pass trying it (and finding nothing free) would: held, then back to waiting.
+    // As a pass trying it (and finding nothing free) would: held, then back to waiting. It is held
+    // since the app's clock, as a pass would stamp it: the upkeep job's stale-entry recovery (which
+    // reads that clock, moved ahead by earlier tests) must not be the one that lets go of it.
     await app.query(
-      `UPDATE device_queue_entries SET status = 'serving', serving_since = now() WHERE id = $1`,
-      [joined.id],
+      `UPDATE device_queue_entries SET status = 'serving', serving_since = $2 WHERE id = $1`,
+      [joined.id, app.clock.current()],
     );
     const cancel = app.request<QueueEntryResponse>('POST', `scheduler/queue/${joined.id}/cancel`, {
       token: user.token,
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await app.query(
-      `UPDATE device_queue_entries SET status = 'waiting', serving_since = NULL WHERE id = $1`,
+    const letGo = await app.query(
+      `UPDATE device_queue_entries SET status = 'waiting', serving_since = NULL
+       WHERE id = $1 AND status = 'serving' RETURNING id`,
       [joined.id],
     );
+    // Still held after 200 ms: the cancel waited for the pass rather than ending a held entry.
+    expect(letGo).toHaveLength(1);
     expect(await cancel).toMatchObject({ status: 200, body: { status: 'cancelled', position: null } });
   });
 
