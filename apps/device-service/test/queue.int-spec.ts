@@ -163,10 +163,10 @@ describe('priority queue', () => {
     // As a pass trying it (and finding nothing free) would: held, then back to waiting. It is held
     // since the app's clock, as a pass would stamp it: the upkeep job's stale-entry recovery (which
     // reads that clock, moved ahead by earlier tests) must not be the one that lets go of it.
-    await app.query(
-      `UPDATE device_queue_entries SET status = 'serving', serving_since = $2 WHERE id = $1`,
-      [joined.id, app.clock.current()],
-    );
+    await app.query(`UPDATE device_queue_entries SET status = 'serving', serving_since = $2 WHERE id = $1`, [
+      joined.id,
+      app.clock.current(),
+    ]);
     const cancel = app.request<QueueEntryResponse>('POST', `scheduler/queue/${joined.id}/cancel`, {
       token: user.token,
     });
