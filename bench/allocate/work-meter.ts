@@ -21,8 +21,11 @@ export interface WorkSnapshot {
   processes: Map<string, ProcessCounters>;
   /** Committed and rolled-back transactions per service database (pg_stat_database). */
   transactions: Map<string, number>;
-  /** CPU seconds per Postgres pid: the fleet's backends and the server's background processes. */
-  postgresCpu: Map<number, { seconds: number; background: boolean }>;
+  /**
+   * CPU seconds per Postgres pid: the fleet's backends (with the service whose database they serve)
+   * and the server's background processes (service null).
+   */
+  postgresCpu: Map<number, { seconds: number; service: string | null }>;
   /** CPU seconds of the Redis and RabbitMQ servers (shared, but only this run uses them meanwhile). */
   brokerCpu: { redis: number; rabbitmq: number };
 }
@@ -67,13 +70,17 @@ export class WorkMeter {
         Number(stats.find((row) => row.datname === name)?.xacts ?? 0),
       ]),
     );
-    const { rows: pids } = await this.client.query<{ pid: number; background: boolean }>(
-      `SELECT pid, backend_type <> 'client backend' AS background FROM pg_stat_activity
+    const { rows: pids } = await this.client.query<{ pid: number; datname: string | null; background: boolean }>(
+      `SELECT pid, datname, backend_type <> 'client backend' AS background FROM pg_stat_activity
        WHERE pid <> pg_backend_pid() AND (datname = ANY($1) OR backend_type <> 'client backend')`,
       [databases.map(([, name]) => name)],
     );
+    const serviceOf = new Map(databases.map(([service, name]) => [name, service]));
     const postgresCpu = new Map(
-      pids.map(({ pid, background }) => [pid, { seconds: cpuSecondsOf(pid), background }]),
+      pids.map(({ pid, datname, background }) => [
+        pid,
+        { seconds: cpuSecondsOf(pid), service: background ? null : (serviceOf.get(datname ?? '') ?? null) },
+      ]),
     );
     const brokerCpu = { redis: serverCpuSeconds('redis-server'), rabbitmq: serverCpuSeconds('beam.smp') };
     return { processes, transactions, postgresCpu, brokerCpu };
@@ -102,15 +109,23 @@ export function reportWork(
     cpu.push(`${label.replace('-service', '')} ${ms.toFixed(2)}`);
   }
   const postgres = { backends: 0, background: 0 };
+  const backendsOf = new Map<string, number>();
   for (const [pid, end] of after.postgresCpu) {
-    const delta = end.seconds - (before.postgresCpu.get(pid)?.seconds ?? 0);
-    postgres[end.background ? 'background' : 'backends'] += perPair(delta * 1000);
+    const ms = perPair((end.seconds - (before.postgresCpu.get(pid)?.seconds ?? 0)) * 1000);
+    if (end.service === null) postgres.background += ms;
+    else {
+      postgres.backends += ms;
+      backendsOf.set(end.service, (backendsOf.get(end.service) ?? 0) + ms);
+    }
   }
   totalMs += postgres.backends + postgres.background;
+  const backendShares = [...backendsOf]
+    .map(([service, ms]) => `${service.replace('-service', '')} ${ms.toFixed(2)}`)
+    .join(', ');
   const redisMs = perPair((after.brokerCpu.redis - before.brokerCpu.redis) * 1000);
   const rabbitmqMs = perPair((after.brokerCpu.rabbitmq - before.brokerCpu.rabbitmq) * 1000);
   console.log(
-    `  CPU ms per pair: ${cpu.join('  ')}  postgres ${postgres.backends.toFixed(2)} (+${postgres.background.toFixed(2)} background)` +
+    `  CPU ms per pair: ${cpu.join('  ')}  postgres ${postgres.backends.toFixed(2)} (${backendShares}; +${postgres.background.toFixed(2)} background)` +
       `  [redis ${redisMs.toFixed(2)}, rabbitmq ${rabbitmqMs.toFixed(2)}: shared servers, not counted]` +
       `  total ${totalMs.toFixed(2)}  [load driver ${perPair(driverCpuMs).toFixed(2)}, not counted]`,
   );

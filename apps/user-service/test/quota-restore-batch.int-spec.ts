@@ -3,7 +3,7 @@ import type { QuotaChangeResponse, QuotaRestoreBatchResponse } from '@cloudphone
 import { UserServiceHarness } from './user-service.harness';
 
 // `POST /quotas/restore/batch` against the real built user-service and Postgres: device-service
-// gives a burst of releases back in one call and one transaction. Each item behaves exactly as a
+// gives a burst of releases back in one call (one statement for the applied records). Each item behaves exactly as a
 // single restore (once per allocation, refusals per item), batches in opposite user orders never
 // deadlock, and bad input is a 400 that writes nothing.
 
@@ -102,6 +102,35 @@ describe('user-service quota restore batches', () => {
       .filter((item) => item.status === 'applied');
     expect(applied).toHaveLength(items.length);
     for (const { userId } of users) expect(await usedDevices(userId)).toBe(0);
+  });
+
+  it('keeps usage equal to the applied records when usage batches, replays and restore batches of the same allocations race', async () => {
+    const users = await Promise.all(Array.from({ length: 3 }, () => userWithAllocations(0)));
+    for (let round = 0; round < 5; round++) {
+      const items = users.flatMap(({ userId }) => [1, 2].map(() => ({ userId, allocationId: randomUUID() })));
+      const reports = items.map((item) => ({ ...item, ...SPEC }));
+      const answers = await Promise.all([
+        service.request('POST', 'quotas/usage/batch', {
+          token: service.tokens.service(),
+          body: { items: reports },
+        }),
+        restoreBatch([...items].reverse()),
+        service.request('POST', 'quotas/usage/batch', {
+          token: service.tokens.service(),
+          body: { items: [...reports].reverse() },
+        }),
+        restoreBatch(items),
+        usage(items[0].userId, items[0].allocationId),
+      ]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    }
+    for (const { userId } of users) {
+      const [{ count }] = await service.database.query<{ count: string }>(
+        `SELECT count(*) FROM quota_usage_records WHERE user_id = $1 AND status = 'applied'`,
+        [userId],
+      );
+      expect(await usedDevices(userId)).toBe(Number(count));
+    }
   });
 
   it('answers 400 VALIDATION_FAILED on bad batches, 403 to callers other than services, and writes nothing', async () => {

@@ -126,6 +126,38 @@ describe('user-service quota usage batches', () => {
     for (const userId of users) expect(await usedDevices(userId)).toBe(3);
   });
 
+  it('applies the first report of each user together, and concurrent batches in opposite user orders never deadlock', async () => {
+    const users = await Promise.all([1, 2, 3, 4].map(() => userWithDeviceLimit(100)));
+    const full = await userWithDeviceLimit(1);
+    expect((await singleUsage(full, randomUUID())).status).toBe(200);
+    const rounds = 8;
+    for (let round = 0; round < rounds; round++) {
+      const batch = (order: string[]) =>
+        usageBatch(order.map((userId) => ({ userId, allocationId: randomUUID(), ...SPEC })));
+      // The full user's report rides with the others and is refused alone, as the single call would.
+      const [forward, backward] = await Promise.all([
+        batch([...users, full]),
+        batch([full, ...users].reverse()),
+      ]);
+      for (const answer of [forward, backward]) {
+        expect(answer.status).toBe(200);
+        const statuses = answer.body.results.map((result) => result.status);
+        expect(statuses.filter((status) => status === 'applied')).toHaveLength(4);
+        expect(answer.body.results.find((result) => result.status === 'failed')).toMatchObject({
+          errorStatus: 403,
+          errorCode: 'QUOTA_EXCEEDED',
+        });
+      }
+    }
+    for (const userId of users) expect(await usedDevices(userId)).toBe(2 * rounds);
+    expect(await usedDevices(full)).toBe(1);
+    const records = await service.database.query<{ count: string }>(
+      `SELECT count(*) FROM quota_usage_records WHERE user_id = ANY($1::uuid[]) AND status = 'applied'`,
+      [users],
+    );
+    expect(Number(records[0].count)).toBe(4 * 2 * rounds);
+  });
+
   it('answers 400 VALIDATION_FAILED on bad batches, 403 to callers other than services, and writes nothing', async () => {
     const userId = await userWithDeviceLimit(5);
     const good = { userId, allocationId: randomUUID(), ...SPEC };

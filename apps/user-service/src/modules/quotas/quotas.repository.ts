@@ -72,6 +72,13 @@ function incrementWithinLimitsSql(userParameter: string, first: number): string 
 const RECORD_COLUMNS = `allocation_id AS "allocationId", user_id AS "userId", status,
   ${resources('devices', 'cpu_cores', 'memory_mb', 'storage_gb')} AS amounts, applied_at AS "appliedAt"`;
 
+/** One allocation's usage to count against its user's quota. */
+export interface UsageReport {
+  allocationId: string;
+  userId: string;
+  amounts: QuotaResources;
+}
+
 /** What recording an allocation's usage did. */
 export type AppliedRecordOutcome = 'recorded' | 'exists' | 'unknown-user';
 
@@ -166,6 +173,59 @@ export class QuotasRepository {
     }
   }
 
+  /**
+   * `applyRecordedUsage` for several reports in one statement, at most one per user and per
+   * allocation (`reportsToApplyTogether`). Their quota rows are locked in user order before any is
+   * changed, so batches running at once never deadlock. Answers the new state of each report it
+   * applied, by allocationId; a report it did not apply (no room, not active, no quota row) is
+   * absent. 'exists' when one of the allocations already has a record: the statement is undone as a
+   * whole, and each report must go alone.
+   */
+  async applyRecordedUsages(reports: readonly UsageReport[]): Promise<Map<string, QuotaState> | 'exists'> {
+    const column = (pick: (report: UsageReport) => string | number) => reports.map(pick);
+    try {
+      const rows = await this.sql.rows<QuotaState & { allocationId: string }>(
+        `WITH reports AS (
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])
+             AS r (allocation_id, user_id, devices, cpu_cores, memory_mb, storage_gb)
+         ), locked AS (
+           SELECT user_id FROM user_quotas WHERE user_id IN (SELECT user_id FROM reports)
+           ORDER BY user_id FOR UPDATE
+         ), counted AS (
+           UPDATE user_quotas q
+           SET used_devices = q.used_devices + r.devices, used_cpu_cores = q.used_cpu_cores + r.cpu_cores,
+               used_memory_mb = q.used_memory_mb + r.memory_mb, used_storage_gb = q.used_storage_gb + r.storage_gb,
+               updated_at = now()
+           FROM reports r, locked l, users u
+           WHERE l.user_id = q.user_id AND r.user_id = q.user_id AND u.id = q.user_id AND u.status = 'active'
+             AND q.used_devices + r.devices <= q.max_devices AND q.used_cpu_cores + r.cpu_cores <= q.max_cpu_cores
+             AND q.used_memory_mb + r.memory_mb <= q.max_memory_mb
+             AND q.used_storage_gb + r.storage_gb <= q.max_storage_gb
+           RETURNING r.allocation_id AS "allocationId", ${STORED_STATE}
+         ), recorded AS (
+           INSERT INTO quota_usage_records
+             (allocation_id, user_id, devices, cpu_cores, memory_mb, storage_gb, status, applied_at)
+           SELECT r.allocation_id, r.user_id, r.devices, r.cpu_cores, r.memory_mb, r.storage_gb, 'applied', now()
+           FROM reports r JOIN counted c ON c."allocationId" = r.allocation_id
+           RETURNING allocation_id
+         )
+         SELECT c.* FROM counted c JOIN recorded d ON d.allocation_id = c."allocationId"`,
+        [
+          column((report) => report.allocationId),
+          column((report) => report.userId),
+          column((report) => report.amounts.devices),
+          column((report) => report.amounts.cpuCores),
+          column((report) => report.amounts.memoryMb),
+          column((report) => report.amounts.storageGb),
+        ],
+      );
+      return new Map(rows.map(({ allocationId, ...state }) => [allocationId, state]));
+    } catch (error) {
+      if (violatedUniqueConstraint(error)) return 'exists';
+      throw error;
+    }
+  }
+
   /** Gives `amounts` back; the table's CHECKs refuse anything that would make usage negative. */
   async decrement(userId: string, amounts: QuotaResources): Promise<QuotaState> {
     const state = await this.sql.one<QuotaState>(
@@ -249,18 +309,26 @@ export class QuotasRepository {
 
   /**
    * Restores, in one statement, every applied record among `items` (allocation and user matching)
-   * and gives their amounts back to their users' quotas: each restored allocation with its user and
-   * that user's usage afterwards (null if the user has no quota row, which the caller must refuse).
+   * whose user has a quota row, and gives their amounts back: each restored allocation with its user
+   * and that user's usage afterwards. The quota rows are locked first, in user order, and a record
+   * is changed only once its user's row is locked: the order every change of usage takes (see
+   * `QuotasService.reportDiagnosed`), so it needs no transaction around it and never deadlocks.
    */
   async restoreApplied(
     items: ReadonlyArray<{ allocationId: string; userId: string }>,
-  ): Promise<Array<{ allocationId: string; userId: string; usage: QuotaResources | null }>> {
+  ): Promise<Array<{ allocationId: string; userId: string; usage: QuotaResources }>> {
     return this.sql.rows(
-      `WITH restored AS (
+      `WITH items AS (
+         SELECT DISTINCT * FROM unnest($1::uuid[], $2::uuid[]) AS i (allocation_id, user_id)
+       ), locked AS (
+         SELECT user_id FROM user_quotas WHERE user_id IN (SELECT user_id FROM items)
+         ORDER BY user_id FOR UPDATE
+       ), restored AS (
          UPDATE quota_usage_records r
          SET status = 'restored', restored_at = now()
-         FROM (SELECT DISTINCT * FROM unnest($1::uuid[], $2::uuid[]) AS i (allocation_id, user_id)) i
-         WHERE r.allocation_id = i.allocation_id AND r.user_id = i.user_id AND r.status = 'applied'
+         FROM items i, locked l
+         WHERE r.allocation_id = i.allocation_id AND r.user_id = i.user_id AND l.user_id = i.user_id
+           AND r.status = 'applied'
          RETURNING r.allocation_id, r.user_id, r.devices, r.cpu_cores, r.memory_mb, r.storage_gb
        ), given AS (
          UPDATE user_quotas q
@@ -275,7 +343,7 @@ export class QuotasRepository {
            ${resources('q.used_devices', 'q.used_cpu_cores', 'q.used_memory_mb', 'q.used_storage_gb')} AS usage
        )
        SELECT r.allocation_id AS "allocationId", r.user_id AS "userId", g.usage
-       FROM restored r LEFT JOIN given g ON g.user_id = r.user_id`,
+       FROM restored r JOIN given g ON g.user_id = r.user_id`,
       [items.map((item) => item.allocationId), items.map((item) => item.userId)],
     );
   }

@@ -30,6 +30,7 @@ import { firstExceeded, limitsBelowUsage } from './quota-arithmetic';
 import type { QuotaState } from './quota-state';
 import { QuotaErrors } from './quotas.errors';
 import { QuotasRepository } from './quotas.repository';
+import { reportsToApplyTogether } from './usage-batch-plan';
 
 /** Reports of one batch applied at once: each holds a pooled connection while it runs. */
 const USAGE_BATCH_PARALLELISM = 4;
@@ -79,7 +80,7 @@ export class QuotasService {
    * one allocationId wait on its record and then answer `applied: false`.
    */
   async reportUsage(request: QuotaUsageRequest): Promise<QuotaChangeResponse> {
-    const amounts: QuotaResources = { devices: 1, ...deviceSpecOf(request) };
+    const amounts = usageAmounts(request);
     try {
       // One statement when the report fits; the transaction tells every other case apart.
       const applied = await this.quotas.applyRecordedUsage(request.allocationId, request.userId, amounts);
@@ -92,14 +93,8 @@ export class QuotasService {
               usage: applied.usage,
             }
           : await this.transactions.run(() => this.reportDiagnosed(request, amounts));
-      this.changes.inc({ operation: 'usage', result: response.applied ? 'applied' : 'replayed' });
-      if (response.applied) {
-        this.logger.log({
-          msg: 'quota usage applied',
-          userId: request.userId,
-          allocationId: request.allocationId,
-        });
-      }
+      if (response.applied) this.noteUsageApplied(request);
+      else this.changes.inc({ operation: 'usage', result: 'replayed' });
       return response;
     } catch (error) {
       this.changes.inc({ operation: 'usage', result: 'refused' });
@@ -108,12 +103,18 @@ export class QuotasService {
   }
 
   /**
-   * Several usage reports in one call (device-service's concurrent allocations ride together),
-   * each applied exactly as `reportUsage` alone, a few at a time; a refused item changes nothing,
-   * does not stop the others, and answers what it would have answered alone.
+   * Several usage reports in one call (device-service's concurrent allocations ride together), each
+   * applied exactly as `reportUsage` alone; a refused item changes nothing, does not stop the others,
+   * and answers what it would have answered alone. The first report of each user is tried in one
+   * statement for all of them; the ones it did not apply (no room, a repeat, a user's later
+   * reports) then go one by one, a few at a time.
    */
   async reportUsageBatch(request: QuotaUsageBatchRequest): Promise<QuotaUsageBatchResponse> {
-    const results = await mapInParallel(request.items, USAGE_BATCH_PARALLELISM, async (item) => {
+    const appliedTogether = await this.applyTogether(request.items);
+    const results = await mapInParallel(request.items, USAGE_BATCH_PARALLELISM, async (item, index) => {
+      const together = appliedTogether.get(index);
+      if (together)
+        return { allocationId: item.allocationId, status: 'applied' as const, usage: together.usage };
       try {
         const answer = await this.reportUsage(item);
         const status: QuotaUsageItemResult['status'] = answer.applied ? 'applied' : 'replayed';
@@ -131,6 +132,29 @@ export class QuotasService {
       }
     });
     return { results };
+  }
+
+  /** The batch's reports applied by one statement (`reportsToApplyTogether`), by index in the batch. */
+  private async applyTogether(items: readonly QuotaUsageRequest[]): Promise<Map<number, QuotaState>> {
+    const indexes = reportsToApplyTogether(items);
+    const applied = new Map<number, QuotaState>();
+    if (indexes.length < 2) return applied; // one report alone is the single call's statement
+    const states = await this.quotas.applyRecordedUsages(
+      indexes.map((index) => ({ ...items[index], amounts: usageAmounts(items[index]) })),
+    );
+    if (states === 'exists') return applied; // a repeat among them: each goes alone and tells
+    for (const index of indexes) {
+      const state = states.get(items[index].allocationId);
+      if (!state) continue;
+      applied.set(index, state);
+      this.noteUsageApplied(items[index]);
+    }
+    return applied;
+  }
+
+  private noteUsageApplied({ userId, allocationId }: QuotaUsageRequest): void {
+    this.changes.inc({ operation: 'usage', result: 'applied' });
+    this.logger.log({ msg: 'quota usage applied', userId, allocationId });
   }
 
   /**
@@ -162,12 +186,15 @@ export class QuotasService {
    * reported leaves a marker so that report, if it arrives later, is not counted.
    */
   async restore(request: QuotaRestoreRequest): Promise<QuotaChangeResponse> {
-    const response = await this.transactions.run(async () => {
-      // The quota row before the record, as every change of usage locks them (see reportDiagnosed).
-      await this.quotas.lockQuotas([request.userId]);
-      const [restored] = await this.quotas.restoreApplied([request]);
-      return restored ? appliedRestore(restored) : this.restoreUnapplied(request);
-    });
+    // One statement when there is an applied record to restore; the transaction tells the rest apart.
+    const [restored] = await this.quotas.restoreApplied([request]);
+    const response = restored
+      ? appliedRestore(restored)
+      : await this.transactions.run(async () => {
+          // The quota row before the record, as every change of usage locks them (see reportDiagnosed).
+          await this.quotas.lockQuotas([request.userId]);
+          return this.restoreUnapplied(request);
+        });
     this.noteRestore(response);
     return response;
   }
@@ -206,13 +233,12 @@ export class QuotasService {
   }
 
   /**
-   * Several restores in one transaction (device-service batches them when releases come in
-   * bursts), answered per item in request order. The quota rows of the batch's users are locked
-   * first, in id order (as every restore batch and report takes them, so two batches cannot
-   * deadlock), then one statement restores every applied record of the batch and gives the sums
-   * back. What it did not restore (a repeat, a restore before its report, an unknown user, another
-   * user's allocation) goes through `restore` one by one; a refused item changes nothing and does
-   * not stop the others.
+   * Several restores (device-service batches them when releases come in bursts), answered per item
+   * in request order. One statement locks the batch's users' quota rows in id order (as every
+   * restore and report takes them, so two batches cannot deadlock), restores every applied record
+   * of the batch and gives the sums back. What it did not restore (a repeat, a restore before its
+   * report, an unknown user, another user's allocation) then goes one by one, in one transaction
+   * under those users' locks; a refused item changes nothing and does not stop the others.
    */
   async restoreBatch(request: QuotaRestoreBatchRequest): Promise<QuotaRestoreBatchResponse> {
     const order = request.items
@@ -224,18 +250,26 @@ export class QuotasService {
           a.index - b.index,
       );
     const results = new Array<QuotaRestoreItemResult>(request.items.length);
+    // The applied records in one statement, outside any transaction; the rest (repeats, restores
+    // before their report, strangers) one by one under their users' locks.
+    const restored = new Map(
+      (await this.quotas.restoreApplied(request.items)).map((row) => [row.allocationId, row]),
+    );
+    const leftovers: typeof order = [];
+    for (const { item, index } of order) {
+      const done = restored.get(item.allocationId);
+      // The first item of an allocation the statement restored (a repeat in the batch is replayed).
+      if (done?.userId !== item.userId) leftovers.push({ item, index });
+      else {
+        restored.delete(item.allocationId);
+        results[index] = await this.restoreItem(item, () => Promise.resolve(appliedRestore(done)));
+      }
+    }
+    if (leftovers.length === 0) return { results };
     await this.transactions.run(async () => {
-      await this.quotas.lockQuotas([...new Set(request.items.map((item) => item.userId))]);
-      const restored = new Map(
-        (await this.quotas.restoreApplied(request.items)).map((row) => [row.allocationId, row]),
-      );
-      for (const { item, index } of order) {
-        const done = restored.get(item.allocationId);
-        // The first item of an allocation the statement restored (a repeat in the batch is replayed).
-        if (done?.userId === item.userId) restored.delete(item.allocationId);
-        results[index] = await this.restoreItem(item, () =>
-          done?.userId === item.userId ? Promise.resolve(appliedRestore(done)) : this.restoreUnapplied(item),
-        );
+      await this.quotas.lockQuotas([...new Set(leftovers.map(({ item }) => item.userId))]);
+      for (const { item, index } of leftovers) {
+        results[index] = await this.restoreItem(item, () => this.restoreUnapplied(item));
       }
     });
     return { results };
@@ -335,13 +369,17 @@ function sameAmounts(left: QuotaResources, right: QuotaResources): boolean {
   );
 }
 
-/** The answer to a restore `restoreApplied` did; a restored record whose user has no quota row is a defect. */
+/** The answer to a restore `restoreApplied` did. */
 function appliedRestore(restored: {
   allocationId: string;
   userId: string;
-  usage: QuotaResources | null;
+  usage: QuotaResources;
 }): QuotaChangeResponse {
   const { allocationId, userId, usage } = restored;
-  if (!usage) throw new Error(`user_quotas has no row for user ${userId} holding an applied record`);
   return { userId, allocationId, applied: true, usage };
+}
+
+/** What one report counts: one device of the allocation's spec. */
+function usageAmounts(request: QuotaUsageRequest): QuotaResources {
+  return { devices: 1, ...deviceSpecOf(request) };
 }
