@@ -70,7 +70,11 @@ export class WorkMeter {
         Number(stats.find((row) => row.datname === name)?.xacts ?? 0),
       ]),
     );
-    const { rows: pids } = await this.client.query<{ pid: number; datname: string | null; background: boolean }>(
+    const { rows: pids } = await this.client.query<{
+      pid: number;
+      datname: string | null;
+      background: boolean;
+    }>(
       `SELECT pid, datname, backend_type <> 'client backend' AS background FROM pg_stat_activity
        WHERE pid <> pg_backend_pid() AND (datname = ANY($1) OR backend_type <> 'client backend')`,
       [databases.map(([, name]) => name)],

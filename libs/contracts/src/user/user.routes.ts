@@ -39,7 +39,7 @@ export const USER_ROUTES = {
   quotaUsageBatch: 'quotas/usage/batch',
   /** POST: give an allocation's resources back; idempotent per allocationId. */
   quotaRestore: 'quotas/restore',
-  /** POST: up to 100 restores in one call and one transaction; each idempotent per allocationId. */
+  /** POST: up to 100 restores in one call; each idempotent per allocationId. */
   quotaRestoreBatch: 'quotas/restore/batch',
   /** GET: a user's limits and current usage. */
   quota: 'quotas/:userId',

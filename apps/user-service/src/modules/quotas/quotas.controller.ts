@@ -84,7 +84,7 @@ export class QuotasController {
   @Post(USER_ROUTES.quotaRestoreBatch)
   @HttpCode(200)
   @ServiceTokenOnly()
-  @ApiOperation({ summary: 'Up to 100 restores in one transaction, answered per item (services)' })
+  @ApiOperation({ summary: 'Up to 100 restores in one call, answered per item (services)' })
   @ApiOkResponse({ type: QuotaRestoreBatchResponse })
   @ApiErrorResponses({ 404: ['USER_NOT_FOUND'], 409: ['ALLOCATION_MISMATCH'] })
   restoreBatch(@Body() request: QuotaRestoreBatchRequest): Promise<QuotaRestoreBatchResponse> {
