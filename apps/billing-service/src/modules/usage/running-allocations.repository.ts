@@ -29,30 +29,34 @@ export class RunningAllocationsRepository {
   constructor(private readonly sql: SqlClient) {}
 
   /**
-   * Starts the meter of an announced allocation, unless it has one already (a redelivered event) or
-   * its usage report was recorded first (events and reports travel apart): nothing left to slice.
+   * Starts the meters of announced allocations, except one that has a meter already (a redelivered
+   * event) or whose usage report was recorded first (events and reports travel apart): nothing left
+   * to slice. Rows go in allocation order, so two statements inserting the same ones cannot deadlock.
    */
-  async insertStarted(start: AllocationStart): Promise<boolean> {
-    const rows = await this.sql.rows<{ allocation_id: string }>(
+  async insertStartedAll(starts: readonly AllocationStart[]): Promise<void> {
+    const column = (pick: (start: AllocationStart) => unknown) => starts.map(pick);
+    await this.sql.rows(
       `INSERT INTO running_allocations (allocation_id, user_id, tenant_id, device_id, cpu_cores, memory_mb,
          storage_gb, started_at, expires_at)
-       SELECT $1::uuid, $2::uuid, $3::text, $4::uuid, $5::int, $6::int, $7::int, $8::timestamptz, $9::timestamptz
-       WHERE NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.allocation_id = $1::uuid)
-       ON CONFLICT (allocation_id) DO NOTHING
-       RETURNING allocation_id`,
+       SELECT DISTINCT ON (s.allocation_id) s.*
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::int[], $6::int[], $7::int[],
+                   $8::timestamptz[], $9::timestamptz[])
+         AS s (allocation_id, user_id, tenant_id, device_id, cpu_cores, memory_mb, storage_gb, started_at, expires_at)
+       WHERE NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.allocation_id = s.allocation_id)
+       ORDER BY s.allocation_id
+       ON CONFLICT (allocation_id) DO NOTHING`,
       [
-        start.allocationId,
-        start.userId,
-        start.tenantId,
-        start.deviceId,
-        start.cpuCores,
-        start.memoryMb,
-        start.storageGb,
-        start.startedAt.toISOString(),
-        start.expiresAt.toISOString(),
+        column((start) => start.allocationId),
+        column((start) => start.userId),
+        column((start) => start.tenantId),
+        column((start) => start.deviceId),
+        column((start) => start.cpuCores),
+        column((start) => start.memoryMb),
+        column((start) => start.storageGb),
+        column((start) => start.startedAt.toISOString()),
+        column((start) => start.expiresAt.toISOString()),
       ],
     );
-    return rows.length > 0;
   }
 
   /** An extension moves the expiry later; a stale (reordered) one never moves it back. */
@@ -64,12 +68,25 @@ export class RunningAllocationsRepository {
     );
   }
 
-  /** The allocation ended: its usage report charges the rest, and no slice is taken any more. */
-  async markEnded(allocationId: string, endedAt: Date): Promise<void> {
+  /**
+   * The allocations ended: their usage reports charge the rest, and no slice is taken any more (the
+   * first end learnt stays, in a batch too). The meters are locked in allocation order, as a usage batch locks them
+   * (`lockSlicedAll`), so the two never deadlock.
+   */
+  async markEndedAll(ends: ReadonlyArray<{ allocationId: string; endedAt: Date }>): Promise<void> {
     await this.sql.rows(
-      `UPDATE running_allocations SET ended_at = COALESCE(ended_at, $2), updated_at = now()
-       WHERE allocation_id = $1`,
-      [allocationId, endedAt.toISOString()],
+      `WITH ends AS (
+         SELECT DISTINCT ON (allocation_id) allocation_id, ended_at
+         FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS e (allocation_id, ended_at, position)
+         ORDER BY allocation_id, position
+       ), locked AS (
+         SELECT r.allocation_id FROM running_allocations r JOIN ends e ON e.allocation_id = r.allocation_id
+         ORDER BY r.allocation_id FOR UPDATE OF r
+       )
+       UPDATE running_allocations r SET ended_at = COALESCE(r.ended_at, e.ended_at), updated_at = now()
+       FROM ends e, locked l
+       WHERE r.allocation_id = e.allocation_id AND l.allocation_id = r.allocation_id`,
+      [ends.map((end) => end.allocationId), ends.map((end) => end.endedAt.toISOString())],
     );
   }
 

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { afterCommit, AppError, MetricsService, TransactionRunner } from '@cloudphone/shared';
-import type { Counter } from 'prom-client';
+import {
+  afterCommit,
+  AppError,
+  BatchingQueue,
+  inTransaction,
+  MetricsService,
+  TransactionRunner,
+  writeAloneOnRefusal,
+} from '@cloudphone/shared';
+import type { Counter, Histogram } from 'prom-client';
 import { BillingServiceConfig } from '../../config/billing-service.config';
 import { type AccountSnapshot, AccountBalanceService, type AppliedBalanceChange } from '../accounts';
 import { PricingService } from '../pricing';
@@ -10,6 +18,8 @@ import { RunningAllocationsRepository } from './running-allocations.repository';
 import type { UsageRecord } from './usage-record';
 import { nextSliceEnd, sliceAmount } from './usage-slicing';
 
+/** Starts or ends written by one statement at most (more than a consumer's prefetch). */
+const EVENT_BATCH_ITEMS = 100;
 /** Meters read per page of a run (each then sliced in its own short transaction). */
 const PAGE = 200;
 /**
@@ -39,6 +49,24 @@ export class RunningAllocationsService {
   private readonly slices: Counter<'outcome'>;
   private readonly slicedMinor: Counter<'currency'>;
   private readonly refundedMinor: Counter<'currency'>;
+  // The starts and ends of concurrently consumed events leave together, one statement per batch
+  // (the consumer handles up to its prefetch at once); a batch refused as a whole is written again
+  // one by one, so only the bad event fails and is retried.
+  private readonly starts = new BatchingQueue<AllocationStart, void>(
+    writeAloneOnRefusal((starts) => {
+      this.eventBatchItems.observe({ operation: 'start' }, starts.length);
+      return this.meters.insertStartedAll(starts);
+    }),
+    EVENT_BATCH_ITEMS,
+  );
+  private readonly ends = new BatchingQueue<{ allocationId: string; endedAt: Date }, void>(
+    writeAloneOnRefusal((ends) => {
+      this.eventBatchItems.observe({ operation: 'end' }, ends.length);
+      return this.meters.markEndedAll(ends);
+    }),
+    EVENT_BATCH_ITEMS,
+  );
+  private readonly eventBatchItems: Histogram<'operation'>;
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -58,6 +86,12 @@ export class RunningAllocationsService {
       help: 'Minor units charged by slices of running allocations, before their usage reports',
       labelNames: ['currency'],
     });
+    this.eventBatchItems = metrics.histogram({
+      name: 'cloudphone_billing_meter_event_batch_items',
+      help: 'Meter starts or ends (allocation events consumed at once) written by one statement',
+      labelNames: ['operation'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 100],
+    });
     this.refundedMinor = metrics.counter({
       name: 'cloudphone_billing_usage_slice_refunded_minor_total',
       help: 'Minor units slices took beyond the price of the seconds finally billed, given back (expected 0)',
@@ -66,8 +100,11 @@ export class RunningAllocationsService {
   }
 
   /** `device.allocated`: the allocation's meter starts (once; not after its usage report). */
-  started(start: AllocationStart): Promise<boolean> {
-    return this.meters.insertStarted(start);
+  started(start: AllocationStart): Promise<void> {
+    // Inside a transaction the write must be that transaction's: a batch runs in its first
+    // caller's context, which would make the others' writes depend on that caller's commit.
+    if (inTransaction()) return this.meters.insertStartedAll([start]);
+    return this.starts.submit(start);
   }
 
   /** `allocation.extended`: slices may reach the new expiry. */
@@ -77,7 +114,8 @@ export class RunningAllocationsService {
 
   /** `device.released` / `allocation.expired`: no more slices; the usage report charges the rest. */
   ended(allocationId: string, endedAt: Date): Promise<void> {
-    return this.meters.markEnded(allocationId, endedAt);
+    if (inTransaction()) return this.meters.markEndedAll([{ allocationId, endedAt }]);
+    return this.ends.submit({ allocationId, endedAt });
   }
 
   /**

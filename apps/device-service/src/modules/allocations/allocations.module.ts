@@ -12,6 +12,7 @@ import { AllocationHistoryRepository } from './allocation-history.repository';
 import { AllocationHistory } from './allocation-history.service';
 import { AllocationQueryService } from './allocation-query.service';
 import { AllocationStatistics } from './allocation-statistics.service';
+import { AllocationChargesRepository } from './allocation-charges.repository';
 import { AllocationStatsRepository } from './allocation-stats.repository';
 import { AllocationBatchController } from './allocation-batch.controller';
 import { AllocationBatchUseCase } from './allocation-batch.use-case';
@@ -71,6 +72,7 @@ export interface AllocationsModuleOptions {
     AllocationHistoryRepository,
     AllocationExtensionsRepository,
     AllocationStatsRepository,
+    AllocationChargesRepository,
     AllocationEventsPublisher,
     AllocationEntitlements,
     EndAllocations,

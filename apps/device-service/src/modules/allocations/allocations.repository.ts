@@ -8,7 +8,6 @@ import {
   outboxEventInsertSql,
   outboxEventParameters,
   type OutboxMessage,
-  outboxMessagesSettleSql,
   type Page,
   SqlClient,
   TableMap,
@@ -352,30 +351,5 @@ export class AllocationsRepository {
        SELECT * FROM ended`,
       [timeoutMs, limit],
     );
-  }
-
-  /**
-   * Stores what billing charged for an allocation, live or archived, in one statement; false when
-   * the allocation is unknown here. Settles its billing report (id from the usage-reports module) in
-   * the same statement.
-   */
-  async recordCharge(
-    allocationId: string,
-    amountMinor: string,
-    currency: string,
-    billingReportId: string,
-  ): Promise<boolean> {
-    const [row] = await this.sql.rows<{ found: boolean }>(
-      `WITH live AS (
-         UPDATE device_allocations SET charged_amount_minor = $2, charged_currency = $3
-         WHERE id = $1 RETURNING id
-       ), archived AS (
-         UPDATE device_allocations_history SET charged_amount_minor = $2, charged_currency = $3
-         WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM live) RETURNING id
-       ), settled AS (${outboxMessagesSettleSql('$4')})
-       SELECT EXISTS (SELECT 1 FROM live) OR EXISTS (SELECT 1 FROM archived) AS found`,
-      [allocationId, amountMinor, currency, [billingReportId]],
-    );
-    return row.found;
   }
 }

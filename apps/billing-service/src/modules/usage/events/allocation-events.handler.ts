@@ -16,7 +16,8 @@ import { RunningAllocationsService } from '../running-allocations.service';
  * job. Each handler is one idempotent statement that tolerates reordering: a redelivered start
  * changes nothing, a stale extension never moves an expiry back, and a start arriving after the
  * usage report starts no meter. So they run without the inbox row or a transaction (two events per
- * allocation on the allocate path: three statements and a commit saved on each).
+ * allocation on the allocate path: three statements and a commit saved on each), and the starts and
+ * ends consumed at the same time share their statement (`RunningAllocationsService`).
  */
 @Injectable()
 export class AllocationEventsHandler {

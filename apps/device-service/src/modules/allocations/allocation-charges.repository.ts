@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { outboxMessagesSettleSql, SqlClient } from '@cloudphone/shared';
+
+/** What billing charged for one allocation, and the id of the billing report it settles. */
+export interface AllocationChargeRow {
+  allocationId: string;
+  amountMinor: string;
+  currency: string;
+  billingReportId: string;
+}
+
+/** The charges billing told of (`billing.usage_recorded`), on live and archived allocations. */
+@Injectable()
+export class AllocationChargesRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  /**
+   * Stores what billing charged for allocations, live or archived, and settles their billing reports
+   * (ids from the usage-reports module), in one statement. Answers the ids it found here. The live
+   * rows are locked in id order first, so two such statements cannot deadlock; a charge told twice
+   * in one batch is stored once.
+   */
+  async recordCharges(charges: readonly AllocationChargeRow[]): Promise<Set<string>> {
+    const rows = await this.sql.rows<{ id: string }>(
+      `WITH charges AS (
+         SELECT DISTINCT ON (id) * FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS c (id, amount_minor, currency)
+         ORDER BY id
+       ), locked AS (
+         SELECT a.id FROM device_allocations a JOIN charges c ON c.id = a.id ORDER BY a.id FOR UPDATE OF a
+       ), live AS (
+         UPDATE device_allocations a SET charged_amount_minor = c.amount_minor, charged_currency = c.currency
+         FROM charges c, locked l WHERE a.id = c.id AND l.id = a.id RETURNING a.id
+       ), archived AS (
+         UPDATE device_allocations_history h SET charged_amount_minor = c.amount_minor, charged_currency = c.currency
+         FROM charges c WHERE h.id = c.id AND NOT EXISTS (SELECT 1 FROM locked l WHERE l.id = c.id) RETURNING h.id
+       ), settled AS (${outboxMessagesSettleSql('$4')})
+       SELECT id FROM live UNION ALL SELECT id FROM archived`,
+      [
+        charges.map((charge) => charge.allocationId),
+        charges.map((charge) => charge.amountMinor),
+        charges.map((charge) => charge.currency),
+        charges.map((charge) => charge.billingReportId),
+      ],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+}
