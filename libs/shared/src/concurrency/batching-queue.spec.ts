@@ -1,4 +1,4 @@
-import { type BatchItemOutcome, BatchingQueue, writeAloneOnRefusal } from './batching-queue';
+import { type BatchItemOutcome, BatchingQueue } from './batching-queue';
 import { deferred } from '../testing/deferred';
 
 const ok = <R>(value: R): BatchItemOutcome<R> => ({ ok: true, value });
@@ -100,50 +100,5 @@ describe('BatchingQueue', () => {
 
   it('refuses a maxItems below one', () => {
     expect(() => new BatchingQueue(async () => [], 0)).toThrow('maxItems must be ≥ 1, got 0');
-  });
-});
-
-describe('writeAloneOnRefusal', () => {
-  it('writes a batch in one call while it is accepted', async () => {
-    const calls: number[][] = [];
-    const send = writeAloneOnRefusal<number>(async (items) => {
-      calls.push(items);
-    });
-    await expect(send([1, 2, 3])).resolves.toEqual([ok(undefined), ok(undefined), ok(undefined)]);
-    expect(calls).toEqual([[1, 2, 3]]);
-  });
-
-  it('fails only the item a refused batch owed its refusal to, after writing each alone', async () => {
-    const written: number[] = [];
-    const refusal = new Error('violates check constraint');
-    const send = writeAloneOnRefusal<number>(async (items) => {
-      if (items.includes(13)) throw refusal;
-      written.push(...items);
-    });
-    await expect(send([1, 13, 2])).resolves.toEqual([
-      ok(undefined),
-      { ok: false, error: refusal },
-      ok(undefined),
-    ]);
-    expect(written).toEqual([1, 2]);
-  });
-
-  it("answers each item's own result, from the batch or from its write alone", async () => {
-    const send = writeAloneOnRefusal<number, string>(async (items) => {
-      if (items.includes(13)) throw new Error('refused');
-      return items.map((item) => `wrote ${item}`);
-    });
-    await expect(send([1, 2])).resolves.toEqual([ok('wrote 1'), ok('wrote 2')]);
-    await expect(send([3, 13])).resolves.toEqual([ok('wrote 3'), { ok: false, error: new Error('refused') }]);
-  });
-
-  it('fails a lone item with its own error, tried once', async () => {
-    let calls = 0;
-    const send = writeAloneOnRefusal<number>(async () => {
-      calls += 1;
-      throw new Error('database unreachable');
-    });
-    await expect(send([7])).rejects.toThrow('database unreachable');
-    expect(calls).toBe(1);
   });
 });

@@ -68,32 +68,3 @@ export class BatchingQueue<I, R> {
     });
   }
 }
-
-/**
- * A sender for writes whose batch one bad item can refuse as a whole (a constraint, a value past a
- * column's type, a deadlock): the batch in one call, and when that call fails, each item alone, one
- * after another, so the refusal fails only the item that caused it and the others are written.
- * `write` answers one result per item, in order (or nothing, for writes that answer nothing).
- */
-export function writeAloneOnRefusal<I, R = void>(
-  write: (items: I[]) => Promise<R[] | void>,
-): BatchSender<I, R> {
-  const written = (items: I[], results: R[] | void): Array<BatchItemOutcome<R>> =>
-    items.map((_, index) => ({ ok: true, value: results ? results[index] : (undefined as R) }));
-  return async (items) => {
-    try {
-      return written(items, await write(items));
-    } catch (error) {
-      if (items.length === 1) throw error;
-      const outcomes: Array<BatchItemOutcome<R>> = [];
-      for (const item of items) {
-        try {
-          outcomes.push(...written([item], await write([item])));
-        } catch (itemError) {
-          outcomes.push({ ok: false, error: itemError });
-        }
-      }
-      return outcomes;
-    }
-  };
-}

@@ -13,4 +13,5 @@ export type { DatabasePoolOptions } from './database-pool';
 export { SqlClient } from './sql-client';
 export { decodeColumn, TableMap } from './table-map';
 export { afterCommit, inTransaction } from './transaction-context';
+export { writeAloneOnRefusal } from './write-alone-on-refusal';
 export { TransactionRunner } from './transaction-runner';

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_TYPE_PATTERN } from '@cloudphone/contracts';
 import { BatchingQueue } from '../concurrency/batching-queue';
+import { inTransaction } from '../database/transaction-context';
 import { EventsConfig } from './events.config';
 import { EventsMetrics } from './events.metrics';
 import {
@@ -43,6 +44,12 @@ export class OutboxDeliveries implements OnApplicationShutdown {
   private readonly destinations = new Map<string, OutboxDestination>();
   /** Batched deliveries: one flight per destination, the messages arriving meanwhile in the next. */
   private readonly batches = new Map<string, BatchingQueue<OutboxMessage, DeliveryResult>>();
+  // Marks of delivered messages: the destinations' answers that arrive during one mark leave
+  // together in the next, so concurrent deliveries to several destinations share a statement.
+  private readonly sentMarks = new BatchingQueue<string, void>(async (rowIds) => {
+    await this.messages.markSent(rowIds);
+    return rowIds.map(() => ({ ok: true, value: undefined }));
+  }, Number.MAX_SAFE_INTEGER);
 
   constructor(
     private readonly messages: OutboxMessagesRepository,
@@ -132,8 +139,12 @@ export class OutboxDeliveries implements OnApplicationShutdown {
     for (const [name, group] of byDestination) {
       const verdicts = await this.ask(name, group);
       const delivered = group.filter((_, index) => verdicts[index].result === 'delivered');
-      // One statement settles every delivered message; the others are written one by one.
-      await this.messages.markSent(delivered.map((message) => message.rowId));
+      // One statement settles every delivered message (shared with other deliveries' at the same
+      // time, unless this runs inside a transaction: then the marks are that transaction's own); the
+      // others are written one by one.
+      const rowIds = delivered.map((message) => message.rowId);
+      if (inTransaction()) await this.messages.markSent(rowIds);
+      else await Promise.all(rowIds.map((rowId) => this.sentMarks.submit(rowId)));
       for (const [index, message] of group.entries()) {
         const verdict = verdicts[index];
         results.set(message, verdict.result);
@@ -153,6 +164,7 @@ export class OutboxDeliveries implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.batches.values()].map((queue) => queue.drained()));
+    await this.sentMarks.drained();
   }
 
   /** The destination's verdicts; a destination that throws defers the whole group. */
