@@ -101,4 +101,16 @@ describe('BatchingQueue', () => {
   it('refuses a maxItems below one', () => {
     expect(() => new BatchingQueue(async () => [], 0)).toThrow('maxItems must be ≥ 1, got 0');
   });
+
+  it('sends the items submitted together in one batch, up to maxItems, each with its own outcome', async () => {
+    const batches: number[][] = [];
+    const queue = new BatchingQueue<number, number>(async (items) => {
+      batches.push(items);
+      return items.map((item) => (item === 3 ? { ok: false, error: new Error('three') } : ok(item * 10)));
+    }, 2);
+    await expect(queue.submitAll([1, 2])).resolves.toEqual([10, 20]);
+    await expect(queue.submitAll([4, 3, 5])).rejects.toThrow('three');
+    await expect(queue.submitAll([])).resolves.toEqual([]);
+    expect(batches).toEqual([[1, 2], [4, 3], [5]]);
+  });
 });

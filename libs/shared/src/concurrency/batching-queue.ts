@@ -34,6 +34,19 @@ export class BatchingQueue<I, R> {
     });
   }
 
+  /**
+   * Several items that leave together, in the same batch as far as `maxItems` allows (submitted one
+   * by one, the first would leave alone): each one's outcome, in order; rejects with the first
+   * failure among them.
+   */
+  submitAll(items: readonly I[]): Promise<R[]> {
+    const answers = items.map(
+      (item) => new Promise<R>((resolve, reject) => this.waiting.push({ item, resolve, reject })),
+    );
+    if (answers.length > 0) this.flight ??= this.fly();
+    return Promise.all(answers);
+  }
+
   /** Resolves once nothing waits or flies (a shutdown waits for the calls it accepted). */
   async drained(): Promise<void> {
     while (this.flight) await this.flight;

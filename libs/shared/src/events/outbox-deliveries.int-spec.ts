@@ -171,6 +171,17 @@ describe('outbox deliveries to an HTTP-style destination (real Postgres)', () =>
     ]);
     const batches = destination(first).calls.filter((call) => more.includes(call[0].key));
     expect(batches.map((call) => call.map((sent) => sent.key))).toEqual([[more[0]], [more[1], more[2]]]);
+
+    // One caller's messages to a destination leave together, even when nothing is in flight.
+    const burst: string[] = [randomUUID(), randomUUID(), randomUUID()];
+    const burstRows = await first.transactions.run(() => deliveries(first).store(burst.map(message)));
+    expect(await deliveries(first).deliverBatched(burstRows)).toEqual({
+      delivered: 3,
+      deferred: 0,
+      rejected: 0,
+    });
+    const burstCalls = destination(first).calls.filter((call) => burst.includes(call[0].key));
+    expect(burstCalls.map((call) => call.map((sent) => sent.key))).toEqual([burst]);
   });
 
   it('refuses what nobody could deliver: an unknown destination, a bad type or id', async () => {

@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_TYPE_PATTERN } from '@cloudphone/contracts';
 import { BatchingQueue } from '../concurrency/batching-queue';
-import { inTransaction } from '../database/transaction-context';
 import { EventsConfig } from './events.config';
 import { EventsMetrics } from './events.metrics';
 import {
@@ -44,12 +43,6 @@ export class OutboxDeliveries implements OnApplicationShutdown {
   private readonly destinations = new Map<string, OutboxDestination>();
   /** Batched deliveries: one flight per destination, the messages arriving meanwhile in the next. */
   private readonly batches = new Map<string, BatchingQueue<OutboxMessage, DeliveryResult>>();
-  // Marks of delivered messages: the destinations' answers that arrive during one mark leave
-  // together in the next, so concurrent deliveries to several destinations share a statement.
-  private readonly sentMarks = new BatchingQueue<string, void>(async (rowIds) => {
-    await this.messages.markSent(rowIds);
-    return rowIds.map(() => ({ ok: true, value: undefined }));
-  }, Number.MAX_SAFE_INTEGER);
 
   constructor(
     private readonly messages: OutboxMessagesRepository,
@@ -103,19 +96,24 @@ export class OutboxDeliveries implements OnApplicationShutdown {
    * request (and one settling statement) each — group commit for HTTP deliveries.
    */
   async deliverBatched(messages: OutboxMessage[]): Promise<DeliverySummary> {
-    return summaryOf(await Promise.all(messages.map((message) => this.batchesFor(message).submit(message))));
+    const results = await Promise.all(
+      [...byDestination(messages)].map(([destination, group]) =>
+        this.batchesFor(destination).submitAll(group),
+      ),
+    );
+    return summaryOf(results.flat());
   }
 
   /** `deliverBatched` without making the caller wait; shutdown waits for these to finish. */
   deliverInBackground(messages: OutboxMessage[]): void {
-    for (const message of messages) void this.batchesFor(message).submit(message);
+    for (const [destination, group] of byDestination(messages))
+      void this.batchesFor(destination).submitAll(group);
   }
 
   /** The destination's batching queue; its sends never throw (a failed flight defers its messages). */
-  private batchesFor(message: OutboxMessage): BatchingQueue<OutboxMessage, DeliveryResult> {
-    const existing = this.batches.get(message.destination);
+  private batchesFor(destination: string): BatchingQueue<OutboxMessage, DeliveryResult> {
+    const existing = this.batches.get(destination);
     if (existing) return existing;
-    const destination = message.destination;
     const queue = new BatchingQueue<OutboxMessage, DeliveryResult>(async (batch) => {
       const results = await this.settle(batch).catch((error: unknown) => {
         this.logger.warn({ msg: 'outbox delivery failed; the relay will retry', destination, err: error });
@@ -130,21 +128,11 @@ export class OutboxDeliveries implements OnApplicationShutdown {
   /** Asks each destination, settles every message in the outbox, and tells how each went. */
   private async settle(messages: OutboxMessage[]): Promise<Map<OutboxMessage, DeliveryResult>> {
     const results = new Map<OutboxMessage, DeliveryResult>();
-    const byDestination = new Map<string, OutboxMessage[]>();
-    for (const message of messages) {
-      const group = byDestination.get(message.destination) ?? [];
-      group.push(message);
-      byDestination.set(message.destination, group);
-    }
-    for (const [name, group] of byDestination) {
+    for (const [name, group] of byDestination(messages)) {
       const verdicts = await this.ask(name, group);
       const delivered = group.filter((_, index) => verdicts[index].result === 'delivered');
-      // One statement settles every delivered message (shared with other deliveries' at the same
-      // time, unless this runs inside a transaction: then the marks are that transaction's own); the
-      // others are written one by one.
-      const rowIds = delivered.map((message) => message.rowId);
-      if (inTransaction()) await this.messages.markSent(rowIds);
-      else await Promise.all(rowIds.map((rowId) => this.sentMarks.submit(rowId)));
+      // One statement settles every delivered message; the others are written one by one.
+      await this.messages.markSent(delivered.map((message) => message.rowId));
       for (const [index, message] of group.entries()) {
         const verdict = verdicts[index];
         results.set(message, verdict.result);
@@ -164,7 +152,6 @@ export class OutboxDeliveries implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.batches.values()].map((queue) => queue.drained()));
-    await this.sentMarks.drained();
   }
 
   /** The destination's verdicts; a destination that throws defers the whole group. */
@@ -213,4 +200,15 @@ export class OutboxDeliveries implements OnApplicationShutdown {
     });
     await this.messages.postpone(message.rowId, delayMs, verdict.error);
   }
+}
+
+/** The messages grouped by destination, each group in the order given. */
+function byDestination(messages: readonly OutboxMessage[]): Map<string, OutboxMessage[]> {
+  const groups = new Map<string, OutboxMessage[]>();
+  for (const message of messages) {
+    const group = groups.get(message.destination) ?? [];
+    group.push(message);
+    groups.set(message.destination, group);
+  }
+  return groups;
 }
