@@ -158,6 +158,30 @@ describe('user-service quota usage batches', () => {
     expect(Number(records[0].count)).toBe(4 * 2 * rounds);
   });
 
+  it('answers the reports the shared statement could not apply as they would be answered alone', async () => {
+    const roomy = await userWithDeviceLimit(10);
+    const full = await userWithDeviceLimit(1);
+    expect((await singleUsage(full, randomUUID())).status).toBe(200);
+    const fresh = await service.createUser(); // no quota row yet: its first report creates it
+    const unknownUser = randomUUID();
+    const items = [roomy, full, fresh, unknownUser].map((userId) => ({
+      userId,
+      allocationId: randomUUID(),
+      ...SPEC,
+    }));
+
+    const answer = await usageBatch(items);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.results.map((result) => [result.status, result.errorCode])).toEqual([
+      ['applied', undefined],
+      ['failed', 'QUOTA_EXCEEDED'],
+      ['applied', undefined],
+      ['failed', 'USER_NOT_FOUND'],
+    ]);
+    expect([await usedDevices(roomy), await usedDevices(full), await usedDevices(fresh)]).toEqual([1, 1, 1]);
+  });
+
   it('answers 400 VALIDATION_FAILED on bad batches, 403 to callers other than services, and writes nothing', async () => {
     const userId = await userWithDeviceLimit(5);
     const good = { userId, allocationId: randomUUID(), ...SPEC };

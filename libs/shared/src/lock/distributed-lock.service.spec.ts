@@ -111,22 +111,25 @@ describe('DistributedLockService (in-process driver)', () => {
   });
 
   it('keeps the lock alive with the watchdog while fn runs three times the TTL', async () => {
+    // A 400 ms TTL: renewals a third of it apart still hold when a busy machine (the cluster suite
+    // runs beside this one) stalls the event loop for a couple of hundred milliseconds.
+    const ttlMs = 400;
     let contenderWon = false;
     let signalAborted = true;
     await locks.withLock(
       'long-job',
       async (lock) => {
-        for (let elapsed = 0; elapsed < 300; elapsed += 20) {
-          if (await locks.acquire('long-job', { ttlMs: 100 })) contenderWon = true;
-          await sleep(20);
+        for (let elapsed = 0; elapsed < 3 * ttlMs; elapsed += 40) {
+          if (await locks.acquire('long-job', { ttlMs })) contenderWon = true;
+          await sleep(40);
         }
         signalAborted = lock.signal.aborted;
       },
-      { ttlMs: 100 },
+      { ttlMs },
     );
     expect(contenderWon).toBe(false);
     expect(signalAborted).toBe(false);
-    expect(await locks.acquire('long-job', { ttlMs: 100 })).not.toBeNull();
+    expect(await locks.acquire('long-job', { ttlMs })).not.toBeNull();
   });
 
   it('aborts the signal and emits lock.lost when the lock is taken away', async () => {
@@ -152,10 +155,11 @@ describe('DistributedLockService (in-process driver)', () => {
     const aborted = await locks.withLock(
       'flaky',
       async (lock) => {
-        await sleep(250);
+        await sleep(750);
         return lock.signal.aborted;
       },
-      { ttlMs: 90 },
+      // Room for a failed renewal and a stalled event loop on a busy machine before the next one.
+      { ttlMs: 300 },
     );
     expect(aborted).toBe(false);
     expect(await counterValue(metrics, 'cloudphone_lock_renewal_errors_total')).toBe(1);
