@@ -8,6 +8,7 @@ import { MetricsService, TransactionRunner } from '@cloudphone/shared';
 import { publishEventTo, sumMetricSamples, waitFor } from '@cloudphone/shared/testing';
 import { RunningAllocationsService } from '../src/modules/usage/running-allocations.service';
 import { BillingTestApp } from './billing-test-app';
+import { counterValue } from './coupon-fixtures';
 import { HOUR, SPEC } from './running-allocations-fixtures';
 
 // Bursts of `device.allocated` / `device.released` against real RabbitMQ and Postgres: the events
@@ -31,7 +32,7 @@ describe('running allocations from bursts of allocation events', () => {
   const metric = async (name: string, labels: Record<string, string>) =>
     sumMetricSamples(await app.service.app.get(MetricsService).registry.metrics(), name, labels);
   const consumed = (type: string, outcome: string) =>
-    metric('cloudphone_events_consumed_total', { type, outcome });
+    counterValue(app, 'cloudphone_events_consumed_total', { type, outcome });
   const batchedItems = (operation: string) =>
     metric('cloudphone_billing_meter_event_batch_items_sum', { operation });
   const started = (allocationId: string, startedAt: Date, expiresAt: Date): DeviceAllocatedEventData => ({

@@ -13,5 +13,6 @@ export type { DatabasePoolOptions } from './database-pool';
 export { SqlClient } from './sql-client';
 export { decodeColumn, TableMap } from './table-map';
 export { afterCommit, inTransaction } from './transaction-context';
-export { writeAloneOnRefusal } from './write-alone-on-refusal';
+export { SharedStatement } from './shared-statement';
+export type { SharedStatementOptions } from './shared-statement';
 export { TransactionRunner } from './transaction-runner';

@@ -3,11 +3,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   afterCommit,
   AppError,
-  BatchingQueue,
-  inTransaction,
   MetricsService,
+  SharedStatement,
   TransactionRunner,
-  writeAloneOnRefusal,
 } from '@cloudphone/shared';
 import type { Counter, Histogram } from 'prom-client';
 import { BillingServiceConfig } from '../../config/billing-service.config';
@@ -18,8 +16,6 @@ import { RunningAllocationsRepository } from './running-allocations.repository';
 import type { UsageRecord } from './usage-record';
 import { nextSliceEnd, sliceAmount } from './usage-slicing';
 
-/** Starts or ends written by one statement at most (more than a consumer's prefetch). */
-const EVENT_BATCH_ITEMS = 100;
 /** Meters read per page of a run (each then sliced in its own short transaction). */
 const PAGE = 200;
 /**
@@ -49,22 +45,17 @@ export class RunningAllocationsService {
   private readonly slices: Counter<'outcome'>;
   private readonly slicedMinor: Counter<'currency'>;
   private readonly refundedMinor: Counter<'currency'>;
-  // The starts and ends of concurrently consumed events leave together, one statement per batch
-  // (the consumer handles up to its prefetch at once); a batch refused as a whole is written again
-  // one by one, so only the bad event fails and is retried.
-  private readonly starts = new BatchingQueue<AllocationStart, void>(
-    writeAloneOnRefusal((starts) => {
-      this.eventBatchItems.observe({ operation: 'start' }, starts.length);
-      return this.meters.insertStartedAll(starts);
-    }),
-    EVENT_BATCH_ITEMS,
+  // The starts and ends of concurrently consumed events (the consumer handles up to its prefetch
+  // at once) share one statement per batch; only an event the database refuses fails.
+  private readonly starts = new SharedStatement<AllocationStart>(
+    (starts) => this.meters.insertStartedAll(starts),
+    {
+      onBatch: (items) => this.eventBatchItems.observe({ operation: 'start' }, items),
+    },
   );
-  private readonly ends = new BatchingQueue<{ allocationId: string; endedAt: Date }, void>(
-    writeAloneOnRefusal((ends) => {
-      this.eventBatchItems.observe({ operation: 'end' }, ends.length);
-      return this.meters.markEndedAll(ends);
-    }),
-    EVENT_BATCH_ITEMS,
+  private readonly ends = new SharedStatement<{ allocationId: string; endedAt: Date }>(
+    (ends) => this.meters.markEndedAll(ends),
+    { onBatch: (items) => this.eventBatchItems.observe({ operation: 'end' }, items) },
   );
   private readonly eventBatchItems: Histogram<'operation'>;
 
@@ -101,10 +92,7 @@ export class RunningAllocationsService {
 
   /** `device.allocated`: the allocation's meter starts (once; not after its usage report). */
   started(start: AllocationStart): Promise<void> {
-    // Inside a transaction the write must be that transaction's: a batch runs in its first
-    // caller's context, which would make the others' writes depend on that caller's commit.
-    if (inTransaction()) return this.meters.insertStartedAll([start]);
-    return this.starts.submit(start);
+    return this.starts.run(start);
   }
 
   /** `allocation.extended`: slices may reach the new expiry. */
@@ -114,8 +102,7 @@ export class RunningAllocationsService {
 
   /** `device.released` / `allocation.expired`: no more slices; the usage report charges the rest. */
   ended(allocationId: string, endedAt: Date): Promise<void> {
-    if (inTransaction()) return this.meters.markEndedAll([{ allocationId, endedAt }]);
-    return this.ends.submit({ allocationId, endedAt });
+    return this.ends.run({ allocationId, endedAt });
   }
 
   /**

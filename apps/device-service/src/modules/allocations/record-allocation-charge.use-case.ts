@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { BatchingQueue, inTransaction, MetricsService, writeAloneOnRefusal } from '@cloudphone/shared';
+import { MetricsService, SharedStatement } from '@cloudphone/shared';
 import type { Histogram } from 'prom-client';
 import { UsageReportDispatcher } from '../usage-reports';
 import { AllocationChargesRepository } from './allocation-charges.repository';
-
-/** Charges written by one statement at most (more than the consumer's prefetch). */
-const CHARGE_BATCH_ITEMS = 100;
 
 /** What billing charged for one allocation, told by its `billing.usage_recorded` event. */
 export interface AllocationCharge {
@@ -20,15 +17,14 @@ export interface AllocationCharge {
  */
 @Injectable()
 export class RecordAllocationChargeUseCase {
-  // The charges of concurrently consumed events leave together, one statement per batch; a batch
-  // refused as a whole is written again one by one, so only the bad event fails and is retried.
-  private readonly charges = new BatchingQueue<AllocationCharge, boolean>(
-    writeAloneOnRefusal(async (charges: AllocationCharge[]) => {
-      this.batchItems.observe(charges.length);
+  // The charges of concurrently consumed events share one statement per batch; only an event the
+  // database refuses fails.
+  private readonly charges = new SharedStatement<AllocationCharge, boolean>(
+    async (charges) => {
       const found = await this.allocations.recordCharges(charges.map((charge) => this.row(charge)));
       return charges.map((charge) => found.has(charge.allocationId));
-    }),
-    CHARGE_BATCH_ITEMS,
+    },
+    { onBatch: (items) => this.batchItems.observe(items) },
   );
   private readonly batchItems: Histogram;
 
@@ -51,11 +47,8 @@ export class RecordAllocationChargeUseCase {
    * Both writes repeat harmlessly, so a redelivered event needs no inbox row. False when the
    * allocation is unknown here.
    */
-  async record(charge: AllocationCharge): Promise<boolean> {
-    // Inside a transaction the write must be that transaction's: a batch runs in its first
-    // caller's context, which would make the others' writes depend on that caller's commit.
-    if (!inTransaction()) return this.charges.submit(charge);
-    return (await this.allocations.recordCharges([this.row(charge)])).has(charge.allocationId);
+  record(charge: AllocationCharge): Promise<boolean> {
+    return this.charges.run(charge);
   }
 
   private row(charge: AllocationCharge) {

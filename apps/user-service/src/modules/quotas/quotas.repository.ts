@@ -56,17 +56,34 @@ const STORED_STATE = `q.user_id AS "userId", u.status AS "userStatus", true AS s
  * active user `userParameter`, only if every resource stays within its limit, returning the state.
  */
 function incrementWithinLimitsSql(userParameter: string, first: number): string {
-  const [devices, cpuCores, memoryMb, storageGb] = [0, 1, 2, 3].map((offset) => `$${first + offset}`);
+  const amounts = [0, 1, 2, 3].map((offset) => `$${first + offset}`) as QuotaAmountsSql;
+  return incrementEachWithinLimitsSql(amounts, 'users u', `q.user_id = ${userParameter}`, STORED_STATE);
+}
+
+/** SQL expressions of the amounts to add: devices, cores, memory, storage. */
+type QuotaAmountsSql = [devices: string, cpuCores: string, memoryMb: string, storageGb: string];
+
+/**
+ * The conditional increment: `amounts` (expressions over `from`, which must name the user `u`)
+ * added to each stored quota row `q` that `where` picks, of an active user, only if every resource
+ * stays within its limit; `returning` what each changed row answers.
+ */
+function incrementEachWithinLimitsSql(
+  [devices, cpuCores, memoryMb, storageGb]: QuotaAmountsSql,
+  from: string,
+  where: string,
+  returning: string,
+): string {
   return `UPDATE user_quotas q
     SET used_devices = q.used_devices + ${devices}, used_cpu_cores = q.used_cpu_cores + ${cpuCores},
         used_memory_mb = q.used_memory_mb + ${memoryMb}, used_storage_gb = q.used_storage_gb + ${storageGb},
         updated_at = now()
-    FROM users u
-    WHERE q.user_id = ${userParameter} AND u.id = q.user_id AND u.status = 'active'
+    FROM ${from}
+    WHERE ${where} AND u.id = q.user_id AND u.status = 'active'
       AND q.used_devices + ${devices} <= q.max_devices AND q.used_cpu_cores + ${cpuCores} <= q.max_cpu_cores
       AND q.used_memory_mb + ${memoryMb} <= q.max_memory_mb
       AND q.used_storage_gb + ${storageGb} <= q.max_storage_gb
-    RETURNING ${STORED_STATE}`;
+    RETURNING ${returning}`;
 }
 
 const RECORD_COLUMNS = `allocation_id AS "allocationId", user_id AS "userId", status,
@@ -191,17 +208,12 @@ export class QuotasRepository {
          ), locked AS (
            SELECT user_id FROM user_quotas WHERE user_id IN (SELECT user_id FROM reports)
            ORDER BY user_id FOR UPDATE
-         ), counted AS (
-           UPDATE user_quotas q
-           SET used_devices = q.used_devices + r.devices, used_cpu_cores = q.used_cpu_cores + r.cpu_cores,
-               used_memory_mb = q.used_memory_mb + r.memory_mb, used_storage_gb = q.used_storage_gb + r.storage_gb,
-               updated_at = now()
-           FROM reports r, locked l, users u
-           WHERE l.user_id = q.user_id AND r.user_id = q.user_id AND u.id = q.user_id AND u.status = 'active'
-             AND q.used_devices + r.devices <= q.max_devices AND q.used_cpu_cores + r.cpu_cores <= q.max_cpu_cores
-             AND q.used_memory_mb + r.memory_mb <= q.max_memory_mb
-             AND q.used_storage_gb + r.storage_gb <= q.max_storage_gb
-           RETURNING r.allocation_id AS "allocationId", ${STORED_STATE}
+         ), counted AS (${incrementEachWithinLimitsSql(
+           ['r.devices', 'r.cpu_cores', 'r.memory_mb', 'r.storage_gb'],
+           'reports r, locked l, users u',
+           'l.user_id = q.user_id AND r.user_id = q.user_id',
+           `r.allocation_id AS "allocationId", ${STORED_STATE}`,
+         )}
          ), recorded AS (
            INSERT INTO quota_usage_records
              (allocation_id, user_id, devices, cpu_cores, memory_mb, storage_gb, status, applied_at)
