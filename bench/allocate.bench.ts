@@ -7,8 +7,9 @@
 //   3. the fixed ceiling: the database's own claim + insert transaction from 16 pgbench clients.
 // ratio = API allocations/s ÷ ceiling. Touches only 127.0.0.1, uses its own databases, Redis
 // prefix and exchange, and removes them. Environment: BENCH_CONCURRENCY (32), BENCH_DURATION_MS
-// (20000), BENCH_DEVICE_PROCESSES (2), BENCH_CPU_PROF_DIR (write a --cpu-prof profile per service),
-// BENCH_API_ONLY=1 (skip the raw run and the ceiling, for quick before/after comparisons).
+// (20000), BENCH_DEVICE_PROCESSES (2), BENCH_CPU_PROF_DIR (write a --cpu-prof profile per service:
+// wall-clock samples), BENCH_PERF_MAP=1 (JIT symbol maps for `perf record -a -g`, which samples CPU
+// only), BENCH_API_ONLY=1 (skip the raw run and the ceiling, for quick before/after comparisons).
 import 'reflect-metadata';
 import { benchmarkApi } from './allocate/api-run';
 import { measureCeiling, CEILING_CLIENTS } from './allocate/database-ceiling';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     warmupMs: WARMUP_MS,
     durationMs: DURATION_MS,
     profileDirectory: process.env.BENCH_CPU_PROF_DIR,
+    perfMaps: process.env.BENCH_PERF_MAP === '1',
   });
   if (process.env.BENCH_API_ONLY === '1') return driverAgent.close();
   const raw = await benchmarkRaw({

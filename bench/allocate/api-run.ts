@@ -19,6 +19,8 @@ export interface ApiRunOptions {
   durationMs: number;
   /** Directory for `--cpu-prof` profiles of every service process (none when undefined). */
   profileDirectory?: string;
+  /** Write /tmp/perf-<pid>.map per service, so `perf record` names the JIT frames. */
+  perfMaps?: boolean;
 }
 
 export interface ApiFigures {
@@ -32,9 +34,10 @@ export async function benchmarkApi(options: ApiRunOptions): Promise<ApiFigures> 
     processes: { [USER]: 1, [BILLING]: 1, [DEVICE]: options.deviceProcesses },
     observe: ['device.#', 'allocation.#', 'billing.#'],
     environment: { RATE_LIMIT_WRITE_POINTS: '0' },
-    nodeArguments: options.profileDirectory
-      ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDirectory}`]
-      : [],
+    nodeArguments: [
+      ...(options.profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDirectory}`] : []),
+      ...(options.perfMaps ? ['--perf-basic-prof', '--interpreted-frames-native-stack'] : []),
+    ],
   });
   const meter = await WorkMeter.open(fleet, TEST_SERVERS.postgresUrl);
   try {

@@ -4,9 +4,9 @@ import { AppLogger } from '../logging/app-logger';
 import { RequestContext } from '../logging/request-context';
 import { createAccessLogMiddleware } from './access-log.middleware';
 
-// The access log through pino-http on a real HTTP server, read back from the logger's stream.
+// The access log on a real HTTP server, read back from the logger's stream.
 
-describe('access log (pino-http)', () => {
+describe('access log', () => {
   const written: Array<Record<string, unknown>> = [];
   let server: Server;
   let base: string;
@@ -27,12 +27,13 @@ describe('access log (pino-http)', () => {
     const log = createAccessLogMiddleware(logger);
     server = createServer((request, response) =>
       RequestContext.run({ requestId: String(request.headers['x-request-id'] ?? 'generated') }, () => {
-        log(request, response);
+        log(request, response, () => undefined);
         response.statusCode = Number(
           new URL(request.url ?? '/', 'http://x').searchParams.get('status') ?? 200,
         );
         logger.log({ msg: 'handled', password: 'hunter2', nested: { token: 'abc' } });
-        response.end('{}');
+        if (request.url?.startsWith('/slow')) setTimeout(() => response.end('{}'), 300);
+        else response.end('{}');
       }),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -68,6 +69,18 @@ describe('access log (pino-http)', () => {
     expect((await lineFor('/x?status=500', 'req-500'))?.level).toBe('error');
     expect((await lineFor('/x?status=403', 'req-403'))?.level).toBe('info');
     expect((await lineFor('/health/ready', 'req-probe'))?.level).toBe('debug');
+  });
+
+  it('writes one `request aborted` line for a client that went away before the answer', async () => {
+    await fetch(`${base}/slow`, {
+      headers: { 'x-request-id': 'req-gone' },
+      signal: AbortSignal.timeout(50),
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const lines = written.filter((line) => (line.req as { id?: string })?.id === 'req-gone');
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'request aborted', req: expect.objectContaining({ url: '/slow' }) }),
+    ]);
   });
 
   it('redacts credentials in any line, at the top level or one level down', () => {
