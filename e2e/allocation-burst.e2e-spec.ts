@@ -341,7 +341,7 @@ describe('a burst of allocate → release pairs through two device-service repli
     // …and what device-service recorded is what its release answered.
     const answered = ended.filter((row) => row.billed_seconds !== released.get(row.id));
     expect(answered).toEqual([]);
-    // The charge comes back as billing.usage_recorded: each allocation shows what billing charged.
+    // The charge comes back with billing's answer to each usage report: each allocation shows it.
     await waitFor(
       async () =>
         (await count(

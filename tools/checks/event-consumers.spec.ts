@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import * as ts from 'typescript';
-import { DOMAIN_EVENTS } from '@cloudphone/contracts';
+import { ANNOUNCEMENT_EVENTS, DOMAIN_EVENTS } from '@cloudphone/contracts';
 import { topicPatternMatches } from '@cloudphone/shared';
 import { repositoryRoot } from '@cloudphone/shared/testing';
 
@@ -13,6 +13,7 @@ import { repositoryRoot } from '@cloudphone/shared/testing';
 // (`'billing.*'`), on a class of an app (apps/<app>/src) that another file of that app refers to (its
 // module), or on a library class an app refers to (extends or provides, e.g. RenterEventsHandler).
 // A decorator argument of any other form fails the check rather than be silently skipped.
+// Announcements (ANNOUNCEMENT_EVENTS) are exempt: the relay marks one nobody binds sent.
 
 interface HandlerClass {
   name: string;
@@ -128,6 +129,7 @@ function unconsumedEvents(files: SourceFile[]): { unconsumed: string[]; problems
     bindingApps(handler, files, references).length > 0 ? handler.patterns : [],
   );
   const unconsumed = Object.entries(DOMAIN_EVENT_TYPES)
+    .filter(([, type]) => !ANNOUNCEMENT_EVENTS.has(type))
     .filter(([, type]) => !bound.some((pattern) => topicPatternMatches(pattern, type)))
     .map(([key, type]) => `${type} (DOMAIN_EVENTS.${key})`);
   return { unconsumed, problems };
@@ -168,6 +170,14 @@ describe('every domain event has a consumer', () => {
       ]);
     });
 
+    it('does not ask for a consumer of an announcement', () => {
+      const files = [
+        handler('apps/a/src/x.handler.ts', 'X', allTypesBut('billing.usage_recorded')),
+        module('a', 'X'),
+      ];
+      expect(unconsumedEvents(files).unconsumed).toEqual([]);
+    });
+
     it('accepts topic pattern strings', () => {
       const files = [
         handler(
@@ -187,7 +197,9 @@ describe('every domain event has a consumer', () => {
       const all = allTypesBut();
       const library = handler('libs/shared/src/events/z.handler.ts', 'LibraryHandler', all);
       const orphan = handler('apps/a/src/x.handler.ts', 'Orphan', all);
-      expect(unconsumedEvents([library, orphan]).unconsumed).toHaveLength(Object.keys(DOMAIN_EVENTS).length);
+      expect(unconsumedEvents([library, orphan]).unconsumed).toHaveLength(
+        Object.keys(DOMAIN_EVENTS).length - ANNOUNCEMENT_EVENTS.size,
+      );
       const extending = file('apps/b/src/y.handler.ts', 'class Y extends LibraryHandler {}');
       expect(unconsumedEvents([library, extending]).unconsumed).toEqual([]);
       // Another app's module naming a class of the same name does not register this one.

@@ -52,6 +52,7 @@ describe('billing-service usage', () => {
         usageId: expect.any(String),
         allocationId: report.allocationId,
         amountMinor: amount,
+        currency: 'USD', // device-service stores it with the amount on the allocation
         balanceMinor: (-BigInt(amount)).toString(), // a new account, opened at zero
         duplicate: false,
       });

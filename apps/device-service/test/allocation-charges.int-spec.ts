@@ -1,20 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import {
-  type AllocationResponse,
-  type BillingUsageRecordedEventData,
-  DOMAIN_EVENTS,
-  SERVICE_CATALOG,
-} from '@cloudphone/contracts';
-import { MetricsService } from '@cloudphone/shared';
-import { publishEventTo, sumMetricSamples, waitFor } from '@cloudphone/shared/testing';
+import type { AllocationResponse } from '@cloudphone/contracts';
+import { OutboxDeliveries } from '@cloudphone/shared';
+import { waitFor } from '@cloudphone/shared/testing';
 import { SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
 
-// A burst of `billing.usage_recorded` against real RabbitMQ and Postgres: the charges device-service
-// consumes at the same time share one statement per batch. Every charge lands on its allocation,
-// a redelivery changes nothing, and a charge for an allocation this service never had is handled
-// (and logged) without holding back the rest of its batch.
+// What billing charged comes back with its answer to the usage report, against real billing-service,
+// RabbitMQ and Postgres: the statement that settles the delivered reports stores each charge on its
+// allocation. A resend (the answer lost, say) is answered as a duplicate with the same charge, and
+// billing still holds one record per allocation.
 
-describe('allocation charges from a burst of billing.usage_recorded', () => {
+describe('allocation charges from billing-service answers', () => {
   let app: SchedulerTestApp;
 
   beforeAll(async () => {
@@ -25,10 +19,15 @@ describe('allocation charges from a burst of billing.usage_recorded', () => {
     await app?.close();
   }, 60_000);
 
-  const metric = async (name: string, labels: Record<string, string>) =>
-    sumMetricSamples(await app.get(MetricsService).registry.metrics(), name, labels);
+  const charges = (ids: string[]) =>
+    app.query<{ id: string; charged_amount_minor: string | null; charged_currency: string | null }>(
+      `SELECT id, charged_amount_minor, charged_currency FROM device_allocations WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+  const billed = async (userId: string) =>
+    new Map((await app.billingRecords(userId)).map((record) => [record.allocation_id, record.amount_minor]));
 
-  it('stores every charge of a burst once, repeats and strangers included', async () => {
+  it('stores on each allocation of a release burst what billing charged, and again on a resend', async () => {
     const region = uniqueRegion('charges');
     await app.addDevices(20, { region });
     const user = await app.createUser({ tier: 'enterprise' });
@@ -42,53 +41,44 @@ describe('allocation charges from a burst of billing.usage_recorded', () => {
         return answer.body;
       }),
     );
-    const charge = (allocationId: string, index: number): BillingUsageRecordedEventData => ({
-      userId: user.id,
-      tenantId: 'default',
-      usageId: randomUUID(),
-      allocationId,
-      billedSeconds: 60,
-      amountMinor: String(100 + index),
-      balanceMinor: '5000',
-      currency: 'USD',
-    });
-    const events = [
-      ...allocations.map((allocation, index) => charge(allocation.id, index)),
-      ...allocations.map((allocation, index) => charge(allocation.id, index)), // redelivered
-      charge(randomUUID(), 0), // an allocation this service never had
-    ];
-    const handled = () =>
-      metric('cloudphone_events_consumed_total', {
-        type: DOMAIN_EVENTS.billingUsageRecorded,
-        outcome: 'handled',
-      });
-    const handledBefore = await handled();
-    const batchedBefore = await metric('cloudphone_allocation_charge_batch_items_sum', {});
-
+    const ids = allocations.map((allocation) => allocation.id);
     await Promise.all(
-      events.map((data) =>
-        publishEventTo(
-          app.fleet.observer,
-          { namespace: app.fleet.namespace, service: SERVICE_CATALOG.device.name },
-          DOMAIN_EVENTS.billingUsageRecorded,
-          data,
-        ),
-      ),
+      ids.map(async (allocationId) => {
+        const answer = await app.request('POST', 'scheduler/devices/release', {
+          token: user.token,
+          body: { allocationId },
+        });
+        expect(answer.status).toBe(200);
+      }),
     );
-    await waitFor(async () => (await handled()) - handledBefore >= events.length, {
-      description: `${events.length} charges handled`,
-    });
 
-    const stored = await app.query<{ id: string; charged_amount_minor: string; charged_currency: string }>(
-      `SELECT id, charged_amount_minor, charged_currency FROM device_allocations WHERE id = ANY($1::uuid[])`,
-      [allocations.map((allocation) => allocation.id)],
-    );
+    await waitFor(async () => (await charges(ids)).every((row) => row.charged_amount_minor !== null), {
+      description: 'every released allocation shows its charge',
+    });
+    const records = await billed(user.id);
+    expect(records.size).toBe(20);
+    const stored = await charges(ids);
     expect(new Map(stored.map((row) => [row.id, [row.charged_amount_minor, row.charged_currency]]))).toEqual(
-      new Map(allocations.map((allocation, index) => [allocation.id, [String(100 + index), 'USD']])),
+      new Map(ids.map((id) => [id, [records.get(id), 'USD']])),
     );
-    // Every charge went through a batch statement, however the burst was cut.
-    expect((await metric('cloudphone_allocation_charge_batch_items_sum', {})) - batchedBefore).toBe(
-      events.length,
+    const pending = await app.query<{ count: string }>(
+      `SELECT count(*) FROM outbox WHERE destination = 'billing-service' AND sent_at IS NULL AND rejected_at IS NULL`,
     );
+    expect(pending[0].count).toBe('0');
+
+    // The answers lost: the reports are due again and the charges unknown here. The resend is
+    // answered as duplicates, with the charges billing made the first time.
+    await app.query(
+      `UPDATE device_allocations SET charged_amount_minor = NULL, charged_currency = NULL WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    await app.query(
+      `UPDATE outbox SET sent_at = NULL, next_attempt_at = now() WHERE destination = 'billing-service' AND aggregate_key = ANY($1::text[])`,
+      [ids],
+    );
+    const summary = await app.get(OutboxDeliveries).deliverDue(100);
+    expect(summary.delivered).toBeGreaterThanOrEqual(20);
+    expect(new Map((await charges(ids)).map((row) => [row.id, row.charged_amount_minor]))).toEqual(records);
+    expect(await billed(user.id)).toEqual(records);
   });
 });

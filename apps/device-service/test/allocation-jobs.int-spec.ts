@@ -200,7 +200,7 @@ describe('allocation jobs and events', () => {
             [user.id],
           )
         ).length === 2,
-      { description: 'charges recorded from billing.usage_recorded' },
+      { description: "charges recorded from billing's answers" },
     );
   });
 

@@ -126,7 +126,7 @@ describe('allocate and release', () => {
     ]);
     const again = await release(user.token, { deviceId });
     expect(again.status).toBe(200);
-    // Billing's usage_recorded event may have added what was charged meanwhile; nothing else moves.
+    // Billing's answer to the usage report may have added what was charged meanwhile; nothing else moves.
     expect({ ...again.body, chargedAmountMinor: null, currency: null }).toEqual({
       ...released.body,
       chargedAmountMinor: null,

@@ -68,6 +68,7 @@ class FakeBillingServiceController {
       usageId: randomUUID(),
       allocationId: request.allocationId,
       amountMinor: String(amount),
+      currency: 'USD',
       balanceMinor: String(this.balanceMinor),
       duplicate: false,
     };

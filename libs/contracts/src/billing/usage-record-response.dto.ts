@@ -11,6 +11,9 @@ export class UsageRecordResponse {
   @ApiProperty({ example: '180', description: 'Amount charged for this allocation, integer minor units' })
   amountMinor!: string;
 
+  @ApiProperty({ example: 'USD', description: 'ISO 4217 code of amountMinor and balanceMinor' })
+  currency!: string;
+
   @ApiProperty({ example: '12320', description: 'Balance after the charge, integer minor units' })
   balanceMinor!: string;
 

@@ -47,3 +47,15 @@ export const DOMAIN_EVENTS = {
 } as const;
 
 export type DomainEventType = (typeof DOMAIN_EVENTS)[keyof typeof DOMAIN_EVENTS];
+
+/**
+ * Announcements: events no service of the platform needs, published for whoever binds a queue to
+ * them (an operator's own consumer, say). RabbitMQ finding no queue for one is not an error: the
+ * relay counts it (`cloudphone_events_unrouted_total`) and marks it sent. Every other event has a
+ * consumer here, so finding none means a missing binding, and the relay keeps it and retries.
+ */
+export const ANNOUNCEMENT_EVENTS: ReadonlySet<string> = new Set<DomainEventType>([
+  // What billing charged for an allocation; device-service reads the charge from the answer to its
+  // usage report instead (issue 11), so nothing here consumes it.
+  DOMAIN_EVENTS.billingUsageRecorded,
+]);

@@ -1,5 +1,5 @@
 // The public face of the events contracts (what services import through @cloudphone/contracts).
-export { DOMAIN_EVENTS, EVENT_TYPE_PATTERN } from './domain-events';
+export { ANNOUNCEMENT_EVENTS, DOMAIN_EVENTS, EVENT_TYPE_PATTERN } from './domain-events';
 export type { EventType } from './domain-events';
 export type { EventEnvelope } from './event-envelope';
 export { DOMAIN_EVENT_PAYLOADS } from './domain-event-payloads';

@@ -12,6 +12,7 @@ export type DeadLetterReason = 'invalid_envelope' | 'invalid_payload' | 'unproce
 export class EventsMetrics {
   readonly published: Counter<'type'>;
   readonly publishFailures: Counter<'reason'>;
+  readonly unrouted: Counter<'type'>;
   readonly outboxBacklog: Gauge<'destination'>;
   readonly outboxLagSeconds: Gauge<'destination'>;
   readonly outboxDeliveries: Counter<'destination' | 'result'>;
@@ -30,6 +31,11 @@ export class EventsMetrics {
       name: 'cloudphone_events_publish_failures_total',
       help: 'Outbox events RabbitMQ did not accept (unroutable, nacked) or could not take (broker unavailable)',
       labelNames: ['reason'],
+    });
+    this.unrouted = metrics.counter({
+      name: 'cloudphone_events_unrouted_total',
+      help: 'Announcements (ANNOUNCEMENT_EVENTS) no queue was bound to: marked sent, delivered to nobody',
+      labelNames: ['type'],
     });
     this.outboxBacklog = metrics.gauge({
       name: 'cloudphone_outbox_backlog',

@@ -17,6 +17,7 @@ export {
   type BatchItemAnswer,
   allocationItemAnswer,
   deliverAsBatch,
+  type DeliveredMessage,
   type DeliverySummary,
   type DeliveryVerdict,
   deliverInSlices,

@@ -4,6 +4,7 @@ import { BatchingQueue } from '../concurrency/batching-queue';
 import { EventsConfig } from './events.config';
 import { EventsMetrics } from './events.metrics';
 import {
+  type DeliveredMessage,
   type DeliverySummary,
   type DeliveryVerdict,
   type NewOutboxMessage,
@@ -130,9 +131,16 @@ export class OutboxDeliveries implements OnApplicationShutdown {
     const results = new Map<OutboxMessage, DeliveryResult>();
     for (const [name, group] of byDestination(messages)) {
       const verdicts = await this.ask(name, group);
-      const delivered = group.filter((_, index) => verdicts[index].result === 'delivered');
-      // One statement settles every delivered message; the others are written one by one.
-      await this.messages.markSent(delivered.map((message) => message.rowId));
+      const delivered: DeliveredMessage[] = [];
+      for (const [index, message] of group.entries()) {
+        const verdict = verdicts[index];
+        if (verdict.result === 'delivered') delivered.push({ message, answer: verdict.answer });
+      }
+      // One statement settles every delivered message (the destination's own, when it stores what
+      // the answers said); the others are written one by one.
+      const destination = this.destinations.get(name);
+      if (destination?.settleDelivered && delivered.length > 0) await destination.settleDelivered(delivered);
+      else await this.messages.markSent(delivered.map(({ message }) => message.rowId));
       for (const [index, message] of group.entries()) {
         const verdict = verdicts[index];
         results.set(message, verdict.result);

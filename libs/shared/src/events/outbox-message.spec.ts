@@ -19,7 +19,10 @@ describe('outbox messages', () => {
   });
 
   it('maps a lenient call: delivered, refused for good, or deferred (with Retry-After, or when it throws)', async () => {
-    expect(deliveryVerdictOf({ status: 'delivered', response: {} })).toEqual({ result: 'delivered' });
+    expect(deliveryVerdictOf({ status: 'delivered', response: { id: 1 } })).toEqual({
+      result: 'delivered',
+      answer: { id: 1 },
+    });
     expect(deliveryVerdictOf({ status: 'rejected', failure: failure('422 nope') })).toEqual({
       result: 'rejected',
       error: '422 nope',

@@ -29,9 +29,9 @@ export interface OutboxMessage extends NewOutboxMessage {
   attempts: number;
 }
 
-/** How a destination answered one message. */
+/** How a destination answered one message; a delivered one carries the target's answer to it. */
 export type DeliveryVerdict =
-  | { result: 'delivered' }
+  | { result: 'delivered'; answer?: unknown }
   | { result: 'rejected'; error: string }
   | { result: 'deferred'; error: string; retryAfterMs?: number };
 
@@ -47,6 +47,18 @@ export type DeliverySummary = Record<DeliveryVerdict['result'], number>;
 export interface OutboxDestination {
   readonly name: string;
   deliver(messages: OutboxMessage[]): Promise<DeliveryVerdict[]>;
+  /**
+   * Settles delivered messages itself, in a statement that also stores what their answers said; it
+   * must mark each sent (`outboxMessagesSettleSql`). Without it they are marked sent. If it throws,
+   * they stay pending and are sent again, so the target answers again.
+   */
+  settleDelivered?(delivered: DeliveredMessage[]): Promise<void>;
+}
+
+/** A message its destination took, with the target's answer to it (what `deliver` returned). */
+export interface DeliveredMessage {
+  message: OutboxMessage;
+  answer: unknown;
 }
 
 /**
@@ -61,7 +73,7 @@ export function outboxMessageId(...parts: string[]): string {
 
 /** A lenient HTTP call's outcome (ServiceClient) as the verdict an HTTP destination answers. */
 export function deliveryVerdictOf(outcome: DeliveryOutcome<unknown>): DeliveryVerdict {
-  if (outcome.status === 'delivered') return { result: 'delivered' };
+  if (outcome.status === 'delivered') return { result: 'delivered', answer: outcome.response };
   if (outcome.status === 'rejected') return { result: 'rejected', error: outcome.failure.message };
   return { result: 'deferred', error: outcome.failure.message, retryAfterMs: outcome.retryAfterMs };
 }
@@ -146,7 +158,7 @@ export async function deliverAsBatch<A>(
   return batch.map((message, index): DeliveryVerdict => {
     const answer = outcome.response.results[index];
     const item = answer === undefined ? undefined : call.answerOf(answer);
-    if (item && item.id === call.idOf(message) && item.taken) return { result: 'delivered' };
+    if (item && item.id === call.idOf(message) && item.taken) return { result: 'delivered', answer };
     const error = item ? `${item.errorCode}: ${item.errorMessage}` : 'missing from the batch answer';
     const permanent = item?.errorCode !== undefined && call.permanentErrors.has(item.errorCode);
     return { result: permanent ? 'rejected' : 'deferred', error };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventType } from '@cloudphone/contracts';
+import { type BillingUsageRecordedEventData, DOMAIN_EVENTS, type EventType } from '@cloudphone/contracts';
 import { IsBoolean, IsInt, IsOptional, Min } from 'class-validator';
 import {
   createTestDatabase,
@@ -320,5 +320,38 @@ describe('outbox relay (real Postgres and RabbitMQ)', () => {
       description: 'the event once a queue is bound',
     });
     await waitFor(async () => (await unsent()) === 0, { description: 'the row to be marked sent' });
+  });
+
+  it('marks an announcement no queue is bound to sent, counting it, without an error', async () => {
+    const app = await startApp();
+    const id = randomUUID();
+    const data: BillingUsageRecordedEventData = {
+      usageId: randomUUID(),
+      allocationId: randomUUID(),
+      userId: randomUUID(),
+      tenantId: 'default',
+      billedSeconds: 60,
+      amountMinor: '180',
+      balanceMinor: '9820',
+      currency: 'USD',
+    };
+    await app.transactions.run(() =>
+      app.publisher.publish({ id, type: DOMAIN_EVENTS.billingUsageRecorded, aggregateId: 'usage:x', data }),
+    );
+    const sent = await waitFor(
+      async () => {
+        const [row] = await database.query<{ sent_at: Date | null; attempts: number }>(
+          'SELECT sent_at, attempts FROM outbox WHERE event_id = $1',
+          [id],
+        );
+        return row.sent_at ? row : undefined;
+      },
+      { timeoutMs: 15000, description: 'the announcement marked sent' },
+    );
+    expect(sent.attempts).toBe(0);
+    expect(
+      await app.counter('cloudphone_events_unrouted_total', { type: DOMAIN_EVENTS.billingUsageRecorded }),
+    ).toBe(1);
+    expect(await app.counter('cloudphone_events_publish_failures_total', { reason: 'unroutable' })).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { ANNOUNCEMENT_EVENTS } from '@cloudphone/contracts';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { EventsConfig } from './events.config';
 import { type BrokerMessage, EventTransport } from './event-transport';
@@ -45,6 +46,8 @@ const DELIVERY_BATCH = 500;
  * last_error and next_attempt_at are recorded, an error is logged and
  * `cloudphone_events_publish_failures_total` counts it; it is retried with doubling backoff and
  * later events of its aggregate wait behind it (visible in the lag gauge) until it goes through.
+ * The exception is an announcement (ANNOUNCEMENT_EVENTS in contracts: an event no service here
+ * consumes): finding no queue for it is marked sent and counted in `cloudphone_events_unrouted_total`.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -204,6 +207,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (outcome === 'confirmed') {
           result.sentIds.push(row.id);
           this.metrics.published.inc({ type: row.type });
+          return;
+        }
+        if (outcome === 'unroutable' && ANNOUNCEMENT_EVENTS.has(row.type)) {
+          // Nobody here needs it, and nobody outside bound a queue to it: sent, to no one.
+          result.sentIds.push(row.id);
+          this.metrics.unrouted.inc({ type: row.type });
           return;
         }
         runs.delete(row.aggregateKey);

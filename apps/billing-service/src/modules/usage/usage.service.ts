@@ -224,6 +224,7 @@ export class UsageService {
       usageId: record.id,
       allocationId: record.allocationId,
       amountMinor: record.amountMinor.toString(),
+      currency: record.currency,
       balanceMinor: balanceMinor.toString(),
       duplicate: false,
     };
@@ -243,6 +244,7 @@ export class UsageService {
       usageId: earlier.id,
       allocationId: earlier.allocationId,
       amountMinor: earlier.amountMinor.toString(),
+      currency: earlier.currency,
       balanceMinor: earlier.balanceAfterMinor.toString(),
       duplicate: true,
     };

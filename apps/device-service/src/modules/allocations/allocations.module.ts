@@ -12,7 +12,6 @@ import { AllocationHistoryRepository } from './allocation-history.repository';
 import { AllocationHistory } from './allocation-history.service';
 import { AllocationQueryService } from './allocation-query.service';
 import { AllocationStatistics } from './allocation-statistics.service';
-import { AllocationChargesRepository } from './allocation-charges.repository';
 import { AllocationStatsRepository } from './allocation-stats.repository';
 import { AllocationBatchController } from './allocation-batch.controller';
 import { AllocationBatchUseCase } from './allocation-batch.use-case';
@@ -35,7 +34,6 @@ import { AllocationStatsSnapshotJob } from './jobs/allocation-stats-snapshot.job
 import { ExpireAllocationsJob } from './jobs/expire-allocations.job';
 import { RecoverStaleClaimsJob } from './jobs/recover-stale-claims.job';
 import { WarnExpiringAllocationsJob } from './jobs/warn-expiring-allocations.job';
-import { RecordAllocationChargeUseCase } from './record-allocation-charge.use-case';
 import { RecoverStaleClaimsUseCase } from './recover-stale-claims.use-case';
 import { PlacementChoices } from './placement-choice';
 import { PlacementRepository } from './placement.repository';
@@ -72,7 +70,6 @@ export interface AllocationsModuleOptions {
     AllocationHistoryRepository,
     AllocationExtensionsRepository,
     AllocationStatsRepository,
-    AllocationChargesRepository,
     AllocationEventsPublisher,
     AllocationEntitlements,
     EndAllocations,
@@ -87,7 +84,6 @@ export interface AllocationsModuleOptions {
     AllocationBatchUseCase,
     ExpireAllocationsUseCase,
     RecoverStaleClaimsUseCase,
-    RecordAllocationChargeUseCase,
     AllocationStatistics,
     AllocationHistory,
     AllocationQueryService,

@@ -1,6 +1,7 @@
 import type { UsageBatchRequest, UsageBatchResponse, UsageRecordRequest } from '@cloudphone/contracts';
 import type { DeliveryOutcome, OutboxMessage } from '@cloudphone/shared';
 import type { BillingClient } from '../../integrations/platform-services/billing.client';
+import type { AllocationChargesRepository } from './allocation-charges.repository';
 import { BillingServiceReportsDestination } from './billing-service-reports.destination';
 
 const failure = (message: string) => ({ message }) as never;
@@ -25,8 +26,12 @@ function destinationWith(billing: {
     recordUsageBatch: jest.fn(async (request: UsageBatchRequest) => billing.batch!(request)),
     recordUsage: jest.fn(async (request: UsageRecordRequest) => billing.one!(request)),
   };
-  const destination = new BillingServiceReportsDestination(client as unknown as BillingClient);
-  return { destination, client };
+  const charges = { recordCharges: jest.fn(async () => new Set<string>()) };
+  const destination = new BillingServiceReportsDestination(
+    client as unknown as BillingClient,
+    charges as unknown as AllocationChargesRepository,
+  );
+  return { destination, client, charges };
 }
 
 describe('BillingServiceReportsDestination', () => {
@@ -63,11 +68,12 @@ describe('BillingServiceReportsDestination', () => {
     // A batch of 100, then one of the last two.
     expect(client.recordUsageBatch.mock.calls.map(([request]) => request.items.length)).toEqual([100, 2]);
     expect(verdicts).toHaveLength(102);
-    expect(verdicts[0]).toEqual({ result: 'delivered' });
+    // A delivered report carries its item of the answer (what billing charged).
+    expect(verdicts[0]).toEqual({ result: 'delivered', answer: { allocationId: 'a0', status: 'recorded' } });
     expect(verdicts[1]).toEqual({ result: 'rejected', error: 'USAGE_CONFLICT: differs' });
     expect(verdicts[2]).toEqual({ result: 'deferred', error: 'PRICE_PLAN_MISSING: no plan' });
     expect(verdicts[3]).toMatchObject({ result: 'deferred' });
-    expect(verdicts[4]).toEqual({ result: 'delivered' });
+    expect(verdicts[4]).toEqual({ result: 'delivered', answer: { allocationId: 'a4', status: 'duplicate' } });
   });
 
   it('retries a refused batch item by item, so one bad report does not hold back the others', async () => {
@@ -102,5 +108,32 @@ describe('BillingServiceReportsDestination', () => {
     expect(await destination.deliver([message('a')])).toEqual([
       { result: 'deferred', error: 'socket hang up' },
     ]);
+  });
+
+  it('settles every delivered report, storing the charges the answers carry', async () => {
+    const { destination, charges } = destinationWith({});
+    const usage = (allocationId: string) => ({
+      usageId: 'u',
+      allocationId,
+      amountMinor: '180',
+      balanceMinor: '20',
+      currency: 'USD',
+      duplicate: false,
+    });
+    const first = { ...message('a0'), id: '00000000-0000-4000-8000-000000000001' };
+    const second = { ...message('a1'), id: '00000000-0000-4000-8000-000000000002' };
+    const third = { ...message('a2'), id: '00000000-0000-4000-8000-000000000003' };
+    await destination.settleDelivered([
+      { message: first, answer: usage('a0') },
+      { message: second, answer: { allocationId: 'a1', status: 'duplicate', usage: usage('a1') } },
+      { message: third, answer: { ...usage('a2'), currency: undefined } }, // an older billing-service
+    ]);
+    expect(charges.recordCharges).toHaveBeenCalledWith(
+      [
+        { allocationId: 'a0', amountMinor: '180', currency: 'USD' },
+        { allocationId: 'a1', amountMinor: '180', currency: 'USD' },
+      ],
+      [first.id, second.id, third.id],
+    );
   });
 });

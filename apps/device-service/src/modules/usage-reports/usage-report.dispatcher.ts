@@ -4,7 +4,6 @@ import {
   type NewOutboxRow,
   OutboxDeliveries,
   type OutboxMessage,
-  outboxMessageId,
 } from '@cloudphone/shared';
 import { type NewUsageReport, type UsageReport, usageReportKind, usageReportMessage } from './usage-report';
 
@@ -43,14 +42,5 @@ export class UsageReportDispatcher {
   /** Like `deliver`, without making the caller wait; shutdown waits for these to finish. */
   deliverInBackground(reports: UsageReport[]): void {
     this.deliveries.deliverInBackground(reports);
-  }
-
-  /**
-   * The outbox id of an allocation's billing report, for a statement that settles it as delivered
-   * (`outboxMessagesSettleSql`) because billing-service says it recorded the usage (its
-   * `billing.usage_recorded` event), in case the HTTP answer was lost.
-   */
-  billingReportId(allocationId: string): string {
-    return outboxMessageId(allocationId, 'billing_usage');
   }
 }

@@ -66,21 +66,21 @@ describe('UserServiceReportsDestination', () => {
     expect(client.restore).toHaveBeenCalledTimes(1); // the 101st alone: the single call
     expect(client.reportUsage).toHaveBeenCalledTimes(2);
     expect(verdicts).toHaveLength(103);
-    expect(verdicts[0]).toEqual({ result: 'delivered' });
-    expect(verdicts[1]).toEqual({ result: 'delivered' });
+    expect(verdicts[0]).toMatchObject({ result: 'delivered' });
+    expect(verdicts[1]).toMatchObject({ result: 'delivered' });
     expect(verdicts[2]).toEqual({ result: 'rejected', error: 'USER_NOT_FOUND: gone' });
     expect(verdicts[3]).toEqual({ result: 'deferred', error: 'INTERNAL_ERROR: boom' });
     expect(verdicts[4]).toMatchObject({ result: 'deferred' });
-    expect(verdicts[5]).toEqual({ result: 'delivered' });
-    expect(verdicts[102]).toEqual({ result: 'delivered' });
+    expect(verdicts[5]).toMatchObject({ result: 'delivered' });
+    expect(verdicts[102]).toMatchObject({ result: 'delivered' });
   });
 
   it('retries a refused batch item by item, and defers the whole batch while user-service is down', async () => {
     const restores = [message('quota_restore', 'a'), message('quota_restore', 'b')];
     const refused = destinationWith(() => ({ status: 'rejected', failure: { status: 400 } as never }));
     expect(await refused.destination.deliver(restores)).toEqual([
-      { result: 'delivered' },
-      { result: 'delivered' },
+      { result: 'delivered', answer: {} },
+      { result: 'delivered', answer: {} },
     ]);
     expect(refused.client.restore).toHaveBeenCalledTimes(2);
 

@@ -1,30 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  type BillingOverdueEventData,
-  type BillingUsageRecordedEventData,
-  DOMAIN_EVENTS,
-  type EventEnvelope,
-} from '@cloudphone/contracts';
-import { IdempotentHandler, OnEvent } from '@cloudphone/shared';
-import { RecordAllocationChargeUseCase } from '../record-allocation-charge.use-case';
+import { type BillingOverdueEventData, DOMAIN_EVENTS, type EventEnvelope } from '@cloudphone/contracts';
+import { OnEvent } from '@cloudphone/shared';
 import { ReleaseAllocationUseCase } from '../release-allocation.use-case';
 
 /**
- * billing-service's events (§5 event consumers): an overdue account loses its devices, and a
- * recorded usage tells what an allocation cost (and settles its billing report if the HTTP answer
- * was lost). The overdue handler runs in the consumer's transaction with the inbox row, so once per
- * event; the usage one is two idempotent writes (store the same charge, settle a settled report) and
- * runs without either, as one arrives for every allocation. The payloads arrive validated against
- * their contract classes (a malformed one is dead-lettered).
+ * billing-service's events (§5 event consumers): an overdue account loses its devices. The handler
+ * runs in the consumer's transaction with the inbox row, so once per event; the payload arrives
+ * validated against its contract class (a malformed one is dead-lettered). What an allocation cost
+ * comes with billing's answer to its usage report (usage-reports/), not as an event.
  */
 @Injectable()
 export class BillingEventsHandler {
   private readonly logger = new Logger(BillingEventsHandler.name);
 
-  constructor(
-    private readonly release: ReleaseAllocationUseCase,
-    private readonly charges: RecordAllocationChargeUseCase,
-  ) {}
+  constructor(private readonly release: ReleaseAllocationUseCase) {}
 
   @OnEvent(DOMAIN_EVENTS.billingOverdue)
   async onAccountOverdue(event: EventEnvelope<BillingOverdueEventData>): Promise<void> {
@@ -36,16 +25,6 @@ export class BillingEventsHandler {
         userId,
         allocations: ended.map((allocation) => allocation.id),
       });
-    }
-  }
-
-  @OnEvent(DOMAIN_EVENTS.billingUsageRecorded)
-  @IdempotentHandler()
-  async onUsageRecorded(event: EventEnvelope<BillingUsageRecordedEventData>): Promise<void> {
-    const { allocationId, amountMinor, currency } = event.data;
-    if (!(await this.charges.record({ allocationId, amountMinor, currency }))) {
-      // Usage recorded for an allocation this service never had: someone else's report, or data lost.
-      this.logger.warn({ msg: 'usage recorded for an unknown allocation', allocationId });
     }
   }
 }

@@ -1,26 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { outboxMessagesSettleSql, SqlClient } from '@cloudphone/shared';
 
-/** What billing charged for one allocation, and the id of the billing report it settles. */
-export interface AllocationChargeRow {
+/** What billing charged for one allocation, as its answer to the allocation's usage report said. */
+export interface AllocationCharge {
   allocationId: string;
   amountMinor: string;
   currency: string;
-  billingReportId: string;
 }
 
-/** The charges billing told of (`billing.usage_recorded`), on live and archived allocations. */
+/** The charges billing answered, stored on live and archived allocations. */
 @Injectable()
 export class AllocationChargesRepository {
   constructor(private readonly sql: SqlClient) {}
 
   /**
-   * Stores what billing charged for allocations, live or archived, and settles their billing reports
-   * (ids from the usage-reports module), in one statement. Answers the ids it found here. The live
-   * rows are locked in id order first, so two such statements cannot deadlock; a charge told twice
-   * in one batch is stored once.
+   * Stores what billing charged for allocations, live or archived, and settles the delivered billing
+   * reports `reportIds` (outbox message ids), in one statement. The live rows are locked in id order
+   * first, so two such statements cannot deadlock; a charge told twice in one batch is stored once.
+   * Answers the allocation ids it found here.
    */
-  async recordCharges(charges: readonly AllocationChargeRow[]): Promise<Set<string>> {
+  async recordCharges(
+    charges: readonly AllocationCharge[],
+    reportIds: readonly string[],
+  ): Promise<Set<string>> {
     const rows = await this.sql.rows<{ id: string }>(
       `WITH charges AS (
          SELECT DISTINCT ON (id) * FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS c (id, amount_minor, currency)
@@ -39,7 +41,7 @@ export class AllocationChargesRepository {
         charges.map((charge) => charge.allocationId),
         charges.map((charge) => charge.amountMinor),
         charges.map((charge) => charge.currency),
-        charges.map((charge) => charge.billingReportId),
+        reportIds,
       ],
     );
     return new Set(rows.map((row) => row.id));
