@@ -4,3 +4,4 @@ export { AdmissionGate, AdmissionRefusedError } from './admission-gate';
 export type { AdmissionGateOptions, AdmissionRefusal } from './admission-gate';
 export { BatchingQueue } from './batching-queue';
 export type { BatchItemOutcome, BatchSender } from './batching-queue';
+export { AsyncContextKey } from './async-context';

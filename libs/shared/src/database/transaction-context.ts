@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
+import { AsyncContextKey } from '../concurrency/async-context';
 import { databaseWork } from './database-work';
 import { backgroundFailureLevel } from './database-outage';
 import type { DatabasePool } from './database-pool';
@@ -16,7 +16,7 @@ interface TransactionFrame {
   ended: boolean;
 }
 
-const storage = new AsyncLocalStorage<TransactionFrame>();
+const storage = new AsyncContextKey<TransactionFrame>('transaction');
 const logger = new Logger('Transaction');
 
 /**

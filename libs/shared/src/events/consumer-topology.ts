@@ -1,4 +1,6 @@
+import { ANNOUNCEMENT_EVENTS } from '@cloudphone/contracts';
 import type { EventsConfig } from './events.config';
+import { topicPatternMatches } from './topic-pattern';
 
 export interface RetryQueue {
   name: string;
@@ -15,6 +17,12 @@ export interface ConsumerTopology {
   /** One delay queue per retry step: messages wait there (TTL) and dead-letter back to `queue`. */
   retryQueues: RetryQueue[];
   patterns: string[];
+  /**
+   * Announcements (ANNOUNCEMENT_EVENTS) no pattern here takes: unbound at start, since an earlier
+   * version of the service may have bound one (device-service bound `billing.usage_recorded`), and
+   * its queue would go on receiving events no handler takes. Unbinding what is not bound is a no-op.
+   */
+  staleBindings: string[];
   deliveryLimit: number;
 }
 
@@ -42,6 +50,9 @@ export function consumerTopology(
       delayMs,
     })),
     patterns: [...new Set(patterns)].sort(),
+    staleBindings: [...ANNOUNCEMENT_EVENTS].filter(
+      (type) => !patterns.some((pattern) => topicPatternMatches(pattern, type)),
+    ),
     deliveryLimit: config.eventsConsumerDeliveryLimit,
   };
 }

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import amqp, { type ConsumeMessage } from 'amqplib';
 import { Injectable } from '@nestjs/common';
-import type { EventEnvelope } from '@cloudphone/contracts';
+import { DOMAIN_EVENTS, type EventEnvelope } from '@cloudphone/contracts';
 import { IsBoolean, IsInt, Min } from 'class-validator';
 import {
   createTestDatabase,
   EventObserver,
   EventsTestApp,
+  TEST_SERVERS,
   type TestDatabase,
   uniqueTestId,
   waitFor,
@@ -79,12 +81,8 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
   const handledRows = async (eventId: string) =>
     (await database.query('SELECT 1 FROM handled WHERE event_id = $1', [eventId])).length;
 
-  beforeAll(async () => {
-    database = await createTestDatabase('notification-service');
-    await database.query('CREATE TABLE handled (event_id uuid NOT NULL, n integer NOT NULL)');
-    namespace = uniqueTestId('consumer');
-    observer = await EventObserver.connect(`${namespace}.events`);
-    app = await EventsTestApp.start({
+  const startApp = () =>
+    EventsTestApp.start({
       serviceName: SERVICE,
       databaseUrl: database.url,
       messagingNamespace: namespace,
@@ -99,6 +97,13 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
         EVENTS_CONSUMER_RETRY_DELAYS_MS: retryDelays.join(','),
       },
     });
+
+  beforeAll(async () => {
+    database = await createTestDatabase('notification-service');
+    await database.query('CREATE TABLE handled (event_id uuid NOT NULL, n integer NOT NULL)');
+    namespace = uniqueTestId('consumer');
+    observer = await EventObserver.connect(`${namespace}.events`);
+    app = await startApp();
     handlers = app.app.get(TestHandlers);
     await waitFor(async () => (await observer.consumerCount(queue())) > 0, {
       description: `a consumer on ${queue()} (its bindings made)`,
@@ -333,6 +338,40 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
       expect(await observer.queueExists(`${namespace}.no-handlers`)).toBe(false);
     } finally {
       await bare.close();
+    }
+  });
+
+  it('unbinds an announcement an earlier version of the service bound, at its next start', async () => {
+    const connection = await amqp.connect(TEST_SERVERS.rabbitmqUrl);
+    const channel = await connection.createConfirmChannel();
+    const returned: string[] = [];
+    channel.on('return', (message: ConsumeMessage) => returned.push(message.fields.routingKey));
+    const announce = async () => {
+      channel.publish(`${namespace}.events`, DOMAIN_EVENTS.billingUsageRecorded, Buffer.from('{}'), {
+        mandatory: true,
+      });
+      await channel.waitForConfirms();
+    };
+    try {
+      // As device-service bound `billing.usage_recorded` before it read charges from billing's answers.
+      await channel.bindQueue(queue(), `${namespace}.events`, DOMAIN_EVENTS.billingUsageRecorded);
+      await announce();
+      expect(returned).toEqual([]);
+      await app.close();
+      app = await startApp();
+      await waitFor(async () => (await observer.consumerCount(queue())) > 0, {
+        description: `the consumer on ${queue()} again`,
+      });
+      await announce();
+      expect(returned).toEqual([DOMAIN_EVENTS.billingUsageRecorded]);
+      // Its own bindings are kept.
+      const id = randomUUID();
+      await publish('order.created', { n: 1 }, id);
+      await waitFor(async () => (await handledRows(id)) === 1, {
+        description: 'the event handled after the restart',
+      });
+    } finally {
+      await connection.close();
     }
   });
 });

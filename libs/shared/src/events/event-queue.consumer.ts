@@ -91,7 +91,8 @@ export class EventQueueConsumer {
   }
 
   private async declareAndConsume(): Promise<void> {
-    const { exchange, queue, deadLetterQueue, retryQueues, patterns, deliveryLimit } = this.topology;
+    const { exchange, queue, deadLetterQueue, retryQueues, patterns, staleBindings, deliveryLimit } =
+      this.topology;
     const channel = await this.rabbitmq.createConfirmChannel();
     channel.on('error', (error: Error) =>
       this.logger.warn({ msg: 'event consumer channel error', error: error.message }),
@@ -128,6 +129,7 @@ export class EventQueueConsumer {
       });
     }
     for (const pattern of patterns) await channel.bindQueue(queue, exchange, pattern);
+    for (const binding of staleBindings) await channel.unbindQueue(queue, exchange, binding);
     await channel.prefetch(this.prefetch);
     this.channel = channel;
     const { consumerTag } = await channel.consume(queue, (message) => this.onMessage(channel, message), {

@@ -1,7 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncContextKey } from '../concurrency/async-context';
 import type { HeldLock } from './lock.types';
 
-export const heldLockStorage = new AsyncLocalStorage<HeldLock>();
+export const heldLockStorage = new AsyncContextKey<HeldLock>('held lock');
 
 /**
  * The lock held by the surrounding `withLock` / `@Lock` call, if any: its fencing token and the

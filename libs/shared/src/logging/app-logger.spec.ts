@@ -16,6 +16,14 @@ describe('AppLogger stdout buffering', () => {
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { msg: string; level: string; service: string });
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  // Lines that must come out without waiting for a flush: looked for until they do, for at most
+  // `withinMs` (well under the flush intervals below), since a loaded CI machine may take longer than
+  // a fixed pause to open the file and write.
+  const linesOnceThere = async (file: string, count: number, withinMs = 1000) => {
+    const deadline = Date.now() + withinMs;
+    while (lines(file).length < count && Date.now() < deadline) await pause(10);
+    return lines(file);
+  };
 
   // Each logger writes to its own file; the files are not closed before the test process ends, so a
   // late buffered write never meets a closed descriptor.
@@ -40,31 +48,30 @@ describe('AppLogger stdout buffering', () => {
     expect(lines(file)).toEqual([]);
 
     logger.error({ msg: 'broken' });
-    await pause(50);
-    expect(lines(file).map((line) => line.msg)).toEqual(['first', 'second', 'broken']);
+    expect((await linesOnceThere(file, 3)).map((line) => line.msg)).toEqual(['first', 'second', 'broken']);
 
     logger.log({ msg: 'third' });
-    await pause(1700);
-    expect(lines(file).map((line) => [line.msg, line.level, line.service])).toEqual([
-      ['first', 'info', 'logger-test'],
-      ['second', 'info', 'logger-test'],
-      ['broken', 'error', 'logger-test'],
-      ['third', 'info', 'logger-test'],
-    ]);
+    // Out with the next flush (every 1.5 s).
+    expect((await linesOnceThere(file, 4, 3000)).map((line) => [line.msg, line.level, line.service])).toEqual(
+      [
+        ['first', 'info', 'logger-test'],
+        ['second', 'info', 'logger-test'],
+        ['broken', 'error', 'logger-test'],
+        ['third', 'info', 'logger-test'],
+      ],
+    );
   });
 
   it('writes a full buffer without waiting, and every line when unbuffered', async () => {
     const buffered = join(directory, 'full.log');
     const first = loggerWriting(buffered, 1024, 10_000);
     for (let index = 0; index < 20; index++) first.log({ msg: `line ${index}`, padding: 'x'.repeat(100) });
-    await pause(50);
-    expect(lines(buffered).length).toBeGreaterThanOrEqual(5);
+    expect((await linesOnceThere(buffered, 5)).length).toBeGreaterThanOrEqual(5);
 
     const plain = join(directory, 'plain.log');
     const second = loggerWriting(plain, 0, 10_000);
     second.log({ msg: 'alone' });
-    await pause(50);
-    expect(lines(plain).map((line) => line.msg)).toEqual(['alone']);
+    expect((await linesOnceThere(plain, 1)).map((line) => line.msg)).toEqual(['alone']);
   });
 
   it('drains the buffer on request, resolving once the lines are out', async () => {

@@ -1,10 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncContextKey } from '../concurrency/async-context';
 
 export interface RequestContextValues {
   requestId: string;
 }
 
-const storage = new AsyncLocalStorage<RequestContextValues>();
+const storage = new AsyncContextKey<RequestContextValues>('request');
 
 /** Per-request values (request id) carried across awaits, readable from any code the request runs. */
 export const RequestContext = {

@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncContextKey } from '../concurrency/async-context';
 
-const storage = new AsyncLocalStorage<string>();
+const storage = new AsyncContextKey<string>('service');
 
 /**
  * Which service the running code belongs to, when one process hosts several (the standalone mode).

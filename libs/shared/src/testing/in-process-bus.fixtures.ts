@@ -20,6 +20,7 @@ export function topology(queue: string, patterns: string[], retryDelaysMs: numbe
     deadLetterQueue: `${queue}.dlq`,
     retryQueues: retryDelaysMs.map((delayMs) => ({ name: `${queue}.retry.${delayMs}ms`, delayMs })),
     patterns,
+    staleBindings: [],
     deliveryLimit: 5,
   };
 }
