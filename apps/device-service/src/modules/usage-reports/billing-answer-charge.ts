@@ -1,7 +1,8 @@
+import { CURRENCY_PATTERN } from '@cloudphone/contracts';
 import type { AllocationCharge } from './allocation-charges.repository';
 
+// Any integer the allocation's bigint column holds (contracts' MINOR_UNITS_PATTERN stops at 18 digits).
 const MINOR_UNITS = /^-?\d{1,19}$/;
-const CURRENCY = /^[A-Z]{3}$/;
 const BIGINT_MAX = 2n ** 63n - 1n;
 
 /**
@@ -24,6 +25,6 @@ export function chargeOfBillingAnswer(allocationId: string, answer: unknown): Al
   if (typeof amountMinor !== 'string' || !MINOR_UNITS.test(amountMinor)) return undefined;
   const amount = BigInt(amountMinor);
   if (amount > BIGINT_MAX || amount < -BIGINT_MAX - 1n) return undefined;
-  if (typeof currency !== 'string' || !CURRENCY.test(currency)) return undefined;
+  if (typeof currency !== 'string' || !CURRENCY_PATTERN.test(currency)) return undefined;
   return { allocationId, amountMinor, currency };
 }
