@@ -19,7 +19,7 @@ import {
   MetricsService,
   ServiceTokenOnly,
 } from '@cloudphone/shared';
-import { batchedCalls, ContractCallee, degradedCount } from './contract-callee';
+import { batchedCalls, ContractCallee, degradedCount, oneTurnLater } from './contract-callee';
 import { BillingClient } from '../src/integrations/platform-services/billing.client';
 
 // BillingClient against a real NestJS callee speaking the billing-service contract (same DTOs, the real
@@ -171,13 +171,17 @@ describe('BillingClient against a contract-speaking callee', () => {
       billing.balanceBatchSizes.length = 0;
       const bills = billingClient('deny');
 
-      const answers = await Promise.all(
-        [600, 600, 6000, 600].map((durationSeconds) =>
+      const firstCall = bills.checkBalance({ ...balanceRequest, durationSeconds: 600 });
+      await oneTurnLater();
+      const answers = await Promise.all([
+        firstCall,
+        ...[600, 6000, 600].map((durationSeconds) =>
           bills.checkBalance({ ...balanceRequest, durationSeconds }),
         ),
-      );
+      ]);
 
-      // The first leaves alone; the three that arrive while it is in flight leave as one batch.
+      // The first leaves alone (its event-loop turn passed); the three that arrive while it is in
+      // flight leave as one batch.
       expect(billing.balanceBatchSizes).toEqual([3]);
       expect(await batchedCalls(metrics, 'billing.balance_check')).toEqual({ calls: 4, requests: 2 });
       expect(answers.map((answer) => answer.sufficient)).toEqual([true, true, false, true]);

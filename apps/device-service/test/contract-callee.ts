@@ -114,3 +114,11 @@ export async function batchedCalls(
     requests: of('cloudphone_http_client_batch_items_count'),
   };
 }
+
+/**
+ * Resolves once a batching client's pending flight has left (BatchingQueue sends a flight's first
+ * batch one event-loop turn after its first call): calls made after this ride the next batch.
+ */
+export async function oneTurnLater(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+}

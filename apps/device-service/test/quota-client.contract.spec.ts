@@ -12,7 +12,7 @@ import {
   USER_ROUTES,
 } from '@cloudphone/contracts';
 import { AppError, type HttpClientRegistry, MetricsService, ServiceTokenOnly } from '@cloudphone/shared';
-import { batchedCalls, ContractCallee, degradedCount } from './contract-callee';
+import { batchedCalls, ContractCallee, degradedCount, oneTurnLater } from './contract-callee';
 import { QuotaClient } from '../src/integrations/platform-services/quota.client';
 
 // QuotaClient against a real NestJS callee speaking the user-service contract (same DTOs, the real
@@ -224,12 +224,15 @@ describe('QuotaClient against a contract-speaking callee', () => {
         storageGb: 8,
       });
       const first = report();
-      const [firstOutcome, ...burst] = await Promise.all(
-        [first, first, report(), report()].map((r) => quota.reportUsage(r)),
-      );
+      const firstCall = quota.reportUsage(first);
+      await oneTurnLater();
+      const [firstOutcome, ...burst] = await Promise.all([
+        firstCall,
+        ...[first, report(), report()].map((r) => quota.reportUsage(r)),
+      ]);
 
-      // The first leaves alone; the three that arrive while it is in flight leave as one batch. The
-      // limit (2 devices) lets two allocations through.
+      // The first leaves alone (its event-loop turn passed); the three that arrive while it is in
+      // flight leave as one batch. The limit (2 devices) lets two allocations through.
       expect(users.usageBatchSizes).toEqual([3]);
       expect(await batchedCalls(metrics, 'quota.usage')).toEqual({ calls: 4, requests: 2 });
       expect([firstOutcome, ...burst].map((outcome) => outcome.status)).toEqual([

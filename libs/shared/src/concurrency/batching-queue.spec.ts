@@ -4,7 +4,7 @@ import { deferred } from '../testing/deferred';
 const ok = <R>(value: R): BatchItemOutcome<R> => ({ ok: true, value });
 
 describe('BatchingQueue', () => {
-  it('sends a lone call at once, alone', async () => {
+  it('sends a lone call alone, one event-loop turn later', async () => {
     const batches: number[][] = [];
     const queue = new BatchingQueue<number, number>(async (items) => {
       batches.push(items);
@@ -68,6 +68,7 @@ describe('BatchingQueue', () => {
       return items.slice(0, -1).map(ok);
     }, 10);
     const lone = queue.submit(0);
+    await new Promise((resolve) => setImmediate(resolve));
     const [first, second] = [queue.submit(1), queue.submit(2)];
     gate.resolve();
     await expect(lone).rejects.toThrow('item 0 is missing from the batch answer');
@@ -96,6 +97,26 @@ describe('BatchingQueue', () => {
     gate.resolve();
     await draining;
     await expect(Promise.all(calls)).resolves.toEqual([1, 2]);
+  });
+
+  it('sends the calls of one event-loop turn together, the later ones in the next flight', async () => {
+    const batches: number[][] = [];
+    const gate = deferred();
+    const queue = new BatchingQueue<number, number>(async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await gate.promise;
+      return items.map(ok);
+    }, 10);
+    // As the callers of one batched answer: each wakes in its own microtask of the same turn.
+    const together = [1, 2, 3].map((item) => Promise.resolve().then(() => queue.submit(item)));
+    // The flight's turn comes after this test's first wait (scheduled before the calls were made).
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = queue.submit(4);
+    expect(batches).toEqual([[1, 2, 3]]);
+    gate.resolve();
+    await expect(Promise.all([...together, later])).resolves.toEqual([1, 2, 3, 4]);
+    expect(batches).toEqual([[1, 2, 3], [4]]);
   });
 
   it('refuses a maxItems below one', () => {

@@ -12,9 +12,15 @@ interface WaitingItem<I, R> {
 
 /**
  * Group commit for calls: one batch is in flight at a time, and the calls that arrive meanwhile
- * leave together in the next one (up to `maxItems`; the rest in the one after). Alone, a call
- * leaves at once; under load, batches grow with the answer time instead of costing one request
- * each. Each caller gets its own item's outcome.
+ * leave together in the next one (up to `maxItems`; the rest in the one after). Under load, batches
+ * grow with the answer time instead of costing one request each. Each caller gets its own item's
+ * outcome.
+ *
+ * The first batch of a flight leaves one event-loop turn after its first call (setImmediate), with
+ * every call made in that turn: the callers a batched answer or a burst of requests wakes together
+ * then share it, where leaving at once sent the first alone and the others one flight later
+ * (issue 11: 13 % fewer round trips and 10 % less CPU per allocate+release pair, side by side). A
+ * lone call waits that one turn, microseconds when the process is idle.
  */
 export class BatchingQueue<I, R> {
   private waiting: Array<WaitingItem<I, R>> = [];
@@ -35,9 +41,8 @@ export class BatchingQueue<I, R> {
   }
 
   /**
-   * Several items that leave together, in the same batch as far as `maxItems` allows (submitted one
-   * by one, the first would leave alone): each one's outcome, in order; rejects with the first
-   * failure among them.
+   * Several items that leave together, in the same batch as far as `maxItems` allows: each one's
+   * outcome, in order; rejects with the first failure among them.
    */
   submitAll(items: readonly I[]): Promise<R[]> {
     const answers = items.map(
@@ -53,8 +58,8 @@ export class BatchingQueue<I, R> {
   }
 
   private async fly(): Promise<void> {
-    // The first batch leaves synchronously; the `await` below always yields, so `submit` has
-    // stored this flight before the loop can find the queue empty and clear it.
+    // `submit` stores this flight before the loop below can find the queue empty and clear it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     for (;;) {
       const batch = this.waiting.splice(0, this.maxItems);
       if (batch.length === 0) {

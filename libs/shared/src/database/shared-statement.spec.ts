@@ -12,7 +12,10 @@ describe('SharedStatement (outside a transaction)', () => {
       },
       { onBatch: (items) => sizes.push(items) },
     );
-    const answers = await Promise.all([1, 2, 3].map((item) => statement.run(item)));
+    const first = statement.run(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const answers = await Promise.all([first, ...[2, 3].map((item) => statement.run(item))]);
     expect(answers).toEqual(['wrote 1', 'wrote 2', 'wrote 3']);
     expect(batches).toEqual([[1], [2, 3]]);
     expect(sizes).toEqual([1, 2]);

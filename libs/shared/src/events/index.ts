@@ -6,6 +6,8 @@ export {
   outboxEventParameters,
   type OutboxEventSql,
   outboxEventsFromSql,
+  outboxEventsParameters,
+  outboxPreparedEventsSql,
 } from './outbox.repository';
 export { IdempotentHandler, OnEvent } from './on-event.decorator';
 export { RenterEventsHandler } from './renter-events.handler';

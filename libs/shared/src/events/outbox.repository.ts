@@ -114,15 +114,32 @@ export function outboxEventsInsertSql(first: number): string {
     SELECT * FROM unnest(${id}::uuid[], ${type}::text[], ${version}::int[], ${key}::text[], ${data}::jsonb[])`;
 }
 
-/** The parameters `outboxEventsInsertSql` expects, in order. */
-export function outboxEventsParameters(rows: readonly NewOutboxRow[]): unknown[] {
+/**
+ * The parameters `outboxEventsInsertSql` expects, in order. For `outboxPreparedEventsSql`, an item
+ * without an event (undefined) gives nulls, and writes none.
+ */
+export function outboxEventsParameters(rows: ReadonlyArray<NewOutboxRow | undefined>): unknown[] {
   return [
-    rows.map((row) => row.eventId),
-    rows.map((row) => row.type),
-    rows.map((row) => row.version),
-    rows.map((row) => row.aggregateKey),
-    rows.map((row) => JSON.stringify(row.data ?? null)),
+    rows.map((row) => row?.eventId ?? null),
+    rows.map((row) => row?.type ?? null),
+    rows.map((row) => row?.version ?? null),
+    rows.map((row) => row?.aggregateKey ?? null),
+    rows.map((row) => (row ? JSON.stringify(row.data ?? null) : null)),
   ];
+}
+
+/**
+ * For a set statement whose items each may announce their change: a data-modifying CTE body
+ * inserting the event prepared for each row of `source` that has one. `source` exposes the columns
+ * event_id, event_type, event_version, aggregate_key and data (an unnest of
+ * `outboxEventsParameters`, joined to the rows the statement changed, so a change that did not
+ * happen writes no event); rows with a null event_id write none. `data` is merged with
+ * `dataOverrides`, as in `outboxEventInsertSql`.
+ */
+export function outboxPreparedEventsSql(source: string, dataOverrides: string): string {
+  return `INSERT INTO outbox (event_id, event_type, event_version, aggregate_key, data)
+    SELECT event_id, event_type, event_version, aggregate_key, data || ${dataOverrides}
+    FROM ${source} WHERE event_id IS NOT NULL`;
 }
 
 /** The parameters `outboxEventInsertSql` expects, in order. */

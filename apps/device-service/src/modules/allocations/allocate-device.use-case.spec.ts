@@ -17,6 +17,7 @@ import type { AllocationEventsPublisher } from './allocation-events.publisher';
 import { type AllocationRecord, toAllocationResponse } from './allocation-record';
 import { requestHashOf } from './allocation-request';
 import type { ClaimOutcome, ClaimRequest } from './allocation-claim';
+import type { Activation, AllocationTransitionsRepository } from './allocation-transitions.repository';
 import type { AllocationsRepository } from './allocations.repository';
 import type { SchedulerClock } from './scheduler-clock';
 
@@ -100,12 +101,9 @@ function setUp(
       if (kind === 'lost-race') return { kind, error: new Error('unique violation') };
       return { kind };
     }),
-    activate: jest.fn(
-      async (
-        pending: AllocationRecord,
-        now: Date,
-        response: ReturnType<typeof toAllocationResponse>,
-      ): Promise<AllocationRecord | null> => {
+    activateAll: jest.fn(async (items: readonly Activation[]): Promise<Array<AllocationRecord | null>> =>
+      items.map(({ claim: pending, at, response }) => {
+        const now = at as Date;
         const expiresAt = new Date(now.getTime() + pending.durationMinutes * 60_000);
         return {
           ...pending,
@@ -114,7 +112,7 @@ function setUp(
           expiresAt,
           response: { ...response, startedAt: now.toISOString(), expiresAt: expiresAt.toISOString() },
         };
-      },
+      }),
     ),
     failClaim: jest.fn(
       async (id: string, code: string): Promise<AllocationRecord | null> =>
@@ -140,6 +138,8 @@ function setUp(
   const useCase = new AllocateDeviceUseCase(
     { run: (work: () => Promise<unknown>) => work() } as unknown as TransactionRunner,
     allocations as unknown as AllocationsRepository,
+    // The same mock: its activateAll stands for the transitions repository.
+    allocations as unknown as AllocationTransitionsRepository,
     entitlements as unknown as AllocationEntitlements,
     dispatcher as unknown as UsageReportDispatcher,
     publisher as unknown as AllocationEventsPublisher,
@@ -283,14 +283,14 @@ describe('AllocateDeviceUseCase', () => {
     // Waited for, before the caller hears the refusal.
     expect(dispatcher.deliver).toHaveBeenCalledWith([expect.objectContaining({ kind: 'quota_restore' })]);
     expect(cache.invalidateTags).toHaveBeenCalled();
-    expect(allocations.activate).not.toHaveBeenCalled();
+    expect(allocations.activateAll).not.toHaveBeenCalled();
     expect(publisher.allocated).not.toHaveBeenCalled();
     expect(publisher.failed).toHaveBeenCalledWith(expect.objectContaining({ id: claimId }), 'QUOTA_EXCEEDED');
   });
 
   it('answers ALLOCATION_ABANDONED when the claim was failed before its activation', async () => {
     const { useCase, allocations, publisher, dispatcher } = setUp();
-    allocations.activate.mockResolvedValueOnce(null);
+    allocations.activateAll.mockResolvedValueOnce([null]);
 
     await expect(useCase.allocate(principal, request)).rejects.toMatchObject({
       code: 'ALLOCATION_ABANDONED',
@@ -307,12 +307,14 @@ describe('AllocateDeviceUseCase', () => {
 
     const claim = await allocations.claimDevice.mock.results[0].value;
     expect(publisher.allocatedRow).toHaveBeenCalledWith(claim.claim);
-    expect(allocations.activate).toHaveBeenCalledWith(
-      claim.claim,
-      NOW,
-      expect.objectContaining({ status: 'active' }),
-      { type: 'device.allocated', claimId: claim.claim.id },
-    );
+    expect(allocations.activateAll).toHaveBeenCalledWith([
+      {
+        claim: claim.claim,
+        at: NOW,
+        response: expect.objectContaining({ status: 'active' }),
+        event: { type: 'device.allocated', claimId: claim.claim.id },
+      },
+    ]);
     expect(publisher.written).toHaveBeenCalledTimes(1);
     expect(publisher.allocated).not.toHaveBeenCalled();
     expect(dispatcher.store).not.toHaveBeenCalled();
@@ -326,12 +328,14 @@ describe('AllocateDeviceUseCase', () => {
 
     const outcome = await useCase.allocate(principal, request);
 
-    const active = await allocations.activate.mock.results[0].value;
-    expect(allocations.activate).toHaveBeenCalledWith(
-      expect.objectContaining({ status: 'pending' }),
-      NOW,
-      expect.objectContaining({ status: 'active', id: expect.any(String) }),
-    );
+    const [active] = await allocations.activateAll.mock.results[0].value;
+    expect(allocations.activateAll).toHaveBeenCalledWith([
+      {
+        claim: expect.objectContaining({ status: 'pending' }),
+        at: NOW,
+        response: expect.objectContaining({ status: 'active', id: expect.any(String) }),
+      },
+    ]);
     expect(outcome).toEqual({ allocation: toAllocationResponse(active), replayed: false });
     expect(outcome.allocation).toMatchObject({ status: 'active', deviceId: DEVICE, userId: USER });
     expect(publisher.allocated).toHaveBeenCalledWith(active);

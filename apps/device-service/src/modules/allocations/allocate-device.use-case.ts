@@ -7,6 +7,7 @@ import {
   CacheService,
   MetricsService,
   type Principal,
+  SharedStatement,
   TransactionRunner,
 } from '@cloudphone/shared';
 import type { Counter, Histogram } from 'prom-client';
@@ -21,8 +22,10 @@ import { PLAIN, PlacementChoices } from './placement-choice';
 import { allocationSubject, claimRequestOf, idempotencyKeyOf, requestHashOf } from './allocation-request';
 import { quotaRestoreReport, quotaUsageReport } from './allocation-usage-reports';
 import { AllocationErrors } from './allocations.errors';
+import { allocationStatementBatchItems } from './allocation-statement.metrics';
 import type { ClaimRequest } from './allocation-claim';
 import { AllocationsRepository } from './allocations.repository';
+import { type Activation, AllocationTransitionsRepository } from './allocation-transitions.repository';
 import { SchedulerClock } from './scheduler-clock';
 
 /** The answer of an allocate call; `replayed` when it repeats an earlier answer for the same key. */
@@ -48,10 +51,14 @@ export class AllocateDeviceUseCase {
   private readonly requests: Counter<'outcome'>;
   private readonly latency: Histogram<'outcome'>;
   private readonly claimConflicts: Counter;
+  // Concurrent activations of this replica share one statement (the calls arriving while one is in
+  // flight leave together in the next); inside a transaction one is written alone in it.
+  private readonly activations: SharedStatement<Activation, AllocationRecord | null>;
 
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly allocations: AllocationsRepository,
+    private readonly transitions: AllocationTransitionsRepository,
     private readonly entitlements: AllocationEntitlements,
     private readonly dispatcher: UsageReportDispatcher,
     private readonly publisher: AllocationEventsPublisher,
@@ -76,6 +83,10 @@ export class AllocateDeviceUseCase {
     this.claimConflicts = metrics.counter({
       name: 'cloudphone_allocation_claim_conflicts_total',
       help: 'Device claims the database refused because another claim won the race (then retried)',
+    });
+    const batchItems = allocationStatementBatchItems(metrics);
+    this.activations = new SharedStatement((items) => this.transitions.activateAll(items), {
+      onBatch: (items) => batchItems.observe({ operation: 'activate' }, items),
     });
   }
 
@@ -192,7 +203,7 @@ export class AllocateDeviceUseCase {
     if (quotaDeferred) {
       // The owed quota report joins the activation and its event in one transaction.
       ({ active, reports } = await this.transactions.run(async () => {
-        const record = await this.allocations.activate(claim, at, response);
+        const record = await this.activations.run({ claim, at, response });
         if (!record) return { active: null, reports: [] };
         const stored = await this.dispatcher.store([quotaUsageReport(record)]);
         await this.publisher.allocated(record);
@@ -200,7 +211,7 @@ export class AllocateDeviceUseCase {
       }));
     } else {
       // The common case: the activation writes its own event, in one statement and no transaction.
-      active = await this.allocations.activate(claim, at, response, this.publisher.allocatedRow(claim));
+      active = await this.activations.run({ claim, at, response, event: this.publisher.allocatedRow(claim) });
       if (active) await this.publisher.written();
     }
     // The recovery job failed this claim meanwhile (and queued its quota restore).

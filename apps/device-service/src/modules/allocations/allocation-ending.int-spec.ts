@@ -10,6 +10,7 @@ import { createRepositoryTestDatabase, type RepositoryTestDatabase } from '@clou
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { type AllocationRecord, toAllocationResponse } from './allocation-record';
+import { type AllocationEnd, AllocationTransitionsRepository } from './allocation-transitions.repository';
 import { AllocationsRepository } from './allocations.repository';
 import { PLAIN } from './placement-choice';
 
@@ -35,10 +36,12 @@ type OutboxRow = {
 describe('ending allocations writes their reports and events in the same statement', () => {
   let db: RepositoryTestDatabase;
   let allocations: AllocationsRepository;
+  let transitions: AllocationTransitionsRepository;
 
   beforeAll(async () => {
     db = await createRepositoryTestDatabase('device-service');
     allocations = new AllocationsRepository(db.sql);
+    transitions = new AllocationTransitionsRepository(db.sql);
     await db.query(
       `INSERT INTO devices (provider, provider_device_id, region, android_version, cpu_cores, memory_mb, storage_gb, status, health)
        SELECT 'simulated', 'ending-' || n, 'eu-west', '13', 4, 8192, 64, 'available', 'healthy' FROM generate_series(1, 10) n`,
@@ -66,14 +69,18 @@ describe('ending allocations writes their reports and events in the same stateme
       PLAIN,
     );
     if (claimed.kind !== 'claimed') throw new Error(`no device claimed: ${claimed.kind}`);
-    const active = await allocations.activate(
-      claimed.claim,
-      startedAt,
-      toAllocationResponse({ ...claimed.claim, status: 'active' }),
-    );
+    const [active] = await transitions.activateAll([
+      {
+        claim: claimed.claim,
+        at: startedAt,
+        response: toAllocationResponse({ ...claimed.claim, status: 'active' }),
+      },
+    ]);
     if (!active) throw new Error('activation failed');
     return active;
   }
+
+  const endOne = async (end: AllocationEnd) => (await transitions.endAll([end]))[0];
 
   const outboxOf = (allocation: AllocationRecord) =>
     db.query<OutboxRow>(
@@ -132,7 +139,13 @@ describe('ending allocations writes their reports and events in the same stateme
     const userId = randomUUID();
     const allocation = await activeAllocation(userId);
 
-    const ended = await allocations.end(allocation.id, 'released', null, allocation.fencingToken, userId);
+    const ended = await endOne({
+      id: allocation.id,
+      reason: 'released',
+      at: null,
+      fencingToken: allocation.fencingToken,
+      ownerId: userId,
+    });
 
     expect(ended?.allocation).toMatchObject({ id: allocation.id, status: 'released', endReason: 'released' });
     const record = ended?.allocation as AllocationRecord;
@@ -172,11 +185,24 @@ describe('ending allocations writes their reports and events in the same stateme
     const outboxRows = async () =>
       (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox'))[0].n;
     const before = await outboxRows();
-    expect(await allocations.end(allocation.id, 'released', null)).toBeNull();
+    expect(await endOne({ id: allocation.id, reason: 'released', at: null })).toBeNull();
     const other = await activeAllocation(userId);
-    expect(await allocations.end(other.id, 'released', null, other.fencingToken, randomUUID())).toBeNull();
     expect(
-      await allocations.end(other.id, 'released', null, String(BigInt(other.fencingToken) + 1n)),
+      await endOne({
+        id: other.id,
+        reason: 'released',
+        at: null,
+        fencingToken: other.fencingToken,
+        ownerId: randomUUID(),
+      }),
+    ).toBeNull();
+    expect(
+      await endOne({
+        id: other.id,
+        reason: 'released',
+        at: null,
+        fencingToken: String(BigInt(other.fencingToken) + 1n),
+      }),
     ).toBeNull();
     expect(await outboxRows()).toBe(before);
   });

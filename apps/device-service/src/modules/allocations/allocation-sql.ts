@@ -32,6 +32,16 @@ export const recordedTime = (parameter: string) =>
 export const isoText = (time: string) =>
   `to_char((${time}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/**
+ * The SET list of a release with `reason` at time `at` (SQL expressions; a null time is the
+ * database's clock), or at the expiry if that came first, billed to the second.
+ */
+export function releaseSet(reason: string, at: string): string {
+  const end = `LEAST(${recordedTime(at)}, expires_at)`;
+  return `status = 'released', end_reason = ${reason}, ended_at = ${end},
+    billed_seconds = ${billedSecondsUntil(end)}, updated_at = now()`;
+}
+
 /** Whole seconds from started_at to `end`, rounded up (times are millisecond-precise). */
 export function billedSecondsUntil(end: string): string {
   return `GREATEST(0, CEIL(EXTRACT(EPOCH FROM (${end} - started_at))))::integer`;

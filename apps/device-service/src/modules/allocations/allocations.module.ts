@@ -19,6 +19,7 @@ import { AllocationExtensionsController } from './allocation-extensions.controll
 import { AllocationExtensionsRepository } from './allocation-extensions.repository';
 import { AllocationsController } from './allocations.controller';
 import { AllocationsRepository } from './allocations.repository';
+import { AllocationTransitionsRepository } from './allocation-transitions.repository';
 import { EndAllocations } from './end-allocations.service';
 import { AllocationFailoverRepository } from './allocation-failover.repository';
 import { BillingEventsHandler } from './events/billing-events.handler';
@@ -67,6 +68,7 @@ export interface AllocationsModuleOptions {
   ],
   providers: [
     AllocationsRepository,
+    AllocationTransitionsRepository,
     AllocationHistoryRepository,
     AllocationExtensionsRepository,
     AllocationStatsRepository,

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { AllocationEndReason, AllocationResponse } from '@cloudphone/contracts';
+import type { AllocationEndReason } from '@cloudphone/contracts';
 import {
   findPage,
   type ListQuery,
-  type NewOutboxRow,
   OUTBOX_DELIVERY_LEASE_MS,
-  outboxEventInsertSql,
-  outboxEventParameters,
   type OutboxMessage,
   type Page,
   SqlClient,
@@ -23,8 +20,7 @@ import {
   FREE_UNSTARTED_DEVICES,
   HAND_BACK_ENDED_DEVICES,
   HOLDING,
-  isoText,
-  recordedTime,
+  releaseSet,
 } from './allocation-sql';
 
 // pg hands bigint columns (fencing_token, charged_amount_minor) over as decimal text, which is what
@@ -67,33 +63,6 @@ const RENTAL = `status NOT IN ('reserved', 'cancelled')`;
 /** The unique index that holds one allocation per user and idempotency key (migration 0003). */
 const IDEMPOTENCY_INDEX = 'device_allocations_idempotency_key';
 
-// A release with reason $2 at time $3 (or at the expiry if that came first), billed to the second.
-const RELEASE_END = `LEAST(${recordedTime('$3')}, expires_at)`;
-const RELEASE_AT_PARAMETERS = `status = 'released', end_reason = $2, ended_at = ${RELEASE_END},
-  billed_seconds = ${billedSecondsUntil(RELEASE_END)}, updated_at = now()`;
-
-// Activation, built once: from $2 (or now) for $4 minutes, answer $3; the announcing one adds $5–$9.
-const activation = (announced: string) => `WITH start AS (
-    SELECT ${recordedTime('$2')} AS at, make_interval(mins => $4) AS length
-  ), activated AS (
-    UPDATE device_allocations a
-    SET status = 'active', started_at = s.at, expires_at = s.at + s.length, updated_at = now(),
-        response = $3::jsonb || jsonb_build_object(
-          'startedAt', ${isoText('s.at')}, 'expiresAt', ${isoText('s.at + s.length')})
-    FROM start s
-    WHERE a.id = $1 AND a.status = 'pending'
-    RETURNING ${ALLOCATIONS.select('a')}
-  )${announced}
-  SELECT * FROM activated`;
-const ACTIVATE = activation('');
-const ACTIVATE_ANNOUNCING = activation(
-  `, announced AS (${outboxEventInsertSql(
-    5,
-    'activated',
-    `jsonb_build_object('startedAt', ${isoText('activated."startedAt"')}, 'expiresAt', ${isoText('activated."expiresAt"')})`,
-  )})`,
-);
-
 // The claim, as placement chooses (placement-sql.ts): plainly, or by node scores.
 const PLAIN_CLAIM = `WITH ${PLAIN_CANDIDATE}${claimTail(ALLOCATIONS.select())}`;
 const SCORED_CLAIM = `WITH ${SCORED_CANDIDATE}${claimTail(ALLOCATIONS.select())}`;
@@ -115,6 +84,22 @@ export function claimParameters(claim: ClaimRequest, choice: PlacementChoice): u
     claim.tolerations,
     ...(choice.scored ? [choice.policy, choice.affinityWeight] : []),
   ];
+}
+
+/**
+ * Runs an end statement (allocation-ending-sql.ts's CTEs after `ended`, the lease as its last
+ * parameter): the ended allocations, each with the reports the statement stored for it.
+ */
+export async function runEndStatement(
+  sql: SqlClient,
+  statement: string,
+  parameters: unknown[],
+): Promise<EndedAllocation[]> {
+  const rows = await sql.rows<AllocationRecord & { endingReports: OutboxMessage[] }>(statement, [
+    ...parameters,
+    OUTBOX_DELIVERY_LEASE_MS,
+  ]);
+  return rows.map(({ endingReports, ...allocation }) => ({ allocation, reports: endingReports }));
 }
 
 /**
@@ -204,26 +189,6 @@ export class AllocationsRepository {
   }
 
   /**
-   * Activates a pending claim from `at` (null: the database's clock), storing `response` with the
-   * recorded times as the answer to replay; with `event` (EventPublisher.prepare) that event too, in
-   * the same statement. Null, and no event, when it is no longer pending (failed by recovery).
-   */
-  async activate(
-    pending: AllocationRecord,
-    at: Date | null,
-    response: AllocationResponse,
-    event?: NewOutboxRow,
-  ): Promise<AllocationRecord | null> {
-    return this.sql.one<AllocationRecord>(event ? ACTIVATE_ANNOUNCING : ACTIVATE, [
-      pending.id,
-      at?.toISOString() ?? null,
-      JSON.stringify(response),
-      pending.durationMinutes,
-      ...(event ? outboxEventParameters(event) : []),
-    ]);
-  }
-
-  /**
    * Fails a pending claim: the device is free again and the idempotency key may be used anew. Null
    * when the claim is no longer pending (activated, or failed by the recovery job).
    */
@@ -240,38 +205,13 @@ export class AllocationsRepository {
     );
   }
 
-  /**
-   * Ends one active allocation at `at` (null: the database's clock; or at its expiry if that came
-   * first) and bills it to the second. With `fencingToken`, only that claim is ended; with
-   * `ownerId`, only if it is that user's. Null when it is not active (any more), or not theirs.
-   */
-  async end(
-    id: string,
-    reason: AllocationEndReason,
-    at: Date | null,
-    fencingToken?: string,
-    ownerId?: string,
-  ): Promise<EndedAllocation | null> {
-    const [ended] = await this.endStatement(
-      `WITH ended AS (
-         UPDATE device_allocations
-         SET ${RELEASE_AT_PARAMETERS}
-         WHERE id = $1 AND status = 'active' AND ($4::bigint IS NULL OR fencing_token = $4)
-           AND ($5::uuid IS NULL OR user_id = $5)
-         RETURNING ${ALLOCATIONS.select()}
-       ), ${HAND_BACK_ENDED_DEVICES}, ${endingOutboxSql('$6')}
-       ${ENDED_WITH_REPORTS}`,
-      [id, reason, at?.toISOString() ?? null, fencingToken ?? null, ownerId ?? null],
-    );
-    return ended ?? null;
-  }
-
-  /** Ends every active allocation of a user (account overdue, user deleted) at `at` (as `end`). */
+  /** Ends every active allocation of a user (account overdue, user deleted) at `at`, as a release. */
   endAllOfUser(userId: string, reason: AllocationEndReason, at: Date | null): Promise<EndedAllocation[]> {
-    return this.endStatement(
+    return runEndStatement(
+      this.sql,
       `WITH ended AS (
          UPDATE device_allocations
-         SET ${RELEASE_AT_PARAMETERS}
+         SET ${releaseSet('$2', '$3')}
          WHERE user_id = $1 AND status = 'active'
          RETURNING ${ALLOCATIONS.select()}
        ), ${HAND_BACK_ENDED_DEVICES}, ${endingOutboxSql('$4')}
@@ -285,7 +225,8 @@ export class AllocationsRepository {
    * scheduled end whenever this runs. Rows another runner has locked are skipped, not waited for.
    */
   expireDue(now: Date, limit: number): Promise<EndedAllocation[]> {
-    return this.endStatement(
+    return runEndStatement(
+      this.sql,
       `WITH due AS (
          SELECT id FROM device_allocations
          WHERE status = 'active' AND expires_at <= $1
@@ -301,18 +242,6 @@ export class AllocationsRepository {
        ${ENDED_WITH_REPORTS}`,
       [now.toISOString(), limit],
     );
-  }
-
-  /**
-   * Runs an end statement (allocation-ending-sql.ts's CTEs after `ended`, the lease as its last parameter): the
-   * ended allocations, each with the reports the statement stored for it.
-   */
-  private async endStatement(sql: string, parameters: unknown[]): Promise<EndedAllocation[]> {
-    const rows = await this.sql.rows<AllocationRecord & { endingReports: OutboxMessage[] }>(sql, [
-      ...parameters,
-      OUTBOX_DELIVERY_LEASE_MS,
-    ]);
-    return rows.map(({ endingReports, ...allocation }) => ({ allocation, reports: endingReports }));
   }
 
   /** Marks up to `limit` active allocations ending within `warnBefore` of `now` as warned for their current end. */

@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AllocationEndReason } from '@cloudphone/contracts';
-import { afterCommit, CacheService, MetricsService } from '@cloudphone/shared';
+import { afterCommit, CacheService, MetricsService, SharedStatement } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { AdbGateway } from '../access';
 import { AVAILABLE_DEVICES_CACHE_TAG, DeviceHandOver } from '../devices';
 import { UsageReportDispatcher } from '../usage-reports';
 import { AllocationEventsPublisher } from './allocation-events.publisher';
 import type { AllocationRecord, EndedAllocation } from './allocation-record';
+import { allocationStatementBatchItems } from './allocation-statement.metrics';
+import { type AllocationEnd, AllocationTransitionsRepository } from './allocation-transitions.repository';
 import { AllocationsRepository } from './allocations.repository';
 import { SchedulerClock } from './scheduler-clock';
 
@@ -22,15 +24,18 @@ type Delivery = 'wait-for-quota' | 'background';
  * failure: one conditional statement ends the rows, hands their devices to the wipe, and stores
  * each one's quota restore, billing record and event in the outbox (allocation-ending-sql.ts), so a
  * release is one round trip with no transaction around it. Nothing is sent before it commits, and
- * nothing is lost or counted twice whatever happens after it.
+ * nothing is lost or counted twice whatever happens after it. Concurrent ends of single allocations
+ * on this replica (releases, failovers outside a transaction) share that statement.
  */
 @Injectable()
 export class EndAllocations {
   private readonly logger = new Logger(EndAllocations.name);
   private readonly ended: Counter<'reason'>;
+  private readonly ends: SharedStatement<AllocationEnd, EndedAllocation | null>;
 
   constructor(
     private readonly allocations: AllocationsRepository,
+    private readonly transitions: AllocationTransitionsRepository,
     private readonly dispatcher: UsageReportDispatcher,
     private readonly publisher: AllocationEventsPublisher,
     private readonly cache: CacheService,
@@ -44,6 +49,10 @@ export class EndAllocations {
       help: 'Allocations ended, by reason',
       labelNames: ['reason'],
     });
+    const batchItems = allocationStatementBatchItems(metrics);
+    this.ends = new SharedStatement((items) => this.transitions.endAll(items), {
+      onBatch: (items) => batchItems.observe({ operation: 'end' }, items),
+    });
   }
 
   /**
@@ -56,7 +65,7 @@ export class EndAllocations {
     fencingToken?: string,
     ownerId?: string,
   ): Promise<AllocationRecord | null> {
-    const ended = await this.allocations.end(id, reason, this.clock.timeToRecord(), fencingToken, ownerId);
+    const ended = await this.ends.run({ id, reason, at: this.clock.timeToRecord(), fencingToken, ownerId });
     if (!ended) return null;
     await this.settle([ended], 'wait-for-quota');
     return ended.allocation;
@@ -74,12 +83,12 @@ export class EndAllocations {
    * inside the caller's transaction; null when that claim is no longer active.
    */
   async endFailed(allocation: AllocationRecord, failedAt: Date): Promise<AllocationRecord | null> {
-    const ended = await this.allocations.end(
-      allocation.id,
-      'device_failed',
-      failedAt,
-      allocation.fencingToken,
-    );
+    const ended = await this.ends.run({
+      id: allocation.id,
+      reason: 'device_failed',
+      at: failedAt,
+      fencingToken: allocation.fencingToken,
+    });
     if (!ended) return null;
     await this.settle([ended], 'background');
     return ended.allocation;
