@@ -18,6 +18,9 @@ describe('CoalescedRuns', () => {
       return gates[started.length - 1].promise;
     };
     const first = runs.run('tag', action);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([0]);
     const settled: string[] = [];
     const later = [1, 2, 3].map((caller) =>
       runs.run('tag', action).then(() => settled.push(`caller ${caller}`)),
@@ -26,6 +29,8 @@ describe('CoalescedRuns', () => {
     expect(started).toEqual([0]);
     gates[0].resolve();
     await first;
+    // The next run begins one event-loop turn after it was asked for.
+    await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     // The second run started only after the first ended, and nobody later is done before it ends.
     expect(started).toEqual([0, 1]);
@@ -34,6 +39,16 @@ describe('CoalescedRuns', () => {
     await Promise.all(later);
     expect(settled).toHaveLength(3);
     expect(started).toHaveLength(2);
+  });
+
+  it('gives the callers of one event-loop turn one run', async () => {
+    const runs = new CoalescedRuns();
+    let count = 0;
+    const calls = [1, 2, 3].map(() =>
+      Promise.resolve().then(() => runs.run('tag', async () => void (count += 1))),
+    );
+    await Promise.all(calls);
+    expect(count).toBe(1);
   });
 
   it('keeps ids apart and starts afresh once idle, even after a failed run', async () => {
