@@ -13,6 +13,7 @@ import {
   type AllocationEnd,
   AllocationTransitionsRepository,
 } from '../../apps/device-service/src/modules/allocations/allocation-transitions.repository';
+import { claimRequestOf } from '../../apps/device-service/src/modules/allocations/allocation-request';
 import { PLAIN } from '../../apps/device-service/src/modules/allocations/placement-choice';
 import { DeviceResetsRepository } from '../../apps/device-service/src/modules/devices/hand-over/device-resets.repository';
 import { seedDevicePool } from '../../tools/seed/device-pool.seed';
@@ -38,20 +39,7 @@ export async function benchmarkRaw(options: {
     const run = await drive(options.concurrency, options, async (worker) => {
       const started = performance.now();
       const claimed = await allocations.claimDevice(
-        {
-          allocationId: randomUUID(),
-          userId: userIds[worker],
-          tenantId: 'default',
-          durationMinutes: 30,
-          cpuCores: 1,
-          memoryMb: 0,
-          storageGb: 0,
-          region: null,
-          androidVersion: null,
-          idempotencyKey: null,
-          requestHash: null,
-          tolerations: [],
-        },
+        claimRequestOf({ userId: userIds[worker], tenantId: 'default' }, { durationMinutes: 30 }, null, null),
         PLAIN,
       );
       if (claimed.kind !== 'claimed') return { allocateMs: performance.now() - started, status: '409' };

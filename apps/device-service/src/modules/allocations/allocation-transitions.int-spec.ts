@@ -4,6 +4,7 @@ import { createRepositoryTestDatabase, type RepositoryTestDatabase } from '@clou
 import { type AllocationRecord, toAllocationResponse } from './allocation-record';
 import { type AllocationEnd, AllocationTransitionsRepository } from './allocation-transitions.repository';
 import { AllocationsRepository } from './allocations.repository';
+import { claimRequestOf } from './allocation-request';
 import { PLAIN } from './placement-choice';
 
 // The activation and end statements with several items (allocation-transitions.repository.ts), against
@@ -30,20 +31,7 @@ describe('activations and ends shared by concurrent requests', () => {
 
   async function claim(userId: string = randomUUID()): Promise<AllocationRecord> {
     const claimed = await allocations.claimDevice(
-      {
-        allocationId: randomUUID(),
-        userId,
-        tenantId: 'default',
-        durationMinutes: 30,
-        cpuCores: 1,
-        memoryMb: 0,
-        storageGb: 0,
-        region: null,
-        androidVersion: null,
-        idempotencyKey: null,
-        requestHash: null,
-        tolerations: [],
-      },
+      claimRequestOf({ userId, tenantId: 'default' }, { durationMinutes: 30 }, null, null),
       PLAIN,
     );
     if (claimed.kind !== 'claimed') throw new Error(`no device claimed: ${claimed.kind}`);
