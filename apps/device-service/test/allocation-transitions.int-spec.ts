@@ -1,42 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { SharedStatement } from '@cloudphone/shared';
-import { createRepositoryTestDatabase, type RepositoryTestDatabase } from '@cloudphone/shared/testing';
-import { type AllocationRecord, toAllocationResponse } from './allocation-record';
-import { type AllocationEnd, AllocationTransitionsRepository } from './allocation-transitions.repository';
-import { AllocationsRepository } from './allocations.repository';
-import { claimRequestOf } from './allocation-request';
-import { PLAIN } from './placement-choice';
+import { type AllocationRecord, toAllocationResponse } from '../src/modules/allocations/allocation-record';
+import { type AllocationRows, openAllocationRows } from './allocation-rows.fixture';
+import type { AllocationEnd } from '../src/modules/allocations/allocation-transitions.repository';
 
 // The activation and end statements with several items (allocation-transitions.repository.ts), against
 // real Postgres: concurrent requests of a replica share them, so each item must come out exactly as
 // it would alone, whatever the others in its statement are.
 
 describe('activations and ends shared by concurrent requests', () => {
-  let db: RepositoryTestDatabase;
-  let allocations: AllocationsRepository;
-  let transitions: AllocationTransitionsRepository;
+  let fixture: AllocationRows;
 
   beforeAll(async () => {
-    db = await createRepositoryTestDatabase('device-service');
-    allocations = new AllocationsRepository(db.sql);
-    transitions = new AllocationTransitionsRepository(db.sql);
-    await db.query(
-      `INSERT INTO devices (provider, provider_device_id, region, android_version, cpu_cores, memory_mb, storage_gb, status, health)
-       SELECT 'simulated', 'transition-' || n, 'eu-west', '13', 2, 4096, 32, 'available', 'healthy'
-       FROM generate_series(1, 40) n`,
-    );
+    fixture = await openAllocationRows({
+      count: 40,
+      prefix: 'transition-',
+      cpuCores: 2,
+      memoryMb: 4096,
+      storageGb: 32,
+    });
   });
 
-  afterAll(() => db?.close());
+  afterAll(() => fixture?.db.close());
 
-  async function claim(userId: string = randomUUID()): Promise<AllocationRecord> {
-    const claimed = await allocations.claimDevice(
-      claimRequestOf({ userId, tenantId: 'default' }, { durationMinutes: 30 }, null, null),
-      PLAIN,
-    );
-    if (claimed.kind !== 'claimed') throw new Error(`no device claimed: ${claimed.kind}`);
-    return claimed.claim;
-  }
+  const claim = (userId?: string) => fixture.claim(userId);
+  const active = (userId?: string) => fixture.active(userId);
 
   const activation = (pending: AllocationRecord, withEvent: boolean) => ({
     claim: pending,
@@ -53,24 +41,17 @@ describe('activations and ends shared by concurrent requests', () => {
       : undefined,
   });
 
-  async function active(userId?: string): Promise<AllocationRecord> {
-    const pending = await claim(userId);
-    const [row] = await transitions.activateAll([activation(pending, false)]);
-    if (!row) throw new Error('activation failed');
-    return row;
-  }
-
   const eventsOf = (type: string, ids: string[]) =>
-    db.query<{ aggregate_key: string; data: Record<string, unknown> }>(
+    fixture.db.query<{ aggregate_key: string; data: Record<string, unknown> }>(
       `SELECT aggregate_key, data FROM outbox WHERE event_type = $1 AND data->>'allocationId' = ANY($2)`,
       [type, ids],
     );
 
   it('activates each pending claim of a statement; a failed claim and a repeated item get null', async () => {
     const [first, second, third, failed] = await Promise.all([claim(), claim(), claim(), claim()]);
-    await allocations.failClaim(failed.id, 'QUOTA_EXCEEDED');
+    await fixture.allocations.failClaim(failed.id, 'QUOTA_EXCEEDED');
 
-    const rows = await transitions.activateAll([
+    const rows = await fixture.transitions.activateAll([
       activation(first, true),
       activation(second, false),
       activation(failed, true),
@@ -104,10 +85,10 @@ describe('activations and ends shared by concurrent requests', () => {
       active(owner),
       active(owner),
     ]);
-    await transitions.endAll([{ id: done.id, reason: 'released', at: null }]);
-    const before = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox`);
+    await fixture.transitions.endAll([{ id: done.id, reason: 'released', at: null }]);
+    const before = await fixture.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox`);
 
-    const ended = await transitions.endAll([
+    const ended = await fixture.transitions.endAll([
       { id: mine.id, reason: 'released', at: null, ownerId: owner, fencingToken: mine.fencingToken },
       { id: notMine.id, reason: 'released', at: null, ownerId: owner },
       { id: stale.id, reason: 'released', at: null, fencingToken: String(BigInt(stale.fencingToken) + 1n) },
@@ -134,9 +115,9 @@ describe('activations and ends shared by concurrent requests', () => {
       expect(item?.reports.every((report) => report.key === item.allocation.id)).toBe(true);
     }
     // Two reports and one event for each ended allocation, nothing for the others.
-    const after = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox`);
+    const after = await fixture.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox`);
     expect(after[0].n - before[0].n).toBe(6);
-    const devices = await db.query<{ id: string; status: string }>(
+    const devices = await fixture.db.query<{ id: string; status: string }>(
       `SELECT id, status FROM devices WHERE id = ANY($1)`,
       [[mine.deviceId, alsoMine.deviceId, notMine.deviceId, stale.deviceId]],
     );
@@ -154,8 +135,8 @@ describe('activations and ends shared by concurrent requests', () => {
       const ends = rows.map((row): AllocationEnd => ({ id: row.id, reason: 'released', at: null }));
 
       const [forward, backward] = await Promise.all([
-        transitions.endAll(ends),
-        transitions.endAll([...ends].reverse()),
+        fixture.transitions.endAll(ends),
+        fixture.transitions.endAll([...ends].reverse()),
       ]);
 
       const endedBy = rows.map((_, index) => [forward[index], backward[2 - index]].filter(Boolean).length);
@@ -169,7 +150,7 @@ describe('activations and ends shared by concurrent requests', () => {
   });
 
   it('shared through SharedStatement: an item the database refuses fails alone, the others end', async () => {
-    const statement = new SharedStatement((items: AllocationEnd[]) => transitions.endAll(items));
+    const statement = new SharedStatement((items: AllocationEnd[]) => fixture.transitions.endAll(items));
     const [first, second, third] = await Promise.all([active(), active(), active()]);
 
     const outcomes = await Promise.allSettled([
@@ -180,7 +161,7 @@ describe('activations and ends shared by concurrent requests', () => {
     ]);
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    const statuses = await db.query<{ id: string; status: string }>(
+    const statuses = await fixture.db.query<{ id: string; status: string }>(
       `SELECT id, status FROM device_allocations WHERE id = ANY($1)`,
       [[first.id, second.id, third.id]],
     );

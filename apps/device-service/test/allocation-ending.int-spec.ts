@@ -6,13 +6,11 @@ import {
   UsageRecordRequest,
 } from '@cloudphone/contracts';
 import { outboxMessageId } from '@cloudphone/shared';
-import { createRepositoryTestDatabase, type RepositoryTestDatabase } from '@cloudphone/shared/testing';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { type AllocationRecord, toAllocationResponse } from './allocation-record';
-import { type AllocationEnd, AllocationTransitionsRepository } from './allocation-transitions.repository';
-import { AllocationsRepository } from './allocations.repository';
-import { PLAIN } from './placement-choice';
+import type { AllocationRecord } from '../src/modules/allocations/allocation-record';
+import { type AllocationRows, openAllocationRows } from './allocation-rows.fixture';
+import type { AllocationEnd } from '../src/modules/allocations/allocation-transitions.repository';
 
 // The end statements against real Postgres: each writes, in the same statement, the quota restore,
 // the usage record and the event every ended allocation owes, built in SQL from the ended row
@@ -34,56 +32,27 @@ type OutboxRow = {
 };
 
 describe('ending allocations writes their reports and events in the same statement', () => {
-  let db: RepositoryTestDatabase;
-  let allocations: AllocationsRepository;
-  let transitions: AllocationTransitionsRepository;
+  let fixture: AllocationRows;
 
   beforeAll(async () => {
-    db = await createRepositoryTestDatabase('device-service');
-    allocations = new AllocationsRepository(db.sql);
-    transitions = new AllocationTransitionsRepository(db.sql);
-    await db.query(
-      `INSERT INTO devices (provider, provider_device_id, region, android_version, cpu_cores, memory_mb, storage_gb, status, health)
-       SELECT 'simulated', 'ending-' || n, 'eu-west', '13', 4, 8192, 64, 'available', 'healthy' FROM generate_series(1, 10) n`,
-    );
+    fixture = await openAllocationRows({
+      count: 10,
+      prefix: 'ending-',
+      cpuCores: 4,
+      memoryMb: 8192,
+      storageGb: 64,
+    });
   });
 
-  afterAll(() => db?.close());
+  afterAll(() => fixture?.db.close());
 
-  async function activeAllocation(userId: string, startedAt: Date | null = null): Promise<AllocationRecord> {
-    const claimed = await allocations.claimDevice(
-      {
-        allocationId: randomUUID(),
-        userId,
-        tenantId: TENANT,
-        durationMinutes: 30,
-        cpuCores: 1,
-        memoryMb: 0,
-        storageGb: 0,
-        region: null,
-        androidVersion: null,
-        idempotencyKey: null,
-        requestHash: null,
-        tolerations: [],
-      },
-      PLAIN,
-    );
-    if (claimed.kind !== 'claimed') throw new Error(`no device claimed: ${claimed.kind}`);
-    const [active] = await transitions.activateAll([
-      {
-        claim: claimed.claim,
-        at: startedAt,
-        response: toAllocationResponse({ ...claimed.claim, status: 'active' }),
-      },
-    ]);
-    if (!active) throw new Error('activation failed');
-    return active;
-  }
+  const activeAllocation = (userId: string, startedAt: Date | null = null) =>
+    fixture.active(userId, { tenantId: TENANT, startedAt });
 
-  const endOne = async (end: AllocationEnd) => (await transitions.endAll([end]))[0];
+  const endOne = async (end: AllocationEnd) => (await fixture.transitions.endAll([end]))[0];
 
   const outboxOf = (allocation: AllocationRecord) =>
-    db.query<OutboxRow>(
+    fixture.db.query<OutboxRow>(
       `SELECT event_id, destination, event_type, event_version, aggregate_key, data FROM outbox
        WHERE aggregate_key IN ($1, $2, $3) ORDER BY destination, event_type`,
       [allocation.id, `allocation:${allocation.id}`, `device:${allocation.deviceId}`],
@@ -176,14 +145,14 @@ describe('ending allocations writes their reports and events in the same stateme
       fencingToken: record.fencingToken,
     });
     expectValid(DeviceReleasedEventData, event.data, false);
-    const [device] = await db.query<{ status: string }>('SELECT status FROM devices WHERE id = $1', [
+    const [device] = await fixture.db.query<{ status: string }>('SELECT status FROM devices WHERE id = $1', [
       record.deviceId,
     ]);
     expect(device.status).toBe('resetting');
 
     // A repeat, another owner or a stale claim ends nothing and writes nothing.
     const outboxRows = async () =>
-      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox'))[0].n;
+      (await fixture.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox'))[0].n;
     const before = await outboxRows();
     expect(await endOne({ id: allocation.id, reason: 'released', at: null })).toBeNull();
     const other = await activeAllocation(userId);
@@ -210,7 +179,7 @@ describe('ending allocations writes their reports and events in the same stateme
   it('expires: allocation.expired billed to the scheduled end, with both reports', async () => {
     const allocation = await activeAllocation(randomUUID(), new Date(Date.now() - 31 * 60_000));
 
-    const expired = await allocations.expireDue(new Date(), 100);
+    const expired = await fixture.allocations.expireDue(new Date(), 100);
 
     const ended = expired.find((item) => item.allocation.id === allocation.id);
     expect(ended?.allocation).toMatchObject({ status: 'expired', billedSeconds: 1800 });
@@ -240,7 +209,7 @@ describe('ending allocations writes their reports and events in the same stateme
     const first = await activeAllocation(userId);
     const second = await activeAllocation(userId);
 
-    const ended = await allocations.endAllOfUser(userId, 'account_overdue', null);
+    const ended = await fixture.allocations.endAllOfUser(userId, 'account_overdue', null);
 
     expect(ended.map((item) => item.allocation.id).sort()).toEqual([first.id, second.id].sort());
     for (const { allocation, reports } of ended) {
