@@ -6,6 +6,7 @@ export {
   outboxEventParameters,
   type OutboxEventSql,
   outboxEventsFromSql,
+  outboxEventsInsertSql,
   outboxEventsParameters,
   outboxPreparedEventsSql,
 } from './outbox.repository';

@@ -36,6 +36,12 @@ export interface PlannedBalanceChange {
   status: AccountStatus;
 }
 
+/** The rows `plannedWrites` gives a set statement: ledger entries and final balances. */
+export interface PlannedBalanceWrites {
+  charges: Array<{ accountId: string; amountMinor: bigint; balanceAfterMinor: bigint; usageId: string }>;
+  balances: Array<{ accountId: string; balanceMinor: bigint; status: AccountStatus }>;
+}
+
 export interface AppliedBalanceChange {
   ledgerEntryId: string;
   balanceMinor: bigint;
@@ -136,30 +142,31 @@ export class AccountBalanceService {
   }
 
   /**
-   * Writes changes `planQuiet` accepted, in the same transaction that holds the accounts' locks:
-   * their ledger entries in order and each account's final balance, two statements in all.
+   * What a set statement writes for usage charges `planQuiet` accepted, in the transaction that
+   * holds the accounts' locks: each charge's ledger entry in order (`usageChargesInsertSql`) and
+   * each account's final balance and status (`accountBalancesUpdateSql`).
    */
-  async applyPlanned(planned: readonly PlannedBalanceChange[]): Promise<void> {
-    if (planned.length === 0) return;
-    await this.ledger.insertAll(
-      planned.map(({ account, change, balanceMinor }) => ({
+  plannedWrites(planned: readonly PlannedBalanceChange[]): PlannedBalanceWrites {
+    const charges = planned.map(({ account, change, balanceMinor }) => {
+      if (change.kind !== 'usage_charge' || !change.usageId) {
+        throw new Error(`A planned ${change.kind} change is not a usage charge`);
+      }
+      return {
         accountId: account.id,
-        kind: change.kind,
         amountMinor: change.amountMinor,
         balanceAfterMinor: balanceMinor,
-        usageId: change.usageId ?? null,
-        serviceChargeId: change.serviceChargeId ?? null,
-        usageSliceId: change.usageSliceId ?? null,
-        reference: change.reference ?? null,
-        createdBy: change.createdBy ?? null,
-      })),
-    );
+        usageId: change.usageId,
+      };
+    });
     const finals = new Map(
       planned.map(({ account, balanceMinor, status }) => [account.id, { balanceMinor, status }]),
     );
-    await this.accounts.updateBalances(
-      [...finals].map(([accountId, { balanceMinor, status }]) => ({ accountId, balanceMinor, status })),
-    );
+    const balances = [...finals].map(([accountId, { balanceMinor, status }]) => ({
+      accountId,
+      balanceMinor,
+      status,
+    }));
+    return { charges, balances };
   }
 
   /** Publishes `billing.overdue` for an account found negative but still active (overdue detection). */

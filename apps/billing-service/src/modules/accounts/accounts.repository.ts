@@ -13,6 +13,28 @@ const ACCOUNTS = new TableMap<AccountRecord>('accounts', {
   updatedAt: 'updated_at',
 });
 
+/**
+ * For a set statement: a data-modifying CTE body setting the balance and status of accounts the
+ * transaction has locked. The parameters, from `first` on, are `accountBalancesParameters`.
+ */
+export function accountBalancesUpdateSql(first: number): string {
+  const [id, balance, status] = [0, 1, 2].map((offset) => `$${first + offset}`);
+  return `UPDATE accounts a SET balance_minor = b.balance_minor, status = b.status, updated_at = now()
+    FROM unnest(${id}::uuid[], ${balance}::bigint[], ${status}::text[]) AS b (id, balance_minor, status)
+    WHERE a.id = b.id`;
+}
+
+/** The parameters of `accountBalancesUpdateSql`: one final balance per account. */
+export function accountBalancesParameters(
+  balances: ReadonlyArray<{ accountId: string; balanceMinor: bigint; status: AccountStatus }>,
+): unknown[] {
+  return [
+    balances.map((balance) => balance.accountId),
+    balances.map((balance) => balance.balanceMinor.toString()),
+    balances.map((balance) => balance.status),
+  ];
+}
+
 @Injectable()
 export class AccountsRepository {
   constructor(private readonly sql: SqlClient) {}
@@ -88,22 +110,6 @@ export class AccountsRepository {
       [missing.map((user) => user.userId), missing.map((user) => user.tenantId), currency],
     );
     return this.lockAll(userIds);
-  }
-
-  /** Sets several locked accounts' balances and statuses in one statement. */
-  async updateBalances(
-    balances: ReadonlyArray<{ accountId: string; balanceMinor: bigint; status: AccountStatus }>,
-  ): Promise<void> {
-    await this.sql.rows(
-      `UPDATE accounts a SET balance_minor = b.balance_minor, status = b.status, updated_at = now()
-       FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS b (id, balance_minor, status)
-       WHERE a.id = b.id`,
-      [
-        balances.map((balance) => balance.accountId),
-        balances.map((balance) => balance.balanceMinor.toString()),
-        balances.map((balance) => balance.status),
-      ],
-    );
   }
 
   async updateBalance(accountId: string, balanceMinor: bigint, status: AccountStatus): Promise<void> {

@@ -15,6 +15,39 @@ const LEDGER_ENTRIES = new TableMap<LedgerEntry>('ledger_entries', {
   reference: 'reference',
 });
 
+/**
+ * For a set statement that records usages: a data-modifying CTE body appending the `usage_charge`
+ * entry of each usage the statement really recorded (`recorded`, a CTE exposing their `id`), in
+ * the parameters' order, so their ids rise with it. The parameters, from `first` on, are
+ * `usageChargesParameters`.
+ */
+export function usageChargesInsertSql(first: number, recorded: string): string {
+  const [account, amount, balanceAfter, usage] = [0, 1, 2, 3].map((offset) => `$${first + offset}`);
+  return `INSERT INTO ledger_entries (account_id, kind, amount_minor, balance_after_minor, usage_id)
+    SELECT c.account_id, 'usage_charge', c.amount_minor, c.balance_after_minor, c.usage_id
+    FROM unnest(${account}::uuid[], ${amount}::bigint[], ${balanceAfter}::bigint[], ${usage}::uuid[])
+      WITH ORDINALITY AS c (account_id, amount_minor, balance_after_minor, usage_id, position)
+    JOIN ${recorded} r ON r.id = c.usage_id
+    ORDER BY c.position`;
+}
+
+/** The parameters of `usageChargesInsertSql`, one entry per charge, in order. */
+export function usageChargesParameters(
+  charges: ReadonlyArray<{
+    accountId: string;
+    amountMinor: bigint;
+    balanceAfterMinor: bigint;
+    usageId: string;
+  }>,
+): unknown[] {
+  return [
+    charges.map((charge) => charge.accountId),
+    charges.map((charge) => charge.amountMinor.toString()),
+    charges.map((charge) => charge.balanceAfterMinor.toString()),
+    charges.map((charge) => charge.usageId),
+  ];
+}
+
 @Injectable()
 export class LedgerRepository {
   constructor(private readonly sql: SqlClient) {}
@@ -45,35 +78,6 @@ export class LedgerRepository {
       ],
     );
     return row ? row.id : null;
-  }
-
-  /**
-   * Appends entries in the given order (their ids rise with it) in one statement. A unique index
-   * refusing any of them fails the statement, and with it the caller's transaction.
-   */
-  async insertAll(
-    entries: ReadonlyArray<Omit<LedgerEntry, 'id'> & { createdBy: string | null }>,
-  ): Promise<void> {
-    const rows = entries.map((entry) => ({
-      account_id: entry.accountId,
-      kind: entry.kind,
-      amount_minor: entry.amountMinor.toString(),
-      balance_after_minor: entry.balanceAfterMinor.toString(),
-      usage_id: entry.usageId,
-      service_charge_id: entry.serviceChargeId,
-      usage_slice_id: entry.usageSliceId,
-      reference: entry.reference,
-      created_by: entry.createdBy,
-    }));
-    await this.sql.rows(
-      `INSERT INTO ledger_entries (account_id, kind, amount_minor, balance_after_minor, usage_id, service_charge_id,
-         usage_slice_id, reference, created_by)
-       SELECT e.account_id, e.kind, e.amount_minor, e.balance_after_minor, e.usage_id, e.service_charge_id,
-         e.usage_slice_id, e.reference, e.created_by
-       FROM jsonb_populate_recordset(NULL::ledger_entries, $1::jsonb) WITH ORDINALITY AS e
-       ORDER BY e.ordinality`,
-      [JSON.stringify(rows)],
-    );
   }
 
   async findTopUp(reference: string): Promise<LedgerEntry | null> {

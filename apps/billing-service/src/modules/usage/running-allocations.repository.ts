@@ -24,6 +24,16 @@ const OPEN = `r.usage_id IS NULL AND r.ended_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.allocation_id = r.allocation_id)`;
 
 /** The meters of running allocations (`running_allocations`) and their slices (`usage_slices`). */
+/**
+ * For a set statement that records usages: a data-modifying CTE body closing the meter of each
+ * usage it really recorded (`recorded`, a CTE exposing `id` and `allocation_id`), as `close` does.
+ * Allocations without a meter have nothing to close.
+ */
+export function runningMetersCloseSql(recorded: string): string {
+  return `UPDATE running_allocations m SET usage_id = r.id, updated_at = now()
+    FROM ${recorded} r WHERE m.allocation_id = r.allocation_id AND m.usage_id IS NULL`;
+}
+
 @Injectable()
 export class RunningAllocationsRepository {
   constructor(private readonly sql: SqlClient) {}
@@ -193,16 +203,6 @@ export class RunningAllocationsRepository {
         row.allocationId,
         { slicedSeconds: row.slicedSeconds, slicedMinor: BigInt(row.slicedMinor) },
       ]),
-    );
-  }
-
-  /** `close` for several meters (locked by `lockSlicedAll`) in one statement. */
-  async closeAll(meters: ReadonlyArray<{ allocationId: string; usageId: string }>): Promise<void> {
-    await this.sql.rows(
-      `UPDATE running_allocations r SET usage_id = m.usage_id, updated_at = now()
-       FROM unnest($1::uuid[], $2::uuid[]) AS m (allocation_id, usage_id)
-       WHERE r.allocation_id = m.allocation_id AND r.usage_id IS NULL`,
-      [meters.map((meter) => meter.allocationId), meters.map((meter) => meter.usageId)],
     );
   }
 

@@ -200,13 +200,6 @@ export class RunningAllocationsService {
     return this.meters.lockSlicedAll(allocationIds);
   }
 
-  /** `close` for a batch of reports none of which is owed a refund, in one statement. */
-  closeAll(records: readonly UsageRecord[]): Promise<void> {
-    return this.meters.closeAll(
-      records.map((record) => ({ allocationId: record.allocationId, usageId: record.id })),
-    );
-  }
-
   /**
    * Closes the allocation's meter as its usage report is recorded (in the report's transaction, the
    * account locked, the meter locked by `lockSliced`) and gives back `refundMinor`, what the slices

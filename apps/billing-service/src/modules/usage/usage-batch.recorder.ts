@@ -8,7 +8,7 @@ import { billablePeriod } from './usage-period';
 import { newUsageRecord, type UsageRecord } from './usage-record';
 import { finalSettlement } from './usage-slicing';
 import { RunningAllocationsService } from './running-allocations.service';
-import { UsageRepository } from './usage.repository';
+import { UsageSettlementRepository } from './usage-settlement.repository';
 
 /** A batch item turned out to be recorded already, by a report that committed meanwhile. */
 export class UsageRecordedMeanwhileError extends Error {
@@ -20,16 +20,16 @@ export class UsageRecordedMeanwhileError extends Error {
 const NOT_SLICED = { slicedSeconds: 0, slicedMinor: 0n };
 
 /**
- * The common case of a usage batch, set-based: the batch's accounts locked in one statement and its
- * meters in another, every item priced in memory, then the records, the ledger entries, the final
- * balances, the closed meters and the events written with one statement each, whatever the batch's
- * size (a burst of releases: about 9 statements instead of 7 per item). Each item is charged
- * exactly what the one-at-a-time path would charge, in the same (user, allocation) order.
+ * The common case of usage reports, set-based, for a batch or a report alone: the accounts locked
+ * in one statement and the meters in another, every item priced in memory, then the records, the
+ * ledger entries, the final balances, the closed meters and the events written in one statement
+ * (UsageSettlementRepository), whatever the batch's size. Each item is charged exactly what the
+ * one-at-a-time path would charge, in the same (user, allocation) order.
  */
 @Injectable()
 export class UsageBatchRecorder {
   constructor(
-    private readonly usage: UsageRepository,
+    private readonly settlements: UsageSettlementRepository,
     private readonly running: RunningAllocationsService,
     private readonly balances: AccountBalanceService,
     private readonly pricing: PricingService,
@@ -83,10 +83,10 @@ export class UsageBatchRecorder {
       record.balanceAfterMinor = planned[index].balanceMinor;
       return { record, tenantId: planned[index].account.tenantId, balanceMinor: planned[index].balanceMinor };
     });
-    if ((await this.usage.insertAll(records)) !== records.length) throw new UsageRecordedMeanwhileError();
-    await this.balances.applyPlanned(planned);
-    await this.running.closeAll(records);
-    await this.publisher.usageRecorded(recorded);
+    const events = this.publisher.prepareUsageRecorded(recorded);
+    const written = await this.settlements.settleAll(records, this.balances.plannedWrites(planned), events);
+    if (written !== records.length) throw new UsageRecordedMeanwhileError();
+    await this.publisher.written();
     return recorded;
   }
 }

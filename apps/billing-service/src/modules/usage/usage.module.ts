@@ -9,6 +9,7 @@ import { UsageBatchRecorder } from './usage-batch.recorder';
 import { UsageEventsPublisher } from './usage-events.publisher';
 import { UsageController } from './usage.controller';
 import { UsageRepository } from './usage.repository';
+import { UsageSettlementRepository } from './usage-settlement.repository';
 import { UsageService } from './usage.service';
 
 @Module({
@@ -18,6 +19,7 @@ import { UsageService } from './usage.service';
     UsageService,
     UsageRepository,
     UsageBatchRecorder,
+    UsageSettlementRepository,
     UsageEventsPublisher,
     RunningAllocationsService,
     RunningAllocationsRepository,

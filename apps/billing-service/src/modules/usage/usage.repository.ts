@@ -27,6 +27,45 @@ const INSERTED_COLUMNS = `id, allocation_id, account_id, user_id, tenant_id, dev
   billed_seconds, cpu_cores, memory_mb, storage_gb, price_plan_id, amount_minor, sliced_seconds, sliced_minor,
   currency, balance_after_minor`;
 
+/**
+ * For a set statement that records usages: a data-modifying CTE body inserting the records of
+ * `parameter` (a jsonb array of `usageRecordsParameter`) unless their allocation has one already (or
+ * gets one concurrently, which it waits for). It returns the id and allocation_id of each inserted
+ * record, so the statement's other writes can join what was really recorded.
+ */
+export function usageRecordsInsertSql(parameter: string): string {
+  return `INSERT INTO usage_records (${INSERTED_COLUMNS})
+    SELECT ${INSERTED_COLUMNS} FROM jsonb_populate_recordset(NULL::usage_records, ${parameter}::jsonb)
+    ON CONFLICT (allocation_id) DO NOTHING
+    RETURNING id, allocation_id`;
+}
+
+/** The records as the jsonb parameter `usageRecordsInsertSql` reads. */
+export function usageRecordsParameter(records: readonly UsageRecord[]): string {
+  return JSON.stringify(
+    records.map((record) => ({
+      id: record.id,
+      allocation_id: record.allocationId,
+      account_id: record.accountId,
+      user_id: record.userId,
+      tenant_id: record.tenantId,
+      device_id: record.deviceId,
+      started_at: record.startedAt.toISOString(),
+      ended_at: record.endedAt.toISOString(),
+      billed_seconds: record.billedSeconds,
+      cpu_cores: record.cpuCores,
+      memory_mb: record.memoryMb,
+      storage_gb: record.storageGb,
+      price_plan_id: record.pricePlanId,
+      amount_minor: record.amountMinor.toString(),
+      sliced_seconds: record.slicedSeconds,
+      sliced_minor: record.slicedMinor.toString(),
+      currency: record.currency,
+      balance_after_minor: record.balanceAfterMinor.toString(),
+    })),
+  );
+}
+
 @Injectable()
 export class UsageRepository {
   constructor(private readonly sql: SqlClient) {}
@@ -81,40 +120,5 @@ export class UsageRepository {
       ],
     );
     return rows.length > 0;
-  }
-
-  /**
-   * Inserts the records in one statement and returns how many were new: an allocation recorded
-   * already (or concurrently, which this waits for) is skipped, and the caller compares the count.
-   */
-  async insertAll(records: readonly UsageRecord[]): Promise<number> {
-    const rows = records.map((record) => ({
-      id: record.id,
-      allocation_id: record.allocationId,
-      account_id: record.accountId,
-      user_id: record.userId,
-      tenant_id: record.tenantId,
-      device_id: record.deviceId,
-      started_at: record.startedAt.toISOString(),
-      ended_at: record.endedAt.toISOString(),
-      billed_seconds: record.billedSeconds,
-      cpu_cores: record.cpuCores,
-      memory_mb: record.memoryMb,
-      storage_gb: record.storageGb,
-      price_plan_id: record.pricePlanId,
-      amount_minor: record.amountMinor.toString(),
-      sliced_seconds: record.slicedSeconds,
-      sliced_minor: record.slicedMinor.toString(),
-      currency: record.currency,
-      balance_after_minor: record.balanceAfterMinor.toString(),
-    }));
-    const inserted = await this.sql.rows<{ id: string }>(
-      `INSERT INTO usage_records (${INSERTED_COLUMNS})
-       SELECT ${INSERTED_COLUMNS} FROM jsonb_populate_recordset(NULL::usage_records, $1::jsonb)
-       ON CONFLICT (allocation_id) DO NOTHING
-       RETURNING id`,
-      [JSON.stringify(rows)],
-    );
-    return inserted.length;
   }
 }
