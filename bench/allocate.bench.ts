@@ -7,9 +7,11 @@
 //   3. the fixed ceiling: the database's own claim + insert transaction from 16 pgbench clients.
 // ratio = API allocations/s ÷ ceiling. Touches only 127.0.0.1, uses its own databases, Redis
 // prefix and exchange, and removes them. Environment: BENCH_CONCURRENCY (32), BENCH_DURATION_MS
-// (20000), BENCH_DEVICE_PROCESSES (2), BENCH_CPU_PROF_DIR (write a --cpu-prof profile per service:
-// wall-clock samples), BENCH_PERF_MAP=1 (JIT symbol maps for `perf record -a -g`, which samples CPU
-// only), BENCH_API_ONLY=1 (skip the raw run and the ceiling, for quick before/after comparisons).
+// (20000), BENCH_WARMUP_MS (20000: the load before the measured run, while the services' JIT
+// compiles), BENCH_DEVICE_PROCESSES (2), BENCH_CPU_PROF_DIR (write a --cpu-prof profile per service:
+// wall-clock samples), BENCH_PERF_MAP=1 (jitdump files for `perf record -k mono -g` and
+// `perf inject --jit`, which sample CPU only), BENCH_API_ONLY=1 (skip the raw run and the ceiling,
+// for quick before/after comparisons).
 import 'reflect-metadata';
 import { benchmarkApi } from './allocate/api-run';
 import { measureCeiling, CEILING_CLIENTS } from './allocate/database-ceiling';
@@ -19,7 +21,9 @@ import { benchmarkRaw } from './allocate/raw-run';
 const POOL = 2000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 20_000);
-const WARMUP_MS = 3000;
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 20_000);
+// The raw run's statements go through pg from this process alone: its JIT is not measured.
+const RAW_WARMUP_MS = 3000;
 const DEVICE_PROCESSES = Number(process.env.BENCH_DEVICE_PROCESSES ?? 2);
 
 async function main(): Promise<void> {
@@ -40,7 +44,7 @@ async function main(): Promise<void> {
   const raw = await benchmarkRaw({
     pool: POOL,
     concurrency: CONCURRENCY,
-    warmupMs: WARMUP_MS,
+    warmupMs: RAW_WARMUP_MS,
     durationMs: DURATION_MS,
   });
   const ceiling = await measureCeiling(Math.round(DURATION_MS / 2000));
