@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UsageRecordRequest } from '@cloudphone/contracts';
-import { bootstrapService, loadConfig, type RunningService } from '@cloudphone/shared';
+import { bootstrapService, loadConfig, MetricsService, type RunningService } from '@cloudphone/shared';
 import {
   consumerQueueNames,
   createTestDatabase,
@@ -9,7 +9,9 @@ import {
   serviceEnvironment,
   type TestDatabase,
   TestTokens,
+  sumMetricSamples,
   uniqueTestId,
+  waitFor,
 } from '@cloudphone/shared/testing';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
@@ -122,6 +124,21 @@ export class BillingTestApp {
       entries: Number(row.entries),
       lastBalanceAfter: row.last === null ? null : BigInt(row.last),
     };
+  }
+
+  /** Once the outbox relay has published every event (its passes count in the statement metrics). */
+  async outboxDrained(): Promise<void> {
+    await waitFor(
+      async () =>
+        (await this.db.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'))[0]
+          .n === '0',
+      { description: 'the outbox relay has published every event' },
+    );
+  }
+
+  /** The sum of one of this service's metrics (e.g. cloudphone_db_statements_total). */
+  async metricSum(name: string): Promise<number> {
+    return sumMetricSamples(await this.service.app.get(MetricsService).registry.metrics(), name);
   }
 
   async rowCounts(): Promise<BillingRowCounts> {

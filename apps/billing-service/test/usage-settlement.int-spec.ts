@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { BILLING_ROUTES, type UsageBatchResponse, type UsageRecordResponse } from '@cloudphone/contracts';
-import { MetricsService } from '@cloudphone/shared';
-import { sumMetricSamples, waitFor } from '@cloudphone/shared/testing';
 import { BillingTestApp, usageLasting } from './billing-test-app';
 import { HOUR, price, RunningAllocationsDriver } from './running-allocations-fixtures';
 
@@ -22,20 +20,6 @@ describe('usage settlement statement', () => {
     await app?.close();
   });
 
-  const roundTrips = async () =>
-    sumMetricSamples(
-      await app.service.app.get(MetricsService).registry.metrics(),
-      'cloudphone_db_round_trips_total',
-    );
-  // The relay's passes publishing the events count too: wait for them before and after.
-  const outboxDrained = () =>
-    waitFor(
-      async () =>
-        (await app.db.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'))[0].n ===
-        '0',
-      { description: 'the outbox relay has published every event' },
-    );
-
   /** The transaction ids (xmin) of the rows a usage wrote: record, ledger entry, meter, event. */
   async function writersOf(allocationId: string): Promise<Record<string, string | null>> {
     const [row] = await app.db.query<Record<string, string | null>>(
@@ -55,11 +39,11 @@ describe('usage settlement statement', () => {
     const userId = randomUUID();
     await app.topUp(userId, '100000');
     const allocation = await driver.allocate(userId, 2, 4);
-    await outboxDrained();
-    const before = await roundTrips();
+    await app.outboxDrained();
+    const before = await app.metricSum('cloudphone_db_round_trips_total');
 
     const response = await driver.release(allocation, HOUR).expect(200);
-    await outboxDrained();
+    await app.outboxDrained();
 
     const answer = response.body as UsageRecordResponse;
     expect(answer).toMatchObject({ amountMinor: price(HOUR).toString(), duplicate: false });
@@ -71,7 +55,7 @@ describe('usage settlement statement', () => {
     expect(new Set([writers.record, writers.ledger, writers.meter]).size).toBe(1);
     // Its own 8 round trips (look-up, BEGIN, accounts, price versions' lock and read, meters, the
     // settlement, COMMIT) and a relay pass or two (2 each); one step at a time took 12 of its own.
-    expect((await roundTrips()) - before).toBeLessThanOrEqual(12);
+    expect((await app.metricSum('cloudphone_db_round_trips_total')) - before).toBeLessThanOrEqual(12);
     await driver.expectLedgerConsistent(userId);
   });
 

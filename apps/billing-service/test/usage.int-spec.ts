@@ -5,8 +5,6 @@ import {
   type UsageBatchResponse,
   type UsageRecordResponse,
 } from '@cloudphone/contracts';
-import { MetricsService } from '@cloudphone/shared';
-import { sumMetricSamples, waitFor } from '@cloudphone/shared/testing';
 import { BillingTestApp, usageLasting, usageReport } from './billing-test-app';
 
 // POST /billing/usage and /billing/usage/batch against real Postgres: exact prices, exactly-once
@@ -265,19 +263,9 @@ describe('billing-service usage', () => {
     });
 
     it('records a clean batch set-based: the same charges, answers and ledger, in statements that do not grow with it', async () => {
-      const statements = async () =>
-        sumMetricSamples(
-          await app.service.app.get(MetricsService).registry.metrics(),
-          'cloudphone_db_statements_total',
-        );
+      const statements = () => app.metricSum('cloudphone_db_statements_total');
       // The relay's passes publishing the events count too; waiting for them keeps runs comparable.
-      const outboxDrained = () =>
-        waitFor(
-          async () =>
-            (await app.db.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'))[0]
-              .n === '0',
-          { description: 'the outbox relay has published every event' },
-        );
+      const outboxDrained = () => app.outboxDrained();
       const statementsFor = async (count: number) => {
         const users = [randomUUID(), randomUUID()];
         for (const userId of users) await app.topUp(userId, '100000');
