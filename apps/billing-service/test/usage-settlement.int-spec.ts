@@ -103,4 +103,23 @@ describe('usage settlement statement', () => {
       expect(ledger.lastBalanceAfter).toBe(ledger.sum);
     }
   });
+
+  it('refuses a report alone whose charge would take the balance past bigint (422) and writes nothing', async () => {
+    const userId = randomUUID();
+    await app.topUp(userId, '1');
+    // No API reaches this balance; set it directly to stand one charge away from the edge.
+    await app.db.query(`UPDATE accounts SET balance_minor = -9223372036854775800 WHERE user_id = $1`, [
+      userId,
+    ]);
+    const report = usageLasting(HOUR, { userId });
+
+    const response = await app.postAsService(BILLING_ROUTES.usage, report).expect(422);
+
+    expect(response.body).toMatchObject({ code: 'BALANCE_OUT_OF_RANGE' });
+    const recorded = await app.db.query('SELECT 1 FROM usage_records WHERE allocation_id = $1', [
+      report.allocationId,
+    ]);
+    expect(recorded).toHaveLength(0);
+    expect(await app.balanceOf(userId)).toBe(-9223372036854775800n);
+  });
 });
