@@ -2,7 +2,6 @@
 // processes as built, a seeded device pool, one funded enterprise user per worker; allocate →
 // release pairs over HTTP at the given concurrency, then one worker alone for the idle latency.
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
-import { Client } from 'pg';
 import { ServiceFleet, TEST_SERVERS, uniqueTestId } from '@cloudphone/shared/testing';
 import { seedDevicePool } from '../../tools/seed/device-pool.seed';
 import { call, drive, type Pair, report, type RunFigures } from './load-driver';
@@ -74,7 +73,7 @@ export async function benchmarkApi(options: ApiRunOptions): Promise<ApiFigures> 
     // it would have done to the warm-up's dead rows is done here, on the bench's own databases,
     // before measuring.
     await drive(options.concurrency, { warmupMs: 0, durationMs: options.warmupMs }, pair);
-    await vacuumDatabases(fleet);
+    for (const database of Object.values(fleet.databases)) await database?.query('VACUUM ANALYZE');
     let before: WorkSnapshot | undefined;
     let after: WorkSnapshot | undefined;
     let driverStart = process.cpuUsage();
@@ -105,20 +104,6 @@ export async function benchmarkApi(options: ApiRunOptions): Promise<ApiFigures> 
     // A graceful stop first, so a profiled process writes its profile (fleet.stop kills).
     await Promise.all(Object.values(fleet.processes).flatMap((processes) => processes?.map((p) => p.stop())));
     await fleet.stop();
-  }
-}
-
-/** VACUUM ANALYZE of each service database of the fleet (the bench's own, dropped afterwards). */
-async function vacuumDatabases(fleet: ServiceFleet): Promise<void> {
-  for (const database of Object.values(fleet.databases)) {
-    if (!database) continue;
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      await client.query('VACUUM ANALYZE');
-    } finally {
-      await client.end();
-    }
   }
 }
 

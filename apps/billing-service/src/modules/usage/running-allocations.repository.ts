@@ -23,7 +23,6 @@ const RUNNING_ALLOCATIONS = new TableMap<RunningAllocation>('running_allocations
 const OPEN = `r.usage_id IS NULL AND r.ended_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.allocation_id = r.allocation_id)`;
 
-/** The meters of running allocations (`running_allocations`) and their slices (`usage_slices`). */
 /**
  * For a set statement that records usages: a data-modifying CTE body closing the meter of each
  * usage it really recorded (`recorded`, a CTE exposing `id` and `allocation_id`), as `close` does.
@@ -34,6 +33,7 @@ export function runningMetersCloseSql(recorded: string): string {
     FROM ${recorded} r WHERE m.allocation_id = r.allocation_id AND m.usage_id IS NULL`;
 }
 
+/** The meters of running allocations (`running_allocations`) and their slices (`usage_slices`). */
 @Injectable()
 export class RunningAllocationsRepository {
   constructor(private readonly sql: SqlClient) {}

@@ -84,8 +84,8 @@ export class UsageBatchRecorder {
       return { record, tenantId: planned[index].account.tenantId, balanceMinor: planned[index].balanceMinor };
     });
     const events = this.publisher.prepareUsageRecorded(recorded);
-    const written = await this.settlements.settleAll(records, this.balances.plannedWrites(planned), events);
-    if (written !== records.length) throw new UsageRecordedMeanwhileError();
+    const inserted = await this.settlements.settleAll(records, this.balances.plannedWrites(planned), events);
+    if (inserted !== records.length) throw new UsageRecordedMeanwhileError();
     await this.publisher.written();
     return recorded;
   }

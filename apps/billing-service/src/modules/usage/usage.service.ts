@@ -66,7 +66,7 @@ export class UsageService {
   }
 
   /**
-   * A report not recorded when it arrived: the set-based way (a batch of one, five round trips
+   * A report not recorded when it arrived: the set-based way (a batch of one, four round trips
    * fewer) unless it needs a refund or an announcement. One recorded meanwhile by a concurrent
    * report is answered as that report's resend.
    */
@@ -81,10 +81,18 @@ export class UsageService {
       });
     } catch (error) {
       if (!(error instanceof UsageRecordedMeanwhileError)) throw error;
-      const earlier = await this.usage.findByAllocationId(request.allocationId);
-      if (!earlier) throw new Error(`Usage of allocation ${request.allocationId} neither inserted nor found`);
-      return this.replay(earlier, request, period);
+      return this.replayRecordedMeanwhile(request, period);
     }
+  }
+
+  /** A report another one recorded meanwhile (now committed), answered as that one's resend. */
+  private async replayRecordedMeanwhile(
+    request: UsageRecordRequest,
+    period: { startedAt: Date; endedAt: Date },
+  ): Promise<UsageRecordResponse> {
+    const earlier = await this.usage.findByAllocationId(request.allocationId);
+    if (!earlier) throw new Error(`Usage of allocation ${request.allocationId} neither inserted nor found`);
+    return this.replay(earlier, request, period);
   }
 
   /**
@@ -205,10 +213,7 @@ export class UsageService {
       balanceAfterMinor: account.balanceMinor - settlement.chargeMinor + settlement.refundMinor,
     });
     if (!(await this.usage.insertUnlessRecorded(record))) {
-      // Recorded meanwhile by a concurrent report, now committed: answer as its resend.
-      const earlier = await this.usage.findByAllocationId(request.allocationId);
-      if (!earlier) throw new Error(`Usage of allocation ${request.allocationId} neither inserted nor found`);
-      return this.replay(earlier, request, period);
+      return this.replayRecordedMeanwhile(request, period);
     }
     const charged = await this.balances.apply(account, {
       kind: 'usage_charge',
