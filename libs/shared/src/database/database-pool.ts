@@ -100,9 +100,9 @@ export class DatabasePool {
         // lent again in the middle of a transaction.
         await client.query('ROLLBACK').catch((error: Error) => (broken = error));
       },
-      release() {
+      release(discard = false) {
         client.removeListener('error', onError);
-        client.release(broken);
+        client.release(discard ? new Error('discarded by its holder') : broken);
       },
     };
   }
@@ -116,5 +116,6 @@ export interface HeldConnection {
   client: PoolClient;
   /** Ends the open transaction, if it can; a connection that cannot is discarded at `release`. */
   rollback(): Promise<void>;
-  release(): void;
+  /** Back to the pool; with `discard`, closed instead (its session state is unknown). */
+  release(discard?: boolean): void;
 }

@@ -174,17 +174,28 @@ export class OutboxRepository {
     const held = await this.database.connect();
     const client = held.client;
     let open = true;
+    let sessionUnknown = false;
     try {
       // Simple-protocol queries carry several statements per round trip, so the batch takes two
       // (begin and claim; mark and commit) instead of five. Their values are inlined, so only
       // integers checked here ever are. Losing this transaction's commit in a Postgres crash only
       // sends its events again (delivery is at least once), so it does not wait for the WAL flush.
-      const [, , claimed] = await simpleQuery(
+      // The claim is a prepared statement of the connection (SQL PREPARE, sent with the first
+      // batch it serves), so Postgres plans it once per connection instead of once per batch:
+      // about 0.5 ms of its CPU a batch. Whether a PREPARE sent in a round trip that failed took
+      // effect is unknown, so that connection is closed rather than lent again.
+      const name = claimStatementName(headLimit);
+      const prepared = preparedClaims.get(client)?.has(name) === true;
+      sessionUnknown = !prepared;
+      const results = await simpleQuery(
         client,
-        `BEGIN; SET LOCAL synchronous_commit = off; ${CLAIM_BATCH.replaceAll('$1', String(headLimit))}`,
-        { statements: 3, transaction: true },
+        `${prepared ? '' : `PREPARE ${name} AS ${CLAIM_BATCH.replaceAll('$1', String(headLimit))}; `}` +
+          `BEGIN; SET LOCAL synchronous_commit = off; EXECUTE ${name}`,
+        { statements: prepared ? 3 : 4, transaction: true },
       );
-      const raw = claimed.rows as RawOutboxRow[];
+      if (!prepared) rememberPrepared(client, name);
+      sessionUnknown = false;
+      const raw = results[results.length - 1].rows as RawOutboxRow[];
       if (raw.length === 0) {
         await simpleQuery(client, 'COMMIT', { statements: 1 });
         open = false;
@@ -218,7 +229,7 @@ export class OutboxRepository {
       }
       throw error;
     } finally {
-      held.release();
+      held.release(sessionUnknown);
     }
   }
 
@@ -272,6 +283,20 @@ function toOutboxRow(raw: RawOutboxRow): OutboxRow {
     occurredAt: raw.occurred_at,
     attempts: raw.attempts,
   };
+}
+
+// The batch claims prepared on each pooled connection of this process, by statement name.
+const preparedClaims = new WeakMap<PoolClient, Set<string>>();
+
+/** One name per head limit: the limit is part of the statement, which then has no parameters. */
+function claimStatementName(headLimit: number): string {
+  return `cp_outbox_claim_${headLimit}`;
+}
+
+function rememberPrepared(client: PoolClient, name: string): void {
+  const names = preparedClaims.get(client) ?? new Set<string>();
+  names.add(name);
+  preparedClaims.set(client, names);
 }
 
 interface SimpleQueryResult {

@@ -1,0 +1,82 @@
+import { DatabasePool } from '../database/database-pool';
+import { SqlClient } from '../database/sql-client';
+import { createTestDatabase, type TestDatabase } from '../testing';
+import { type OutboxBatchResult, OutboxRepository, type OutboxRow } from './outbox.repository';
+
+// The relay's claim of a batch is a prepared statement of its connection (SQL PREPARE, sent with
+// the first batch the connection serves), planned once per connection instead of once per batch.
+// One pooled connection here, so every batch and the plan-cache read share it.
+
+describe('the outbox relay claim statement', () => {
+  let database: TestDatabase;
+  let pool: DatabasePool;
+  let outbox: OutboxRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('notification-service');
+    pool = DatabasePool.create({ url: database.url, poolSize: 1, statementTimeoutMs: 500 });
+    outbox = new OutboxRepository(pool, new SqlClient(pool));
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await database?.drop();
+  });
+
+  const addEvents = (count: number) =>
+    database.query(
+      `INSERT INTO outbox (event_id, event_type, event_version, aggregate_key, data)
+       SELECT gen_random_uuid(), 'claimtest.happened', 1, 'claimtest:' || n, jsonb_build_object('n', n)
+       FROM generate_series(1, $1) n`,
+      [count],
+    );
+
+  const sendAll = async (rows: OutboxRow[]): Promise<OutboxBatchResult> => ({
+    sentIds: rows.map((row) => row.id),
+    failures: [],
+  });
+
+  const backendPid = async () =>
+    (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+
+  it('is prepared once per connection and runs on that plan in every later batch', async () => {
+    for (let batch = 0; batch < 4; batch++) {
+      await addEvents(3);
+      expect(await outbox.processNextBatch(10, sendAll)).toBe(3);
+    }
+    expect(await outbox.processNextBatch(10, sendAll)).toBe(0);
+
+    const { rows } = await pool.query<{ name: string; generic: string; custom: string }>(
+      `SELECT name, generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements
+       WHERE name LIKE 'cp_outbox_claim_%'`,
+    );
+    expect(rows).toEqual([{ name: 'cp_outbox_claim_10', generic: '5', custom: '0' }]);
+  });
+
+  it('a failed batch after the claim keeps the connection; a claim round trip that failed closes it', async () => {
+    await addEvents(2);
+    const pid = await backendPid();
+    await expect(
+      outbox.processNextBatch(10, async () => {
+        throw new Error('publish blew up');
+      }),
+    ).rejects.toThrow('publish blew up');
+    // Rolled back on the same connection, whose claim is known to be prepared.
+    expect(await backendPid()).toBe(pid);
+
+    // A new head limit's PREPARE rides a round trip that times out on a locked table: whether it
+    // took effect is unknown, so the connection is not lent again.
+    const locker = await DatabasePool.open({ url: database.url, poolSize: 1 });
+    const held = await locker.connect();
+    try {
+      await held.client.query('BEGIN; LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE');
+      await expect(outbox.processNextBatch(7, sendAll)).rejects.toThrow();
+    } finally {
+      await held.rollback();
+      held.release();
+      await locker.end();
+    }
+    expect(await backendPid()).not.toBe(pid);
+    expect(await outbox.processNextBatch(7, sendAll)).toBe(2);
+  });
+});
