@@ -3,11 +3,12 @@ import { SqlClient } from '../database/sql-client';
 import { createTestDatabase, type TestDatabase } from '../testing';
 import { type OutboxBatchResult, OutboxRepository, type OutboxRow } from './outbox.repository';
 
-// The relay's claim of a batch is a prepared statement of its connection (SQL PREPARE, sent with
-// the first batch the connection serves), planned once per connection instead of once per batch.
+// The relay's claim and mark of a batch are prepared statements of its connection (SQL PREPARE,
+// sent with the first batch the connection serves), planned once per connection instead of once
+// per batch.
 // One pooled connection here, so every batch and the plan-cache read share it.
 
-describe('the outbox relay claim statement', () => {
+describe('the outbox relay statements', () => {
   let database: TestDatabase;
   let pool: DatabasePool;
   let outbox: OutboxRepository;
@@ -39,18 +40,28 @@ describe('the outbox relay claim statement', () => {
   const backendPid = async () =>
     (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
 
-  it('is prepared once per connection and runs on that plan in every later batch', async () => {
-    for (let batch = 0; batch < 4; batch++) {
-      await addEvents(3);
-      expect(await outbox.processNextBatch(10, sendAll)).toBe(3);
+  it('claim and mark are prepared once per connection and run on their generic plans', async () => {
+    for (let batch = 1; batch <= 8; batch++) {
+      await addEvents(batch);
+      expect(await outbox.processNextBatch(10, sendAll)).toBe(batch);
     }
     expect(await outbox.processNextBatch(10, sendAll)).toBe(0);
 
     const { rows } = await pool.query<{ name: string; generic: string; custom: string }>(
       `SELECT name, generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements
-       WHERE name LIKE 'cp_outbox_claim_%'`,
+       WHERE name LIKE 'cp_outbox_%' ORDER BY name`,
     );
-    expect(rows).toEqual([{ name: 'cp_outbox_claim_10', generic: '5', custom: '0' }]);
+    // The claim has no parameters: one plan for all nine batches. The mark (batches of 1 to 8
+    // ids): Postgres's five custom plans, then the generic one whatever the count.
+    expect(rows).toEqual([
+      { name: 'cp_outbox_claim_10', generic: '9', custom: '0' },
+      { name: 'cp_outbox_mark_sent', generic: '3', custom: '5' },
+    ]);
+    expect(
+      Number(
+        (await database.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'))[0].n,
+      ),
+    ).toBe(0);
   });
 
   it('a failed batch after the claim keeps the connection; a claim round trip that failed closes it', async () => {
