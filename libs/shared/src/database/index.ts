@@ -10,6 +10,7 @@ export type { MigrationLockHolder } from './migration-lock';
 export { DatabaseModule } from './database.module';
 export { DatabasePool } from './database-pool';
 export type { DatabasePoolOptions } from './database-pool';
+export { planStableParameter } from './plan-stable-parameter';
 export { SqlClient } from './sql-client';
 export { decodeColumn, TableMap } from './table-map';
 export { afterCommit, inTransaction } from './transaction-context';

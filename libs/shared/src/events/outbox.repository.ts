@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import { DatabasePool } from '../database/database-pool';
 import { DatabaseQueryError } from '../database/database-query.error';
 import { databaseWork } from '../database/database-work';
+import { planStableParameter } from '../database/plan-stable-parameter';
 import { queryRows } from '../database/query-rows';
 import { SqlClient } from '../database/sql-client';
 
@@ -286,10 +287,8 @@ function toOutboxRow(raw: RawOutboxRow): OutboxRow {
   };
 }
 
-// Marks a batch sent. The ids are read through a scalar subquery, so the estimate (and the plan)
-// is the same for any number of them, and Postgres keeps the generic plan instead of planning each
-// batch's mark for its own count.
-const MARK_SENT = `UPDATE outbox SET sent_at = now() WHERE id = ANY((SELECT $1::bigint[])::bigint[])`;
+// Marks a batch sent, one generic plan whatever the batch's size (planStableParameter).
+const MARK_SENT = `UPDATE outbox SET sent_at = now() WHERE id = ANY(${planStableParameter('$1', 'bigint[]')})`;
 
 /** The relay's prepared statements: the claim (its head limit inlined, no parameters), the mark. */
 function relayStatements(headLimit: number): Array<{ name: string; parameters: string; sql: string }> {

@@ -3,6 +3,7 @@
 // adequate spec first, straight off an index) and placement's scores (policy $13, affinity weight
 // $14). Parameters: $1 allocation id, $2 user, $3 tenant, $4 minutes, $5–$7 spec, $8 region,
 // $9 Android version, $10 idempotency key, $11 request hash.
+import { planStableParameter } from '@cloudphone/shared';
 
 /** No `effect` taint of node `n` is left untolerated by `tolerations` (taint keys, or key=value). */
 const tolerated = (effect: 'NoSchedule' | 'PreferNoSchedule', tolerations = '$12::text[]') => `NOT EXISTS (
@@ -18,17 +19,15 @@ export const nodeAdmits = (tolerations = '$12::text[]') => `(d.node_id IS NULL O
     SELECT 1 FROM device_nodes n WHERE n.id = d.node_id AND n.state = 'schedulable'
       AND ${tolerated('NoSchedule', tolerations)}))`;
 
-// The request's filters, each read through a scalar subquery (an InitPlan, run once per
-// statement). Postgres then estimates a claim the same whatever the values, so after its first five
-// claims a connection keeps one generic plan of the statement. As plain parameters, once the tables
-// had been analysed, the plans made for the values at hand (a minimum of one core, which every
-// device meets; no region) were always estimated cheaper than the generic one, and every claim was
-// planned afresh: about 0.9 ms of Postgres's CPU per claim, as much as running it.
-const MIN_CPU_CORES = '(SELECT $5::int)';
-const MIN_MEMORY_MB = '(SELECT $6::int)';
-const MIN_STORAGE_GB = '(SELECT $7::int)';
-const REGION = '(SELECT $8::text)';
-const ANDROID_VERSION = '(SELECT $9::text)';
+// The request's filters, read so that Postgres keeps one generic plan of the claim per connection
+// (planStableParameter): as plain parameters, once the tables had been analysed, the plans made for
+// the values at hand (a minimum of one core, which every device meets; no region) were always
+// estimated cheaper, and every claim was planned afresh (about 0.9 ms, as much as running it).
+const MIN_CPU_CORES = planStableParameter('$5', 'int');
+const MIN_MEMORY_MB = planStableParameter('$6', 'int');
+const MIN_STORAGE_GB = planStableParameter('$7', 'int');
+const REGION = planStableParameter('$8', 'text');
+const ANDROID_VERSION = planStableParameter('$9', 'text');
 
 /** Device `d` is free now for the request: rentable, meets the spec, and no live claim overlaps. */
 export const FREE_FOR_REQUEST = `d.status = 'available' AND d.health = 'healthy' AND d.held_by IS NULL

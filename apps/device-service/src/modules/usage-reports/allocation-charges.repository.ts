@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { outboxMessagesSettleSql, SqlClient } from '@cloudphone/shared';
+import { outboxMessagesSettleSql, planStableParameter, SqlClient } from '@cloudphone/shared';
+
+// The batch's arrays, read so that Postgres keeps one generic plan of the statement whatever the
+// batch's size (planStableParameter): it planned every batch for its own count, 0.8 ms each.
+const IDS = planStableParameter('$1', 'uuid[]');
+const AMOUNTS = planStableParameter('$2', 'bigint[]');
+const CURRENCIES = planStableParameter('$3', 'text[]');
+const REPORT_IDS = planStableParameter('$4', 'uuid[]');
 
 /** What billing charged for one allocation, as its answer to the allocation's usage report said. */
 export interface AllocationCharge {
@@ -25,7 +32,7 @@ export class AllocationChargesRepository {
   ): Promise<Set<string>> {
     const rows = await this.sql.rows<{ id: string }>(
       `WITH charges AS (
-         SELECT DISTINCT ON (id) * FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS c (id, amount_minor, currency)
+         SELECT DISTINCT ON (id) * FROM unnest(${IDS}, ${AMOUNTS}, ${CURRENCIES}) AS c (id, amount_minor, currency)
          ORDER BY id
        ), locked AS (
          SELECT a.id FROM device_allocations a JOIN charges c ON c.id = a.id ORDER BY a.id FOR UPDATE OF a
@@ -35,7 +42,7 @@ export class AllocationChargesRepository {
        ), archived AS (
          UPDATE device_allocations_history h SET charged_amount_minor = c.amount_minor, charged_currency = c.currency
          FROM charges c WHERE h.id = c.id AND NOT EXISTS (SELECT 1 FROM locked l WHERE l.id = c.id) RETURNING h.id
-       ), settled AS (${outboxMessagesSettleSql('$4')})
+       ), settled AS (${outboxMessagesSettleSql(REPORT_IDS)})
        SELECT id FROM live UNION ALL SELECT id FROM archived`,
       [
         charges.map((charge) => charge.allocationId),

@@ -4,17 +4,19 @@ import { createTestDatabase, type TestDatabase } from '@cloudphone/shared/testin
 import type { ClaimRequest } from '../src/modules/allocations/allocation-claim';
 import { AllocationsRepository } from '../src/modules/allocations/allocations.repository';
 import { PLAIN, type PlacementChoice } from '../src/modules/allocations/placement-choice';
+import { AllocationChargesRepository } from '../src/modules/usage-reports/allocation-charges.repository';
 
-// The claim is the statement every allocate runs first. Postgres plans a prepared statement afresh
-// for each call unless, after five calls, its generic plan is estimated no dearer than the plans
-// made for the values at hand; with the request's filters as plain parameters that stopped being
-// so once the tables were analysed, and every claim paid about as much to plan as to run. These
-// run claims on one connection after ANALYZE, as a replica does in production, and read the plan
-// cache of that connection (pg_prepared_statements).
+// Postgres plans a prepared statement afresh for each call unless, after five calls, its generic
+// plan is estimated no dearer than the plans made for the values at hand. The claim (every
+// allocate's first statement) and the statement storing billing's charges (one per delivered
+// batch) read their parameters through planStableParameter so that it is; before, each call paid
+// about as much to plan as to run. These run them on one connection after ANALYZE, as a replica
+// does in production, and read the plan cache of that connection (pg_prepared_statements).
 
+const CLAIM = 'claim_sequence = d.claim_sequence + 1';
 const SCORED: PlacementChoice = { scored: true, policy: 'spread', affinityWeight: 0.2 };
 
-describe('the claim statement keeps one generic plan per connection', () => {
+describe('hot statements keep one generic plan per connection', () => {
   let database: TestDatabase;
   let pool: DatabasePool;
   let allocations: AllocationsRepository;
@@ -63,10 +65,11 @@ describe('the claim statement keeps one generic plan per connection', () => {
       { cpuCores: 8, region: 'eu-west' },
     ][index % 5];
 
-  async function claimPlans(): Promise<{ generic: number; custom: number }> {
+  async function plansOf(statementPart: string): Promise<{ generic: number; custom: number }> {
     const { rows } = await pool.query<{ generic: string; custom: string }>(
       `SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements
-       WHERE statement LIKE '%claim_sequence = d.claim_sequence + 1%'`,
+       WHERE strpos(statement, $1) > 0`,
+      [statementPart],
     );
     return rows.reduce(
       (sum, row) => ({ generic: sum.generic + Number(row.generic), custom: sum.custom + Number(row.custom) }),
@@ -95,7 +98,7 @@ describe('the claim statement keeps one generic plan per connection', () => {
     for (let index = 0; index < 8; index++) await claimEach(PLAIN, 1);
     await claimEach(PLAIN, 10);
 
-    const plans = await claimPlans();
+    const plans = await plansOf(CLAIM);
     expect(plans.custom).toBeLessThanOrEqual(5);
     expect(plans.generic).toBeGreaterThanOrEqual(13);
   });
@@ -109,12 +112,12 @@ describe('the claim statement keeps one generic plan per connection', () => {
        UPDATE devices SET node_id = (SELECT id FROM node) WHERE region = 'eu-west'`,
     );
     await database.query('ANALYZE');
-    const before = await claimPlans();
+    const before = await plansOf(CLAIM);
 
     for (let index = 0; index < 8; index++) await claimEach(SCORED, 1);
     await claimEach(SCORED, 10);
 
-    const after = await claimPlans();
+    const after = await plansOf(CLAIM);
     expect(after.custom - before.custom).toBeLessThanOrEqual(5);
     expect(after.generic - before.generic).toBeGreaterThanOrEqual(13);
   });
@@ -124,5 +127,45 @@ describe('the claim statement keeps one generic plan per connection', () => {
     expect(outcome.kind).toBe('none');
     const missing = await allocations.claimDevice(request({ region: 'nowhere' }), PLAIN);
     expect(missing.kind).toBe('none');
+  });
+
+  it('the charges of a delivered batch: one generic plan whatever the batch size', async () => {
+    // Tables of some size, analysed, as in a running replica.
+    await database.query(
+      `INSERT INTO device_allocations_history (id, device_id, user_id, tenant_id, status, fencing_token, region,
+         android_version, cpu_cores, memory_mb, storage_gb, duration_minutes, claimed_at, started_at, expires_at,
+         ended_at, end_reason, billed_seconds, created_at)
+       SELECT gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 'default', 'released', 1, 'eu-west', '13',
+         1, 2048, 32, 30, now(), now(), now() + interval '30 minutes', now(), 'released', 60, now()
+       FROM generate_series(1, 3000)`,
+    );
+    await database.query(
+      `INSERT INTO outbox (event_id, destination, event_type, aggregate_key, data, sent_at)
+       SELECT gen_random_uuid(), 'billing-service', 'billing.usage', 'allocation:' || n, '{}', now()
+       FROM generate_series(1, 3000) n`,
+    );
+    await database.query(
+      `INSERT INTO device_allocations (id, device_id, user_id, tenant_id, status, fencing_token, region,
+         android_version, cpu_cores, memory_mb, storage_gb, duration_minutes, started_at, expires_at, ended_at,
+         end_reason, billed_seconds)
+       SELECT gen_random_uuid(), d.id, gen_random_uuid(), 'default', 'released', 1000 + n, d.region, d.android_version,
+         d.cpu_cores, d.memory_mb, d.storage_gb, 30, now(), now() + interval '30 minutes', now(), 'released', 60
+       FROM devices d CROSS JOIN generate_series(1, 8) n`,
+    );
+    await database.query('ANALYZE');
+    const charges = new AllocationChargesRepository(new SqlClient(pool));
+    for (const size of [3, 4, 2, 3, 4, 2, 3, 4]) {
+      const batch = Array.from({ length: size }, () => ({
+        allocationId: randomUUID(),
+        amountMinor: '125',
+        currency: 'USD',
+      }));
+      const found = await charges.recordCharges(
+        batch,
+        batch.map(() => randomUUID()),
+      );
+      expect(found.size).toBe(0);
+    }
+    expect(await plansOf('SET charged_amount_minor')).toEqual({ generic: 3, custom: 5 });
   });
 });
