@@ -2,6 +2,7 @@ import { DatabasePool } from '../database/database-pool';
 import { SqlClient } from '../database/sql-client';
 import { createTestDatabase, type TestDatabase } from '../testing';
 import { type OutboxBatchResult, OutboxRepository, type OutboxRow } from './outbox.repository';
+import { OutboxRelayStatements } from './outbox-relay-statements';
 
 // The relay's claim and mark of a batch are prepared statements of its connection (SQL PREPARE,
 // sent with the first batch the connection serves), planned once per connection instead of once
@@ -55,7 +56,7 @@ describe('the outbox relay statements', () => {
     // ids): Postgres's five custom plans, then the generic one whatever the count.
     expect(rows).toEqual([
       { name: 'cp_outbox_claim_10', generic: '9', custom: '0' },
-      { name: 'cp_outbox_mark_sent', generic: '3', custom: '5' },
+      { name: 'cp_outbox_mark_sent_10', generic: '3', custom: '5' },
     ]);
     expect(
       Number(
@@ -89,5 +90,29 @@ describe('the outbox relay statements', () => {
     }
     expect(await backendPid()).not.toBe(pid);
     expect(await outbox.processNextBatch(7, sendAll)).toBe(2);
+  });
+
+  // What a pooler in transaction mode does: the next transaction runs on a server session that
+  // lacks the statements, or holds them though this connection never prepared them.
+  it('re-prepares on a session that lost the statements, and adopts ones it finds prepared', async () => {
+    await addEvents(2);
+    expect(await outbox.processNextBatch(5, sendAll)).toBe(2);
+    await pool.query('DEALLOCATE cp_outbox_claim_5');
+    await pool.query('DEALLOCATE cp_outbox_mark_sent_5');
+    await addEvents(3);
+    expect(await outbox.processNextBatch(5, sendAll)).toBe(3);
+
+    // The session holds them; this process forgets it did (as for a session another client prepared).
+    const held = await pool.connect();
+    new OutboxRelayStatements(5).believe(held.client, false);
+    held.release();
+    const pid = await backendPid();
+    await addEvents(1);
+    expect(await outbox.processNextBatch(5, sendAll)).toBe(1);
+    expect(await backendPid()).toBe(pid);
+    const { rows } = await pool.query<{ name: string }>(
+      `SELECT name FROM pg_prepared_statements WHERE name LIKE 'cp_outbox_%_5' ORDER BY name`,
+    );
+    expect(rows.map((row) => row.name)).toEqual(['cp_outbox_claim_5', 'cp_outbox_mark_sent_5']);
   });
 });

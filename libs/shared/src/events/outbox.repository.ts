@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { DatabasePool } from '../database/database-pool';
+import { DatabasePool, type HeldConnection } from '../database/database-pool';
+import { preparedStatementMismatch } from '../database/database-errors';
 import { DatabaseQueryError } from '../database/database-query.error';
 import { databaseWork } from '../database/database-work';
-import { planStableParameter } from '../database/plan-stable-parameter';
 import { queryRows } from '../database/query-rows';
 import { SqlClient } from '../database/sql-client';
+import { OutboxRelayStatements } from './outbox-relay-statements';
 
 export interface NewOutboxRow {
   eventId: string;
@@ -32,44 +33,6 @@ export interface OutboxBatchResult {
   sentIds: string[];
   failures: Array<{ id: string; error: string; retryInMs: number }>;
 }
-
-// One statement claims and reads a batch. The heads: the earliest unsent row of each aggregate
-// whose retry time has come, locked; rows another relay holds are skipped, and a row with an
-// earlier unsent row of its aggregate is never a head, so a head is only taken once everything
-// before it in its aggregate was confirmed. Then each head and the unsent rows after it in its
-// aggregate, the batch shared evenly between the heads. Those rows need no lock of their own: no
-// other relay can take them as heads while the locked head is unsent, and they are marked sent in
-// the same commit as the head. Reading them in the claim's statement (its snapshot predates the
-// locks) only leaves out rows committed meanwhile, which the next pass takes.
-const CLAIM_BATCH = `
-  WITH heads AS MATERIALIZED (
-    SELECT o.id, o.aggregate_key
-    FROM outbox o
-    WHERE o.sent_at IS NULL
-      AND o.destination = 'events'
-      AND o.next_attempt_at <= now()
-      AND NOT EXISTS (
-        SELECT 1 FROM outbox earlier
-        WHERE earlier.aggregate_key = o.aggregate_key AND earlier.sent_at IS NULL AND earlier.id < o.id
-          AND earlier.destination = 'events'
-      )
-    ORDER BY o.id
-    LIMIT $1
-    FOR UPDATE OF o SKIP LOCKED
-  ), share AS (
-    SELECT GREATEST(1, ceil($1::numeric / count(*)))::int AS per_aggregate FROM heads HAVING count(*) > 0
-  )
-  SELECT r.id, r.event_id, r.event_type, r.event_version, r.aggregate_key, r.data::text AS data_json,
-         r.occurred_at, r.attempts
-  FROM heads CROSS JOIN share
-  CROSS JOIN LATERAL (
-    SELECT o.* FROM outbox o
-    WHERE o.aggregate_key = heads.aggregate_key AND o.sent_at IS NULL AND o.id >= heads.id
-      AND o.destination = 'events'
-    ORDER BY o.id
-    LIMIT share.per_aggregate
-  ) r
-  ORDER BY r.id`;
 
 /**
  * For a writer that announces a change in the statement that makes it: a data-modifying CTE body
@@ -171,32 +134,47 @@ export class OutboxRepository {
     headLimit: number,
     send: (rows: OutboxRow[]) => Promise<OutboxBatchResult>,
   ): Promise<number> {
-    if (!Number.isSafeInteger(headLimit) || headLimit < 1) throw new Error(`invalid head limit ${headLimit}`);
+    const statements = new OutboxRelayStatements(headLimit);
     const held = await this.database.connect();
+    try {
+      try {
+        return await this.relayBatch(held, statements, send);
+      } catch (error) {
+        const mismatch = preparedStatementMismatch(error);
+        if (mismatch === null) throw error;
+        // The session behind this connection holds the statements, or lacks them, unlike what this
+        // process prepared (a pooler in transaction mode): believe the server and try once more.
+        statements.believe(held.client, mismatch === 'present');
+        return await this.relayBatch(held, statements, send);
+      }
+    } finally {
+      // Whether a PREPARE sent in a round trip that failed took effect is unknown: that connection
+      // is closed rather than lent again.
+      held.release(statements.unknownOn(held.client));
+    }
+  }
+
+  private async relayBatch(
+    held: HeldConnection,
+    statements: OutboxRelayStatements,
+    send: (rows: OutboxRow[]) => Promise<OutboxBatchResult>,
+  ): Promise<number> {
     const client = held.client;
     let open = true;
-    let sessionUnknown = false;
     try {
       // Simple-protocol queries carry several statements per round trip, so the batch takes two
       // (begin and claim; mark and commit) instead of five. Their values are inlined, so only
       // integers checked here ever are. Losing this transaction's commit in a Postgres crash only
       // sends its events again (delivery is at least once), so it does not wait for the WAL flush.
-      // The claim and the mark are prepared statements of the connection (SQL PREPARE, sent with
-      // the first batch it serves), so Postgres plans them once per connection instead of once per
-      // batch: about 0.7 ms of its CPU a batch. Whether a PREPARE sent in a round trip that failed
-      // took effect is unknown, so that connection is closed rather than lent again.
-      const statements = relayStatements(headLimit);
-      const prepare = statements
-        .filter((statement) => !isPrepared(client, statement.name))
-        .map((statement) => `PREPARE ${statement.name}${statement.parameters} AS ${statement.sql}; `);
-      sessionUnknown = prepare.length > 0;
+      // The claim and the mark are prepared statements of the session (outbox-relay-statements.ts),
+      // prepared in the first round trip a connection serves.
+      const preparation = statements.preparation(client);
       const results = await simpleQuery(
         client,
-        `${prepare.join('')}BEGIN; SET LOCAL synchronous_commit = off; EXECUTE ${statements[0].name}`,
-        { statements: prepare.length + 3, transaction: true },
+        `${preparation.sql}BEGIN; SET LOCAL synchronous_commit = off; EXECUTE ${statements.claim}`,
+        { statements: preparation.statements + 3, transaction: true },
       );
-      for (const statement of statements) rememberPrepared(client, statement.name);
-      sessionUnknown = false;
+      statements.believe(client, true);
       const raw = results[results.length - 1].rows as RawOutboxRow[];
       if (raw.length === 0) {
         await simpleQuery(client, 'COMMIT', { statements: 1 });
@@ -217,7 +195,7 @@ export class OutboxRepository {
       else
         await simpleQuery(
           client,
-          `EXECUTE ${statements[1].name}('{${result.sentIds.map(bigintText).join(',')}}'); COMMIT`,
+          `EXECUTE ${statements.mark}('{${result.sentIds.map(bigintText).join(',')}}'); COMMIT`,
           { statements: 2 },
         );
       open = false;
@@ -230,8 +208,6 @@ export class OutboxRepository {
         await held.rollback();
       }
       throw error;
-    } finally {
-      held.release(sessionUnknown);
     }
   }
 
@@ -285,34 +261,6 @@ function toOutboxRow(raw: RawOutboxRow): OutboxRow {
     occurredAt: raw.occurred_at,
     attempts: raw.attempts,
   };
-}
-
-// Marks a batch sent, one generic plan whatever the batch's size (planStableParameter).
-const MARK_SENT = `UPDATE outbox SET sent_at = now() WHERE id = ANY(${planStableParameter('$1', 'bigint[]')})`;
-
-/** The relay's prepared statements: the claim (its head limit inlined, no parameters), the mark. */
-function relayStatements(headLimit: number): Array<{ name: string; parameters: string; sql: string }> {
-  return [
-    {
-      name: `cp_outbox_claim_${headLimit}`,
-      parameters: '',
-      sql: CLAIM_BATCH.replaceAll('$1', String(headLimit)),
-    },
-    { name: 'cp_outbox_mark_sent', parameters: '(bigint[])', sql: MARK_SENT },
-  ];
-}
-
-// The statements prepared on each pooled connection of this process, by name.
-const preparedStatements = new WeakMap<PoolClient, Set<string>>();
-
-function isPrepared(client: PoolClient, name: string): boolean {
-  return preparedStatements.get(client)?.has(name) === true;
-}
-
-function rememberPrepared(client: PoolClient, name: string): void {
-  const names = preparedStatements.get(client) ?? new Set<string>();
-  names.add(name);
-  preparedStatements.set(client, names);
 }
 
 interface SimpleQueryResult {
