@@ -160,6 +160,11 @@ describe('priority queue', () => {
     await occupied(place, 1);
     const user = await app.createUser({ tier: 'pro' });
     const joined = (await join(user.token, { durationMinutes: 10, requirements: { region: place } })).body;
+    // The join wakes a serving pass, which takes the entry and puts it back (nothing is free there).
+    // Let it finish first: on a loaded machine its put-back landed after the hold below, and the
+    // cancel then ended a waiting entry (a CI run saw that once).
+    await app.get(QueueServer).serve();
+    expect((await entry(user.token, joined.id)).status).toBe('waiting');
     // As a pass trying it (and finding nothing free) would: held, then back to waiting. It is held
     // since the app's clock, as a pass would stamp it: the upkeep job's stale-entry recovery (which
     // reads that clock, moved ahead by earlier tests) must not be the one that lets go of it.

@@ -32,18 +32,20 @@ export function createTestSecrets(): TestSecrets {
 // range of its own: below Linux's ephemeral ports (32768 and up, where any process's outgoing
 // connection may hold a port, and a gateway port taken that way refuses its renter), six ranges per
 // Jest worker so the files running side by side never share one, and the next of its worker's six for
-// each environment a file creates (a file's fleets seldom overlap more than two at a time).
+// each environment created (a file's fleets seldom overlap more than two at a time). The count lives
+// in the worker's environment, not the module: Jest loads this module afresh for every file, and a
+// file starting where the previous one did met its gateway port still held (EADDRINUSE, a CI run).
 const GATEWAY_FIRST_PORT = 20_000;
 const GATEWAY_RANGE_PORTS = 1000;
 const GATEWAY_RANGES = 12;
 const GATEWAY_RANGES_PER_WORKER = 6;
-let environmentsCreated = 0;
+const ENVIRONMENTS_CREATED = 'CLOUDPHONE_TEST_ENVIRONMENTS_CREATED';
 
 function accessGatewayPortBase(): number {
   const worker = Math.max(0, Number(process.env.JEST_WORKER_ID ?? 1) - 1);
-  const range =
-    (worker * GATEWAY_RANGES_PER_WORKER + (environmentsCreated++ % GATEWAY_RANGES_PER_WORKER)) %
-    GATEWAY_RANGES;
+  const created = Number(process.env[ENVIRONMENTS_CREATED] ?? 0);
+  process.env[ENVIRONMENTS_CREATED] = String(created + 1);
+  const range = (worker * GATEWAY_RANGES_PER_WORKER + (created % GATEWAY_RANGES_PER_WORKER)) % GATEWAY_RANGES;
   return GATEWAY_FIRST_PORT + range * GATEWAY_RANGE_PORTS;
 }
 
