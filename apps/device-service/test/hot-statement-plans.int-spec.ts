@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DatabasePool, SqlClient } from '@cloudphone/shared';
-import { createTestDatabase, type TestDatabase } from '@cloudphone/shared/testing';
+import type { DatabasePool } from '@cloudphone/shared';
+import { createRepositoryTestDatabase, type RepositoryTestDatabase } from '@cloudphone/shared/testing';
 import type { ClaimRequest } from '../src/modules/allocations/allocation-claim';
 import { AllocationsRepository } from '../src/modules/allocations/allocations.repository';
 import { PLAIN, type PlacementChoice } from '../src/modules/allocations/placement-choice';
@@ -17,15 +17,15 @@ const CLAIM = 'claim_sequence = d.claim_sequence + 1';
 const SCORED: PlacementChoice = { scored: true, policy: 'spread', affinityWeight: 0.2 };
 
 describe('hot statements keep one generic plan per connection', () => {
-  let database: TestDatabase;
+  let database: RepositoryTestDatabase;
   let pool: DatabasePool;
   let allocations: AllocationsRepository;
 
   beforeAll(async () => {
-    database = await createTestDatabase('device-service');
     // One connection, so every claim and the plan-cache read below share it.
-    pool = DatabasePool.create({ url: database.url, poolSize: 1 });
-    allocations = new AllocationsRepository(new SqlClient(pool));
+    database = await createRepositoryTestDatabase('device-service', { poolSize: 1 });
+    pool = database.pool;
+    allocations = new AllocationsRepository(database.sql);
     await database.query(
       `INSERT INTO devices (provider, provider_device_id, region, android_version, cpu_cores, memory_mb, storage_gb, status, health)
        SELECT 'simulated', 'claim-plan-' || n, CASE WHEN n % 4 = 0 THEN 'ap-south' ELSE 'eu-west' END,
@@ -34,10 +34,7 @@ describe('hot statements keep one generic plan per connection', () => {
     );
   });
 
-  afterAll(async () => {
-    await pool?.end();
-    await database?.drop();
-  });
+  afterAll(() => database?.close());
 
   const request = (overrides: Partial<ClaimRequest> = {}): ClaimRequest => ({
     allocationId: randomUUID(),
@@ -153,7 +150,7 @@ describe('hot statements keep one generic plan per connection', () => {
        FROM devices d CROSS JOIN generate_series(1, 8) n`,
     );
     await database.query('ANALYZE');
-    const charges = new AllocationChargesRepository(new SqlClient(pool));
+    const charges = new AllocationChargesRepository(database.sql);
     for (const size of [3, 4, 2, 3, 4, 2, 3, 4]) {
       const batch = Array.from({ length: size }, () => ({
         allocationId: randomUUID(),

@@ -1,6 +1,5 @@
 import { DatabasePool } from '../database/database-pool';
-import { SqlClient } from '../database/sql-client';
-import { createTestDatabase, type TestDatabase } from '../testing';
+import { createRepositoryTestDatabase, type RepositoryTestDatabase } from '../testing';
 import { type OutboxBatchResult, OutboxRepository, type OutboxRow } from './outbox.repository';
 import { OutboxRelayStatements } from './outbox-relay-statements';
 
@@ -10,20 +9,20 @@ import { OutboxRelayStatements } from './outbox-relay-statements';
 // One pooled connection here, so every batch and the plan-cache read share it.
 
 describe('the outbox relay statements', () => {
-  let database: TestDatabase;
+  let database: RepositoryTestDatabase;
   let pool: DatabasePool;
   let outbox: OutboxRepository;
 
   beforeAll(async () => {
-    database = await createTestDatabase('notification-service');
-    pool = DatabasePool.create({ url: database.url, poolSize: 1, statementTimeoutMs: 500 });
-    outbox = new OutboxRepository(pool, new SqlClient(pool));
+    database = await createRepositoryTestDatabase('notification-service', {
+      poolSize: 1,
+      statementTimeoutMs: 500,
+    });
+    pool = database.pool;
+    outbox = new OutboxRepository(pool, database.sql);
   });
 
-  afterAll(async () => {
-    await pool?.end();
-    await database?.drop();
-  });
+  afterAll(() => database?.close());
 
   const addEvents = (count: number) =>
     database.query(

@@ -1,6 +1,6 @@
 import type { ServiceName } from '@cloudphone/contracts';
 import type { CronRunContext } from '../cron/cron.types';
-import { DatabasePool } from '../database/database-pool';
+import { DatabasePool, type DatabasePoolOptions } from '../database/database-pool';
 import { SqlClient } from '../database/sql-client';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { MetricsService } from '../metrics/metrics.service';
@@ -15,17 +15,23 @@ export interface RepositoryTestDatabase extends TestDatabase {
   close(): Promise<void>;
 }
 
-/** A migrated test database plus the SQL client and transaction runner repositories use. */
-export async function createRepositoryTestDatabase(service: ServiceName): Promise<RepositoryTestDatabase> {
+/**
+ * A migrated test database plus the SQL client and transaction runner repositories use. `pool`
+ * options: e.g. `poolSize: 1`, so every statement of the test shares one session (its plan cache).
+ */
+export async function createRepositoryTestDatabase(
+  service: ServiceName,
+  pool: Omit<DatabasePoolOptions, 'url'> = {},
+): Promise<RepositoryTestDatabase> {
   const database = await createTestDatabase(service);
-  const pool = DatabasePool.create({ url: database.url });
+  const databasePool = DatabasePool.create({ ...pool, url: database.url });
   return {
     ...database,
-    pool,
-    sql: new SqlClient(pool),
-    transactions: new TransactionRunner(pool),
+    pool: databasePool,
+    sql: new SqlClient(databasePool),
+    transactions: new TransactionRunner(databasePool),
     async close() {
-      await pool.end();
+      await databasePool.end();
       await database.drop();
     },
   };
