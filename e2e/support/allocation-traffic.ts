@@ -1,5 +1,6 @@
 import { SERVICE_CATALOG, type AllocationResponse } from '@cloudphone/contracts';
 import { randomUUID } from 'node:crypto';
+import { Agent, fetch } from 'undici';
 import { uniqueTestId } from '@cloudphone/shared/testing';
 import type { ClusterPlatform } from './cluster-platform';
 
@@ -25,6 +26,9 @@ export interface AllocationTrafficReport {
    * should: the same allocate with its Idempotency-Key, the same (repeatable) release. An idle
    * keep-alive connection closed by a stopping worker at the instant the client reuses it is a
    * race of HTTP/1.1 itself (RFC 9112 §9.3.1); what must hold is that the repeat is answered.
+   * A repeat goes on a new connection: the pool's other idle connections may belong to the same
+   * stopping worker, whose closes the client has not read yet (a CI run saw the one repeat meet
+   * ECONNRESET that way). Up to `TRANSPORT_RETRIES` repeats, each listed here.
    */
   transportRetries: Array<{ at: number; path: string; requestId: string; cause: string; waitedMs: number }>;
 }
@@ -129,24 +133,33 @@ export class AllocationTraffic {
     const idempotencyKey = uniqueTestId('allocate');
     // Each send has its own request id, so a failure can be matched with what the workers logged.
     let requestId = randomUUID();
-    const send = () =>
-      post<AllocationResponse & { code?: string }>(`${this.baseUrl}${path}`, renter.token, body, {
-        'idempotency-key': idempotencyKey,
-        'x-request-id': requestId,
-      });
+    const send = (connection?: Agent) =>
+      post<AllocationResponse & { code?: string }>(
+        `${this.baseUrl}${path}`,
+        renter.token,
+        body,
+        { 'idempotency-key': idempotencyKey, 'x-request-id': requestId },
+        connection,
+      ).finally(() => connection?.destroy());
     const sentAt = Date.now();
     try {
-      const answer = await send().catch(async (error: Error) => {
-        this.report.transportRetries.push({
-          at: Date.now(),
-          path,
-          requestId,
-          cause: describeTransportError(error),
-          waitedMs: Date.now() - sentAt,
-        });
-        requestId = randomUUID();
-        return send();
-      });
+      let answer: Awaited<ReturnType<typeof send>> | undefined;
+      for (let attempt = 0; !answer; attempt += 1) {
+        answer = await send(attempt === 0 ? undefined : new Agent({ pipelining: 0 })).catch(
+          (error: Error) => {
+            if (attempt >= TRANSPORT_RETRIES) throw error;
+            this.report.transportRetries.push({
+              at: Date.now(),
+              path,
+              requestId,
+              cause: describeTransportError(error),
+              waitedMs: Date.now() - sentAt,
+            });
+            requestId = randomUUID();
+            return undefined;
+          },
+        );
+      }
       if (answer.status === 200 || answer.status === 201) return answer.body;
       if (answer.status !== 409 || answer.body.code !== 'NO_DEVICE_AVAILABLE') {
         this.report.failures.push({
@@ -170,6 +183,8 @@ export class AllocationTraffic {
   }
 }
 
+const TRANSPORT_RETRIES = 3;
+
 /** fetch's "fetch failed" with its cause (e.g. UND_ERR_SOCKET other side closed). */
 function describeTransportError(error: Error): string {
   const cause = error.cause as { code?: string; message?: string } | undefined;
@@ -181,8 +196,10 @@ async function post<T = Record<string, unknown>>(
   token: string,
   body: unknown,
   headers: Record<string, string> = {},
+  dispatcher?: Agent,
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(url, {
+    dispatcher,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
     body: JSON.stringify(body),
