@@ -321,6 +321,17 @@ describe('AllocateDeviceUseCase', () => {
     expect(outcome.allocation).toMatchObject({ status: 'active', deviceId: DEVICE });
   });
 
+  it('asks for the eviction the answer waits for before waking the relay', async () => {
+    const { useCase, publisher, cache } = setUp();
+
+    await useCase.allocate(principal, request);
+
+    // Both run one event-loop turn later, in the order asked: the relay's claim must not go first.
+    expect(cache.invalidateTags.mock.invocationCallOrder[0]).toBeLessThan(
+      publisher.written.mock.invocationCallOrder[0],
+    );
+  });
+
   it('activates the claim, publishes device.allocated through the publisher and sends the report', async () => {
     const { useCase, allocations, publisher, dispatcher, cache, counted } = setUp({
       entitlement: { granted: true, quotaDeferred: true },

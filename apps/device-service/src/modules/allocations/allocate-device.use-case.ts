@@ -212,11 +212,13 @@ export class AllocateDeviceUseCase {
     } else {
       // The common case: the activation writes its own event, in one statement and no transaction.
       active = await this.activations.run({ claim, at, response, event: this.publisher.allocatedRow(claim) });
-      if (active) await this.publisher.written();
     }
+    // The eviction the answer waits for leaves before the relay's wake-up, queued behind it.
+    const evicted = this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
+    if (active && !quotaDeferred) await this.publisher.written();
+    await evicted;
     // The recovery job failed this claim meanwhile (and queued its quota restore).
     if (!active?.response) throw AllocationErrors.claimAbandoned(claim.id);
-    await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
     this.dispatcher.deliverInBackground(reports);
     this.logger.log({
       msg: 'device allocated',

@@ -104,14 +104,14 @@ export class EndAllocations {
   /** What follows an end statement: the relay woken, the device's wipe, the reports delivered. */
   private async settle(ended: EndedAllocation[], delivery: Delivery): Promise<void> {
     if (ended.length === 0) return;
-    await this.publisher.written();
     for (const { allocation } of ended) this.ended.inc({ reason: allocation.endReason ?? 'unknown' });
     const stored = this.dispatcher.reportsOf(ended.flatMap(({ reports }) => reports));
     const quota = stored.filter((report) => report.kind === 'quota_restore');
     const billing = stored.filter((report) => report.kind === 'billing_usage');
-    // The devices are `resetting`: the hand-over wipes them, then wakes the queue.
-    await this.handOver.kick();
-    await afterCommit(async () => {
+    // What the caller's answer waits for (the eviction, and a release's quota restore) leaves
+    // first and in parallel: the relay's wake-up below is queued behind it in the event loop, where
+    // its claim would otherwise hold the answer back by a turn of JavaScript and a round trip.
+    const settled = afterCommit(async () => {
       // Cuts this replica's sessions to the ended claims now; other replicas at their next sync.
       this.gateway.cutEnded(
         ended.map(({ allocation }) => ({
@@ -119,13 +119,13 @@ export class EndAllocations {
           fencingToken: allocation.fencingToken,
         })),
       );
-      await this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
+      const evicted = this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
       if (delivery === 'background') {
         this.dispatcher.deliverInBackground(stored);
-        return;
+        return evicted;
       }
       this.dispatcher.deliverInBackground(billing);
-      const summary = await this.dispatcher.deliver(quota);
+      const [summary] = await Promise.all([this.dispatcher.deliver(quota), evicted]);
       if (summary.deferred > 0) {
         this.logger.warn({
           msg: 'quota not given back yet; the outbox relay will retry',
@@ -133,5 +133,9 @@ export class EndAllocations {
         });
       }
     });
+    await this.publisher.written();
+    // The devices are `resetting`: the hand-over wipes them, then wakes the queue.
+    await this.handOver.kick();
+    await settled;
   }
 }
