@@ -5,7 +5,9 @@ import type {
 } from '@cloudphone/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { CacheService } from '@cloudphone/shared';
 import { waitFor } from '@cloudphone/shared/testing';
+import { AVAILABLE_DEVICES_CACHE_TAG } from '../src/modules/devices';
 import { SchedulerTestApp } from './scheduler-test-app';
 
 // Allocate and release through the real HTTP API: device-service in process (its clock is the
@@ -100,6 +102,45 @@ describe('allocate and release', () => {
       { token: user.token },
     );
     expect(availableAfter.body.items.map((device) => device.id)).toEqual([small]);
+  });
+
+  it('keeps the cached free list through a release (its device is resetting) and evicts it when the wipe frees the device', async () => {
+    const [deviceId] = await app.addDevices(1, { region: 'ca-west-1' });
+    const user = await app.createUser();
+    const allocated = await allocate(user.token, {
+      durationMinutes: 60,
+      requirements: { region: 'ca-west-1' },
+    });
+    expect(allocated.status).toBe(201);
+    const listed = async () =>
+      (
+        await app.request<{ items: Array<{ id: string }> }>(
+          'GET',
+          'scheduler/devices/available?region=ca-west-1',
+          {
+            token: user.token,
+          },
+        )
+      ).body.items.map((device) => device.id);
+    expect(await listed()).toEqual([]);
+    const evictions = jest.spyOn(app.get(CacheService), 'invalidateTags');
+    try {
+      expect((await release(user.token, { allocationId: allocated.body.id })).status).toBe(200);
+
+      // The release evicted nothing, and the cached answer is still the truth: the device waits for its wipe.
+      expect(evictions).not.toHaveBeenCalledWith(AVAILABLE_DEVICES_CACHE_TAG);
+      const [device] = await app.query<{ status: string }>(`SELECT status FROM devices WHERE id = $1`, [
+        deviceId,
+      ]);
+      expect(device.status).toBe('resetting');
+      expect(await listed()).toEqual([]);
+
+      await app.wipeReleasedDevices();
+      expect(evictions).toHaveBeenCalledWith(AVAILABLE_DEVICES_CACHE_TAG);
+      expect(await listed()).toEqual([deviceId]);
+    } finally {
+      evictions.mockRestore();
+    }
   });
 
   it('bills a release to the second, gives the quota back, and a second release changes nothing', async () => {

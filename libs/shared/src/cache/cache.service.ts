@@ -130,7 +130,7 @@ export class CacheService implements OnModuleInit, OnModuleDestroy {
 
   /** Removes every entry carrying one of the tags, on every replica. */
   invalidateTags(...tags: string[]): Promise<void> {
-    // A burst of invalidations of one tag (every claim and release drops the free-device lists)
+    // A burst of invalidations of one tag (every claim and finished wipe drops the free-device lists)
     // shares Redis round trips and pub/sub messages: see CoalescedRuns.
     return this.tagInvalidations.run(tags.join('\n'), () => this.evict({ tags }));
   }

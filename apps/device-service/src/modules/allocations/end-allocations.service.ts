@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AllocationEndReason } from '@cloudphone/contracts';
-import { afterCommit, CacheService, MetricsService, SharedStatement } from '@cloudphone/shared';
+import { afterCommit, MetricsService, SharedStatement } from '@cloudphone/shared';
 import type { Counter } from 'prom-client';
 import { AdbGateway } from '../access';
-import { AVAILABLE_DEVICES_CACHE_TAG, DeviceHandOver } from '../devices';
+import { DeviceHandOver } from '../devices';
 import { UsageReportDispatcher } from '../usage-reports';
 import { AllocationEventsPublisher } from './allocation-events.publisher';
 import type { AllocationRecord, EndedAllocation } from './allocation-record';
@@ -38,7 +38,6 @@ export class EndAllocations {
     private readonly transitions: AllocationTransitionsRepository,
     private readonly dispatcher: UsageReportDispatcher,
     private readonly publisher: AllocationEventsPublisher,
-    private readonly cache: CacheService,
     private readonly clock: SchedulerClock,
     private readonly handOver: DeviceHandOver,
     private readonly gateway: AdbGateway,
@@ -108,9 +107,10 @@ export class EndAllocations {
     const stored = this.dispatcher.reportsOf(ended.flatMap(({ reports }) => reports));
     const quota = stored.filter((report) => report.kind === 'quota_restore');
     const billing = stored.filter((report) => report.kind === 'billing_usage');
-    // What the caller's answer waits for (the eviction, and a release's quota restore) leaves
-    // first and in parallel: the relay's wake-up below is queued behind it in the event loop, where
-    // its claim would otherwise hold the answer back by a turn of JavaScript and a round trip.
+    // An end changes no answer of the available-devices cache: the device goes from held to
+    // `resetting` (devices_holder_check: a held device is never `available`), and the hand-over
+    // evicts the cache when a wipe makes it available. The quota restore a release waits for
+    // leaves before the relay's wake-up, whose claim would otherwise go first in the event loop.
     const settled = afterCommit(async () => {
       // Cuts this replica's sessions to the ended claims now; other replicas at their next sync.
       this.gateway.cutEnded(
@@ -119,13 +119,12 @@ export class EndAllocations {
           fencingToken: allocation.fencingToken,
         })),
       );
-      const evicted = this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
       if (delivery === 'background') {
         this.dispatcher.deliverInBackground(stored);
-        return evicted;
+        return;
       }
       this.dispatcher.deliverInBackground(billing);
-      const [summary] = await Promise.all([this.dispatcher.deliver(quota), evicted]);
+      const summary = await this.dispatcher.deliver(quota);
       if (summary.deferred > 0) {
         this.logger.warn({
           msg: 'quota not given back yet; the outbox relay will retry',
