@@ -1,13 +1,8 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { EVENT_LOOP_SAMPLE_MS } from '../concurrency/event-loop-sampling';
 
 /** Readings older than this no longer count: a past stall does not keep the process out. */
 const WINDOW_MS = 10_000;
-/**
- * How often the monitor's timer samples the loop. Each sample wakes an idle process (at 20 ms
- * this and prom-client's 10 ms monitor woke every service 150 times a second, about 5 ms of CPU
- * a second each); a wedged loop is seconds late, which a sample every 100 ms sees as well.
- */
-export const EVENT_LOOP_SAMPLE_MS = 100;
 
 /**
  * Readiness's "not saturated": fails while the event loop's p99 delay over the last window exceeds

@@ -8,7 +8,7 @@ import {
   type HistogramConfiguration,
   Registry,
 } from 'prom-client';
-import { EVENT_LOOP_SAMPLE_MS } from '../health/event-loop.health-indicator';
+import { EVENT_LOOP_SAMPLE_MS } from '../concurrency/event-loop-sampling';
 
 /**
  * One Prometheus registry per application (not prom-client's global one, so several apps in one
@@ -24,7 +24,7 @@ export class MetricsService {
    */
   constructor(serviceName: string) {
     this.registry.setDefaultLabels({ service: serviceName });
-    // The event-loop delay histogram samples as often as readiness's monitor (why: its comment).
+    // The event-loop delay histogram samples as often as readiness's monitor (EVENT_LOOP_SAMPLE_MS says why).
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   }
 
