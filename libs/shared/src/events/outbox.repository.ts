@@ -114,6 +114,9 @@ export function outboxEventParameters(row: NewOutboxRow): unknown[] {
 /** SQL of the `outbox` table: written in callers' transactions, read and updated by the relay. */
 @Injectable()
 export class OutboxRepository {
+  /** The relay's statements per head limit (one limit per relay: EVENTS_RELAY_BATCH_SIZE). */
+  private readonly relayStatements = new Map<number, OutboxRelayStatements>();
+
   constructor(
     private readonly database: DatabasePool,
     private readonly sql: SqlClient,
@@ -134,7 +137,11 @@ export class OutboxRepository {
     headLimit: number,
     send: (rows: OutboxRow[]) => Promise<OutboxBatchResult>,
   ): Promise<number> {
-    const statements = new OutboxRelayStatements(headLimit);
+    let statements = this.relayStatements.get(headLimit);
+    if (!statements) {
+      statements = new OutboxRelayStatements(headLimit);
+      this.relayStatements.set(headLimit, statements);
+    }
     const held = await this.database.connect();
     try {
       try {
