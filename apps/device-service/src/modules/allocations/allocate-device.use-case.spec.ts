@@ -332,6 +332,43 @@ describe('AllocateDeviceUseCase', () => {
     );
   });
 
+  it('evicts the free list once the claim commits, beside the entitlement calls, and answers after it', async () => {
+    const { useCase, allocations, entitlements, cache } = setUp();
+    let grant!: () => void;
+    entitlements.confirm.mockImplementationOnce(
+      () => new Promise<Entitlement>((resolve) => (grant = () => resolve(granted))),
+    );
+    let evict!: () => void;
+    cache.invalidateTags.mockImplementationOnce(
+      () => new Promise<undefined>((resolve) => (evict = () => resolve(undefined))),
+    );
+    let answered = false;
+    const outcome = useCase.allocate(principal, request).then((result) => {
+      answered = true;
+      return result;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Asked after the claim and the entitlement calls (their requests leave first), while those are out.
+    expect(cache.invalidateTags).toHaveBeenCalledWith('devices:available');
+    expect(cache.invalidateTags.mock.invocationCallOrder[0]).toBeGreaterThan(
+      entitlements.confirm.mock.invocationCallOrder[0],
+    );
+    expect(entitlements.confirm.mock.invocationCallOrder[0]).toBeGreaterThan(
+      allocations.claimDevice.mock.invocationCallOrder[0],
+    );
+    expect(allocations.activateAll).not.toHaveBeenCalled();
+    grant();
+    for (let turn = 0; turn < 10 && allocations.activateAll.mock.calls.length === 0; turn++)
+      await new Promise((resolve) => setImmediate(resolve));
+    // Activated, but the answer still waits for the eviction (a caller's next read sees the change).
+    expect(allocations.activateAll).toHaveBeenCalledTimes(1);
+    expect(answered).toBe(false);
+    evict();
+    await expect(outcome).resolves.toMatchObject({ replayed: false });
+    expect(cache.invalidateTags).toHaveBeenCalledTimes(1);
+  });
+
   it('activates the claim, publishes device.allocated through the publisher and sends the report', async () => {
     const { useCase, allocations, publisher, dispatcher, cache, counted } = setUp({
       entitlement: { granted: true, quotaDeferred: true },

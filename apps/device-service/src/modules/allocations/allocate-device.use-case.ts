@@ -139,19 +139,30 @@ export class AllocateDeviceUseCase {
     const claimed = await this.claim(claimRequestOf(subject, request, key, hash));
     if ('earlier' in claimed) return replay(claimed.earlier, key as string, hash);
 
+    // The committed claim took the device off the free list (`held_by`), and the activation changes
+    // nothing there: the eviction the answer waits for runs beside the entitlement calls, not as a
+    // Redis round trip after the activation. It is asked after them so their requests leave first
+    // (undici holds a request on an idle keep-alive socket for one event-loop turn, and a Redis
+    // reply read in that turn would go ahead of it). It never rejects; a refusal's give-back evicts
+    // again once the device is free.
+    const entitled = this.entitlements.confirm(claimed.claim);
+    const evicted = this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
     let entitlement: Entitlement;
     try {
-      entitlement = await this.entitlements.confirm(claimed.claim);
+      entitlement = await entitled;
     } catch (error) {
       // Unexpected: whether quota was taken is unknown, so give it back (a restore is idempotent).
       await this.failClaim(claimed.claim, 'INTERNAL_ERROR', true);
+      await evicted;
       throw error;
     }
     if (!entitlement.granted) {
       await this.failClaim(claimed.claim, entitlement.refusal.code, entitlement.quotaTaken);
+      await evicted;
       throw entitlement.refusal;
     }
-    return { allocation: await this.activate(claimed.claim, entitlement.quotaDeferred), replayed: false };
+    const allocation = await this.activate(claimed.claim, entitlement.quotaDeferred, evicted);
+    return { allocation, replayed: false };
   }
 
   private async claim(
@@ -195,7 +206,11 @@ export class AllocateDeviceUseCase {
     }
   }
 
-  private async activate(claim: AllocationRecord, quotaDeferred: boolean): Promise<AllocationResponse> {
+  private async activate(
+    claim: AllocationRecord,
+    quotaDeferred: boolean,
+    evicted: Promise<void>,
+  ): Promise<AllocationResponse> {
     const response = toAllocationResponse({ ...claim, status: 'active' });
     const at = this.clock.timeToRecord();
     let active: AllocationRecord | null;
@@ -213,8 +228,6 @@ export class AllocateDeviceUseCase {
       // The common case: the activation writes its own event, in one statement and no transaction.
       active = await this.activations.run({ claim, at, response, event: this.publisher.allocatedRow(claim) });
     }
-    // The eviction the answer waits for leaves before the relay's wake-up, queued behind it.
-    const evicted = this.cache.invalidateTags(AVAILABLE_DEVICES_CACHE_TAG);
     if (active && !quotaDeferred) await this.publisher.written();
     await evicted;
     // The recovery job failed this claim meanwhile (and queued its quota restore).
