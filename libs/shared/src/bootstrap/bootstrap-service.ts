@@ -11,6 +11,7 @@ import { createHttpMetricsMiddleware } from '../metrics/http-metrics.middleware'
 import { MetricsService } from '../metrics/metrics.service';
 import { createJsonBodyMiddleware } from '../request-body/json-body.middleware';
 import { createAccessLogMiddleware } from './access-log.middleware';
+import { ExpressBornAdapter } from './express-born-adapter';
 import { answerClientErrorsWithJson } from './client-error.handler';
 import { InFlightRequests } from './in-flight-requests';
 import { createOpenApiDocument } from './openapi-document';
@@ -67,7 +68,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
 
 async function startService(options: BootstrapOptions, logger: AppLogger): Promise<RunningService> {
   const { config } = options;
-  const app = await NestFactory.create<NestExpressApplication>(options.rootModule, {
+  const app = await NestFactory.create<NestExpressApplication>(options.rootModule, new ExpressBornAdapter(), {
     logger,
     bufferLogs: true,
     bodyParser: false,
