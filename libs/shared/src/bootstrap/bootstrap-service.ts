@@ -11,8 +11,8 @@ import { createHttpMetricsMiddleware } from '../metrics/http-metrics.middleware'
 import { MetricsService } from '../metrics/metrics.service';
 import { createJsonBodyMiddleware } from '../request-body/json-body.middleware';
 import { createAccessLogMiddleware } from './access-log.middleware';
-import { ExpressBornAdapter } from './express-born-adapter';
 import { answerClientErrorsWithJson } from './client-error.handler';
+import { ExpressBornAdapter } from './express-born-adapter';
 import { InFlightRequests } from './in-flight-requests';
 import { createOpenApiDocument } from './openapi-document';
 
