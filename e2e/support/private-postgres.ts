@@ -40,11 +40,15 @@ export class PrivatePostgres {
         ['-D', directory, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'],
         { ...owner, stdio: ['ignore', 'ignore', 'pipe'] },
       );
-      child = spawn(
-        join(binaries, 'postgres'),
-        ['-D', directory, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'],
-        { ...owner, stdio: 'ignore' },
-      );
+      // Loopback TCP only: no Unix socket left in a directory other servers use.
+      const settings = ['listen_addresses=127.0.0.1', 'unix_socket_directories='].flatMap((setting) => [
+        '-c',
+        setting,
+      ]);
+      child = spawn(join(binaries, 'postgres'), ['-D', directory, '-p', String(port), ...settings], {
+        ...owner,
+        stdio: 'ignore',
+      });
       const server = new PrivatePostgres(child, directory, port);
       await waitFor(() => server.accepts(), {
         intervalMs: 50,
