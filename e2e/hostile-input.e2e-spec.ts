@@ -12,7 +12,6 @@ import type { SeededIds } from './support/fuzz/schema-values';
 import { differences, StateSnapshots } from './support/fuzz/state-snapshot';
 import { describeReportedRequests } from './support/fuzz/reported-requests';
 import { seedFleet } from './support/fuzz/seed-fleet';
-import { PrivatePostgres } from './support/private-postgres';
 
 // Issue 9: every route of every service's OpenAPI document, fed hostile path parameters, query
 // strings, headers and bodies (a fixed corpus, then fast-check cases from a fixed seed). Oracles:
@@ -25,7 +24,6 @@ const SERVICES = Object.values(SERVICE_CATALOG).map((entry) => entry.name as Ser
 const DEVICE = SERVICE_CATALOG.device.name;
 
 describe('hostile input on every route of every service', () => {
-  let postgres: PrivatePostgres;
   let fleet: ServiceFleet;
   let snapshots: StateSnapshots;
   let runner: FuzzRunner;
@@ -35,12 +33,7 @@ describe('hostile input on every route of every service', () => {
   const generated = new Map<string, number>();
 
   beforeAll(async () => {
-    // A server of its own: the state oracle skips its table digests while the server's WAL position
-    // stands still, which on the shared server the other Jest worker's writes kept moving (with 200
-    // writes/s elsewhere, three cases in four read every table of six databases: 413 s, not 162 s).
-    postgres = await PrivatePostgres.start('fuzz');
     fleet = await ServiceFleet.start({
-      postgresUrl: postgres.url,
       processes: Object.fromEntries(SERVICES.map((service) => [service, 1])),
       environment: {
         RATE_LIMIT_WRITE_POINTS: '0',
@@ -74,7 +67,6 @@ describe('hostile input on every route of every service', () => {
     closeConnections();
     await snapshots?.close();
     await fleet?.stop();
-    await postgres?.stop();
     const total = [...routes.values()].reduce((sum, list) => sum + list.length, 0);
     const statuses = [...(runner?.statuses ?? new Map<number, number>())]
       .sort(([left], [right]) => left - right)

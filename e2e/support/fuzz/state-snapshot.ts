@@ -77,7 +77,7 @@ export class StateSnapshots {
    * insert position when it was read. Every change of a (logged) table writes WAL, so while the
    * position has not moved no table can have changed, and the digest queries — most of a fuzz
    * case's time — are skipped. Any writer on the server (a parallel test) only costs the full read,
-   * never a missed change; the fuzz suite runs its fleet on a server of its own for that reason.
+   * never a missed change.
    */
   private tables: { walPosition: string; states: Array<[string, string]>; undelivered: number } | null = null;
 

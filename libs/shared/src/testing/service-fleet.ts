@@ -27,8 +27,6 @@ export interface ServiceFleetOptions {
   proxied?: ServiceName[];
   /** Services that reach their own database through a TcpProxy the test can cut (`fleet.databaseProxy`). */
   databaseProxied?: ServiceName[];
-  /** The PostgreSQL server the fleet's databases are made on (the shared test server by default). */
-  postgresUrl?: string;
 }
 
 const CALLEE_URL_VARIABLES: Partial<Record<ServiceName, string>> = {
@@ -71,12 +69,7 @@ export class ServiceFleet {
       if (options.observe?.length) await observer.observe(...options.observe);
       const services = Object.keys(options.processes) as ServiceName[];
       await Promise.all(
-        services.map(
-          async (service) =>
-            (fleet.databases[service] = await createTestDatabase(service, {
-              serverUrl: options.postgresUrl,
-            })),
-        ),
+        services.map(async (service) => (fleet.databases[service] = await createTestDatabase(service))),
       );
       for (const service of options.databaseProxied ?? []) {
         const target = new URL(fleet.databases[service]?.url ?? '');

@@ -20,16 +20,14 @@ export interface TestDatabase {
 
 /**
  * A fresh database for one test file, migrated with the service's real migrations (or left empty
- * with `migrate: false`), on the shared test server unless `serverUrl` names another. Drop it in
- * afterAll.
+ * with `migrate: false`). Drop it in afterAll.
  */
 export async function createTestDatabase(
   service: ServiceName,
-  options: { migrate?: boolean; serverUrl?: string } = {},
+  options: { migrate?: boolean } = {},
 ): Promise<TestDatabase> {
-  const serverUrl = options.serverUrl ?? TEST_SERVERS.postgresUrl;
   const name = uniqueTestId(`cp_${service.replace(/-service$/, '').replace(/-/g, '_')}`);
-  const url = withDatabaseName(serverUrl, name);
+  const url = withDatabaseName(TEST_SERVERS.postgresUrl, name);
   const runner = new MigrationRunner({
     databaseUrl: url,
     directory: join(repositoryRoot(), 'migrations', service),
@@ -50,7 +48,7 @@ export async function createTestDatabase(
       }
     },
     async drop() {
-      const client = new Client({ connectionString: serverUrl });
+      const client = new Client({ connectionString: TEST_SERVERS.postgresUrl });
       await client.connect();
       try {
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
