@@ -5,7 +5,7 @@ import { deleteRedisKeys, ServiceFleet, TEST_SERVERS } from '@cloudphone/shared/
 import Redis from 'ioredis';
 import fc from 'fast-check';
 import { caseArbitrary, corpusCases } from './support/fuzz/fuzz-cases';
-import { type Caller, closeConnections } from './support/fuzz/fuzz-request';
+import { type Caller, closeConnections, type FuzzCase } from './support/fuzz/fuzz-request';
 import { type FuzzFailure, FuzzRunner } from './support/fuzz/fuzz-runner';
 import { type FuzzRoute, loadRoutes } from './support/fuzz/openapi-routes';
 import type { SeededIds } from './support/fuzz/schema-values';
@@ -100,20 +100,18 @@ describe('hostile input on every route of every service', () => {
     }
   });
 
-  it('fails a refusal that writes another service’s table however often it is sent, and only that', async () => {
-    // A stand-in for device-service answering 400 that writes notification-service's inbox before
-    // it answers: on every request (a refusal that reaches another service), or on the first only
-    // (an earlier request's event consumed just then).
-    const notifications = fleet.databases[SERVICE_CATALOG.notification.name]!;
-    let foreignWritesLeft = Number.POSITIVE_INFINITY;
+  /**
+   * Runs `check` with a FuzzRunner pointed at a stand-in for device-service that answers every
+   * request 400 after `write`, and the case that calls it.
+   */
+  async function withRefusingStandIn(
+    write: () => Promise<void>,
+    check: (local: FuzzRunner, probeCase: FuzzCase) => Promise<void>,
+  ): Promise<void> {
     const server = createServer((request, response) => {
       request.resume();
       request.on('end', async () => {
-        if (foreignWritesLeft-- > 0) {
-          await notifications.query(
-            `INSERT INTO inbox (event_id, event_type, source) VALUES (gen_random_uuid(), 'oracle.probe', 'test')`,
-          );
-        }
+        await write();
         response.writeHead(400, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ code: 'VALIDATION_FAILED', message: 'no', requestId: 'r' }));
       });
@@ -123,24 +121,62 @@ describe('hostile input on every route of every service', () => {
       const { port } = server.address() as AddressInfo;
       const local = new FuzzRunner({ [DEVICE]: `http://127.0.0.1:${port}` }, snapshots, () => undefined);
       const route: FuzzRoute = { service: DEVICE, method: 'POST', path: '/oracle-probe', parameters: [] };
-      const probeCase = {
-        route,
-        label: 'oracle',
-        caller: 'none' as Caller,
-        pathValues: {},
-        query: [],
-        headers: {},
-      };
-
-      expect((await local.run(probeCase))?.problem).toContain(
-        'yet wrote (sent twice): notification-service table inbox',
-      );
-      foreignWritesLeft = 1;
-      expect(await local.run(probeCase)).toBeNull();
-      expect(local.lateForeignWrites).toBe(1);
+      await check(local, { route, label: 'oracle', caller: 'none', pathValues: {}, query: [], headers: {} });
     } finally {
       server.close();
+    }
+  }
+
+  it('fails a refusal that writes another service’s table however often it is sent, and only that', async () => {
+    // The stand-in writes notification-service's inbox before it answers: on every request (a
+    // refusal that reaches another service), or on the first only (an earlier request's event
+    // consumed just then).
+    const notifications = fleet.databases[SERVICE_CATALOG.notification.name]!;
+    let foreignWritesLeft = Number.POSITIVE_INFINITY;
+    const write = async () => {
+      if (foreignWritesLeft-- > 0)
+        await notifications.query(
+          `INSERT INTO inbox (event_id, event_type, source) VALUES (gen_random_uuid(), 'oracle.probe', 'test')`,
+        );
+    };
+    try {
+      await withRefusingStandIn(write, async (local, probeCase) => {
+        expect((await local.run(probeCase))?.problem).toContain(
+          'yet wrote (sent twice): notification-service table inbox',
+        );
+        foreignWritesLeft = 1;
+        expect(await local.run(probeCase)).toBeNull();
+        expect(local.lateForeignWrites).toBe(1);
+      });
+    } finally {
       await notifications.query(`DELETE FROM inbox WHERE event_type = 'oracle.probe'`);
+    }
+  });
+
+  it('sends a refusal again when its own outbox only had a row marked, and fails one that marks it every time', async () => {
+    // A sent row of device-service's outbox that the stand-in marks (its attempts) before it
+    // answers, as the relay marks an earlier request's event: the row count stays.
+    const devices = fleet.databases[DEVICE]!;
+    const [probe] = await devices.query<{ id: string }>(
+      `INSERT INTO outbox (event_id, event_type, aggregate_key, data, sent_at)
+       VALUES (gen_random_uuid(), 'oracle.probe', 'oracle', '{}', now()) RETURNING id::text`,
+    );
+    let marksLeft = Number.POSITIVE_INFINITY;
+    const write = async () => {
+      if (marksLeft-- > 0)
+        await devices.query(`UPDATE outbox SET attempts = attempts + 1 WHERE id = $1`, [probe.id]);
+    };
+    try {
+      await withRefusingStandIn(write, async (local, probeCase) => {
+        expect((await local.run(probeCase))?.problem).toContain(
+          'yet wrote (sent twice): device-service table outbox changed (rows',
+        );
+        marksLeft = 1;
+        expect(await local.run(probeCase)).toBeNull();
+        expect(local.lateForeignWrites).toBe(1);
+      });
+    } finally {
+      await devices.query(`DELETE FROM outbox WHERE id = $1`, [probe.id]);
     }
   });
 
