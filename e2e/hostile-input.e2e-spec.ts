@@ -75,8 +75,8 @@ describe('hostile input on every route of every service', () => {
     process.stdout.write(
       `fuzz: ${total} routes in ${routes.size} services, ${runner?.casesRun ?? 0} cases ` +
         `(${[...generated.values()].reduce((sum, count) => sum + count, 0)} generated, FUZZ_RUNS=${RUNS}, ` +
-        `FUZZ_SEED=${SEED}); statuses ${statuses}; refusals sent again after another service's late ` +
-        `write: ${runner?.lateForeignWrites ?? 0}\n`,
+        `FUZZ_SEED=${SEED}); statuses ${statuses}; refusals sent again after a late ` +
+        `write: ${runner?.lateWrites ?? 0}\n`,
     );
   }, 60_000);
 
@@ -101,17 +101,16 @@ describe('hostile input on every route of every service', () => {
   });
 
   /**
-   * Runs `check` with a FuzzRunner pointed at a stand-in for device-service that answers every
-   * request 400 after `write`, and the case that calls it.
+   * A stand-in for device-service that answers every request 400 after `write`: writing on every
+   * request must fail the case as a write sent twice (`problem`), and writing on the first request
+   * only must pass it as one late write.
    */
-  async function withRefusingStandIn(
-    write: () => Promise<void>,
-    check: (local: FuzzRunner, probeCase: FuzzCase) => Promise<void>,
-  ): Promise<void> {
+  async function expectOnlyRepeatedWritesToFail(write: () => Promise<void>, problem: string): Promise<void> {
+    let writesLeft = Number.POSITIVE_INFINITY;
     const server = createServer((request, response) => {
       request.resume();
       request.on('end', async () => {
-        await write();
+        if (writesLeft-- > 0) await write();
         response.writeHead(400, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ code: 'VALIDATION_FAILED', message: 'no', requestId: 'r' }));
       });
@@ -121,7 +120,18 @@ describe('hostile input on every route of every service', () => {
       const { port } = server.address() as AddressInfo;
       const local = new FuzzRunner({ [DEVICE]: `http://127.0.0.1:${port}` }, snapshots, () => undefined);
       const route: FuzzRoute = { service: DEVICE, method: 'POST', path: '/oracle-probe', parameters: [] };
-      await check(local, { route, label: 'oracle', caller: 'none', pathValues: {}, query: [], headers: {} });
+      const probeCase: FuzzCase = {
+        route,
+        label: 'oracle',
+        caller: 'none',
+        pathValues: {},
+        query: [],
+        headers: {},
+      };
+      expect((await local.run(probeCase))?.problem).toContain(problem);
+      writesLeft = 1;
+      expect(await local.run(probeCase)).toBeNull();
+      expect(local.lateWrites).toBe(1);
     } finally {
       server.close();
     }
@@ -132,22 +142,12 @@ describe('hostile input on every route of every service', () => {
     // refusal that reaches another service), or on the first only (an earlier request's event
     // consumed just then).
     const notifications = fleet.databases[SERVICE_CATALOG.notification.name]!;
-    let foreignWritesLeft = Number.POSITIVE_INFINITY;
-    const write = async () => {
-      if (foreignWritesLeft-- > 0)
+    try {
+      await expectOnlyRepeatedWritesToFail(async () => {
         await notifications.query(
           `INSERT INTO inbox (event_id, event_type, source) VALUES (gen_random_uuid(), 'oracle.probe', 'test')`,
         );
-    };
-    try {
-      await withRefusingStandIn(write, async (local, probeCase) => {
-        expect((await local.run(probeCase))?.problem).toContain(
-          'yet wrote (sent twice): notification-service table inbox',
-        );
-        foreignWritesLeft = 1;
-        expect(await local.run(probeCase)).toBeNull();
-        expect(local.lateForeignWrites).toBe(1);
-      });
+      }, 'yet wrote (sent twice): notification-service table inbox');
     } finally {
       await notifications.query(`DELETE FROM inbox WHERE event_type = 'oracle.probe'`);
     }
@@ -161,20 +161,10 @@ describe('hostile input on every route of every service', () => {
       `INSERT INTO outbox (event_id, event_type, aggregate_key, data, sent_at)
        VALUES (gen_random_uuid(), 'oracle.probe', 'oracle', '{}', now()) RETURNING id::text`,
     );
-    let marksLeft = Number.POSITIVE_INFINITY;
-    const write = async () => {
-      if (marksLeft-- > 0)
-        await devices.query(`UPDATE outbox SET attempts = attempts + 1 WHERE id = $1`, [probe.id]);
-    };
     try {
-      await withRefusingStandIn(write, async (local, probeCase) => {
-        expect((await local.run(probeCase))?.problem).toContain(
-          'yet wrote (sent twice): device-service table outbox changed (rows',
-        );
-        marksLeft = 1;
-        expect(await local.run(probeCase)).toBeNull();
-        expect(local.lateForeignWrites).toBe(1);
-      });
+      await expectOnlyRepeatedWritesToFail(async () => {
+        await devices.query(`UPDATE outbox SET attempts = attempts + 1 WHERE id = $1`, [probe.id]);
+      }, 'yet wrote (sent twice): device-service table outbox changed (rows');
     } finally {
       await devices.query(`DELETE FROM outbox WHERE id = $1`, [probe.id]);
     }

@@ -39,7 +39,7 @@ const REPEAT_QUIET_MS = 1_000;
 export class FuzzRunner {
   casesRun = 0;
   /** Refusals that saw other services' tables or outbox marks change, then wrote nothing when sent again. */
-  lateForeignWrites = 0;
+  lateWrites = 0;
   readonly statuses = new Map<number, number>();
   private baseline: Snapshot | null = null;
   /**
@@ -115,7 +115,7 @@ export class FuzzRunner {
     const again = differences(settledBefore, await this.snapshots.take());
     this.baseline = (await this.snapshots.settled(settledBefore)).state;
     if (repeat?.status === status && again.length === 0) {
-      this.lateForeignWrites++;
+      this.lateWrites++;
       return null;
     }
     const seen = again.length > 0 ? again : first;
