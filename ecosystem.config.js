@@ -71,14 +71,15 @@ const SERVICE_URLS = {
 };
 // The services each one calls: device-service its quota and billing clients; proxy-service
 // allocations, users and charges; sms-receive-service allocations and charges; user-service the
-// allocations quota reconciliation checks usage against. Only those get the URLs.
+// allocations quota reconciliation checks usage against; billing-service the running allocations
+// its meter job charges slices of. Only those get the URLs.
 const CALLEES = {
   [SERVICE_CATALOG.user.name]: ['DEVICE_SERVICE_URL'],
   [SERVICE_CATALOG.device.name]: ['USER_SERVICE_URL', 'BILLING_SERVICE_URL'],
   [SERVICE_CATALOG.proxy.name]: ['DEVICE_SERVICE_URL', 'USER_SERVICE_URL', 'BILLING_SERVICE_URL'],
   [SERVICE_CATALOG.smsReceive.name]: ['DEVICE_SERVICE_URL', 'USER_SERVICE_URL', 'BILLING_SERVICE_URL'],
   // Every service verifies the API keys sent to it with user-service (introspection).
-  [SERVICE_CATALOG.billing.name]: ['USER_SERVICE_URL'],
+  [SERVICE_CATALOG.billing.name]: ['USER_SERVICE_URL', 'DEVICE_SERVICE_URL'],
   [SERVICE_CATALOG.notification.name]: ['USER_SERVICE_URL'],
 };
 

@@ -116,8 +116,9 @@ describe('ecosystem.config.js', () => {
       [SERVICE_CATALOG.device.name]: ['BILLING_SERVICE_URL', 'USER_SERVICE_URL'],
       [SERVICE_CATALOG.proxy.name]: ['BILLING_SERVICE_URL', 'DEVICE_SERVICE_URL', 'USER_SERVICE_URL'],
       [SERVICE_CATALOG.smsReceive.name]: ['BILLING_SERVICE_URL', 'DEVICE_SERVICE_URL', 'USER_SERVICE_URL'],
+      // billing's meters ask device-service which allocations run.
+      [SERVICE_CATALOG.billing.name]: ['DEVICE_SERVICE_URL', 'USER_SERVICE_URL'],
       // API keys are verified with user-service by every other service.
-      [SERVICE_CATALOG.billing.name]: ['USER_SERVICE_URL'],
       [SERVICE_CATALOG.notification.name]: ['USER_SERVICE_URL'],
     };
     for (const app of loadEcosystem({ ...SECRETS, ...urls, USER_SERVICE_PORT: '41001' })) {

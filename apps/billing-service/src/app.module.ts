@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DatabasePoolMonitorJob, InfrastructureModule } from '@cloudphone/shared';
+import { DatabasePoolMonitorJob, InfrastructureModule, PlatformClientsModule } from '@cloudphone/shared';
 import type { BillingServiceConfig } from './config/billing-service.config';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ChargesModule } from './modules/charges/charges.module';
@@ -16,6 +16,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfrastructureModule.forRoot({ config }),
+        // The meter-running-allocations job's list of active allocations.
+        PlatformClientsModule.forRoot({ deviceServiceUrl: config.deviceServiceUrl }),
         AccountsModule,
         PricingModule,
         UsageModule,

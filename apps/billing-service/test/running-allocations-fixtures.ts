@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BILLING_ROUTES,
-  type DeviceAllocatedEventData,
-  type DeviceReleasedEventData,
-  DOMAIN_EVENTS,
-} from '@cloudphone/contracts';
-import { MetricsService } from '@cloudphone/shared';
-import { publishEventTo, sumMetricSamples, waitFor } from '@cloudphone/shared/testing';
-import { type BillingTestApp, usageReport } from './billing-test-app';
+import { BILLING_ROUTES } from '@cloudphone/contracts';
+import { BillingTestApp, usageReport } from './billing-test-app';
+import { DeviceServiceStandIn } from './device-service-stand-in';
 
 export const HOUR = 3600;
 export const MINUTE = 60;
@@ -36,69 +30,71 @@ export type Charge = [string, bigint];
 export const totalCharged = (charges: Charge[]) => charges.reduce((sum, [, amount]) => sum - amount, 0n);
 
 /**
- * Drives billing-service as device-service would for running allocations: its allocation events on
- * the test exchange (each awaited until handled) and its usage reports over HTTP; and reads what
- * billing made of them.
+ * Drives billing-service as device-service would for running allocations: its list of active
+ * allocations (a stand-in HTTP server the meter job asks) and its usage reports over HTTP; and
+ * reads what billing made of them.
  */
 export class RunningAllocationsDriver {
-  constructor(private readonly app: BillingTestApp) {}
+  private constructor(
+    readonly app: BillingTestApp,
+    readonly deviceService: DeviceServiceStandIn,
+  ) {}
+
+  /** billing-service (with `env`) pointed at a device-service stand-in. */
+  static async start(env: Record<string, string> = {}): Promise<RunningAllocationsDriver> {
+    const deviceService = await DeviceServiceStandIn.start();
+    try {
+      const app = await BillingTestApp.start({ DEVICE_SERVICE_URL: deviceService.url, ...env });
+      return new RunningAllocationsDriver(app, deviceService);
+    } catch (error) {
+      await deviceService.close();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.deviceService.close();
+  }
 
   /** The instant `seconds` after the allocation's start. */
   at(allocation: Allocation, seconds: number): Date {
     return new Date(allocation.startedAt.getTime() + seconds * 1000);
   }
 
-  /** Publishes an event as device-service would and waits until billing-service has handled it. */
-  async announce<T>(type: string, data: T): Promise<void> {
-    const before = await this.handledEvents();
-    await publishEventTo(
-      this.app.observer,
-      { namespace: this.app.namespace, service: 'billing-service' },
-      type,
-      data,
-    );
-    await waitFor(async () => (await this.handledEvents()) > before, { description: `${type} handled` });
-  }
-
-  /** An allocation of `userId` that started `hoursAgo` ago for `hours`, announced by `device.allocated`. */
-  async allocate(userId: string, hoursAgo = 3, hours = 4): Promise<Allocation> {
+  /** An allocation of `userId` that started `hoursAgo` ago for `hours`, active at device-service. */
+  allocate(userId: string, hoursAgo = 3, hours = 4): Allocation {
     const allocation = {
       allocationId: randomUUID(),
       userId,
       deviceId: randomUUID(),
       startedAt: new Date(Date.now() - hoursAgo * HOUR * 1000),
     };
-    await this.announceStart(allocation, hours);
+    this.activate(allocation, hours);
     return allocation;
   }
 
-  announceStart(allocation: Allocation, hours: number): Promise<void> {
-    return this.announce<DeviceAllocatedEventData>(DOMAIN_EVENTS.deviceAllocated, {
-      ...allocation,
+  /** device-service lists the allocation as active, expiring `hours` after its start. */
+  activate(allocation: Allocation, hours: number): void {
+    this.deviceService.activate({
+      id: allocation.allocationId,
+      userId: allocation.userId,
+      deviceId: allocation.deviceId,
       tenantId: 'default',
-      region: 'eu-west-1',
       ...SPEC,
       startedAt: allocation.startedAt.toISOString(),
       expiresAt: this.at(allocation, hours * HOUR).toISOString(),
-      fencingToken: '1',
     });
   }
 
-  /** `device.released`, `billedSeconds` after the start. */
-  announceEnd(allocation: Allocation, billedSeconds: number): Promise<void> {
-    return this.announce<DeviceReleasedEventData>(DOMAIN_EVENTS.deviceReleased, {
-      ...allocation,
-      tenantId: 'default',
-      startedAt: allocation.startedAt.toISOString(),
-      endedAt: this.at(allocation, billedSeconds).toISOString(),
-      billedSeconds,
-      reason: 'released',
-      fencingToken: '1',
-    });
+  /** The allocation ended at device-service (no longer listed as active); its report may follow. */
+  end(allocation: Allocation): void {
+    this.deviceService.release(allocation.allocationId);
   }
 
-  /** The usage report device-service sends once the allocation ended, `billedSeconds` after its start. */
+  /** The allocation ends, and device-service sends its usage report, `billedSeconds` after its start. */
   release(allocation: Allocation, billedSeconds: number) {
+    this.end(allocation);
     return this.app.postAsService(
       BILLING_ROUTES.usage,
       usageReport({
@@ -143,11 +139,5 @@ export class RunningAllocationsDriver {
       userId,
     ]);
     return row.id;
-  }
-
-  /** Events handled so far (the meter's handlers are idempotent: they write no inbox row). */
-  private async handledEvents(): Promise<number> {
-    const text = await this.app.service.app.get(MetricsService).registry.metrics();
-    return sumMetricSamples(text, 'cloudphone_events_consumed_total', { outcome: 'handled' });
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { BILLING_ROUTES, type UsageBatchResponse, type UsageRecordResponse } from '@cloudphone/contracts';
-import { BillingTestApp, usageLasting } from './billing-test-app';
-import { HOUR, price, RunningAllocationsDriver } from './running-allocations-fixtures';
+import { RunningAllocationsService } from '../src/modules/usage/running-allocations.service';
+import { type BillingTestApp, usageLasting } from './billing-test-app';
+import { HOUR, MINUTE, price, RunningAllocationsDriver } from './running-allocations-fixtures';
 
 // The usage settlement statement (UsageSettlementRepository) against real Postgres and RabbitMQ: a
 // report alone and a batch write their record, ledger entry, closed meter, final balance and event
@@ -12,12 +13,12 @@ describe('usage settlement statement', () => {
   let driver: RunningAllocationsDriver;
 
   beforeAll(async () => {
-    app = await BillingTestApp.start();
-    driver = new RunningAllocationsDriver(app);
+    driver = await RunningAllocationsDriver.start();
+    app = driver.app;
   });
 
   afterAll(async () => {
-    await app?.close();
+    await driver?.close();
   });
 
   /** The transaction ids (xmin) of the rows a usage wrote: record, ledger entry, meter, event. */
@@ -38,7 +39,10 @@ describe('usage settlement statement', () => {
   it('records a report alone in the set statement: one transaction, a few statements, everything written', async () => {
     const userId = randomUUID();
     await app.topUp(userId, '100000');
-    const allocation = await driver.allocate(userId, 2, 4);
+    const allocation = driver.allocate(userId, 2, 4);
+    // The meter job listed it and sliced its first hour: the report closes a meter.
+    const running = app.service.app.get(RunningAllocationsService);
+    expect(await running.sliceDue(driver.at(allocation, HOUR + 2 * MINUTE))).toMatchObject({ charged: 1 });
     await app.outboxDrained();
     const before = await app.metricSum('cloudphone_db_round_trips_total');
 

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type AllocationExtendedEventData,
-  type BillingUsageRecordedEventData,
-  DOMAIN_EVENTS,
-} from '@cloudphone/contracts';
+import { type BillingUsageRecordedEventData, DOMAIN_EVENTS } from '@cloudphone/contracts';
 import { manualCronRunContext, waitFor } from '@cloudphone/shared/testing';
 import { InvoiceStatementsRepository } from '../src/modules/invoices/invoice-statements.repository';
 import { MeterRunningAllocationsJob } from '../src/modules/usage/jobs/meter-running-allocations.job';
 import { RunningAllocationsRepository } from '../src/modules/usage/running-allocations.repository';
 import { RunningAllocationsService } from '../src/modules/usage/running-allocations.service';
-import { BillingTestApp } from './billing-test-app';
+import type { BillingTestApp } from './billing-test-app';
 import { counterValue } from './coupon-fixtures';
 import {
   type Allocation,
@@ -17,13 +13,14 @@ import {
   MINUTE,
   price,
   RunningAllocationsDriver,
+  SPEC,
   totalCharged,
 } from './running-allocations-fixtures';
 
 // Running allocations charged in slices by meter-running-allocations, against real Postgres and
-// RabbitMQ: billing learns of allocations from device-service's events (published here as it would),
-// the job's runs are called with the instant they run at (the clock), and usage reports arrive over
-// HTTP. Whatever the order and the races, slices + final charge = the price of the billed seconds.
+// RabbitMQ: the job asks device-service (a stand-in HTTP server) which allocations are active, its
+// runs are called with the instant they run at (the clock), and usage reports arrive over HTTP.
+// Whatever the order and the races, slices + final charge = the price of the billed seconds.
 
 describe('running allocations charged in slices (meter-running-allocations)', () => {
   let app: BillingTestApp;
@@ -32,6 +29,7 @@ describe('running allocations charged in slices (meter-running-allocations)', ()
   const at = (allocation: Allocation, seconds: number) => driver.at(allocation, seconds);
   const allocate = (userId: string, hoursAgo?: number, hours?: number) =>
     driver.allocate(userId, hoursAgo, hours);
+  const ran = (charged: number) => ({ charged, failed: 0 });
   const release = (allocation: Allocation, billedSeconds: number) =>
     driver.release(allocation, billedSeconds);
   const slicesOf = (allocation: Allocation) => driver.slicesOf(allocation);
@@ -39,28 +37,28 @@ describe('running allocations charged in slices (meter-running-allocations)', ()
   const total = totalCharged;
 
   beforeAll(async () => {
-    app = await BillingTestApp.start({
+    driver = await RunningAllocationsDriver.start({
       // The tests run the job's work themselves, with the instant it runs at.
       CRON_SCHEDULE_OVERRIDES: JSON.stringify({ 'meter-running-allocations': { disabled: true } }),
     });
+    app = driver.app;
     running = app.service.app.get(RunningAllocationsService);
-    driver = new RunningAllocationsDriver(app);
   });
 
   afterAll(async () => {
-    await app?.close();
+    await driver?.close();
   });
 
   it('slice billing adds up to exactly the billed seconds: 2.5 h sliced by two runs, then released', async () => {
     const userId = randomUUID();
     await app.topUp(userId, '10000');
-    const allocation = await allocate(userId);
+    const allocation = allocate(userId);
     const slicedBefore = await counterValue(app, 'cloudphone_billing_usage_sliced_minor_total');
 
-    expect(await running.sliceDue(at(allocation, HOUR + 5 * MINUTE))).toEqual({ charged: 1, failed: 0 });
+    expect(await running.sliceDue(at(allocation, HOUR + 5 * MINUTE))).toMatchObject(ran(1));
     expect(await app.balanceOf(userId)).toBe(10000n - 13n); // 12.64 → 13
-    expect(await running.sliceDue(at(allocation, HOUR + 50 * MINUTE))).toEqual({ charged: 0, failed: 0 });
-    expect(await running.sliceDue(at(allocation, 2 * HOUR + 5 * MINUTE))).toEqual({ charged: 1, failed: 0 });
+    expect(await running.sliceDue(at(allocation, HOUR + 50 * MINUTE))).toMatchObject(ran(0));
+    expect(await running.sliceDue(at(allocation, 2 * HOUR + 5 * MINUTE))).toMatchObject(ran(1));
     expect(await app.balanceOf(userId)).toBe(10000n - 26n); // 25.28 → 26: 13 more
 
     const response = await release(allocation, 9000).expect(200);
@@ -107,7 +105,7 @@ describe('running allocations charged in slices (meter-running-allocations)', ()
     const users = [randomUUID(), randomUUID()];
     for (const userId of users) await app.topUp(userId, '10000');
     const allocations: Allocation[] = [];
-    for (const userId of [...users, ...users]) allocations.push(await allocate(userId));
+    for (const userId of [...users, ...users]) allocations.push(allocate(userId));
     const [first] = allocations;
 
     const runs = await Promise.all(
@@ -167,12 +165,21 @@ describe('running allocations charged in slices (meter-running-allocations)', ()
     const userId = randomUUID();
     await app.topUp(userId, '10');
     // Started now: no run of these tests finds it due.
-    const allocation = await allocate(userId, 0);
+    const allocation = allocate(userId, 0);
     const accountId = await driver.accountIdOf(userId);
     const [{ id: planId }] = await app.db.query<{ id: string }>(
       `SELECT id FROM price_plans WHERE currency = 'USD'`,
     );
     const meters = app.service.app.get(RunningAllocationsRepository);
+    // Its meter, as a run that listed it would start it.
+    await meters.upsertListed([
+      {
+        ...allocation,
+        tenantId: 'default',
+        ...SPEC,
+        expiresAt: at(allocation, 4 * HOUR),
+      },
+    ]);
     const slice = (secondsFrom: number, secondsTo: number) =>
       meters.insertSlice({
         id: randomUUID(),
@@ -196,24 +203,24 @@ describe('running allocations charged in slices (meter-running-allocations)', ()
       [allocation.allocationId],
     );
     expect(meter).toEqual({ sliced_seconds: HOUR, sliced_minor: '13' });
-    await driver.announceEnd(allocation, HOUR);
+    driver.end(allocation);
   });
 
   it('the usage report arriving before a slice, or twice, changes nothing more', async () => {
     const userId = randomUUID();
     await app.topUp(userId, '10000');
-    const allocation = await allocate(userId);
+    const allocation = allocate(userId);
 
     const first = await release(allocation, 9000).expect(200);
     const again = await release(allocation, 9000).expect(200);
     expect(first.body).toMatchObject({ amountMinor: '32', balanceMinor: '9968', duplicate: false });
     expect(again.body).toEqual({ ...first.body, duplicate: true });
-    expect(await running.sliceDue(at(allocation, 2 * HOUR + 5 * MINUTE))).toEqual({ charged: 0, failed: 0 });
+    expect(await running.sliceDue(at(allocation, 2 * HOUR + 5 * MINUTE))).toMatchObject(ran(0));
     expect(await running.sliceOne(allocation.allocationId, at(allocation, 3 * HOUR))).toBe('skipped');
     expect(await slicesOf(allocation)).toEqual([]);
     expect(await chargesOf(userId)).toEqual([['usage_charge', -32n]]);
 
-    // A report recorded before the event that announced its allocation: no meter starts.
+    // A report recorded between the list that named its allocation and the meter: no meter starts.
     const late = {
       allocationId: randomUUID(),
       userId,
@@ -221,11 +228,11 @@ describe('running allocations charged in slices (meter-running-allocations)', ()
       startedAt: allocation.startedAt,
     };
     await release(late, 9000).expect(200);
-    await driver.announceStart(late, 4);
+    driver.activate(late, 4);
     expect(
       await app.db.query('SELECT 1 FROM running_allocations WHERE allocation_id = $1', [late.allocationId]),
     ).toEqual([]);
-    expect(await running.sliceDue(at(late, 3 * HOUR))).toEqual({ charged: 0, failed: 0 });
+    expect(await running.sliceDue(at(late, 3 * HOUR))).toMatchObject(ran(0));
     expect(await app.balanceOf(userId)).toBe(10000n - 64n);
     await driver.expectLedgerConsistent(userId);
   });
@@ -233,7 +240,7 @@ describe('running allocations charged in slices (meter-running-allocations)', ()
   it('never slices a released allocation after its final charge', async () => {
     const userId = randomUUID();
     await app.topUp(userId, '10000');
-    const allocation = await allocate(userId);
+    const allocation = allocate(userId);
     await running.sliceDue(at(allocation, HOUR + 5 * MINUTE));
 
     await release(allocation, 90 * MINUTE).expect(200); // 18.96 → 19: 13 sliced, 6 more
@@ -247,26 +254,19 @@ describe('running allocations charged in slices (meter-running-allocations)', ()
     expect(price(90 * MINUTE)).toBe(19n);
   });
 
-  it('stops at the expiry and once the end is known; an extension lets it go on', async () => {
+  it('stops at the expiry and once device-service no longer lists it; an extension lets it go on', async () => {
     const userId = randomUUID();
     await app.topUp(userId, '10000');
-    const allocation = await allocate(userId, 3, 1.5);
+    const allocation = allocate(userId, 3, 1.5);
 
     await running.sliceDue(at(allocation, 2 * HOUR + 5 * MINUTE));
     await running.sliceDue(at(allocation, 3 * HOUR));
     expect(await slicesOf(allocation)).toEqual([['slice', 0, HOUR, '13']]);
 
-    await driver.announce<AllocationExtendedEventData>(DOMAIN_EVENTS.allocationExtended, {
-      ...allocation,
-      tenantId: 'default',
-      extensionId: randomUUID(),
-      additionalMinutes: 210,
-      previousExpiresAt: at(allocation, 90 * MINUTE).toISOString(),
-      expiresAt: at(allocation, 5 * HOUR).toISOString(),
-      sequence: 1,
-    });
+    // Extended to 5 h: device-service lists the new expiry.
+    driver.activate(allocation, 5);
     await running.sliceDue(at(allocation, 2 * HOUR + 5 * MINUTE));
-    await driver.announceEnd(allocation, 9000);
+    driver.end(allocation);
     await running.sliceDue(at(allocation, 4 * HOUR));
     expect(await slicesOf(allocation)).toEqual([
       ['slice', 0, HOUR, '13'],
@@ -277,10 +277,10 @@ describe('running allocations charged in slices (meter-running-allocations)', ()
     expect(total(await chargesOf(userId))).toBe(price(9000));
   });
 
-  it('gives back what slices took beyond the billed seconds (an end learnt late), exactly once', async () => {
+  it('gives back what slices took beyond the billed seconds (device-service billed fewer), exactly once', async () => {
     const userId = randomUUID();
     await app.topUp(userId, '10000');
-    const allocation = await allocate(userId);
+    const allocation = allocate(userId);
     await running.sliceDue(at(allocation, 2 * HOUR + 5 * MINUTE)); // 26 for 2 h
 
     // device-service billed 5000 s (17.56 → 18): its release reached billing only after the slice.

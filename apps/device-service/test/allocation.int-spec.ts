@@ -332,6 +332,40 @@ describe('allocate and release', () => {
     expect(byAdmin.body).toMatchObject({ status: 'released', endReason: 'admin' });
   });
 
+  it('pages the active allocations by id for a service (the meter job of billing-service)', async () => {
+    await app.addDevices(3, { region: 'eu-north-1' });
+    const renter = await app.createUser();
+    const made = await Promise.all(
+      [1, 2, 3].map(() =>
+        allocate(renter.token, { durationMinutes: 5, requirements: { region: 'eu-north-1' } }),
+      ),
+    );
+    const ids = made.map((response) => response.body.id as string).sort();
+    const page = async (afterId?: string, to = new Date(Date.now() + 60_000).toISOString()) => {
+      const query = new URLSearchParams({ status: 'active', userId: renter.id, to, sort: 'id', limit: '2' });
+      if (afterId) query.set('afterId', afterId);
+      const response = await app.request<{ items: AllocationResponse[] }>(
+        'GET',
+        `scheduler/allocations?${query.toString()}`,
+        { token: app.tokens.service() },
+      );
+      expect(response.status).toBe(200);
+      return response.body.items.map((item) => item.id);
+    };
+    expect(await page()).toEqual(ids.slice(0, 2));
+    expect(await page(ids[1])).toEqual(ids.slice(2));
+    // One ending between two pages shifts none of the others out of the next.
+    await release(renter.token, { allocationId: ids[0] });
+    expect(await page(ids[1])).toEqual(ids.slice(2));
+    // Started before an instant already past: none.
+    expect(await page(undefined, new Date(Date.now() - 3_600_000).toISOString())).toEqual([]);
+    const bad = await app.request('GET', 'scheduler/allocations?afterId=constructor', {
+      token: app.tokens.service(),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('lists and shows a user only their own allocations; stats are for admins and services', async () => {
     await app.addDevices(2, { region: 'eu-north-1' });
     const alice = await app.createUser();

@@ -105,4 +105,11 @@ export class BillingServiceConfig extends PlatformServiceConfig {
    */
   @EnvInteger('METER_SLICE_MIN_SECONDS', { default: 3600, min: 60, max: 2_592_000 })
   meterSliceMinSeconds!: number;
+
+  /**
+   * Where the meter-running-allocations job asks device-service which allocations run (with the
+   * service token): billing consumes no allocation events.
+   */
+  @EnvUrl('DEVICE_SERVICE_URL', { protocols: ['http', 'https'], default: 'http://127.0.0.1:30002' })
+  deviceServiceUrl!: string;
 }

@@ -24,11 +24,17 @@ describe('consumerTopology', () => {
     });
   });
 
-  it('unbinds the announcements no pattern takes, and keeps those a pattern takes', () => {
-    expect(consumerTopology('s', config, ['billing.overdue']).staleBindings).toEqual([
-      DOMAIN_EVENTS.billingUsageRecorded,
-    ]);
-    expect(consumerTopology('s', config, ['billing.#']).staleBindings).toEqual([]);
-    expect(consumerTopology('s', config, [DOMAIN_EVENTS.billingUsageRecorded]).staleBindings).toEqual([]);
+  it('unbinds every event type no pattern takes, and keeps those a pattern takes', () => {
+    const all = Object.values(DOMAIN_EVENTS);
+    const billing = all.filter((type) => type.startsWith('billing.'));
+    expect(consumerTopology('s', config, ['billing.overdue']).staleBindings).toEqual(
+      all.filter((type) => type !== DOMAIN_EVENTS.billingOverdue),
+    );
+    expect(consumerTopology('s', config, ['billing.#']).staleBindings).toEqual(
+      all.filter((type) => !billing.includes(type)),
+    );
+    // No handler left (billing-service since it reads running allocations from device-service).
+    expect(consumerTopology('s', config, []).staleBindings).toEqual(all);
+    expect(consumerTopology('s', config, ['#']).staleBindings).toEqual([]);
   });
 });

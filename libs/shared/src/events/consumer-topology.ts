@@ -1,4 +1,4 @@
-import { ANNOUNCEMENT_EVENTS } from '@cloudphone/contracts';
+import { DOMAIN_EVENTS } from '@cloudphone/contracts';
 import type { EventsConfig } from './events.config';
 import { topicPatternMatches } from './topic-pattern';
 
@@ -18,9 +18,10 @@ export interface ConsumerTopology {
   retryQueues: RetryQueue[];
   patterns: string[];
   /**
-   * Announcements (ANNOUNCEMENT_EVENTS) no pattern here takes: unbound at start, since an earlier
-   * version of the service may have bound one (device-service bound `billing.usage_recorded`), and
-   * its queue would go on receiving events no handler takes. Unbinding what is not bound is a no-op.
+   * Event types no pattern here takes: unbound at start, since an earlier version of the service may
+   * have bound one (device-service bound `billing.usage_recorded`, billing-service the allocation
+   * events), and its queue would go on receiving events no handler takes. Unbinding what is not
+   * bound is a no-op.
    */
   staleBindings: string[];
   deliveryLimit: number;
@@ -50,7 +51,7 @@ export function consumerTopology(
       delayMs,
     })),
     patterns: [...new Set(patterns)].sort(),
-    staleBindings: [...ANNOUNCEMENT_EVENTS].filter(
+    staleBindings: Object.values(DOMAIN_EVENTS).filter(
       (type) => !patterns.some((pattern) => topicPatternMatches(pattern, type)),
     ),
     deliveryLimit: config.eventsConsumerDeliveryLimit,

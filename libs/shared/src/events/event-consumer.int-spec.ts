@@ -374,4 +374,47 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
       await connection.close();
     }
   });
+
+  it('unbinds the queue an earlier version left when no handler is left, keeping what it holds', async () => {
+    const connection = await amqp.connect(TEST_SERVERS.rabbitmqUrl);
+    const channel = await connection.createConfirmChannel();
+    const returned: string[] = [];
+    channel.on('return', (message: ConsumeMessage) => returned.push(message.fields.routingKey));
+    const allocated = async () => {
+      channel.publish(`${namespace}.events`, DOMAIN_EVENTS.deviceAllocated, Buffer.from('{}'), {
+        mandatory: true,
+      });
+      await channel.waitForConfirms();
+    };
+    try {
+      // As billing-service bound the allocation events before it asked device-service instead.
+      await channel.bindQueue(queue(), `${namespace}.events`, DOMAIN_EVENTS.deviceAllocated);
+      await app.close();
+      await allocated();
+      expect(returned).toEqual([]);
+      const held = (await channel.checkQueue(queue())).messageCount;
+      app = await EventsTestApp.start({
+        serviceName: SERVICE,
+        databaseUrl: database.url,
+        messagingNamespace: namespace,
+      });
+      let sent = 0;
+      await waitFor(
+        async () => {
+          sent += 1;
+          await allocated();
+          return returned.length > 0;
+        },
+        { description: `${DOMAIN_EVENTS.deviceAllocated} unroutable once the queue is unbound` },
+      );
+      // The queue and what it held stay, for an operator (the events sent before the unbind
+      // included); nothing consumes it.
+      expect(await channel.checkQueue(queue())).toMatchObject({
+        messageCount: held + sent - 1,
+        consumerCount: 0,
+      });
+    } finally {
+      await connection.close();
+    }
+  });
 });

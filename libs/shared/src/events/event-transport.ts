@@ -19,6 +19,9 @@ export type PublishOutcome = 'confirmed' | 'unroutable' | 'nacked' | 'unknown';
 /** Handles one delivery: the consumer's dispatcher, which answers ack, retry or dead-letter. */
 export type DeliveryHandler = (content: Buffer, attempt: number) => Promise<DeliveryDecision>;
 
+/** What `unbindStale` found. */
+export type StaleQueueOutcome = 'unbound' | 'no-queue' | 'unavailable';
+
 export interface EventSubscription {
   /** Stops taking deliveries and lets the ones in progress finish, up to `timeoutMs`. */
   stop(timeoutMs: number): Promise<void>;
@@ -42,6 +45,12 @@ export abstract class EventTransport {
     prefetch: number,
     handler: DeliveryHandler,
   ): EventSubscription;
+  /**
+   * For a service with no handlers left: if an earlier version left its queue, unbinds the queue's
+   * `staleBindings`, so it stops filling with events nobody takes (what it holds stays, for an
+   * operator). `unavailable` when the transport could not be reached: try again once it is.
+   */
+  abstract unbindStale(topology: ConsumerTopology): Promise<StaleQueueOutcome>;
   /** The first `limit` deliveries the service's consumer gave up on, and how many there are. */
   abstract peekDeadLetters(queues: DeadLetterQueues, limit: number): Promise<DeadLetterPage>;
   /** Sends dead letters back to the service's own queue (no other service sees them again). */

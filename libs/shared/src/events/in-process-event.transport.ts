@@ -6,6 +6,7 @@ import {
   type EventSubscription,
   EventTransport,
   type PublishOutcome,
+  type StaleQueueOutcome,
 } from './event-transport';
 import { InProcessEventBus } from './in-process-event.bus';
 
@@ -66,6 +67,11 @@ export class InProcessEventTransport extends EventTransport {
 
   subscribe(topology: ConsumerTopology, prefetch: number, handler: DeliveryHandler): EventSubscription {
     return this.bus.subscribe(topology, prefetch, handler);
+  }
+
+  /** The bus lives and dies with the process: no earlier version left a binding. */
+  unbindStale(): Promise<StaleQueueOutcome> {
+    return Promise.resolve('no-queue');
   }
 
   async peekDeadLetters(queues: DeadLetterQueues, limit: number): Promise<DeadLetterPage> {

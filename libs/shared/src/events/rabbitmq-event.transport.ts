@@ -1,4 +1,5 @@
 import type { RabbitMqConnectionManager } from '../messaging/rabbitmq-connection.manager';
+import { closeChannel } from './close-channel';
 import type { ConsumerTopology } from './consumer-topology';
 import type { DeadLetterPage, DeadLetterQueues, DeadLetterReplay, DeadLetterSelection } from './dead-letters';
 import type { EventBrokerClient } from './event-broker.client';
@@ -9,6 +10,7 @@ import {
   type EventSubscription,
   EventTransport,
   type PublishOutcome,
+  type StaleQueueOutcome,
 } from './event-transport';
 import { RabbitMqDeadLetters } from './rabbitmq-dead-letters';
 
@@ -44,6 +46,33 @@ export class RabbitMqEventTransport extends EventTransport {
     const consumer = new EventQueueConsumer(this.rabbitmq, topology, prefetch, handler);
     consumer.start();
     return consumer;
+  }
+
+  async unbindStale(topology: ConsumerTopology): Promise<StaleQueueOutcome> {
+    if (!this.rabbitmq.isConnected()) return 'unavailable';
+    let channel;
+    try {
+      channel = await this.rabbitmq.createConfirmChannel();
+    } catch {
+      return 'unavailable';
+    }
+    // A missing queue closes the channel with 404: then there is nothing to unbind.
+    channel.on('error', () => undefined);
+    try {
+      await channel.checkQueue(topology.queue);
+    } catch {
+      return 'no-queue';
+    }
+    try {
+      for (const binding of topology.staleBindings) {
+        await channel.unbindQueue(topology.queue, topology.exchange, binding);
+      }
+      return 'unbound';
+    } catch {
+      return 'unavailable';
+    } finally {
+      await closeChannel(channel);
+    }
   }
 
   peekDeadLetters(queues: DeadLetterQueues, limit: number): Promise<DeadLetterPage> {

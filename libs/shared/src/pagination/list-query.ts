@@ -2,7 +2,7 @@ import { CommonErrors } from '../errors/common.errors';
 import { isStorableText, UNSTORABLE_REASON } from '../errors/storable-input';
 
 export type FilterType = 'uuid' | 'string' | 'integer' | 'datetime' | 'boolean' | 'enum';
-export type FilterOperator = '=' | '>=' | '<' | '<=' | 'isNull';
+export type FilterOperator = '=' | '>' | '>=' | '<' | '<=' | 'isNull';
 
 /**
  * The SQL type of an integer filter's column: a value outside it is refused with a 400 before it

@@ -1,4 +1,4 @@
 export { ApiKeyIntrospectionClient, remoteApiKeyVerifier } from './api-key-introspection.client';
-export { DeviceAllocationsClient } from './device-allocations.client';
+export { type ActiveAllocationsQuery, DeviceAllocationsClient } from './device-allocations.client';
 export { PlatformClientsModule } from './platform-clients.module';
 export { UserStandingClient } from './user-standing.client';

@@ -35,6 +35,7 @@ const CALLEE_URL_VARIABLES: Partial<Record<ServiceName, string>> = {
   [SERVICE_CATALOG.device.name]: 'DEVICE_SERVICE_URL',
 };
 const DEFAULT_RETRY_DELAYS = [1000, 5000, 30000, 120000];
+const DEVICE = SERVICE_CATALOG.device.name;
 
 /**
  * Several services of the platform as built processes, wired as in production: shared secrets and
@@ -47,6 +48,7 @@ export class ServiceFleet {
   readonly databases: Partial<Record<ServiceName, TestDatabase>> = {};
   private readonly proxies: Partial<Record<ServiceName, TcpProxy>> = {};
   private readonly databaseProxies: Partial<Record<ServiceName, TcpProxy>> = {};
+  private readonly forwards: TcpProxy[] = [];
   private readonly calleeUrls: Record<string, string> = {};
 
   private constructor(
@@ -78,13 +80,22 @@ export class ServiceFleet {
           Number(target.port || 5432),
         ).start();
       }
-      // Callees first, so their URLs are known to the services that call them.
+      // Callees first, so their URLs are known to the services that call them. user- and
+      // billing-service also call device-service (quota reconciliation, meters), which calls them:
+      // they reach it through a proxy opened now and pointed at it once it listens.
+      const forward = services.includes(DEVICE) ? await new TcpProxy('127.0.0.1', 0).start() : null;
+      if (forward) {
+        fleet.forwards.push(forward);
+        fleet.calleeUrls.DEVICE_SERVICE_URL = `http://127.0.0.1:${forward.port}`;
+      }
       const order = [...services].sort((left, right) => rank(left) - rank(right));
       for (const service of order) {
         await fleet.startProcesses(service, options.processes[service] ?? 0);
         const callee = CALLEE_URL_VARIABLES[service];
         const first = fleet.processes[service]?.[0];
-        if (callee && first) fleet.calleeUrls[callee] = await fleet.reachableUrl(service, first.url);
+        if (!callee || !first) continue;
+        fleet.calleeUrls[callee] = await fleet.reachableUrl(service, first.url);
+        if (service === DEVICE) forward?.retarget(fleet.calleeUrls[callee]);
       }
     } catch (error) {
       await fleet.stop();
@@ -136,7 +147,11 @@ export class ServiceFleet {
   async stop(): Promise<void> {
     const all = Object.values(this.processes).flat();
     await Promise.all(all.map((process) => process.stop('SIGKILL')));
-    for (const proxy of [...Object.values(this.proxies), ...Object.values(this.databaseProxies)]) {
+    for (const proxy of [
+      ...Object.values(this.proxies),
+      ...Object.values(this.databaseProxies),
+      ...this.forwards,
+    ]) {
       await proxy.close();
     }
     for (const database of Object.values(this.databases)) await database.drop().catch(() => undefined);
@@ -173,6 +188,6 @@ export class ServiceFleet {
 /** Services others call start first. */
 /** Callees of callees first: device-service calls user- and billing-service, proxy-service calls it. */
 function rank(service: ServiceName): number {
-  if (service === SERVICE_CATALOG.device.name) return 1;
+  if (service === DEVICE) return 1;
   return CALLEE_URL_VARIABLES[service] ? 0 : 2;
 }

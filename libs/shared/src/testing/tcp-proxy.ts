@@ -14,9 +14,16 @@ export class TcpProxy {
   port = 0;
 
   constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
+    private targetHost: string,
+    private targetPort: number,
   ) {}
+
+  /** Forwards new connections to another server (one that started after the proxy). */
+  retarget(url: string): void {
+    const target = new URL(url);
+    this.targetHost = target.hostname;
+    this.targetPort = Number(target.port);
+  }
 
   /** Starts listening on 127.0.0.1 (a free port unless one is given). */
   async start(port = 0): Promise<this> {

@@ -1,7 +1,7 @@
 import type { DeviceSpec } from '@cloudphone/contracts';
 
 /**
- * A row of `running_allocations`: an allocation device-service announced, and its meter (the
+ * A row of `running_allocations`: an allocation device-service listed as active, and its meter (the
  * seconds from its start the slices covered and what they charged). Closed once its usage report
  * charged the rest (`usageId`).
  */
@@ -11,18 +11,15 @@ export interface RunningAllocation extends DeviceSpec {
   tenantId: string;
   deviceId: string;
   startedAt: Date;
+  /** The latest expiry device-service listed (an extension moves it later). */
   expiresAt: Date;
-  endedAt: Date | null;
   slicedSeconds: number;
   slicedMinor: bigint;
   usageId: string | null;
 }
 
-/** What `device.allocated` tells about a new allocation. */
-export type AllocationStart = Omit<
-  RunningAllocation,
-  'endedAt' | 'slicedSeconds' | 'slicedMinor' | 'usageId'
->;
+/** What device-service's list of active allocations tells about one. */
+export type AllocationStart = Omit<RunningAllocation, 'slicedSeconds' | 'slicedMinor' | 'usageId'>;
 
 /** A row of `usage_slices`: a charge of a running allocation, or the one refund of its excess. */
 export interface UsageSlice {

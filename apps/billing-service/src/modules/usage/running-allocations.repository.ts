@@ -12,15 +12,14 @@ const RUNNING_ALLOCATIONS = new TableMap<RunningAllocation>('running_allocations
   storageGb: 'storage_gb',
   startedAt: 'started_at',
   expiresAt: 'expires_at',
-  endedAt: 'ended_at',
   slicedSeconds: 'sliced_seconds',
   slicedMinor: { column: 'sliced_minor', decode: decodeColumn.bigint },
   usageId: 'usage_id',
 });
 
-// A meter the job may still slice: neither closed by a usage report nor ended. The usage record is
-// looked for too, as a report may be recorded before the event that announced its allocation.
-const OPEN = `r.usage_id IS NULL AND r.ended_at IS NULL
+// A meter the job may still slice: not closed by a usage report. The usage record is looked for
+// too, as a report may be recorded between the list that named its allocation and the slice.
+const OPEN = `r.usage_id IS NULL
   AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.allocation_id = r.allocation_id)`;
 
 /**
@@ -39,14 +38,15 @@ export class RunningAllocationsRepository {
   constructor(private readonly sql: SqlClient) {}
 
   /**
-   * Starts the meters of announced allocations, except one that has a meter already (a redelivered
-   * event) or whose usage report was recorded first (events and reports travel apart): nothing left
-   * to slice. Rows go in allocation order, so two statements inserting the same ones cannot deadlock.
+   * The meters of allocations device-service listed as active: started if new, their expiry moved
+   * to a later listed one (an extension; never back). One whose usage report was recorded first gets
+   * no meter: nothing is left to slice. Rows go in allocation order, as a usage batch locks meters
+   * (`lockSlicedAll`), so the two cannot deadlock.
    */
-  async insertStartedAll(starts: readonly AllocationStart[]): Promise<void> {
+  async upsertListed(starts: readonly AllocationStart[]): Promise<void> {
     const column = (pick: (start: AllocationStart) => unknown) => starts.map(pick);
     await this.sql.rows(
-      `INSERT INTO running_allocations (allocation_id, user_id, tenant_id, device_id, cpu_cores, memory_mb,
+      `INSERT INTO running_allocations AS r (allocation_id, user_id, tenant_id, device_id, cpu_cores, memory_mb,
          storage_gb, started_at, expires_at)
        SELECT DISTINCT ON (s.allocation_id) s.*
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::int[], $6::int[], $7::int[],
@@ -54,7 +54,8 @@ export class RunningAllocationsRepository {
          AS s (allocation_id, user_id, tenant_id, device_id, cpu_cores, memory_mb, storage_gb, started_at, expires_at)
        WHERE NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.allocation_id = s.allocation_id)
        ORDER BY s.allocation_id
-       ON CONFLICT (allocation_id) DO NOTHING`,
+       ON CONFLICT (allocation_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, updated_at = now()
+         WHERE r.expires_at < EXCLUDED.expires_at`,
       [
         column((start) => start.allocationId),
         column((start) => start.userId),
@@ -69,55 +70,21 @@ export class RunningAllocationsRepository {
     );
   }
 
-  /** An extension moves the expiry later; a stale (reordered) one never moves it back. */
-  async extend(allocationId: string, expiresAt: Date): Promise<void> {
-    await this.sql.rows(
-      `UPDATE running_allocations SET expires_at = GREATEST(expires_at, $2), updated_at = now()
-       WHERE allocation_id = $1`,
-      [allocationId, expiresAt.toISOString()],
-    );
-  }
-
   /**
-   * The allocations ended: their usage reports charge the rest, and no slice is taken any more (the
-   * first end learnt stays, in a batch too). The meters are locked in allocation order, as a usage batch locks them
-   * (`lockSlicedAll`), so the two never deadlock.
+   * The open meters among `allocationIds` with at least `sliceSeconds` more run by `horizon` (and by
+   * their expiry), in allocation order: the candidates of one job page, read without locks.
    */
-  async markEndedAll(ends: ReadonlyArray<{ allocationId: string; endedAt: Date }>): Promise<void> {
-    await this.sql.rows(
-      `WITH ends AS (
-         SELECT DISTINCT ON (allocation_id) allocation_id, ended_at
-         FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS e (allocation_id, ended_at, position)
-         ORDER BY allocation_id, position
-       ), locked AS (
-         SELECT r.allocation_id FROM running_allocations r JOIN ends e ON e.allocation_id = r.allocation_id
-         ORDER BY r.allocation_id FOR UPDATE OF r
-       )
-       UPDATE running_allocations r SET ended_at = COALESCE(r.ended_at, e.ended_at), updated_at = now()
-       FROM ends e, locked l
-       WHERE r.allocation_id = e.allocation_id AND l.allocation_id = r.allocation_id`,
-      [ends.map((end) => end.allocationId), ends.map((end) => end.endedAt.toISOString())],
-    );
-  }
-
-  /**
-   * Up to `limit` open meters after `afterId` (by id) with at least `sliceSeconds` more run by
-   * `horizon` (and by their expiry): the candidates of one job page, read without locks.
-   */
-  async findDue(
-    afterId: string | null,
+  async findDueAmong(
+    allocationIds: readonly string[],
     horizon: Date,
     sliceSeconds: number,
-    limit: number,
   ): Promise<RunningAllocation[]> {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `SELECT ${RUNNING_ALLOCATIONS.select('r')} FROM running_allocations r
-       WHERE ${OPEN}
-         AND ($1::uuid IS NULL OR r.allocation_id > $1::uuid)
+       WHERE r.allocation_id = ANY($1::uuid[]) AND ${OPEN}
          AND r.started_at + make_interval(secs => r.sliced_seconds + $3::int) <= LEAST($2::timestamptz, r.expires_at)
-       ORDER BY r.allocation_id
-       LIMIT $4`,
-      [afterId, horizon.toISOString(), sliceSeconds, limit],
+       ORDER BY r.allocation_id`,
+      [allocationIds, horizon.toISOString(), sliceSeconds],
     );
     return RUNNING_ALLOCATIONS.decodeAll(rows);
   }

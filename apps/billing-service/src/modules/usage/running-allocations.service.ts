@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import type { AllocationResponse } from '@cloudphone/contracts';
 import {
   afterCommit,
   AppError,
+  DeviceAllocationsClient,
   MetricsService,
-  SharedStatement,
   TransactionRunner,
 } from '@cloudphone/shared';
-import type { Counter, Histogram } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { BillingServiceConfig } from '../../config/billing-service.config';
 import { type AccountSnapshot, AccountBalanceService, type AppliedBalanceChange } from '../accounts';
 import { PricingService } from '../pricing';
@@ -16,8 +17,11 @@ import { RunningAllocationsRepository } from './running-allocations.repository';
 import type { UsageRecord } from './usage-record';
 import { nextSliceEnd, sliceAmount } from './usage-slicing';
 
-/** Meters read per page of a run (each then sliced in its own short transaction). */
-const PAGE = 200;
+/**
+ * Active allocations asked of device-service per page of a run (its largest page), each due one then
+ * sliced in its own short transaction.
+ */
+const PAGE = 100;
 /**
  * How far short of now a slice stops. device-service bills a release at its own clock, which may be
  * behind ours: a slice reaching our "now" could charge seconds it then does not bill.
@@ -26,6 +30,8 @@ const CLOCK_MARGIN_SECONDS = 60;
 
 /** What one run of the job did. */
 export interface SlicingRun {
+  /** Active allocations device-service listed (those that started a slice before the horizon). */
+  listed: number;
   charged: number;
   failed: number;
 }
@@ -33,6 +39,11 @@ export interface SlicingRun {
 /**
  * Running allocations charged in slices (the meter-running-allocations job), so a balance reflects
  * long allocations before their release, and their closing when the usage report charges the rest.
+ *
+ * Which allocations run is asked of device-service at each run, not learnt from its events: an
+ * allocation it lists as active was running when the list was read, after the run's instant, and a
+ * slice stops a margin before that instant, so no slice passes an end without billing having to know
+ * ends. Ended allocations are simply no longer listed; their usage reports charge the rest.
  *
  * Every slice and every usage report of an allocation takes its account's row lock first, so they
  * happen one after another and each sees what the others committed: a slice reads the meter (and
@@ -43,27 +54,16 @@ export interface SlicingRun {
 export class RunningAllocationsService {
   private readonly logger = new Logger(RunningAllocationsService.name);
   private readonly slices: Counter<'outcome'>;
+  private readonly listed: Counter;
   private readonly slicedMinor: Counter<'currency'>;
   private readonly refundedMinor: Counter<'currency'>;
-  // The starts and ends of concurrently consumed events (the consumer handles up to its prefetch
-  // at once) share one statement per batch; only an event the database refuses fails.
-  private readonly starts = new SharedStatement<AllocationStart>(
-    (starts) => this.meters.insertStartedAll(starts),
-    {
-      onBatch: (items) => this.eventBatchItems.observe({ operation: 'start' }, items),
-    },
-  );
-  private readonly ends = new SharedStatement<{ allocationId: string; endedAt: Date }>(
-    (ends) => this.meters.markEndedAll(ends),
-    { onBatch: (items) => this.eventBatchItems.observe({ operation: 'end' }, items) },
-  );
-  private readonly eventBatchItems: Histogram<'operation'>;
 
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly meters: RunningAllocationsRepository,
     private readonly balances: AccountBalanceService,
     private readonly pricing: PricingService,
+    private readonly allocations: DeviceAllocationsClient,
     private readonly config: BillingServiceConfig,
     metrics: MetricsService,
   ) {
@@ -77,11 +77,9 @@ export class RunningAllocationsService {
       help: 'Minor units charged by slices of running allocations, before their usage reports',
       labelNames: ['currency'],
     });
-    this.eventBatchItems = metrics.histogram({
-      name: 'cloudphone_billing_meter_event_batch_items',
-      help: 'Meter starts or ends (allocation events consumed at once) written by one statement',
-      labelNames: ['operation'],
-      buckets: [1, 2, 4, 8, 16, 32, 64, 100],
+    this.listed = metrics.counter({
+      name: 'cloudphone_billing_meter_listed_allocations_total',
+      help: 'Active allocations device-service listed to the meter-running-allocations job',
     });
     this.refundedMinor = metrics.counter({
       name: 'cloudphone_billing_usage_slice_refunded_minor_total',
@@ -90,46 +88,51 @@ export class RunningAllocationsService {
     });
   }
 
-  /** `device.allocated`: the allocation's meter starts (once; not after its usage report). */
-  started(start: AllocationStart): Promise<void> {
-    return this.starts.run(start);
-  }
-
-  /** `allocation.extended`: slices may reach the new expiry. */
-  extended(allocationId: string, expiresAt: Date): Promise<void> {
-    return this.meters.extend(allocationId, expiresAt);
-  }
-
-  /** `device.released` / `allocation.expired`: no more slices; the usage report charges the rest. */
-  ended(allocationId: string, endedAt: Date): Promise<void> {
-    return this.ends.run({ allocationId, endedAt });
-  }
-
   /**
-   * Charges every running allocation with a slice due at `at`, one transaction each, in pages of
-   * open meters by id. An allocation that fails is logged and left to the next run (its usage report
-   * charges whatever was not sliced, so a missed slice costs nothing but timeliness).
+   * Charges every running allocation with a slice due at `at`: pages of the active allocations
+   * device-service lists (by id), their meters started or extended, and each due one sliced in its
+   * own transaction. An allocation that fails is logged and left to the next run (its usage report
+   * charges whatever was not sliced, so a missed slice costs nothing but timeliness). While
+   * device-service is unavailable the run throws (503) with what earlier pages charged kept.
    */
   async sliceDue(at: Date, signal?: AbortSignal): Promise<SlicingRun> {
+    const sliceSeconds = this.config.meterSliceMinSeconds;
     const horizon = new Date(at.getTime() - CLOCK_MARGIN_SECONDS * 1000);
-    const run: SlicingRun = { charged: 0, failed: 0 };
+    // An allocation that started later has no whole slice before the horizon.
+    const startedBefore = new Date(horizon.getTime() - sliceSeconds * 1000);
+    const run: SlicingRun = { listed: 0, charged: 0, failed: 0 };
     let afterId: string | null = null;
     for (;;) {
-      const page = await this.meters.findDue(afterId, horizon, this.config.meterSliceMinSeconds, PAGE);
-      for (const meter of page) {
-        if (signal?.aborted) return run;
-        try {
-          if ((await this.sliceOne(meter.allocationId, at)) === 'charged') run.charged += 1;
-        } catch (error) {
-          run.failed += 1;
-          this.slices.inc({ outcome: 'failed' });
-          const log = { msg: 'Slice of a running allocation failed', allocationId: meter.allocationId };
-          if (error instanceof AppError) this.logger.warn({ ...log, code: error.code });
-          else this.logger.error({ ...log, err: error });
+      const page = await this.allocations.activePage({ startedBefore, afterId, limit: PAGE });
+      run.listed += page.length;
+      this.listed.inc(page.length);
+      if (page.length > 0) {
+        await this.meters.upsertListed(page.map(meterStartOf));
+        const due = await this.meters.findDueAmong(
+          page.map((allocation) => allocation.id),
+          horizon,
+          sliceSeconds,
+        );
+        for (const meter of due) {
+          if (signal?.aborted) return run;
+          await this.sliceCounted(meter.allocationId, at, run);
         }
       }
       if (page.length < PAGE) return run;
-      afterId = page[page.length - 1].allocationId;
+      afterId = page[page.length - 1].id;
+    }
+  }
+
+  /** `sliceOne`, its outcome added to `run`; a failure is logged, not thrown. */
+  private async sliceCounted(allocationId: string, at: Date, run: SlicingRun): Promise<void> {
+    try {
+      if ((await this.sliceOne(allocationId, at)) === 'charged') run.charged += 1;
+    } catch (error) {
+      run.failed += 1;
+      this.slices.inc({ outcome: 'failed' });
+      const log = { msg: 'Slice of a running allocation failed', allocationId };
+      if (error instanceof AppError) this.logger.warn({ ...log, code: error.code });
+      else this.logger.error({ ...log, err: error });
     }
   }
 
@@ -246,4 +249,19 @@ export class RunningAllocationsService {
     });
     return applied;
   }
+}
+
+/** The meter of an allocation device-service listed. */
+function meterStartOf(allocation: AllocationResponse): AllocationStart {
+  return {
+    allocationId: allocation.id,
+    userId: allocation.userId,
+    tenantId: allocation.tenantId,
+    deviceId: allocation.deviceId,
+    cpuCores: allocation.cpuCores,
+    memoryMb: allocation.memoryMb,
+    storageGb: allocation.storageGb,
+    startedAt: new Date(allocation.startedAt),
+    expiresAt: new Date(allocation.expiresAt),
+  };
 }

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts';
 import { PricingModule } from '../pricing';
-import { AllocationEventsHandler } from './events/allocation-events.handler';
 import { MeterRunningAllocationsJob } from './jobs/meter-running-allocations.job';
 import { RunningAllocationsRepository } from './running-allocations.repository';
 import { RunningAllocationsService } from './running-allocations.service';
@@ -23,7 +22,6 @@ import { UsageService } from './usage.service';
     UsageEventsPublisher,
     RunningAllocationsService,
     RunningAllocationsRepository,
-    AllocationEventsHandler,
     MeterRunningAllocationsJob,
   ],
 })

@@ -4,6 +4,7 @@ import type { ListQuerySpec } from '@cloudphone/shared';
 /** `GET /scheduler/allocations`: filters and sorts a caller may use (a user's list is always their own). */
 export const ALLOCATIONS_LIST_QUERY: ListQuerySpec = {
   sortable: {
+    id: 'id',
     createdAt: 'createdAt',
     startedAt: 'startedAt',
     expiresAt: 'expiresAt',
@@ -20,5 +21,7 @@ export const ALLOCATIONS_LIST_QUERY: ListQuerySpec = {
     from: { type: 'datetime', column: 'startedAt', operator: '>=' },
     /** Allocations that started before this time. */
     to: { type: 'datetime', column: 'startedAt', operator: '<' },
+    /** Allocations whose id sorts after this one: a cursor for `sort=id`, stable while rows come and go. */
+    afterId: { type: 'uuid', column: 'id', operator: '>' },
   },
 };
