@@ -188,7 +188,7 @@ describe('proxy quality, providers and costs', () => {
 
   it('adds up spend per provider and day and raises one budget alert a day, whichever run sees it', async () => {
     await app.admin
-      .post(PROXY_ROUTES.providers, { name: 'pricey', kind: 'manual', dailyBudgetMicros: 1_000_000 })
+      .post(PROXY_ROUTES.providers, { name: 'pricey', kind: 'manual', dailyBudgetMicros: 1_000 })
       .expect(201);
     await app.admin
       .post(PROXY_ROUTES.pool, {
@@ -206,14 +206,19 @@ describe('proxy quality, providers and costs', () => {
       .user(renter)
       .post(PROXY_ROUTES.acquire, { countryCode: 'CH', stickyMinutes: 60 })
       .expect(201);
-    // Ten minutes at 36 cents an hour: 6 cents = 6,000,000 µ, over the 1 cent budget.
+    // Ten minutes at 36 cents an hour: 6 cents = 6,000,000 µ (10,000 µ a second), far over the 1,000 µ
+    // budget. Today's spend is the part after midnight UTC (all of it, but within ten minutes of it).
     await app.db.query(`UPDATE proxy_rentals SET started_at = now() - interval '10 minutes' WHERE id = $1`, [
       rental.body.id,
     ]);
+    const secondsToday = Math.min(
+      600,
+      (Date.now() - Date.parse(new Date().toISOString().slice(0, 10))) / 1000,
+    );
     const stats = await app.admin.get(PROXY_ROUTES.costStats).expect(200);
     const pricey = stats.body.items.find((item: { provider: string }) => item.provider === 'pricey');
-    expect(Number(pricey.todayMicros)).toBeGreaterThanOrEqual(6_000_000);
-    expect(pricey).toMatchObject({ dailyBudgetMicros: '1000000', overBudget: true });
+    expect(Number(pricey.todayMicros)).toBeGreaterThanOrEqual(Math.floor(secondsToday) * 10_000);
+    expect(pricey).toMatchObject({ dailyBudgetMicros: '1000', overBudget: true });
 
     const job = app.get(ProxyCostMonitorJob);
     await Promise.all([job.monitor(manualCronRunContext()), job.monitor(manualCronRunContext())]);
