@@ -79,7 +79,6 @@ describe('EventDispatcher', () => {
     const binding: EventHandlerBinding = {
       name: 'TestHandler.onDevice',
       patterns: ['device.*'],
-      idempotent: false,
       invoke: (event) => handle(event),
     };
     dispatcher.use([binding]);
@@ -175,39 +174,5 @@ describe('EventDispatcher', () => {
       reason: 'handler_failed',
       attempts: 2,
     });
-  });
-
-  it('runs idempotent handlers without the inbox row or a transaction, and retries them on failure', async () => {
-    const idempotent: EventHandlerBinding = {
-      name: 'TestHandler.onDeviceAgain',
-      patterns: ['device.allocated'],
-      idempotent: true,
-      invoke: (event) => handle(event),
-    };
-    dispatcher.use([idempotent]);
-    const event = delivery();
-    expect(await dispatcher.dispatch(event, 1)).toEqual({ action: 'ack' });
-    expect(await dispatcher.dispatch(event, 1)).toEqual({ action: 'ack' });
-    expect(received).toHaveLength(2);
-    expect(transactions.run).not.toHaveBeenCalled();
-    expect(inbox.record).not.toHaveBeenCalled();
-    handle = async () => {
-      throw new Error('database gone');
-    };
-    expect(await dispatcher.dispatch(event, 1)).toMatchObject({ action: 'retry', nextAttempt: 2 });
-  });
-
-  it('keeps the inbox and the transaction when any matching handler is not idempotent', async () => {
-    const plain: EventHandlerBinding = {
-      name: 'TestHandler.plain',
-      patterns: ['device.*'],
-      idempotent: false,
-      invoke: (event) => handle(event),
-    };
-    dispatcher.use([{ ...plain, name: 'TestHandler.idempotent', idempotent: true }, plain]);
-    expect(await dispatcher.dispatch(delivery(), 1)).toEqual({ action: 'ack' });
-    expect(received).toHaveLength(2);
-    expect(transactions.run).toHaveBeenCalledTimes(1);
-    expect(inbox.record).toHaveBeenCalledTimes(1);
   });
 });

@@ -26,8 +26,7 @@ export type DeliveryDecision =
 /**
  * Checks one delivery's envelope and payload, runs the matching handlers with the validated payload
  * inside a transaction that first records the event id in the inbox (a duplicate is skipped), and
- * decides between ack, retry and dead-letter. When every matching handler is `@IdempotentHandler`,
- * they run without the inbox row or the transaction: a duplicate changes nothing by their design.
+ * decides between ack, retry and dead-letter.
  */
 @Injectable()
 export class EventDispatcher {
@@ -80,19 +79,14 @@ export class EventDispatcher {
     const stopTimer = this.metrics.handlerDuration.startTimer({ type: event.type });
     let current = handlers[0].name;
     try {
-      const runHandlers = async (): Promise<void> => {
+      const handled = await this.transactions.run(async () => {
+        if (!(await this.inbox.record(event))) return false;
         for (const handler of handlers) {
           current = handler.name;
           await handler.invoke(delivered);
         }
-      };
-      const handled = handlers.every((handler) => handler.idempotent)
-        ? await runHandlers().then(() => true)
-        : await this.transactions.run(async () => {
-            if (!(await this.inbox.record(event))) return false;
-            await runHandlers();
-            return true;
-          });
+        return true;
+      });
       this.metrics.consumed.inc({ type: event.type, outcome: handled ? 'handled' : 'duplicate' });
       if (!handled)
         this.logger.debug({ msg: 'duplicate event skipped', eventId: event.id, type: event.type });

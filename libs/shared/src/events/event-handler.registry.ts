@@ -1,15 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { EventEnvelope } from '@cloudphone/contracts';
-import { EVENT_HANDLER_IDEMPOTENT, EVENT_HANDLER_PATTERNS } from './on-event.decorator';
+import { EVENT_HANDLER_PATTERNS } from './on-event.decorator';
 
 /** One `@OnEvent` method found at boot. */
 export interface EventHandlerBinding {
   /** `ClassName.methodName`, for logs. */
   name: string;
   patterns: string[];
-  /** `@IdempotentHandler`: safe to run again, so it needs neither the inbox row nor a transaction. */
-  idempotent: boolean;
   invoke(event: EventEnvelope): Promise<void>;
 }
 
@@ -44,7 +42,6 @@ export class EventHandlerRegistry {
         bindings.push({
           name,
           patterns,
-          idempotent: Reflect.getMetadata(EVENT_HANDLER_IDEMPOTENT, handler) === true,
           invoke: async (event) => {
             await (handler as (event: EventEnvelope) => unknown).call(instance, event);
           },

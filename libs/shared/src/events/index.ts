@@ -10,7 +10,7 @@ export {
   outboxEventsParameters,
   outboxPreparedEventsSql,
 } from './outbox.repository';
-export { IdempotentHandler, OnEvent } from './on-event.decorator';
+export { OnEvent } from './on-event.decorator';
 export { RenterEventsHandler } from './renter-events.handler';
 export type { RenterEndReason } from './renter-events.handler';
 export { UnprocessableEventError } from './unprocessable-event.error';
