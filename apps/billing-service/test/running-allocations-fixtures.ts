@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BILLING_ROUTES } from '@cloudphone/contracts';
+import { RunningAllocationsService } from '../src/modules/usage/running-allocations.service';
 import { BillingTestApp, usageReport } from './billing-test-app';
 import { DeviceServiceStandIn } from './device-service-stand-in';
 
@@ -40,16 +41,27 @@ export class RunningAllocationsDriver {
     readonly deviceService: DeviceServiceStandIn,
   ) {}
 
-  /** billing-service (with `env`) pointed at a device-service stand-in. */
-  static async start(env: Record<string, string> = {}): Promise<RunningAllocationsDriver> {
+  /**
+   * billing-service pointed at a device-service stand-in, its hourly meter job off: the tests run
+   * the job's work themselves, with the instant it runs at.
+   */
+  static async start(): Promise<RunningAllocationsDriver> {
     const deviceService = await DeviceServiceStandIn.start();
     try {
-      const app = await BillingTestApp.start({ DEVICE_SERVICE_URL: deviceService.url, ...env });
+      const app = await BillingTestApp.start({
+        DEVICE_SERVICE_URL: deviceService.url,
+        CRON_SCHEDULE_OVERRIDES: JSON.stringify({ 'meter-running-allocations': { disabled: true } }),
+      });
       return new RunningAllocationsDriver(app, deviceService);
     } catch (error) {
       await deviceService.close();
       throw error;
     }
+  }
+
+  /** The service the meter job runs (its runs are called with the instant they run at). */
+  get running(): RunningAllocationsService {
+    return this.app.service.app.get(RunningAllocationsService);
   }
 
   async close(): Promise<void> {

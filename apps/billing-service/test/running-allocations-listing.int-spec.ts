@@ -3,7 +3,7 @@ import { decode } from 'jsonwebtoken';
 import { DependencyUnavailableError } from '@cloudphone/shared';
 import { manualCronRunContext } from '@cloudphone/shared/testing';
 import { MeterRunningAllocationsJob } from '../src/modules/usage/jobs/meter-running-allocations.job';
-import { RunningAllocationsService } from '../src/modules/usage/running-allocations.service';
+import type { RunningAllocationsService } from '../src/modules/usage/running-allocations.service';
 import type { BillingTestApp } from './billing-test-app';
 import { counterValue } from './coupon-fixtures';
 import { type Allocation, HOUR, MINUTE, RunningAllocationsDriver } from './running-allocations-fixtures';
@@ -19,11 +19,8 @@ describe('meter-running-allocations asks device-service which allocations run', 
   let running: RunningAllocationsService;
 
   beforeAll(async () => {
-    driver = await RunningAllocationsDriver.start({
-      CRON_SCHEDULE_OVERRIDES: JSON.stringify({ 'meter-running-allocations': { disabled: true } }),
-    });
-    app = driver.app;
-    running = app.service.app.get(RunningAllocationsService);
+    driver = await RunningAllocationsDriver.start();
+    ({ app, running } = driver);
   });
 
   afterAll(async () => {

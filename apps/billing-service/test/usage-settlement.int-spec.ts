@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { BILLING_ROUTES, type UsageBatchResponse, type UsageRecordResponse } from '@cloudphone/contracts';
-import { RunningAllocationsService } from '../src/modules/usage/running-allocations.service';
 import { type BillingTestApp, usageLasting } from './billing-test-app';
 import { HOUR, MINUTE, price, RunningAllocationsDriver } from './running-allocations-fixtures';
 
@@ -41,8 +40,9 @@ describe('usage settlement statement', () => {
     await app.topUp(userId, '100000');
     const allocation = driver.allocate(userId, 2, 4);
     // The meter job listed it and sliced its first hour: the report closes a meter.
-    const running = app.service.app.get(RunningAllocationsService);
-    expect(await running.sliceDue(driver.at(allocation, HOUR + 2 * MINUTE))).toMatchObject({ charged: 1 });
+    expect(await driver.running.sliceDue(driver.at(allocation, HOUR + 2 * MINUTE))).toMatchObject({
+      charged: 1,
+    });
     await app.outboxDrained();
     const before = await app.metricSum('cloudphone_db_round_trips_total');
 

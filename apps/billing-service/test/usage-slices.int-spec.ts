@@ -4,7 +4,7 @@ import { manualCronRunContext, waitFor } from '@cloudphone/shared/testing';
 import { InvoiceStatementsRepository } from '../src/modules/invoices/invoice-statements.repository';
 import { MeterRunningAllocationsJob } from '../src/modules/usage/jobs/meter-running-allocations.job';
 import { RunningAllocationsRepository } from '../src/modules/usage/running-allocations.repository';
-import { RunningAllocationsService } from '../src/modules/usage/running-allocations.service';
+import type { RunningAllocationsService } from '../src/modules/usage/running-allocations.service';
 import type { BillingTestApp } from './billing-test-app';
 import { counterValue } from './coupon-fixtures';
 import {
@@ -37,12 +37,8 @@ describe('running allocations charged in slices (meter-running-allocations)', ()
   const total = totalCharged;
 
   beforeAll(async () => {
-    driver = await RunningAllocationsDriver.start({
-      // The tests run the job's work themselves, with the instant it runs at.
-      CRON_SCHEDULE_OVERRIDES: JSON.stringify({ 'meter-running-allocations': { disabled: true } }),
-    });
-    app = driver.app;
-    running = app.service.app.get(RunningAllocationsService);
+    driver = await RunningAllocationsDriver.start();
+    ({ app, running } = driver);
   });
 
   afterAll(async () => {

@@ -341,20 +341,31 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
     }
   });
 
-  it('unbinds an announcement an earlier version of the service bound, at its next start', async () => {
+  /**
+   * A confirm channel that binds the service's queue to `type` as an earlier version of the service
+   * would, and publishes `type` with `mandatory`: `returned` lists what no queue took.
+   */
+  async function earlierVersionBinding(type: string) {
     const connection = await amqp.connect(TEST_SERVERS.rabbitmqUrl);
     const channel = await connection.createConfirmChannel();
     const returned: string[] = [];
     channel.on('return', (message: ConsumeMessage) => returned.push(message.fields.routingKey));
-    const announce = async () => {
-      channel.publish(`${namespace}.events`, DOMAIN_EVENTS.billingUsageRecorded, Buffer.from('{}'), {
-        mandatory: true,
-      });
+    await channel.bindQueue(queue(), `${namespace}.events`, type);
+    const publishType = async () => {
+      channel.publish(`${namespace}.events`, type, Buffer.from('{}'), { mandatory: true });
       await channel.waitForConfirms();
     };
+    return { connection, channel, returned, publishType };
+  }
+
+  it('unbinds an announcement an earlier version of the service bound, at its next start', async () => {
+    // As device-service bound `billing.usage_recorded` before it read charges from billing's answers.
+    const {
+      connection,
+      returned,
+      publishType: announce,
+    } = await earlierVersionBinding(DOMAIN_EVENTS.billingUsageRecorded);
     try {
-      // As device-service bound `billing.usage_recorded` before it read charges from billing's answers.
-      await channel.bindQueue(queue(), `${namespace}.events`, DOMAIN_EVENTS.billingUsageRecorded);
       await announce();
       expect(returned).toEqual([]);
       await app.close();
@@ -376,19 +387,14 @@ describe('event consumers (real Postgres and RabbitMQ)', () => {
   });
 
   it('unbinds the queue an earlier version left when no handler is left, keeping what it holds', async () => {
-    const connection = await amqp.connect(TEST_SERVERS.rabbitmqUrl);
-    const channel = await connection.createConfirmChannel();
-    const returned: string[] = [];
-    channel.on('return', (message: ConsumeMessage) => returned.push(message.fields.routingKey));
-    const allocated = async () => {
-      channel.publish(`${namespace}.events`, DOMAIN_EVENTS.deviceAllocated, Buffer.from('{}'), {
-        mandatory: true,
-      });
-      await channel.waitForConfirms();
-    };
+    // As billing-service bound the allocation events before it asked device-service instead.
+    const {
+      connection,
+      channel,
+      returned,
+      publishType: allocated,
+    } = await earlierVersionBinding(DOMAIN_EVENTS.deviceAllocated);
     try {
-      // As billing-service bound the allocation events before it asked device-service instead.
-      await channel.bindQueue(queue(), `${namespace}.events`, DOMAIN_EVENTS.deviceAllocated);
       await app.close();
       await allocated();
       expect(returned).toEqual([]);
