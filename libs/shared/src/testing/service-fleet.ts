@@ -48,7 +48,7 @@ export class ServiceFleet {
   readonly databases: Partial<Record<ServiceName, TestDatabase>> = {};
   private readonly proxies: Partial<Record<ServiceName, TcpProxy>> = {};
   private readonly databaseProxies: Partial<Record<ServiceName, TcpProxy>> = {};
-  private readonly forwards: TcpProxy[] = [];
+  private forward: TcpProxy | null = null;
   private readonly calleeUrls: Record<string, string> = {};
 
   private constructor(
@@ -83,10 +83,9 @@ export class ServiceFleet {
       // Callees first, so their URLs are known to the services that call them. user- and
       // billing-service also call device-service (quota reconciliation, meters), which calls them:
       // they reach it through a proxy opened now and pointed at it once it listens.
-      const forward = services.includes(DEVICE) ? await new TcpProxy('127.0.0.1', 0).start() : null;
-      if (forward) {
-        fleet.forwards.push(forward);
-        fleet.calleeUrls.DEVICE_SERVICE_URL = `http://127.0.0.1:${forward.port}`;
+      if (services.includes(DEVICE)) {
+        fleet.forward = await new TcpProxy('127.0.0.1', 0).start();
+        fleet.calleeUrls.DEVICE_SERVICE_URL = `http://127.0.0.1:${fleet.forward.port}`;
       }
       const order = [...services].sort((left, right) => rank(left) - rank(right));
       for (const service of order) {
@@ -95,7 +94,7 @@ export class ServiceFleet {
         const first = fleet.processes[service]?.[0];
         if (!callee || !first) continue;
         fleet.calleeUrls[callee] = await fleet.reachableUrl(service, first.url);
-        if (service === DEVICE) forward?.retarget(fleet.calleeUrls[callee]);
+        if (service === DEVICE) fleet.forward?.retarget(fleet.calleeUrls[callee]);
       }
     } catch (error) {
       await fleet.stop();
@@ -150,7 +149,7 @@ export class ServiceFleet {
     for (const proxy of [
       ...Object.values(this.proxies),
       ...Object.values(this.databaseProxies),
-      ...this.forwards,
+      ...(this.forward ? [this.forward] : []),
     ]) {
       await proxy.close();
     }

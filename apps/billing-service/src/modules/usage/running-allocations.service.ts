@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import type { AllocationResponse } from '@cloudphone/contracts';
+import { type AllocationResponse, deviceSpecOf } from '@cloudphone/contracts';
 import {
   afterCommit,
   AppError,
@@ -258,9 +258,7 @@ function meterStartOf(allocation: AllocationResponse): AllocationStart {
     userId: allocation.userId,
     tenantId: allocation.tenantId,
     deviceId: allocation.deviceId,
-    cpuCores: allocation.cpuCores,
-    memoryMb: allocation.memoryMb,
-    storageGb: allocation.storageGb,
+    ...deviceSpecOf(allocation),
     startedAt: new Date(allocation.startedAt),
     expiresAt: new Date(allocation.expiresAt),
   };
