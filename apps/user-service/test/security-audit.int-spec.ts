@@ -72,9 +72,11 @@ describe('user-service security audit reads', () => {
     });
 
     it('is refreshed by the registered cron job when triggered through /internal/cron', async () => {
-      await app.db.query(`INSERT INTO security_audit_events (event, user_id) VALUES ('login.locked', $1)`, [
-        bob,
-      ]);
+      // At `today`, not now(): a run crossing midnight UTC would put it on the next day.
+      await app.db.query(
+        `INSERT INTO security_audit_events (event, user_id, occurred_at) VALUES ('login.locked', $1, $2)`,
+        [bob, today],
+      );
       const listing = await app.admin.get('internal/cron').expect(200);
       expect((listing.body as { jobs: unknown[] }).jobs).toEqual(
         expect.arrayContaining([
