@@ -75,6 +75,12 @@ export class DeviceServiceStandIn {
     if (allocation) this.allocations.set(allocationId, { ...allocation, status: 'released' });
   }
 
+  /** Lists the allocation with `fields` as given: a device-service that describes it wrongly. */
+  misdescribe(allocationId: string, fields: Record<string, unknown>): void {
+    const allocation = this.allocations.get(allocationId);
+    if (allocation) this.allocations.set(allocationId, { ...allocation, ...fields } as AllocationResponse);
+  }
+
   /** Every call drops its connection until `up()`. */
   down(): void {
     this.server.script(() => ({ destroy: true }));

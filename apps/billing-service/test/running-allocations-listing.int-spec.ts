@@ -10,8 +10,9 @@ import { type Allocation, HOUR, MINUTE, RunningAllocationsDriver } from './runni
 
 // Which allocations run, asked of device-service (a stand-in HTTP server speaking its list API) at
 // each run of meter-running-allocations, against real Postgres: every page by id cursor, only the
-// active allocations a whole slice old, nothing sliced after device-service stops listing one, and a
-// run that cannot reach device-service slices nothing and fails (the next run catches up).
+// active allocations a whole slice old, nothing sliced after device-service stops listing one, an item
+// it describes wrongly left out alone, and a run that cannot reach device-service slices nothing and
+// fails (the next run catches up).
 
 describe('meter-running-allocations asks device-service which allocations run', () => {
   let driver: RunningAllocationsDriver;
@@ -55,7 +56,7 @@ describe('meter-running-allocations asks device-service which allocations run', 
 
     const run = await running.sliceDue(new Date());
 
-    expect(run).toEqual({ listed: 230, charged: 230, failed: 0 });
+    expect(run).toEqual({ listed: 230, charged: 230, failed: 0, skipped: 0 });
     expect(await slicedOf(due)).toBe(230);
     // Only listed allocations get a meter.
     expect(await meterCount([...recent, ...released])).toBe(0);
@@ -80,7 +81,7 @@ describe('meter-running-allocations asks device-service which allocations run', 
     }
 
     // Run again: nothing more is due; the meters stay as they are.
-    expect(await running.sliceDue(new Date())).toEqual({ listed: 230, charged: 0, failed: 0 });
+    expect(await running.sliceDue(new Date())).toEqual({ listed: 230, charged: 0, failed: 0, skipped: 0 });
     expect(await slicedOf(due)).toBe(230);
     for (const allocation of [...due, ...recent]) driver.end(allocation);
   });
@@ -101,6 +102,31 @@ describe('meter-running-allocations asks device-service which allocations run', 
     expect(await driver.slicesOf(allocation)).toEqual([['slice', 0, HOUR, '13']]);
     await driver.release(allocation, 150 * MINUTE).expect(200);
     await driver.expectLedgerConsistent(userId);
+  });
+
+  it('leaves out an item device-service describes wrongly, and meters the rest of its page', async () => {
+    const userId = randomUUID();
+    await app.topUp(userId, '1000000');
+    const good = Array.from({ length: 3 }, () => driver.allocate(userId, 3, 4));
+    // Each would fail the page's statement: a NUL byte, a negative spec, a date that does not parse.
+    const wrong = [{ tenantId: 'a\u0000b' }, { cpuCores: -2 }, { expiresAt: 'not a date' }].map(
+      (override) => {
+        const allocation = driver.allocate(userId, 3, 4);
+        driver.deviceService.misdescribe(allocation.allocationId, override);
+        return allocation;
+      },
+    );
+    const skippedBefore = await counterValue(app, 'cloudphone_billing_meter_skipped_allocations_total');
+
+    const run = await running.sliceDue(new Date());
+
+    expect(run).toEqual({ listed: 6, charged: 3, failed: 0, skipped: 3 });
+    expect(await slicedOf(good)).toBe(3);
+    expect(await meterCount(wrong)).toBe(0);
+    expect(
+      (await counterValue(app, 'cloudphone_billing_meter_skipped_allocations_total')) - skippedBefore,
+    ).toBe(3);
+    for (const allocation of [...good, ...wrong]) driver.end(allocation);
   });
 
   it('while device-service is unreachable a run slices nothing and fails; the next one catches up', async () => {

@@ -39,3 +39,4 @@ export {
 } from './outbox-messages.repository';
 export { InProcessEventBus } from './in-process-event.bus';
 export { topicPatternMatches } from './topic-pattern';
+export { isUuidText } from './uuid-text';

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { type AllocationResponse, deviceSpecOf } from '@cloudphone/contracts';
+import type { AllocationResponse } from '@cloudphone/contracts';
 import {
   afterCommit,
   AppError,
   DeviceAllocationsClient,
+  isUuidText,
   MetricsService,
   TransactionRunner,
 } from '@cloudphone/shared';
@@ -12,6 +13,7 @@ import type { Counter } from 'prom-client';
 import { BillingServiceConfig } from '../../config/billing-service.config';
 import { type AccountSnapshot, AccountBalanceService, type AppliedBalanceChange } from '../accounts';
 import { PricingService } from '../pricing';
+import { listedAllocationVerdict } from './listed-allocation';
 import type { AllocationStart, SlicedUsage, UsageSlice } from './running-allocation';
 import { RunningAllocationsRepository } from './running-allocations.repository';
 import type { UsageRecord } from './usage-record';
@@ -34,6 +36,8 @@ export interface SlicingRun {
   listed: number;
   charged: number;
   failed: number;
+  /** Listed allocations left unmetered because device-service described them wrongly (logged). */
+  skipped: number;
 }
 
 /**
@@ -55,6 +59,7 @@ export class RunningAllocationsService {
   private readonly logger = new Logger(RunningAllocationsService.name);
   private readonly slices: Counter<'outcome'>;
   private readonly listed: Counter;
+  private readonly skipped: Counter;
   private readonly slicedMinor: Counter<'currency'>;
   private readonly refundedMinor: Counter<'currency'>;
 
@@ -81,6 +86,10 @@ export class RunningAllocationsService {
       name: 'cloudphone_billing_meter_listed_allocations_total',
       help: 'Active allocations device-service listed to the meter-running-allocations job',
     });
+    this.skipped = metrics.counter({
+      name: 'cloudphone_billing_meter_skipped_allocations_total',
+      help: 'Listed allocations left unmetered because device-service described them wrongly (expected 0)',
+    });
     this.refundedMinor = metrics.counter({
       name: 'cloudphone_billing_usage_slice_refunded_minor_total',
       help: 'Minor units slices took beyond the price of the seconds finally billed, given back (expected 0)',
@@ -100,16 +109,17 @@ export class RunningAllocationsService {
     const horizon = new Date(at.getTime() - CLOCK_MARGIN_SECONDS * 1000);
     // An allocation that started later has no whole slice before the horizon.
     const startedBefore = new Date(horizon.getTime() - sliceSeconds * 1000);
-    const run: SlicingRun = { listed: 0, charged: 0, failed: 0 };
+    const run: SlicingRun = { listed: 0, charged: 0, failed: 0, skipped: 0 };
     let afterId: string | null = null;
     for (;;) {
       const page = await this.allocations.activePage({ startedBefore, afterId, limit: PAGE });
       run.listed += page.length;
       this.listed.inc(page.length);
-      if (page.length > 0) {
-        await this.meters.upsertListed(page.map(meterStartOf));
+      const starts = this.meterStartsOf(page, run);
+      if (starts.length > 0) {
+        await this.meters.upsertListed(starts);
         const due = await this.meters.findDueAmong(
-          page.map((allocation) => allocation.id),
+          starts.map((start) => start.allocationId),
           horizon,
           sliceSeconds,
         );
@@ -119,8 +129,31 @@ export class RunningAllocationsService {
         }
       }
       if (page.length < PAGE) return run;
-      afterId = page[page.length - 1].id;
+      const lastId = page[page.length - 1].id;
+      // device-service would refuse it as a cursor (400): the run ends here, its item logged skipped.
+      if (!isUuidText(lastId)) return run;
+      afterId = lastId;
     }
+  }
+
+  /** The page's meters; an item device-service described wrongly is logged, counted and left out. */
+  private meterStartsOf(page: readonly AllocationResponse[], run: SlicingRun): AllocationStart[] {
+    const starts: AllocationStart[] = [];
+    for (const allocation of page) {
+      const verdict = listedAllocationVerdict(allocation);
+      if ('start' in verdict) {
+        starts.push(verdict.start);
+        continue;
+      }
+      run.skipped += 1;
+      this.skipped.inc();
+      this.logger.error({
+        msg: 'Listed allocation left unmetered: device-service described it wrongly',
+        allocationId: String(allocation.id).slice(0, 64),
+        reason: verdict.malformed,
+      });
+    }
+    return starts;
   }
 
   /** `sliceOne`, its outcome added to `run`; a failure is logged, not thrown. */
@@ -249,17 +282,4 @@ export class RunningAllocationsService {
     });
     return applied;
   }
-}
-
-/** The meter of an allocation device-service listed. */
-function meterStartOf(allocation: AllocationResponse): AllocationStart {
-  return {
-    allocationId: allocation.id,
-    userId: allocation.userId,
-    tenantId: allocation.tenantId,
-    deviceId: allocation.deviceId,
-    ...deviceSpecOf(allocation),
-    startedAt: new Date(allocation.startedAt),
-    expiresAt: new Date(allocation.expiresAt),
-  };
 }
