@@ -11,8 +11,12 @@
 // compiles), BENCH_DEVICE_PROCESSES (2), BENCH_CPU_PROF_DIR (write a --cpu-prof profile per service:
 // wall-clock samples), BENCH_PERF_MAP=1 (jitdump files for `perf record -k mono -g` and
 // `perf inject --jit`, which sample CPU only), BENCH_API_ONLY=1 (skip the raw run and the ceiling,
-// for quick before/after comparisons).
+// for quick before/after comparisons), BENCH_TIMELINE=1 (print what a c=1 allocate waited for, step
+// by step across the processes: allocate/timeline-recorder.ts).
 import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { benchmarkApi } from './allocate/api-run';
 import { measureCeiling, CEILING_CLIENTS } from './allocate/database-ceiling';
 import { driverAgent } from './allocate/load-driver';
@@ -27,6 +31,8 @@ const RAW_WARMUP_MS = 3000;
 const DEVICE_PROCESSES = Number(process.env.BENCH_DEVICE_PROCESSES ?? 2);
 
 async function main(): Promise<void> {
+  const timelineDirectory =
+    process.env.BENCH_TIMELINE === '1' ? mkdtempSync(join(tmpdir(), 'bench-timeline-')) : undefined;
   console.log(
     `allocate + release pairs, concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up, ` +
       `${POOL}-device pool; API = user + billing + ${DEVICE_PROCESSES} device-service process(es) over HTTP on this machine`,
@@ -39,7 +45,9 @@ async function main(): Promise<void> {
     durationMs: DURATION_MS,
     profileDirectory: process.env.BENCH_CPU_PROF_DIR,
     perfMaps: process.env.BENCH_PERF_MAP === '1',
+    timelineDirectory,
   });
+  if (timelineDirectory) rmSync(timelineDirectory, { recursive: true, force: true });
   if (process.env.BENCH_API_ONLY === '1') return driverAgent.close();
   const raw = await benchmarkRaw({
     pool: POOL,

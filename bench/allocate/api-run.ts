@@ -1,10 +1,13 @@
 // The API side of the allocate benchmark: user-service, billing-service and N device-service
 // processes as built, a seeded device pool, one funded enterprise user per worker; allocate →
 // release pairs over HTTP at the given concurrency, then one worker alone for the idle latency.
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SERVICE_CATALOG } from '@cloudphone/contracts';
 import { ServiceFleet, TEST_SERVERS, uniqueTestId } from '@cloudphone/shared/testing';
 import { seedDevicePool } from '../../tools/seed/device-pool.seed';
-import { call, drive, type Pair, report, type RunFigures } from './load-driver';
+import { call, drive, type Pair, report, type RunFigures, type Window } from './load-driver';
+import { allocationTimelines, describeTimelines, MARKER_FILE, parseTimeline } from './timeline-report';
 import { reportWork, type WorkSnapshot, WorkMeter } from './work-meter';
 
 const USER = SERVICE_CATALOG.user.name;
@@ -12,6 +15,8 @@ const BILLING = SERVICE_CATALOG.billing.name;
 const DEVICE = SERVICE_CATALOG.device.name;
 /** After the warm-up (and its VACUUM), the workers' first pairs are not measured either. */
 const REFILL_MS = 1000;
+/** Three of the recorders' 50 ms write intervals. */
+const RECORDER_FLUSH_MS = 150;
 
 export interface ApiRunOptions {
   pool: number;
@@ -26,6 +31,12 @@ export interface ApiRunOptions {
    * `perf record -k mono -g` then `perf inject --jit` names the JIT frames (moved code included).
    */
   perfMaps?: boolean;
+  /**
+   * Directory for the c=1 run's timeline: every service process records its HTTP requests, SQL
+   * statements and Redis commands there (timeline-recorder.ts), and the run prints what a lone
+   * allocate waited for (none when undefined).
+   */
+  timelineDirectory?: string;
 }
 
 export interface ApiFigures {
@@ -38,10 +49,14 @@ export async function benchmarkApi(options: ApiRunOptions): Promise<ApiFigures> 
   const fleet = await ServiceFleet.start({
     processes: { [USER]: 1, [BILLING]: 1, [DEVICE]: options.deviceProcesses },
     observe: ['device.#', 'allocation.#', 'billing.#'],
-    environment: { RATE_LIMIT_WRITE_POINTS: '0' },
+    environment: {
+      RATE_LIMIT_WRITE_POINTS: '0',
+      ...(options.timelineDirectory ? { BENCH_TIMELINE_DIR: options.timelineDirectory } : {}),
+    },
     nodeArguments: [
       ...(options.profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDirectory}`] : []),
       ...(options.perfMaps ? ['--perf-prof', '--interpreted-frames-native-stack'] : []),
+      ...(options.timelineDirectory ? ['--require', join(__dirname, 'timeline-recorder.js')] : []),
     ],
   });
   const meter = await WorkMeter.open(fleet, TEST_SERVERS.postgresUrl);
@@ -97,7 +112,8 @@ export async function benchmarkApi(options: ApiRunOptions): Promise<ApiFigures> 
     );
     const loaded = report(`API c=${options.concurrency}`, loadedRun);
     const cpuMsPerPair = reportWork(before!, after!, loadedRun.pairs, driverCpuMs);
-    const alone = report('API c=1', await drive(1, { warmupMs: 1000, durationMs: 5000 }, pair));
+    const alone = report('API c=1', await drive(1, aloneWindow(options.timelineDirectory), pair));
+    if (options.timelineDirectory) await printTimeline(options.timelineDirectory);
     return { loaded, alone, cpuMsPerPair };
   } finally {
     await meter.close();
@@ -105,6 +121,27 @@ export async function benchmarkApi(options: ApiRunOptions): Promise<ApiFigures> 
     await Promise.all(Object.values(fleet.processes).flatMap((processes) => processes?.map((p) => p.stop())));
     await fleet.stop();
   }
+}
+
+/** The c=1 run; with a timeline directory, the services record while it is measured. */
+function aloneWindow(timelineDirectory: string | undefined): Window {
+  const window: Window = { warmupMs: 1000, durationMs: 5000 };
+  if (!timelineDirectory) return window;
+  const marker = join(timelineDirectory, MARKER_FILE);
+  return {
+    ...window,
+    onStart: async () => writeFile(marker, ''),
+    onEnd: async () => rm(marker),
+  };
+}
+
+async function printTimeline(directory: string): Promise<void> {
+  // The recorders notice the marker's removal and write what they hold within 50 ms.
+  await new Promise((resolve) => setTimeout(resolve, RECORDER_FLUSH_MS));
+  const files = (await readdir(directory)).filter((file) => file.endsWith('.jsonl'));
+  const texts = await Promise.all(files.map((file) => readFile(join(directory, file), 'utf8')));
+  const events = texts.flatMap(parseTimeline);
+  for (const line of describeTimelines(allocationTimelines(events))) console.log(line);
 }
 
 async function fundedUsers(fleet: ServiceFleet, count: number): Promise<string[]> {
