@@ -1,7 +1,8 @@
 // Loaded into every service process of `bench:allocate` with `node --require` when BENCH_TIMELINE=1:
 // records when each HTTP request arrives and is answered, each SQL statement and Redis command
 // leaves and comes back, and each outgoing HTTP request is created, written and answered, while the
-// bench's marker file exists (the c=1 run only). Times are `performance.timeOrigin + now()`, the
+// bench's marker file exists (the c=1 run only), and the CPU the process used while it served each
+// request (all its threads, so background work of the same process is included). Times are `performance.timeOrigin + now()`, the
 // same clock in every process, so one allocation can be followed from process to process
 // (timeline-report.ts). It patches the drivers' prototypes rather than the services' code, so the
 // timeline shows what the built services do; nothing here loads unless the bench asks for it.
@@ -23,9 +24,16 @@ function record(directory: string): void {
   const now = (): number => performance.timeOrigin + performance.now();
   let recording = false;
   let pending: string[] = [];
-  const note = (start: number, kind: TimelineEvent['kind'], label: string): void => {
+  const note = (start: number, kind: TimelineEvent['kind'], label: string, cpuMs?: number): void => {
     if (!recording) return;
-    const event: TimelineEvent = { start, end: now(), process: `${service}#${process.pid}`, kind, label };
+    const event: TimelineEvent = {
+      start,
+      end: now(),
+      process: `${service}#${process.pid}`,
+      kind,
+      label,
+      cpuMs,
+    };
     pending.push(JSON.stringify(event));
   };
   // A stat every 50 ms, off the measured requests' path; the events of a tick are written after it.
@@ -41,7 +49,11 @@ function record(directory: string): void {
     if (event === 'request' && recording) {
       const [request, response] = args as [{ method?: string; url?: string }, NodeJS.EventEmitter];
       const start = now();
-      response.once('finish', () => note(start, 'http-in', `${request.method} ${request.url}`));
+      const cpu = process.cpuUsage();
+      response.once('finish', () => {
+        const used = process.cpuUsage(cpu);
+        note(start, 'http-in', `${request.method} ${request.url}`, (used.user + used.system) / 1000);
+      });
     }
     return emit.call(this, event, ...args);
   } as typeof Server.prototype.emit;

@@ -15,14 +15,15 @@ function event(
   process: string,
   kind: TimelineEvent['kind'],
   label: string,
+  cpuMs?: number,
 ): TimelineEvent {
-  return { start, end, process, kind, label };
+  return { start, end, process, kind, label, ...(cpuMs === undefined ? {} : { cpuMs }) };
 }
 
 /** One allocation at `at`: its claim, the quota call (with user-service's side) and, when asked, a stray event. */
 function allocation(at: number, length: number, quotaMs: number): TimelineEvent[] {
   return [
-    event(at, at + length, 'device-service#11', 'http-in', ALLOCATE),
+    event(at, at + length, 'device-service#11', 'http-in', ALLOCATE, length / 4),
     event(at + 0.5, at + 2, 'device-service#11', 'sql', 'WITH candidate AS (\n  SELECT d.id FROM devices d'),
     event(at + 2.5, at + 2.5 + quotaMs, 'device-service#11', 'http-out', 'POST /quotas/usage'),
     event(at + 3, at + 4, 'user-service#12', 'http-in', 'POST /quotas/usage'),
@@ -75,11 +76,19 @@ describe('the c=1 allocate timeline', () => {
     const steps = typicalSteps(allocationTimelines(events));
 
     expect(steps.map(({ key }) => key)).toEqual([
+      `device-service http-in ${ALLOCATE}`,
       'device-service sql WITH candidate AS ( SELECT d.id FROM devices d',
       'device-service http-out POST /quotas/usage',
       'user-service http-in POST /quotas/usage',
     ]);
-    expect(steps[1]).toEqual({
+    expect(steps[0]).toEqual({
+      key: `device-service http-in ${ALLOCATE}`,
+      offsetMs: 0,
+      durationMs: 11,
+      cpuMs: 2.75,
+      presence: 1,
+    });
+    expect(steps[2]).toEqual({
       key: 'device-service http-out POST /quotas/usage',
       offsetMs: 2.5,
       durationMs: 4,
@@ -92,7 +101,7 @@ describe('the c=1 allocate timeline', () => {
       ...allocation(100, 10, 3),
       event(105, 106.5, 'device-service#11', 'sql', 'WITH candidate AS (\n  SELECT d.id FROM devices d'),
     ];
-    const [claim] = typicalSteps(allocationTimelines(events));
+    const [, claim] = typicalSteps(allocationTimelines(events));
 
     expect(claim.durationMs).toBeCloseTo(3);
     expect(claim.offsetMs).toBeCloseTo(0.5);
@@ -104,6 +113,7 @@ describe('the c=1 allocate timeline', () => {
     );
 
     expect(lines[0]).toBe('  timeline of 3 c=1 allocations, as device-service served them: p50 12.00 ms');
+    expect(lines[2]).toBe(`    +  0.00   12.00 ms  100 %  device-service http-in ${ALLOCATE}  (CPU 3.00 ms)`);
     expect(lines).toContain('  the median allocation (12.00 ms), every event:');
     expect(lines.at(-1)).toBe('    +  3.00    1.00 ms  user-service#12        http-in POST /quotas/usage');
     expect(describeTimelines([])).toEqual(['  timeline: no allocation was recorded']);

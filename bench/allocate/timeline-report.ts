@@ -15,6 +15,8 @@ export interface TimelineEvent {
   /** http-out-write: from creating an outgoing request to writing its headers. */
   kind: 'http-in' | 'sql' | 'redis' | 'http-out-write' | 'http-out';
   label: string;
+  /** http-in: CPU the process used from the request's arrival to its answer (all its threads). */
+  cpuMs?: number;
 }
 
 export interface AllocationTimeline {
@@ -70,24 +72,29 @@ interface TypicalStep {
   offsetMs: number;
   /** Median time the step took in an allocation (its events' durations added up). */
   durationMs: number;
+  /** Median CPU its process used meanwhile, for a request served (http-in). */
+  cpuMs?: number;
   presence: number;
 }
 
 /** The steps most allocations go through, with their median offset and duration, in order. */
 export function typicalSteps(timelines: AllocationTimeline[]): TypicalStep[] {
-  const byKey = new Map<string, { offsets: number[]; durations: number[] }>();
+  const byKey = new Map<string, { offsets: number[]; durations: number[]; cpu: number[] }>();
   for (const { window, events } of timelines) {
-    const seen = new Map<string, { offset: number; duration: number }>();
-    for (const event of events) {
+    const seen = new Map<string, { offset: number; duration: number; cpu?: number }>();
+    // The window itself is the first step: what device-service's own answer took, CPU included.
+    for (const event of [window, ...events]) {
       const key = stepKey(event);
       const step = seen.get(key) ?? { offset: event.start - window.start, duration: 0 };
       step.duration += event.end - event.start;
+      if (event.cpuMs !== undefined) step.cpu = (step.cpu ?? 0) + event.cpuMs;
       seen.set(key, step);
     }
     for (const [key, step] of seen) {
-      const figures = byKey.get(key) ?? { offsets: [], durations: [] };
+      const figures = byKey.get(key) ?? { offsets: [], durations: [], cpu: [] };
       figures.offsets.push(step.offset);
       figures.durations.push(step.duration);
+      if (step.cpu !== undefined) figures.cpu.push(step.cpu);
       byKey.set(key, figures);
     }
   }
@@ -96,6 +103,7 @@ export function typicalSteps(timelines: AllocationTimeline[]): TypicalStep[] {
       key,
       offsetMs: median(figures.offsets),
       durationMs: median(figures.durations),
+      ...(figures.cpu.length > 0 ? { cpuMs: median(figures.cpu) } : {}),
       presence: figures.offsets.length / timelines.length,
     }))
     .filter((step) => step.presence >= TYPICAL_PRESENCE)
@@ -108,11 +116,12 @@ export function describeTimelines(timelines: AllocationTimeline[]): string[] {
   const lengths = timelines.map(({ window }) => window.end - window.start);
   const lines = [
     `  timeline of ${timelines.length} c=1 allocations, as device-service served them: p50 ${median(lengths).toFixed(2)} ms`,
-    `  steps in at least ${TYPICAL_PRESENCE * 100} % of them (median start, median time, share):`,
+    `  steps in at least ${TYPICAL_PRESENCE * 100} % of them (median start, median time, share; CPU of a request's process meanwhile):`,
   ];
   for (const step of typicalSteps(timelines)) {
+    const cpu = step.cpuMs === undefined ? '' : `  (CPU ${step.cpuMs.toFixed(2)} ms)`;
     lines.push(
-      `    +${step.offsetMs.toFixed(2).padStart(6)}  ${step.durationMs.toFixed(2).padStart(6)} ms  ${(step.presence * 100).toFixed(0).padStart(3)} %  ${step.key}`,
+      `    +${step.offsetMs.toFixed(2).padStart(6)}  ${step.durationMs.toFixed(2).padStart(6)} ms  ${(step.presence * 100).toFixed(0).padStart(3)} %  ${step.key}${cpu}`,
     );
   }
   const byLength = [...timelines].sort(

@@ -5,6 +5,7 @@ import type {
   QueueStatsResponse,
 } from '@cloudphone/contracts';
 import { manualCronRunContext, waitFor } from '@cloudphone/shared/testing';
+import { ExpireAllocationsJob } from '../src/modules/allocations/jobs/expire-allocations.job';
 import { ExpireQueueEntriesJob } from '../src/modules/allocations/queue/jobs/expire-queue-entries.job';
 import { QueueServer } from '../src/modules/allocations/queue/queue-server.service';
 import { type Answer, SchedulerTestApp, uniqueRegion } from './scheduler-test-app';
@@ -195,10 +196,15 @@ describe('priority queue', () => {
       .body;
     let servedAtStep: number | null = null;
     for (let step = 0; step < steps && servedAtStep === null; step++) {
-      // Each step: a new pro entry arrives, five minutes pass, one device frees up.
+      // Each step: a new pro entry arrives, five minutes pass, one device frees up. The pro entries'
+      // allocations outlast the test's 40 minutes, whenever the minutely expiry job runs (here at
+      // every step): a 10-minute one expired two steps later, and when the job ran then (a CI run
+      // saw it), its device went to the free entry a step early.
       const pro = await app.createUser({ tier: 'pro' });
-      await join(pro.token, { durationMinutes: 10, requirements: { region: place } });
+      const joined = await join(pro.token, { durationMinutes: 600, requirements: { region: place } });
+      expect(joined.status).toBe(201);
       app.clock.advance(5 * MINUTE);
+      await app.get(ExpireAllocationsJob).expire(manualCronRunContext());
       await release(holder.token, holder.held[step]);
       await app.wipeReleasedDevices();
       await app.get(QueueServer).serve();
