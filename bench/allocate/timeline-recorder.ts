@@ -1,8 +1,8 @@
 // Loaded into every service process of `bench:allocate` with `node --require` when BENCH_TIMELINE=1:
-// records when each HTTP request arrives and is answered, each SQL statement and Redis command
+// records when each HTTP request arrives and is answered (with the CPU the process used meanwhile,
+// all its threads, so its own background work is included), each SQL statement and Redis command
 // leaves and comes back, and each outgoing HTTP request is created, written and answered, while the
-// bench's marker file exists (the c=1 run only), and the CPU the process used while it served each
-// request (all its threads, so background work of the same process is included). Times are `performance.timeOrigin + now()`, the
+// bench's marker file exists (the c=1 run only). Times are `performance.timeOrigin + now()`, the
 // same clock in every process, so one allocation can be followed from process to process
 // (timeline-report.ts). It patches the drivers' prototypes rather than the services' code, so the
 // timeline shows what the built services do; nothing here loads unless the bench asks for it.
@@ -95,7 +95,7 @@ function record(directory: string): void {
     if (recording) created.set((message as { request: object }).request, now());
   });
   const outgoing = (kind: 'http-out-write' | 'http-out') => (message: unknown) => {
-    const { request } = message as { request: { method?: string; origin?: string; path?: string } };
+    const { request } = message as { request: { method?: string; path?: string } };
     const start = created.get(request);
     if (start !== undefined) note(start, kind, `${request.method} ${request.path}`);
   };
