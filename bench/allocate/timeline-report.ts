@@ -2,6 +2,7 @@
 // process: each device-service allocate request is a window, and every event that began inside it,
 // in any process, is part of its timeline. Events overlap (the two entitlement calls run side by
 // side), so the figures are read as a sequence, never summed.
+import { median } from '../bench-support';
 
 /** Present in the bench's timeline directory while the services should record. */
 export const MARKER_FILE = 'recording';
@@ -113,9 +114,13 @@ export function typicalSteps(timelines: AllocationTimeline[]): TypicalStep[] {
 /** The report's lines: the typical steps, then the allocation whose length is the median's. */
 export function describeTimelines(timelines: AllocationTimeline[]): string[] {
   if (timelines.length === 0) return ['  timeline: no allocation was recorded'];
-  const lengths = timelines.map(({ window }) => window.end - window.start);
+  const length = ({ window }: AllocationTimeline): number => window.end - window.start;
+  // The allocation whose length is the median's: the header's p50, and the one shown in full.
+  const middle = [...timelines].sort((left, right) => length(left) - length(right))[
+    Math.floor(timelines.length / 2)
+  ];
   const lines = [
-    `  timeline of ${timelines.length} c=1 allocations, as device-service served them: p50 ${median(lengths).toFixed(2)} ms`,
+    `  timeline of ${timelines.length} c=1 allocations, as device-service served them: p50 ${length(middle).toFixed(2)} ms`,
     `  steps in at least ${TYPICAL_PRESENCE * 100} % of them (median start, median time, share; CPU of a request's process meanwhile):`,
   ];
   for (const step of typicalSteps(timelines)) {
@@ -124,22 +129,11 @@ export function describeTimelines(timelines: AllocationTimeline[]): string[] {
       `    +${step.offsetMs.toFixed(2).padStart(6)}  ${step.durationMs.toFixed(2).padStart(6)} ms  ${(step.presence * 100).toFixed(0).padStart(3)} %  ${step.key}${cpu}`,
     );
   }
-  const byLength = [...timelines].sort(
-    (left, right) => left.window.end - left.window.start - (right.window.end - right.window.start),
-  );
-  const middle = byLength[Math.floor(byLength.length / 2)];
-  lines.push(
-    `  the median allocation (${(middle.window.end - middle.window.start).toFixed(2)} ms), every event:`,
-  );
+  lines.push(`  the median allocation (${length(middle).toFixed(2)} ms), every event:`);
   for (const event of middle.events) {
     lines.push(
       `    +${(event.start - middle.window.start).toFixed(2).padStart(6)}  ${(event.end - event.start).toFixed(2).padStart(6)} ms  ${event.process.padEnd(22)} ${stepKey(event).split(' ').slice(1).join(' ')}`,
     );
   }
   return lines;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.floor(sorted.length / 2)];
 }
