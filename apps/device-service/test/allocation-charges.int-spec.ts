@@ -76,8 +76,20 @@ describe('allocation charges from billing-service answers', () => {
       `UPDATE outbox SET sent_at = NULL, next_attempt_at = now() WHERE destination = 'billing-service' AND aggregate_key = ANY($1::text[])`,
       [ids],
     );
-    const summary = await app.get(OutboxDeliveries).deliverDue(100);
-    expect(summary.delivered).toBeGreaterThanOrEqual(20);
+    // The test drives the resend, but the relay's own delivery loop runs beside it and may claim
+    // the reports first (then this pass finds none due): wait for the outcome, not for who sent it.
+    await waitFor(
+      async () => {
+        await app.get(OutboxDeliveries).deliverDue(100);
+        return (await charges(ids)).every((row) => row.charged_amount_minor !== null);
+      },
+      { description: 'every resent report answered with its charge' },
+    );
+    const resent = await app.query<{ count: string }>(
+      `SELECT count(*) FROM outbox WHERE destination = 'billing-service' AND aggregate_key = ANY($1::text[]) AND sent_at IS NOT NULL`,
+      [ids],
+    );
+    expect(Number(resent[0].count)).toBeGreaterThanOrEqual(20);
     expect(new Map((await charges(ids)).map((row) => [row.id, row.charged_amount_minor]))).toEqual(records);
     expect(await billed(user.id)).toEqual(records);
   });
