@@ -40,6 +40,16 @@ export class ManualClock extends SchedulerClock {
 /** A fresh name per call that devices and nodes accept as a region: lower-case letters, digits and `-`. */
 export const uniqueRegion = (label: string): string => uniqueTestId(label).replace(/_/g, '-');
 
+/**
+ * Every cron job of the device-service under test is disabled unless `overrides` (a test's own
+ * CRON_SCHEDULE_OVERRIDES) names it: tests run jobs by hand at the steps they choose, and a job fired
+ * by the real clock between two of those steps (the minutely expiry on the manual clock's moved time,
+ * a reconciliation racing the test's own) made results depend on the minute a test ran.
+ */
+function jobsRunByHand(overrides = '{}'): string {
+  return JSON.stringify({ '*': { disabled: true }, ...(JSON.parse(overrides) as Record<string, unknown>) });
+}
+
 /** A body as the route answers it when it succeeds, with the error answer's fields besides. */
 export type Answer<T> = T & { code?: string; message?: string; details?: Record<string, unknown> };
 
@@ -75,7 +85,11 @@ export class SchedulerTestApp {
     });
     try {
       const clock = new ManualClock();
-      const config = loadConfig(DeviceServiceConfig, { ...fleet.environmentFor(DEVICE), ...environment });
+      const config = loadConfig(DeviceServiceConfig, {
+        ...fleet.environmentFor(DEVICE),
+        ...environment,
+        CRON_SCHEDULE_OVERRIDES: jobsRunByHand(environment.CRON_SCHEDULE_OVERRIDES),
+      });
       const device = await bootstrapService({
         rootModule: AppModule.forRoot(config, { clock }),
         config,
