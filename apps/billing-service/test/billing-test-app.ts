@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { UsageRecordRequest } from '@cloudphone/contracts';
 import { bootstrapService, loadConfig, MetricsService, type RunningService } from '@cloudphone/shared';
 import {
+  cronJobsRunByHand,
   consumerQueueNames,
   createTestDatabase,
   createTestSecrets,
@@ -64,7 +65,12 @@ export class BillingTestApp {
         databaseUrl: db.url,
         messagingNamespace: namespace,
         secrets,
-        overrides: { LOG_LEVEL: 'error', DATABASE_POOL_SIZE: '10', ...env },
+        overrides: {
+          LOG_LEVEL: 'error',
+          DATABASE_POOL_SIZE: '10',
+          ...env,
+          CRON_SCHEDULE_OVERRIDES: cronJobsRunByHand(env.CRON_SCHEDULE_OVERRIDES),
+        },
       }),
     );
     const service = await bootstrapService({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DeviceSpec, SERVICE_CATALOG } from '@cloudphone/contracts';
 import { bootstrapService, loadConfig, type RunningService } from '@cloudphone/shared';
-import { ServiceFleet, uniqueTestId } from '@cloudphone/shared/testing';
+import { cronJobsRunByHand, ServiceFleet, uniqueTestId } from '@cloudphone/shared/testing';
 import { AppModule } from '../src/app.module';
 import { DeviceServiceConfig } from '../src/config/device-service.config';
 import { SchedulerClock } from '../src/modules/allocations/scheduler-clock';
@@ -39,16 +39,6 @@ export class ManualClock extends SchedulerClock {
 
 /** A fresh name per call that devices and nodes accept as a region: lower-case letters, digits and `-`. */
 export const uniqueRegion = (label: string): string => uniqueTestId(label).replace(/_/g, '-');
-
-/**
- * Every cron job of the device-service under test is disabled unless `overrides` (a test's own
- * CRON_SCHEDULE_OVERRIDES) names it: tests run jobs by hand at the steps they choose, and a job fired
- * by the real clock between two of those steps (the minutely expiry on the manual clock's moved time,
- * a reconciliation racing the test's own) made results depend on the minute a test ran.
- */
-function jobsRunByHand(overrides = '{}'): string {
-  return JSON.stringify({ '*': { disabled: true }, ...(JSON.parse(overrides) as Record<string, unknown>) });
-}
 
 /** A body as the route answers it when it succeeds, with the error answer's fields besides. */
 export type Answer<T> = T & { code?: string; message?: string; details?: Record<string, unknown> };
@@ -88,7 +78,7 @@ export class SchedulerTestApp {
       const config = loadConfig(DeviceServiceConfig, {
         ...fleet.environmentFor(DEVICE),
         ...environment,
-        CRON_SCHEDULE_OVERRIDES: jobsRunByHand(environment.CRON_SCHEDULE_OVERRIDES),
+        CRON_SCHEDULE_OVERRIDES: cronJobsRunByHand(environment.CRON_SCHEDULE_OVERRIDES),
       });
       const device = await bootstrapService({
         rootModule: AppModule.forRoot(config, { clock }),

@@ -5,6 +5,7 @@ import { bootstrapService, type RunningService } from '../bootstrap/bootstrap-se
 import type { PlatformServiceConfig } from '../bootstrap/platform-service.config';
 import { loadConfig } from '../config/config-loader';
 import { consumerQueueNames } from './consumer-queue-names';
+import { cronJobsRunByHand } from './cron-jobs-run-by-hand';
 import { EventObserver } from './event-observer';
 import { publishEventTo } from './publish-event';
 import { ScriptedPlatform } from './scripted-platform';
@@ -59,8 +60,8 @@ export class InProcessService {
         overrides: {
           LOG_LEVEL: 'error',
           ...platform.environment,
-          CRON_SCHEDULE_OVERRIDES: JSON.stringify({ '*': { disabled: true } }),
           ...options.env,
+          CRON_SCHEDULE_OVERRIDES: cronJobsRunByHand(options.env?.CRON_SCHEDULE_OVERRIDES),
         },
       }),
     );

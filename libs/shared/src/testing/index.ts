@@ -5,6 +5,7 @@ export type { TestSecrets } from './service-environment';
 export { ScriptedHttpServer } from './scripted-http-server';
 export type { RecordedRequest, ScriptedReply } from './scripted-http-server';
 export { ScriptedPlatform } from './scripted-platform';
+export { cronJobsRunByHand } from './cron-jobs-run-by-hand';
 export { InProcessService } from './in-process-service';
 export type { InProcessServiceOptions } from './in-process-service';
 export type { KnownAllocations, ReceivedCharge } from './scripted-platform';
