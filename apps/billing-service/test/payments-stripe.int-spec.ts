@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@cloudphone/shared/testing';
-import type { BillingTestApp } from './billing-test-app';
+import { BillingTestApp } from './billing-test-app';
 import {
   age,
   createPayment,
@@ -10,7 +10,6 @@ import {
   redemptionStatus,
   runPaymentTimeouts,
   snapshot,
-  startPaymentsApp,
 } from './payments-test-support';
 import { StripeStub } from './stripe-stub';
 
@@ -20,7 +19,7 @@ describe('payments through Stripe (a local stub of its API)', () => {
 
   beforeAll(async () => {
     stub = await StripeStub.start();
-    app = await startPaymentsApp(stub.env());
+    app = await BillingTestApp.start(stub.env());
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentCreateResponse } from '@cloudphone/contracts';
-import { BillingTestApp } from './billing-test-app';
+import type { BillingTestApp } from './billing-test-app';
 import { PaymentTimeoutsService } from '../src/modules/payments/payment-timeouts.service';
 
 /** Everything a payment request may write, to prove a refused one wrote nothing. */
@@ -11,17 +11,6 @@ export interface PaymentsSnapshot {
   accounts: Array<{ user_id: string; balance_minor: string }>;
   outbox: number;
   couponRedemptions: number;
-}
-
-/**
- * billing-service for payment tests: the `payment-timeouts` job's own ticks are off (a test runs it
- * by hand), the rest as BillingTestApp.
- */
-export function startPaymentsApp(env: Record<string, string> = {}): Promise<BillingTestApp> {
-  return BillingTestApp.start({
-    CRON_SCHEDULE_OVERRIDES: JSON.stringify({ 'payment-timeouts': { disabled: true } }),
-    ...env,
-  });
 }
 
 export async function createPayment(

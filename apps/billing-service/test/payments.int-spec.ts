@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BillingTestApp } from './billing-test-app';
+import { BillingTestApp } from './billing-test-app';
 import {
   age,
   createPayment,
@@ -7,14 +7,13 @@ import {
   paymentRow,
   runPaymentTimeouts,
   snapshot,
-  startPaymentsApp,
 } from './payments-test-support';
 
 describe('payments through the simulated provider', () => {
   let app: BillingTestApp;
 
   beforeAll(async () => {
-    app = await startPaymentsApp();
+    app = await BillingTestApp.start();
   });
 
   afterAll(() => app?.close());
@@ -189,7 +188,7 @@ describe('payments through the simulated provider with PAYMENT_SIMULATED_AUTO_CO
   let app: BillingTestApp;
 
   beforeAll(async () => {
-    app = await startPaymentsApp({ PAYMENT_SIMULATED_AUTO_COMPLETE: 'true' });
+    app = await BillingTestApp.start({ PAYMENT_SIMULATED_AUTO_COMPLETE: 'true' });
   });
 
   afterAll(() => app?.close());

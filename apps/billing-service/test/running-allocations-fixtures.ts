@@ -42,15 +42,14 @@ export class RunningAllocationsDriver {
   ) {}
 
   /**
-   * billing-service pointed at a device-service stand-in, its hourly meter job off: the tests run
-   * the job's work themselves, with the instant it runs at.
+   * billing-service pointed at a device-service stand-in, its jobs off as in every BillingTestApp:
+   * the tests run the hourly meter job's work themselves, with the instant it runs at.
    */
   static async start(): Promise<RunningAllocationsDriver> {
     const deviceService = await DeviceServiceStandIn.start();
     try {
       const app = await BillingTestApp.start({
         DEVICE_SERVICE_URL: deviceService.url,
-        CRON_SCHEDULE_OVERRIDES: JSON.stringify({ 'meter-running-allocations': { disabled: true } }),
       });
       return new RunningAllocationsDriver(app, deviceService);
     } catch (error) {

@@ -18,9 +18,6 @@ describe('device health and failover', () => {
     app = await SchedulerTestApp.start({
       DEVICE_HEALTH_FAILURE_THRESHOLD: '3',
       ACCESS_GATEWAY_SYNC_MS: '200',
-      // The test probes by hand and counts failures per call; a tick of the 30 s job between two
-      // calls would fail the device one call early.
-      CRON_SCHEDULE_OVERRIDES: JSON.stringify({ 'device-health-check': { disabled: true } }),
     });
     broken = new Set();
     // The provider reports the devices a test broke as in error; every other answer is its own.
